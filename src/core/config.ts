@@ -1,0 +1,94 @@
+import { z } from "zod";
+import { AppError } from "./errors.js";
+
+/**
+ * Every setting the product reads, parsed once at start. Defaults make `npm start` work on a
+ * fresh machine with no keys and no services. Keep .env.example and README in step with this.
+ */
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === "" ? undefined : value.trim()));
+
+const csv = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? "")
+      .split(",")
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const configSchema = z.object({
+  HOST: z.string().default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  CORPUS_DIR: z.string().default("./corpus"),
+  DATA_DIR: z.string().default("./data"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+
+  EMBEDDINGS_PROVIDER: z.enum(["local", "openai", "ollama"]).default("local"),
+  EMBEDDINGS_MODEL: optionalString,
+  EMBEDDINGS_DIMENSIONS: positiveInt(512),
+  OPENAI_BASE_URL: z.string().url().default("https://api.openai.com/v1"),
+  OPENAI_API_KEY: optionalString,
+  OLLAMA_BASE_URL: z.string().url().default("http://127.0.0.1:11434"),
+
+  LLM_PROVIDER: z.enum(["none", "openai", "ollama"]).default("none"),
+  LLM_MODEL: optionalString,
+  LLM_TIMEOUT_MS: positiveInt(20000),
+  LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0),
+
+  MAX_QUESTION_CHARS: positiveInt(1000),
+  RETRIEVE_TOP_K: positiveInt(8),
+  CONVERSATION_MAX_TURNS: positiveInt(6),
+  CONVERSATION_MAX_CHARS: positiveInt(4000),
+  RATE_LIMIT_PER_MINUTE: positiveInt(20),
+  MAX_BODY_BYTES: positiveInt(64 * 1024),
+
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_APP_TOKEN: optionalString,
+  SLACK_ADMIN_USERS: csv,
+  SLACK_API_URL: z.string().url().default("https://slack.com/api/"),
+
+  WECHAT_TOKEN: optionalString,
+  WECHAT_APP_ID: optionalString,
+  WECHAT_APP_SECRET: optionalString,
+  WECHAT_AES_KEY: optionalString,
+  WECHAT_API_URL: z.string().url().default("https://api.weixin.qq.com"),
+  WECHAT_REPLY_TIMEOUT_MS: positiveInt(4000),
+
+  WECOM_CORP_ID: optionalString,
+  WECOM_AGENT_ID: optionalString,
+  WECOM_SECRET: optionalString,
+  WECOM_TOKEN: optionalString,
+  WECOM_AES_KEY: optionalString,
+  WECOM_API_URL: z.string().url().default("https://qyapi.weixin.qq.com"),
+
+  ADMIN_TOKEN: optionalString,
+  EVAL_GATE_FILE: z.string().default("./tests/eval/dev.jsonl"),
+  SNAPSHOTS_KEEP: positiveInt(3),
+  SNAPSHOT_POLL_MS: positiveInt(2000),
+  STATE_URL: optionalString,
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Parses settings from an env-like record; names the variable that is wrong. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues
+      .map((issue) => `${issue.path.join(".")}: ${issue.message}`)
+      .join("; ");
+    throw new AppError("CONFIG_INVALID", `Invalid configuration: ${problems}.`, {
+      hint: "Fix these variables in your environment or .env file (see .env.example).",
+    });
+  }
+  return result.data;
+}

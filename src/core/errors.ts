@@ -1,0 +1,75 @@
+/**
+ * One coded error family. Each code names a failure a user or admin can act on, and every
+ * message says what to do. Adapters catch AppError in one place and never show raw error
+ * text to chat users (they use `publicMessage`).
+ */
+
+export const errorCodes = {
+  CONFIG_INVALID: 500,
+  CORPUS_DIR_MISSING: 500,
+  CORPUS_EMPTY: 500,
+  CORPUS_FILE_UNREADABLE: 500,
+  INDEX_MISSING: 503,
+  INDEX_CORRUPT: 503,
+  INDEX_DIMENSION_MISMATCH: 503,
+  INDEX_EMBEDDER_MISMATCH: 503,
+  INDEX_WRITE_FAILED: 500,
+  INDEX_BUILD_IN_PROGRESS: 409,
+  EMBEDDER_FAILED: 502,
+  LLM_FAILED: 502,
+  QUESTION_EMPTY: 400,
+  QUESTION_TOO_LONG: 400,
+  REQUEST_INVALID: 400,
+  REQUEST_TOO_LARGE: 413,
+  UNAUTHORIZED: 401,
+  RATE_LIMITED: 429,
+  NOT_FOUND: 404,
+  EVAL_FILE_INVALID: 400,
+  QUALITY_GATE_FAILED: 409,
+  SNAPSHOT_MISSING: 404,
+  STATE_STORE_FAILED: 500,
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export interface AppErrorOptions {
+  /** What the user or admin should do next. */
+  hint?: string;
+  cause?: unknown;
+  details?: Record<string, unknown>;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly hint?: string;
+  readonly details?: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "AppError";
+    this.code = code;
+    this.status = errorCodes[code];
+    this.hint = options.hint;
+    this.details = options.details;
+  }
+
+  /** Message plus hint, for CLI output and admin-facing JSON. */
+  get fullMessage(): string {
+    return this.hint ? `${this.message} ${this.hint}` : this.message;
+  }
+
+  toJSON(): { error: { code: ErrorCode; message: string; hint?: string } } {
+    return { error: { code: this.code, message: this.message, hint: this.hint } };
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}
+
+/** Wraps anything thrown into an AppError so callers handle one family. */
+export function toAppError(value: unknown, fallback: ErrorCode, message: string): AppError {
+  if (isAppError(value)) return value;
+  return new AppError(fallback, message, { cause: value });
+}

@@ -1,0 +1,122 @@
+/**
+ * Shared data shapes of the one flow: ingest → index → retrieve → answer → adapters.
+ * Everything inside the core trusts these types; zod validates only at the edges.
+ */
+
+export type Language = "zh" | "en";
+
+/** Metadata an admin can give a corpus file in corpus/catalog.json. */
+export interface CatalogEntry {
+  /** Publication date of the report, ISO `YYYY-MM-DD` (or `YYYY-MM`, `YYYY`). */
+  date?: string;
+  publisher?: string;
+  title?: string;
+  /** Zones the whole file is about, when the text alone does not say. */
+  zones?: string[];
+}
+
+/** One article found inside a corpus file (a newspaper page often holds several). */
+export interface Article {
+  /** `${source}#${index}` */
+  id: string;
+  /** Corpus-relative path, e.g. `corpus/002_93385d198ddbd426.txt`. */
+  source: string;
+  /** 0-based position of the article inside its file. */
+  index: number;
+  title: string;
+  byline?: string;
+  /** Report date (ISO) used to resolve relative dates such as 今年上半年. */
+  date?: string;
+  publisher?: string;
+  /** Canonical Chinese zone names, most prominent first (e.g. 长治高新区, 长治). */
+  zones: string[];
+  /** Cleaned body text. */
+  text: string;
+  /** For every character of `text`, its offset in the original file text. */
+  offsets: number[];
+}
+
+/** The unit that is indexed, retrieved and cited. Never spans two articles. */
+export interface Chunk {
+  /** Stable id: `${source}#${articleIndex}:${ordinal}` */
+  id: string;
+  source: string;
+  articleId: string;
+  articleIndex: number;
+  /** Position of the chunk inside its article. */
+  ordinal: number;
+  title: string;
+  zones: string[];
+  date?: string;
+  publisher?: string;
+  /** Cleaned text of the chunk (whole sentences). */
+  text: string;
+  /**
+   * Text that is indexed: `text` with relative dates resolved against the report date
+   * (今年上半年 → 今年上半年〔2023年上半年〕) and the article title prepended, so that
+   * questions naming the absolute period or the zone still match.
+   */
+  indexText: string;
+  /** Character offsets [start, end) into the original file text. */
+  start: number;
+  end: number;
+}
+
+export interface Citation {
+  n: number;
+  source: string;
+  title: string;
+  zone: string;
+  date?: string;
+  /** The sentences quoted from the chunk (cleaned text). */
+  quote: string;
+  chunkId: string;
+  start: number;
+  end: number;
+}
+
+export type AnswerMode = "extractive" | "llm";
+
+export interface Answer {
+  answer: string;
+  refused: boolean;
+  mode: AnswerMode;
+  language: Language;
+  citations: Citation[];
+  /** Things the user or admin should know: dropped sentences, LLM fallbacks. */
+  warnings: string[];
+  conversationId?: string;
+  /** The standalone question actually answered (after follow-up rewriting). */
+  standaloneQuestion?: string;
+}
+
+export interface SearchHit {
+  chunk: Chunk;
+  /** Fused score, higher is better. */
+  score: number;
+  bm25Rank?: number;
+  vectorRank?: number;
+}
+
+export interface AskOptions {
+  conversationId?: string;
+  signal?: AbortSignal;
+  /** Receives partial answer text while an LLM streams; the final Answer replaces it. */
+  onToken?: (token: string) => void;
+}
+
+/** What adapters call. Adapters never reach further into the core than this. */
+export interface AnswerService {
+  ask(question: string, options?: AskOptions): Promise<Answer>;
+  status(): ServiceStatus;
+}
+
+export interface ServiceStatus {
+  indexVersion: string;
+  chunks: number;
+  articles: number;
+  files: number;
+  embedder: string;
+  llm: string;
+  builtAt: string;
+}

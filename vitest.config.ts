@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["tests/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Index builds are CPU-heavy; two cores on CI machines.
+    maxWorkers: 2,
+    fileParallelism: true,
+  },
+});
