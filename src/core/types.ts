@@ -9,6 +9,8 @@ export type Language = "zh" | "en";
 export interface CatalogEntry {
   /** Publication date of the report, ISO `YYYY-MM-DD` (or `YYYY-MM`, `YYYY`). */
   date?: string;
+  /** True when `date` was inferred from the text (e.g. "今年上半年" next to a 7月11日 signing), not printed. */
+  dateEstimated?: boolean;
   publisher?: string;
   title?: string;
   /** Zones the whole file is about, when the text alone does not say. */
@@ -120,3 +122,47 @@ export interface ServiceStatus {
   llm: string;
   builtAt: string;
 }
+
+/** One finished exchange in a conversation, kept for follow-up questions. */
+export interface Turn {
+  question: string;
+  /** The standalone form of the question (after follow-up rewriting). */
+  standaloneQuestion: string;
+  answer: string;
+  /** Places (e.g. 长治) the turn was about, for carrying the zone into follow-ups. */
+  places: string[];
+  at: number;
+}
+
+/** Everything an answer composer (extractive or LLM) needs for one question. */
+export interface AnswerInput {
+  /** What the user typed. */
+  question: string;
+  /** The question made standalone using the conversation (equals `question` for a first turn). */
+  standaloneQuestion: string;
+  language: Language;
+  /** Places named in (or carried into) the question, canonical Chinese (e.g. 长治). */
+  places: string[];
+  /** Chinese search terms derived from the question (glossary translations for English questions). */
+  terms: string[];
+  /** The same terms grouped: a passage covers a group when it holds any of its alternatives. */
+  termGroups: string[][];
+  /** True when the question asks for a figure (多少, how many, rate …). */
+  asksFigure: boolean;
+  /** English display names of `places` (e.g. Changzhi), for English answers. */
+  placeNames: Record<string, string>;
+  /** Retrieved passages, best first. */
+  hits: SearchHit[];
+  history: Turn[];
+}
+
+export interface ComposeOptions {
+  signal?: AbortSignal;
+  onToken?: (token: string) => void;
+}
+
+/** Extractive or LLM: turns retrieved passages into a cited Answer. */
+export type Answerer = (input: AnswerInput, options?: ComposeOptions) => Promise<Answer>;
+
+/** Rewrites a follow-up into a standalone question (rules, or a model when one is configured). */
+export type QuestionRewriter = (question: string, history: Turn[], options?: { signal?: AbortSignal }) => Promise<string>;

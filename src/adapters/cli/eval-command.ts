@@ -1,0 +1,23 @@
+import { writeFile } from "node:fs/promises";
+import { evaluateWithSummary } from "../../app/eval-report.js";
+import { createRuntime } from "../../app/runtime.js";
+import { cliSetup, parseArgs, runCli } from "./cli-support.js";
+
+/** npm run eval -- FILE.jsonl [--json OUT.json] */
+runCli(async () => {
+  const { flags, positional } = parseArgs(process.argv.slice(2), ["json"]);
+  const file = positional[0] ?? "tests/eval/dev.jsonl";
+  const { config, log } = cliSetup();
+  const runtime = await createRuntime(config, { log, memoryState: true });
+  try {
+    const { results, table } = await evaluateWithSummary(runtime.service, file);
+    process.stdout.write(table + "\n");
+    if (typeof flags.json === "string") {
+      const raw = results.map(({ id, question, answer, refused, mode, citations }) => ({ id, question, answer, refused, mode, citations }));
+      await writeFile(flags.json, JSON.stringify(raw, null, 2) + "\n");
+      process.stdout.write(`Raw results written to ${flags.json}\n`);
+    }
+  } finally {
+    await runtime.close();
+  }
+});

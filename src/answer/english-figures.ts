@@ -1,0 +1,60 @@
+/**
+ * Renders Chinese figures for English readers while keeping the original, so an investor can
+ * check it against the quoted passage: 6836万美元 → "US$68.36 million (6836万美元)".
+ */
+
+const figurePattern =
+  /(\d+(?:\.\d+)?)\s*(多|余)?\s*(万亿|亿|千万|百万|万)?\s*(美元|元|人民币|平方米|亩|%|个|家|项|名|人|户|次|倍)?/gu;
+
+export interface FoundFigure {
+  raw: string;
+  index: number;
+  english: string;
+}
+
+export function findFigures(text: string): FoundFigure[] {
+  const found: FoundFigure[] = [];
+  for (const match of text.matchAll(figurePattern)) {
+    const [raw, digits, approx, multiplier, unit] = match;
+    if (!multiplier && !unit) continue;
+    // Years and dates (2023年, 7月11日) are context, not the figure asked for.
+    if (/^\d{4}$/.test(digits!) && !multiplier && !unit) continue;
+    found.push({ raw: raw.trim(), index: match.index ?? 0, english: toEnglish(Number(digits), approx, multiplier, unit, raw.trim()) });
+  }
+  return found;
+}
+
+const scale: Record<string, number> = { 万亿: 1e12, 亿: 1e8, 千万: 1e7, 百万: 1e6, 万: 1e4 };
+const units: Record<string, string> = {
+  元: "yuan",
+  人民币: "yuan",
+  平方米: "square metres",
+  亩: "mu",
+  个: "",
+  家: "companies",
+  项: "items",
+  名: "people",
+  人: "people",
+  户: "households",
+  次: "times",
+  倍: "times",
+};
+
+function toEnglish(value: number, approx: string | undefined, multiplier: string | undefined, unit: string | undefined, raw: string): string {
+  const more = approx ? "more than " : "";
+  if (unit === "%") return `${more}${value}%`;
+  const absolute = multiplier ? value * scale[multiplier]! : value;
+  const amount = humanize(absolute);
+  if (unit === "美元") return `${more}US$${amount} (${raw})`;
+  const word = unit ? units[unit] ?? "" : "";
+  const text = `${more}${amount}${word ? " " + word : ""}`;
+  return multiplier || unit === "元" ? `${text} (${raw})` : text;
+}
+
+function humanize(value: number): string {
+  const round = (number: number) => String(Number(number.toFixed(4)));
+  if (value >= 1e9) return `${round(value / 1e9)} billion`;
+  if (value >= 1e6) return `${round(value / 1e6)} million`;
+  if (value >= 1e4 && Number.isInteger(value)) return value.toLocaleString("en-US");
+  return round(value);
+}

@@ -1,0 +1,123 @@
+import type { Answer, AnswerInput, Answerer, Citation, SearchHit } from "../core/types.js";
+import { splitSentences } from "../ingest/sentences.js";
+import { findFigures } from "./english-figures.js";
+import { groupCoverage } from "./coverage.js";
+
+/**
+ * The default answer mode: no model, only sentences quoted from the retrieved passages. It picks
+ * the sentences that hold what was asked (the figure, the name, the list), cites each, and for an
+ * English question puts an English lead sentence before the Chinese evidence.
+ */
+
+const maxPassages = 6;
+const listCue = /分别|哪些|有哪些|包括|什么措施|举措|怎么|如何|措施|what (?:are|were|does|do|did)|which measures|list|how (?:does|do|did)/i;
+
+interface ScoredSentence {
+  text: string;
+  hitIndex: number;
+  position: number;
+  score: number;
+  covered: Set<number>;
+}
+
+export const composeExtractive: Answerer = async (input) => composeExtractiveSync(input);
+
+export function composeExtractiveSync(input: AnswerInput): Answer {
+  const hits = input.hits.slice(0, maxPassages);
+  const scored = hits.flatMap((hit, hitIndex) => scoreSentences(hit, hitIndex, input));
+  scored.sort((a, b) => b.score - a.score || a.hitIndex - b.hitIndex || a.position - b.position);
+  const best = scored[0];
+  if (!best) throw new Error("composeExtractive needs at least one hit; refuse before composing.");
+
+  const wantsList = listCue.test(input.question) || input.termGroups.length >= 4;
+  const limit = wantsList ? 4 : 2;
+  const chosen: ScoredSentence[] = [best];
+  const covered = new Set(best.covered);
+  for (const candidate of scored.slice(1)) {
+    if (chosen.length >= limit) break;
+    if (chosen.some((sentence) => sentence.text === candidate.text)) continue;
+    const addsTerms = [...candidate.covered].some((group) => !covered.has(group));
+    const strongEnough = candidate.score >= best.score * (wantsList ? 0.6 : 0.8);
+    const sameArticle = hits[candidate.hitIndex]!.chunk.articleId === hits[best.hitIndex]!.chunk.articleId;
+    if ((addsTerms && candidate.score >= best.score * 0.5) || (strongEnough && (sameArticle || wantsList))) {
+      chosen.push(candidate);
+      candidate.covered.forEach((group) => covered.add(group));
+    }
+  }
+  // Keep the reading order of the source within each passage.
+  chosen.sort((a, b) => a.hitIndex - b.hitIndex || a.position - b.position);
+
+  const citations: Citation[] = [];
+  const numberOf = new Map<number, number>();
+  const cited = chosen.map((sentence) => {
+    let n = numberOf.get(sentence.hitIndex);
+    if (n === undefined) {
+      n = citations.length + 1;
+      numberOf.set(sentence.hitIndex, n);
+      citations.push(toCitation(hits[sentence.hitIndex]!, n, []));
+    }
+    citations[n - 1]!.quote = [citations[n - 1]!.quote, sentence.text].filter(Boolean).join("");
+    return { ...sentence, n };
+  });
+
+  const body = cited.map((sentence) => `${sentence.text.replace(/[。；;]$/, "")}[${sentence.n}]${/[。！？!?]$/.test(sentence.text) ? "" : "。"}`).join("\n");
+  const answer = input.language === "en" ? `${englishLead(input, cited)}\n${body}` : body;
+  return {
+    answer,
+    refused: false,
+    mode: "extractive",
+    language: input.language,
+    citations,
+    warnings: [],
+    standaloneQuestion: input.standaloneQuestion,
+  };
+}
+
+function scoreSentences(hit: SearchHit, hitIndex: number, input: AnswerInput): ScoredSentence[] {
+  const sentences = splitSentences(hit.chunk.text);
+  return sentences
+    .filter((sentence) => /[\u4e00-\u9fff]/.test(sentence.text) && sentence.text.trim().length >= 6)
+    .map((sentence, position) => {
+      const text = sentence.text.trim();
+      const coverage = groupCoverage(input.termGroups, text);
+      let score = coverage.score;
+      const hasFigure = findFigures(text).length > 0;
+      if (input.asksFigure) score += hasFigure ? 0.35 : -0.2;
+      if (input.places.some((place) => text.includes(place))) score += 0.1;
+      // Earlier retrieval ranks are more likely to be on topic.
+      score += 0.25 / (hitIndex + 1);
+      // A heading-like fragment rarely answers anything.
+      if (text.length < 15) score -= 0.2;
+      return { text, hitIndex, position, score, covered: coverage.covered };
+    });
+}
+
+function toCitation(hit: SearchHit, n: number, quoteParts: string[]): Citation {
+  const chunk = hit.chunk;
+  return {
+    n,
+    source: chunk.source,
+    title: chunk.title,
+    zone: chunk.zones[0] ?? "",
+    date: chunk.date,
+    quote: quoteParts.join(""),
+    chunkId: chunk.id,
+    start: chunk.start,
+    end: chunk.end,
+  };
+}
+
+function englishLead(input: AnswerInput, cited: { text: string; n: number; covered: Set<number> }[]): string {
+  const placeText = input.places.map((place) => input.placeNames[place] ?? place).join(", ");
+  const subject = placeText ? `the reports on ${placeText}` : "the indexed reports";
+  const figures = cited.flatMap((sentence) => {
+    const found = findFigures(sentence.text);
+    return found.slice(0, 3).map((figure) => `${figure.english} [${sentence.n}]`);
+  });
+  const unique = [...new Set(figures)].slice(0, 5);
+  if (input.asksFigure && unique.length > 0) {
+    return `According to ${subject}, the relevant figures are: ${unique.join("; ")}. The Chinese source text says:`;
+  }
+  const markers = [...new Set(cited.map((sentence) => `[${sentence.n}]`))].join("");
+  return `According to ${subject}, the passages below answer this ${markers} (quoted in the original Chinese):`;
+}

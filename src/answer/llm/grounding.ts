@@ -1,0 +1,178 @@
+import type { Chunk, Citation, Language } from "../../core/types.js";
+import { extractFigures, isFigureGrounded, type Figure } from "./figures.js";
+
+/**
+ * Checks a model's answer against the passages it was given: citation markers must name a given
+ * passage, and every figure must be stated by a passage the sentence cites. What fails is dropped
+ * and reported, so the user never sees a number the corpus does not contain.
+ */
+
+/** The exact sentence the prompts ask for when the passages do not answer. */
+export const noAnswerSentences: Record<Language, string> = {
+  zh: "资料中没有找到这个问题的答案。",
+  en: "The passages do not answer this question.",
+};
+
+const notCoveredPatterns = [
+  /资料中没有找到这个问题的答案/u,
+  /(资料|材料|文中|文章|以上内容|上述)[^。！？\n]{0,8}(没有|未|并未|不|无)(提及|提到|包含|涉及|找到|说明|给出|披露|相关)/u,
+  /无法(根据|从|依据)?[^。！？\n]{0,12}(回答|确定|得知)/u,
+  /passages? (do|does) not (answer|contain|mention|cover|provide|state|say)/iu,
+  /(no|not enough) (relevant )?information/iu,
+  /(is|are) not (mentioned|covered|provided|specified|stated) in the passages/iu,
+];
+
+/** True when the model says the passages do not cover the question. */
+export function saysNotCovered(text: string): boolean {
+  return notCoveredPatterns.some((pattern) => pattern.test(text));
+}
+
+const markerPattern = /\[\s*(\d+(?:\s*[,，、-]\s*\d+)*)\s*\]|【\s*(\d+)\s*】|［\s*(\d+)\s*］/gu;
+
+function markerNumbers(match: RegExpMatchArray): number[] {
+  const body = match[1] ?? match[2] ?? match[3] ?? "";
+  return body
+    .split(/[,，、-]/u)
+    .map((part) => Number(part.trim()))
+    .filter((value) => Number.isInteger(value));
+}
+
+/**
+ * Splits text into sentences, each keeping its trailing citation markers and whitespace, so that
+ * joining the kept ones restores the original layout.
+ */
+export function splitSentences(text: string): string[] {
+  const sentences: string[] = [];
+  let start = 0;
+  let index = 0;
+  const trailing = /^(?:[”’"」』）)]*)(?:\s*(?:\[\s*\d+(?:\s*[,，、-]\s*\d+)*\s*\]|【\s*\d+\s*】|［\s*\d+\s*］))*[”’"」』）)]*[ \t]*\n*/u;
+  while (index < text.length) {
+    const char = text[index];
+    let end = -1;
+    if (/[。！？!?；;]/u.test(char)) {
+      end = index + 1;
+    } else if (char === "." && (index + 1 >= text.length || /\s|\[/u.test(text[index + 1]))) {
+      // "U.S." and "No." are not sentence ends.
+      const word = /([A-Za-z]+)$/u.exec(text.slice(start, index))?.[1] ?? "";
+      if (word.length !== 1 && !/^(No|no|Dr|Mr|Ms|Mrs|e\.g|i\.e|etc)$/u.test(word)) end = index + 1;
+    } else if (char === "\n") {
+      end = index + 1;
+    }
+    if (end === -1) {
+      index += 1;
+      continue;
+    }
+    const rest = trailing.exec(text.slice(end));
+    end += rest ? rest[0].length : 0;
+    sentences.push(text.slice(start, end));
+    start = end;
+    index = end;
+  }
+  if (start < text.length) sentences.push(text.slice(start));
+  return sentences;
+}
+
+export interface GroundingResult {
+  answer: string;
+  citations: Citation[];
+  warnings: string[];
+  /** Kept sentences that cite at least one given passage. */
+  citedSentences: number;
+}
+
+function describeFigure(figure: Figure): string {
+  return figure.raw;
+}
+
+function shorten(text: string, length = 60): string {
+  const flat = text.replace(/\s+/gu, " ").trim();
+  return flat.length > length ? `${flat.slice(0, length)}…` : flat;
+}
+
+/** Figures a passage states: its title, text, indexed text (relative dates resolved) and report date. */
+export function passageFigures(chunk: Chunk): Figure[] {
+  return extractFigures([chunk.title, chunk.text, chunk.indexText, chunk.date ?? ""].join("\n"));
+}
+
+function quoteFor(chunk: Chunk, figures: Figure[]): string {
+  if (figures.length === 0) return chunk.text;
+  const sentences = splitSentences(chunk.text)
+    .map((sentence) => sentence.trim())
+    .filter((sentence) => sentence.length > 0);
+  const holding = sentences.filter((sentence) => {
+    const own = extractFigures(sentence);
+    return figures.some((figure) => isFigureGrounded(figure, own));
+  });
+  return holding.length > 0 ? holding.join("") : chunk.text;
+}
+
+/**
+ * Applies the checks to `text` written from `passages` (passage n is `passages[n - 1]`) and
+ * renumbers the kept citation markers 1..k in order of first use.
+ */
+export function groundAnswer(text: string, passages: Chunk[], figuresByPassage: Figure[][] = passages.map(passageFigures)): GroundingResult {
+  const warnings: string[] = [];
+  const allFigures = figuresByPassage.flat();
+  const renumber = new Map<number, number>();
+  const figuresCited = new Map<number, Figure[]>();
+  const kept: string[] = [];
+  let citedSentences = 0;
+
+  for (const sentence of splitSentences(text)) {
+    const cited: number[] = [];
+    for (const match of sentence.matchAll(markerPattern)) {
+      for (const n of markerNumbers(match)) {
+        if (n >= 1 && n <= passages.length) {
+          if (!cited.includes(n)) cited.push(n);
+        } else {
+          warnings.push(`Removed citation [${n}]: no passage ${n} was given to the model.`);
+        }
+      }
+    }
+    const body = sentence.replace(markerPattern, "");
+    const figures = extractFigures(body);
+    const pool = cited.length > 0 ? cited.flatMap((n) => figuresByPassage[n - 1]) : allFigures;
+    const missing = figures.filter((figure) => !isFigureGrounded(figure, pool));
+    if (missing.length > 0) {
+      const where = cited.length > 0 ? `passage ${cited.map((n) => `[${n}]`).join("")}` : "any passage";
+      warnings.push(`Dropped a sentence because ${missing.map(describeFigure).join(", ")} is not in ${where}: "${shorten(body)}"`);
+      // Keep the line break so the remaining sentences keep their layout.
+      if (/\n$/u.test(sentence) && kept.length > 0 && !/\n$/u.test(kept[kept.length - 1])) kept.push("\n");
+      continue;
+    }
+    if (cited.length > 0 && body.trim().length > 0) citedSentences += 1;
+    for (const n of cited) {
+      if (!renumber.has(n)) renumber.set(n, renumber.size + 1);
+      figuresCited.set(n, [...(figuresCited.get(n) ?? []), ...figures]);
+    }
+    kept.push(
+      sentence.replace(markerPattern, (...args) => {
+        const numbers = markerNumbers(args as unknown as RegExpMatchArray).filter((n) => renumber.has(n));
+        return [...new Set(numbers)].map((n) => `[${renumber.get(n)}]`).join("");
+      }),
+    );
+  }
+
+  const answer = kept
+    .join("")
+    .replace(/[ \t]+([。，,.!?！？；;])/gu, "$1")
+    .replace(/\n{3,}/gu, "\n\n")
+    .trim();
+
+  const citations: Citation[] = [...renumber.entries()].map(([original, n]) => {
+    const chunk = passages[original - 1];
+    return {
+      n,
+      source: chunk.source,
+      title: chunk.title,
+      zone: chunk.zones[0] ?? "",
+      date: chunk.date,
+      quote: quoteFor(chunk, figuresCited.get(original) ?? []),
+      chunkId: chunk.id,
+      start: chunk.start,
+      end: chunk.end,
+    };
+  });
+
+  return { answer, citations, warnings, citedSentences };
+}

@@ -1,0 +1,38 @@
+import type { AnswerService } from "../core/types.js";
+import { loadEvalFile, runEval, summarize, type EvalResult, type EvalSummary } from "./evaluate.js";
+
+/** Human-readable eval report: one line per question, then the summary. */
+export function formatEvalReport(results: EvalResult[], summary: EvalSummary): string {
+  const lines = results.map((result) => {
+    const status = result.passed ? "PASS" : "FAIL";
+    const why: string[] = [];
+    if (!result.passed) {
+      if (result.error) why.push(`error: ${result.error}`);
+      else if (result.type === "negative") why.push("should have refused");
+      else if (result.refused) why.push("refused");
+      else {
+        if (!result.citedRight) why.push(`cited ${result.citations.map((citation) => citation.source).join(", ") || "nothing"}`);
+        if (result.missingGroups.length > 0) why.push(`missing ${result.missingGroups.map((group) => group.join("|")).join(", ")}`);
+      }
+    }
+    return `${status} ${result.id.padEnd(6)} [${result.lang}${result.type ? "/" + result.type : ""}] ${result.question}${why.length ? `  — ${why.join("; ")}` : ""}`;
+  });
+  const percent = (part: number, whole: number) => (whole === 0 ? "n/a" : `${((100 * part) / whole).toFixed(1)}%`);
+  const answerable = summary.total - summary.negatives;
+  lines.push(
+    "",
+    `Questions:        ${summary.total}`,
+    `Passed:           ${summary.passed} (${percent(summary.passed, summary.total)})`,
+    `Cited right:      ${summary.citedRight} (${percent(summary.citedRight, summary.total)})`,
+    `Answer right:     ${summary.answerRight} (${percent(summary.answerRight, summary.total)})`,
+    `Refusals:         ${summary.negativesRefused}/${summary.negatives} negatives refused; ${summary.falseRefusals}/${answerable} answerable wrongly refused`,
+    `English:          ${summary.englishPassed}/${summary.english} passed`,
+  );
+  return lines.join("\n");
+}
+
+export async function evaluateWithSummary(service: AnswerService, file: string): Promise<{ results: EvalResult[]; summary: EvalSummary; table: string }> {
+  const results = await runEval(service, await loadEvalFile(file));
+  const summary = summarize(results);
+  return { results, summary, table: formatEvalReport(results, summary) };
+}

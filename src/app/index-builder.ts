@@ -1,0 +1,52 @@
+import type { Config } from "../core/config.js";
+import type { Logger } from "../core/logger.js";
+import { readCorpus, type FileReport } from "../ingest/read-corpus.js";
+import { createEmbedder } from "../index/embedders/create-embedder.js";
+import type { Manifest } from "../index/manifest.js";
+import { writeSnapshot } from "../index/snapshot.js";
+import type { Lexicon } from "./lexicon.js";
+
+/** ingest → index: reads CORPUS_DIR and writes a new snapshot under DATA_DIR. */
+
+export interface BuildOptions {
+  log: Logger;
+  /** Make the new snapshot the live one (default true). */
+  activate?: boolean;
+  onFile?: (report: FileReport) => void;
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface BuildReport {
+  manifest: Manifest;
+  files: FileReport[];
+  articles: number;
+  chunks: number;
+  skipped: FileReport[];
+  ms: number;
+}
+
+export async function buildIndex(config: Config, lexicon: Lexicon, options: BuildOptions): Promise<BuildReport> {
+  const startedAt = Date.now();
+  const corpus = await readCorpus(config.CORPUS_DIR, { onFile: options.onFile, log: (message) => options.log.info(message) });
+  const embedder = createEmbedder(config, { tokenizer: lexicon.tokenizer });
+  const manifest = await writeSnapshot(config.DATA_DIR, {
+    chunks: corpus.chunks,
+    articleCount: corpus.articles.length,
+    files: corpus.files,
+    embedder,
+    tokenizer: lexicon.tokenizer,
+    startedAt,
+    activate: options.activate ?? true,
+    onProgress: options.onProgress,
+    signal: options.signal,
+  });
+  return {
+    manifest,
+    files: corpus.files,
+    articles: corpus.articles.length,
+    chunks: corpus.chunks.length,
+    skipped: corpus.files.filter((file) => file.status !== "indexed"),
+    ms: Date.now() - startedAt,
+  };
+}

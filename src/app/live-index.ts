@@ -1,0 +1,30 @@
+import type { Config } from "../core/config.js";
+import { createEmbedder } from "../index/embedders/create-embedder.js";
+import type { Manifest } from "../index/manifest.js";
+import { SearchIndex } from "../index/search-index.js";
+import { loadSnapshot } from "../index/snapshot.js";
+import { computeArticlePlaces, type ArticlePlaces } from "../retrieve/places.js";
+import { detectZones } from "../ingest/zones.js";
+import type { Lexicon } from "./lexicon.js";
+
+/** One loaded snapshot with what retrieval derives from it; swapped whole, never mutated. */
+export interface LiveIndex {
+  search: SearchIndex;
+  articlePlaces: ArticlePlaces;
+  manifest: Manifest;
+  warnings: string[];
+}
+
+export async function loadLiveIndex(config: Config, lexicon: Lexicon, version?: string): Promise<LiveIndex> {
+  const embedder = createEmbedder(config, { tokenizer: lexicon.tokenizer });
+  const snapshot = await loadSnapshot(config.DATA_DIR, embedder, lexicon.tokenizer, version);
+  // Zones found in new documents get English names too (pinyin), so English questions reach them.
+  const zoneNames = new Set(snapshot.chunks.flatMap((chunk) => chunk.zones.slice(0, 3)));
+  lexicon.gazetteer.addPlaces([...zoneNames].flatMap((name) => detectZones(name).map((zone) => zone.place)).filter(Boolean));
+  return {
+    search: new SearchIndex(snapshot),
+    articlePlaces: computeArticlePlaces(snapshot.chunks, lexicon.places),
+    manifest: snapshot.manifest,
+    warnings: snapshot.warnings,
+  };
+}

@@ -1,0 +1,77 @@
+import type { QuestionRewriter, Turn } from "../core/types.js";
+import { detectLanguage } from "../retrieve/analyze-query.js";
+import type { PlaceResolver } from "../retrieve/places.js";
+
+/**
+ * Makes follow-ups standalone without a model. Two shapes cover most chat follow-ups:
+ * - a new place with little else ("那衡阳呢？", "那安康市2019年呢？", "What about Hengyang?"):
+ *   the previous question with its place (and time, when a new one is given) swapped;
+ * - no place at all ("And how much foreign investment did it use?", "那装修补贴呢？"): the
+ *   question, with the previous turn's place carried over.
+ */
+
+const followUpCue = /^(?:那|那么|还有|另外|再问|and\b|what about\b|how about\b|also\b|then\b)|呢[？?]?$/i;
+const pronounCue = /\b(?:it|its|there|they|their|this zone|that zone|the zone)\b|该区|该园区|那里|其/i;
+const timePattern = /(?:19|20)\d{2}年(?:上半年|下半年|前三季度|[1-9]\d?(?:-\d{1,2})?月)?|今年(?:上半年|下半年|以来)?|去年|上半年|下半年|“十[三四五]五”(?:期间)?|十[三四五]五(?:期间)?/g;
+
+export function isFollowUp(question: string, history: Turn[]): boolean {
+  if (history.length === 0) return false;
+  const trimmed = question.trim();
+  return followUpCue.test(trimmed) || pronounCue.test(trimmed) || (detectLanguage(trimmed) === "zh" ? trimmed.length <= 8 : trimmed.split(/\s+/).length <= 4);
+}
+
+export function createRuleRewriter(resolver: PlaceResolver): QuestionRewriter {
+  return async (question, history) => rewriteByRules(question, history, resolver);
+}
+
+export function rewriteByRules(question: string, history: Turn[], resolver: PlaceResolver): string {
+  const previous = history[history.length - 1];
+  if (!previous || !isFollowUp(question, history)) return question;
+  const language = detectLanguage(question);
+  const found = language === "zh" ? resolver.inChinese(question) : resolver.inEnglish(question);
+  const previousText = previous.standaloneQuestion;
+
+  if (found.places.length > 0) {
+    const remainder = stripFollowUpWords(removeAll(question, [...found.zoneNames, ...found.places]));
+    const onlyPlaceAndTime = remainder.replace(timePattern, "").replace(/[\s,，。？?！!市县区]/g, "").length <= 2;
+    if (!onlyPlaceAndTime) return question;
+    const previousFound = detectLanguage(previousText) === "zh" ? resolver.inChinese(previousText) : resolver.inEnglish(previousText);
+    const newPlace = found.zoneNames[0] ?? (language === "zh" ? found.places[0]! : resolver.english(found.places[0]!));
+    let rewritten = previousText;
+    const oldNames = [...previousFound.zoneNames, ...previousFound.places, ...previousFound.places.map((place) => resolver.english(place))]
+      .filter(Boolean)
+      .sort((a, b) => b.length - a.length);
+    let replaced = false;
+    for (const name of oldNames) {
+      if (rewritten.includes(name)) {
+        rewritten = rewritten.split(name).join(replaced ? "" : newPlace);
+        replaced = true;
+      }
+    }
+    if (!replaced) rewritten = `${newPlace} ${rewritten}`;
+    const newTimes = question.match(timePattern);
+    if (newTimes && newTimes.length > 0) {
+      const oldTimes = rewritten.match(timePattern);
+      rewritten = oldTimes && oldTimes.length > 0 ? rewritten.replace(oldTimes[0]!, newTimes[0]!) : `${newTimes[0]}${rewritten}`;
+    }
+    return rewritten;
+  }
+
+  if (previous.places.length > 0) {
+    const names = previous.places.map((place) => (language === "zh" ? place : resolver.english(place)));
+    const body = stripFollowUpWords(question);
+    return language === "zh" ? `${names.join("、")}${body}` : `${body} (${names.join(", ")})`;
+  }
+  return question;
+}
+
+function removeAll(text: string, names: string[]): string {
+  return names.sort((a, b) => b.length - a.length).reduce((rest, name) => rest.split(name).join(" "), text);
+}
+
+function stripFollowUpWords(text: string): string {
+  return text
+    .replace(/^(?:那么|那|还有|另外|再问一下|and|what about|how about|also|then)[\s,，]*/i, "")
+    .replace(/呢(?=[？?]?$)/, "")
+    .trim();
+}

@@ -1,0 +1,39 @@
+import { z } from "zod";
+
+/** Bumped when the snapshot layout changes; older snapshots are then refused and rebuilt. */
+export const MANIFEST_FORMAT_VERSION = 1;
+
+export const fileStatusSchema = z.enum(["indexed", "skipped", "failed"]);
+
+export const manifestFileSchema = z.object({
+  /** Corpus-relative path. */
+  file: z.string(),
+  sha256: z.string(),
+  bytes: z.number().int().nonnegative(),
+  status: fileStatusSchema,
+  /** Why a file was skipped or failed. */
+  reason: z.string().optional(),
+  articles: z.number().int().nonnegative(),
+  chunks: z.number().int().nonnegative(),
+});
+
+export const manifestSchema = z.object({
+  formatVersion: z.literal(MANIFEST_FORMAT_VERSION),
+  /** Build id, also the snapshot directory name. */
+  version: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/),
+  builtAt: z.string(),
+  embedder: z.object({
+    id: z.string(),
+    provider: z.enum(["local", "openai", "ollama"]),
+    model: z.string().optional(),
+    dimensions: z.number().int().positive(),
+  }),
+  tokenizer: z.object({ id: z.string() }),
+  chunkCount: z.number().int().nonnegative(),
+  articleCount: z.number().int().nonnegative(),
+  files: z.array(manifestFileSchema),
+  buildMs: z.number().nonnegative(),
+});
+
+export type Manifest = z.infer<typeof manifestSchema>;
+export type ManifestFile = z.infer<typeof manifestFileSchema>;

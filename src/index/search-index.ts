@@ -1,0 +1,38 @@
+import type { Chunk } from "../core/types.js";
+import type { ScoredIndex } from "./bm25.js";
+import type { EmbedOptions } from "./embedder.js";
+import type { LoadedSnapshot } from "./snapshot.js";
+
+export type IndexFilter = (index: number) => boolean;
+
+/**
+ * The two raw rankings over one loaded snapshot; indices point into `chunks`. Fusion and zone
+ * logic are the retrieve room's business.
+ */
+export class SearchIndex {
+  constructor(readonly snapshot: LoadedSnapshot) {}
+
+  get chunks(): Chunk[] {
+    return this.snapshot.chunks;
+  }
+
+  get version(): string {
+    return this.snapshot.manifest.version;
+  }
+
+  searchBm25(query: string, k: number, filter?: IndexFilter): ScoredIndex[] {
+    return this.snapshot.bm25.search(query, k, filter);
+  }
+
+  /** Embeds the query with the snapshot's (fitted) embedder, then searches HNSW. */
+  async searchVector(query: string, k: number, filter?: IndexFilter, options: EmbedOptions = {}): Promise<ScoredIndex[]> {
+    if (query.trim().length === 0 || k <= 0) return [];
+    const [vector] = await this.snapshot.embedder.embed([query], options);
+    return this.searchVectorBy(vector, k, filter);
+  }
+
+  /** For callers that already hold a query vector (e.g. embedding several phrasings at once). */
+  searchVectorBy(vector: ArrayLike<number>, k: number, filter?: IndexFilter): ScoredIndex[] {
+    return this.snapshot.vectors.search(vector, k, filter);
+  }
+}

@@ -1,0 +1,381 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+import { AppError, isAppError } from "../core/errors.js";
+import type { Chunk } from "../core/types.js";
+import { Bm25Index } from "./bm25.js";
+import type { Embedder } from "./embedder.js";
+import { MANIFEST_FORMAT_VERSION, manifestSchema, type Manifest, type ManifestFile } from "./manifest.js";
+import type { NamedTokenizer, Tokenizer } from "./tokenizer.js";
+import { VectorStore } from "./vector-store.js";
+
+export const SNAPSHOTS_DIR = "snapshots";
+export const CURRENT_FILE = "current.json";
+export const snapshotFiles = {
+  manifest: "manifest.json",
+  chunks: "chunks.json",
+  bm25: "bm25.json",
+  embedderState: "embedder-state.json",
+} as const;
+
+const REBUILD_HINT = "Rebuild the index with `npm run index`.";
+
+export interface WriteSnapshotInput {
+  chunks: Chunk[];
+  articleCount: number;
+  files: ManifestFile[];
+  embedder: Embedder;
+  /** The tokenizer BM25 is built with; its `id` goes into the manifest unless `tokenizerId` is given. */
+  tokenizer: Tokenizer | NamedTokenizer;
+  tokenizerId?: string;
+  /** When the whole build (ingest included) started, for `buildMs`; defaults to the call time. */
+  startedAt?: number;
+  /** Defaults to a timestamp plus random suffix. */
+  version?: string;
+  /** Point current.json at the new snapshot once written (default true). */
+  activate?: boolean;
+  batchSize?: number;
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+  now?: () => Date;
+}
+
+export interface LoadedSnapshot {
+  manifest: Manifest;
+  chunks: Chunk[];
+  bm25: Bm25Index;
+  vectors: VectorStore;
+  /** The configured embedder with the snapshot's fitted state restored (a copy when it can clone). */
+  embedder: Embedder;
+  /** Non-fatal differences, e.g. a tokenizer whose user dictionary changed since the build. */
+  warnings: string[];
+}
+
+const currentSchema = z.object({ version: z.string().min(1) });
+
+function snapshotsRoot(dataDir: string): string {
+  return path.join(dataDir, SNAPSHOTS_DIR);
+}
+
+export function snapshotDir(dataDir: string, version: string): string {
+  return path.join(snapshotsRoot(dataDir), version);
+}
+
+/** Sortable, unique build id, e.g. 20240612T101500123Z-3f9a1c. */
+export function newVersion(now: Date = new Date()): string {
+  return `${now.toISOString().replace(/[-:.]/g, "")}-${randomBytes(3).toString("hex")}`;
+}
+
+function errorCode(error: unknown): string | undefined {
+  return typeof error === "object" && error !== null && "code" in error ? String((error as { code: unknown }).code) : undefined;
+}
+
+/** Writes via a temporary file and rename, so readers never see a half-written file. */
+async function writeFileAtomic(file: string, content: string): Promise<void> {
+  const temporary = `${file}.tmp-${process.pid}-${randomBytes(3).toString("hex")}`;
+  try {
+    await writeFile(temporary, content, "utf8");
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true }).catch(() => undefined);
+    throw error;
+  }
+}
+
+export async function readCurrentVersion(dataDir: string): Promise<string | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path.join(dataDir, CURRENT_FILE), "utf8");
+  } catch (error) {
+    if (errorCode(error) === "ENOENT" || errorCode(error) === "ENOTDIR") return undefined;
+    throw new AppError("INDEX_CORRUPT", `Cannot read ${path.join(dataDir, CURRENT_FILE)}.`, { hint: REBUILD_HINT, cause: error });
+  }
+  let parsed: z.SafeParseReturnType<unknown, { version: string }>;
+  try {
+    parsed = currentSchema.safeParse(JSON.parse(text));
+  } catch (error) {
+    throw new AppError("INDEX_CORRUPT", `${path.join(dataDir, CURRENT_FILE)} is not valid JSON.`, { hint: REBUILD_HINT, cause: error });
+  }
+  if (!parsed.success) {
+    throw new AppError("INDEX_CORRUPT", `${path.join(dataDir, CURRENT_FILE)} does not name a snapshot version.`, {
+      hint: REBUILD_HINT,
+    });
+  }
+  return parsed.data.version;
+}
+
+/** Points current.json at `version` atomically; the snapshot must already be complete. */
+export async function setCurrentVersion(dataDir: string, version: string): Promise<void> {
+  try {
+    await stat(path.join(snapshotDir(dataDir, version), snapshotFiles.manifest));
+  } catch (error) {
+    throw new AppError("SNAPSHOT_MISSING", `There is no complete snapshot named ${version}.`, {
+      hint: "List the snapshots with the admin status command and pick an existing version.",
+      cause: error,
+    });
+  }
+  try {
+    await writeFileAtomic(path.join(dataDir, CURRENT_FILE), `${JSON.stringify({ version })}\n`);
+  } catch (error) {
+    throw new AppError("INDEX_WRITE_FAILED", `Cannot write ${path.join(dataDir, CURRENT_FILE)}.`, {
+      hint: "Check that DATA_DIR is a writable directory.",
+      cause: error,
+    });
+  }
+}
+
+export interface SnapshotSummary {
+  version: string;
+  current: boolean;
+  manifest?: Manifest;
+}
+
+/** Complete snapshots, newest first (temporary build directories are left out). */
+export async function listSnapshots(dataDir: string): Promise<SnapshotSummary[]> {
+  let names: string[];
+  try {
+    names = await readdir(snapshotsRoot(dataDir));
+  } catch (error) {
+    if (errorCode(error) === "ENOENT" || errorCode(error) === "ENOTDIR") return [];
+    throw error;
+  }
+  const current = await readCurrentVersion(dataDir).catch(() => undefined);
+  const summaries: SnapshotSummary[] = [];
+  for (const name of names) {
+    if (name.includes(".tmp-")) continue;
+    let manifest: Manifest | undefined;
+    try {
+      const parsed = manifestSchema.safeParse(JSON.parse(await readFile(path.join(snapshotDir(dataDir, name), snapshotFiles.manifest), "utf8")));
+      manifest = parsed.success ? parsed.data : undefined;
+    } catch {
+      manifest = undefined;
+    }
+    summaries.push({ version: name, current: name === current, manifest });
+  }
+  return summaries.sort((a, b) => (a.version < b.version ? 1 : a.version > b.version ? -1 : 0));
+}
+
+/** Removes all but the newest `keep` complete snapshots; never the current one. Returns removed versions. */
+export async function pruneSnapshots(dataDir: string, keep: number): Promise<string[]> {
+  const snapshots = await listSnapshots(dataDir);
+  const removed: string[] = [];
+  let kept = 0;
+  for (const snapshot of snapshots) {
+    if (snapshot.current || kept < keep) {
+      kept++;
+      continue;
+    }
+    await rm(snapshotDir(dataDir, snapshot.version), { recursive: true, force: true });
+    removed.push(snapshot.version);
+  }
+  return removed;
+}
+
+/**
+ * Builds BM25 and vectors for `chunks` and writes a complete snapshot: everything goes into
+ * snapshots/<version>.tmp-<pid>, which is renamed into place only when complete, and
+ * current.json moves last. A failure leaves the current snapshot untouched.
+ */
+export async function writeSnapshot(dataDir: string, input: WriteSnapshotInput): Promise<Manifest> {
+  const startedAt = input.startedAt ?? Date.now();
+  const now = input.now ?? (() => new Date());
+  const version = input.version ?? newVersion(now());
+  const finalDir = snapshotDir(dataDir, version);
+  const temporaryDir = `${finalDir}.tmp-${process.pid}`;
+  const { chunks } = input;
+  const texts = chunks.map((chunk) => chunk.indexText);
+
+  try {
+    await mkdir(temporaryDir, { recursive: true });
+  } catch (error) {
+    throw new AppError("INDEX_WRITE_FAILED", `Cannot create the snapshot directory under ${dataDir}.`, {
+      hint: "Check that DATA_DIR points to a writable directory.",
+      cause: error,
+    });
+  }
+
+  try {
+    const embedder = input.embedder.clone ? input.embedder.clone() : input.embedder;
+    embedder.fit?.(texts);
+
+    const batchSize = input.batchSize ?? (embedder.provider === "local" ? 512 : 64);
+    let vectors: VectorStore | undefined;
+    input.onProgress?.(0, texts.length);
+    for (let start = 0; start < texts.length; start += batchSize) {
+      input.signal?.throwIfAborted();
+      const batch = texts.slice(start, start + batchSize);
+      const embedded = await embedder.embed(batch, { signal: input.signal });
+      // Remote embedders only know their length after the first response.
+      vectors ??= VectorStore.create(embedded[0]?.length ?? embedder.dimensions, texts.length);
+      for (let i = 0; i < embedded.length; i++) vectors.add(embedded[i], start + i);
+      input.onProgress?.(Math.min(start + batch.length, texts.length), texts.length);
+    }
+    vectors ??= VectorStore.create(embedder.dimensions, 0);
+
+    const bm25 = Bm25Index.build(texts, input.tokenizer);
+    const tokenizerId = input.tokenizerId ?? ("id" in input.tokenizer ? input.tokenizer.id : "custom");
+
+    await writeFile(path.join(temporaryDir, snapshotFiles.chunks), JSON.stringify(chunks), "utf8");
+    await writeFile(path.join(temporaryDir, snapshotFiles.bm25), JSON.stringify(bm25.toJSON()), "utf8");
+    await vectors.save(temporaryDir);
+    if (embedder.state) {
+      await writeFile(path.join(temporaryDir, snapshotFiles.embedderState), JSON.stringify(embedder.state()), "utf8");
+    }
+
+    const manifest: Manifest = manifestSchema.parse({
+      formatVersion: MANIFEST_FORMAT_VERSION,
+      version,
+      builtAt: now().toISOString(),
+      embedder: {
+        id: embedder.id,
+        provider: embedder.provider,
+        ...(embedder.model ? { model: embedder.model } : {}),
+        dimensions: vectors.dimensions,
+      },
+      tokenizer: { id: tokenizerId },
+      chunkCount: chunks.length,
+      articleCount: input.articleCount,
+      files: input.files,
+      buildMs: Date.now() - startedAt,
+    });
+    // The manifest is written last inside the directory: its presence marks a complete snapshot.
+    await writeFile(path.join(temporaryDir, snapshotFiles.manifest), `${JSON.stringify(manifest, null, 2)}\n`, "utf8");
+    await rm(finalDir, { recursive: true, force: true });
+    await rename(temporaryDir, finalDir);
+    if (input.activate ?? true) await setCurrentVersion(dataDir, version);
+    return manifest;
+  } catch (error) {
+    await rm(temporaryDir, { recursive: true, force: true }).catch(() => undefined);
+    if (isAppError(error) || input.signal?.aborted) throw error;
+    throw new AppError("INDEX_WRITE_FAILED", `Writing snapshot ${version} under ${dataDir} failed.`, {
+      hint: "Check free disk space and that DATA_DIR is writable; the previous index stays in use.",
+      cause: error,
+    });
+  }
+}
+
+async function readJson(file: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new AppError("INDEX_CORRUPT", `The index is incomplete: ${what} (${file}) cannot be read.`, {
+      hint: REBUILD_HINT,
+      cause: error,
+    });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new AppError("INDEX_CORRUPT", `The index is damaged: ${what} (${file}) is not valid JSON.`, {
+      hint: REBUILD_HINT,
+      cause: error,
+    });
+  }
+}
+
+function describeEmbedder(embedder: { provider: string; model?: string; dimensions: number }): string {
+  return `${embedder.provider}${embedder.model ? ` model ${embedder.model}` : ""}, ${embedder.dimensions} dimensions`;
+}
+
+function restoreSettingsHint(manifest: Manifest): string {
+  const settings = [`EMBEDDINGS_PROVIDER=${manifest.embedder.provider}`];
+  if (manifest.embedder.model) settings.push(`EMBEDDINGS_MODEL=${manifest.embedder.model}`);
+  settings.push(`EMBEDDINGS_DIMENSIONS=${manifest.embedder.dimensions}`);
+  return `Run \`npm run index\` to rebuild the index with the configured embedder, or set ${settings.join(" ")} back to use the existing index.`;
+}
+
+/** Refuses a snapshot built by another embedder: its vectors live in a different space. */
+export function checkEmbedderCompatibility(manifest: Manifest, embedder: Embedder): void {
+  const built = manifest.embedder;
+  const sameModel = built.provider === embedder.provider && (built.model ?? "") === (embedder.model ?? "");
+  const dimensionsKnown = embedder.dimensionsKnown !== false;
+  if (sameModel && dimensionsKnown && built.dimensions !== embedder.dimensions) {
+    throw new AppError(
+      "INDEX_DIMENSION_MISMATCH",
+      `The index has ${built.dimensions}-dimensional vectors but the configured embedder makes ${embedder.dimensions}.`,
+      { hint: restoreSettingsHint(manifest), details: { index: built, configured: embedder.id } },
+    );
+  }
+  if (built.id !== embedder.id) {
+    throw new AppError(
+      "INDEX_EMBEDDER_MISMATCH",
+      `The index was built with ${built.id} (${describeEmbedder(built)}) but the configured embedder is ${embedder.id}.`,
+      { hint: restoreSettingsHint(manifest), details: { index: built, configured: embedder.id } },
+    );
+  }
+}
+
+/**
+ * Loads and validates a snapshot (the current one unless `version` is given). Every way it can
+ * be unusable is refused here with a coded error, rather than failing at query time.
+ */
+export async function loadSnapshot(
+  dataDir: string,
+  embedder: Embedder,
+  tokenizer: Tokenizer | NamedTokenizer,
+  version?: string,
+): Promise<LoadedSnapshot> {
+  const chosen = version ?? (await readCurrentVersion(dataDir));
+  if (!chosen) {
+    throw new AppError("INDEX_MISSING", `No index found in ${dataDir}.`, {
+      hint: "Build it with `npm run index` (it reads CORPUS_DIR and writes DATA_DIR).",
+    });
+  }
+  const directory = snapshotDir(dataDir, chosen);
+  try {
+    await stat(directory);
+  } catch (error) {
+    if (version !== undefined) {
+      throw new AppError("SNAPSHOT_MISSING", `There is no snapshot named ${version} in ${dataDir}.`, {
+        hint: "Pick one of the listed snapshot versions.",
+        cause: error,
+      });
+    }
+    throw new AppError("INDEX_CORRUPT", `current.json names snapshot ${chosen}, but ${directory} does not exist.`, {
+      hint: REBUILD_HINT,
+      cause: error,
+    });
+  }
+
+  const parsedManifest = manifestSchema.safeParse(await readJson(path.join(directory, snapshotFiles.manifest), "the manifest"));
+  if (!parsedManifest.success) {
+    const problems = parsedManifest.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
+    throw new AppError("INDEX_CORRUPT", `The index manifest of snapshot ${chosen} is invalid (${problems}).`, {
+      hint: REBUILD_HINT,
+    });
+  }
+  const manifest = parsedManifest.data;
+  checkEmbedderCompatibility(manifest, embedder);
+
+  const warnings: string[] = [];
+  if ("id" in tokenizer && typeof tokenizer.id === "string" && tokenizer.id !== manifest.tokenizer.id) {
+    warnings.push(
+      `The index was built with tokenizer ${manifest.tokenizer.id} but ${tokenizer.id} is configured (the user dictionary changed?); run \`npm run index\` for best keyword matching.`,
+    );
+  }
+
+  const chunks = await readJson(path.join(directory, snapshotFiles.chunks), "the chunk list");
+  if (
+    !Array.isArray(chunks) ||
+    chunks.length !== manifest.chunkCount ||
+    !chunks.every((chunk: unknown) => typeof chunk === "object" && chunk !== null && typeof (chunk as Chunk).id === "string" && typeof (chunk as Chunk).text === "string")
+  ) {
+    throw new AppError("INDEX_CORRUPT", `The chunk list of snapshot ${chosen} does not match its manifest.`, { hint: REBUILD_HINT });
+  }
+
+  const bm25 = Bm25Index.fromJSON(await readJson(path.join(directory, snapshotFiles.bm25), "the BM25 index"), tokenizer);
+  if (bm25.size !== manifest.chunkCount) {
+    throw new AppError("INDEX_CORRUPT", `The BM25 index of snapshot ${chosen} covers ${bm25.size} chunks, not ${manifest.chunkCount}.`, {
+      hint: REBUILD_HINT,
+    });
+  }
+  const vectors = await VectorStore.load(directory, manifest.embedder.dimensions, manifest.chunkCount);
+
+  const restored = embedder.clone ? embedder.clone() : embedder;
+  if (restored.load) {
+    restored.load(await readJson(path.join(directory, snapshotFiles.embedderState), "the embedder state"));
+  }
+  return { manifest, chunks: chunks as Chunk[], bm25, vectors, embedder: restored, warnings };
+}

@@ -1,0 +1,56 @@
+/**
+ * Report dates and relative dates. A report says "今年上半年" meaning the year it was published, so
+ * the indexed text gets the absolute period added ("今年上半年〔2023年上半年〕") and a question that
+ * names 2023 still finds it. The cited text itself is never changed.
+ */
+
+const fullDate = /(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日/;
+
+function pad(value: string): string {
+  return value.padStart(2, "0");
+}
+
+/**
+ * The report date of a file: a line holding only a date ("2020年5月14日", optionally with a weekday)
+ * among the first lines, as in newspaper page headers. Returns ISO `YYYY-MM-DD`.
+ */
+export function detectReportDate(raw: string, headerLines = 40): string | undefined {
+  const lines = raw.split(/\r?\n/).filter((line) => line.trim() !== "").slice(0, headerLines);
+  for (const line of lines) {
+    const trimmed = line.trim();
+    if (trimmed.length > 24) continue;
+    const match = fullDate.exec(trimmed);
+    if (!match) continue;
+    const rest = trimmed.replace(match[0], "").replace(/星期[一二三四五六日天]|周[一二三四五六日天]|[\s,，()（）]/g, "");
+    if (rest !== "") continue;
+    const [, year, month, day] = match;
+    if (Number(month) < 1 || Number(month) > 12 || Number(day) < 1 || Number(day) > 31) continue;
+    return `${year}-${pad(month)}-${pad(day)}`;
+  }
+  return undefined;
+}
+
+/** Year of an ISO-like date (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`). */
+export function yearOf(date: string | undefined): number | undefined {
+  const match = /^(\d{4})/.exec(date ?? "");
+  return match ? Number(match[1]) : undefined;
+}
+
+const relativeYears: Record<string, number> = { 前年: -2, 去年: -1, 今年: 0, 本年: 0, 明年: 1 };
+
+// The period after the relative year is carried into the annotation: 今年5月24-26日 → 〔2023年5月24-26日〕.
+const relativePattern =
+  /(前年|去年|今年|本年|明年)(上半年|下半年|前三季度|[一二三四]季度|第[一二三四]季度|年初|年底|年末|同期|\d{1,2}(?:-\d{1,2})?月(?:份)?(?:\d{1,2}(?:-\d{1,2})?日)?)?(?!〔)/g;
+
+/**
+ * Annotated copy of `text` for indexing. When the report date is unknown, the text is returned
+ * unchanged (guessing a year would put wrong figures under a period).
+ */
+export function resolveRelativeDates(text: string, reportDate: string | undefined): string {
+  const year = yearOf(reportDate);
+  if (year === undefined) return text;
+  return text.replace(relativePattern, (whole: string, relative: string, period: string | undefined) => {
+    const absolute = `${year + relativeYears[relative]}年${period ?? ""}`;
+    return `${whole}〔${absolute}〕`;
+  });
+}

@@ -1,0 +1,115 @@
+import { pinyin } from "pinyin-pro";
+import { placeEntries } from "./places-data.js";
+
+/**
+ * Bilingual place gazetteer. English names come from toneless pinyin (长治 → Changzhi) for the bundled
+ * places and for every place added later (zones found in the corpus), plus explicit overrides where
+ * the usual English differs from pinyin (陕西 → Shaanxi, 内蒙古 → Inner Mongolia).
+ */
+
+export interface GazetteerOverride {
+  zh: string;
+  en: string[];
+}
+
+export interface Gazetteer {
+  /** Known places named in Chinese text, longest names first, in order of first appearance. */
+  placesInText(zhText: string): string[];
+  /** Places named in English text ("Changzhi High-tech Zone" → ["长治"]). */
+  placesInEnglish(enText: string): string[];
+  /** English name of a place (长治 → Changzhi); the place itself when unknown. */
+  english(place: string): string;
+  addPlaces(zh: string[]): void;
+}
+
+/** English words after which even a short pinyin name is taken to be a place. */
+const placeContext = /^(high|hi|hightech|zone|zones|city|county|district|development|new|area|province|economic|industrial|park|prefecture|municipality)$/;
+
+/** Shorter single words need context: "an", "tai", "he" are English or too ambiguous on their own. */
+const minimumBareLength = 4;
+
+function key(text: string): string {
+  return text.toLowerCase().replace(/[^a-z]/g, "");
+}
+
+function toPinyin(zh: string): string {
+  const syllables = pinyin(zh, { toneType: "none", type: "array", v: true }) as string[];
+  return syllables.join("");
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+export function createGazetteer(extra: GazetteerOverride[] = []): Gazetteer {
+  const englishName = new Map<string, string>();
+  const byKey = new Map<string, string>();
+  const known = new Set<string>();
+
+  const register = (zh: string, english?: string[]) => {
+    if (!/^[\u3400-\u9fff]{2,}$/.test(zh)) return;
+    known.add(zh);
+    const generated = toPinyin(zh);
+    if (!byKey.has(generated)) byKey.set(generated, zh);
+    if (!englishName.has(zh)) englishName.set(zh, capitalize(generated));
+    for (const alias of english ?? []) {
+      byKey.set(key(alias), zh);
+    }
+    if (english && english.length > 0) englishName.set(zh, english[0]);
+  };
+
+  for (const entry of placeEntries) register(entry.zh);
+  for (const override of extra) register(override.zh, override.en);
+
+  let sortedNames: string[] = [];
+  const refresh = () => {
+    sortedNames = [...known].sort((a, b) => b.length - a.length);
+  };
+  refresh();
+
+  return {
+    placesInText(zhText) {
+      const found: string[] = [];
+      let index = 0;
+      while (index < zhText.length) {
+        const name = sortedNames.find((candidate) => zhText.startsWith(candidate, index));
+        if (name) {
+          if (!found.includes(name)) found.push(name);
+          index += name.length;
+        } else index++;
+      }
+      return found;
+    },
+    placesInEnglish(enText) {
+      const words = enText.match(/[A-Za-z]+(?:['’][A-Za-z]+)*/g) ?? [];
+      const found: string[] = [];
+      let index = 0;
+      while (index < words.length) {
+        let matched = 0;
+        // Try the longest run first: "Jing De Zhen" is three words, "Xi'an" one.
+        for (let length = Math.min(4, words.length - index); length >= 1 && matched === 0; length--) {
+          const run = words.slice(index, index + length);
+          const candidate = byKey.get(key(run.join("")));
+          if (!candidate) continue;
+          const next = (words[index + length] ?? "").toLowerCase().replace(/[^a-z]/g, "");
+          const capitalized = run.every((word) => /^[A-Z]/.test(word));
+          const joinedLength = key(run.join("")).length;
+          const wholeName = length > 1 ? capitalized : joinedLength >= minimumBareLength;
+          if (placeContext.test(next) ? joinedLength >= 2 : wholeName && (capitalized || joinedLength >= 6)) {
+            if (!found.includes(candidate)) found.push(candidate);
+            matched = length;
+          }
+        }
+        index += matched > 0 ? matched : 1;
+      }
+      return found;
+    },
+    english(place) {
+      return englishName.get(place) ?? (/[\u3400-\u9fff]/.test(place) ? capitalize(toPinyin(place)) : place);
+    },
+    addPlaces(zh) {
+      for (const name of zh) register(name);
+      refresh();
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import { createHash } from "node:crypto";
+import { readdir, readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import type { Article, Chunk } from "../core/types.js";
+import { AppError } from "../core/errors.js";
+import { catalogEntry, catalogFileName, loadCatalog } from "./catalog.js";
+import { chunkArticle, type ChunkOptions } from "./chunk-article.js";
+import { detectReportDate } from "./dates.js";
+import { decodeDocument, readerFor, supportedExtensions } from "./readers.js";
+import { splitArticles } from "./split-articles.js";
+import { detectZones } from "./zones.js";
+
+export interface FileReport {
+  /** Corpus-relative path like corpus/002_….txt */
+  file: string;
+  status: "indexed" | "skipped";
+  reason?: string;
+  articles: number;
+  chunks: number;
+  sha256: string;
+  bytes: number;
+}
+
+export interface CorpusReadResult {
+  articles: Article[];
+  chunks: Chunk[];
+  files: FileReport[];
+  /** Places of the zones found in the corpus, for the gazetteer (unseen documents' zones work). */
+  places: string[];
+}
+
+export interface ReadCorpusOptions {
+  onFile?: (report: FileReport) => void;
+  log?: (message: string) => void;
+  chunk?: ChunkOptions;
+}
+
+/** Metadata files that live in the corpus folder but are not documents. */
+const metadataFiles = new Set([catalogFileName, "gazetteer.json", "glossary.json"]);
+
+async function listFiles(dir: string, relative = ""): Promise<string[]> {
+  const entries = await readdir(path.join(dir, relative), { withFileTypes: true });
+  const files: string[] = [];
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.name.startsWith(".")) continue;
+    const child = relative ? `${relative}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) files.push(...(await listFiles(dir, child)));
+    else if (!(relative === "" && metadataFiles.has(entry.name))) files.push(child);
+  }
+  return files;
+}
+
+export async function readCorpus(corpusDir: string, options: ReadCorpusOptions = {}): Promise<CorpusReadResult> {
+  const log = options.log ?? (() => {});
+  const dirStat = await stat(corpusDir).catch(() => undefined);
+  if (!dirStat?.isDirectory()) {
+    throw new AppError("CORPUS_DIR_MISSING", `The corpus folder ${corpusDir} does not exist.`, {
+      hint: "Create it and put the report files (.txt, .md) in it, or set CORPUS_DIR to the right folder.",
+    });
+  }
+  const catalog = await loadCatalog(corpusDir);
+  const prefix = path.basename(path.resolve(corpusDir));
+  const result: CorpusReadResult = { articles: [], chunks: [], files: [], places: [] };
+  const places = new Set<string>();
+
+  for (const relative of await listFiles(corpusDir)) {
+    const source = `${prefix}/${relative}`;
+    const absolute = path.join(corpusDir, relative);
+    const report: FileReport = { file: source, status: "skipped", articles: 0, chunks: 0, sha256: "", bytes: 0 };
+    try {
+      if (!readerFor(relative)) {
+        report.reason = `${source}: unsupported file type (supported: ${supportedExtensions.join(", ")})`;
+      } else {
+        const bytes = await readFile(absolute);
+        report.bytes = bytes.length;
+        report.sha256 = createHash("sha256").update(bytes).digest("hex");
+        const raw = await decodeDocument(bytes, relative);
+        if (raw.trim() === "") {
+          report.reason = `${source} is empty`;
+        } else {
+          const entry = catalogEntry(catalog, relative);
+          const date = entry?.date ?? detectReportDate(raw);
+          const articles = splitArticles(raw, { source, date, publisher: entry?.publisher });
+          for (const article of articles) {
+            // Catalog zones say what a file is about when its text does not name the zone.
+            for (const zone of entry?.zones ?? []) if (!article.zones.includes(zone)) article.zones.push(zone);
+            const chunks = chunkArticle(article, options.chunk);
+            result.articles.push(article);
+            result.chunks.push(...chunks);
+            report.chunks += chunks.length;
+            for (const mention of detectZones(article.text)) places.add(mention.place);
+          }
+          report.articles = articles.length;
+          if (articles.length === 0) report.reason = `${source} holds no article text`;
+          else report.status = "indexed";
+        }
+      }
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      report.reason = `${source}: ${reason}`;
+    }
+    if (report.status === "skipped") log(`skipped ${report.reason}`);
+    else log(`indexed ${source}: ${report.articles} articles, ${report.chunks} chunks`);
+    result.files.push(report);
+    options.onFile?.(report);
+  }
+
+  if (!result.files.some((file) => file.status === "indexed")) {
+    throw new AppError("CORPUS_EMPTY", `The corpus folder ${corpusDir} has no readable documents.`, {
+      hint: `Add report files (${supportedExtensions.join(", ")}) to it; skipped: ${result.files.map((file) => file.reason).join("; ") || "none"}.`,
+    });
+  }
+  result.places = [...places];
+  return result;
+}

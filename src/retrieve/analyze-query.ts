@@ -1,0 +1,130 @@
+import type { Language } from "../core/types.js";
+import type { Glossary } from "./glossary.js";
+import type { PlaceResolver } from "./places.js";
+
+/**
+ * Turns a question (Chinese or English) into what retrieval and answering need: its language,
+ * the places it names, and Chinese term groups. English questions are mapped to Chinese through
+ * the gazetteer (places) and the glossary (policy terms), so no LLM is needed to search.
+ */
+
+export interface TermGroup {
+  /** Where the group came from: a Chinese word of the question, or an English phrase. */
+  label: string;
+  /** Chinese alternatives; the group is covered when a passage holds any of them. */
+  alternatives: string[];
+}
+
+export interface AnalyzedQuery {
+  text: string;
+  language: Language;
+  /** Places named in the question (canonical Chinese, e.g. 长治). */
+  places: string[];
+  /** Zone names as written, e.g. 长治高新区, 陵川示范区. */
+  zoneNames: string[];
+  /** Content terms that a passage must hold to answer the question. */
+  groups: TermGroup[];
+  /** English content words with no glossary entry (the corpus is Chinese, so they cannot match). */
+  untranslated: string[];
+  /** Years named in the question, e.g. 2019. */
+  years: string[];
+  /** True when the question asks for a figure (多少, how many, rate …). */
+  asksFigure: boolean;
+  /** Chinese text used for BM25 and the vector query. */
+  searchText: string;
+}
+
+export type Segmenter = (text: string) => string[];
+
+const chineseQuestionWords = new Set(
+  (
+    "多少 几 几个 哪些 哪个 哪里 什么 怎么 怎样 如何 是否 是 的 了 吗 呢 啊 吧 有 有没有 在 和 与 及 或 对 为 把 被 从 向 到 " +
+    "请问 请 介绍 一下 告诉 我 你 我们 关于 情况 方面 具体 主要 分别 指 进行 获得 得到 哪 谁 何 为何 为什么 多 了解 目前 现在 " +
+    "高新区 经开区 开发区 示范区 新区 园区 市 县 区 省 该 其 它 他们 这 那 那么 这个 那个 呢 还 还有 以及 共 共计"
+  ).split(" "),
+);
+
+const englishStopwords = new Set(
+  (
+    "what which who whom whose when where why how much many did do does is are was were be been being the a an of in on at to " +
+    "for from by with and or its it it's their they them this that these those there here as about into than then so such " +
+    "i me my we our you your he she his her please tell give list show any some all each per can could would should will " +
+    "has have had get got offer offered offers provide provided provides zone high-tech high tech hi-tech development " +
+    "economic district city county province area region park industrial chinese china number amount total year years " +
+    "also up out what's during since between over under more most less least first last new"
+  ).split(" "),
+);
+
+const figureCue = /多少|几[个家项名次亿万]|几|比例|增速|增长率|达成率|规模|总额|总投资|how many|how much|what (?:was|is|were|are) the (?:rate|growth|share|total|amount|number|value)|rate|percentage|amount|total|figure|number of/i;
+
+export function detectLanguage(text: string): Language {
+  const cjk = (text.match(/[\u4e00-\u9fff]/g) ?? []).length;
+  const latinWords = (text.match(/[A-Za-z]{2,}/g) ?? []).length;
+  return cjk > 0 && cjk >= latinWords ? "zh" : latinWords > 0 ? "en" : "zh";
+}
+
+export function extractYears(text: string): string[] {
+  return [...new Set((text.match(/(?:19|20)\d{2}(?=年|\b|[^\d])/g) ?? []))];
+}
+
+export interface AnalyzeDependencies {
+  glossary: Glossary;
+  places: PlaceResolver;
+  segment: Segmenter;
+}
+
+export function analyzeQuery(question: string, deps: AnalyzeDependencies): AnalyzedQuery {
+  const text = question.trim();
+  const language = detectLanguage(text);
+  const found = language === "zh" ? deps.places.inChinese(text) : deps.places.inEnglish(text);
+  const places = found.places;
+  const years = extractYears(text);
+  const groups: TermGroup[] = [];
+  const untranslated: string[] = [];
+  const placeWords = new Set([...places, ...found.zoneNames]);
+
+  if (language === "zh") {
+    // Strip zone names first so their parts (长治, 高新区) do not count as content terms.
+    let rest = text;
+    for (const name of [...found.zoneNames, ...places].sort((a, b) => b.length - a.length)) rest = rest.split(name).join(" ");
+    for (const word of deps.segment(rest)) {
+      if (!/[\u4e00-\u9fff]/.test(word) || chineseQuestionWords.has(word) || placeWords.has(word)) continue;
+      if (/^(?:19|20)\d{2}年?$/.test(word)) continue;
+      if (!groups.some((group) => group.label === word)) groups.push({ label: word, alternatives: [word] });
+    }
+  } else {
+    const withoutPlaces = stripPlaceNames(text, places.map((place) => deps.places.english(place)));
+    const matches = deps.glossary.lookup(withoutPlaces);
+    for (const match of matches) groups.push({ label: match.phrase, alternatives: match.zh });
+    const covered = new Set(matches.flatMap((match) => match.phrase.split(" ")));
+    for (const word of withoutPlaces.toLowerCase().match(/[a-z][a-z\-']+/g) ?? []) {
+      const base = word.replace(/'s$/, "");
+      if (englishStopwords.has(base) || covered.has(base) || covered.has(base.replace(/s$/, "")) || base.length < 3) continue;
+      if (deps.places.isEnglishPlace(base)) continue;
+      untranslated.push(base);
+    }
+  }
+
+  const searchParts = language === "zh" ? [text] : [...found.zoneNames, ...places, ...groups.flatMap((group) => group.alternatives), ...years];
+  return {
+    text,
+    language,
+    places,
+    zoneNames: found.zoneNames,
+    groups,
+    untranslated,
+    years,
+    asksFigure: figureCue.test(text),
+    searchText: searchParts.join(" "),
+  };
+}
+
+function stripPlaceNames(text: string, englishNames: string[]): string {
+  let rest = text;
+  for (const name of englishNames) rest = rest.replace(new RegExp(escapeRegExp(name), "gi"), " ");
+  return rest;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

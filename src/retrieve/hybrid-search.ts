@@ -1,0 +1,84 @@
+import type { SearchHit } from "../core/types.js";
+import type { SearchIndex } from "../index/search-index.js";
+import type { AnalyzedQuery } from "./analyze-query.js";
+import { reciprocalRankFusion } from "./fusion.js";
+import type { ArticlePlaces } from "./places.js";
+
+/**
+ * BM25 + HNSW, fused by rank, restricted to the zones the question names. A question about
+ * 衡阳高新区 is answered only from articles about 衡阳; when no article is about a named place,
+ * passages that at least mention it are used, and when none do, nothing is returned so the
+ * composer can say the corpus does not cover it.
+ */
+
+export interface HybridSearchOptions {
+  topK: number;
+  /** How many candidates each retriever contributes before fusion. */
+  candidates?: number;
+  bm25Weight?: number;
+  vectorWeight?: number;
+}
+
+export interface RetrievalResult {
+  hits: SearchHit[];
+  /** Places of the question that no indexed article is about. */
+  unknownPlaces: string[];
+  /** How the zone filter was applied. */
+  scope: "all" | "about-place" | "mentions-place" | "none";
+}
+
+export async function hybridSearch(
+  index: SearchIndex,
+  articlePlaces: ArticlePlaces,
+  query: AnalyzedQuery,
+  options: HybridSearchOptions,
+): Promise<RetrievalResult> {
+  const candidates = options.candidates ?? Math.max(40, options.topK * 5);
+  const { chunks } = index;
+  const knownPlaces = query.places.filter((place) => articlePlaces.all.has(place));
+  const unknownPlaces = query.places.filter((place) => !articlePlaces.all.has(place));
+
+  let allowed: Uint8Array | undefined;
+  let scope: RetrievalResult["scope"] = "all";
+  if (query.places.length > 0) {
+    allowed = new Uint8Array(chunks.length);
+    let count = 0;
+    if (knownPlaces.length > 0) {
+      chunks.forEach((chunk, index) => {
+        const about = articlePlaces.byArticle.get(chunk.articleId) ?? [];
+        if (knownPlaces.some((place) => about.includes(place))) {
+          allowed![index] = 1;
+          count++;
+        }
+      });
+      scope = "about-place";
+    }
+    if (count === 0) {
+      chunks.forEach((chunk, index) => {
+        if (query.places.some((place) => chunk.text.includes(place))) {
+          allowed![index] = 1;
+          count++;
+        }
+      });
+      scope = count > 0 ? "mentions-place" : "none";
+    }
+    if (count === 0) return { hits: [], unknownPlaces, scope };
+  }
+
+  const filter = allowed ? (index: number) => allowed![index] === 1 : undefined;
+  const [lexical, dense] = await Promise.all([
+    Promise.resolve(index.searchBm25(query.searchText, candidates, filter)),
+    index.searchVector(query.searchText, candidates, filter),
+  ]);
+  const fused = reciprocalRankFusion([
+    { ids: lexical.map((hit) => hit.index), weight: options.bm25Weight ?? 1 },
+    { ids: dense.map((hit) => hit.index), weight: options.vectorWeight ?? 0.8 },
+  ]);
+  const hits = fused.slice(0, options.topK).map((result) => ({
+    chunk: chunks[result.id]!,
+    score: result.score,
+    bm25Rank: result.ranks[0],
+    vectorRank: result.ranks[1],
+  }));
+  return { hits, unknownPlaces, scope };
+}

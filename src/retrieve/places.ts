@@ -1,0 +1,97 @@
+import type { Chunk } from "../core/types.js";
+import type { Gazetteer } from "../ingest/gazetteer.js";
+import { detectZones } from "../ingest/zones.js";
+
+/**
+ * Which places a question names, and which places each article is *about*. An article merely
+ * mentioning 杭州 (a trip there) is not about 杭州高新区, so retrieval filters on the places an
+ * article is about: those in its title and those it keeps returning to.
+ */
+
+export interface PlacesFound {
+  places: string[];
+  zoneNames: string[];
+}
+
+export interface PlaceResolver {
+  inChinese(text: string): PlacesFound;
+  inEnglish(text: string): PlacesFound;
+  /** Is this English word (or phrase) a place name the gazetteer knows? */
+  isEnglishPlace(word: string): boolean;
+  english(place: string): string;
+}
+
+export function createPlaceResolver(gazetteer: Gazetteer): PlaceResolver {
+  return {
+    inChinese(text) {
+      const zones = detectZones(text);
+      const places = unique([...zones.map((zone) => zone.place).filter(Boolean), ...gazetteer.placesInText(text)]);
+      return { places: dropContained(places), zoneNames: unique(zones.map((zone) => zone.name)) };
+    },
+    inEnglish(text) {
+      return { places: dropContained(unique(gazetteer.placesInEnglish(text))), zoneNames: [] };
+    },
+    isEnglishPlace(word) {
+      return gazetteer.placesInEnglish(word).length > 0;
+    },
+    english(place) {
+      return gazetteer.english(place);
+    },
+  };
+}
+
+/** 安康 and 安康市 name the same place; keep the shorter, canonical form. */
+function dropContained(places: string[]): string[] {
+  return places.filter((place) => !places.some((other) => other !== place && place.startsWith(other) && place.length - other.length <= 1));
+}
+
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}
+
+export interface ArticlePlaces {
+  /** articleId → places the article is about. */
+  byArticle: Map<string, string[]>;
+  /** Every place some article is about. */
+  all: Set<string>;
+}
+
+/**
+ * Places an article is about: named in its title, or among its most mentioned places. Candidates
+ * are the article's zones from ingest (shared by all its chunks), so this stays linear in the
+ * corpus size instead of scanning every text for every known place.
+ */
+export function computeArticlePlaces(chunks: Chunk[], resolver: PlaceResolver): ArticlePlaces {
+  const grouped = new Map<string, Chunk[]>();
+  for (const chunk of chunks) {
+    const list = grouped.get(chunk.articleId);
+    if (list) list.push(chunk);
+    else grouped.set(chunk.articleId, [chunk]);
+  }
+  const placeOfName = new Map<string, string[]>();
+  const placesOf = (name: string): string[] => {
+    let places = placeOfName.get(name);
+    if (!places) {
+      places = resolver.inChinese(name).places;
+      placeOfName.set(name, places);
+    }
+    return places;
+  };
+  const byArticle = new Map<string, string[]>();
+  const all = new Set<string>();
+  for (const [articleId, list] of grouped) {
+    const shared = list.reduce<string[]>((common, chunk) => common.filter((zone) => chunk.zones.includes(zone)), list[0]!.zones);
+    const candidates = unique(shared.flatMap(placesOf));
+    const title = list[0]!.title;
+    const counts = candidates.map((place) => {
+      let count = title.includes(place) ? 1000 : 0;
+      for (const chunk of list) count += chunk.text.split(place).length - 1;
+      return { place, count };
+    });
+    const top = Math.max(0, ...counts.map((item) => item.count));
+    const places = counts.filter((item) => item.count >= Math.min(top, Math.max(2, top * 0.3))).map((item) => item.place);
+    byArticle.set(articleId, places);
+    places.forEach((place) => all.add(place));
+  }
+  return { byArticle, all };
+}

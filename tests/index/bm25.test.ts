@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { Bm25Index } from "../../src/index/bm25.js";
+import { createTokenizer } from "../../src/index/tokenizer.js";
+import { AppError } from "../../src/core/errors.js";
+
+const tokenizer = createTokenizer({ userWords: ["长治高新区", "衡阳高新区"] });
+
+const docs = [
+  "长治高新区围绕制造业振兴，签约引进电子信息产业项目。",
+  "衡阳高新区上半年进出口总额增长97.5%，外贸持续向好。",
+  "长治高新区为近20家企业兑现装修补贴1.5亿元。",
+  "安康高新区建成标准化厂房150万平方米。",
+  "高新区持续优化营商环境，推动招商引资。",
+];
+
+describe("Bm25Index", () => {
+  const index = Bm25Index.build(docs, tokenizer);
+
+  it("ranks the document holding the rare query term first", () => {
+    const hits = index.search("装修补贴是多少", 3);
+    expect(hits[0].index).toBe(2);
+    expect(hits[0].score).toBeGreaterThan(0);
+    expect(index.search("进出口增长", 5)[0].index).toBe(1);
+    expect(index.search("标准化厂房", 5)[0].index).toBe(3);
+  });
+
+  it("returns scores best first and at most k hits", () => {
+    const hits = index.search("长治高新区 高新区", 2);
+    expect(hits.length).toBe(2);
+    expect(hits[0].score).toBeGreaterThanOrEqual(hits[1].score);
+  });
+
+  it("returns nothing for unknown terms or k = 0", () => {
+    expect(index.search("完全无关的词汇量子纠缠", 5)).toEqual([]);
+    expect(index.search("装修补贴", 0)).toEqual([]);
+  });
+
+  it("applies the filter to candidate documents", () => {
+    const hits = index.search("长治高新区", 5, (doc) => doc !== 2 && doc !== 0);
+    expect(hits.map((hit) => hit.index)).not.toContain(2);
+    expect(hits.map((hit) => hit.index)).not.toContain(0);
+    expect(hits.length).toBeGreaterThan(0);
+  });
+
+  it("gives the same results after a JSON round trip", () => {
+    const restored = Bm25Index.fromJSON(JSON.parse(JSON.stringify(index.toJSON())), tokenizer);
+    for (const query of ["装修补贴", "长治高新区 招商引资", "97.5%", "厂房"]) {
+      expect(restored.search(query, 5)).toEqual(index.search(query, 5));
+    }
+  });
+
+  it("refuses malformed serialised data", () => {
+    expect(() => Bm25Index.fromJSON({ format: "nope" }, tokenizer)).toThrow(AppError);
+    const data = index.toJSON() as Record<string, unknown>;
+    expect(() => Bm25Index.fromJSON({ ...data, terms: ["x"] }, tokenizer)).toThrow(/inconsistent/);
+  });
+
+  it("matches a brute-force BM25 on a larger corpus", () => {
+    const words = ["招商", "引资", "项目", "补贴", "厂房", "外资", "园区", "企业", "人才", "物流"];
+    const corpus: string[] = [];
+    for (let d = 0; d < 200; d++) {
+      const parts: string[] = [];
+      for (let w = 0; w < 3 + (d % 7); w++) parts.push(words[(d * 7 + w * w * 3) % words.length]);
+      corpus.push(parts.join(" "));
+    }
+    const split = (text: string) => text.split(" ").filter(Boolean);
+    const big = Bm25Index.build(corpus, split);
+    const tokenized = corpus.map(split);
+    const average = tokenized.reduce((sum, t) => sum + t.length, 0) / tokenized.length;
+    const query = ["补贴", "人才"];
+    const bruteScores = tokenized.map((tokens, doc) => {
+        let score = 0;
+        for (const term of query) {
+          const df = tokenized.filter((t) => t.includes(term)).length;
+          const idf = Math.log(1 + (tokenized.length - df + 0.5) / (df + 0.5));
+          const tf = tokens.filter((t) => t === term).length;
+          score += (idf * tf * 2.2) / (tf + 1.2 * (1 - 0.75 + (0.75 * tokens.length) / average));
+        }
+        return { index: doc, score };
+      });
+    const expected = bruteScores
+      .filter((hit) => hit.score > 0)
+      .sort((a, b) => b.score - a.score || a.index - b.index)
+      .slice(0, 10);
+    const actual = big.search("补贴 人才", 10);
+    // Equal scores may order differently at the cut-off, so compare scores rank by rank and
+    // check every returned document really has the score reported.
+    expect(actual.length).toBe(expected.length);
+    actual.forEach((hit, i) => {
+      expect(hit.score).toBeCloseTo(expected[i].score, 5);
+      expect(bruteScores[hit.index].score).toBeCloseTo(hit.score, 5);
+    });
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { createTokenizer } from "../../src/index/tokenizer.js";
+
+describe("createTokenizer", () => {
+  const tokenize = createTokenizer();
+
+  it("keeps decimal numbers and figures whole", () => {
+    const tokens = tokenize("营业收入105.63亿元，同比增长97.5%，利用外资6836万美元，补贴1.5亿");
+    expect(tokens).toContain("105.63");
+    expect(tokens).toContain("97.5");
+    expect(tokens).toContain("6836");
+    expect(tokens).toContain("1.5");
+    expect(tokens).not.toContain(".");
+    expect(tokens).not.toContain("5");
+  });
+
+  it("folds full-width digits and thousands separators", () => {
+    expect(tokenize("共１２家企业")).toContain("12");
+    expect(tokenize("GDP grew to 1,250.5 billion")).toContain("1250.5");
+    // A Chinese comma between two figures separates them, it is not a thousands separator.
+    const listed = tokenize("分别为100，200家");
+    expect(listed).toContain("100");
+    expect(listed).toContain("200");
+  });
+
+  it("lowercases Latin text and drops English and Chinese stopwords and punctuation", () => {
+    const tokens = tokenize("What are the Incentives of the Zone? 园区的政策和服务。");
+    expect(tokens).toContain("incentives");
+    expect(tokens).toContain("zone");
+    for (const dropped of ["the", "of", "what", "are", "的", "和", "?", "。", " "]) expect(tokens).not.toContain(dropped);
+    expect(tokens).toContain("政策");
+  });
+
+  it("keeps user words whole and also emits their parts, so a city-only question still matches", () => {
+    const plain = createTokenizer({ subwords: "none" });
+    expect(plain("长治高新区招商引资")).not.toContain("长治高新区");
+    const withZones = createTokenizer({ userWords: ["长治高新区"] });
+    expect(withZones("长治高新区招商引资")).toEqual(["长治高新区", "长治", "高新区", "招商引资"]);
+    // Ordinary words are not split in the default mode.
+    expect(withZones("招商引资")).toEqual(["招商引资"]);
+    const exact = createTokenizer({ userWords: ["长治高新区"], subwords: "none" });
+    expect(exact("长治高新区招商引资")).toEqual(["长治高新区", "招商引资"]);
+    const search = createTokenizer({ userWords: ["长治高新区"], subwords: "all" });
+    expect(search("招商引资")).toEqual(expect.arrayContaining(["招商", "引资", "招商引资"]));
+  });
+
+  it("names its configuration so a snapshot can record it", () => {
+    expect(createTokenizer().id).not.toEqual(createTokenizer({ userWords: ["长治高新区"] }).id);
+    expect(createTokenizer({ userWords: ["a", "b"] }).id).toEqual(createTokenizer({ userWords: ["b", "a"] }).id);
+  });
+});

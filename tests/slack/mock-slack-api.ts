@@ -1,0 +1,86 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface RecordedCall {
+  method: string;
+  body: Record<string, any>;
+  /** What the mock answered. */
+  response?: Record<string, any>;
+}
+
+/**
+ * A local stand-in for https://slack.com/api/ and for response_url hooks, answering like Slack
+ * does (ok, ts, channel …) and recording every call so tests can assert what the bot sent.
+ */
+export interface MockSlackApi {
+  url: string;
+  calls: RecordedCall[];
+  callsTo(method: string): RecordedCall[];
+  /** Polls the recorded calls until `predicate` holds or `timeoutMs` passes. */
+  waitFor(predicate: (calls: RecordedCall[]) => boolean, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startMockSlackApi(): Promise<MockSlackApi> {
+  const calls: RecordedCall[] = [];
+  let tsCounter = 0;
+  const server: Server = createServer((req, res) => {
+    const parts: Buffer[] = [];
+    req.on("data", (part: Buffer) => parts.push(part));
+    req.on("end", () => {
+      const text = Buffer.concat(parts).toString("utf8");
+      const body = parseBody(text, String(req.headers["content-type"] ?? ""));
+      const path = new URL(req.url ?? "/", "http://localhost").pathname;
+      const method = path.startsWith("/api/") ? path.slice("/api/".length) : `response${path.slice("/response".length)}`;
+      const call: RecordedCall = { method, body };
+      calls.push(call);
+      const reply = (payload: Record<string, any>) => {
+        call.response = payload;
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify(payload));
+      };
+      if (method === "auth.test") {
+        reply({ ok: true, url: "https://example.slack.com/", team: "Example", user: "zonebot", team_id: "T0001", user_id: "UBOT", bot_id: "BBOT", is_enterprise_install: false });
+      } else if (method === "chat.postMessage") {
+        tsCounter++;
+        const ts = `1700000100.${String(tsCounter).padStart(6, "0")}`;
+        reply({ ok: true, channel: body.channel, ts, message: { type: "message", user: "UBOT", bot_id: "BBOT", text: body.text, ts, thread_ts: body.thread_ts } });
+      } else if (method === "chat.update") {
+        reply({ ok: true, channel: body.channel, ts: body.ts, text: body.text, message: { text: body.text, user: "UBOT" } });
+      } else if (method.startsWith("response")) {
+        reply({ ok: true });
+      } else {
+        reply({ ok: false, error: "unknown_method" });
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${address.port}`;
+  return {
+    url,
+    calls,
+    callsTo: (method) => calls.filter((call) => call.method === method),
+    async waitFor(predicate, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate(calls)) {
+        if (Date.now() > deadline) throw new Error(`mock Slack: condition not met in ${timeoutMs} ms; calls: ${JSON.stringify(calls.map((call) => call.method))}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function parseBody(text: string, contentType: string): Record<string, any> {
+  if (text === "") return {};
+  if (contentType.includes("application/json")) return JSON.parse(text);
+  const form = Object.fromEntries(new URLSearchParams(text).entries()) as Record<string, any>;
+  // The Web API client JSON-encodes structured arguments inside the form.
+  for (const key of ["blocks", "attachments"]) if (typeof form[key] === "string") form[key] = JSON.parse(form[key]);
+  return form;
+}
