@@ -2,6 +2,8 @@ import type { Answer, AnswerInput, Answerer, Citation, SearchHit } from "../core
 import { splitSentences } from "../ingest/sentences.js";
 import { findFigures } from "./english-figures.js";
 import { groupCoverage } from "./coverage.js";
+import { extractYears, listCue } from "../retrieve/analyze-query.js";
+import { englishZoneName } from "./zone-names.js";
 
 /**
  * The default answer mode: no model, only sentences quoted from the retrieved passages. It picks
@@ -9,8 +11,7 @@ import { groupCoverage } from "./coverage.js";
  * English question puts an English lead sentence before the Chinese evidence.
  */
 
-const maxPassages = 6;
-const listCue = /分别|哪些|有哪些|包括|什么措施|举措|怎么|如何|措施|what (?:are|were|does|do|did)|which measures|list|how (?:does|do|did)/i;
+const maxPassages = 12;
 
 interface ScoredSentence {
   text: string;
@@ -44,6 +45,9 @@ export function composeExtractiveSync(input: AnswerInput): Answer {
       candidate.covered.forEach((group) => covered.add(group));
     }
   }
+  for (const sentence of enumerationItems(best, scored, hits)) {
+    if (!chosen.includes(sentence)) chosen.push(sentence);
+  }
   // Keep the reading order of the source within each passage.
   chosen.sort((a, b) => a.hitIndex - b.hitIndex || a.position - b.position);
 
@@ -60,8 +64,8 @@ export function composeExtractiveSync(input: AnswerInput): Answer {
     return { ...sentence, n };
   });
 
-  const body = cited.map((sentence) => `${sentence.text.replace(/[。；;]$/, "")}[${sentence.n}]${/[。！？!?]$/.test(sentence.text) ? "" : "。"}`).join("\n");
-  const answer = input.language === "en" ? `${englishLead(input, cited)}\n${body}` : body;
+  const body = cited.map((sentence) => `${sentence.text.replace(/[。；;，,]$/, "")}[${sentence.n}]${/[！？!?]$/.test(sentence.text) ? "" : "。"}`).join("\n");
+  const answer = input.language === "en" ? `${englishLead(input, cited, citations)}\n${body}` : body;
   return {
     answer,
     refused: false,
@@ -75,6 +79,7 @@ export function composeExtractiveSync(input: AnswerInput): Answer {
 
 function scoreSentences(hit: SearchHit, hitIndex: number, input: AnswerInput): ScoredSentence[] {
   const sentences = splitSentences(hit.chunk.text);
+  const years = extractYears(input.standaloneQuestion);
   return sentences
     .filter((sentence) => /[\u4e00-\u9fff]/.test(sentence.text) && sentence.text.trim().length >= 6)
     .map((sentence, position) => {
@@ -84,6 +89,7 @@ function scoreSentences(hit: SearchHit, hitIndex: number, input: AnswerInput): S
       const hasFigure = findFigures(text).length > 0;
       if (input.asksFigure) score += hasFigure ? 0.35 : -0.2;
       if (input.places.some((place) => text.includes(place))) score += 0.1;
+      if (years.some((year) => text.includes(year))) score += 0.15;
       // Earlier retrieval ranks are more likely to be on topic.
       score += 0.25 / (hitIndex + 1);
       // A heading-like fragment rarely answers anything.
@@ -107,17 +113,43 @@ function toCitation(hit: SearchHit, n: number, quoteParts: string[]): Citation {
   };
 }
 
-function englishLead(input: AnswerInput, cited: { text: string; n: number; covered: Set<number> }[]): string {
+function englishLead(input: AnswerInput, cited: { text: string; n: number }[], citations: Citation[]): string {
+  // Name the zones the evidence is about: the question may not (e.g. "Which zone …?").
+  const zones = [...new Set(citations.map((citation) => citation.zone).filter(Boolean))];
+  const zoneText = zones.map((zone) => englishZoneName(zone, (place) => input.placeNames[place] ?? place)).join("; ");
   const placeText = input.places.map((place) => input.placeNames[place] ?? place).join(", ");
-  const subject = placeText ? `the reports on ${placeText}` : "the indexed reports";
-  const figures = cited.flatMap((sentence) => {
-    const found = findFigures(sentence.text);
-    return found.slice(0, 3).map((figure) => `${figure.english} [${sentence.n}]`);
-  });
+  const subject = zoneText ? `the reports on ${zoneText}` : placeText ? `the reports on ${placeText}` : "the indexed reports";
+  const figures = cited.flatMap((sentence) => findFigures(sentence.text).slice(0, 3).map((figure) => `${figure.english} [${sentence.n}]`));
   const unique = [...new Set(figures)].slice(0, 5);
   if (input.asksFigure && unique.length > 0) {
     return `According to ${subject}, the relevant figures are: ${unique.join("; ")}. The Chinese source text says:`;
   }
   const markers = [...new Set(cited.map((sentence) => `[${sentence.n}]`))].join("");
   return `According to ${subject}, the passages below answer this ${markers} (quoted in the original Chinese):`;
+}
+
+/**
+ * A sentence that announces a list in quotes ("加、减、乘、除"组合拳, “五好”园区 …) is only the
+ * heading of the answer; the items are spelled out in the sentences that open with each of them
+ * ("服务做"加法"…", "审批做"减法"…"). Those are added so a list question gets the whole list.
+ */
+function enumerationItems(best: ScoredSentence, scored: ScoredSentence[], hits: SearchHit[]): ScoredSentence[] {
+  const match = best.text.match(/["“「]([^"”「」]{1,12}(?:、[^"”「」]{1,12}){1,7})["”」]/);
+  if (!match) return [];
+  const items = match[1]!.split("、").map((item) => item.trim()).filter(Boolean);
+  const articleId = hits[best.hitIndex]!.chunk.articleId;
+  const sameArticle = scored.filter((sentence) => sentence !== best && hits[sentence.hitIndex]!.chunk.articleId === articleId);
+  const found: ScoredSentence[] = [];
+  for (const item of items) {
+    const opener = sameArticle.find((sentence) => {
+      const head = sentence.text.slice(0, 16);
+      return new RegExp(`["“「][^"”」]{0,3}${escapeRegExp(item)}`).test(head);
+    });
+    if (opener && !found.includes(opener)) found.push(opener);
+  }
+  return found;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

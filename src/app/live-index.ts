@@ -1,6 +1,7 @@
 import type { Config } from "../core/config.js";
 import { createEmbedder } from "../index/embedders/create-embedder.js";
 import type { Manifest } from "../index/manifest.js";
+import type { Chunk } from "../core/types.js";
 import { SearchIndex } from "../index/search-index.js";
 import { loadSnapshot } from "../index/snapshot.js";
 import { computeArticlePlaces, type ArticlePlaces } from "../retrieve/places.js";
@@ -13,6 +14,8 @@ export interface LiveIndex {
   articlePlaces: ArticlePlaces;
   manifest: Manifest;
   warnings: string[];
+  /** The chunks of an article in reading order, for widening a list answer to the next passages. */
+  articleChunks: Map<string, Chunk[]>;
 }
 
 export async function loadLiveIndex(config: Config, lexicon: Lexicon, version?: string): Promise<LiveIndex> {
@@ -26,5 +29,17 @@ export async function loadLiveIndex(config: Config, lexicon: Lexicon, version?: 
     articlePlaces: computeArticlePlaces(snapshot.chunks, lexicon.places),
     manifest: snapshot.manifest,
     warnings: snapshot.warnings,
+    articleChunks: groupByArticle(snapshot.chunks),
   };
+}
+
+function groupByArticle(chunks: Chunk[]): Map<string, Chunk[]> {
+  const grouped = new Map<string, Chunk[]>();
+  for (const chunk of chunks) {
+    const list = grouped.get(chunk.articleId);
+    if (list) list.push(chunk);
+    else grouped.set(chunk.articleId, [chunk]);
+  }
+  for (const list of grouped.values()) list.sort((a, b) => a.ordinal - b.ordinal);
+  return grouped;
 }

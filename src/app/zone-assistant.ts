@@ -1,7 +1,7 @@
 import type { Config } from "../core/config.js";
 import { AppError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
-import type { Answer, AnswerInput, AnswerService, Answerer, AskOptions, Language, QuestionRewriter, ServiceStatus } from "../core/types.js";
+import type { SearchHit, Answer, AnswerInput, AnswerService, Answerer, AskOptions, Language, QuestionRewriter, ServiceStatus } from "../core/types.js";
 import { assessAnswerability } from "../answer/coverage.js";
 import { composeExtractive } from "../answer/extractive.js";
 import type { StateStore } from "../chat/state-store.js";
@@ -111,6 +111,7 @@ export class ZoneAssistant implements AnswerService {
       return refuse(describeTopic(query));
     }
 
+    const hits = query.asksList ? withFollowingPassages(retrieval.hits, live) : retrieval.hits;
     const input: AnswerInput = {
       question,
       standaloneQuestion: standalone,
@@ -120,12 +121,25 @@ export class ZoneAssistant implements AnswerService {
       termGroups: groups,
       asksFigure: query.asksFigure,
       placeNames,
-      hits: retrieval.hits,
+      hits,
       history,
     };
     const answerer = this.options.answerer ?? composeExtractive;
     return answerer(input, { signal: options.signal, onToken: options.onToken });
   }
+}
+
+/**
+ * A list is often announced in one passage and spelled out in the next ones; for list questions
+ * the passages that follow the best hit in its article are offered to the composer as well.
+ */
+function withFollowingPassages(hits: SearchHit[], live: LiveIndex, count = 3): SearchHit[] {
+  const top = hits[0];
+  if (!top) return hits;
+  const article = live.articleChunks.get(top.chunk.articleId) ?? [];
+  const seen = new Set(hits.map((hit) => hit.chunk.id));
+  const following = article.filter((chunk) => chunk.ordinal > top.chunk.ordinal && !seen.has(chunk.id)).slice(0, count);
+  return [...hits, ...following.map((chunk) => ({ chunk, score: 0 }))];
 }
 
 export function validateQuestion(question: unknown, maxChars: number): string {

@@ -1,4 +1,8 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { pinyin } from "pinyin-pro";
+import { z } from "zod";
+import { AppError } from "../core/errors.js";
 import { placeEntries } from "./places-data.js";
 
 /**
@@ -112,4 +116,31 @@ export function createGazetteer(extra: GazetteerOverride[] = []): Gazetteer {
       refresh();
     },
   };
+}
+
+const overridesSchema = z.object({ places: z.array(z.object({ zh: z.string().min(1), en: z.array(z.string().min(1)) })) });
+
+/** Reads `<corpusDir>/gazetteer.json` (`{ "places": [{ "zh": "陕西", "en": ["Shaanxi"] }] }`); missing → []. */
+export async function loadGazetteerOverrides(corpusDir: string): Promise<GazetteerOverride[]> {
+  const file = path.join(corpusDir, "gazetteer.json");
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw new AppError("CONFIG_INVALID", `The gazetteer ${file} cannot be read.`, { cause: error, hint: "Check its permissions." });
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new AppError("CONFIG_INVALID", `The gazetteer ${file} is not valid JSON.`, { cause: error, hint: `Fix the JSON syntax in ${file}.` });
+  }
+  const result = overridesSchema.safeParse(data);
+  if (!result.success) {
+    throw new AppError("CONFIG_INVALID", `The gazetteer ${file} is invalid.`, {
+      hint: `Each entry needs "zh" and an "en" list: { "places": [{ "zh": "陕西", "en": ["Shaanxi"] }] }.`,
+    });
+  }
+  return result.data.places;
 }

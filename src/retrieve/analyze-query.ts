@@ -30,6 +30,8 @@ export interface AnalyzedQuery {
   years: string[];
   /** True when the question asks for a figure (多少, how many, rate …). */
   asksFigure: boolean;
+  /** True when the question asks for several things (分别, 哪些, what measures …). */
+  asksList: boolean;
   /** Chinese text used for BM25 and the vector query. */
   searchText: string;
 }
@@ -54,6 +56,8 @@ const englishStopwords = new Set(
     "also up out what's during since between over under more most less least first last new"
   ).split(" "),
 );
+
+export const listCue = /分别|哪些|有哪些|包括|什么措施|举措|怎么|怎样|如何|措施|what (?:are|were|does|do|did)|which measures|list|how (?:does|do|did)/i;
 
 const figureCue = /多少|几[个家项名次亿万]|几|比例|增速|增长率|达成率|规模|总额|总投资|how many|how much|what (?:was|is|were|are) the (?:rate|growth|share|total|amount|number|value)|rate|percentage|amount|total|figure|number of/i;
 
@@ -90,7 +94,9 @@ export function analyzeQuery(question: string, deps: AnalyzeDependencies): Analy
     for (const word of deps.segment(rest)) {
       if (!/[\u4e00-\u9fff]/.test(word) || chineseQuestionWords.has(word) || placeWords.has(word)) continue;
       if (/^(?:19|20)\d{2}年?$/.test(word)) continue;
-      if (!groups.some((group) => group.label === word)) groups.push({ label: word, alternatives: [word] });
+      // Single characters (年, 个, 家 …) match nearly every passage; they carry no topic.
+      if (word.length === 1 && !/[钒硒锂茶煤铜铝钢]/.test(word)) continue;
+      if (!groups.some((group) => group.label === word)) groups.push({ label: word, alternatives: chineseSynonyms(word, deps.glossary) });
     }
   } else {
     const withoutPlaces = stripPlaceNames(text, places.map((place) => deps.places.english(place)));
@@ -115,8 +121,23 @@ export function analyzeQuery(question: string, deps: AnalyzeDependencies): Analy
     untranslated,
     years,
     asksFigure: figureCue.test(text),
+    asksList: listCue.test(text),
     searchText: searchParts.join(" "),
   };
+}
+
+/**
+ * A Chinese question word that the glossary lists with near-synonyms is satisfied by those that
+ * share a two-character stem with it (到位外资 ↔ 实际利用外资 ↔ 外资), not by every entry term.
+ */
+function chineseSynonyms(word: string, glossary: Glossary): string[] {
+  const stems = new Set<string>();
+  for (let i = 0; i + 2 <= word.length; i++) stems.add(word.slice(i, i + 2));
+  const related = glossary.entries
+    .filter((entry) => entry.zh.includes(word))
+    .flatMap((entry) => entry.zh)
+    .filter((term) => term.length >= 2 && [...stems].some((stem) => term.includes(stem)));
+  return [...new Set([word, ...related])];
 }
 
 function stripPlaceNames(text: string, englishNames: string[]): string {

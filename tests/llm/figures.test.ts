@@ -54,6 +54,8 @@ describe("extractFigures", () => {
     expect(chineseNumeralsToDigits("两家企业")).toBe("2家企业");
     expect(chineseNumeralsToDigits("十三五期间")).toBe("十三五期间");
     expect(chineseNumeralsToDigits("一带一路")).toBe("一带一路");
+    expect(chineseNumeralsToDigits("百余家企业")).toBe("100余家企业");
+    expect(chineseNumeralsToDigits("全国十佳园区")).toBe("全国10佳园区");
   });
 });
 
@@ -69,6 +71,9 @@ describe("grounding", () => {
     expect(grounded("more than 10 ambassadors", "聘请了十多名招商大使")).toBe(true);
     expect(grounded("July 11, 2023", "2023年7月11日")).toBe(true);
     expect(grounded("2023年7月11日", "July 11, 2023")).toBe(true);
+    expect(grounded("one of the Top 10 parks", "获评全国十佳营商环境产业园区")).toBe(true);
+    expect(grounded("more than 100 companies", "吸引百余家企业入驻")).toBe(true);
+    expect(grounded("1.5 million square meters of standard factories", "建成标准化厂房150万平方米")).toBe(true);
   });
 
   it("accepts a date without year in the passage when the passage names the year", () => {

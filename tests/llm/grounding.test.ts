@@ -21,6 +21,11 @@ describe("groundAnswer", () => {
     expect(result.citedSentences).toBe(2);
   });
 
+  it("reads footnote-style and range markers", () => {
+    const result = groundAnswer("外资6836万美元[^2]。签约项目18个，外资6836万美元[1-2]。", passages);
+    expect(result.answer).toBe("外资6836万美元[1]。签约项目18个，外资6836万美元[2][1]。");
+  });
+
   it("checks a sentence without markers against all passages", () => {
     const kept = groundAnswer("两地共吸引外资6836万美元。签约项目18个[1]。", passages);
     expect(kept.answer).toBe("两地共吸引外资6836万美元。签约项目18个[1]。");

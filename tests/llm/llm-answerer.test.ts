@@ -19,7 +19,7 @@ for (const provider of ["openai", "ollama"] as const) {
         LLM_MODEL: "mock-model",
         OPENAI_BASE_URL: `${mock.url}/v1`,
         OLLAMA_BASE_URL: mock.url,
-        LLM_TIMEOUT_MS: "3000",
+        LLM_TIMEOUT_MS: "8000",
         LLM_MAX_RETRIES: "2",
         ...settings,
       });

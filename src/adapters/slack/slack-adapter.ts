@@ -1,4 +1,4 @@
-import { App, LogLevel, type Logger as BoltLogger } from "@slack/bolt";
+import { App, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from "@slack/bolt";
 import { detectMessageLanguage, type DeliveryCore } from "../../chat/delivery.js";
 import type { StateStore } from "../../chat/state-store.js";
 import type { Config } from "../../core/config.js";
@@ -57,11 +57,19 @@ export async function createSlackRoutes(options: SlackRoutesOptions): Promise<Sl
     );
     return { botToken, ...(await identity) };
   };
+  const clientOptions = { slackApiUrl: withTrailingSlash(config.SLACK_API_URL), retryConfig: { retries: 2, maxTimeout: 2000 } };
+  const logger = boltLogger(log);
   const app: App = new App({
     authorize,
-    ...(receiver ? { receiver } : { socketMode: true, appToken: config.SLACK_APP_TOKEN }),
-    logger: boltLogger(log),
-    clientOptions: { slackApiUrl: withTrailingSlash(config.SLACK_API_URL), retryConfig: { retries: 2, maxTimeout: 2000 } },
+    ...(receiver
+      ? { receiver }
+      : {
+          socketMode: true,
+          // Built here rather than by Bolt so apps.connections.open also honours SLACK_API_URL.
+          receiver: new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN!, logger, installerOptions: { clientOptions } }),
+        }),
+    logger,
+    clientOptions,
   });
   app.error(async (error) => log.error("slack: a listener failed", error));
 
@@ -114,7 +122,9 @@ export async function createSlackRoutes(options: SlackRoutesOptions): Promise<Sl
 
   registerSlashCommand(app, options);
 
-  if (socketMode) await app.start();
+  // Not awaited: the Socket Mode client retries a failed connection forever, and an unreachable
+  // Slack must not keep the HTTP API and the other chat platforms from starting.
+  if (socketMode) app.start().catch((error: unknown) => log.error("slack: Socket Mode could not connect", error));
   return {
     routes: receiver ? [receiver.route()] : [],
     app,

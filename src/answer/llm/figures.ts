@@ -62,7 +62,7 @@ const chineseDigits: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 
  * by a measure word are converted, so words such as 一带一路 or 统一 are left alone.
  */
 export function chineseNumeralsToDigits(text: string): string {
-  return text.replace(/([零〇一二两三四五六七八九十百千]+)(?=(?:多|余)?(?:个|名|家|项|人|位|次|批|所|座|条|户|年|月|日|天|亿|万|倍|届|场|款|类|支|台|套|栋|幢|平方米|亩|公里|公顷))/gu, (run) => {
+  return text.replace(/([零〇一二两三四五六七八九十百千]+)(?=(?:多|余)?(?:个|名|家|项|人|位|次|批|所|座|条|户|年|月|日|天|亿|万|倍|届|场|款|类|支|佳|强|大|台|套|栋|幢|平方米|亩|公里|公顷))/gu, (run) => {
     const value = parseChineseInteger(run);
     return value === undefined ? run : String(value);
   });

@@ -27,14 +27,19 @@ export function saysNotCovered(text: string): boolean {
   return notCoveredPatterns.some((pattern) => pattern.test(text));
 }
 
-const markerPattern = /\[\s*(\d+(?:\s*[,，、-]\s*\d+)*)\s*\]|【\s*(\d+)\s*】|［\s*(\d+)\s*］/gu;
+const markerPattern = /\[\^?\s*(\d+(?:\s*[,，、\-–]\s*\^?\d+)*)\s*\]|【\s*(\d+)\s*】|［\s*(\d+)\s*］/gu;
 
 function markerNumbers(match: RegExpMatchArray): number[] {
   const body = match[1] ?? match[2] ?? match[3] ?? "";
-  return body
-    .split(/[,，、-]/u)
-    .map((part) => Number(part.trim()))
-    .filter((value) => Number.isInteger(value));
+  const numbers: number[] = [];
+  for (const part of body.split(/[,，、]/u)) {
+    const [from, to] = part.split(/[-–]/u).map((value) => Number(value.replace(/\^/gu, "").trim()));
+    if (!Number.isInteger(from)) continue;
+    // [1-3] means passages 1, 2 and 3; a reversed or huge range is not a citation.
+    if (to !== undefined && Number.isInteger(to) && to >= from && to - from < 20) for (let n = from; n <= to; n += 1) numbers.push(n);
+    else numbers.push(from);
+  }
+  return numbers;
 }
 
 /**
@@ -45,7 +50,7 @@ export function splitSentences(text: string): string[] {
   const sentences: string[] = [];
   let start = 0;
   let index = 0;
-  const trailing = /^(?:[”’"」』）)]*)(?:\s*(?:\[\s*\d+(?:\s*[,，、-]\s*\d+)*\s*\]|【\s*\d+\s*】|［\s*\d+\s*］))*[”’"」』）)]*[ \t]*\n*/u;
+  const trailing = /^(?:[”’"」』）)]*)(?:\s*(?:\[\^?\s*\d+(?:\s*[,，、\-–]\s*\^?\d+)*\s*\]|【\s*\d+\s*】|［\s*\d+\s*］))*[”’"」』）)]*[ \t]*\n*/u;
   while (index < text.length) {
     const char = text[index];
     let end = -1;

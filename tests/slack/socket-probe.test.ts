@@ -1,0 +1,23 @@
+import { it, expect } from "vitest";
+import { createSlackRoutes } from "../../src/adapters/slack/slack-adapter.js";
+import { createDeliveryCore } from "../../src/chat/delivery.js";
+import { MemoryStateStore } from "../../src/chat/state-store.js";
+import { createLogger } from "../../src/core/logger.js";
+import { createFakeService } from "../chat/fake-service.js";
+import { startMockSlackApi } from "./mock-slack-api.js";
+it("probe", async () => {
+  const mock = await startMockSlackApi();
+  const store = new MemoryStateStore();
+  const service = createFakeService();
+  const log = createLogger("debug");
+  const delivery = createDeliveryCore({ service, store, rateLimitPerMinute: 5, log });
+  const slack = await createSlackRoutes({ config: { SLACK_SIGNING_SECRET: undefined, SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1", SLACK_ADMIN_USERS: [], SLACK_API_URL: mock.url + "/api" }, delivery, service, store, log });
+  await mock.waitFor((calls) => calls.some((c) => c.method === "apps.connections.open"));
+  await new Promise((r) => setTimeout(r, 100));
+  const t = Date.now();
+  await slack.stop();
+  await new Promise((r) => setTimeout(r, 6000));
+  console.log("calls after", mock.calls.map((c) => c.method));
+  console.log("stopped", Date.now() - t, slack.routes.length);
+  await mock.close();
+}, 30000);
