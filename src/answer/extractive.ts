@@ -34,11 +34,21 @@ export function composeExtractiveSync(input: AnswerInput): Answer {
   const limit = wantsList ? 4 : 2;
   const chosen: ScoredSentence[] = [best];
   const covered = new Set(best.covered);
-  for (const candidate of scored.slice(1)) {
+  // The sentences right around the best one usually carry its context ("实行领导包联…" before
+  // "…加快推进项目建设"), so they are preferred over similar sentences elsewhere.
+  const bestHasFigure = findFigures(best.text).length > 0;
+  const adjacency = (sentence: ScoredSentence) => {
+    if (sentence.hitIndex !== best.hitIndex || Math.abs(sentence.position - best.position) !== 1) return 0;
+    // "…推介会在雄安新区成功举办。现场签约项目10个,总投资8.53亿元。": the figure follows the event.
+    const continuesWithFigure = sentence.position === best.position + 1 && !bestHasFigure && findFigures(sentence.text).length > 0;
+    return continuesWithFigure ? 0.6 : 0.3;
+  };
+  const rest = scored.slice(1).sort((a, b) => b.score + adjacency(b) - (a.score + adjacency(a)));
+  for (const candidate of rest) {
     if (chosen.length >= limit) break;
     if (chosen.some((sentence) => sentence.text === candidate.text)) continue;
     const addsTerms = [...candidate.covered].some((group) => !covered.has(group));
-    const strongEnough = candidate.score >= best.score * (wantsList ? 0.6 : 0.8);
+    const strongEnough = candidate.score + adjacency(candidate) >= best.score * (wantsList ? 0.6 : 0.8);
     const sameArticle = hits[candidate.hitIndex]!.chunk.articleId === hits[best.hitIndex]!.chunk.articleId;
     if ((addsTerms && candidate.score >= best.score * 0.5) || (strongEnough && (sameArticle || wantsList))) {
       chosen.push(candidate);
