@@ -135,7 +135,8 @@ function englishLead(input: AnswerInput, cited: { text: string; n: number }[], c
     return `According to ${subject}, the relevant figures are: ${unique.join("; ")}. The Chinese source text says:`;
   }
   const markers = [...new Set(cited.map((sentence) => `[${sentence.n}]`))].join("");
-  return `According to ${subject}, the passages below answer this ${markers} (quoted in the original Chinese):`;
+  const keyFigures = unique.length > 0 ? ` Key figures: ${unique.join("; ")}.` : "";
+  return `According to ${subject}, the passages below answer this ${markers} (quoted in the original Chinese).${keyFigures}`;
 }
 
 /**

@@ -7,6 +7,8 @@ import { buildIndex, type BuildOptions } from "./index-builder.js";
 import { loadLexicon, type Lexicon } from "./lexicon.js";
 import { loadLiveIndex } from "./live-index.js";
 import { ZoneAssistant } from "./zone-assistant.js";
+import { composeExtractive } from "../answer/extractive.js";
+import { createChatModel, createLlmAnswerer, createLlmRewriter, describeChatModel, loadPrompts } from "../answer/llm/index.js";
 
 /** Composition of the core rooms into one AnswerService, shared by the CLI, the server and tests. */
 
@@ -45,13 +47,19 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
   }
   live.warnings.forEach((warning) => log.warn(warning));
   const store = options.memoryState ? new MemoryStateStore() : await createStateStore(config);
+  // Extractive answers are the default; a configured model only adds a checked generative layer.
+  const ruleRewriter = createRuleRewriter(lexicon.places);
+  const model = createChatModel(config);
+  const prompts = model ? loadPrompts(config.PROMPTS_DIR) : undefined;
   const service = new ZoneAssistant({
     config,
     lexicon,
     live,
     store,
     log,
-    rewriter: createRuleRewriter(lexicon.places),
+    rewriter: model && prompts ? createLlmRewriter({ model, prompts, fallback: ruleRewriter, timeoutMs: Math.min(config.LLM_TIMEOUT_MS, 8000), log }) : ruleRewriter,
+    answerer: model && prompts ? createLlmAnswerer({ config, model, fallback: composeExtractive, prompts, log }) : composeExtractive,
+    llmLabel: describeChatModel(config),
   });
   return {
     config,

@@ -42,6 +42,7 @@ export const configSchema = z.object({
   LLM_TIMEOUT_MS: positiveInt(20000),
   LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0),
+  PROMPTS_DIR: z.string().default("./prompts"),
 
   MAX_QUESTION_CHARS: positiveInt(1000),
   RETRIEVE_TOP_K: positiveInt(8),

@@ -379,3 +379,65 @@ export async function loadSnapshot(
   }
   return { manifest, chunks: chunks as Chunk[], bm25, vectors, embedder: restored, warnings };
 }
+
+export const BUILD_LOCK_FILE = "build.lock";
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return errorCode(error) === "EPERM";
+  }
+}
+
+/**
+ * Runs `build` while holding DATA_DIR/build.lock, so a CLI re-index and an admin-triggered
+ * re-index in the server cannot write at the same time. A lock left by a dead process is taken over.
+ */
+export async function withBuildLock<T>(dataDir: string, build: () => Promise<T>): Promise<T> {
+  const lockFile = path.join(dataDir, BUILD_LOCK_FILE);
+  try {
+    await mkdir(dataDir, { recursive: true });
+  } catch (error) {
+    throw new AppError("INDEX_WRITE_FAILED", `Cannot create DATA_DIR ${dataDir}.`, {
+      hint: "Check that DATA_DIR points to a writable directory.",
+      cause: error,
+    });
+  }
+  const content = JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await writeFile(lockFile, content, { encoding: "utf8", flag: "wx" });
+      break;
+    } catch (error) {
+      if (errorCode(error) !== "EEXIST") {
+        throw new AppError("INDEX_WRITE_FAILED", `Cannot create ${lockFile}.`, {
+          hint: "Check that DATA_DIR points to a writable directory.",
+          cause: error,
+        });
+      }
+      let holder: { pid?: unknown; startedAt?: unknown } = {};
+      try {
+        holder = JSON.parse(await readFile(lockFile, "utf8")) as typeof holder;
+      } catch {
+        holder = {};
+      }
+      const pid = typeof holder.pid === "number" ? holder.pid : undefined;
+      if (attempt === 0 && (pid === undefined || !processAlive(pid))) {
+        await rm(lockFile, { force: true });
+        continue;
+      }
+      throw new AppError("INDEX_BUILD_IN_PROGRESS", `An index build is already running (process ${pid ?? "unknown"}).`, {
+        hint: `Wait for it to finish, or remove ${lockFile} if that process is gone.`,
+        details: { pid, startedAt: holder.startedAt },
+      });
+    }
+  }
+  try {
+    return await build();
+  } finally {
+    await rm(lockFile, { force: true }).catch(() => undefined);
+  }
+}

@@ -61,12 +61,23 @@ export class VectorStore {
       );
     }
     const n = Math.min(k, count);
+    const query = Array.isArray(vector) ? vector : Array.from(vector);
     // Search breadth must be at least k, and some extra keeps recall up for larger k.
-    const ef = Math.max(this.ef, n * 2);
-    if (this.index.getEf() !== ef) this.index.setEf(ef);
-    const result = this.index.searchKnn(Array.isArray(vector) ? vector : Array.from(vector), n, filter);
-    const hits = result.neighbors.map((label, i) => ({ index: label, score: 1 - result.distances[i] }));
+    let ef = Math.max(this.ef, n * 2);
+    let hits = this.searchWithEf(query, n, ef, filter);
+    // A selective filter (e.g. one zone's chunks) can starve the beam: widen it until enough
+    // allowed neighbours are found or the whole graph has been within reach.
+    while (filter && hits.length < n && ef < count) {
+      ef = Math.min(count, ef * 8);
+      hits = this.searchWithEf(query, n, ef, filter);
+    }
     return hits.sort((a, b) => b.score - a.score || a.index - b.index);
+  }
+
+  private searchWithEf(query: number[], n: number, ef: number, filter?: (index: number) => boolean): ScoredIndex[] {
+    if (this.index.getEf() !== ef) this.index.setEf(ef);
+    const result = this.index.searchKnn(query, n, filter);
+    return result.neighbors.map((label, i) => ({ index: label, score: 1 - result.distances[i] }));
   }
 
   async save(directory: string): Promise<void> {

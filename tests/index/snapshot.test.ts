@@ -13,6 +13,7 @@ import {
   readCurrentVersion,
   setCurrentVersion,
   snapshotDir,
+  withBuildLock,
   writeSnapshot,
   type WriteSnapshotInput,
 } from "../../src/index/snapshot.js";
@@ -207,5 +208,24 @@ describe("snapshots", () => {
     expect(await readdir(path.join(dataDir, "snapshots"))).toEqual([good.version]);
     const loaded = await loadSnapshot(dataDir, new LocalEmbedder({ dimensions: 128, tokenizer }), tokenizer);
     expect(loaded.manifest.version).toBe(good.version);
+  });
+});
+
+describe("withBuildLock", () => {
+  it("refuses a second build while one runs, and releases the lock afterwards", async () => {
+    const dataDir = await tempDir();
+    let release!: () => void;
+    const first = withBuildLock(dataDir, () => new Promise<string>((resolve) => (release = () => resolve("done"))));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await expect(withBuildLock(dataDir, async () => "second")).rejects.toMatchObject({ code: "INDEX_BUILD_IN_PROGRESS" });
+    release();
+    expect(await first).toBe("done");
+    expect(await withBuildLock(dataDir, async () => "third")).toBe("third");
+  });
+
+  it("takes over a lock left by a process that no longer exists", async () => {
+    const dataDir = await tempDir();
+    await writeFile(path.join(dataDir, "build.lock"), JSON.stringify({ pid: 2 ** 22 + 12345, startedAt: "2020-01-01" }));
+    expect(await withBuildLock(dataDir, async () => "ok")).toBe("ok");
   });
 });

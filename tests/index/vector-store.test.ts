@@ -79,6 +79,12 @@ describe("VectorStore", () => {
     expect(value).toBeGreaterThanOrEqual(0.95);
   });
 
+  it("still finds k neighbours under a very selective filter", () => {
+    const rare = (index: number) => index % 500 === 3;
+    const hits = store.search(queries[3], 10, rare);
+    expect(hits.map((hit) => hit.index).sort((a, b) => a - b)).toEqual(bruteForce(queries[3], 10, rare).sort((a, b) => a - b));
+  });
+
   it("saves and loads the same index, checking the manifest's count and dimensions", async () => {
     const directory = await mkdtemp(path.join(tmpdir(), "vectors-"));
     directories.push(directory);
