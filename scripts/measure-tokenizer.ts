@@ -68,3 +68,33 @@ for (const [name, tokenizer] of Object.entries(variants)) {
   }
   console.log(`${name.padEnd(22)} MRR ${(reciprocal / questions.length).toFixed(3)}  hit@1 ${at1}/${questions.length}  hit@5 ${at5}/${questions.length}`);
 }
+
+// Vector ranking with the local embedder, by character n-gram setting.
+const { LocalEmbedder } = await import("../src/index/embedders/local-embedder.js");
+for (const characterNgrams of [[], [2], [2, 3]]) {
+  for (const dimensions of [256, 512, 1024]) {
+    const embedder = new LocalEmbedder({ dimensions, tokenizer: createTokenizer({ userWords }), characterNgrams });
+    embedder.fit(chunks.map((c) => c.text));
+    const vectors = await embedder.embed(chunks.map((c) => c.text));
+    let reciprocal = 0;
+    let at1 = 0;
+    let at5 = 0;
+    for (const question of questions) {
+      const relevant = (i: number) =>
+        question.sources.some((s) => s.split("|").includes(chunks[i].file)) &&
+        question.all[0].some((answer) => chunks[i].text.includes(answer));
+      const [q] = await embedder.embed([question.q]);
+      const ranked = vectors
+        .map((v, i) => ({ i, s: v.reduce((sum, x, d) => sum + x * q[d], 0) }))
+        .sort((a, b) => b.s - a.s);
+      const rank = ranked.findIndex((hit) => relevant(hit.i));
+      if (rank >= 0 && rank < 20) reciprocal += 1 / (rank + 1);
+      if (rank === 0) at1++;
+      if (rank >= 0 && rank < 5) at5++;
+    }
+    console.log(
+      `embedder ngrams=[${characterNgrams}] dims=${dimensions}`.padEnd(36),
+      `MRR ${(reciprocal / questions.length).toFixed(3)}  hit@1 ${at1}/${questions.length}  hit@5 ${at5}/${questions.length}`,
+    );
+  }
+}

@@ -91,6 +91,12 @@ function scoreSentences(hit: SearchHit, hitIndex: number, input: AnswerInput): S
   const sentences = splitSentences(hit.chunk.text);
   const years = extractYears(input.standaloneQuestion);
   return sentences
+    .map((sentence, index) => {
+      // A clause after "；" inherits the time of the clause before it ("2019年…；…利用外资4830万美元").
+      const previous = sentences[index - 1];
+      const continues = previous !== undefined && /[；;]\s*$/.test(previous.text);
+      return { ...sentence, context: continues ? previous.text + sentence.text : sentence.text };
+    })
     .filter((sentence) => /[\u4e00-\u9fff]/.test(sentence.text) && sentence.text.trim().length >= 6)
     .map((sentence, position) => {
       const text = sentence.text.trim();
@@ -99,7 +105,7 @@ function scoreSentences(hit: SearchHit, hitIndex: number, input: AnswerInput): S
       const hasFigure = findFigures(text).length > 0;
       if (input.asksFigure) score += hasFigure ? 0.35 : -0.2;
       if (input.places.some((place) => text.includes(place))) score += 0.1;
-      if (years.some((year) => text.includes(year))) score += 0.15;
+      if (years.some((year) => sentence.context.includes(year))) score += 0.15;
       // Earlier retrieval ranks are more likely to be on topic.
       score += 0.25 / (hitIndex + 1);
       // A heading-like fragment rarely answers anything.

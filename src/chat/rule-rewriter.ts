@@ -14,6 +14,8 @@ const followUpCue = /^(?:那|那么|还有|另外|再问|and\b|what about\b|how 
 const pronounCue = /\b(?:it|its|there|they|their|this zone|that zone|the zone)\b|该区|该园区|那里|其/i;
 const timePattern = /(?:19|20)\d{2}年(?:上半年|下半年|前三季度|[1-9]\d?(?:-\d{1,2})?月)?|今年(?:上半年|下半年|以来)?|去年|上半年|下半年|“十[三四五]五”(?:期间)?|十[三四五]五(?:期间)?/g;
 
+const englishZoneKind = /\b(?:(?:high[- ]?tech|hi-tech|economic|development|industrial|demonstration)\s+)*(?:zone|district|park|area|city|county)\b|\b(?:in|for|of)\b/gi;
+
 export function isFollowUp(question: string, history: Turn[]): boolean {
   if (history.length === 0) return false;
   const trimmed = question.trim();
@@ -32,7 +34,9 @@ export function rewriteByRules(question: string, history: Turn[], resolver: Plac
   const previousText = previous.standaloneQuestion;
 
   if (found.places.length > 0) {
-    const remainder = stripFollowUpWords(removeAll(question, [...found.zoneNames, ...found.places]));
+    // English questions name places in English ("What about Hengyang High-tech Zone?"): remove those too.
+    const englishNames = language === "en" ? found.places.map((place) => resolver.english(place)) : [];
+    const remainder = stripFollowUpWords(removeAll(question, [...found.zoneNames, ...found.places, ...englishNames])).replace(englishZoneKind, "");
     const onlyPlaceAndTime = remainder.replace(timePattern, "").replace(/[\s,，。？?！!市县区]/g, "").length <= 2;
     if (!onlyPlaceAndTime) return question;
     const previousFound = detectLanguage(previousText) === "zh" ? resolver.inChinese(previousText) : resolver.inEnglish(previousText);

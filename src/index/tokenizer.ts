@@ -27,7 +27,7 @@ export interface TokenizerOptions {
   subwords?: "user" | "all" | "none";
 }
 
-const TOKENIZER_VERSION = "jieba-v1";
+const TOKENIZER_VERSION = "jieba-v2";
 
 /**
  * Function words that carry no retrieval signal. Kept small on purpose: Chinese policy text
@@ -122,8 +122,10 @@ export function createTokenizer(options: TokenizerOptions = {}): NamedTokenizer 
       if (value.length === 0) continue;
       tokens.push(value);
       if (subwords === "user" && userWordSet.has(value)) {
-        const parts = base.cut(value, false);
-        if (parts.length > 1) for (const part of parts) if (!stopwords.has(part)) tokens.push(part);
+        // All dictionary sub-words, recursively: 实际利用外资 → 实际, 利用, 外资, 利用外资, so a
+        // question saying 到位外资 (→ 外资) still meets a passage saying 实际利用外资.
+        const parts = base.cutForSearch(value, false);
+        for (const part of new Set(parts)) if (part !== value && part.length > 1 && !stopwords.has(part)) tokens.push(part);
       }
     }
     return tokens;

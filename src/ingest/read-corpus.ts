@@ -6,7 +6,7 @@ import { AppError } from "../core/errors.js";
 import { catalogEntry, catalogFileName, loadCatalog } from "./catalog.js";
 import { chunkArticle, type ChunkOptions } from "./chunk-article.js";
 import { detectReportDate } from "./dates.js";
-import { decodeDocument, readerFor, supportedExtensions } from "./readers.js";
+import { extractDocument, readerFor, supportedExtensions } from "./readers.js";
 import { splitArticles } from "./split-articles.js";
 import { detectZones } from "./zones.js";
 
@@ -19,6 +19,8 @@ export interface FileReport {
   chunks: number;
   sha256: string;
   bytes: number;
+  /** Things the admin should fix that did not stop the file from being indexed (e.g. a bad front-matter date). */
+  warnings?: string[];
 }
 
 export interface CorpusReadResult {
@@ -55,7 +57,7 @@ export async function readCorpus(corpusDir: string, options: ReadCorpusOptions =
   const dirStat = await stat(corpusDir).catch(() => undefined);
   if (!dirStat?.isDirectory()) {
     throw new AppError("CORPUS_DIR_MISSING", `The corpus folder ${corpusDir} does not exist.`, {
-      hint: "Create it and put the report files (.txt, .md) in it, or set CORPUS_DIR to the right folder.",
+      hint: "Create it and put the report files (.txt, .md, .html, .docx, .pdf) in it, or set CORPUS_DIR to the right folder.",
     });
   }
   const catalog = await loadCatalog(corpusDir);
@@ -74,16 +76,29 @@ export async function readCorpus(corpusDir: string, options: ReadCorpusOptions =
         const bytes = await readFile(absolute);
         report.bytes = bytes.length;
         report.sha256 = createHash("sha256").update(bytes).digest("hex");
-        const raw = await decodeDocument(bytes, relative);
+        // For .html/.docx/.pdf, `raw` is extracted text and chunk offsets point into it, not into the file.
+        const document = await extractDocument(bytes, relative);
+        const raw = document.text;
+        if (document.warnings?.length) {
+          report.warnings = document.warnings.map((warning) => `${source}: ${warning}`);
+          for (const warning of report.warnings) log(`warning ${warning}`);
+        }
         if (raw.trim() === "") {
           report.reason = `${source} is empty`;
         } else {
+          // The admin's catalog wins over what the file says about itself (front matter, HTML meta),
+          // and both win over what is detected in the text.
           const entry = catalogEntry(catalog, relative);
-          const date = entry?.date ?? detectReportDate(raw);
-          const articles = splitArticles(raw, { source, date, publisher: entry?.publisher });
+          const stated = document.metadata;
+          const date = entry?.date ?? stated.date ?? detectReportDate(raw);
+          const title = entry?.title ?? stated.title;
+          const declaredZones = entry?.zones ?? stated.zones ?? [];
+          const articles = splitArticles(raw, { source, date, publisher: entry?.publisher ?? stated.publisher });
+          // A file-level title names the article only when the file holds one (a newspaper page holds several).
+          if (title && articles.length === 1) articles[0].title = title;
           for (const article of articles) {
-            // Catalog zones say what a file is about when its text does not name the zone.
-            for (const zone of entry?.zones ?? []) if (!article.zones.includes(zone)) article.zones.push(zone);
+            // Declared zones say what a file is about (its text may not name the zone): they go first.
+            if (declaredZones.length > 0) article.zones = [...new Set([...declaredZones, ...article.zones])];
             const chunks = chunkArticle(article, options.chunk);
             result.articles.push(article);
             result.chunks.push(...chunks);

@@ -1,34 +1,28 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { AppError } from "../core/errors.js";
+import { UnreadableDocumentError, type DocumentReader, type ExtractedDocument } from "./readers/document.js";
+import { readDocx } from "./readers/docx.js";
+import { readHtml } from "./readers/html.js";
+import { readPdf } from "./readers/pdf.js";
+import { readPlainText } from "./readers/plain-text.js";
 
 /**
- * Document readers by file extension. Each turns file bytes into plain text; add .html/.docx/.pdf
- * readers by adding an entry to `readers` (mammoth, node-html-parser and unpdf are installed).
+ * Document readers by file extension, one module per format under ./readers/. Each turns file
+ * bytes into plain text plus the metadata the file states about itself. Offsets of chunks are
+ * into this text: the file's own text for .txt/.md, the extracted text for .html/.docx/.pdf.
  */
 
-export type DocumentReader = (bytes: Buffer, file: string) => Promise<string>;
-
-/** Thrown (as the cause) when a file's bytes are not a document this reader can use. */
-export class UnreadableDocumentError extends Error {}
-
-const decoder = new TextDecoder("utf-8", { fatal: true });
-
-const readPlainText: DocumentReader = async (bytes) => {
-  if (bytes.includes(0)) throw new UnreadableDocumentError("it contains NUL bytes (a binary file?)");
-  let text: string;
-  try {
-    text = decoder.decode(bytes);
-  } catch {
-    throw new UnreadableDocumentError("it is not valid UTF-8 text");
-  }
-  // Normalise line endings so offsets stay one character per source character.
-  return text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
-};
+export { UnreadableDocumentError, type DocumentReader, type ExtractedDocument };
 
 const readers: Record<string, DocumentReader> = {
   ".txt": readPlainText,
   ".md": readPlainText,
+  ".markdown": readPlainText,
+  ".html": readHtml,
+  ".htm": readHtml,
+  ".docx": readDocx,
+  ".pdf": readPdf,
 };
 
 export const supportedExtensions: readonly string[] = Object.keys(readers);
@@ -37,11 +31,17 @@ export function readerFor(file: string): DocumentReader | undefined {
   return readers[path.extname(file).toLowerCase()];
 }
 
-/** Decodes bytes already read; throws UnreadableDocumentError with the reason. */
-export async function decodeDocument(bytes: Buffer, file: string): Promise<string> {
+/** Extracts text and self-stated metadata from bytes already read; throws UnreadableDocumentError with the reason. */
+export async function extractDocument(bytes: Buffer, file: string): Promise<ExtractedDocument> {
   const reader = readerFor(file);
   if (!reader) throw new UnreadableDocumentError(`files ending in "${path.extname(file)}" are not supported (supported: ${supportedExtensions.join(", ")})`);
+  if (bytes.length === 0) throw new UnreadableDocumentError("it is empty");
   return reader(bytes, file);
+}
+
+/** Text only, for callers that do not use metadata. */
+export async function decodeDocument(bytes: Buffer, file: string): Promise<string> {
+  return (await extractDocument(bytes, file)).text;
 }
 
 /** Reads a document as plain text; failures are AppError CORPUS_FILE_UNREADABLE naming the file. */
@@ -51,7 +51,7 @@ export async function readDocument(file: string): Promise<string> {
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new AppError("CORPUS_FILE_UNREADABLE", `Cannot read ${file}: ${reason}.`, {
-      hint: "Convert the file to UTF-8 text or remove it from the corpus folder.",
+      hint: "Convert the file to .txt, .md, .html, .docx or a text PDF, or remove it from the corpus folder.",
       cause: error,
     });
   }

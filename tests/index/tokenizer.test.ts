@@ -35,7 +35,10 @@ describe("createTokenizer", () => {
     const plain = createTokenizer({ subwords: "none" });
     expect(plain("长治高新区招商引资")).not.toContain("长治高新区");
     const withZones = createTokenizer({ userWords: ["长治高新区"] });
-    expect(withZones("长治高新区招商引资")).toEqual(["长治高新区", "长治", "高新区", "招商引资"]);
+    expect(withZones("长治高新区招商引资")).toEqual(["长治高新区", "长治", "高新", "新区", "高新区", "招商引资"]);
+    // Sub-words are found recursively: a question's 外资 meets a passage's 实际利用外资.
+    const policy = createTokenizer({ userWords: ["实际利用外资", "利用外资"] });
+    expect(policy("实际利用外资4830万美元")).toEqual(expect.arrayContaining(["实际利用外资", "外资", "利用外资", "4830"]));
     // Ordinary words are not split in the default mode.
     expect(withZones("招商引资")).toEqual(["招商引资"]);
     const exact = createTokenizer({ userWords: ["长治高新区"], subwords: "none" });

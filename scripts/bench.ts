@@ -1,0 +1,161 @@
+/**
+ * npm run bench: speed, memory and retrieval quality, printed as tables.
+ * Timings are measured here, never asserted in tests (shared, noisy machines).
+ *
+ * Options (env): BENCH_SYNTHETIC_CHUNKS (default 100000), BENCH_REPEAT (default 8 asks per question).
+ */
+import { cp, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createApiRoutes } from "../src/adapters/api/api-routes.js";
+import { startHttpServer } from "../src/adapters/http/server.js";
+import { evaluateWithSummary } from "../src/app/eval-report.js";
+import { buildIndex } from "../src/app/index-builder.js";
+import { loadLexicon } from "../src/app/lexicon.js";
+import { createRuntime, type Runtime } from "../src/app/runtime.js";
+import { loadConfig, type Config } from "../src/core/config.js";
+import { createLogger } from "../src/core/logger.js";
+import { createEmbedder } from "../src/index/embedders/create-embedder.js";
+import { writeSnapshot } from "../src/index/snapshot.js";
+import { measureChainOverhead } from "./bench-llm.js";
+import { measureRetrievalQuality } from "./bench-quality.js";
+import { makeSyntheticChunks } from "./make-synthetic-corpus.js";
+
+const log = createLogger("warn");
+const syntheticCount = Number(process.env.BENCH_SYNTHETIC_CHUNKS ?? 100_000);
+const repeat = Number(process.env.BENCH_REPEAT ?? 8);
+const evalFile = path.resolve("tests/eval/dev.jsonl");
+
+const syntheticQuestions = [
+  "长治高新区给企业兑现了多少装修补贴？",
+  "衡阳高新区今年上半年进出口总额增长多少",
+  "安康高新区实际利用外资多少万美元",
+  "哪些园区有人才公寓政策",
+  "新能源汽车项目总投资多少",
+  "What incentives does Changzhi offer?",
+  "标准化厂房建设面积多少",
+  "How much foreign investment did Hengyang High-tech Zone use?",
+];
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}
+
+const mb = () => `${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB`;
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+function table(title: string, header: string[], rows: string[][]): void {
+  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? "").length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(" | ")} |`;
+  console.log(`\n${title}`);
+  console.log(line(header));
+  console.log(`|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`);
+  rows.forEach((row) => console.log(line(row)));
+}
+
+async function timeAsks(ask: (question: string) => Promise<unknown>, questions: string[], times: number): Promise<{ p50: number; p95: number; n: number }> {
+  for (const question of questions.slice(0, 3)) await ask(question); // warm-up (jieba, JIT)
+  const samples: number[] = [];
+  for (let round = 0; round < times; round++) {
+    for (const question of questions) {
+      const started = performance.now();
+      await ask(question);
+      samples.push(performance.now() - started);
+    }
+  }
+  return { p50: percentile(samples, 50), p95: percentile(samples, 95), n: samples.length };
+}
+
+async function latencyRows(label: string, runtime: Runtime, questions: string[]): Promise<string[][]> {
+  const inProcess = await timeAsks((question) => runtime.service.ask(question), questions, repeat);
+  const server = await startHttpServer({ host: "127.0.0.1", port: 0, routes: createApiRoutes(runtime.service), maxBodyBytes: 65536, log });
+  try {
+    const overHttp = await timeAsks(
+      async (question) => {
+        const response = await fetch(`${server.url}/api/ask`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ question }) });
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        return response.json();
+      },
+      questions,
+      repeat,
+    );
+    return [
+      [label, "in process", String(inProcess.n), ms(inProcess.p50), ms(inProcess.p95), mb()],
+      [label, "HTTP /api/ask", String(overHttp.n), ms(overHttp.p50), ms(overHttp.p95), mb()],
+    ];
+  } finally {
+    await server.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const base = loadConfig({ ...process.env, LOG_LEVEL: "warn", LLM_PROVIDER: "none" });
+  const work = await mkdtemp(path.join(tmpdir(), "zone-bench-"));
+  const buildRows: string[][] = [];
+  const latency: string[][] = [];
+  try {
+    // --- This corpus --------------------------------------------------------------------
+    const config: Config = { ...base, DATA_DIR: path.join(work, "corpus-data") };
+    const lexicon = await loadLexicon(config.CORPUS_DIR);
+    let started = performance.now();
+    const report = await buildIndex(config, lexicon, { log });
+    buildRows.push(["this corpus", String(report.files.length), String(report.chunks), ms(performance.now() - started), mb()]);
+    const runtime = await createRuntime(config, { log, memoryState: true });
+    const questions = (await import("../src/app/evaluate.js").then((module) => module.loadEvalFile(evalFile))).map((item) => item.q);
+    latency.push(...(await latencyRows("this corpus", runtime, questions)));
+
+    const { summary } = await evaluateWithSummary(runtime.service, evalFile);
+    const quality = await measureRetrievalQuality(runtime, evalFile);
+    await runtime.close();
+
+    // --- Synthetic corpus -----------------------------------------------------------------
+    const syntheticConfig: Config = { ...base, DATA_DIR: path.join(work, "synthetic-data"), CORPUS_DIR: path.join(work, "synthetic-corpus") };
+    await cp(base.CORPUS_DIR, syntheticConfig.CORPUS_DIR, { recursive: true, filter: (source) => !/\d{3}_.*\.txt$/.test(source) });
+    const chunks = makeSyntheticChunks(syntheticCount, 7);
+    started = performance.now();
+    await writeSnapshot(syntheticConfig.DATA_DIR, {
+      chunks,
+      articleCount: new Set(chunks.map((chunk) => chunk.articleId)).size,
+      files: [],
+      embedder: createEmbedder(syntheticConfig, { tokenizer: lexicon.tokenizer }),
+      tokenizer: lexicon.tokenizer,
+    });
+    buildRows.push([`synthetic`, "-", String(chunks.length), ms(performance.now() - started), mb()]);
+    const synthetic = await createRuntime(syntheticConfig, { log, memoryState: true, buildIfMissing: false });
+    latency.push(...(await latencyRows(`synthetic ${syntheticCount}`, synthetic, syntheticQuestions)));
+    await synthetic.close();
+
+    const chain = await measureChainOverhead(200);
+
+    table("Index build (local embedder)", ["corpus", "files", "chunks", "build time", "RSS after"], buildRows);
+    table("Ask latency (extractive mode)", ["corpus", "path", "asks", "p50", "p95", "RSS"], latency);
+    table("LLM chain overhead per answer (mock model replying instantly)", ["p50", "p95"], [[ms(chain.p50Ms), ms(chain.p95Ms)]]);
+    const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
+    table(
+      `Retrieval quality on ${path.relative(process.cwd(), evalFile)} (answerable, standalone questions)`,
+      ["pipeline", "questions", "hit@1", "hit@5", "answer in top 5"],
+      quality.map((row) => [row.pipeline, String(row.questions), pct(row.hitAt1), pct(row.hitAt5), pct(row.answerInTop5)]),
+    );
+    table(
+      "End-to-end eval (extractive answers)",
+      ["questions", "passed", "cited right", "answer right", "negatives refused", "wrong refusals", "English passed"],
+      [[
+        String(summary.total),
+        `${summary.passed} (${pct(summary.accuracy)})`,
+        String(summary.citedRight),
+        String(summary.answerRight),
+        `${summary.negativesRefused}/${summary.negatives}`,
+        String(summary.falseRefusals),
+        `${summary.englishPassed}/${summary.english}`,
+      ]],
+    );
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,18 @@
+import { createRuntime } from "../src/app/runtime.js";
+import { loadConfig } from "../src/core/config.js";
+import { createLogger } from "../src/core/logger.js";
+import { analyzeQuery } from "../src/retrieve/analyze-query.js";
+import { hybridSearch } from "../src/retrieve/hybrid-search.js";
+const config = loadConfig({ ...process.env, DATA_DIR: "/tmp/d1" });
+const rt = await createRuntime(config, { log: createLogger("warn"), memoryState: true });
+const q = analyzeQuery(process.argv[2]!, { glossary: rt.lexicon.glossary, places: rt.lexicon.places, segment: rt.lexicon.segmenter });
+console.log(q, rt.lexicon.tokenizer(q.searchText));
+const live = rt.service.liveIndex;
+const r = await hybridSearch(live.search, live.articlePlaces, q, { topK: 8 });
+for (const h of r.hits) console.log(h.chunk.id, h.score.toFixed(4), h.bm25Rank, h.vectorRank, h.chunk.text.slice(0, 60));
+const all = live.search.chunks;
+const idx = all.findIndex(c => c.text.includes("4830"));
+console.log("target", all[idx].id, all[idx].text);
+const b = live.search.searchBm25(q.searchText, 200); console.log("bm25 rank", b.findIndex(x => x.index === idx), b.slice(0,3));
+const v = await live.search.searchVector(q.searchText, 200); console.log("vec rank", v.findIndex(x => x.index === idx));
+console.log(rt.lexicon.tokenizer(all[idx].indexText));

@@ -1,0 +1,124 @@
+import { HTMLElement, NodeType, parse, type Node } from "node-html-parser";
+import type { CatalogEntry } from "../../core/types.js";
+import { normalizeDate } from "../front-matter.js";
+import { UnreadableDocumentError, tidyLines, type DocumentReader } from "./document.js";
+
+/**
+ * HTML pages (saved news pages, policy pages from zone websites). Scripts, styles and page chrome
+ * (nav, footer, aside, forms) are dropped; headings and paragraphs become lines. When the page has
+ * a title, it is written as a "# " line and sub-headings as "### " lines, so the article splitter
+ * sees one article with sections rather than guessing titles from short lines.
+ */
+
+const dropped = new Set(["script", "style", "noscript", "template", "nav", "footer", "aside", "form", "iframe", "svg", "button", "select", "head"]);
+const blocks = new Set([
+  "p", "div", "section", "article", "main", "header", "li", "ul", "ol", "dl", "dt", "dd", "table", "thead", "tbody",
+  "tr", "blockquote", "pre", "figure", "figcaption", "address", "hr", "body", "center",
+]);
+const cells = new Set(["td", "th"]);
+
+interface Block {
+  kind: "title" | "heading" | "text";
+  text: string;
+}
+
+const cjk = "\\u3000-\\u303f\\u3400-\\u9fff\\uf900-\\ufaff\\uff00-\\uffef";
+const spaceBetweenCjk = new RegExp(`(?<=[${cjk}])\\s+(?=[${cjk}])`, "g");
+
+/** Source line breaks inside a Chinese paragraph are layout, not spaces. */
+function tidyInline(text: string): string {
+  return text.replace(spaceBetweenCjk, "").replace(/\s+/g, " ").trim();
+}
+
+function collectBlocks(root: HTMLElement): Block[] {
+  const result: Block[] = [];
+  let line = "";
+  const flush = () => {
+    const text = tidyInline(line);
+    if (text) result.push({ kind: "text", text });
+    line = "";
+  };
+  const walk = (node: Node) => {
+    if (node.nodeType === NodeType.TEXT_NODE) {
+      line += node.text;
+      return;
+    }
+    if (!(node instanceof HTMLElement)) return;
+    const tag = node.rawTagName?.toLowerCase() ?? "";
+    if (dropped.has(tag)) return;
+    if (tag === "br") {
+      flush();
+      return;
+    }
+    const heading = /^h([1-6])$/.exec(tag);
+    if (heading) {
+      flush();
+      const text = tidyInline(node.text);
+      if (text) result.push({ kind: heading[1] === "1" ? "title" : "heading", text });
+      return;
+    }
+    const isBlock = blocks.has(tag);
+    if (isBlock) flush();
+    for (const child of node.childNodes) walk(child);
+    if (cells.has(tag)) line += " ";
+    if (isBlock) flush();
+  };
+  walk(root);
+  flush();
+  return result;
+}
+
+function metaContent(root: HTMLElement, names: string[]): string | undefined {
+  for (const meta of root.querySelectorAll("meta")) {
+    const key = (meta.getAttribute("name") ?? meta.getAttribute("property") ?? meta.getAttribute("itemprop") ?? "").toLowerCase();
+    const content = meta.getAttribute("content")?.trim();
+    if (content && names.includes(key)) return content;
+  }
+  return undefined;
+}
+
+export function htmlToDocument(html: string): { text: string; metadata: CatalogEntry } {
+  const root = parse(html, { comment: false, blockTextElements: { pre: true } });
+  const pageTitle = tidyInline(root.querySelector("title")?.text ?? "") || undefined;
+  const body = root.querySelector("body") ?? root;
+  const found = collectBlocks(body);
+  const firstH1 = found.find((block) => block.kind === "title")?.text;
+  const title = firstH1 ?? pageTitle ?? metaContent(root, ["og:title"]);
+
+  const lines: string[] = [];
+  if (title && !firstH1) lines.push(`# ${title}`);
+  const marked = title !== undefined;
+  for (const block of found) {
+    if (!marked || block.kind === "text") lines.push(block.text);
+    else lines.push(block.kind === "title" ? `# ${block.text}` : `### ${block.text}`);
+  }
+
+  const metadata: CatalogEntry = {};
+  if (title) metadata.title = title;
+  const rawDate = metaContent(root, ["date", "pubdate", "publishdate", "article:published_time", "datepublished", "dc.date", "firstpublishedtime"]);
+  const date = rawDate ? normalizeDate(rawDate) : undefined;
+  if (date) metadata.date = date;
+  const publisher = metaContent(root, ["publisher", "contentsource", "og:site_name", "sitename"]);
+  if (publisher) metadata.publisher = publisher;
+  return { text: tidyLines(lines), metadata };
+}
+
+/** Many Chinese government pages are still saved as GB2312/GBK: honour a declared charset. */
+function declaredCharset(bytes: Buffer): string {
+  const head = bytes.subarray(0, 4096).toString("latin1");
+  const charset = /<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)/i.exec(head)?.[1]?.toLowerCase();
+  return charset && /^(gb2312|gbk|gb18030|x-gbk)$/.test(charset) ? "gb18030" : "utf-8";
+}
+
+export const readHtml: DocumentReader = async (bytes) => {
+  if (bytes.includes(0)) throw new UnreadableDocumentError("it contains NUL bytes (not an HTML page)");
+  const charset = declaredCharset(bytes);
+  let html: string;
+  try {
+    html = new TextDecoder(charset, { fatal: true }).decode(bytes);
+  } catch {
+    throw new UnreadableDocumentError(`it is not valid ${charset === "utf-8" ? "UTF-8" : "GBK"} HTML (save the page as UTF-8)`);
+  }
+  const { text, metadata } = htmlToDocument(html);
+  return { text, metadata, extracted: true };
+};

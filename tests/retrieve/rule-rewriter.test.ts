@@ -1,0 +1,74 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadLexicon, type Lexicon } from "../../src/app/lexicon.js";
+import { createRuleRewriter, isFollowUp, rewriteByRules } from "../../src/chat/rule-rewriter.js";
+import type { Turn } from "../../src/core/types.js";
+import { realCorpusDir } from "../helpers/temp-runtime.js";
+
+let lexicon: Lexicon;
+beforeAll(async () => {
+  lexicon = await loadLexicon(realCorpusDir);
+});
+
+function turn(question: string, places: string[]): Turn {
+  return { question, standaloneQuestion: question, answer: "…", places, at: 0 };
+}
+
+const rewrite = (question: string, history: Turn[]) => rewriteByRules(question, history, lexicon.places);
+
+describe("rule rewriter", () => {
+  it("swaps the place for 那衡阳呢？ and keeps the rest of the earlier question", () => {
+    const result = rewrite("那衡阳呢？", [turn("长治高新区聘请了多少名招商大使？", ["长治"])]);
+    expect(result).toContain("衡阳");
+    expect(result).toContain("招商大使");
+    expect(result).not.toContain("长治");
+    expect(result).not.toContain("那");
+  });
+
+  it("swaps place and period for 那安康市2019年呢？", () => {
+    const result = rewrite("那安康市2019年呢？", [turn("衡阳高新区今年上半年到位外资多少？", ["衡阳"])]);
+    expect(result).toContain("安康");
+    expect(result).toContain("2019年");
+    expect(result).toContain("到位外资");
+    expect(result).not.toContain("衡阳");
+    expect(result).not.toContain("今年上半年");
+  });
+
+  it("carries the earlier place into an English follow-up that names none", () => {
+    const result = rewrite("And how much foreign investment did it use?", [turn("What did Ankang sign at its Xiongan promotion event in March 2019?", ["安康"])]);
+    expect(result).toMatch(/foreign investment/i);
+    expect(result).toContain("Ankang");
+    expect(result).not.toMatch(/^and\b/i);
+  });
+
+  it("carries the earlier place into a Chinese follow-up about a new topic (那装修补贴呢？)", () => {
+    const result = rewrite("那装修补贴呢？", [turn("长治高新区聘请了多少名招商大使？", ["长治"])]);
+    expect(result).toContain("长治");
+    expect(result).toContain("装修补贴");
+    expect(result).not.toContain("呢");
+  });
+
+  it("swaps the place in an English follow-up (What about Hengyang High-tech Zone?)", () => {
+    const previous = turn("What was Wuxi High-tech Zone's import and export growth rate?", ["无锡"]);
+    expect(rewrite("What about Hengyang?", [previous])).toBe("What was Hengyang High-tech Zone's import and export growth rate?");
+    expect(rewrite("What about Hengyang High-tech Zone?", [previous])).toBe("What was Hengyang High-tech Zone's import and export growth rate?");
+  });
+
+  it("leaves a complete new question alone", () => {
+    const question = "乐山高新区企业获得四川省级科技计划项目立项支持多少项？";
+    expect(rewrite(question, [turn("长治高新区聘请了多少名招商大使？", ["长治"])])).toBe(question);
+    expect(isFollowUp(question, [turn("长治高新区聘请了多少名招商大使？", ["长治"])])).toBe(false);
+  });
+
+  it("never rewrites a first turn", async () => {
+    expect(isFollowUp("那衡阳呢？", [])).toBe(false);
+    const rewriter = createRuleRewriter(lexicon.places);
+    await expect(rewriter("那衡阳呢？", [])).resolves.toBe("那衡阳呢？");
+  });
+
+  it("rewrites from the latest turn of a longer history", () => {
+    const history = [turn("长治高新区聘请了多少名招商大使？", ["长治"]), turn("衡阳高新区今年上半年到位外资多少？", ["衡阳"])];
+    const result = rewrite("那安康呢？", history);
+    expect(result).toContain("到位外资");
+    expect(result).not.toContain("招商大使");
+  });
+});
