@@ -1,6 +1,8 @@
 import { mountChatAdapters } from "./app/chat-adapters.js";
 import { createRuntime } from "./app/runtime.js";
 import { createApiRoutes } from "./adapters/api/api-routes.js";
+import { createAdminRoutes } from "./admin/admin-routes.js";
+import { describeJob } from "./admin/reindex-manager.js";
 import { startHttpServer } from "./adapters/http/server.js";
 import { loadConfig } from "./core/config.js";
 import { isAppError } from "./core/errors.js";
@@ -11,8 +13,14 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const log = createLogger(config.LOG_LEVEL);
   const runtime = await createRuntime(config, { log });
-  const chat = await mountChatAdapters(runtime);
-  const routes = [...createApiRoutes(runtime.service), ...chat.routes];
+  // Slack `/zone reindex` starts a job in the admin ReindexManager (outcome: runtime.admin.wait(jobId) / onFinished).
+  const chat = await mountChatAdapters(runtime, { onReindex: async (userId) => describeJob(runtime.admin.start(`slack:${userId}`)) });
+  // --- admin (re-index jobs, rollback, status, CLI snapshot pick-up); see docs-snippets/admin.md ---
+  const adminRoutes = createAdminRoutes({ manager: runtime.admin, token: config.ADMIN_TOKEN });
+  runtime.admin.startWatching(config.SNAPSHOT_POLL_MS);
+  if (!config.ADMIN_TOKEN) log.info("Admin API off: set ADMIN_TOKEN to enable POST /admin/reindex, GET /admin/status, POST /admin/rollback.");
+  // --- end admin ---
+  const routes = [...createApiRoutes(runtime.service), ...chat.routes, ...adminRoutes];
   const server = await startHttpServer({ host: config.HOST, port: config.PORT, routes, maxBodyBytes: config.MAX_BODY_BYTES, log });
   const status = runtime.service.status();
   log.info(`Zone assistant listening on ${server.url} (index ${status.indexVersion}, ${status.chunks} chunks, LLM ${status.llm}).`);

@@ -4,7 +4,7 @@
  */
 
 const figurePattern =
-  /(\d+(?:\.\d+)?)\s*(多|余)?\s*(万亿|亿|千万|百万|万)?\s*(美元|元|人民币|平方米|亩|%|个|家|项|名|人|户|次|倍)?/gu;
+  /(\d+(?:\.\d+)?)\s*(多|余)?\s*(万亿|亿|千万|百万|万)?\s*(美元|元|人民币|平方米|亩|%|个|家|项|名|人|户|次|倍|条)?/gu;
 
 export interface FoundFigure {
   raw: string;
@@ -38,6 +38,7 @@ const units: Record<string, string> = {
   户: "households",
   次: "times",
   倍: "times",
+  条: "items",
 };
 
 function toEnglish(value: number, approx: string | undefined, multiplier: string | undefined, unit: string | undefined, raw: string): string {

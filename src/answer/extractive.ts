@@ -55,11 +55,22 @@ export function composeExtractiveSync(input: AnswerInput): Answer {
       candidate.covered.forEach((group) => covered.add(group));
     }
   }
+  // A short lead ("出台《…优惠政策实施办法》。", "…措施如下：") names the answer; the next sentence holds it.
+  if (best.text.length < 40 || /[：:]$/.test(best.text)) {
+    // Chunks overlap by a sentence, so the best sentence may end one passage and open the next.
+    const copies = scored.filter((sentence) => sentence.text === best.text);
+    const next = copies
+      .map((copy) => scored.find((sentence) => sentence.hitIndex === copy.hitIndex && sentence.position === copy.position + 1))
+      .find((sentence) => sentence !== undefined);
+    if (next && !chosen.includes(next)) chosen.push(next);
+  }
   for (const sentence of enumerationItems(best, scored, hits)) {
     if (!chosen.includes(sentence)) chosen.push(sentence);
   }
   // Keep the reading order of the source within each passage.
-  chosen.sort((a, b) => a.hitIndex - b.hitIndex || a.position - b.position);
+  // The passage holding the best sentence comes first; within a passage, the source's order.
+  const passageRank = (sentence: ScoredSentence) => (sentence.hitIndex === best.hitIndex ? -1 : sentence.hitIndex);
+  chosen.sort((a, b) => passageRank(a) - passageRank(b) || a.position - b.position);
 
   const citations: Citation[] = [];
   const numberOf = new Map<number, number>();
@@ -129,14 +140,16 @@ function toCitation(hit: SearchHit, n: number, quoteParts: string[]): Citation {
   };
 }
 
-function englishLead(input: AnswerInput, cited: { text: string; n: number }[], citations: Citation[]): string {
+function englishLead(input: AnswerInput, cited: { text: string; n: number; score: number }[], citations: Citation[]): string {
   // Name the zones the evidence is about: the question may not (e.g. "Which zone …?").
   const zones = [...new Set(citations.map((citation) => citation.zone).filter(Boolean))];
   const zoneText = zones.map((zone) => englishZoneName(zone, (place) => input.placeNames[place] ?? place)).join("; ");
   const placeText = input.places.map((place) => input.placeNames[place] ?? place).join(", ");
   const subject = zoneText ? `the reports on ${zoneText}` : placeText ? `the reports on ${placeText}` : "the indexed reports";
-  const figures = cited.flatMap((sentence) => findFigures(sentence.text).slice(0, 3).map((figure) => `${figure.english} [${sentence.n}]`));
-  const unique = [...new Set(figures)].slice(0, 5);
+  // Figures of the best-scoring sentences first: they are the likeliest answer.
+  const byScore = [...cited].sort((a, b) => b.score - a.score);
+  const figures = byScore.flatMap((sentence) => findFigures(sentence.text).slice(0, 3).map((figure) => `${figure.english} [${sentence.n}]`));
+  const unique = [...new Set(figures)].slice(0, 4);
   if (input.asksFigure && unique.length > 0) {
     return `According to ${subject}, the relevant figures are: ${unique.join("; ")}. The Chinese source text says:`;
   }

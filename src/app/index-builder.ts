@@ -1,6 +1,7 @@
 import type { Config } from "../core/config.js";
 import type { Logger } from "../core/logger.js";
 import { readCorpus, type FileReport } from "../ingest/read-corpus.js";
+import type { Embedder } from "../index/embedder.js";
 import { createEmbedder } from "../index/embedders/create-embedder.js";
 import type { Manifest } from "../index/manifest.js";
 import { writeSnapshot } from "../index/snapshot.js";
@@ -15,6 +16,8 @@ export interface BuildOptions {
   onFile?: (report: FileReport) => void;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
+  /** The embedder to use instead of the configured one (e.g. wrapped with the embedding cache). */
+  embedder?: Embedder;
 }
 
 export interface BuildReport {
@@ -29,7 +32,7 @@ export interface BuildReport {
 export async function buildIndex(config: Config, lexicon: Lexicon, options: BuildOptions): Promise<BuildReport> {
   const startedAt = Date.now();
   const corpus = await readCorpus(config.CORPUS_DIR, { onFile: options.onFile, log: (message) => options.log.info(message) });
-  const embedder = createEmbedder(config, { tokenizer: lexicon.tokenizer });
+  const embedder = options.embedder ?? createEmbedder(config, { tokenizer: lexicon.tokenizer });
   const manifest = await writeSnapshot(config.DATA_DIR, {
     chunks: corpus.chunks,
     articleCount: corpus.articles.length,

@@ -3,9 +3,12 @@ import { isAppError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import { createRuleRewriter } from "../chat/rule-rewriter.js";
 import { createStateStore, MemoryStateStore, type StateStore } from "../chat/state-store.js";
-import { buildIndex, type BuildOptions } from "./index-builder.js";
+import type { BuildOptions } from "./index-builder.js";
 import { loadLexicon, type Lexicon } from "./lexicon.js";
-import { loadLiveIndex } from "./live-index.js";
+import { loadLiveIndex, type LiveIndex } from "./live-index.js";
+import { reindex } from "../admin/reindex.js";
+import { ReindexManager } from "../admin/reindex-manager.js";
+import { loadLiveIndexWithFallback } from "../admin/snapshot-history.js";
 import { ZoneAssistant } from "./zone-assistant.js";
 import { composeExtractive } from "../answer/extractive.js";
 import { createChatModel, createLlmAnswerer, createLlmRewriter, describeChatModel, loadPrompts } from "../answer/llm/index.js";
@@ -18,6 +21,8 @@ export interface Runtime {
   service: ZoneAssistant;
   store: StateStore;
   log: Logger;
+  /** Re-index jobs, rollback, admin status and the current.json poll (src/admin). */
+  admin: ReindexManager;
   /** Loads the current snapshot from DATA_DIR and makes it live. */
   reload(): Promise<void>;
   close(): Promise<void>;
@@ -35,15 +40,21 @@ export interface RuntimeOptions {
 export async function createRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
   const { log } = options;
   const lexicon = await loadLexicon(config.CORPUS_DIR);
-  let live;
+  let live: LiveIndex;
   try {
-    live = await loadLiveIndex(config, lexicon);
+    // A corrupt current snapshot falls back to the newest older one that loads (logged there).
+    live = (await loadLiveIndexWithFallback(config, lexicon, log)).live;
   } catch (error) {
-    if (!(isAppError(error) && error.code === "INDEX_MISSING" && options.buildIfMissing !== false)) throw error;
-    log.info(`No index in ${config.DATA_DIR} yet: building it from ${config.CORPUS_DIR} (first run).`);
-    const report = await buildIndex(config, lexicon, { log, onProgress: options.onBuildProgress });
-    log.info(`Index ${report.manifest.version} built: ${report.files.length} files, ${report.articles} articles, ${report.chunks} chunks in ${report.ms} ms.`);
-    live = await loadLiveIndex(config, lexicon);
+    const rebuildable = isAppError(error) && (error.code === "INDEX_MISSING" || error.code === "INDEX_CORRUPT");
+    if (!rebuildable || options.buildIfMissing === false) throw error;
+    log.info(
+      error.code === "INDEX_MISSING"
+        ? `No index in ${config.DATA_DIR} yet: building it from ${config.CORPUS_DIR} (first run).`
+        : `No snapshot in ${config.DATA_DIR} can be loaded (${error.message}): rebuilding from ${config.CORPUS_DIR}.`,
+    );
+    const report = await reindex(config, lexicon, { log, gate: false, onProgress: options.onBuildProgress });
+    log.info(`Index ${report.version} built: ${report.files.length} files, ${report.articles} articles, ${report.chunks} chunks in ${report.ms} ms.`);
+    live = report.candidate;
   }
   live.warnings.forEach((warning) => log.warn(warning));
   const store = options.memoryState ? new MemoryStateStore() : await createStateStore(config);
@@ -61,16 +72,19 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     answerer: model && prompts ? createLlmAnswerer({ config, model, fallback: composeExtractive, prompts, log }) : composeExtractive,
     llmLabel: describeChatModel(config),
   });
+  const admin = new ReindexManager({ config, lexicon, service, store, log });
   return {
     config,
     lexicon,
     service,
     store,
     log,
+    admin,
     async reload() {
       service.swap(await loadLiveIndex(config, lexicon));
     },
     async close() {
+      await admin.close();
       store.close();
     },
   };

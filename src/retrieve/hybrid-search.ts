@@ -54,8 +54,11 @@ export async function hybridSearch(
       scope = "about-place";
     }
     if (count === 0) {
+      // A question about a zone (深圳高新区, "Shenzhen High-tech Zone") is not answered by a passage
+      // that only names the city in passing (a trip to 深圳科技园): it must name the zone itself.
+      const aboutZone = asksAboutZone(query);
       chunks.forEach((chunk, index) => {
-        if (query.places.some((place) => chunk.text.includes(place))) {
+        if (query.places.some((place) => (aboutZone ? zoneKinds.some((kind) => chunk.text.includes(place + kind)) : chunk.text.includes(place)))) {
           allowed![index] = 1;
           count++;
         }
@@ -81,4 +84,11 @@ export async function hybridSearch(
     vectorRank: result.ranks[1],
   }));
   return { hits, unknownPlaces, scope };
+}
+
+const zoneKinds = ["高新区", "高新技术产业开发区", "经开区", "经济技术开发区", "经济开发区", "开发区", "示范区"];
+
+function asksAboutZone(query: AnalyzedQuery): boolean {
+  if (query.language === "en") return /\b(?:high[- ]?tech|hi-tech|development|economic|industrial|demonstration)\b[\w\s-]{0,30}\bzone\b/i.test(query.text);
+  return query.zoneNames.some((name) => zoneKinds.some((kind) => name.endsWith(kind)));
 }

@@ -1,48 +1,115 @@
 import cliProgress from "cli-progress";
-import { buildIndex } from "../../app/index-builder.js";
 import { loadLexicon } from "../../app/lexicon.js";
+import { createStateStore, type StateStore } from "../../chat/state-store.js";
+import type { Config } from "../../core/config.js";
+import type { Logger } from "../../core/logger.js";
+import { describeGate } from "../../admin/quality-gate.js";
+import { reindex, rollback } from "../../admin/reindex.js";
 import { cliSetup, parseArgs, runCli } from "./cli-support.js";
 
-/** npm run index: (re)builds the index from CORPUS_DIR into a new snapshot in DATA_DIR. */
+/**
+ * npm run index                 build a new snapshot from CORPUS_DIR; it goes live only if it
+ *                               passes the quality gate against the live snapshot (exit 2 if refused)
+ * npm run index -- --no-gate    build and make live without the gate (first builds never need it)
+ * npm run index -- --rollback   make the snapshot built before the live one live again
+ * npm run index -- --json       machine-readable report
+ * A running server notices the new current.json within SNAPSHOT_POLL_MS and switches to it.
+ */
+
+const CLI_ACTOR = `cli:${process.env.USER ?? process.env.LOGNAME ?? "unknown"}`;
+
+async function openAudit(config: Config, log: Logger): Promise<StateStore | undefined> {
+  try {
+    return await createStateStore(config);
+  } catch (error) {
+    log.warn("The audit log cannot be opened; this action is not recorded.", error);
+    return undefined;
+  }
+}
+
 runCli(async () => {
   const { flags } = parseArgs(process.argv.slice(2), []);
   const { config, log } = cliSetup();
   const lexicon = await loadLexicon(config.CORPUS_DIR);
-  const interactive = process.stderr.isTTY && !flags.json;
-  const bar = new cliProgress.SingleBar(
-    { format: "Embedding chunks [{bar}] {percentage}% | {value}/{total}", stream: process.stderr, noTTYOutput: false },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
-  const report = await buildIndex(config, lexicon, {
-    log,
-    onFile: (file) => {
-      if (file.status !== "indexed") process.stderr.write(`skipped ${file.file}: ${file.reason}\n`);
-    },
-    onProgress: (done, total) => {
-      if (!interactive) return;
-      if (!started) {
-        bar.start(total, 0);
-        started = true;
+  const store = await openAudit(config, log);
+  const audit = (action: string, detail: string) => store?.audit({ actor: CLI_ACTOR, action, detail, at: Date.now() });
+  try {
+    if (flags.rollback) {
+      try {
+        const outcome = await rollback(config, lexicon, { log });
+        audit("rollback", `from ${outcome.from} to ${outcome.to}`);
+        process.stdout.write(flags.json ? `${JSON.stringify({ from: outcome.from, to: outcome.to })}\n` : `Rolled back: snapshot ${outcome.to} is live again (was ${outcome.from}).\n`);
+        return 0;
+      } catch (error) {
+        audit("rollback.failed", error instanceof Error ? error.message : String(error));
+        throw error;
       }
-      bar.update(done);
-    },
-  });
-  if (started) bar.stop();
-  if (flags.json) {
-    process.stdout.write(JSON.stringify(report, null, 2) + "\n");
-    return;
+    }
+
+    const interactive = process.stderr.isTTY && !flags.json;
+    const bar = new cliProgress.SingleBar(
+      { format: "Embedding chunks [{bar}] {percentage}% | {value}/{total}", stream: process.stderr, noTTYOutput: false },
+      cliProgress.Presets.shades_classic,
+    );
+    let started = false;
+    const gate = !flags["no-gate"];
+    audit("reindex.start", gate ? "" : "quality gate disabled (--no-gate)");
+    let outcome;
+    try {
+      outcome = await reindex(config, lexicon, {
+        log,
+        gate,
+        onFile: (file) => {
+          if (file.status !== "indexed") process.stderr.write(`skipped ${file.file}: ${file.reason}\n`);
+        },
+        onProgress: (done, total) => {
+          if (!interactive) return;
+          if (!started) {
+            bar.start(total, 0);
+            started = true;
+          }
+          bar.update(done);
+        },
+      });
+    } catch (error) {
+      if (started) bar.stop();
+      audit("reindex.failed", error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+    if (started) bar.stop();
+    audit(`reindex.${outcome.state}`, `snapshot ${outcome.version}; ${describeGate(outcome.gate)}`);
+    if (flags.json) {
+      const { candidate: _candidate, ...report } = outcome;
+      process.stdout.write(JSON.stringify(report, null, 2) + "\n");
+      return outcome.state === "succeeded" ? 0 : 2;
+    }
+    const skipped = outcome.files.filter((file) => file.status !== "indexed");
+    const headline =
+      outcome.state === "succeeded"
+        ? `Snapshot ${outcome.version} is live (${config.DATA_DIR}).`
+        : `Snapshot ${outcome.version} was REFUSED by the quality gate and removed; ${outcome.previousVersion} stays live.`;
+    const lines = [
+      headline,
+      `Files: ${outcome.files.length} (${outcome.files.length - skipped.length} indexed, ${skipped.length} skipped; ${outcome.files.filter((file) => file.change === "unchanged").length} unchanged since the live snapshot)`,
+      `Articles: ${outcome.articles}`,
+      `Chunks: ${outcome.chunks}`,
+      `Embedder: ${outcome.manifest.embedder.id}${outcome.embeddings ? ` (${outcome.embeddings.cached} chunks from the embedding cache, ${outcome.embeddings.embedded} embedded)` : ""}`,
+      `Gate: ${describeGate(outcome.gate)}`,
+      ...("worse" in outcome.gate ? outcome.gate.worse.map((question) => `  worse: ${question.id} ${question.question}`) : []),
+      `Time: ${(outcome.ms / 1000).toFixed(1)} s`,
+      ...(outcome.pruned.length > 0 ? [`Pruned old snapshots: ${outcome.pruned.join(", ")}`] : []),
+      "",
+      "Per file:",
+      ...outcome.files.map(
+        (file) =>
+          `  ${file.status.padEnd(8)} ${file.change.padEnd(9)} ${file.file}  ${file.status === "indexed" ? `${file.articles} articles, ${file.chunks} chunks` : file.reason ?? ""}`,
+      ),
+      ...outcome.removedFiles.map((file) => `  removed            ${file}`),
+    ];
+    process.stdout.write(lines.join("\n") + "\n");
+    if (outcome.state === "refused") process.stderr.write("Fix the corpus, or run `npm run index -- --no-gate` to make it live anyway.\n");
+    return outcome.state === "succeeded" ? 0 : 2;
+  } finally {
+    store?.close();
   }
-  const lines = [
-    `Snapshot ${report.manifest.version} is live (${config.DATA_DIR}).`,
-    `Files: ${report.files.length} (${report.files.length - report.skipped.length} indexed, ${report.skipped.length} skipped)`,
-    `Articles: ${report.articles}`,
-    `Chunks: ${report.chunks}`,
-    `Embedder: ${report.manifest.embedder.id}`,
-    `Time: ${(report.ms / 1000).toFixed(1)} s`,
-    "",
-    "Per file:",
-    ...report.files.map((file) => `  ${file.status.padEnd(8)} ${file.file}  ${file.status === "indexed" ? `${file.articles} articles, ${file.chunks} chunks` : file.reason ?? ""}`),
-  ];
-  process.stdout.write(lines.join("\n") + "\n");
 });

@@ -16,6 +16,17 @@ const blocks = new Set([
   "tr", "blockquote", "pre", "figure", "figcaption", "address", "hr", "body", "center",
 ]);
 const cells = new Set(["td", "th"]);
+// Zone websites mark their chrome with classes rather than <nav>/<footer>: breadcrumbs, menus,
+// share buttons, "related links" lists. Matched per class/id word, so "article-content" stays.
+const chromeWords = /^(nav|navbar|navigation|menu|breadcrumbs?|crumbs?|position|location|footer|foot|copyright|sidebar|share|bdsharebuttonbox|related|pagination|pager|toolbar|skip)$/i;
+
+function isChrome(element: HTMLElement, tag: string): boolean {
+  // <body class="nav-open"> or <article class="share-enabled"> still hold the content.
+  if (tag === "body" || tag === "html" || tag === "main" || tag === "article") return false;
+  if (element.getAttribute("role") === "navigation" || element.getAttribute("aria-hidden") === "true") return true;
+  const words = `${element.getAttribute("class") ?? ""} ${element.getAttribute("id") ?? ""}`.split(/[\s_-]+/);
+  return words.some((word) => chromeWords.test(word));
+}
 
 interface Block {
   kind: "title" | "heading" | "text";
@@ -23,11 +34,19 @@ interface Block {
 }
 
 const cjk = "\\u3000-\\u303f\\u3400-\\u9fff\\uf900-\\ufaff\\uff00-\\uffef";
-const spaceBetweenCjk = new RegExp(`(?<=[${cjk}])\\s+(?=[${cjk}])`, "g");
+// Only a source line break is dropped: a typed space ("第一条 适用范围") is the author's.
+const breakBetweenCjk = new RegExp(`(?<=[${cjk}])[ \\t\\r]*\\n\\s*(?=[${cjk}])`, "g");
 
-/** Source line breaks inside a Chinese paragraph are layout, not spaces. */
+/** Marks the end of a table cell until the row is written out. */
+const cellEnd = "\u0000";
+
+/** Source line breaks inside a Chinese paragraph are layout, not spaces; table cells stay apart. */
 function tidyInline(text: string): string {
-  return text.replace(spaceBetweenCjk, "").replace(/\s+/g, " ").trim();
+  return text
+    .split(cellEnd)
+    .map((part) => part.replace(breakBetweenCjk, "").replace(/\s+/g, " ").trim())
+    .filter((part) => part.length > 0)
+    .join(" | ");
 }
 
 function collectBlocks(root: HTMLElement): Block[] {
@@ -45,7 +64,7 @@ function collectBlocks(root: HTMLElement): Block[] {
     }
     if (!(node instanceof HTMLElement)) return;
     const tag = node.rawTagName?.toLowerCase() ?? "";
-    if (dropped.has(tag)) return;
+    if (dropped.has(tag) || isChrome(node, tag)) return;
     if (tag === "br") {
       flush();
       return;
@@ -60,7 +79,7 @@ function collectBlocks(root: HTMLElement): Block[] {
     const isBlock = blocks.has(tag);
     if (isBlock) flush();
     for (const child of node.childNodes) walk(child);
-    if (cells.has(tag)) line += " ";
+    if (cells.has(tag)) line += cellEnd;
     if (isBlock) flush();
   };
   walk(root);

@@ -19,7 +19,8 @@ export const readPdf: DocumentReader = async (bytes) => {
   // pdf.js takes ownership of (detaches) the array it is given, so it gets a copy.
   let document: Awaited<ReturnType<typeof getDocumentProxy>> | undefined;
   try {
-    document = await getDocumentProxy(new Uint8Array(bytes));
+    // verbosity 0: pdf.js otherwise prints recovery warnings ("Indexing all PDF objects") to the console.
+    document = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
     ({ text: pages } = await extractText(document, { mergePages: false }));
     const info = (await getMeta(document).catch(() => undefined))?.info as Record<string, unknown> | undefined;
     const title = typeof info?.Title === "string" ? info.Title.trim() : "";

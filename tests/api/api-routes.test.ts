@@ -1,0 +1,162 @@
+import { request } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiRoutes, parseAskBody } from "../../src/adapters/api/api-routes.js";
+import { startHttpServer, type RunningServer } from "../../src/adapters/http/server.js";
+import { silentLogger } from "../../src/core/logger.js";
+import type { Answer } from "../../src/core/types.js";
+import { createTestRuntime, type TestRuntime } from "../helpers/temp-runtime.js";
+
+/** The HTTP API over the real runtime and the real server, on 127.0.0.1 with a free port. */
+
+const maxBodyBytes = 4096;
+let test: TestRuntime;
+let server: RunningServer;
+
+beforeAll(async () => {
+  test = await createTestRuntime();
+  server = await startHttpServer({ host: "127.0.0.1", port: 0, routes: createApiRoutes(test.runtime.service), maxBodyBytes, log: silentLogger });
+});
+afterAll(async () => {
+  await server?.close();
+  await test?.close();
+});
+
+async function postAsk(body: unknown): Promise<{ status: number; json: any }> {
+  const response = await fetch(`${server.url}/api/ask`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  return { status: response.status, json: await response.json() };
+}
+
+describe("GET /healthz", () => {
+  it("reports the index version and chunk count", async () => {
+    const response = await fetch(`${server.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("application/json");
+    const body = await response.json();
+    const status = test.runtime.service.status();
+    expect(body).toMatchObject({ ok: true, indexVersion: status.indexVersion, chunks: status.chunks });
+    expect(body.chunks).toBeGreaterThan(50);
+  });
+});
+
+describe("POST /api/ask", () => {
+  it("returns the Answer as JSON with cited sources", async () => {
+    const { status, json } = await postAsk({ question: "衡阳高新区2023年1-6月招商引资签约项目多少个？投资总额多少？" });
+    expect(status).toBe(200);
+    const answer = json as Answer;
+    expect(answer).toMatchObject({ refused: false, mode: "extractive", language: "zh" });
+    expect(answer.answer).toContain("150.8亿元");
+    expect(answer.citations[0]).toMatchObject({ n: 1, source: expect.stringMatching(/^corpus\/004_[0-9a-f]+\.txt$/), zone: expect.stringContaining("衡阳") });
+  });
+
+  it("answers an English question in English", async () => {
+    const { status, json } = await postAsk({ question: "What incentives does Changzhi High-tech Zone offer investors?" });
+    expect(status).toBe(200);
+    expect(json.language).toBe("en");
+    expect(json.citations.some((citation: { source: string }) => citation.source.startsWith("corpus/002_"))).toBe(true);
+  });
+
+  it("refuses a question about a zone the corpus does not cover", async () => {
+    const { status, json } = await postAsk({ question: "深圳高新区的土地出让价格是多少？" });
+    expect(status).toBe(200);
+    expect(json.refused).toBe(true);
+    expect(json.citations).toEqual([]);
+  });
+
+  it("answers a follow-up in the same conversation", async () => {
+    const first = await postAsk({ question: "乐山高新区“科创八条”政策奖补资金兑现了多少？", conversationId: "http-conv-1" });
+    expect(first.json.answer).toContain("500多万元");
+    const second = await postAsk({ question: "那衡阳呢？", conversationId: "http-conv-1" });
+    expect(second.status).toBe(200);
+    expect(second.json.conversationId).toBe("http-conv-1");
+    expect(second.json.standaloneQuestion).toContain("衡阳");
+    expect(second.json.standaloneQuestion).not.toContain("乐山");
+    // Without the conversation the same words are not rewritten.
+    const alone = await postAsk({ question: "那衡阳呢？" });
+    expect(alone.json.standaloneQuestion).toBe("那衡阳呢？");
+  });
+
+  it("answers 400 with a clear message for a body that is not JSON", async () => {
+    const { status, json } = await postAsk("{question: 长治");
+    expect(status).toBe(400);
+    expect(json.error.code).toBe("REQUEST_INVALID");
+    expect(json.error.message).toMatch(/not valid JSON/);
+    expect(json.error.hint).toContain('"question"');
+  });
+
+  it("answers 400 when the question is missing or not a string", async () => {
+    const missing = await postAsk({ conversationId: "x" });
+    expect(missing.status).toBe(400);
+    expect(missing.json.error).toMatchObject({ code: "REQUEST_INVALID", message: expect.stringContaining("question") });
+    const wrongType = await postAsk({ question: 42 });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.json.error.message).toContain("question must be a string");
+  });
+
+  it("answers 400 QUESTION_EMPTY for an empty question", async () => {
+    const { status, json } = await postAsk({ question: "   " });
+    expect(status).toBe(400);
+    expect(json.error.code).toBe("QUESTION_EMPTY");
+    expect(json.error.hint).toBeTruthy();
+  });
+
+  it("answers 400 QUESTION_TOO_LONG for a 10,000-character question, naming the limit", async () => {
+    // 10,000 Chinese characters are 30 KB of JSON: use a server with the default 64 KB body limit.
+    const big = await startHttpServer({ host: "127.0.0.1", port: 0, routes: createApiRoutes(test.runtime.service), maxBodyBytes: 64 * 1024, log: silentLogger });
+    try {
+      const response = await fetch(`${big.url}/api/ask`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ question: "长".repeat(10_000) }),
+      });
+      expect(response.status).toBe(400);
+      const json = await response.json();
+      expect(json.error.code).toBe("QUESTION_TOO_LONG");
+      expect(json.error.message).toContain(`limit is ${test.config.MAX_QUESTION_CHARS}`);
+      expect(json.error.message).toContain("10000");
+    } finally {
+      await big.close();
+    }
+  });
+
+  it("answers 413 for a body over MAX_BODY_BYTES", async () => {
+    const { status, json } = await postAsk({ question: "x".repeat(maxBodyBytes * 2) });
+    expect(status).toBe(413);
+    expect(json.error.code).toBe("REQUEST_TOO_LARGE");
+    expect(json.error.message).toContain(String(maxBodyBytes));
+  });
+
+  it("answers 413 for an oversized body sent without a content-length (chunked)", async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${server.url}/api/ask`, { method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      req.write('{"question":"');
+      req.write("y".repeat(maxBodyBytes * 2));
+      req.end('"}');
+    });
+    expect(status).toBe(413);
+  });
+});
+
+describe("routing", () => {
+  it("answers 404 for an unknown path and 405 for a wrong method", async () => {
+    const unknown = await fetch(`${server.url}/api/nothing`);
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).error.code).toBe("NOT_FOUND");
+    const wrongMethod = await fetch(`${server.url}/api/ask`);
+    expect(wrongMethod.status).toBe(405);
+  });
+});
+
+describe("parseAskBody", () => {
+  it("accepts a question with an optional conversation id and rejects an empty conversation id", () => {
+    expect(parseAskBody(Buffer.from(JSON.stringify({ question: "问", conversationId: "c1" })))).toEqual({ question: "问", conversationId: "c1" });
+    expect(() => parseAskBody(Buffer.from(JSON.stringify({ question: "问", conversationId: "" })))).toThrow(/conversationId/);
+  });
+});
