@@ -4,7 +4,7 @@
  */
 
 const figurePattern =
-  /(\d+(?:\.\d+)?)\s*(多|余)?\s*(万亿|亿|千万|百万|万)?\s*(美元|元|人民币|平方米|亩|%|个|家|项|名|人|户|次|倍|条)?/gu;
+  /(\d+(?:\.\d+)?)\s*(多|余)?\s*(万亿|亿|千万|百万|万)?\s*(美元|元|人民币|平方米|公里|亩|吨|%|个工作日|个|家|项|名|人|户|次|倍|条|对|座|栋|批|套|台|所|支|款|场|届|天)?/gu;
 
 export interface FoundFigure {
   raw: string;
@@ -39,6 +39,21 @@ const units: Record<string, string> = {
   次: "times",
   倍: "times",
   条: "items",
+  对: "pairs",
+  座: "",
+  栋: "buildings",
+  批: "batches",
+  套: "sets",
+  台: "units",
+  所: "",
+  支: "",
+  款: "products",
+  场: "events",
+  届: "editions",
+  天: "days",
+  个工作日: "working days",
+  公里: "km",
+  吨: "tonnes",
 };
 
 function toEnglish(value: number, approx: string | undefined, multiplier: string | undefined, unit: string | undefined, raw: string): string {

@@ -46,7 +46,7 @@ export function composeExtractiveSync(input: AnswerInput): Answer {
   const rest = scored.slice(1).sort((a, b) => b.score + adjacency(b) - (a.score + adjacency(a)));
   for (const candidate of rest) {
     if (chosen.length >= limit) break;
-    if (chosen.some((sentence) => sentence.text === candidate.text)) continue;
+    if (chosen.some((sentence) => sameSentence(sentence.text, candidate.text))) continue;
     const addsTerms = [...candidate.covered].some((group) => !covered.has(group));
     const strongEnough = candidate.score + adjacency(candidate) >= best.score * (wantsList ? 0.6 : 0.8);
     const sameArticle = hits[candidate.hitIndex]!.chunk.articleId === hits[best.hitIndex]!.chunk.articleId;
@@ -62,10 +62,10 @@ export function composeExtractiveSync(input: AnswerInput): Answer {
     const next = copies
       .map((copy) => scored.find((sentence) => sentence.hitIndex === copy.hitIndex && sentence.position === copy.position + 1))
       .find((sentence) => sentence !== undefined);
-    if (next && !chosen.includes(next)) chosen.push(next);
+    if (next && !chosen.some((sentence) => sameSentence(sentence.text, next.text))) chosen.push(next);
   }
   for (const sentence of enumerationItems(best, scored, hits)) {
-    if (!chosen.includes(sentence)) chosen.push(sentence);
+    if (!chosen.some((other) => sameSentence(other.text, sentence.text))) chosen.push(sentence);
   }
   // Keep the reading order of the source within each passage.
   // The passage holding the best sentence comes first; within a passage, the source's order.
@@ -175,11 +175,17 @@ function enumerationItems(best: ScoredSentence, scored: ScoredSentence[], hits: 
       const head = sentence.text.slice(0, 16);
       return new RegExp(`["“「][^"”」]{0,3}${escapeRegExp(item)}`).test(head);
     });
-    if (opener && !found.includes(opener)) found.push(opener);
+    if (opener && !found.some((sentence) => sameSentence(sentence.text, opener.text))) found.push(opener);
   }
   return found;
 }
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Overlapping chunks repeat a sentence, sometimes with different trailing punctuation. */
+function sameSentence(a: string, b: string): boolean {
+  const bare = (text: string) => text.replace(/[。！？!?；;，,\s]+$/u, "");
+  return bare(a) === bare(b);
 }

@@ -8,7 +8,7 @@ import { loadLexicon, type Lexicon } from "./lexicon.js";
 import { loadLiveIndex, type LiveIndex } from "./live-index.js";
 import { reindex } from "../admin/reindex.js";
 import { ReindexManager } from "../admin/reindex-manager.js";
-import { loadLiveIndexWithFallback } from "../admin/snapshot-history.js";
+import { loadLiveIndexWithFallback, removeStaleBuildDirs } from "../admin/snapshot-history.js";
 import { ZoneAssistant } from "./zone-assistant.js";
 import { composeExtractive } from "../answer/extractive.js";
 import { createChatModel, createLlmAnswerer, createLlmRewriter, describeChatModel, loadPrompts } from "../answer/llm/index.js";
@@ -40,6 +40,9 @@ export interface RuntimeOptions {
 export async function createRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
   const { log } = options;
   const lexicon = await loadLexicon(config.CORPUS_DIR);
+  // A build killed mid-way (kill -9, power loss) leaves snapshots/<version>.tmp-<pid>; never loaded, removed here.
+  const stale = await removeStaleBuildDirs(config.DATA_DIR);
+  if (stale.length > 0) log.info(`Removed unfinished build directories left by a stopped build: ${stale.join(", ")}.`);
   let live: LiveIndex;
   try {
     // A corrupt current snapshot falls back to the newest older one that loads (logged there).

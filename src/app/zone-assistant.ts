@@ -97,7 +97,9 @@ export class ZoneAssistant implements AnswerService {
   ): Promise<Answer> {
     const { config, lexicon } = this.options;
     const retrieval = await hybridSearch(live.search, live.articlePlaces, query, { topK: config.RETRIEVE_TOP_K });
-    const placeNames = Object.fromEntries(query.places.map((place) => [place, lexicon.places.english(place)]));
+    // English names for the question's places and for the zones of the passages (for "Which zone …?").
+    const hitPlaces = retrieval.hits.flatMap((hit) => lexicon.places.inChinese(hit.chunk.zones[0] ?? "").places);
+    const placeNames = Object.fromEntries([...query.places, ...hitPlaces].map((place) => [place, lexicon.places.english(place)]));
     const refuse = (subject: string) => refusal(query.language, subject, standalone);
 
     if (retrieval.hits.length === 0) {

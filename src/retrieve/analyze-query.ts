@@ -1,5 +1,5 @@
 import type { Language } from "../core/types.js";
-import type { Glossary } from "./glossary.js";
+import { normalizeEnglish, type Glossary } from "./glossary.js";
 import type { PlaceResolver } from "./places.js";
 
 /**
@@ -32,6 +32,7 @@ export interface AnalyzedQuery {
   asksFigure: boolean;
   /** True when the question asks for several things (分别, 哪些, what measures …). */
   asksList: boolean;
+
   /** Chinese text used for BM25 and the vector query. */
   searchText: string;
 }
@@ -53,11 +54,18 @@ const englishStopwords = new Set(
     "i me my we our you your he she his her please tell give list show any some all each per can could would should will " +
     "has have had get got offer offered offers provide provided provides zone high-tech high tech hi-tech development " +
     "economic district city county province area region park industrial chinese china number amount total year years " +
-    "also up out what's during since between over under more most less least first last new"
+    "also up out what's during since between over under more most less least first last new " +
+    // Common verbs and adverbs: a question's grammar, not its topic.
+    "take took taken make made use used using want wanted plan need needed help helped work worked start started " +
+    "already once still just only fully now currently recently ever yet very much really how's there's " +
+    "happen happened go going come came give given keep kept put set say said report reported according " +
+    "other another same different way ways thing things kind kinds part parts lot lots"
   ).split(" "),
 );
 
-export const listCue = /分别|哪些|有哪些|包括|什么措施|举措|怎么|怎样|如何|措施|what (?:are|were|does|do|did)|which measures|list|how (?:does|do|did)/i;
+export const listCue = /分别|哪些|有哪些|包括|什么措施|举措|怎么|怎样|如何|措施|\bwhat (?:are|were|does|do|did)\b|\bwhat (?:measures|steps|actions|policies|incentives|services)\b|\bwhich (?:measures|steps|policies)\b|\blist\b|\bhow (?:does|do|did)\b/i;
+
+const zoneKindTerm = /^(?:高新区|高新技术产业开发区|经开区|经济技术开发区|开发区|示范区|产业园|园区|工业园)$/;
 
 const figureCue = /多少|几[个家项名次亿万]|几|比例|增速|增长率|达成率|规模|总额|总投资|how many|how much|what (?:was|is|were|are) the (?:rate|growth|share|total|amount|number|value)|rate|percentage|amount|total|figure|number of/i;
 
@@ -101,11 +109,17 @@ export function analyzeQuery(question: string, deps: AnalyzeDependencies): Analy
   } else {
     const withoutPlaces = stripPlaceNames(text, places.map((place) => deps.places.english(place)));
     const matches = deps.glossary.lookup(withoutPlaces);
-    for (const match of matches) groups.push({ label: match.phrase, alternatives: match.zh });
+    // Zone-kind words (high-tech zone → 高新区) name the kind of place, not the topic: like 高新区
+    // in Chinese questions they must not count as content terms.
+    for (const match of matches) if (!match.zh.every((term) => zoneKindTerm.test(term))) groups.push({ label: match.phrase, alternatives: match.zh });
+    // Figures in an English question ("the 143 major projects") appear verbatim in Chinese text.
+    for (const number of withoutPlaces.match(/\b\d+(?:\.\d+)?\b/g) ?? []) {
+      if (!years.includes(number) && !groups.some((group) => group.label === number)) groups.push({ label: number, alternatives: [number] });
+    }
     const covered = new Set(matches.flatMap((match) => match.phrase.split(" ")));
-    for (const word of withoutPlaces.toLowerCase().match(/[a-z][a-z\-']+/g) ?? []) {
+    for (const word of normalizeEnglish(withoutPlaces).match(/[a-z][a-z\-']+/g) ?? []) {
       const base = word.replace(/'s$/, "");
-      if (englishStopwords.has(base) || covered.has(base) || covered.has(base.replace(/s$/, "")) || base.length < 3) continue;
+      if (englishStopwords.has(base) || covered.has(base) || base.length < 3) continue;
       if (deps.places.isEnglishPlace(base)) continue;
       untranslated.push(base);
     }

@@ -86,9 +86,9 @@ export async function hybridSearch(
   return { hits, unknownPlaces, scope };
 }
 
-const zoneKinds = ["高新区", "高新技术产业开发区", "经开区", "经济技术开发区", "经济开发区", "开发区", "示范区"];
+const zoneKinds = ["高新区", "高新技术产业开发区", "经开区", "经济技术开发区", "经济开发区", "开发区", "示范区", "工业园区", "产业园区", "新区", "综合保税区", "自贸区"];
 
 function asksAboutZone(query: AnalyzedQuery): boolean {
-  if (query.language === "en") return /\b(?:high[- ]?tech|hi-tech|development|economic|industrial|demonstration)\b[\w\s-]{0,30}\bzone\b/i.test(query.text);
+  if (query.language === "en") return /\b(?:high[- ]?tech|hi-tech|development|economic|industrial|demonstration)\b[\w\s-]{0,30}\b(?:zone|park|area)\b/i.test(query.text) || /\bindustrial park\b/i.test(query.text);
   return query.zoneNames.some((name) => zoneKinds.some((kind) => name.endsWith(kind)));
 }

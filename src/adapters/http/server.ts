@@ -33,8 +33,12 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on("data", (part: Buffer) => {
       size += part.length;
       if (size > limit) {
+        // Discard the rest instead of destroying the socket: destroying it would lose the 413
+        // answer and the client would see a bare connection reset.
+        parts.length = 0;
+        req.removeAllListeners("data");
+        req.resume();
         reject(tooLarge(limit));
-        req.destroy();
         return;
       }
       parts.push(part);
@@ -75,6 +79,8 @@ export function startHttpServer(options: HttpServerOptions): Promise<RunningServ
         return;
       }
       if (isAppError(error) && error.status < 500) {
+        // The unread rest of an oversized body is discarded by closing the connection after the answer.
+        if (error.code === "REQUEST_TOO_LARGE") res.setHeader("connection", "close");
         sendJson(res, error.status, error.toJSON());
         return;
       }
