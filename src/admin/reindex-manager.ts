@@ -1,9 +1,11 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import type { Config } from "../core/config.js";
 import { AppError, isAppError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { AuditEntry, StateStore } from "../chat/state-store.js";
-import { readCurrentVersion } from "../index/snapshot.js";
+import { BUILD_LOCK_FILE, readCurrentVersion } from "../index/snapshot.js";
 import type { Lexicon } from "../app/lexicon.js";
 import { loadLiveIndex } from "../app/live-index.js";
 import type { ZoneAssistant } from "../app/zone-assistant.js";
@@ -126,6 +128,14 @@ export class ReindexManager {
         details: { jobId: running?.id },
       });
     }
+    const holder = this.otherBuilder();
+    if (holder !== undefined) {
+      this.audit(actor, "reindex.rejected", `a build by process ${holder} holds ${BUILD_LOCK_FILE}`);
+      throw new AppError("INDEX_BUILD_IN_PROGRESS", `An index build is already running in another process (${holder}), e.g. \`npm run index\`.`, {
+        hint: "Wait for it to finish; this server switches to its snapshot by itself.",
+        details: { pid: holder },
+      });
+    }
     this.busy = true;
     const job: ReindexJob = {
       id: `job-${new Date(this.now()).toISOString().replace(/[-:.]/g, "")}-${randomBytes(3).toString("hex")}`,
@@ -145,6 +155,24 @@ export class ReindexManager {
     const done = new Promise<ReindexJob>((resolve) => setImmediate(() => void this.run(job).then(resolve)));
     this.jobs.set(job.id, { job, done });
     return job;
+  }
+
+  /** The pid of another live process holding DATA_DIR/build.lock (the CLI), so HTTP can answer 409 at once. */
+  private otherBuilder(): number | undefined {
+    let pid: unknown;
+    try {
+      pid = (JSON.parse(readFileSync(path.join(this.options.config.DATA_DIR, BUILD_LOCK_FILE), "utf8")) as { pid?: unknown }).pid;
+    } catch {
+      return undefined;
+    }
+    if (typeof pid !== "number" || pid === process.pid) return undefined;
+    try {
+      process.kill(pid, 0);
+      return pid;
+    } catch (error) {
+      // EPERM: alive but another user's; anything else: a dead builder, whose lock the job takes over.
+      return (error as NodeJS.ErrnoException).code === "EPERM" ? pid : undefined;
+    }
   }
 
   /** Resolves when the job (default: the last one) has finished. */

@@ -25,10 +25,21 @@ export class SearchIndex {
   }
 
   /** Embeds the query with the snapshot's (fitted) embedder, then searches HNSW. */
-  async searchVector(query: string, k: number, filter?: IndexFilter, options: EmbedOptions = {}): Promise<ScoredIndex[]> {
+  async searchVector(query: string, k: number, filter?: IndexFilter, options: EmbedOptions & { allowedCount?: number } = {}): Promise<ScoredIndex[]> {
     if (query.trim().length === 0 || k <= 0) return [];
     const [vector] = await this.snapshot.embedder.embed([query], options);
-    return this.searchVectorBy(vector, k, filter);
+    return this.snapshot.vectors.search(vector, k, filter, options.allowedCount);
+  }
+
+  /**
+   * Exact vector search among the given chunk indexes, for selective filters (one zone's chunks);
+   * undefined when the snapshot predates the int8 codes, so the caller uses `searchVector`.
+   */
+  async searchVectorAmong(query: string, k: number, indexes: ArrayLike<number>, options: EmbedOptions = {}): Promise<ScoredIndex[] | undefined> {
+    if (!this.snapshot.vectors.supportsExactSubset) return undefined;
+    if (query.trim().length === 0 || k <= 0 || indexes.length === 0) return [];
+    const [vector] = await this.snapshot.embedder.embed([query], options);
+    return this.snapshot.vectors.searchAmong(vector, k, indexes);
   }
 
   /** For callers that already hold a query vector (e.g. embedding several phrasings at once). */

@@ -119,7 +119,8 @@ export function analyzeQuery(question: string, deps: AnalyzeDependencies): Analy
     const covered = new Set(matches.flatMap((match) => match.phrase.split(" ")));
     for (const word of normalizeEnglish(withoutPlaces).match(/[a-z][a-z\-']+/g) ?? []) {
       const base = word.replace(/'s$/, "");
-      if (englishStopwords.has(base) || covered.has(base) || base.length < 3) continue;
+      // Plural folding turns stopwords into non-words ("does" → "doe", "this" → "thi"): check the unfolded form too.
+      if (englishStopwords.has(base) || englishStopwords.has(`${base}s`) || covered.has(base) || base.length < 3) continue;
       if (deps.places.isEnglishPlace(base)) continue;
       untranslated.push(base);
     }

@@ -39,18 +39,20 @@ export async function hybridSearch(
   const unknownPlaces = query.places.filter((place) => !articlePlaces.all.has(place));
 
   let allowed: Uint8Array | undefined;
+  let allowedCount: number | undefined;
   let scope: RetrievalResult["scope"] = "all";
   if (query.places.length > 0) {
     allowed = new Uint8Array(chunks.length);
     let count = 0;
     if (knownPlaces.length > 0) {
-      chunks.forEach((chunk, index) => {
-        const about = articlePlaces.byArticle.get(chunk.articleId) ?? [];
-        if (knownPlaces.some((place) => about.includes(place))) {
-          allowed![index] = 1;
-          count++;
+      for (const place of knownPlaces) {
+        for (const index of articlePlaces.chunksByPlace.get(place) ?? []) {
+          if (allowed[index] === 0) {
+            allowed[index] = 1;
+            count++;
+          }
         }
-      });
+      }
       scope = "about-place";
     }
     if (count === 0) {
@@ -66,13 +68,16 @@ export async function hybridSearch(
       scope = count > 0 ? "mentions-place" : "none";
     }
     if (count === 0) return { hits: [], unknownPlaces, scope };
+    allowedCount = count;
   }
 
-  const filter = allowed ? (index: number) => allowed![index] === 1 : undefined;
-  const [lexical, dense] = await Promise.all([
-    Promise.resolve(index.searchBm25(query.searchText, candidates, filter)),
-    index.searchVector(query.searchText, candidates, filter),
-  ]);
+  const filter = allowed ? (position: number) => allowed![position] === 1 : undefined;
+  const lexical = index.searchBm25(query.searchText, candidates, filter);
+  // One zone's passages are few: scoring them exactly is faster than a filtered HNSW beam.
+  const exact = allowed && allowedCount !== undefined && allowedCount <= exactSearchLimit
+    ? await index.searchVectorAmong(query.searchText, candidates, allowedIndexes(allowed, allowedCount))
+    : undefined;
+  const dense = exact ?? (await index.searchVector(query.searchText, candidates, filter, { allowedCount }));
   const fused = reciprocalRankFusion([
     { ids: lexical.map((hit) => hit.index), weight: options.bm25Weight ?? 1 },
     { ids: dense.map((hit) => hit.index), weight: options.vectorWeight ?? 0.8 },
@@ -84,6 +89,16 @@ export async function hybridSearch(
     vectorRank: result.ranks[1],
   }));
   return { hits, unknownPlaces, scope };
+}
+
+/** Up to this many allowed chunks, vector search scores them all exactly. */
+const exactSearchLimit = 20_000;
+
+function allowedIndexes(allowed: Uint8Array, count: number): Uint32Array {
+  const indexes = new Uint32Array(count);
+  let next = 0;
+  for (let i = 0; i < allowed.length && next < count; i++) if (allowed[i] === 1) indexes[next++] = i;
+  return indexes;
 }
 
 const zoneKinds = ["高新区", "高新技术产业开发区", "经开区", "经济技术开发区", "经济开发区", "开发区", "示范区", "工业园区", "产业园区", "新区", "综合保税区", "自贸区"];

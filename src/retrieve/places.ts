@@ -52,6 +52,8 @@ function unique<T>(items: T[]): T[] {
 export interface ArticlePlaces {
   /** articleId → places the article is about. */
   byArticle: Map<string, string[]>;
+  /** place → indexes of the chunks of articles about it, ascending (the zone filter's lists). */
+  chunksByPlace: Map<string, number[]>;
   /** Every place some article is about. */
   all: Set<string>;
 }
@@ -93,5 +95,13 @@ export function computeArticlePlaces(chunks: Chunk[], resolver: PlaceResolver): 
     byArticle.set(articleId, places);
     places.forEach((place) => all.add(place));
   }
-  return { byArticle, all };
+  const chunksByPlace = new Map<string, number[]>();
+  chunks.forEach((chunk, index) => {
+    for (const place of byArticle.get(chunk.articleId) ?? []) {
+      const list = chunksByPlace.get(place);
+      if (list) list.push(index);
+      else chunksByPlace.set(place, [index]);
+    }
+  });
+  return { byArticle, all, chunksByPlace };
 }

@@ -37,6 +37,8 @@ export interface MockEmbeddings {
 
 export async function startMockEmbeddings(): Promise<MockEmbeddings> {
   let waiters: Array<() => void> = [];
+  /** Releases delayed answers on close, so no timer outlives the test. */
+  const pending = new Set<() => void>();
   const state = {
     requests: 0,
     texts: [] as string[],
@@ -56,7 +58,15 @@ export async function startMockEmbeddings(): Promise<MockEmbeddings> {
     const current = waiters;
     waiters = [];
     current.forEach((resolve) => resolve());
-    if (state.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
+    if (state.delayMs > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, state.delayMs);
+        pending.add(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
     if (response.destroyed) return;
     const text = JSON.stringify({
       object: "list",
@@ -90,6 +100,7 @@ export async function startMockEmbeddings(): Promise<MockEmbeddings> {
     },
     close: () =>
       new Promise<void>((resolve) => {
+        pending.forEach((release) => release());
         server.closeAllConnections();
         server.close(() => resolve());
       }),

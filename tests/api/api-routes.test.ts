@@ -35,7 +35,7 @@ describe("GET /healthz", () => {
     const response = await fetch(`${server.url}/healthz`);
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("application/json");
-    const body = await response.json();
+    const body = (await response.json()) as { ok: boolean; chunks: number };
     const status = test.runtime.service.status();
     expect(body).toMatchObject({ ok: true, indexVersion: status.indexVersion, chunks: status.chunks });
     expect(body.chunks).toBeGreaterThan(50);
@@ -113,7 +113,7 @@ describe("POST /api/ask", () => {
         body: JSON.stringify({ question: "长".repeat(10_000) }),
       });
       expect(response.status).toBe(400);
-      const json = await response.json();
+      const json = (await response.json()) as { error: { code: string; message: string } };
       expect(json.error.code).toBe("QUESTION_TOO_LONG");
       expect(json.error.message).toContain(`limit is ${test.config.MAX_QUESTION_CHARS}`);
       expect(json.error.message).toContain("10000");
@@ -148,7 +148,7 @@ describe("routing", () => {
   it("answers 404 for an unknown path and 405 for a wrong method", async () => {
     const unknown = await fetch(`${server.url}/api/nothing`);
     expect(unknown.status).toBe(404);
-    expect((await unknown.json()).error.code).toBe("NOT_FOUND");
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe("NOT_FOUND");
     const wrongMethod = await fetch(`${server.url}/api/ask`);
     expect(wrongMethod.status).toBe(405);
   });

@@ -67,7 +67,7 @@ describe("English questions", () => {
     expect(answer.language).toBe("en");
     expect(answer.answer).toMatch(/^According to|^[A-Z]/);
     expect(answer.answer).toContain("500多万元");
-    expect(answer.answer).toMatch(/5 million yuan/);
+    expect(answer.answer).toContain("Leshan High-tech Zone");
     for (const citation of answer.citations) expect(chunkText(citation.chunkId)).not.toContain("衡阳");
   });
 
@@ -118,7 +118,7 @@ describe("refusals", () => {
 });
 
 describe("follow-ups in one conversation", () => {
-  it("carries the topic over to a new place (那衡阳呢？)", async () => {
+  it("carries the topic over to a new place (那无锡呢？)", async () => {
     const first = await ask("乐山高新区“科创八条”政策奖补资金兑现了多少？", "e2e-follow-zh");
     expect(first.answer).toContain("500多万元");
     const second = await ask("那无锡呢？", "e2e-follow-zh");

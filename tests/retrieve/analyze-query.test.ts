@@ -78,6 +78,7 @@ describe("analyzeQuery (English)", () => {
     expect(query.places).toEqual(["长治"]);
     expect(query.groups).toHaveLength(1);
     expect(query.groups[0]!.alternatives).toEqual(expect.arrayContaining(["优惠政策", "奖励", "补贴"]));
+    // "does" is a stopword, not an untranslated content word (nor "doe" after plural folding).
     expect(query.untranslated).toEqual([]);
     // The search text is Chinese, so BM25 over Chinese tokens can match it.
     expect(query.searchText).toMatch(/长治/);
@@ -97,7 +98,7 @@ describe("analyzeQuery (English)", () => {
   it("reports content words the glossary cannot translate", () => {
     const query = analyze("How many giraffes live in Hengyang High-tech Zone?");
     expect(query.places).toEqual(["衡阳"]);
-    expect(query.untranslated).toContain("giraffes");
+    expect(query.untranslated.some((word) => /^giraffes?$/.test(word))).toBe(true);
     // Place names and stopwords are never reported as untranslated.
     expect(query.untranslated).not.toContain("hengyang");
     expect(query.untranslated).not.toContain("many");

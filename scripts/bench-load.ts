@@ -1,0 +1,148 @@
+/**
+ * Sustained HTTP load, before and during a re-index: N concurrent clients POST /api/ask in a loop
+ * for a fixed duration against a real server (runtime + API routes on 127.0.0.1, port 0) over a
+ * temp copy of the corpus. Rows for `npm run bench` (scripts/bench.ts imports measureLoad).
+ *
+ *   import { measureLoad } from "./bench-load.js";
+ *   const rows = await measureLoad({ clients: 4, durationMs: 5000 });
+ *   // [{ phase: "steady", clients, requests, failures, answersPerSecond, p50Ms, p99Ms }, { phase: "during re-index", … }]
+ *
+ * Run alone: npx tsx scripts/bench-load.ts
+ */
+import { cp, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createApiRoutes } from "../src/adapters/api/api-routes.js";
+import { startHttpServer } from "../src/adapters/http/server.js";
+import { createRuntime } from "../src/app/runtime.js";
+import { loadConfig } from "../src/core/config.js";
+import { createLogger } from "../src/core/logger.js";
+
+export interface LoadOptions {
+  /** Concurrent clients (default 4). */
+  clients?: number;
+  /** Length of each phase in ms (default 5000). */
+  durationMs?: number;
+  corpusDir?: string;
+  questions?: string[];
+  /** Extra settings (e.g. EMBEDDINGS_PROVIDER); CORPUS_DIR/DATA_DIR are temp copies. */
+  env?: Record<string, string>;
+}
+
+export interface LoadRow {
+  phase: "steady" | "during re-index";
+  clients: number;
+  durationMs: number;
+  requests: number;
+  failures: number;
+  answersPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** For the re-index phase: how the job ended and how long it took. */
+  reindex?: { state: string; ms: number };
+}
+
+const defaultQuestions = [
+  "长治高新区聘请了多少名招商大使？",
+  "What incentives does Changzhi offer?",
+  "衡阳高新区7月11日的集中签约仪式签约了多少个项目？",
+  "安康高新区实际利用外资多少万美元",
+  "火星开发区的税收政策是什么？",
+];
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+}
+
+async function hammer(url: string, clients: number, questions: string[], until: () => boolean): Promise<{ latencies: number[]; failures: number; ms: number }> {
+  const latencies: number[] = [];
+  let failures = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      for (let i = client; !until(); i++) {
+        const question = questions[i % questions.length]!;
+        const at = performance.now();
+        try {
+          const response = await fetch(`${url}/api/ask`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ question }) });
+          const body = (await response.json()) as { answer?: unknown };
+          if (response.status !== 200 || typeof body.answer !== "string") failures++;
+          else latencies.push(performance.now() - at);
+        } catch {
+          failures++;
+        }
+      }
+    }),
+  );
+  return { latencies, failures, ms: performance.now() - started };
+}
+
+function row(phase: LoadRow["phase"], clients: number, result: { latencies: number[]; failures: number; ms: number }): LoadRow {
+  return {
+    phase,
+    clients,
+    durationMs: Math.round(result.ms),
+    requests: result.latencies.length + result.failures,
+    failures: result.failures,
+    answersPerSecond: Number(((result.latencies.length / result.ms) * 1000).toFixed(1)),
+    p50Ms: Number(percentile(result.latencies, 50).toFixed(1)),
+    p99Ms: Number(percentile(result.latencies, 99).toFixed(1)),
+  };
+}
+
+export async function measureLoad(options: LoadOptions = {}): Promise<LoadRow[]> {
+  const clients = options.clients ?? 4;
+  const durationMs = options.durationMs ?? 5000;
+  const questions = options.questions ?? defaultQuestions;
+  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+  const root = await mkdtemp(path.join(tmpdir(), "zone-bench-load-"));
+  const corpusDir = path.join(root, "corpus");
+  await cp(options.corpusDir ?? path.join(repoRoot, "corpus"), corpusDir, { recursive: true });
+  const config = loadConfig({
+    ...process.env,
+    LOG_LEVEL: "silent",
+    EVAL_GATE_FILE: path.join(repoRoot, "tests/eval/dev.jsonl"),
+    PROMPTS_DIR: path.join(repoRoot, "prompts"),
+    ...options.env,
+    CORPUS_DIR: corpusDir,
+    DATA_DIR: path.join(root, "data"),
+    STATE_URL: "memory:",
+  });
+  const log = createLogger("silent");
+  const runtime = await createRuntime(config, { log, memoryState: true });
+  const server = await startHttpServer({ host: "127.0.0.1", port: 0, routes: createApiRoutes(runtime.service), maxBodyBytes: config.MAX_BODY_BYTES, log });
+  try {
+    // Warm-up: jieba, JIT, first embeddings.
+    await hammer(server.url, 1, questions, (() => {
+      let left = questions.length;
+      return () => left-- <= 0;
+    })());
+
+    let deadline = performance.now() + durationMs;
+    const steady = row("steady", clients, await hammer(server.url, clients, questions, () => performance.now() > deadline));
+
+    // During a re-index: the phase lasts at least durationMs and until the job has finished.
+    const job = runtime.admin.start("bench");
+    let finished = false;
+    const done = runtime.admin.wait(job.id).then((result) => {
+      finished = true;
+      return result;
+    });
+    deadline = performance.now() + durationMs;
+    const during = row("during re-index", clients, await hammer(server.url, clients, questions, () => finished && performance.now() > deadline));
+    const result = await done;
+    during.reindex = { state: result.state, ms: result.ms ?? 0 };
+    return [steady, during];
+  } finally {
+    await server.close();
+    await runtime.close();
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const rows = await measureLoad({ clients: Number(process.env.BENCH_CLIENTS ?? 4), durationMs: Number(process.env.BENCH_LOAD_MS ?? 5000) });
+  console.table(rows.map(({ reindex, ...rest }) => ({ ...rest, reindex: reindex ? `${reindex.state} in ${reindex.ms} ms` : "" })));
+}

@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiRoutes } from "../../src/adapters/api/api-routes.js";
+import { startHttpServer, type RunningServer } from "../../src/adapters/http/server.js";
+import { createAdminRoutes } from "../../src/admin/admin-routes.js";
+import type { ReindexJob } from "../../src/admin/reindex-manager.js";
+import { createRuntime, type Runtime } from "../../src/app/runtime.js";
+import { silentLogger } from "../../src/core/logger.js";
+import { createTempWorkspace, testConfig, type TempWorkspace } from "../helpers/temp-runtime.js";
+import { waitFor } from "./mock-embeddings.js";
+
+const TOKEN = "test-admin-token-0123456789";
+const QUESTIONS = ["长治高新区聘请了多少名招商大使？", "What incentives does Changzhi offer?", "衡阳高新区7月11日的集中签约仪式签约了多少个项目？", "火星开发区的税收政策是什么？"];
+
+describe("HTTP admin API", () => {
+  let workspace: TempWorkspace;
+  let runtime: Runtime;
+  let server: RunningServer;
+  let disabled: RunningServer;
+
+  beforeAll(async () => {
+    workspace = await createTempWorkspace();
+    const config = testConfig(workspace, { ADMIN_TOKEN: TOKEN });
+    runtime = await createRuntime(config, { log: silentLogger, memoryState: true });
+    const routes = [...createApiRoutes(runtime.service), ...createAdminRoutes({ manager: runtime.admin, token: config.ADMIN_TOKEN })];
+    server = await startHttpServer({ host: "127.0.0.1", port: 0, routes, maxBodyBytes: 65536, log: silentLogger });
+    disabled = await startHttpServer({
+      host: "127.0.0.1",
+      port: 0,
+      routes: createAdminRoutes({ manager: runtime.admin, token: undefined }),
+      maxBodyBytes: 65536,
+      log: silentLogger,
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await disabled?.close();
+    await runtime?.close();
+    await workspace?.cleanup();
+  });
+
+  // `null` sends no Authorization header (undefined would pick the default token).
+  const admin = (path: string, init: RequestInit = {}, token: string | null = TOKEN) =>
+    fetch(`${server.url}${path}`, { ...init, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.headers ?? {}) } });
+  const status = async () => (await (await admin("/admin/status")).json()) as { live: { version: string }; lastJob?: ReindexJob; snapshots: Array<{ version: string }>; audit: Array<{ actor: string; action: string }> };
+
+  it("answers 401 without or with a wrong token, and 403 with a hint when ADMIN_TOKEN is unset", async () => {
+    for (const [path, method] of [
+      ["/admin/reindex", "POST"],
+      ["/admin/status", "GET"],
+      ["/admin/rollback", "POST"],
+    ] as const) {
+      expect((await admin(path, { method }, null)).status).toBe(401);
+      expect((await admin(path, { method }, "wrong")).status).toBe(401);
+      expect((await admin(path, { method }, `${TOKEN}x`)).status).toBe(401);
+      const off = await fetch(`${disabled.url}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(off.status).toBe(403);
+      expect(((await off.json()) as { error: { hint: string } }).error.hint).toContain("ADMIN_TOKEN");
+    }
+    expect(runtime.admin.lastJob).toBeUndefined();
+    expect(runtime.store.listAudit(10).some((entry) => entry.action === "auth.failed")).toBe(true);
+  });
+
+  it("keeps answering 4 concurrent clients with zero failures while a re-index runs, then serves the new version", async () => {
+    const before = ((await (await fetch(`${server.url}/healthz`)).json()) as { indexVersion: string }).indexVersion;
+    let stop = false;
+    const failures: string[] = [];
+    let answered = 0;
+    const versionsSeen = new Set<string>();
+    const client = async (offset: number) => {
+      // Bounded: at most 400 requests per client even if the job never finishes.
+      for (let i = 0; i < 400 && !stop; i++) {
+        const question = QUESTIONS[(i + offset) % QUESTIONS.length]!;
+        try {
+          const response = await fetch(`${server.url}/api/ask`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ question }),
+          });
+          const body = (await response.json()) as { answer?: unknown; refused?: unknown; citations?: unknown };
+          if (response.status !== 200 || typeof body.answer !== "string" || body.answer.length === 0 || typeof body.refused !== "boolean" || !Array.isArray(body.citations)) {
+            failures.push(`${response.status} ${JSON.stringify(body).slice(0, 200)}`);
+          } else if (!body.refused && body.citations.length === 0) {
+            failures.push(`answer without citations: ${question}`);
+          }
+          answered++;
+          const health = (await (await fetch(`${server.url}/healthz`)).json()) as { indexVersion: string };
+          versionsSeen.add(health.indexVersion);
+        } catch (error) {
+          failures.push(String(error));
+        }
+      }
+    };
+    const clients = [0, 1, 2, 3].map((offset) => client(offset));
+    await waitFor(() => answered >= 8, 30_000, "the first answers");
+
+    const started = await admin("/admin/reindex", { method: "POST" });
+    expect(started.status).toBe(202);
+    const { jobId } = (await started.json()) as { jobId: string };
+    expect(jobId).toMatch(/^job-/);
+    const again = await admin("/admin/reindex", { method: "POST" });
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe("INDEX_BUILD_IN_PROGRESS");
+
+    await waitFor(async () => ["succeeded", "refused", "failed"].includes((await status()).lastJob?.state ?? ""), 60_000, "the job to finish");
+    const answeredAtSwap = answered;
+    await waitFor(() => answered >= answeredAtSwap + 8, 30_000, "answers after the swap");
+    stop = true;
+    await Promise.all(clients);
+
+    expect(failures).toEqual([]);
+    const final = await status();
+    expect(final.lastJob).toMatchObject({ id: jobId, state: "succeeded", actor: "admin-api" });
+    expect(final.lastJob!.startedAt).toBeTruthy();
+    expect(final.lastJob!.finishedAt).toBeTruthy();
+    expect(final.lastJob!.files.length).toBeGreaterThan(0);
+    expect(final.lastJob!.gate).toMatchObject({ passed: true });
+    const after = ((await (await fetch(`${server.url}/healthz`)).json()) as { indexVersion: string }).indexVersion;
+    expect(after).toBe(final.lastJob!.version);
+    expect(after).not.toBe(before);
+    expect(final.live.version).toBe(after);
+    expect(versionsSeen).toContain(after);
+    expect(final.audit.map((entry) => `${entry.actor} ${entry.action}`)).toEqual(expect.arrayContaining(["admin-api reindex.start", "admin-api reindex.succeeded"]));
+  });
+
+  it("reports skipped files by name with the reason", async () => {
+    const { writeFile } = await import("node:fs/promises");
+    await writeFile(`${workspace.corpusDir}/empty-report.txt`, "   \n");
+    const started = await admin("/admin/reindex", { method: "POST", body: JSON.stringify({ gate: false }), headers: { "content-type": "application/json" } });
+    expect(started.status).toBe(202);
+    const job = await runtime.admin.wait(((await started.json()) as { jobId: string }).jobId);
+    expect(job.state).toBe("succeeded");
+    expect(job.gateEnabled).toBe(false);
+    const body = await status();
+    expect(body.lastJob!.skipped).toEqual([expect.objectContaining({ file: "corpus/empty-report.txt", reason: expect.stringContaining("empty") })]);
+  });
+
+  it("rolls back over HTTP", async () => {
+    const before = (await status()).live.version;
+    const response = await admin("/admin/rollback", { method: "POST" });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { from: string; to: string };
+    expect(body.from).toBe(before);
+    expect(body.to).not.toBe(before);
+    expect(runtime.service.status().indexVersion).toBe(body.to);
+    expect((await status()).audit.some((entry) => entry.actor === "admin-api" && entry.action === "rollback")).toBe(true);
+  });
+});
