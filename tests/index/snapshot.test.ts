@@ -79,7 +79,7 @@ describe("snapshots", () => {
     expect(progress).toEqual([[0, 4], [3, 4], [4, 4]]);
     expect(await readCurrentVersion(dataDir)).toBe(manifest.version);
     expect((await readdir(snapshotDir(dataDir, manifest.version))).sort()).toEqual(
-      ["bm25.json", "chunks.json", "embedder-state.json", "manifest.json", "vectors.hnsw"],
+      ["bm25.json", "chunks.json", "embedder-state.json", "manifest.json", "vectors.hnsw", "vectors.i8"],
     );
 
     const loaded = await loadSnapshot(dataDir, configured, tokenizer);

@@ -85,12 +85,24 @@ describe("VectorStore", () => {
     expect(hits.map((hit) => hit.index).sort((a, b) => a - b)).toEqual(bruteForce(queries[3], 10, rare).sort((a, b) => a - b));
   });
 
+  it("ranks a subset exactly with the int8 codes (recall@10 ≥ 0.95, scores near the true cosine)", () => {
+    const subset = points.map((_, index) => index).filter((index) => index % 7 === 1);
+    const inSubset = (index: number) => index % 7 === 1;
+    const value = recall((q) => store.searchAmong(q, 10, subset).map((hit) => hit.index), (q) => bruteForce(q, 10, inSubset));
+    expect(value).toBeGreaterThanOrEqual(0.95);
+    const [top] = store.searchAmong(queries[4], 1, subset);
+    expect(top.score).toBeCloseTo(cosine(queries[4], points[top.index]), 2);
+    expect(store.searchAmong(queries[4], 5, subset).every((hit) => inSubset(hit.index))).toBe(true);
+  });
+
   it("saves and loads the same index, checking the manifest's count and dimensions", async () => {
     const directory = await mkdtemp(path.join(tmpdir(), "vectors-"));
     directories.push(directory);
     await store.save(directory);
     const loaded = await VectorStore.load(directory, dimensions, points.length);
     expect(loaded.search(queries[2], 10)).toEqual(store.search(queries[2], 10));
+    expect(loaded.supportsExactSubset).toBe(true);
+    expect(loaded.searchAmong(queries[2], 10, [1, 8, 15, 22, 29, 36])).toEqual(store.searchAmong(queries[2], 10, [1, 8, 15, 22, 29, 36]));
     await expect(VectorStore.load(directory, dimensions, points.length + 1)).rejects.toMatchObject({ code: "INDEX_CORRUPT" });
   });
 
