@@ -18,6 +18,7 @@ import { createLogger } from "../src/core/logger.js";
 import { createEmbedder } from "../src/index/embedders/create-embedder.js";
 import { writeSnapshot } from "../src/index/snapshot.js";
 import { measureChainOverhead } from "./bench-llm.js";
+import { measureLoad } from "./bench-load.js";
 import { measureRetrievalQuality } from "./bench-quality.js";
 import { makeSyntheticChunks } from "./make-synthetic-corpus.js";
 
@@ -127,10 +128,24 @@ async function main(): Promise<void> {
     await synthetic.close();
 
     const chain = await measureChainOverhead(200);
+    const load = await measureLoad({ clients: 4 });
 
     table("Index build (local embedder)", ["corpus", "files", "chunks", "build time", "RSS after"], buildRows);
     table("Ask latency (extractive mode)", ["corpus", "path", "asks", "p50", "p95", "RSS"], latency);
     table("LLM chain overhead per answer (mock model replying instantly)", ["p50", "p95"], [[ms(chain.p50Ms), ms(chain.p95Ms)]]);
+    table(
+      "HTTP load: 4 concurrent clients on POST /api/ask, before and during a re-index",
+      ["phase", "requests", "failures", "answers/s", "p50", "p99", "re-index"],
+      load.map((row) => [
+        row.phase,
+        String(row.requests),
+        String(row.failures),
+        row.answersPerSecond.toFixed(1),
+        ms(row.p50Ms),
+        ms(row.p99Ms),
+        row.reindex ? `${row.reindex.state} in ${(row.reindex.ms / 1000).toFixed(1)} s` : "-",
+      ]),
+    );
     const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
     table(
       `Retrieval quality on ${path.relative(process.cwd(), evalFile)} (answerable, standalone questions)`,

@@ -13,9 +13,14 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const log = createLogger(config.LOG_LEVEL);
   const runtime = await createRuntime(config, { log });
-  // Slack `/zone reindex` starts a job in the admin ReindexManager (outcome: runtime.admin.wait(jobId) / onFinished).
-  const chat = await mountChatAdapters(runtime, { onReindex: async (userId) => describeJob(runtime.admin.start(`slack:${userId}`)) });
-  // --- admin (re-index jobs, rollback, status, CLI snapshot pick-up); see docs-snippets/admin.md ---
+  // Slack `/zone reindex` starts a job in the admin ReindexManager; its outcome is posted back.
+  const chat = await mountChatAdapters(runtime, {
+    onReindex: async (userId) => {
+      const job = runtime.admin.start(`slack:${userId}`);
+      return { started: describeJob(job), finished: runtime.admin.wait(job.id).then(describeJob) };
+    },
+  });
+  // --- admin (re-index jobs, rollback, status, CLI snapshot pick-up); see README, Admin actions ---
   const adminRoutes = createAdminRoutes({ manager: runtime.admin, token: config.ADMIN_TOKEN });
   runtime.admin.startWatching(config.SNAPSHOT_POLL_MS);
   if (!config.ADMIN_TOKEN) log.info("Admin API off: set ADMIN_TOKEN to enable POST /admin/reindex, GET /admin/status, POST /admin/rollback.");

@@ -1,5 +1,5 @@
 import type { Route } from "../adapters/http/routes.js";
-import { createSlackRoutes } from "../adapters/slack/slack-adapter.js";
+import { createSlackRoutes, type ReindexTicket } from "../adapters/slack/slack-adapter.js";
 import { createWechatRoutes } from "../adapters/wechat/wechat-adapter.js";
 import { createWecomRoutes } from "../adapters/wecom/wecom-adapter.js";
 import { createDeliveryCore } from "../chat/delivery.js";
@@ -17,7 +17,7 @@ export interface ChatAdapters {
   stop(): Promise<void>;
 }
 
-export async function mountChatAdapters(runtime: Runtime, options: { onReindex?: (userId: string) => Promise<string> } = {}): Promise<ChatAdapters> {
+export async function mountChatAdapters(runtime: Runtime, options: { onReindex?: (userId: string) => Promise<ReindexTicket> } = {}): Promise<ChatAdapters> {
   const { config, service, store, log } = runtime;
   const delivery = createDeliveryCore({ service, store, rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE, log });
   const routes: Route[] = [];

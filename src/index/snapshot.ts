@@ -199,7 +199,8 @@ export async function writeSnapshot(dataDir: string, input: WriteSnapshotInput):
     const embedder = input.embedder.clone ? input.embedder.clone() : input.embedder;
     embedder.fit?.(texts);
 
-    const batchSize = input.batchSize ?? (embedder.provider === "local" ? 512 : 64);
+    // Small batches with a yield between them keep a server answering while it re-indexes.
+    const batchSize = input.batchSize ?? 64;
     let vectors: VectorStore | undefined;
     input.onProgress?.(0, texts.length);
     for (let start = 0; start < texts.length; start += batchSize) {
@@ -210,6 +211,7 @@ export async function writeSnapshot(dataDir: string, input: WriteSnapshotInput):
       vectors ??= VectorStore.create(embedded[0]?.length ?? embedder.dimensions, texts.length);
       for (let i = 0; i < embedded.length; i++) vectors.add(embedded[i], start + i);
       input.onProgress?.(Math.min(start + batch.length, texts.length), texts.length);
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     vectors ??= VectorStore.create(embedder.dimensions, 0);
 

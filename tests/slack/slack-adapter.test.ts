@@ -42,7 +42,7 @@ beforeAll(async () => {
     streamUpdateMs: 0,
     onReindex: async (userId) => {
       reindexCalls.push(userId);
-      return "job 42 (snapshot 2024-05-02)";
+      return { started: "job 42 queued", finished: Promise.resolve("job 42 succeeded (snapshot 2024-05-02 is live)") };
     },
   });
   server = await startHttpServer({ host: "127.0.0.1", port: 0, routes: slack.routes, maxBodyBytes: 64 * 1024, log: silentLogger });
@@ -224,7 +224,10 @@ describe("Slack adapter over HTTP", () => {
     expect(allowed.status).toBe(200);
     await settled();
     expect(reindexCalls).toEqual(["U0ADMIN"]);
-    expect(mock.callsTo("response/r2")[0].body.text).toContain("job 42");
+    expect(mock.callsTo("response/r2").map((call) => call.body.text)).toEqual([
+      "Re-index started: job 42 queued",
+      "Re-index finished: job 42 succeeded (snapshot 2024-05-02 is live)",
+    ]);
     expect(store.listAudit(10).map((entry) => [entry.actor, entry.action])).toEqual([
       ["slack:U0ADMIN", "reindex"],
       ["slack:U0USER1", "reindex.refused"],

@@ -16,6 +16,12 @@ import { SlackRouteReceiver } from "./slack-receiver.js";
  * Answers into Block Kit. Decides nothing itself — de-duplication, rate limits and failure
  * wording live in the delivery core.
  */
+/** A started re-index: its description now, and its outcome when the job ends. */
+export interface ReindexTicket {
+  started: string;
+  finished: Promise<string>;
+}
+
 export interface SlackRoutesOptions {
   config: Pick<Config, "SLACK_SIGNING_SECRET" | "SLACK_BOT_TOKEN" | "SLACK_APP_TOKEN" | "SLACK_ADMIN_USERS" | "SLACK_API_URL">;
   delivery: DeliveryCore;
@@ -23,7 +29,7 @@ export interface SlackRoutesOptions {
   store: StateStore;
   log: Logger;
   /** Starts a re-index for an admin; returns a description of the job for the reply. */
-  onReindex?: (userId: string) => Promise<string>;
+  onReindex?: (userId: string) => Promise<ReindexTicket>;
   now?: () => number;
   /** Least time between partial-answer updates while an LLM streams (default 1500 ms; Slack allows about one chat.update per second). */
   streamUpdateMs?: number;

@@ -1,3 +1,4 @@
+import { isAppError } from "../../core/errors.js";
 import type { App } from "@slack/bolt";
 import { detectMessageLanguage, type DeliveryReply } from "../../chat/delivery.js";
 import type { Language } from "../../core/types.js";
@@ -74,12 +75,16 @@ async function reindex(options: SlackRoutesOptions, userId: string, ack: Ack, re
   await ack({ response_type: "ephemeral", text: "Starting a re-index… 正在重建索引…" });
   try {
     const job = await options.onReindex(userId);
-    options.store.audit({ actor: `slack:${userId}`, action: "reindex", detail: job, at: now() });
-    await respond({ response_type: "ephemeral", text: `Re-index started: ${job}` });
+    options.store.audit({ actor: `slack:${userId}`, action: "reindex", detail: job.started, at: now() });
+    await respond({ response_type: "ephemeral", text: `Re-index started: ${job.started}` });
+    // The outcome (live, refused by the quality gate, failed) is posted back when the job ends.
+    await respond({ response_type: "ephemeral", text: `Re-index finished: ${await job.finished}` });
   } catch (error) {
     options.log.error("slack: re-index request failed", error);
     options.store.audit({ actor: `slack:${userId}`, action: "reindex.failed", detail: error instanceof Error ? error.message : String(error), at: now() });
-    await respond({ response_type: "ephemeral", text: "The re-index could not be started; the server log has the details." });
+    // Admin-facing errors such as "a re-index is already running" are safe and useful to show.
+    const known = isAppError(error) && error.status < 500 ? ` ${error.fullMessage}` : " The server log has the details.";
+    await respond({ response_type: "ephemeral", text: `The re-index could not be started.${known}` });
   }
 }
 
