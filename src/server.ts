@@ -4,13 +4,13 @@ import { createApiRoutes } from "./adapters/api/api-routes.js";
 import { createAdminRoutes } from "./admin/admin-routes.js";
 import { describeJob } from "./admin/reindex-manager.js";
 import { startHttpServer } from "./adapters/http/server.js";
-import { loadConfig } from "./core/config.js";
+import { loadConfig, readEnvironment } from "./core/config.js";
 import { isAppError } from "./core/errors.js";
 import { createLogger } from "./core/logger.js";
 
 /** Composition root: reads config, wires the rooms, starts the HTTP server and adapters. */
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
+  const config = loadConfig(readEnvironment());
   const log = createLogger(config.LOG_LEVEL);
   const runtime = await createRuntime(config, { log });
   // Slack `/zone reindex` starts a job in the admin ReindexManager; its outcome is posted back.

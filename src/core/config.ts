@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { z } from "zod";
 import { AppError } from "./errors.js";
 
@@ -92,4 +93,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     });
   }
   return result.data;
+}
+
+/**
+ * The process environment, after reading `.env` from the working directory when there is one.
+ * Variables already set in the environment win over the file.
+ */
+export function readEnvironment(file = ".env"): Record<string, string | undefined> {
+  if (existsSync(file)) process.loadEnvFile(file);
+  return process.env;
 }

@@ -1,11 +1,11 @@
-import { loadConfig, type Config } from "../../core/config.js";
+import { loadConfig, readEnvironment, type Config } from "../../core/config.js";
 import { isAppError } from "../../core/errors.js";
 import { createLogger, type Logger } from "../../core/logger.js";
 
 /** Shared start-up and error reporting for the CLI commands: one place that prints errors. */
 
 export function cliSetup(): { config: Config; log: Logger } {
-  const config = loadConfig(process.env);
+  const config = loadConfig(readEnvironment());
   return { config, log: createLogger(config.LOG_LEVEL) };
 }
 
