@@ -18,7 +18,7 @@ import { createLogger } from "../src/core/logger.js";
 import { createEmbedder } from "../src/index/embedders/create-embedder.js";
 import { writeSnapshot } from "../src/index/snapshot.js";
 import { measureChainOverhead } from "./bench-llm.js";
-import { measureLoad } from "./bench-load.js";
+import { measureLoad, percentile } from "./bench-load.js";
 import { measureRetrievalQuality } from "./bench-quality.js";
 import { makeSyntheticChunks } from "./make-synthetic-corpus.js";
 
@@ -38,10 +38,6 @@ const syntheticQuestions = [
   "How much foreign investment did Hengyang High-tech Zone use?",
 ];
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
 
 const mb = () => `${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB`;
 const ms = (value: number) => `${value.toFixed(1)} ms`;

@@ -1,3 +1,4 @@
+import { raceAbort } from "../core/abort.js";
 import { isAppError, type ErrorCode } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { Answer, AnswerService, Language } from "../core/types.js";
@@ -172,24 +173,6 @@ export function createDeliveryCore(options: DeliveryCoreOptions): DeliveryCore {
   }
 }
 
-/** A service that ignores its AbortSignal must still not hold the user forever. */
-function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
 
 function reasonFor(code: ErrorCode | undefined): NoticeReason {
   switch (code) {

@@ -1,25 +1,7 @@
+import { raceAbort } from "../../core/abort.js";
 import { AppError } from "../../core/errors.js";
 import type { EmbedOptions } from "../embedder.js";
 
-/** Resolves with `work`, or rejects as soon as `signal` aborts (LangChain embeddings take no signal). */
-export function withAbort<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return work;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
 
 /**
  * Shared bookkeeping for remote embedders: learns the vector length from the first response,
@@ -48,7 +30,7 @@ export abstract class RemoteEmbedder {
     if (texts.length === 0) return [];
     let vectors: number[][];
     try {
-      vectors = await withAbort(this.request(texts), options.signal);
+      vectors = await raceAbort(this.request(texts), options.signal);
     } catch (error) {
       if (options.signal?.aborted) throw error;
       const reason = error instanceof Error ? error.message : String(error);
