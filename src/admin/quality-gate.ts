@@ -47,7 +47,6 @@ export interface GateSkipped {
 export function gateAssistant(config: Config, lexicon: Lexicon, live: LiveIndex): ZoneAssistant {
   return new ZoneAssistant({
     config,
-    lexicon,
     live,
     store: new MemoryStateStore(),
     log: silentLogger,

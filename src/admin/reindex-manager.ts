@@ -6,7 +6,7 @@ import { AppError, isAppError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { AuditEntry, StateStore } from "../chat/state-store.js";
 import { BUILD_LOCK_FILE, readCurrentVersion } from "../index/snapshot.js";
-import type { Lexicon } from "../app/lexicon.js";
+import { loadLexicon } from "../app/lexicon.js";
 import { loadLiveIndex } from "../app/live-index.js";
 import type { ZoneAssistant } from "../app/zone-assistant.js";
 import { describeGate, type GateReport, type GateSkipped } from "./quality-gate.js";
@@ -64,7 +64,6 @@ export interface AdminStatus {
 
 export interface ReindexManagerOptions {
   config: Config;
-  lexicon: Lexicon;
   service: ZoneAssistant;
   store: StateStore;
   log: Logger;
@@ -183,10 +182,12 @@ export class ReindexManager {
   }
 
   private async run(job: ReindexJob): Promise<ReindexJob> {
-    const { config, lexicon, service, log } = this.options;
+    const { config, service, log } = this.options;
     job.state = "running";
     job.startedAt = new Date(this.now()).toISOString();
     try {
+      // Glossary and gazetteer edits take effect with the build: the new lexicon goes live with it.
+      const lexicon = await loadLexicon(config.CORPUS_DIR);
       const outcome = await reindex(config, lexicon, {
         log,
         gate: job.gateEnabled,
@@ -232,13 +233,13 @@ export class ReindexManager {
 
   /** Goes back to the snapshot built before the live one and swaps it in. */
   async rollback(actor: string): Promise<RollbackResult> {
-    const { config, lexicon, service, log } = this.options;
+    const { config, service, log } = this.options;
     if (this.busy) {
       throw new AppError("INDEX_BUILD_IN_PROGRESS", "A re-index is running; roll back after it finishes.", { hint: "GET /admin/status shows its progress." });
     }
     this.busy = true;
     try {
-      const outcome = await rollback(config, lexicon, { log, from: service.liveIndex.manifest.version });
+      const outcome = await rollback(config, await loadLexicon(config.CORPUS_DIR), { log, from: service.liveIndex.manifest.version });
       service.swap(outcome.live);
       this.audit(actor, "rollback", `from ${outcome.from} to ${outcome.to}`);
       log.info(`Rolled back from snapshot ${outcome.from} to ${outcome.to} (by ${actor}).`);
@@ -290,7 +291,7 @@ export class ReindexManager {
   }
 
   private async check(): Promise<boolean> {
-    const { config, lexicon, service, log } = this.options;
+    const { config, service, log } = this.options;
     if (this.busy) return false;
     let version: string | undefined;
     try {
@@ -302,7 +303,7 @@ export class ReindexManager {
     }
     if (!version || version === service.liveIndex.manifest.version || version === this.refusedVersion) return false;
     try {
-      const live = await loadLiveIndex(config, lexicon, version);
+      const live = await loadLiveIndex(config, await loadLexicon(config.CORPUS_DIR), version);
       // A job or rollback in this process may have swapped while the snapshot loaded.
       if (this.busy) return false;
       const before = service.liveIndex.manifest.version;

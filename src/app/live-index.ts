@@ -14,6 +14,8 @@ export interface LiveIndex {
   articlePlaces: ArticlePlaces;
   manifest: Manifest;
   warnings: string[];
+  /** The glossary, gazetteer and tokenizer this index is queried with; swapped together with it. */
+  lexicon: Lexicon;
   /** The chunks of an article in reading order, for widening a list answer to the next passages. */
   articleChunks: Map<string, Chunk[]>;
 }
@@ -29,6 +31,7 @@ export async function loadLiveIndex(config: Config, lexicon: Lexicon, version?: 
     articlePlaces: computeArticlePlaces(snapshot.chunks, lexicon.places),
     manifest: snapshot.manifest,
     warnings: snapshot.warnings,
+    lexicon,
     articleChunks: groupByArticle(snapshot.chunks),
   };
 }

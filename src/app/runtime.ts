@@ -67,7 +67,6 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
   const prompts = model ? loadPrompts(config.PROMPTS_DIR) : undefined;
   const service = new ZoneAssistant({
     config,
-    lexicon,
     live,
     store,
     log,
@@ -75,7 +74,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     answerer: model && prompts ? createLlmAnswerer({ config, model, fallback: composeExtractive, prompts, log }) : composeExtractive,
     llmLabel: describeChatModel(config),
   });
-  const admin = new ReindexManager({ config, lexicon, service, store, log });
+  const admin = new ReindexManager({ config, service, store, log });
   return {
     config,
     lexicon,
@@ -84,7 +83,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     log,
     admin,
     async reload() {
-      service.swap(await loadLiveIndex(config, lexicon));
+      service.swap(await loadLiveIndex(config, await loadLexicon(config.CORPUS_DIR)));
     },
     async close() {
       await admin.close();

@@ -17,7 +17,7 @@ import type { LiveIndex } from "./live-index.js";
 
 export interface ZoneAssistantOptions {
   config: Config;
-  lexicon: Lexicon;
+  /** The live index, with the lexicon (glossary, gazetteer, tokenizer) it was loaded with. */
   live: LiveIndex;
   store?: StateStore;
   log: Logger;
@@ -61,7 +61,7 @@ export class ZoneAssistant implements AnswerService {
     const live = this.live;
     const history = options.conversationId && store ? store.getTurns(options.conversationId) : [];
     const standalone = history.length > 0 ? await this.options.rewriter(text, history, { signal: options.signal }) : text;
-    const query = this.analyze(standalone, text);
+    const query = this.analyze(standalone, text, live.lexicon);
     // A follow-up that names no place inherits the places of the turn it follows.
     if (query.places.length === 0 && history.length > 0 && standalone !== text) {
       query.places = history[history.length - 1]!.places;
@@ -79,8 +79,7 @@ export class ZoneAssistant implements AnswerService {
     return answer;
   }
 
-  private analyze(standalone: string, original: string): AnalyzedQuery {
-    const { lexicon } = this.options;
+  private analyze(standalone: string, original: string, lexicon: Lexicon): AnalyzedQuery {
     const query = analyzeQuery(standalone, { glossary: lexicon.glossary, places: lexicon.places, segment: lexicon.segmenter });
     // Answer in the language the user wrote in, even if the rewrite is in another.
     query.language = detectLanguage(original);
@@ -95,7 +94,8 @@ export class ZoneAssistant implements AnswerService {
     live: LiveIndex,
     options: AskOptions,
   ): Promise<Answer> {
-    const { config, lexicon } = this.options;
+    const { config } = this.options;
+    const { lexicon } = live;
     const retrieval = await hybridSearch(live.search, live.articlePlaces, query, { topK: config.RETRIEVE_TOP_K });
     // English names for the question's places and for the zones of the passages (for "Which zone …?").
     const hitPlaces = retrieval.hits.flatMap((hit) => lexicon.places.inChinese(hit.chunk.zones[0] ?? "").places);

@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildIndex } from "../../src/app/index-builder.js";
@@ -46,5 +46,25 @@ describe("re-indexing a new document", () => {
     // English reaches the new zone through its generated pinyin name.
     const english = await test.runtime.service.ask("How much is the housing subsidy for PhDs in Wuhu High-tech Zone?");
     expect(english.citations.map((citation) => citation.source)).toContain("corpus/005_wuhu_talent.txt");
+  });
+});
+
+describe("editing the glossary", () => {
+  it("takes effect with the next re-index job, without a restart", async () => {
+    const question = "How many zorblax does Changzhi High-tech Zone have?";
+    const before = await test.runtime.service.ask(question);
+    expect(before.refused).toBe(true);
+
+    const glossaryFile = path.join(test.workspace.corpusDir, "glossary.json");
+    const glossary = JSON.parse(await readFile(glossaryFile, "utf8")) as { terms: { en: string[]; zh: string[] }[] };
+    glossary.terms.push({ en: ["zorblax"], zh: ["招商大使"] });
+    await writeFile(glossaryFile, JSON.stringify(glossary));
+    const job = test.runtime.admin.start("test", { gate: false });
+    expect((await test.runtime.admin.wait(job.id)).state).toBe("succeeded");
+
+    const after = await test.runtime.service.ask(question);
+    expect(after.refused).toBe(false);
+    expect(after.answer).toContain("招商大使");
+    expect(after.citations.some((citation) => citation.source.includes("002_"))).toBe(true);
   });
 });
