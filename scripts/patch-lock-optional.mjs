@@ -27,8 +27,9 @@ for (const [key, entry] of Object.entries(lock.packages)) {
   for (const [dependency, version] of Object.entries(entry.optionalDependencies ?? {})) {
     const match = dependency.match(/^@node-rs\/[a-z-]+?-((?:android|darwin|freebsd|linux|win32)-.+)$/);
     if (!match || !platforms[match[1]]) continue;
-    const location = `${key ? key + "/" : ""}node_modules/${dependency}`.replace(/^.*?node_modules\/(@node-rs)/, "node_modules/$1");
-    if (lock.packages[location]) continue;
+    // npm hoists platform builds next to the package that wants them: node_modules/<name>.
+    const location = `node_modules/${dependency}`;
+    if (lock.packages[location] || lock.packages[`${key}/node_modules/${dependency}`]) continue;
     const [os, cpu, libc] = platforms[match[1]];
     lock.packages[location] = { version, cpu: [cpu], license: "MIT", optional: true, os: [os], ...(libc ? { libc: [libc] } : {}), engines: { node: ">= 10" } };
     added++;
