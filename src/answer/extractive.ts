@@ -67,7 +67,6 @@ export function composeExtractiveSync(input: AnswerInput): Answer {
   for (const sentence of enumerationItems(best, scored, hits)) {
     if (!chosen.some((other) => sameSentence(other.text, sentence.text))) chosen.push(sentence);
   }
-  // Keep the reading order of the source within each passage.
   // The passage holding the best sentence comes first; within a passage, the source's order.
   const passageRank = (sentence: ScoredSentence) => (sentence.hitIndex === best.hitIndex ? -1 : sentence.hitIndex);
   chosen.sort((a, b) => passageRank(a) - passageRank(b) || a.position - b.position);
@@ -79,7 +78,7 @@ export function composeExtractiveSync(input: AnswerInput): Answer {
     if (n === undefined) {
       n = citations.length + 1;
       numberOf.set(sentence.hitIndex, n);
-      citations.push(toCitation(hits[sentence.hitIndex]!, n, []));
+      citations.push(toCitation(hits[sentence.hitIndex]!, n));
     }
     citations[n - 1]!.quote = [citations[n - 1]!.quote, sentence.text].filter(Boolean).join("");
     return { ...sentence, n };
@@ -125,7 +124,7 @@ function scoreSentences(hit: SearchHit, hitIndex: number, input: AnswerInput): S
     });
 }
 
-function toCitation(hit: SearchHit, n: number, quoteParts: string[]): Citation {
+function toCitation(hit: SearchHit, n: number): Citation {
   const chunk = hit.chunk;
   return {
     n,
@@ -133,7 +132,8 @@ function toCitation(hit: SearchHit, n: number, quoteParts: string[]): Citation {
     title: chunk.title,
     zone: chunk.zones[0] ?? "",
     date: chunk.date,
-    quote: quoteParts.join(""),
+    // Filled with the quoted sentences as they are chosen.
+    quote: "",
     chunkId: chunk.id,
     start: chunk.start,
     end: chunk.end,

@@ -40,3 +40,17 @@ describe("dev eval (tests/eval/dev.jsonl)", () => {
     expect(results.filter((result) => result.error).map((result) => `${result.id}: ${result.error}`)).toEqual([]);
   });
 });
+
+describe("held-out eval (tests/eval/heldout.jsonl)", () => {
+  let heldout: EvalResult[];
+  beforeAll(async () => {
+    heldout = await runEval(test.runtime.service, await loadEvalFile(devEvalFile.replace("dev.jsonl", "heldout.jsonl")));
+  });
+
+  it("answers at least 90% right, refusing every negative", () => {
+    const heldoutSummary = summarize(heldout);
+    expect(heldoutSummary.total).toBeGreaterThanOrEqual(40);
+    expect(heldoutSummary.accuracy, formatEvalReport(heldout, heldoutSummary)).toBeGreaterThanOrEqual(0.9);
+    expect(heldoutSummary.negativesRefused).toBe(heldoutSummary.negatives);
+  });
+});
