@@ -65,7 +65,7 @@ export async function measureRetrievalQuality(runtime: Runtime, evalFile: string
 
   const ours: { source: string; text: string }[][] = [];
   for (const item of items) {
-    const query = analyzeQuery(item.q, { glossary: lexicon.glossary, places: lexicon.places, segment: lexicon.segmenter });
+    const query = analyzeQuery(item.q, { glossary: lexicon.glossary, places: lexicon.places, segment: lexicon.segmenter, dictionary: lexicon.dictionary });
     const result = await hybridSearch(live.search, live.articlePlaces, query, { topK: 5 });
     ours.push(result.hits.map((hit) => ({ source: hit.chunk.source, text: hit.chunk.text })));
   }

@@ -32,13 +32,14 @@ function termPresence(term: string, text: string): number {
   return ratio >= 0.66 ? 0.6 : 0;
 }
 
-export function groupCoverage(groups: string[][], text: string): GroupCoverage {
+/** `weights[i]`, when given, overrides the weight of group i (dictionary guesses weigh less). */
+export function groupCoverage(groups: string[][], text: string, weights: (number | undefined)[] = []): GroupCoverage {
   const covered = new Set<number>();
   if (groups.length === 0) return { score: 0, covered };
   let total = 0;
   let found = 0;
   groups.forEach((group, index) => {
-    const weight = groupWeight(group);
+    const weight = weights[index] ?? groupWeight(group);
     total += weight;
     const presence = Math.max(...group.map((term) => termPresence(term, text)));
     if (presence > 0) {
@@ -59,7 +60,11 @@ export interface Answerability {
  * Answerable when one article's top passages hold most of what was asked. Looking at one article
  * at a time stops a question from being "answered" by stitching terms from unrelated reports.
  */
-export function assessAnswerability(groups: string[][], hits: SearchHit[], options: { threshold?: number; untranslated?: number } = {}): Answerability {
+export function assessAnswerability(
+  groups: string[][],
+  hits: SearchHit[],
+  options: { threshold?: number; untranslated?: number; weights?: (number | undefined)[] } = {},
+): Answerability {
   if (hits.length === 0) return { answerable: false, coverage: 0 };
   if (groups.length === 0) return { answerable: options.untranslated === 0, coverage: 0 };
   const byArticle = new Map<string, string[]>();
@@ -69,7 +74,7 @@ export function assessAnswerability(groups: string[][], hits: SearchHit[], optio
     byArticle.set(hit.chunk.articleId, texts);
   }
   let best = 0;
-  for (const texts of byArticle.values()) best = Math.max(best, groupCoverage(groups, texts.join("\n")).score);
+  for (const texts of byArticle.values()) best = Math.max(best, groupCoverage(groups, texts.join("\n"), options.weights).score);
   // Words the glossary could not translate lower confidence: the question may be about them.
   const threshold = (options.threshold ?? 0.5) + Math.min(0.3, (options.untranslated ?? 0) * 0.1);
   return { answerable: best >= threshold, coverage: best };

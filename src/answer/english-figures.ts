@@ -4,7 +4,7 @@
  */
 
 const figurePattern =
-  /(\d+(?:\.\d+)?)\s*(多|余)?\s*(万亿|亿|千万|百万|万)?\s*(美元|元|人民币|平方米|公里|亩|吨|%|个工作日|个|家|项|名|人|户|次|倍|条|对|座|栋|批|套|台|所|支|款|场|届|天)?/gu;
+  /(\d+(?:\.\d+)?)\s*(多|余)?\s*(万亿|亿|千万|百万|万)?\s*(美元|元|人民币|平方米|平方公里|㎡|公里|亩|吨|%|个工作日|个|家|项|名|人|户|次|倍|条|对|座|栋|批|套|台|所|支|款|场|届|天)?/gu;
 
 export interface FoundFigure {
   raw: string;
@@ -29,6 +29,8 @@ const units: Record<string, string> = {
   元: "yuan",
   人民币: "yuan",
   平方米: "square metres",
+  "㎡": "square metres",
+  平方公里: "square km",
   亩: "mu",
   个: "",
   家: "companies",

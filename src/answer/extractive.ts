@@ -1,6 +1,6 @@
 import type { Answer, AnswerInput, Answerer, Citation, SearchHit } from "../core/types.js";
 import { splitSentences } from "../ingest/sentences.js";
-import { findFigures } from "./english-figures.js";
+import { findFigures, type FoundFigure } from "./english-figures.js";
 import { groupCoverage } from "./coverage.js";
 import { extractYears, listCue } from "../retrieve/analyze-query.js";
 import { englishZoneName } from "./zone-names.js";
@@ -110,7 +110,7 @@ function scoreSentences(hit: SearchHit, hitIndex: number, input: AnswerInput): S
     .filter((sentence) => /[\u4e00-\u9fff]/.test(sentence.text) && sentence.text.trim().length >= 6)
     .map((sentence, position) => {
       const text = sentence.text.trim();
-      const coverage = groupCoverage(input.termGroups, text);
+      const coverage = groupCoverage(input.termGroups, text, input.termWeights);
       let score = coverage.score;
       const hasFigure = findFigures(text).length > 0;
       if (input.asksFigure) score += hasFigure ? 0.35 : -0.2;
@@ -148,7 +148,12 @@ function englishLead(input: AnswerInput, cited: { text: string; n: number; score
   const subject = zoneText ? `the reports on ${zoneText}` : placeText ? `the reports on ${placeText}` : "the indexed reports";
   // Figures of the best-scoring sentences first: they are the likeliest answer.
   const byScore = [...cited].sort((a, b) => b.score - a.score);
-  const figures = byScore.flatMap((sentence) => findFigures(sentence.text).slice(0, 3).map((figure) => `${figure.english} [${sentence.n}]`));
+  const terms = input.termGroups.flat().filter((term) => term.length >= 2);
+  const figures = byScore.flatMap((sentence) =>
+    figuresNearTerms(sentence.text, terms)
+      .slice(0, 3)
+      .map((figure) => `${figure.english} [${sentence.n}]`),
+  );
   const unique = [...new Set(figures)].slice(0, 4);
   if (input.asksFigure && unique.length > 0) {
     return `According to ${subject}, the relevant figures are: ${unique.join("; ")}. The Chinese source text says:`;
@@ -156,6 +161,25 @@ function englishLead(input: AnswerInput, cited: { text: string; n: number; score
   const markers = [...new Set(cited.map((sentence) => `[${sentence.n}]`))].join("");
   const keyFigures = unique.length > 0 ? ` Key figures: ${unique.join("; ")}.` : "";
   return `According to ${subject}, the passages below answer this ${markers} (quoted in the original Chinese).${keyFigures}`;
+}
+
+/**
+ * The figures of a sentence, those closest after an asked term first: in "年产番茄丁4万吨、番茄酱1.2万吨"
+ * a question about 番茄酱 wants 1.2万吨. Figures with no asked term nearby keep their order.
+ */
+function figuresNearTerms(text: string, terms: string[]): FoundFigure[] {
+  const positions = terms.flatMap((term) => {
+    const found: number[] = [];
+    for (let at = text.indexOf(term); at !== -1; at = text.indexOf(term, at + 1)) found.push(at + term.length);
+    return found;
+  });
+  if (positions.length === 0) return findFigures(text);
+  const distance = (figure: FoundFigure) =>
+    Math.min(...positions.map((end) => (figure.index >= end ? figure.index - end : (end - figure.index) * 3)));
+  return findFigures(text)
+    .map((figure, order) => ({ figure, order, distance: distance(figure) }))
+    .sort((a, b) => a.distance - b.distance || a.order - b.order)
+    .map((item) => item.figure);
 }
 
 /**

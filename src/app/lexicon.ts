@@ -5,6 +5,7 @@ import { AppError } from "../core/errors.js";
 import { createGazetteer, type Gazetteer } from "../ingest/gazetteer.js";
 import { placeEntries } from "../ingest/places-data.js";
 import { createTokenizer, type NamedTokenizer } from "../index/tokenizer.js";
+import { loadEnglishDictionary, type EnglishDictionary } from "../retrieve/en-zh-dictionary.js";
 import { loadGlossary, type Glossary } from "../retrieve/glossary.js";
 import { createPlaceResolver, type PlaceResolver } from "../retrieve/places.js";
 
@@ -16,6 +17,8 @@ import { createPlaceResolver, type PlaceResolver } from "../retrieve/places.js";
 
 export interface Lexicon {
   glossary: Glossary;
+  /** Broad English → Chinese words (CC-CEDICT) for English words the glossary lacks. */
+  dictionary: EnglishDictionary;
   gazetteer: Gazetteer;
   places: PlaceResolver;
   tokenizer: NamedTokenizer;
@@ -53,6 +56,7 @@ export async function loadLexicon(corpusDir: string): Promise<Lexicon> {
   const userWords = [...glossary.chineseTerms(), ...zoneKindWords, ...placeEntries.map((entry) => entry.zh), ...overrides.map((entry) => entry.zh)];
   return {
     glossary,
+    dictionary: loadEnglishDictionary(),
     gazetteer,
     places: createPlaceResolver(gazetteer),
     tokenizer: createTokenizer({ userWords }),

@@ -80,7 +80,7 @@ export class ZoneAssistant implements AnswerService {
   }
 
   private analyze(standalone: string, original: string, lexicon: Lexicon): AnalyzedQuery {
-    const query = analyzeQuery(standalone, { glossary: lexicon.glossary, places: lexicon.places, segment: lexicon.segmenter });
+    const query = analyzeQuery(standalone, { glossary: lexicon.glossary, places: lexicon.places, segment: lexicon.segmenter, dictionary: lexicon.dictionary });
     // Answer in the language the user wrote in, even if the rewrite is in another.
     query.language = detectLanguage(original);
     return query;
@@ -107,7 +107,8 @@ export class ZoneAssistant implements AnswerService {
       return refuse(describePlaces(query, missing, placeNames) || describeTopic(query));
     }
     const groups = query.groups.map((group) => group.alternatives);
-    const answerability = assessAnswerability(groups, retrieval.hits, { untranslated: query.untranslated.length });
+    const weights = query.groups.map((group) => group.weight);
+    const answerability = assessAnswerability(groups, retrieval.hits, { untranslated: query.untranslated.length, weights });
     if (!answerability.answerable) {
       this.options.log.debug(`refusing "${standalone}": coverage ${answerability.coverage.toFixed(2)}`);
       return refuse(describeTopic(query));
@@ -121,6 +122,7 @@ export class ZoneAssistant implements AnswerService {
       places: query.places,
       terms: groups.flat(),
       termGroups: groups,
+      termWeights: weights,
       asksFigure: query.asksFigure,
       placeNames,
       hits,

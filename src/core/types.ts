@@ -147,6 +147,8 @@ export interface AnswerInput {
   terms: string[];
   /** The same terms grouped: a passage covers a group when it holds any of its alternatives. */
   termGroups: string[][];
+  /** Weight of each group where it differs from the default (dictionary guesses weigh less). */
+  termWeights?: (number | undefined)[];
   /** True when the question asks for a figure (多少, how many, rate …). */
   asksFigure: boolean;
   /** English display names of `places` (e.g. Changzhi), for English answers. */

@@ -1,5 +1,6 @@
 import type { Language } from "../core/types.js";
 import { normalizeEnglish, type Glossary } from "./glossary.js";
+import type { EnglishDictionary } from "./en-zh-dictionary.js";
 import type { PlaceResolver } from "./places.js";
 
 /**
@@ -13,6 +14,8 @@ export interface TermGroup {
   label: string;
   /** Chinese alternatives; the group is covered when a passage holds any of them. */
   alternatives: string[];
+  /** Set for dictionary guesses, which count less than curated glossary terms. */
+  weight?: number;
 }
 
 export interface AnalyzedQuery {
@@ -65,6 +68,9 @@ const englishStopwords = new Set(
 
 export const listCue = /分别|哪些|有哪些|包括|什么措施|举措|怎么|怎样|如何|措施|\bwhat (?:are|were|does|do|did)\b|\bwhat (?:measures|steps|actions|policies|incentives|services)\b|\bwhich (?:measures|steps|policies)\b|\blist\b|\bhow (?:does|do|did)\b/i;
 
+/** A dictionary guess counts half as much as a curated glossary term when judging coverage. */
+const dictionaryWeight = 0.5;
+
 const zoneKindTerm = /^(?:高新区|高新技术产业开发区|经开区|经济技术开发区|开发区|示范区|产业园|园区|工业园)$/;
 
 const figureCue = /多少|几[个家项名次亿万]|几|比例|增速|增长率|达成率|规模|总额|总投资|how many|how much|what (?:was|is|were|are) the (?:rate|growth|share|total|amount|number|value)|rate|percentage|amount|total|figure|number of/i;
@@ -83,6 +89,8 @@ export interface AnalyzeDependencies {
   glossary: Glossary;
   places: PlaceResolver;
   segment: Segmenter;
+  /** Broad English → Chinese word list for words the glossary lacks (see en-zh-dictionary.ts). */
+  dictionary?: EnglishDictionary;
 }
 
 export function analyzeQuery(question: string, deps: AnalyzeDependencies): AnalyzedQuery {
@@ -117,12 +125,29 @@ export function analyzeQuery(question: string, deps: AnalyzeDependencies): Analy
       if (!years.includes(number) && !groups.some((group) => group.label === number)) groups.push({ label: number, alternatives: [number] });
     }
     const covered = new Set(matches.flatMap((match) => match.phrase.split(" ")));
-    for (const word of normalizeEnglish(withoutPlaces).match(/[a-z][a-z\-']+/g) ?? []) {
+    const leftover: { word: string; position: number }[] = [];
+    (normalizeEnglish(withoutPlaces).match(/[a-z][a-z\-']+/g) ?? []).forEach((word, position) => {
       const base = word.replace(/'s$/, "");
       // Plural folding turns stopwords into non-words ("does" → "doe", "this" → "thi"): check the unfolded form too.
-      if (englishStopwords.has(base) || englishStopwords.has(`${base}s`) || covered.has(base) || base.length < 3) continue;
-      if (deps.places.isEnglishPlace(base)) continue;
-      untranslated.push(base);
+      if (englishStopwords.has(base) || englishStopwords.has(`${base}s`) || covered.has(base) || base.length < 3) return;
+      if (deps.places.isEnglishPlace(base)) return;
+      leftover.push({ word: base, position });
+    });
+    // Words the glossary lacks: the broad dictionary's guesses (two-word phrases first) join the
+    // search with less weight; only words it does not know either stay untranslated.
+    for (let i = 0; i < leftover.length; i++) {
+      const current = leftover[i]!;
+      const next = leftover[i + 1];
+      const pair = next && next.position === current.position + 1 ? `${current.word} ${next.word}` : undefined;
+      const pairZh = pair ? deps.dictionary?.lookup(pair) : undefined;
+      if (pair && pairZh) {
+        groups.push({ label: pair, alternatives: pairZh, weight: dictionaryWeight });
+        i++;
+        continue;
+      }
+      const zh = deps.dictionary?.lookup(current.word);
+      if (zh) groups.push({ label: current.word, alternatives: zh, weight: dictionaryWeight });
+      else untranslated.push(current.word);
     }
   }
 
