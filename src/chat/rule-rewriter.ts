@@ -40,7 +40,9 @@ export function rewriteByRules(question: string, history: Turn[], resolver: Plac
     const onlyPlaceAndTime = remainder.replace(timePattern, "").replace(/[\s,，。？?！!市县区]/g, "").length <= 2;
     if (!onlyPlaceAndTime) return question;
     const previousFound = detectLanguage(previousText) === "zh" ? resolver.inChinese(previousText) : resolver.inEnglish(previousText);
-    const newPlace = found.zoneNames[0] ?? (language === "zh" ? found.places[0]! : resolver.english(found.places[0]!));
+    // "安康市" names the city on purpose: keep its suffix so it is not read as the city's zone.
+    const withSuffix = language === "zh" ? question.match(new RegExp(`${found.places[0]}[市县]`))?.[0] : undefined;
+    const newPlace = withSuffix ?? found.zoneNames[0] ?? (language === "zh" ? found.places[0]! : resolver.english(found.places[0]!));
     let rewritten = previousText;
     const oldNames = [...previousFound.zoneNames, ...previousFound.places, ...previousFound.places.map((place) => resolver.english(place))]
       .filter(Boolean)
@@ -48,18 +50,21 @@ export function rewriteByRules(question: string, history: Turn[], resolver: Plac
     let replaced = false;
     for (const name of oldNames) {
       if (rewritten.includes(name)) {
-        rewritten = rewritten.split(name).join(replaced ? "" : newPlace);
+        // "那衡阳呢？" after a question about 景德镇高新区 asks about 衡阳高新区: keep the zone kind.
+        const oldPlace = previousFound.places.find((place) => name.startsWith(place) && name !== place);
+        const newIsBarePlace = language === "zh" && found.places.includes(newPlace);
+        const replacement = newIsBarePlace && oldPlace ? newPlace + name.slice(oldPlace.length) : newPlace;
+        rewritten = rewritten.split(name).join(replaced ? "" : replacement);
         replaced = true;
       }
     }
     if (!replaced) rewritten = `${newPlace} ${rewritten}`;
-    const newTimes = question.match(timePattern);
-    if (newTimes && newTimes.length > 0) {
-      const oldTimes = rewritten.match(timePattern);
-      rewritten = oldTimes && oldTimes.length > 0 ? rewritten.replace(oldTimes[0]!, newTimes[0]!) : `${newTimes[0]}${rewritten}`;
-    }
-    return rewritten;
+    return withTimeOf(question, rewritten);
   }
+
+  // Only a new period ("那2022年呢？", "去年呢？"): the previous question, asked for that period.
+  const onlyTime = question.match(timePattern) !== null && stripFollowUpWords(question).replace(timePattern, "").replace(/[\s,，。？?！!的]/g, "").length === 0;
+  if (onlyTime) return withTimeOf(question, previousText);
 
   if (previous.places.length > 0) {
     const names = previous.places.map((place) => (language === "zh" ? place : resolver.english(place)));
@@ -67,6 +72,14 @@ export function rewriteByRules(question: string, history: Turn[], resolver: Plac
     return language === "zh" ? `${names.join("、")}${body}` : `${body} (${names.join(", ")})`;
   }
   return question;
+}
+
+/** Puts the period named in `question` into `target`, replacing the period it had. */
+function withTimeOf(question: string, target: string): string {
+  const newTimes = question.match(timePattern);
+  if (!newTimes || newTimes.length === 0) return target;
+  const oldTimes = target.match(timePattern);
+  return oldTimes && oldTimes.length > 0 ? target.replace(oldTimes[0]!, newTimes[0]!) : `${newTimes[0]}${target}`;
 }
 
 function removeAll(text: string, names: string[]): string {

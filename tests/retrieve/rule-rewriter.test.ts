@@ -33,6 +33,16 @@ describe("rule rewriter", () => {
     expect(result).not.toContain("今年上半年");
   });
 
+  it("keeps the zone kind when only the city changes, and the city when the user says 市", () => {
+    expect(rewrite("那衡阳呢？", [turn("景德镇高新区的主导产业是什么？", ["景德镇"])])).toBe("衡阳高新区的主导产业是什么？");
+    expect(rewrite("那安康市2019年呢？", [turn("衡阳高新区今年上半年到位外资多少？", ["衡阳"])])).toBe("安康市2019年到位外资多少？");
+  });
+
+  it("asks the earlier question for a new period when only the period changes", () => {
+    expect(rewrite("那2022年呢？", [turn("长治高新区2023年签约了多少个项目？", ["长治"])])).toBe("长治高新区2022年签约了多少个项目？");
+    expect(rewrite("去年呢？", [turn("衡阳高新区今年上半年到位外资多少？", ["衡阳"])])).toBe("衡阳高新区去年到位外资多少？");
+  });
+
   it("carries the earlier place into an English follow-up that names none", () => {
     const result = rewrite("And how much foreign investment did it use?", [turn("What did Ankang sign at its Xiongan promotion event in March 2019?", ["安康"])]);
     expect(result).toMatch(/foreign investment/i);
