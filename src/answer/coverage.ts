@@ -40,8 +40,11 @@ export function groupCoverage(groups: string[][], text: string, weights: (number
   let found = 0;
   groups.forEach((group, index) => {
     const weight = weights[index] ?? groupWeight(group);
-    total += weight;
     const presence = Math.max(...group.map((term) => termPresence(term, text)));
+    // An explicitly weighted group is a dictionary guess: finding it is evidence, but missing it
+    // is weak evidence against (the passage may use another word), so a miss costs 40% of it.
+    const guess = weights[index] !== undefined;
+    total += guess && presence === 0 ? weight * 0.4 : weight;
     if (presence > 0) {
       found += weight * presence;
       if (presence >= 0.99) covered.add(index);
@@ -75,7 +78,10 @@ export function assessAnswerability(
   }
   let best = 0;
   for (const texts of byArticle.values()) best = Math.max(best, groupCoverage(groups, texts.join("\n"), options.weights).score);
-  // Words the glossary could not translate lower confidence: the question may be about them.
-  const threshold = (options.threshold ?? 0.5) + Math.min(0.3, (options.untranslated ?? 0) * 0.1);
+  // Words nothing could translate lower confidence in proportion to their share of the question's
+  // content words: the question may be about them.
+  const untranslated = options.untranslated ?? 0;
+  const share = untranslated / (untranslated + groups.length);
+  const threshold = (options.threshold ?? 0.5) + 0.3 * share;
   return { answerable: best >= threshold, coverage: best };
 }

@@ -164,7 +164,7 @@ export function validateQuestion(question: unknown, maxChars: number): string {
 
 function describePlaces(query: AnalyzedQuery, places: string[], names: Record<string, string>): string {
   if (places.length === 0) return "";
-  if (query.language === "en") return places.map((place) => names[place] ?? place).join(", ");
+  if (query.language === "en") return [...new Set(places.map((place) => names[place] ?? place))].join(", ");
   const zoneNames = query.zoneNames.filter((zone) => places.some((place) => zone.includes(place)));
   return (zoneNames.length > 0 ? zoneNames : places).join("、");
 }

@@ -19,7 +19,7 @@ export interface GazetteerOverride {
 export interface Gazetteer {
   /** Known places named in Chinese text, longest names first, in order of first appearance. */
   placesInText(zhText: string): string[];
-  /** Places named in English text ("Changzhi High-tech Zone" → ["长治"]). */
+  /** Places named in English text ("Changzhi High-tech Zone" → ["长治"]); a spelling several places share ("Fuzhou") yields them all. */
   placesInEnglish(enText: string): string[];
   /** English name of a place (长治 → Changzhi); the place itself when unknown. */
   english(place: string): string;
@@ -47,17 +47,24 @@ function capitalize(text: string): string {
 
 export function createGazetteer(extra: GazetteerOverride[] = []): Gazetteer {
   const englishName = new Map<string, string>();
-  const byKey = new Map<string, string>();
+  // Several places can share a pinyin spelling (福州 and 抚州 are both Fuzhou): keep them all, in
+  // registration order, and let the caller prefer the one its corpus knows.
+  const byKey = new Map<string, string[]>();
+  const addKey = (spelling: string, zh: string, first = false) => {
+    const list = byKey.get(spelling) ?? [];
+    if (!list.includes(zh)) first ? list.unshift(zh) : list.push(zh);
+    byKey.set(spelling, list);
+  };
   const known = new Set<string>();
 
   const register = (zh: string, english?: string[]) => {
     if (!/^[\u3400-\u9fff]{2,}$/.test(zh)) return;
     known.add(zh);
     const generated = toPinyin(zh);
-    if (!byKey.has(generated)) byKey.set(generated, zh);
+    addKey(generated, zh);
     if (!englishName.has(zh)) englishName.set(zh, capitalize(generated));
     for (const alias of english ?? []) {
-      byKey.set(key(alias), zh);
+      addKey(key(alias), zh, true);
     }
     if (english && english.length > 0) englishName.set(zh, english[0]);
   };
@@ -85,7 +92,8 @@ export function createGazetteer(extra: GazetteerOverride[] = []): Gazetteer {
       return found;
     },
     placesInEnglish(enText) {
-      const words = enText.match(/[A-Za-z]+(?:['’][A-Za-z]+)*/g) ?? [];
+      // "Ankang's" names Ankang: drop possessives before matching.
+      const words = (enText.match(/[A-Za-z]+(?:['’][A-Za-z]+)*/g) ?? []).map((word) => word.replace(/['’]s$/i, ""));
       const found: string[] = [];
       let index = 0;
       while (index < words.length) {
@@ -93,14 +101,14 @@ export function createGazetteer(extra: GazetteerOverride[] = []): Gazetteer {
         // Try the longest run first: "Jing De Zhen" is three words, "Xi'an" one.
         for (let length = Math.min(4, words.length - index); length >= 1 && matched === 0; length--) {
           const run = words.slice(index, index + length);
-          const candidate = byKey.get(key(run.join("")));
-          if (!candidate) continue;
+          const candidates = byKey.get(key(run.join("")));
+          if (!candidates) continue;
           const next = (words[index + length] ?? "").toLowerCase().replace(/[^a-z]/g, "");
           const capitalized = run.every((word) => /^[A-Z]/.test(word));
           const joinedLength = key(run.join("")).length;
           const wholeName = length > 1 ? capitalized : joinedLength >= minimumBareLength;
           if (placeContext.test(next) ? joinedLength >= 2 : wholeName && (capitalized || joinedLength >= 6)) {
-            if (!found.includes(candidate)) found.push(candidate);
+            for (const candidate of candidates) if (!found.includes(candidate)) found.push(candidate);
             matched = length;
           }
         }

@@ -62,7 +62,17 @@ const englishStopwords = new Set(
     "take took taken make made use used using want wanted plan need needed help helped work worked start started " +
     "already once still just only fully now currently recently ever yet very much really how's there's " +
     "happen happened go going come came give given keep kept put set say said report reported according " +
-    "other another same different way ways thing things kind kinds part parts lot lots"
+    "other another same different way ways thing things kind kinds part parts lot lots " +
+    // Adverbs, prepositions and connectives: they shape an English question but name no topic,
+    // and a dictionary would turn them into Chinese words no passage needs to hold.
+    "actually across elsewhere above after again against along among around because before behind below beside besides " +
+    "beyond both but despite down either enough even every except far further however instead itself later like near " +
+    "neither never nor off often onto outside perhaps rather soon than though through throughout thus till together too " +
+    "toward towards unless until upon usually via well whether while within without would exactly roughly approximately " +
+    "specifically particular particularly especially overall main mainly mostly almost nearly respectively each every " +
+    "able again always anything something everything nothing someone anyone everyone whom whose which where when why " +
+    "per able likely mean means meant aim aimed does doing done include included including includes high tech hi " +
+    "try trying tried attempt attempting attempted seek seeking sought"
   ).split(" "),
 );
 
@@ -145,7 +155,13 @@ export function analyzeQuery(question: string, deps: AnalyzeDependencies): Analy
         i++;
         continue;
       }
-      const zh = deps.dictionary?.lookup(current.word);
+      const stems = englishStems(current.word);
+      const fromGlossary = stems.map((stem) => deps.glossary.lookup(stem)[0]).find((match) => match !== undefined);
+      if (fromGlossary) {
+        groups.push({ label: current.word, alternatives: fromGlossary.zh });
+        continue;
+      }
+      const zh = stems.map((stem) => deps.dictionary?.lookup(stem)).find((found) => found !== undefined);
       if (zh) groups.push({ label: current.word, alternatives: zh, weight: dictionaryWeight });
       else untranslated.push(current.word);
     }
@@ -178,6 +194,28 @@ function chineseSynonyms(word: string, glossary: Glossary): string[] {
     .flatMap((entry) => entry.zh)
     .filter((term) => term.length >= 2 && [...stems].some((stem) => term.includes(stem)));
   return [...new Set([word, ...related])];
+}
+
+/** The word and its likely base forms: arrived → arrive, arriv; reaching → reach, reache; quickly → quick. */
+export function englishStems(word: string): string[] {
+  const stems = [word];
+  const add = (stem: string) => {
+    if (stem.length >= 3 && !stems.includes(stem)) stems.push(stem);
+  };
+  if (word.endsWith("ied")) add(word.slice(0, -3) + "y");
+  if (word.endsWith("ed")) {
+    add(word.slice(0, -1));
+    add(word.slice(0, -2));
+    if (/(.)\1ed$/.test(word)) add(word.slice(0, -3));
+  }
+  if (word.endsWith("ing")) {
+    add(word.slice(0, -3));
+    add(word.slice(0, -3) + "e");
+    if (/(.)\1ing$/.test(word)) add(word.slice(0, -4));
+  }
+  if (word.endsWith("ly")) add(word.slice(0, -2));
+  if (word.endsWith("'")) add(word.slice(0, -1));
+  return stems;
 }
 
 function stripPlaceNames(text: string, englishNames: string[]): string {

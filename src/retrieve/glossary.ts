@@ -33,7 +33,11 @@ export function normalizeEnglish(text: string): string {
   return text
     .toLowerCase()
     .replace(/[’']/g, "'")
+    // Possessives and plural possessives: "company's", "companies'".
+    .replace(/'s\b|(?<=s)'(?=\s|$)/g, "")
     .replace(/[^a-z0-9&'\- ]+/g, " ")
+    // "new-energy-vehicle" and "new energy vehicle" are one phrase.
+    .replace(/(?<=[a-z])-(?=[a-z])/g, " ")
     .split(/\s+/)
     .filter(Boolean)
     .map(singular)

@@ -11,7 +11,11 @@ describe("normalizeEnglish", () => {
     expect(normalizeEnglish("Incentives, Subsidies & Policies!")).toBe("incentive subsidy & policy");
     // Words ending in -ss / -us are not plurals.
     expect(normalizeEnglish("business bonus")).toBe("business bonus");
-    expect(normalizeEnglish("Foreign-Capital")).toBe("foreign-capital");
+    // Hyphenated compounds read as the words they join, so "new-energy-vehicle" meets "new energy vehicle".
+    expect(normalizeEnglish("Foreign-Capital")).toBe("foreign capital");
+    expect(normalizeEnglish("new-energy-vehicle")).toBe(normalizeEnglish("new energy vehicles"));
+    // Possessives name the thing itself.
+    expect(normalizeEnglish("the zone's companies' loans")).toBe("the zone company loan");
   });
 });
 
