@@ -57,12 +57,17 @@ export function composeExtractiveSync(input: AnswerInput): Answer {
   }
   // A short lead ("出台《…优惠政策实施办法》。", "…措施如下：") names the answer; the next sentence holds it.
   if (best.text.length < 40 || /[：:]$/.test(best.text)) {
-    // Chunks overlap by a sentence, so the best sentence may end one passage and open the next.
-    const copies = scored.filter((sentence) => sentence.text === best.text);
-    const next = copies
-      .map((copy) => scored.find((sentence) => sentence.hitIndex === copy.hitIndex && sentence.position === copy.position + 1))
-      .find((sentence) => sentence !== undefined);
+    const next = followingSentence(best, scored);
     if (next && !chosen.some((sentence) => sameSentence(sentence.text, next.text))) chosen.push(next);
+  }
+  // "…推介会成功举行。现场签约…总金额8.19亿元。": when a figure is asked for, a chosen sentence that
+  // names the event without a figure brings the sentence that follows it, which usually has one.
+  if (input.asksFigure) {
+    for (const sentence of [...chosen]) {
+      if (findFigures(sentence.text).length > 0) continue;
+      const next = followingSentence(sentence, scored);
+      if (next && findFigures(next.text).length > 0 && !chosen.some((other) => sameSentence(other.text, next.text))) chosen.push(next);
+    }
   }
   for (const sentence of enumerationItems(best, scored, hits)) {
     if (!chosen.some((other) => sameSentence(other.text, sentence.text))) chosen.push(sentence);
@@ -161,6 +166,14 @@ function englishLead(input: AnswerInput, cited: { text: string; n: number; score
   const markers = [...new Set(cited.map((sentence) => `[${sentence.n}]`))].join("");
   const keyFigures = unique.length > 0 ? ` Key figures: ${unique.join("; ")}.` : "";
   return `According to ${subject}, the passages below answer this ${markers} (quoted in the original Chinese).${keyFigures}`;
+}
+
+/** The sentence after `sentence` in the source; chunks overlap by a sentence, so look in every copy. */
+function followingSentence(sentence: ScoredSentence, scored: ScoredSentence[]): ScoredSentence | undefined {
+  return scored
+    .filter((copy) => sameSentence(copy.text, sentence.text))
+    .map((copy) => scored.find((other) => other.hitIndex === copy.hitIndex && other.position === copy.position + 1))
+    .find((next) => next !== undefined);
 }
 
 /**

@@ -83,7 +83,7 @@ const dictionaryWeight = 0.5;
 
 const zoneKindTerm = /^(?:高新区|高新技术产业开发区|经开区|经济技术开发区|开发区|示范区|产业园|园区|工业园)$/;
 
-const figureCue = /多少|几[个家项名次亿万]|几|比例|增速|增长率|达成率|规模|总额|总投资|how many|how much|what (?:was|is|were|are) the (?:rate|growth|share|total|amount|number|value)|rate|percentage|amount|total|figure|number of/i;
+const figureCue = /多少|几[个家项名次亿万]|几|比例|增速|增长率|达成率|规模|总额|总投资|how many|how much|what (?:was|is|were|are) the (?:rate|growth|share|total|amount|number|value)|rate|percentage|amount|total|figure|number of|\bvalue\b|\bworth\b|\bhow long\b|\bwhen\b/i;
 
 export function detectLanguage(text: string): Language {
   const cjk = (text.match(/[\u4e00-\u9fff]/g) ?? []).length;
