@@ -12,17 +12,20 @@ function pad(value: string): string {
 
 /**
  * The report date of a file: a line holding only a date ("2020年5月14日", optionally with a weekday)
- * among the first lines, as in newspaper page headers. Returns ISO `YYYY-MM-DD`.
+ * among the first lines, as in newspaper page headers, or a policy text's issuing line
+ * ("（2024年3月15日 XX管委会印发）"). Returns ISO `YYYY-MM-DD`.
  */
 export function detectReportDate(raw: string, headerLines = 40): string | undefined {
   const lines = raw.split(/\r?\n/).filter((line) => line.trim() !== "").slice(0, headerLines);
   for (const line of lines) {
     const trimmed = line.trim();
-    if (trimmed.length > 24) continue;
     const match = fullDate.exec(trimmed);
     if (!match) continue;
     const rest = trimmed.replace(match[0], "").replace(/星期[一二三四五六日天]|周[一二三四五六日天]|[\s,，()（）]/g, "");
-    if (rest !== "") continue;
+    const dateOnly = rest === "" && trimmed.length <= 24;
+    // Policy texts end their header with an issuing line: "（2024年3月15日 绵阳高新区管委会印发）".
+    const issuingLine = trimmed.length <= 60 && /(?:印发|发布|公布)[)）]?$/.test(trimmed);
+    if (!dateOnly && !issuingLine) continue;
     const [, year, month, day] = match;
     if (Number(month) < 1 || Number(month) > 12 || Number(day) < 1 || Number(day) > 31) continue;
     return `${year}-${pad(month)}-${pad(day)}`;

@@ -29,6 +29,9 @@ describe("dates", () => {
     const raw = readFileSync(new URL("../../corpus/001_c6b11eab57cf676c.txt", import.meta.url), "utf8");
     expect(detectReportDate(raw)).toBe("2020-05-14");
     expect(detectReportDate("今年上半年，签约项目10个。")).toBeUndefined();
+    // A policy text's issuing line dates it; a sentence that merely mentions a date does not.
+    expect(detectReportDate("绵阳高新区关于支持先进制造业的若干措施\n\n（2024年3月15日 绵阳高新区管委会印发）\n\n第一条 …")).toBe("2024-03-15");
+    expect(detectReportDate("2024年3月15日，绵阳高新区举行签约仪式，签约项目12个。")).toBeUndefined();
   });
 
   it("annotates relative dates and leaves text alone without a report date", () => {
