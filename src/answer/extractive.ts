@@ -1,3 +1,4 @@
+import { escapeRegExp } from "../core/language.js";
 import type { Answer, AnswerInput, Answerer, Citation, SearchHit } from "../core/types.js";
 import { splitSentences } from "../ingest/sentences.js";
 import { findFigures, type FoundFigure } from "./english-figures.js";
@@ -217,9 +218,6 @@ function enumerationItems(best: ScoredSentence, scored: ScoredSentence[], hits: 
   return found;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
 
 /** Overlapping chunks repeat a sentence, sometimes with different trailing punctuation. */
 function sameSentence(a: string, b: string): boolean {

@@ -5,7 +5,8 @@ import type { SearchHit, Answer, AnswerInput, AnswerService, Answerer, AskOption
 import { assessAnswerability } from "../answer/coverage.js";
 import { composeExtractive } from "../answer/extractive.js";
 import type { StateStore } from "../chat/state-store.js";
-import { analyzeQuery, detectLanguage, type AnalyzedQuery } from "../retrieve/analyze-query.js";
+import { detectLanguage } from "../core/language.js";
+import { analyzeQuery, type AnalyzedQuery } from "../retrieve/analyze-query.js";
 import { hybridSearch } from "../retrieve/hybrid-search.js";
 import type { Lexicon } from "./lexicon.js";
 import type { LiveIndex } from "./live-index.js";

@@ -2,11 +2,10 @@ import { raceAbort } from "../core/abort.js";
 import { isAppError, type ErrorCode } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { Answer, AnswerService, Language } from "../core/types.js";
-import { detectMessageLanguage } from "./language.js";
+import { detectLanguage } from "../core/language.js";
 import { createRateLimiter, type RateLimiter } from "./rate-limit.js";
 import type { ChatPlatform, StateStore } from "./state-store.js";
 
-export { detectMessageLanguage } from "./language.js";
 export { createRateLimiter, type RateDecision, type RateLimiter } from "./rate-limit.js";
 export { measureChars, measureUtf8Bytes, splitMessage, truncateToFit, type Measure } from "./split-message.js";
 export { citationFile, formatPlainCitation, renderPlainAnswer, renderPlainCitations, sourcesLabel } from "./render-plain.js";
@@ -118,7 +117,7 @@ export function createDeliveryCore(options: DeliveryCoreOptions): DeliveryCore {
         log.debug(`delivery: duplicate ${message.platform} message ${message.messageId} ignored`);
         return { status: "duplicate", done: Promise.resolve() };
       }
-      const language = detectMessageLanguage(message.text);
+      const language = detectLanguage(message.text);
       const decision = limiter.take(`${message.platform}:${message.userId}`);
       if (!decision.allowed) {
         log.info(`delivery: ${message.platform} user ${message.userId} is rate-limited`);

@@ -1,5 +1,5 @@
 import type { QuestionRewriter, Turn } from "../core/types.js";
-import { detectLanguage } from "../retrieve/analyze-query.js";
+import { detectLanguage } from "../core/language.js";
 import type { PlaceResolver } from "../retrieve/places.js";
 
 /**

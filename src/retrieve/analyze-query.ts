@@ -1,3 +1,4 @@
+import { detectLanguage, escapeRegExp } from "../core/language.js";
 import type { Language } from "../core/types.js";
 import { normalizeEnglish, type Glossary } from "./glossary.js";
 import type { EnglishDictionary } from "./en-zh-dictionary.js";
@@ -85,11 +86,6 @@ const zoneKindTerm = /^(?:高新区|高新技术产业开发区|经开区|经济
 
 const figureCue = /多少|几[个家项名次亿万]|几|比例|增速|增长率|达成率|规模|总额|总投资|how many|how much|what (?:was|is|were|are) the (?:rate|growth|share|total|amount|number|value)|rate|percentage|amount|total|figure|number of|\bvalue\b|\bworth\b|\bhow long\b|\bwhen\b/i;
 
-export function detectLanguage(text: string): Language {
-  const cjk = (text.match(/[\u4e00-\u9fff]/g) ?? []).length;
-  const latinWords = (text.match(/[A-Za-z]{2,}/g) ?? []).length;
-  return cjk > 0 && cjk >= latinWords ? "zh" : latinWords > 0 ? "en" : "zh";
-}
 
 export function extractYears(text: string): string[] {
   return [...new Set((text.match(/(?:19|20)\d{2}(?=年|\b|[^\d])/g) ?? []))];
@@ -224,6 +220,3 @@ function stripPlaceNames(text: string, englishNames: string[]): string {
   return rest;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}

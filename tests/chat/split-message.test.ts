@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { measureUtf8Bytes, renderPlainAnswer, renderPlainCitations, splitMessage } from "../../src/chat/delivery.js";
-import { detectMessageLanguage } from "../../src/chat/language.js";
+import { detectLanguage } from "../../src/core/language.js";
 import { sampleAnswer } from "./fake-service.js";
 
 const figures = ["105.63亿元", "6836万美元", "97.5%", "1,234.5万元", "3.2倍"];
@@ -80,10 +80,10 @@ describe("plain rendering", () => {
   });
 });
 
-describe("detectMessageLanguage", () => {
+describe("detectLanguage", () => {
   it("treats English with a Chinese place name as English", () => {
-    expect(detectMessageLanguage("What incentives does 长治 offer?")).toBe("en");
-    expect(detectMessageLanguage("长治高新区有哪些优惠政策？")).toBe("zh");
-    expect(detectMessageLanguage("长治高新区GDP")).toBe("zh");
+    expect(detectLanguage("What incentives does 长治 offer?")).toBe("en");
+    expect(detectLanguage("长治高新区有哪些优惠政策？")).toBe("zh");
+    expect(detectLanguage("长治高新区GDP")).toBe("zh");
   });
 });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { groundAnswer, saysNotCovered, splitSentences } from "../../src/answer/llm/grounding.js";
+import { groundAnswer, saysNotCovered, splitAnswerSentences } from "../../src/answer/llm/grounding.js";
 import { measureChainOverhead } from "../../scripts/bench-llm.js";
 import { passages } from "./fixtures.js";
 
-describe("splitSentences", () => {
+describe("splitAnswerSentences", () => {
   it("keeps trailing markers and whitespace with their sentence", () => {
-    expect(splitSentences("甲为1.5亿元。[1]乙为10个[2]。\n- 丙[3]")).toEqual(["甲为1.5亿元。[1]", "乙为10个[2]。\n", "- 丙[3]"]);
-    expect(splitSentences("It used 68.36 million U.S. dollars [2]. It grew 97.5% [1].")).toEqual([
+    expect(splitAnswerSentences("甲为1.5亿元。[1]乙为10个[2]。\n- 丙[3]")).toEqual(["甲为1.5亿元。[1]", "乙为10个[2]。\n", "- 丙[3]"]);
+    expect(splitAnswerSentences("It used 68.36 million U.S. dollars [2]. It grew 97.5% [1].")).toEqual([
       "It used 68.36 million U.S. dollars [2]. ",
       "It grew 97.5% [1].",
     ]);

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadLexicon, type Lexicon } from "../../src/app/lexicon.js";
-import { analyzeQuery, detectLanguage, extractYears, type AnalyzedQuery } from "../../src/retrieve/analyze-query.js";
+import { detectLanguage } from "../../src/core/language.js";
+import { analyzeQuery, extractYears, type AnalyzedQuery } from "../../src/retrieve/analyze-query.js";
 import { realCorpusDir } from "../helpers/temp-runtime.js";
 
 let lexicon: Lexicon;

@@ -1,5 +1,6 @@
+import { detectLanguage } from "../../core/language.js";
 import { App, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from "@slack/bolt";
-import { detectMessageLanguage, type DeliveryCore } from "../../chat/delivery.js";
+import { type DeliveryCore } from "../../chat/delivery.js";
 import type { StateStore } from "../../chat/state-store.js";
 import type { Config } from "../../core/config.js";
 import { AppError } from "../../core/errors.js";
@@ -121,7 +122,7 @@ export async function createSlackRoutes(options: SlackRoutesOptions): Promise<Sl
       question: value?.question || undefined,
       at: (options.now ?? Date.now)(),
     });
-    const language = detectMessageLanguage(value?.question ?? "");
+    const language = detectLanguage(value?.question ?? "");
     const thanks = language === "zh" ? "感谢您的反馈！" : "Thanks for the feedback!";
     await respond({ response_type: "ephemeral", replace_original: false, text: thanks }).catch((error: unknown) => log.warn("slack: could not thank for feedback", error));
   });

@@ -1,6 +1,7 @@
+import { detectLanguage } from "../../core/language.js";
 import { isAppError } from "../../core/errors.js";
 import type { App } from "@slack/bolt";
-import { detectMessageLanguage, type DeliveryReply } from "../../chat/delivery.js";
+import { type DeliveryReply } from "../../chat/delivery.js";
 import type { Language } from "../../core/types.js";
 import { escapeMrkdwn, renderAnswerMessage, renderNotice, slackTextToQuestion, thinkingText } from "./slack-blocks.js";
 import type { SlackRoutesOptions } from "./slack-adapter.js";
@@ -15,7 +16,7 @@ export function registerSlashCommand(app: App, options: SlackRoutesOptions): voi
     const text = slackTextToQuestion(command.text ?? "");
     const [first = "", ...rest] = text.split(" ");
     const subcommand = first.toLowerCase();
-    const language = detectMessageLanguage(text);
+    const language = detectLanguage(text);
 
     if (subcommand === "" || subcommand === "help") {
       await ack({ response_type: "ephemeral", text: helpText(language) });
@@ -31,7 +32,7 @@ export function registerSlashCommand(app: App, options: SlackRoutesOptions): voi
     }
     // `/zone <question>` without "ask" is read as a question: friendlier than an error.
     const question = subcommand === "ask" ? rest.join(" ") : text;
-    const questionLanguage = detectMessageLanguage(question);
+    const questionLanguage = detectLanguage(question);
     await ack({ response_type: "ephemeral", text: thinkingText(questionLanguage) });
     const send = async (reply: DeliveryReply) => {
       if (reply.kind === "notice") {

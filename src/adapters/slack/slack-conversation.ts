@@ -1,5 +1,6 @@
+import { detectLanguage } from "../../core/language.js";
 import type { App } from "@slack/bolt";
-import { detectMessageLanguage, truncateToFit, type DeliveryReply } from "../../chat/delivery.js";
+import { truncateToFit, type DeliveryReply } from "../../chat/delivery.js";
 import type { SlackRoutesOptions } from "./slack-adapter.js";
 import { escapeMrkdwn, renderAnswerMessage, renderNotice, slackTextToQuestion, thinkingText } from "./slack-blocks.js";
 
@@ -60,7 +61,7 @@ export function answerInSlack(options: SlackRoutesOptions, client: WebClient, qu
     send,
     {
       onAccepted: async () => {
-        const posted = await client.chat.postMessage({ channel: question.channel, ...thread, text: thinkingText(detectMessageLanguage(text)) });
+        const posted = await client.chat.postMessage({ channel: question.channel, ...thread, text: thinkingText(detectLanguage(text)) });
         placeholderTs = posted.ts;
       },
       onToken,

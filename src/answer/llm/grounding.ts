@@ -46,7 +46,7 @@ function markerNumbers(match: RegExpMatchArray): number[] {
  * Splits text into sentences, each keeping its trailing citation markers and whitespace, so that
  * joining the kept ones restores the original layout.
  */
-export function splitSentences(text: string): string[] {
+export function splitAnswerSentences(text: string): string[] {
   const sentences: string[] = [];
   let start = 0;
   let index = 0;
@@ -101,7 +101,7 @@ export function passageFigures(chunk: Chunk): Figure[] {
 
 function quoteFor(chunk: Chunk, figures: Figure[]): string {
   if (figures.length === 0) return chunk.text;
-  const sentences = splitSentences(chunk.text)
+  const sentences = splitAnswerSentences(chunk.text)
     .map((sentence) => sentence.trim())
     .filter((sentence) => sentence.length > 0);
   const holding = sentences.filter((sentence) => {
@@ -123,7 +123,7 @@ export function groundAnswer(text: string, passages: Chunk[], figuresByPassage: 
   const kept: string[] = [];
   let citedSentences = 0;
 
-  for (const sentence of splitSentences(text)) {
+  for (const sentence of splitAnswerSentences(text)) {
     const cited: number[] = [];
     for (const match of sentence.matchAll(markerPattern)) {
       for (const n of markerNumbers(match)) {
