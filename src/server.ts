@@ -35,6 +35,8 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     log.info(`${signal} received, shutting down.`);
     await server.close();
+    // Stop a running re-index first: chat listeners may be waiting on it.
+    await runtime.admin.close();
     await chat.stop();
     await runtime.close();
     process.exit(0);

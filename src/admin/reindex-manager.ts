@@ -303,9 +303,10 @@ export class ReindexManager {
     }
     if (!version || version === service.liveIndex.manifest.version || version === this.refusedVersion) return false;
     try {
+      const generation = service.generation;
       const live = await loadLiveIndex(config, await loadLexicon(config.CORPUS_DIR), version);
-      // A job or rollback in this process may have swapped while the snapshot loaded.
-      if (this.busy) return false;
+      // A job or rollback in this process may have run (and swapped) while the snapshot loaded.
+      if (this.busy || service.generation !== generation) return false;
       const before = service.liveIndex.manifest.version;
       service.swap(live);
       this.refusedVersion = undefined;

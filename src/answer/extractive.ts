@@ -3,6 +3,7 @@ import type { Answer, AnswerInput, Answerer, Citation, SearchHit } from "../core
 import { splitSentences } from "../ingest/sentences.js";
 import { findFigures, type FoundFigure } from "./english-figures.js";
 import { groupCoverage } from "./coverage.js";
+import { refusal, topicOf } from "./refusal.js";
 import { extractYears, listCue } from "../retrieve/analyze-query.js";
 import { englishZoneName } from "./zone-names.js";
 
@@ -29,7 +30,8 @@ export function composeExtractiveSync(input: AnswerInput): Answer {
   const scored = hits.flatMap((hit, hitIndex) => scoreSentences(hit, hitIndex, input));
   scored.sort((a, b) => b.score - a.score || a.hitIndex - b.hitIndex || a.position - b.position);
   const best = scored[0];
-  if (!best) throw new Error("composeExtractive needs at least one hit; refuse before composing.");
+  // Passages with no usable sentence (tables, English fragments) answer nothing: say so.
+  if (!best) return refusal(input.language, topicOf(input.question, input.language), input.standaloneQuestion);
 
   const wantsList = listCue.test(input.question) || input.termGroups.length >= 4;
   const limit = wantsList ? 4 : 2;

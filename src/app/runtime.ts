@@ -62,7 +62,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
   live.warnings.forEach((warning) => log.warn(warning));
   const store = options.memoryState ? new MemoryStateStore() : await createStateStore(config);
   // Extractive answers are the default; a configured model only adds a checked generative layer.
-  const ruleRewriter = createRuleRewriter(lexicon.places);
+  // Follow-ups are read with the live index's gazetteer, which a re-index can extend.
+  const ruleRewriter = createRuleRewriter(() => service.liveIndex.lexicon.places);
   const model = createChatModel(config);
   const prompts = model ? loadPrompts(config.PROMPTS_DIR) : undefined;
   const service = new ZoneAssistant({

@@ -4,6 +4,7 @@ import type { Logger } from "../core/logger.js";
 import type { SearchHit, Answer, AnswerInput, AnswerService, Answerer, AskOptions, Language, QuestionRewriter, ServiceStatus } from "../core/types.js";
 import { assessAnswerability } from "../answer/coverage.js";
 import { composeExtractive } from "../answer/extractive.js";
+import { refusal, topicOf } from "../answer/refusal.js";
 import type { StateStore } from "../chat/state-store.js";
 import { detectLanguage } from "../core/language.js";
 import { analyzeQuery, type AnalyzedQuery } from "../retrieve/analyze-query.js";
@@ -34,9 +35,17 @@ export class ZoneAssistant implements AnswerService {
     this.live = options.live;
   }
 
+  /** Counts swaps, so a loader can tell whether another swap happened while it was loading. */
+  private swaps = 0;
+
   /** Makes a new snapshot live; requests already running keep the one they started with. */
   swap(live: LiveIndex): void {
     this.live = live;
+    this.swaps++;
+  }
+
+  get generation(): number {
+    return this.swaps;
   }
 
   get liveIndex(): LiveIndex {
@@ -171,13 +180,6 @@ function describePlaces(query: AnalyzedQuery, places: string[], names: Record<st
 }
 
 function describeTopic(query: AnalyzedQuery): string {
-  return query.language === "en" ? `"${query.text}"` : `“${query.text.replace(/[？?。]$/, "")}”`;
+  return topicOf(query.text, query.language);
 }
 
-function refusal(language: Language, subject: string, standalone: string): Answer {
-  const answer =
-    language === "en"
-      ? `The indexed reports don't cover ${subject}, so I can't answer this without guessing. Try asking about a zone or topic the corpus covers, or ask an admin to add the relevant report.`
-      : `资料中没有找到关于${subject}的信息，无法据实回答。可以换个已收录园区或话题提问，或请管理员补充相关资料。`;
-  return { answer, refused: true, mode: "extractive", language, citations: [], warnings: [], standaloneQuestion: standalone };
-}

@@ -22,6 +22,8 @@ export function createRateLimiter(options: { perMinute: number; now?: () => numb
   return {
     take(key) {
       const at = now();
+      // Forget users who have been quiet for a window, so the map does not grow with every user ever seen.
+      if (hits.size > 10_000) prune(at);
       const recent = (hits.get(key) ?? []).filter((time) => at - time < windowMs);
       if (recent.length < options.perMinute) {
         recent.push(at);
@@ -33,7 +35,6 @@ export function createRateLimiter(options: { perMinute: number; now?: () => numb
       const lastNotice = noticed.get(key);
       const firstRefusal = lastNotice === undefined || at - lastNotice >= windowMs;
       if (firstRefusal) noticed.set(key, at);
-      if (hits.size > 10_000) prune(at);
       return { allowed: false, firstRefusal, retryAfterMs: Math.max(0, windowMs - (at - recent[0])) };
     },
   };

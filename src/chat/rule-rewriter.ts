@@ -22,8 +22,13 @@ export function isFollowUp(question: string, history: Turn[]): boolean {
   return followUpCue.test(trimmed) || pronounCue.test(trimmed) || (detectLanguage(trimmed) === "zh" ? trimmed.length <= 8 : trimmed.split(/\s+/).length <= 4);
 }
 
-export function createRuleRewriter(resolver: PlaceResolver): QuestionRewriter {
-  return async (question, history) => rewriteByRules(question, history, resolver);
+/**
+ * `places` may be a function so a long-running service always asks the live index's gazetteer
+ * (a re-index can bring new places) rather than the one it started with.
+ */
+export function createRuleRewriter(places: PlaceResolver | (() => PlaceResolver)): QuestionRewriter {
+  const resolve = typeof places === "function" ? places : () => places;
+  return async (question, history) => rewriteByRules(question, history, resolve());
 }
 
 export function rewriteByRules(question: string, history: Turn[], resolver: PlaceResolver): string {

@@ -64,6 +64,7 @@ export class SqliteStateStore implements StateStore {
   private readonly now: () => number;
   private readonly statements;
   private readonly appendTransaction;
+  private claimsSincePrune = 0;
 
   private constructor(db: Database.Database, now: () => number) {
     this.db = db;
@@ -140,6 +141,11 @@ export class SqliteStateStore implements StateStore {
   }
 
   claimDelivery(platform: ChatPlatform, messageId: string): boolean {
+    // A long-running server prunes as it goes, not only at open.
+    if (++this.claimsSincePrune >= 1000) {
+      this.claimsSincePrune = 0;
+      this.statements.pruneDeliveries.run(this.now() - DELIVERY_TTL_MS);
+    }
     // INSERT … ON CONFLICT DO NOTHING is a single atomic statement: exactly one claimant sees a change.
     return this.statements.claim.run(platform, messageId, this.now()).changes === 1;
   }

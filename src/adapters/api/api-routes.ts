@@ -41,8 +41,11 @@ export function createApiRoutes(service: AnswerService): Route[] {
       path: "/api/ask",
       handler: async ({ res, rawBody }) => {
         const body = parseAskBody(rawBody);
-        const answer = await service.ask(body.question, { conversationId: body.conversationId });
-        sendJson(res, 200, answer);
+        // API conversations live in their own namespace: a client must not read or extend a Slack
+        // thread's or a WeChat user's conversation by guessing its id.
+        const conversationId = body.conversationId === undefined ? undefined : `api:${body.conversationId}`;
+        const answer = await service.ask(body.question, { conversationId });
+        sendJson(res, 200, { ...answer, conversationId: body.conversationId });
       },
     },
   ];

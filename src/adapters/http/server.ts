@@ -89,7 +89,9 @@ export function startHttpServer(options: HttpServerOptions): Promise<RunningServ
       sendJson(res, status, {
         error: {
           code: isAppError(error) ? error.code : "INTERNAL",
-          message: isAppError(error) ? error.message : "Something went wrong while handling the request.",
+          // Server-side messages can carry upstream details (an embedder's error, its URL): they go
+          // to the log; the client gets the code and the hint.
+          message: isAppError(error) ? `The server could not handle the request (${error.code}).` : "Something went wrong while handling the request.",
           hint: isAppError(error) ? error.hint : "Try again; if it keeps failing, check the server log.",
         },
       });

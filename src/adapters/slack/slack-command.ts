@@ -78,8 +78,11 @@ async function reindex(options: SlackRoutesOptions, userId: string, ack: Ack, re
     const job = await options.onReindex(userId);
     options.store.audit({ actor: `slack:${userId}`, action: "reindex", detail: job.started, at: now() });
     await respond({ response_type: "ephemeral", text: `Re-index started: ${job.started}` });
-    // The outcome (live, refused by the quality gate, failed) is posted back when the job ends.
-    await respond({ response_type: "ephemeral", text: `Re-index finished: ${await job.finished}` });
+    // The outcome (live, refused by the quality gate, failed) is posted back when the job ends,
+    // without holding this listener open for the whole build (shutdown waits for listeners).
+    void job.finished
+      .then((outcome) => respond({ response_type: "ephemeral", text: `Re-index finished: ${outcome}` }))
+      .catch((error: unknown) => options.log.warn("slack: could not post the re-index outcome", error));
   } catch (error) {
     options.log.error("slack: re-index request failed", error);
     options.store.audit({ actor: `slack:${userId}`, action: "reindex.failed", detail: error instanceof Error ? error.message : String(error), at: now() });

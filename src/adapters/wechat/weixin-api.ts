@@ -42,6 +42,9 @@ export interface WeixinApi {
   accessToken(): Promise<string>;
 }
 
+/** A hung platform call must not stall every reply behind the shared token refresh. */
+const requestTimeoutMs = 10_000;
+
 export function createWeixinApi(options: WeixinApiOptions): WeixinApi {
   const fetchImpl = options.fetch ?? fetch;
   const now = options.now ?? Date.now;
@@ -51,7 +54,7 @@ export function createWeixinApi(options: WeixinApiOptions): WeixinApi {
   const url = (path: string) => new URL(path, options.baseUrl.endsWith("/") ? options.baseUrl : options.baseUrl + "/");
 
   async function fetchToken(): Promise<string> {
-    const response = await fetchImpl(url(options.tokenPath.replace(/^\//, "")), { method: "GET" });
+    const response = await fetchImpl(url(options.tokenPath.replace(/^\//, "")), { method: "GET", signal: AbortSignal.timeout(requestTimeoutMs) });
     const parsed = tokenResponse.safeParse(await response.json().catch(() => undefined));
     if (!response.ok || !parsed.success || !parsed.data.access_token || (parsed.data.errcode ?? 0) !== 0) {
       const detail = parsed.success ? `${parsed.data.errcode ?? response.status} ${parsed.data.errmsg ?? ""}`.trim() : `HTTP ${response.status}`;
@@ -79,6 +82,7 @@ export function createWeixinApi(options: WeixinApiOptions): WeixinApi {
       method: "POST",
       headers: { "content-type": "application/json; charset=utf-8" },
       body: JSON.stringify(body),
+      signal: AbortSignal.timeout(requestTimeoutMs),
     });
     const parsed = callResponse.safeParse(await response.json().catch(() => undefined));
     if (!response.ok || !parsed.success) {

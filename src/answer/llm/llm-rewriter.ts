@@ -1,7 +1,8 @@
+import { detectLanguage } from "../../core/language.js";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { silentLogger, type Logger } from "../../core/logger.js";
-import type { Language, QuestionRewriter, Turn } from "../../core/types.js";
+import type { QuestionRewriter, Turn } from "../../core/types.js";
 import { asData, contentToText, withDeadline } from "./llm-answerer.js";
 import { fillTemplate, type Prompts } from "./prompt-loader.js";
 
@@ -18,9 +19,6 @@ export interface LlmRewriterOptions {
 
 const hasChinese = /[\u3400-\u9fff]/u;
 
-function languageOf(text: string): Language {
-  return hasChinese.test(text) ? "zh" : "en";
-}
 
 export function formatHistory(history: Turn[], maxTurns = 3): string {
   return history
@@ -49,8 +47,8 @@ export function cleanRewrite(reply: string, question: string): string | undefine
   if (cleaned.length < 2 || cleaned.length > Math.max(300, question.length * 4)) return undefined;
   if (/<\s*\/?\s*(history|followup|passages|question)\b/iu.test(cleaned)) return undefined;
   // A Chinese follow-up must stay Chinese, an English one must stay English.
-  if (languageOf(question) === "zh" && !hasChinese.test(cleaned)) return undefined;
-  if (languageOf(question) === "en" && !/[A-Za-z]{2,}/u.test(cleaned)) return undefined;
+  if (detectLanguage(question) === "zh" && !hasChinese.test(cleaned)) return undefined;
+  if (detectLanguage(question) === "en" && !/[A-Za-z]{2,}/u.test(cleaned)) return undefined;
   return cleaned;
 }
 
@@ -62,7 +60,7 @@ export function createLlmRewriter(options: LlmRewriterOptions): QuestionRewriter
 
   return async (question, history, rewriteOptions = {}) => {
     if (history.length === 0) return question;
-    const template = prompts.rewrite[languageOf(question)];
+    const template = prompts.rewrite[detectLanguage(question)];
     const values = { history: formatHistory(history, options.maxTurns), question: asData(question) };
     const messages = [new SystemMessage(fillTemplate(template.system, values)), new HumanMessage(fillTemplate(template.user, values))];
     try {
