@@ -22,7 +22,6 @@ import { describeSnapshot, snapshotsByBuildTime, type SnapshotInfo } from "./sna
  *   const job = manager.start("slack:U123");        // throws AppError INDEX_BUILD_IN_PROGRESS (409)
  *   const done = await manager.wait(job.id);        // state succeeded | refused | failed
  *   describeJob(done)                               // one line for a chat reply
- *   manager.onFinished((job) => …)                  // every finished job
  */
 
 export type JobState = "queued" | "running" | "succeeded" | "refused" | "failed";
@@ -79,7 +78,6 @@ export class ReindexManager {
   private readonly jobs = new Map<string, { job: ReindexJob; done: Promise<ReindexJob> }>();
   private last?: ReindexJob;
   private busy = false;
-  private readonly listeners = new Set<(job: ReindexJob) => void>();
   private readonly abort = new AbortController();
   private watcher?: NodeJS.Timeout;
   private checking?: Promise<boolean>;
@@ -106,15 +104,6 @@ export class ReindexManager {
 
   get lastJob(): ReindexJob | undefined {
     return this.last;
-  }
-
-  getJob(id: string): ReindexJob | undefined {
-    return this.jobs.get(id)?.job;
-  }
-
-  onFinished(listener: (job: ReindexJob) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   /** Queues a re-index and returns at once; the job runs in the background. */
@@ -221,13 +210,6 @@ export class ReindexManager {
     this.audit(job.actor, `reindex.${job.state}`, describeJob(job));
     if (job.state === "succeeded") log.info(describeJob(job));
     else if (job.state === "refused") log.warn(describeJob(job));
-    for (const listener of this.listeners) {
-      try {
-        listener(job);
-      } catch (error) {
-        log.warn("A re-index listener failed.", error);
-      }
-    }
     return job;
   }
 

@@ -16,9 +16,8 @@ export function findFigures(text: string): FoundFigure[] {
   const found: FoundFigure[] = [];
   for (const match of text.matchAll(figurePattern)) {
     const [raw, digits, approx, multiplier, unit] = match;
+    // A bare number (a year, a date, an ordinal) is context, not the figure asked for.
     if (!multiplier && !unit) continue;
-    // Years and dates (2023年, 7月11日) are context, not the figure asked for.
-    if (/^\d{4}$/.test(digits!) && !multiplier && !unit) continue;
     found.push({ raw: raw.trim(), index: match.index ?? 0, english: toEnglish(Number(digits), approx, multiplier, unit, raw.trim()) });
   }
   return found;

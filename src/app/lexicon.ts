@@ -1,8 +1,6 @@
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { AppError } from "../core/errors.js";
-import { createGazetteer, type Gazetteer } from "../ingest/gazetteer.js";
+import { createGazetteer, loadGazetteerOverrides, type Gazetteer } from "../ingest/gazetteer.js";
 import { placeEntries } from "../ingest/places-data.js";
 import { createTokenizer, type NamedTokenizer } from "../index/tokenizer.js";
 import { loadEnglishDictionary, type EnglishDictionary } from "../retrieve/en-zh-dictionary.js";
@@ -26,31 +24,12 @@ export interface Lexicon {
   segmenter: NamedTokenizer;
 }
 
-const gazetteerFileSchema = z.object({ places: z.array(z.object({ zh: z.string().min(1), en: z.array(z.string().min(1)) })) });
-
-async function loadGazetteerOverrides(file: string): Promise<z.infer<typeof gazetteerFileSchema>["places"]> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch {
-    return [];
-  }
-  try {
-    return gazetteerFileSchema.parse(JSON.parse(text)).places;
-  } catch (error) {
-    throw new AppError("CONFIG_INVALID", `The gazetteer ${file} is not valid.`, {
-      hint: 'Expected {"places": [{"zh": "长治", "en": ["Changzhi"]}]} (see README, section Gazetteer).',
-      cause: error,
-    });
-  }
-}
-
 const zoneKindWords = ["高新区", "经开区", "开发区", "示范区", "高新技术产业开发区", "经济技术开发区", "工业园区", "产业园"];
 
 export async function loadLexicon(corpusDir: string): Promise<Lexicon> {
   const [glossary, overrides] = await Promise.all([
     loadGlossary(path.join(corpusDir, "glossary.json")),
-    loadGazetteerOverrides(path.join(corpusDir, "gazetteer.json")),
+    loadGazetteerOverrides(corpusDir),
   ]);
   const gazetteer = createGazetteer(overrides);
   const userWords = [...glossary.chineseTerms(), ...zoneKindWords, ...placeEntries.map((entry) => entry.zh), ...overrides.map((entry) => entry.zh)];

@@ -8,7 +8,10 @@ import { computeArticlePlaces, type ArticlePlaces } from "../retrieve/places.js"
 import { detectZones } from "../ingest/zones.js";
 import type { Lexicon } from "./lexicon.js";
 
-/** One loaded snapshot with what retrieval derives from it; swapped whole, never mutated. */
+/**
+ * One loaded snapshot with what retrieval derives from it, swapped whole. Loading teaches the
+ * lexicon's gazetteer the places of the snapshot's zones (pinyin names for new documents).
+ */
 export interface LiveIndex {
   search: SearchIndex;
   articlePlaces: ArticlePlaces;

@@ -67,9 +67,3 @@ export class AppError extends Error {
 export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;
 }
-
-/** Wraps anything thrown into an AppError so callers handle one family. */
-export function toAppError(value: unknown, fallback: ErrorCode, message: string): AppError {
-  if (isAppError(value)) return value;
-  return new AppError(fallback, message, { cause: value });
-}

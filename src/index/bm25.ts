@@ -173,11 +173,6 @@ export class Bm25Index {
     return top.sorted();
   }
 
-  /** The terms of `text` that the index knows, after tokenization (useful for highlighting). */
-  knownTerms(text: string): string[] {
-    return this.tokenizer(text).filter((token) => this.termIds.has(token));
-  }
-
   toJSON(): unknown {
     return {
       format: FORMAT,

@@ -41,9 +41,4 @@ export class SearchIndex {
     const [vector] = await this.snapshot.embedder.embed([query], options);
     return this.snapshot.vectors.searchAmong(vector, k, indexes);
   }
-
-  /** For callers that already hold a query vector (e.g. embedding several phrasings at once). */
-  searchVectorBy(vector: ArrayLike<number>, k: number, filter?: IndexFilter): ScoredIndex[] {
-    return this.snapshot.vectors.search(vector, k, filter);
-  }
 }

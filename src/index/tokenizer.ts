@@ -68,7 +68,6 @@ export function getJieba(userWords: readonly string[] = []): Jieba {
 }
 
 const wordCharacter = /[\p{L}\p{N}]/u;
-const cjkRun = /[\u3400-\u9fff\uf900-\ufaff]/u;
 
 /**
  * Joins digit runs that jieba may have split around a decimal point or thousands comma
@@ -143,9 +142,4 @@ function userWordsDigest(userWords: readonly string[]): string {
     hash = Math.imul(hash, 0x01000193);
   }
   return `${key.length === 0 ? 0 : key.split("\n").length}w-${(hash >>> 0).toString(16)}`;
-}
-
-/** True when the token contains CJK ideographs (used by the embedder to decide on n-grams). */
-export function hasCjk(token: string): boolean {
-  return cjkRun.test(token);
 }

@@ -101,9 +101,8 @@ export class VectorStore {
     this.encode(vector, label);
   }
 
-  /** Nearest first; score is cosine similarity (1 − cosine distance). */
   /**
-   * `allowedCount`, when the caller knows how many labels the filter lets through, sizes the beam
+   * Nearest first; score is cosine similarity (1 − cosine distance). `allowedCount`, when the caller knows how many labels the filter lets through, sizes the beam
    * for that selectivity at once instead of widening it pass after pass.
    */
   search(vector: ArrayLike<number>, k: number, filter?: (index: number) => boolean, allowedCount?: number): ScoredIndex[] {

@@ -1,6 +1,4 @@
-import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { AppError } from "../core/errors.js";
 import { UnreadableDocumentError, type DocumentReader, type ExtractedDocument } from "./readers/document.js";
 import { readDocx } from "./readers/docx.js";
 import { readHtml } from "./readers/html.js";
@@ -37,22 +35,4 @@ export async function extractDocument(bytes: Buffer, file: string): Promise<Extr
   if (!reader) throw new UnreadableDocumentError(`files ending in "${path.extname(file)}" are not supported (supported: ${supportedExtensions.join(", ")})`);
   if (bytes.length === 0) throw new UnreadableDocumentError("it is empty");
   return reader(bytes, file);
-}
-
-/** Text only, for callers that do not use metadata. */
-export async function decodeDocument(bytes: Buffer, file: string): Promise<string> {
-  return (await extractDocument(bytes, file)).text;
-}
-
-/** Reads a document as plain text; failures are AppError CORPUS_FILE_UNREADABLE naming the file. */
-export async function readDocument(file: string): Promise<string> {
-  try {
-    return await decodeDocument(await readFile(file), file);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new AppError("CORPUS_FILE_UNREADABLE", `Cannot read ${file}: ${reason}.`, {
-      hint: "Convert the file to .txt, .md, .html, .docx or a text PDF, or remove it from the corpus folder.",
-      cause: error,
-    });
-  }
 }

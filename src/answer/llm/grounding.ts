@@ -4,7 +4,8 @@ import { extractFigures, isFigureGrounded, type Figure } from "./figures.js";
 /**
  * Checks a model's answer against the passages it was given: citation markers must name a given
  * passage, and every figure must be stated by a passage the sentence cites. What fails is dropped
- * and reported, so the user never sees a number the corpus does not contain.
+ * and reported, so the final answer holds no number the corpus does not contain (a streaming
+ * adapter may show unchecked partial text meanwhile; the checked answer then replaces it).
  */
 
 /** The exact sentence the prompts ask for when the passages do not answer. */

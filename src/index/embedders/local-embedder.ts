@@ -135,7 +135,7 @@ export class LocalEmbedder implements Embedder {
     return new LocalEmbedder({ dimensions: this.dimensions, tokenizer: this.tokenizer, characterNgrams: this.characterNgrams });
   }
 
-  /** Synchronous core of `embed`, as a Float32Array (what the index build feeds to HNSW). */
+  /** Synchronous core of `embed`, as a Float32Array. */
   embedOne(text: string): Float32Array {
     const vector = new Float32Array(this.dimensions);
     const docCount = this.docCount;
