@@ -5,7 +5,7 @@ import type { Config } from "../core/config.js";
 import { AppError, isAppError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { AuditEntry, StateStore } from "../chat/state-store.js";
-import { BUILD_LOCK_FILE, readCurrentVersion } from "../index/snapshot.js";
+import { BUILD_LOCK_FILE, processAlive, readCurrentVersion } from "../index/snapshot.js";
 import { loadLexicon } from "../app/lexicon.js";
 import { loadLiveIndex } from "../app/live-index.js";
 import type { ZoneAssistant } from "../app/zone-assistant.js";
@@ -154,13 +154,8 @@ export class ReindexManager {
       return undefined;
     }
     if (typeof pid !== "number" || pid === process.pid) return undefined;
-    try {
-      process.kill(pid, 0);
-      return pid;
-    } catch (error) {
-      // EPERM: alive but another user's; anything else: a dead builder, whose lock the job takes over.
-      return (error as NodeJS.ErrnoException).code === "EPERM" ? pid : undefined;
-    }
+    // A dead builder's lock is taken over by the job, so only a live one counts.
+    return processAlive(pid) ? pid : undefined;
   }
 
   /** Resolves when the job (default: the last one) has finished. */

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Config } from "../core/config.js";
 import { AppError, isAppError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
-import { listSnapshots, readCurrentVersion, SNAPSHOTS_DIR, snapshotDir, type SnapshotSummary } from "../index/snapshot.js";
+import { listSnapshots, processAlive, readCurrentVersion, SNAPSHOTS_DIR, snapshotDir, type SnapshotSummary } from "../index/snapshot.js";
 import type { Lexicon } from "../app/lexicon.js";
 import { loadLiveIndex, type LiveIndex } from "../app/live-index.js";
 
@@ -79,15 +79,6 @@ export async function pruneOldSnapshots(dataDir: string, keep: number, protect: 
     removed.push(snapshot.version);
   }
   return removed;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /**

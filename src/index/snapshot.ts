@@ -384,7 +384,8 @@ export async function loadSnapshot(
 
 export const BUILD_LOCK_FILE = "build.lock";
 
-function processAlive(pid: number): boolean {
+/** True while process `pid` exists (on this machine); used to tell live build locks from stale ones. */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -392,6 +393,27 @@ function processAlive(pid: number): boolean {
     // EPERM: the process exists but belongs to someone else.
     return errorCode(error) === "EPERM";
   }
+}
+
+/**
+ * Moves a dead builder's lock out of the way. Two processes may both find the same stale lock;
+ * the rename is atomic, and whoever moved a lock that is not the stale one they read (another
+ * process already took over and wrote its own) puts it back and reports the build as running.
+ */
+async function setStaleLockAside(lockFile: string, staleText: string): Promise<boolean> {
+  const aside = `${lockFile}.stale-${process.pid}-${Date.now()}`;
+  try {
+    await rename(lockFile, aside);
+  } catch (error) {
+    return errorCode(error) === "ENOENT"; // already moved by someone else: just try to take it
+  }
+  const moved = await readFile(aside, "utf8").catch(() => "");
+  if (moved !== staleText) {
+    await rename(aside, lockFile).catch(() => undefined);
+    return false;
+  }
+  await rm(aside, { force: true });
+  return true;
 }
 
 /**
@@ -421,15 +443,15 @@ export async function withBuildLock<T>(dataDir: string, build: () => Promise<T>)
         });
       }
       let holder: { pid?: unknown; startedAt?: unknown } = {};
+      const held = await readFile(lockFile, "utf8").catch(() => "");
       try {
-        holder = JSON.parse(await readFile(lockFile, "utf8")) as typeof holder;
+        holder = JSON.parse(held) as typeof holder;
       } catch {
         holder = {};
       }
       const pid = typeof holder.pid === "number" ? holder.pid : undefined;
-      if (attempt === 0 && (pid === undefined || !processAlive(pid))) {
-        await rm(lockFile, { force: true });
-        continue;
+      if (attempt < 3 && (pid === undefined || !processAlive(pid))) {
+        if (await setStaleLockAside(lockFile, held)) continue;
       }
       throw new AppError("INDEX_BUILD_IN_PROGRESS", `An index build is already running (process ${pid ?? "unknown"}).`, {
         hint: `Wait for it to finish, or remove ${lockFile} if that process is gone.`,

@@ -228,4 +228,24 @@ describe("withBuildLock", () => {
     await writeFile(path.join(dataDir, "build.lock"), JSON.stringify({ pid: 2 ** 22 + 12345, startedAt: "2020-01-01" }));
     expect(await withBuildLock(dataDir, async () => "ok")).toBe("ok");
   });
+
+  it("lets exactly one of two builders take over the same stale lock", async () => {
+    const dataDir = await tempDir();
+    await writeFile(path.join(dataDir, "build.lock"), JSON.stringify({ pid: 2 ** 22 + 54321, startedAt: "2020-01-01" }));
+    let running = 0;
+    let overlapped = false;
+    const build = () =>
+      withBuildLock(dataDir, async () => {
+        running++;
+        if (running > 1) overlapped = true;
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        running--;
+        return "built";
+      });
+    const results = await Promise.allSettled([build(), build()]);
+    expect(overlapped).toBe(false);
+    expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(1);
+    expect(results.find((result) => result.status === "rejected")).toMatchObject({ reason: { code: "INDEX_BUILD_IN_PROGRESS" } });
+    expect(await readdir(dataDir)).not.toContain("build.lock");
+  });
 });
