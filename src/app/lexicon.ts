@@ -2,6 +2,7 @@ import path from "node:path";
 import { z } from "zod";
 import { createGazetteer, loadGazetteerOverrides, type Gazetteer } from "../ingest/gazetteer.js";
 import { placeEntries } from "../ingest/places-data.js";
+import { zoneKindSurfaces } from "../ingest/zones.js";
 import { createTokenizer, type NamedTokenizer } from "../index/tokenizer.js";
 import { loadEnglishDictionary, type EnglishDictionary } from "../retrieve/en-zh-dictionary.js";
 import { loadGlossary, type Glossary } from "../retrieve/glossary.js";
@@ -24,7 +25,6 @@ export interface Lexicon {
   segmenter: NamedTokenizer;
 }
 
-const zoneKindWords = ["高新区", "经开区", "开发区", "示范区", "高新技术产业开发区", "经济技术开发区", "工业园区", "产业园"];
 
 export async function loadLexicon(corpusDir: string): Promise<Lexicon> {
   const [glossary, overrides] = await Promise.all([
@@ -32,7 +32,7 @@ export async function loadLexicon(corpusDir: string): Promise<Lexicon> {
     loadGazetteerOverrides(corpusDir),
   ]);
   const gazetteer = createGazetteer(overrides);
-  const userWords = [...glossary.chineseTerms(), ...zoneKindWords, ...placeEntries.map((entry) => entry.zh), ...overrides.map((entry) => entry.zh)];
+  const userWords = [...glossary.chineseTerms(), ...zoneKindSurfaces, ...placeEntries.map((entry) => entry.zh), ...overrides.map((entry) => entry.zh)];
   return {
     glossary,
     dictionary: loadEnglishDictionary(),

@@ -41,6 +41,14 @@ const kindPatterns: KindPattern[] = [
   { surface: "新区", kind: "新区", suffix: "新区" },
 ];
 
+/**
+ * Every way a zone kind is written, longest first: the one list that retrieval (zone questions),
+ * the tokenizer's dictionary and question analysis (kind words are not topics) build on.
+ */
+export const zoneKindSurfaces: readonly string[] = [...kindPatterns.map((pattern) => pattern.surface), "产业园区", "产业园", "园区"].sort(
+  (a, b) => b.length - a.length,
+);
+
 const kindRegex = new RegExp(kindPatterns.map((pattern) => pattern.surface).join("|"), "g");
 
 /** Kinds too generic to trust a place guessed from the two characters before them. */

@@ -1,3 +1,4 @@
+import { zoneKindSurfaces } from "../ingest/zones.js";
 import { detectLanguage, escapeRegExp } from "../core/language.js";
 import type { Language } from "../core/types.js";
 import { normalizeEnglish, type Glossary } from "./glossary.js";
@@ -82,7 +83,7 @@ export const listCue = /分别|哪些|有哪些|包括|什么措施|举措|怎�
 /** A dictionary guess counts half as much as a curated glossary term when judging coverage. */
 const dictionaryWeight = 0.5;
 
-const zoneKindTerm = /^(?:高新区|高新技术产业开发区|经开区|经济技术开发区|开发区|示范区|产业园|园区|工业园)$/;
+const zoneKindTerms = new Set([...zoneKindSurfaces, "工业园"]);
 
 const figureCue = /多少|几[个家项名次亿万]|几|比例|增速|增长率|达成率|规模|总额|总投资|how many|how much|what (?:was|is|were|are) the (?:rate|growth|share|total|amount|number|value)|rate|percentage|amount|total|figure|number of|\bvalue\b|\bworth\b|\bhow long\b|\bwhen\b/i;
 
@@ -125,7 +126,7 @@ export function analyzeQuery(question: string, deps: AnalyzeDependencies): Analy
     const matches = deps.glossary.lookup(withoutPlaces);
     // Zone-kind words (high-tech zone → 高新区) name the kind of place, not the topic: like 高新区
     // in Chinese questions they must not count as content terms.
-    for (const match of matches) if (!match.zh.every((term) => zoneKindTerm.test(term))) groups.push({ label: match.phrase, alternatives: match.zh });
+    for (const match of matches) if (!match.zh.every((term) => zoneKindTerms.has(term))) groups.push({ label: match.phrase, alternatives: match.zh });
     // Figures in an English question ("the 143 major projects") appear verbatim in Chinese text.
     for (const number of withoutPlaces.match(/\b\d+(?:\.\d+)?\b/g) ?? []) {
       if (!years.includes(number) && !groups.some((group) => group.label === number)) groups.push({ label: number, alternatives: [number] });

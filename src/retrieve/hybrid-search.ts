@@ -1,3 +1,4 @@
+import { zoneKindSurfaces } from "../ingest/zones.js";
 import type { SearchHit } from "../core/types.js";
 import type { SearchIndex } from "../index/search-index.js";
 import type { AnalyzedQuery } from "./analyze-query.js";
@@ -60,7 +61,7 @@ export async function hybridSearch(
       // that only names the city in passing (a trip to 深圳科技园): it must name the zone itself.
       const aboutZone = asksAboutZone(query);
       chunks.forEach((chunk, index) => {
-        if (query.places.some((place) => (aboutZone ? zoneKinds.some((kind) => chunk.text.includes(place + kind)) : chunk.text.includes(place)))) {
+        if (query.places.some((place) => (aboutZone ? zoneKindSurfaces.some((kind) => chunk.text.includes(place + kind)) : chunk.text.includes(place)))) {
           allowed![index] = 1;
           count++;
         }
@@ -101,9 +102,8 @@ function allowedIndexes(allowed: Uint8Array, count: number): Uint32Array {
   return indexes;
 }
 
-const zoneKinds = ["高新区", "高新技术产业开发区", "经开区", "经济技术开发区", "经济开发区", "开发区", "示范区", "工业园区", "产业园区", "新区", "综合保税区", "自贸区"];
 
 function asksAboutZone(query: AnalyzedQuery): boolean {
   if (query.language === "en") return /\b(?:high[- ]?tech|hi-tech|development|economic|industrial|demonstration)\b[\w\s-]{0,30}\b(?:zone|park|area)\b/i.test(query.text) || /\bindustrial park\b/i.test(query.text);
-  return query.zoneNames.some((name) => zoneKinds.some((kind) => name.endsWith(kind)));
+  return query.zoneNames.some((name) => zoneKindSurfaces.some((kind) => name.endsWith(kind)));
 }
