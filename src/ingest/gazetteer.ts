@@ -3,6 +3,7 @@ import path from "node:path";
 import { pinyin } from "pinyin-pro";
 import { z } from "zod";
 import { AppError } from "../core/errors.js";
+import { NameMatcher } from "./name-matcher.js";
 import { placeEntries } from "./places-data.js";
 
 /**
@@ -72,18 +73,14 @@ export function createGazetteer(extra: GazetteerOverride[] = []): Gazetteer {
   for (const entry of placeEntries) register(entry.zh);
   for (const override of extra) register(override.zh, override.en);
 
-  let sortedNames: string[] = [];
-  const refresh = () => {
-    sortedNames = [...known].sort((a, b) => b.length - a.length);
-  };
-  refresh();
+  const matcher = new NameMatcher(known);
 
   return {
     placesInText(zhText) {
       const found: string[] = [];
       let index = 0;
       while (index < zhText.length) {
-        const name = sortedNames.find((candidate) => zhText.startsWith(candidate, index));
+        const name = matcher.matchAt(zhText, index);
         if (name) {
           if (!found.includes(name)) found.push(name);
           index += name.length;
@@ -120,8 +117,10 @@ export function createGazetteer(extra: GazetteerOverride[] = []): Gazetteer {
       return englishName.get(place) ?? (/[\u3400-\u9fff]/.test(place) ? capitalize(toPinyin(place)) : place);
     },
     addPlaces(zh) {
-      for (const name of zh) register(name);
-      refresh();
+      for (const name of zh) {
+        register(name);
+        if (known.has(name)) matcher.add(name);
+      }
     },
   };
 }

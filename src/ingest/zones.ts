@@ -1,3 +1,4 @@
+import { NameMatcher } from "./name-matcher.js";
 import { findPlace, placeEntries } from "./places-data.js";
 
 /**
@@ -80,6 +81,7 @@ const ambiguousPlaces = new Set(
 const placeSuffix = /^(市|县|区|州|盟|地区|高新|经开|开发区|新区|经济|工业园|示范区|自贸|综合保税)/;
 
 const placeNames = placeEntries.map((entry) => entry.zh).sort((a, b) => b.length - a.length);
+const placeMatcher = new NameMatcher(placeNames);
 const maxPlaceLength = Math.max(...placeNames.map((name) => name.length));
 
 function isKnownPlace(name: string): boolean {
@@ -178,13 +180,7 @@ function scanPlaces(text: string, covered: Array<[number, number]>): Map<string,
   const places = new Map<string, ZoneMention>();
   let index = 0;
   while (index < text.length) {
-    let found: string | undefined;
-    for (const name of placeNames) {
-      if (text.startsWith(name, index)) {
-        found = name;
-        break;
-      }
-    }
+    const found = placeMatcher.matchAt(text, index);
     if (!found) {
       index++;
       continue;
