@@ -58,7 +58,7 @@ const englishStopwords = new Set(
     "for from by with and or its it it's their they them this that these those there here as about into than then so such " +
     "i me my we our you your he she his her please tell give list show any some all each per can could would should will " +
     "has have had get got offer offered offers provide provided provides zone high-tech high tech hi-tech development " +
-    "economic district city county province area region park industrial chinese china number amount total year years " +
+    "economic district city county province region park industrial chinese china number amount total year years " +
     "also up out what's during since between over under more most less least first last new " +
     // Common verbs and adverbs: a question's grammar, not its topic.
     "take took taken make made use used using want wanted plan need needed help helped work worked start started " +
@@ -78,7 +78,7 @@ const englishStopwords = new Set(
   ).split(" "),
 );
 
-export const listCue = /分别|哪些|有哪些|包括|什么措施|举措|怎么|怎样|如何|措施|\bwhat (?:are|were|does|do|did)\b|\bwhat (?:measures|steps|actions|policies|incentives|services)\b|\bwhich (?:measures|steps|policies)\b|\blist\b|\bhow (?:does|do|did)\b/i;
+export const listCue = /分别|哪些|有哪些|包括|什么措施|举措|怎么|怎样|如何|措施|\bwhat (?:are|were|does|do|did)\b|\bwhat (?:measures|steps|actions|policies|incentives|services)\b|\bwhich (?:measures|steps|policies|areas|fields|sectors|industries)\b|\blist\b|\bhow (?:does|do|did)\b/i;
 
 /** A dictionary guess counts half as much as a curated glossary term when judging coverage. */
 const dictionaryWeight = 0.5;
