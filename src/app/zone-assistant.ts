@@ -9,6 +9,7 @@ import type { StateStore } from "../chat/state-store.js";
 import { detectLanguage } from "../core/language.js";
 import { analyzeQuery, type AnalyzedQuery } from "../retrieve/analyze-query.js";
 import { hybridSearch } from "../retrieve/hybrid-search.js";
+import { toSimplified } from "../retrieve/simplified-chinese.js";
 import type { Lexicon } from "./lexicon.js";
 import type { LiveIndex } from "./live-index.js";
 
@@ -67,7 +68,7 @@ export class ZoneAssistant implements AnswerService {
 
   async ask(question: string, options: AskOptions = {}): Promise<Answer> {
     const { config, store } = this.options;
-    const text = validateQuestion(question, config.MAX_QUESTION_CHARS);
+    const text = toSimplified(validateQuestion(question, config.MAX_QUESTION_CHARS));
     const live = this.live;
     const history = options.conversationId && store ? store.getTurns(options.conversationId) : [];
     const standalone = history.length > 0 ? await this.options.rewriter(text, history, { signal: options.signal }) : text;

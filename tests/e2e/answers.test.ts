@@ -155,3 +155,13 @@ describe("status", () => {
     expect(status.llm).toMatch(/^none/);
   });
 });
+
+describe("questions in traditional characters", () => {
+  it("are answered from the simplified corpus", async () => {
+    const answer = await test.runtime.service.ask("衡陽高新區7月11日的集中簽約儀式簽約了多少個項目？");
+    expect(answer.refused).toBe(false);
+    expect(answer.language).toBe("zh");
+    expect(answer.answer).toContain("10个");
+    expect(answer.citations[0]?.source).toMatch(/004_/);
+  });
+});
