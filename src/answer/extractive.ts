@@ -21,13 +21,16 @@ interface ScoredSentence {
   position: number;
   score: number;
   covered: Set<number>;
+  /** Computed once: the selection rules below ask it many times (some inside a sort). */
+  hasFigure: boolean;
 }
 
 export const composeExtractive: Answerer = async (input) => composeExtractiveSync(input);
 
 export function composeExtractiveSync(input: AnswerInput): Answer {
   const hits = input.hits.slice(0, maxPassages);
-  const scored = hits.flatMap((hit, hitIndex) => scoreSentences(hit, hitIndex, input));
+  const years = extractYears(input.standaloneQuestion);
+  const scored = hits.flatMap((hit, hitIndex) => scoreSentences(hit, hitIndex, input, years));
   scored.sort((a, b) => b.score - a.score || a.hitIndex - b.hitIndex || a.position - b.position);
   const best = scored[0];
   // Passages with no usable sentence (tables, English fragments) answer nothing: say so.
@@ -39,11 +42,10 @@ export function composeExtractiveSync(input: AnswerInput): Answer {
   const covered = new Set(best.covered);
   // The sentences right around the best one usually carry its context ("实行领导包联…" before
   // "…加快推进项目建设"), so they are preferred over similar sentences elsewhere.
-  const bestHasFigure = findFigures(best.text).length > 0;
   const adjacency = (sentence: ScoredSentence) => {
     if (sentence.hitIndex !== best.hitIndex || Math.abs(sentence.position - best.position) !== 1) return 0;
     // "…推介会在雄安新区成功举办。现场签约项目10个,总投资8.53亿元。": the figure follows the event.
-    const continuesWithFigure = sentence.position === best.position + 1 && !bestHasFigure && findFigures(sentence.text).length > 0;
+    const continuesWithFigure = sentence.position === best.position + 1 && !best.hasFigure && sentence.hasFigure;
     return continuesWithFigure ? 0.6 : 0.3;
   };
   const rest = scored.slice(1).sort((a, b) => b.score + adjacency(b) - (a.score + adjacency(a)));
@@ -67,9 +69,9 @@ export function composeExtractiveSync(input: AnswerInput): Answer {
   // names the event without a figure brings the sentence that follows it, which usually has one.
   if (input.asksFigure) {
     for (const sentence of [...chosen]) {
-      if (findFigures(sentence.text).length > 0) continue;
+      if (sentence.hasFigure) continue;
       const next = followingSentence(sentence, scored);
-      if (next && findFigures(next.text).length > 0 && !chosen.some((other) => sameSentence(other.text, next.text))) chosen.push(next);
+      if (next && next.hasFigure && !chosen.some((other) => sameSentence(other.text, next.text))) chosen.push(next);
     }
   }
   for (const sentence of enumerationItems(best, scored, hits)) {
@@ -105,9 +107,8 @@ export function composeExtractiveSync(input: AnswerInput): Answer {
   };
 }
 
-function scoreSentences(hit: SearchHit, hitIndex: number, input: AnswerInput): ScoredSentence[] {
+function scoreSentences(hit: SearchHit, hitIndex: number, input: AnswerInput, years: string[]): ScoredSentence[] {
   const sentences = splitSentences(hit.chunk.text);
-  const years = extractYears(input.standaloneQuestion);
   return sentences
     .map((sentence, index) => {
       // A clause after "；" inherits the time of the clause before it ("2019年…；…利用外资4830万美元").
@@ -128,7 +129,7 @@ function scoreSentences(hit: SearchHit, hitIndex: number, input: AnswerInput): S
       score += 0.25 / (hitIndex + 1);
       // A heading-like fragment rarely answers anything.
       if (text.length < 15) score -= 0.2;
-      return { text, hitIndex, position, score, covered: coverage.covered };
+      return { text, hitIndex, position, score, covered: coverage.covered, hasFigure };
     });
 }
 
