@@ -30,15 +30,22 @@ beforeAll(async () => {
   }
 });
 
+// Held-out documents (p05 on) are asked about only in the hold-out set, so the tuning set never
+// sees them; together the two sets still have to ask about every fixture.
+it("asks about every fixture in one set or the other", async () => {
+  const sets = await Promise.all(setFiles.map((file) => loadEvalFile(path.join(repoRoot, "tests/eval", file))));
+  const cited = new Set(sets.flat().flatMap((item) => item.sources.flatMap((entry) => entry.split("|"))));
+  expect([...documents.keys()].filter((stem) => !cited.has(stem))).toEqual([]);
+});
+
 describe.each(setFiles)("%s", (file) => {
   let items: EvalItem[];
   beforeAll(async () => {
     items = await loadEvalFile(path.join(repoRoot, "tests/eval", file));
   });
 
-  it("covers every fixture, half English, every question kind, with lead checks", () => {
+  it("cites only real fixtures, half English, every question kind, with lead checks", () => {
     const cited = new Set(items.flatMap((item) => item.sources.flatMap((entry) => entry.split("|"))));
-    expect([...documents.keys()].filter((stem) => !cited.has(stem))).toEqual([]);
     expect([...cited].filter((stem) => !documents.has(stem))).toEqual([]);
     expect(items.filter((item) => item.lang === "en").length * 2).toBeGreaterThanOrEqual(items.length);
     for (const type of ["negative", "followup"]) expect(items.some((item) => item.type === type)).toBe(true);
