@@ -57,7 +57,7 @@ describe("HTTP admin API", () => {
       expect(((await off.json()) as { error: { hint: string } }).error.hint).toContain("ADMIN_TOKEN");
     }
     expect(runtime.admin.lastJob).toBeUndefined();
-    expect(runtime.store.listAudit(10).some((entry) => entry.action === "auth.failed")).toBe(true);
+    expect((await runtime.store.listAudit(10)).some((entry) => entry.action === "auth.failed")).toBe(true);
   });
 
   it("keeps answering 4 concurrent clients with zero failures while a re-index runs, then serves the new version", async () => {
