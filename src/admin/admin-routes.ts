@@ -96,14 +96,16 @@ export function createAdminRoutes(options: AdminRoutesOptions): Route[] {
       }
       const address = context.req.socket.remoteAddress ?? "unknown";
       const blockedFor = await signIns.blocked(address);
-      if (blockedFor !== undefined) return tooMany(context, blockedFor);
       if (!bearerMatches(context.req.headers, token)) {
+        // Counted (and audited into the window's one row) even while blocked, so the row shows the flood's size.
         const decision = await signIns.failed(address, `${context.req.method} ${context.url.pathname}`);
-        if (!decision.allowed) return tooMany(context, decision.retryAfterMs);
+        if (blockedFor !== undefined || !decision.allowed) return tooMany(context, blockedFor ?? decision.retryAfterMs);
         context.res.setHeader("www-authenticate", 'Bearer realm="admin"');
         sendJson(context.res, 401, { error: { code: "UNAUTHORIZED", message: "Missing or wrong admin token." } });
         return;
       }
+      // Blocked addresses are refused even with the right token: a brute-force run must learn nothing until the window ends.
+      if (blockedFor !== undefined) return tooMany(context, blockedFor);
       await handler(context);
     };
 

@@ -236,6 +236,17 @@ describe("Slack adapter over HTTP", () => {
     ]);
   });
 
+  it("starts one re-index for a replayed /zone reindex (same trigger_id)", async () => {
+    const before = reindexCalls.length;
+    const command = slashCommand("reindex", `${mock.url}/response/r3`, "U0ADMIN");
+    const first = await post(command, { form: true });
+    const replay = await post(command, { form: true });
+    expect(first.status).toBe(200);
+    expect(((await replay.json()) as { text: string }).text).toMatch(/already received/);
+    await settled();
+    expect(reindexCalls.length - before).toBe(1);
+  });
+
   it("stores a feedback click and acknowledges it", async () => {
     const event = mentionEvent({ text: "<@UBOT> 长治高新区GDP？" });
     await post(event);

@@ -23,7 +23,7 @@ afterEach(async () => {
   server = platform = delivery = undefined;
 });
 
-async function start(service: FakeAnswerService, replyTimeoutMs = 2000, safeMode = false) {
+async function start(service: FakeAnswerService, replyTimeoutMs = 2000, safeMode = false, rateLimitPerMinute = 100) {
   platform = await startMockPlatform();
   const config = loadConfig({
     WECHAT_TOKEN: token,
@@ -33,7 +33,7 @@ async function start(service: FakeAnswerService, replyTimeoutMs = 2000, safeMode
     WECHAT_API_URL: platform.url,
     WECHAT_REPLY_TIMEOUT_MS: String(replyTimeoutMs),
   });
-  delivery = createTestDelivery(service);
+  delivery = createTestDelivery(service, rateLimitPerMinute);
   const routes = createWechatRoutes({ config, delivery, log: silentLogger });
   server = await startHttpServer({ host: "127.0.0.1", port: 0, routes, maxBodyBytes: 64 * 1024, log: silentLogger });
   return { server, platform, delivery };
@@ -96,6 +96,19 @@ describe("WeChat Official Account adapter", () => {
     expect(reply.Content).toContain("105.63亿元");
     expect(reply.Content).toContain("来源：\n[1] 长治高新区招商引资政策解读 — 长治高新区, 2023-07-01 (002_93385d198ddbd426.txt)");
     expect(service.questions).toEqual([{ question: "长治高新区有哪些优惠政策？", conversationId: "wechat:oUser1" }]);
+    expect(platform!.sends()).toHaveLength(0);
+  });
+
+  it("sends the rate-limit notice as the passive reply, not through the customer-service API", async () => {
+    const service = new FakeAnswerService();
+    await start(service, 2000, false, 1);
+    const first = parseWechatXml(await (await postPlain(textXml("长治高新区有哪些优惠政策？", "9001"))).text());
+    expect(first.Content).toContain("105.63亿元");
+    const limited = parseWechatXml(await (await postPlain(textXml("再问一个问题", "9002"))).text());
+    expect(limited.Content).toMatch(/提问有点频繁/);
+    // Only one notice per window; a further message gets WeChat's empty acknowledgement.
+    expect(await (await postPlain(textXml("再问一个问题", "9003"))).text()).toBe("success");
+    expect(service.questions).toHaveLength(1);
     expect(platform!.sends()).toHaveLength(0);
   });
 
