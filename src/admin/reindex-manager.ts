@@ -123,10 +123,18 @@ export class ReindexManager {
     }
   }
 
-  /** The job the state store says is queued or running (possibly on another server). */
-  private async sharedActiveJob(): Promise<ReindexJob | undefined> {
-    const stored = await this.options.store.latestJob().catch(() => undefined);
-    return stored && (stored.state === "queued" || stored.state === "running") ? (stored.job as ReindexJob) : undefined;
+  /**
+   * The job the state store says is queued or running (possibly on another server). `waitMs`:
+   * a server that just took the lock saves its job a moment later, so look again briefly.
+   */
+  private async sharedActiveJob(waitMs = 0): Promise<ReindexJob | undefined> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const stored = await this.options.store.latestJob().catch(() => undefined);
+      if (stored && (stored.state === "queued" || stored.state === "running")) return stored.job as ReindexJob;
+      if (Date.now() >= deadline) return undefined;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   private inProgress(actor: string, running: ReindexJob | undefined, cause?: unknown): AppError {
@@ -161,7 +169,7 @@ export class ReindexManager {
       lease = await acquireBuildLock(this.options.config.DATA_DIR, this.options.store);
     } catch (error) {
       this.busy = false;
-      if (isAppError(error) && error.code === "INDEX_BUILD_IN_PROGRESS") throw this.inProgress(actor, await this.sharedActiveJob(), error);
+      if (isAppError(error) && error.code === "INDEX_BUILD_IN_PROGRESS") throw this.inProgress(actor, await this.sharedActiveJob(1000), error);
       throw error;
     }
     // Holding the lock, any job still marked active was left by a server that stopped mid-build.
