@@ -158,11 +158,13 @@ describe("WeChat Official Account adapter", () => {
   });
 
   it("gives one answer for three retries of a MsgId: a retry still waiting gets it passively", async () => {
-    const service = new FakeAnswerService(450);
-    await start(service, 300);
+    // The answer (750 ms) misses the first request's window (500 ms) and lands inside the retry's
+    // (520–1020 ms), with a quarter second of slack either side for a loaded machine.
+    const service = new FakeAnswerService(750);
+    await start(service, 500);
     const body = textXml("重试的问题", "7000000000000000004");
     const first = postPlain(body).then((response) => response.text());
-    await new Promise((resolve) => setTimeout(resolve, 320)); // WeChat re-sends after its own timeout
+    await new Promise((resolve) => setTimeout(resolve, 520)); // WeChat re-sends after its own timeout
     const second = postPlain(body).then((response) => response.text());
     expect(await first).toBe("success");
     const secondText = await second;
