@@ -1,9 +1,11 @@
 import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import type { Config } from "../core/config.js";
 import { AppError, isAppError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { AuditEntry, Lease, StateStore } from "../chat/state-store.js";
-import { readCurrentVersion } from "../index/snapshot.js";
+import { BUILD_LOCK_FILE, processAlive, readCurrentVersion } from "../index/snapshot.js";
 import { startRetention } from "../chat/retention.js";
 import { acquireBuildLock } from "./build-lock.js";
 import { loadLexicon } from "../app/lexicon.js";
@@ -137,6 +139,18 @@ export class ReindexManager {
     }
   }
 
+  /** The store's lock (PostgreSQL), else DATA_DIR/build.lock held by a live process on this machine. */
+  private async buildLockHeldAnywhere(): Promise<boolean> {
+    const held = await this.options.store.buildLockHeld().catch(() => undefined);
+    if (held !== undefined) return held;
+    try {
+      const { pid } = JSON.parse(await readFile(path.join(this.options.config.DATA_DIR, BUILD_LOCK_FILE), "utf8")) as { pid?: unknown };
+      return typeof pid === "number" && processAlive(pid);
+    } catch {
+      return false;
+    }
+  }
+
   private inProgress(actor: string, running: ReindexJob | undefined, cause?: unknown): AppError {
     const where = running ? `job ${running.id} is still ${running.state}` : "another process (e.g. `npm run index`) holds the build lock";
     void this.audit(actor, "reindex.rejected", where);
@@ -175,7 +189,7 @@ export class ReindexManager {
     // Holding the lock, any job still marked active was left by a server that stopped mid-build.
     const orphan = await this.sharedActiveJob();
     if (orphan) {
-      await this.persist({ ...orphan, state: "failed", finishedAt: new Date(this.now()).toISOString(), error: { code: "INTERRUPTED", message: "The server running this job stopped before it finished." } });
+      await this.persist({ ...orphan, state: "failed", finishedAt: new Date(this.now()).toISOString(), error: INTERRUPTED });
     }
     const job: ReindexJob = {
       id: `job-${new Date(this.now()).toISOString().replace(/[-:.]/g, "")}-${randomBytes(3).toString("hex")}`,
@@ -240,12 +254,12 @@ export class ReindexManager {
         ...(appError?.hint ? { hint: appError.hint } : {}),
       };
       log.error(`Re-index job ${job.id} failed; snapshot ${job.liveVersionBefore} keeps serving.`, error);
-    } finally {
-      job.finishedAt = new Date(this.now()).toISOString();
-      await lease.release().catch((error: unknown) => log.warn("Releasing the build lock failed.", error));
-      this.busy = false;
     }
+    job.finishedAt = new Date(this.now()).toISOString();
+    // Saved before the lock is released, so no replica sees a free lock next to a job still "running".
     await this.persist(job);
+    await lease.release().catch((error: unknown) => log.warn("Releasing the build lock failed.", error));
+    this.busy = false;
     await this.audit(job.actor, `reindex.${job.state}`, describeJob(job));
     if (job.state === "succeeded") log.info(describeJob(job));
     else if (job.state === "refused") log.warn(describeJob(job));
@@ -286,7 +300,12 @@ export class ReindexManager {
     const manifest = service.liveIndex.manifest;
     // The store's job is the latest of any server; this server's own copy is used when the store is unreachable.
     const stored = await store.latestJob().catch(() => undefined);
-    const lastJob = stored?.id === this.last?.id ? this.last : ((stored?.job as ReindexJob | undefined) ?? this.last);
+    let lastJob = stored?.id === this.last?.id ? this.last : ((stored?.job as ReindexJob | undefined) ?? this.last);
+    const runningHere = this.busy && lastJob?.id === this.last?.id;
+    if (lastJob && (lastJob.state === "queued" || lastJob.state === "running") && !runningHere && !(await this.buildLockHeldAnywhere())) {
+      // Nobody holds the build lock, so the server that ran this job stopped before it finished.
+      lastJob = { ...lastJob, state: "failed", error: INTERRUPTED };
+    }
     const snapshots = (await snapshotsByBuildTime(config.DATA_DIR).catch(() => [])).map(describeSnapshot);
     return {
       live: {
@@ -369,6 +388,8 @@ export class ReindexManager {
     await Promise.allSettled([...pending, this.checking]);
   }
 }
+
+const INTERRUPTED = { code: "INTERRUPTED", message: "The server running this job stopped before it finished." };
 
 /** Throws REQUEST_INVALID (400) unless `version` names a complete snapshot other than the live one. */
 export function checkRollbackTarget(snapshots: Array<{ version: string; manifest?: unknown }>, live: string, version: string): void {

@@ -310,6 +310,15 @@ export class PostgresStateStore implements StateStore {
     return lease;
   }
 
+  async buildLockHeld(): Promise<boolean> {
+    // A bigint advisory key shows in pg_locks split into classid (high 32 bits) and objid (low 32 bits).
+    const { rows } = await this.pool.query<{ held: boolean }>(
+      "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 1 AND granted AND ((classid::bigint << 32) | objid::bigint) = $1::bigint) AS held",
+      [BUILD_LOCK_KEY],
+    );
+    return rows[0]?.held === true;
+  }
+
   async prune(cutoffs: RetentionCutoffs): Promise<PruneCounts> {
     const counts: PruneCounts = { conversations: 0, questions: 0, audit: 0 };
     if (cutoffs.conversationsBefore !== undefined) {

@@ -283,6 +283,10 @@ export class SqliteStateStore implements StateStore {
     return { release: async () => undefined };
   }
 
+  async buildLockHeld(): Promise<boolean | undefined> {
+    return undefined;
+  }
+
   async prune(cutoffs: RetentionCutoffs): Promise<PruneCounts> {
     const counts: PruneCounts = { conversations: 0, questions: 0, audit: 0 };
     const run = this.db.transaction(() => {

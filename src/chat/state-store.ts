@@ -122,6 +122,8 @@ export interface StateStore {
    * leave exclusion to DATA_DIR/build.lock. Undefined when another holder has it.
    */
   tryBuildLock(): Promise<Lease | undefined>;
+  /** Whether anyone holds the store's build lock; undefined for the embedded stores (DATA_DIR/build.lock tells). */
+  buildLockHeld(): Promise<boolean | undefined>;
   /** Deletes conversations, questions and audit rows older than the cutoffs. */
   prune(cutoffs: RetentionCutoffs): Promise<PruneCounts>;
   close(): Promise<void>;
@@ -235,6 +237,10 @@ export class MemoryStateStore implements StateStore {
   async tryBuildLock(): Promise<Lease | undefined> {
     // One process: DATA_DIR/build.lock does the excluding.
     return { release: async () => undefined };
+  }
+
+  async buildLockHeld(): Promise<boolean | undefined> {
+    return undefined;
   }
 
   async prune(cutoffs: RetentionCutoffs): Promise<PruneCounts> {

@@ -107,6 +107,18 @@ describe("ReindexManager: gate, swap, failures, rollback, CLI pick-up, start-up 
     expect((await readdir(snapshots)).filter((name) => name.includes(".tmp-"))).toEqual([]);
   });
 
+  it("reports a job left running by a server that died as failed (interrupted), not as running", async () => {
+    const orphan = { ...(await runtime.admin.status()).lastJob!, id: "job-orphan", state: "running" as const, finishedAt: undefined };
+    await runtime.store.saveJob({ id: orphan.id, state: orphan.state, job: orphan });
+    const status = await runtime.admin.status();
+    expect(status.running).toBe(false);
+    expect(status.lastJob).toMatchObject({ id: "job-orphan", state: "failed", error: { code: "INTERRUPTED" } });
+    // The next build records it as failed for good.
+    const done = await runtime.admin.wait((await runtime.admin.start("tester", { gate: false })).id);
+    expect(done.state).toBe("succeeded");
+    expect((await runtime.admin.status()).lastJob?.id).toBe(done.id);
+  });
+
   it("answers 409 at once while another process (the CLI) holds the build lock", async () => {
     const lock = path.join(config.DATA_DIR, "build.lock");
     // The parent of this test worker is alive and is not this process: it stands in for `npm run index`.

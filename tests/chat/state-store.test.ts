@@ -287,11 +287,14 @@ describe.skipIf(skipPostgres)("postgres state store across replicas", () => {
     const one = await PostgresStateStore.open({ url: database.url });
     const two = await PostgresStateStore.open({ url: database.url });
     stores.push(one, two);
+    expect(await two.buildLockHeld()).toBe(false);
     const lease = await one.tryBuildLock();
     expect(lease).toBeDefined();
+    expect(await two.buildLockHeld()).toBe(true);
     expect(await two.tryBuildLock()).toBeUndefined();
     expect(await one.tryBuildLock()).toBeUndefined();
     await lease!.release();
+    expect(await two.buildLockHeld()).toBe(false);
     const next = await two.tryBuildLock();
     expect(next).toBeDefined();
     // Closing the holder's pool (its process dying) frees the lock too.
