@@ -218,6 +218,8 @@ export class MemoryStateStore implements StateStore {
 
   async logQuestion(entry: QuestionLogEntry): Promise<void> {
     this.questions.push({ ...entry });
+    // Memory is not a log archive: keep the newest entries only.
+    if (this.questions.length > 10_000) this.questions.splice(0, this.questions.length - 10_000);
   }
 
   async listQuestions(limit: number): Promise<QuestionLogEntry[]> {
