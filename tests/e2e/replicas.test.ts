@@ -11,8 +11,9 @@ import { startMockSlackApi, type MockSlackApi } from "../slack/mock-slack-api.js
 import { mentionEvent } from "../slack/slack-payloads.js";
 
 /**
- * Two replicas as an operator runs them on several machines: two server processes on different
- * ports, sharing one DATA_DIR (the snapshot volume) and one PostgreSQL database (STATE_URL).
+ * Two replicas as an operator runs them: two server processes on different ports sharing one
+ * DATA_DIR (the snapshot volume) and one state store — a PostgreSQL database (STATE_URL, several
+ * machines) or the default SQLite file in DATA_DIR (one machine).
  */
 
 const TOKEN = "replica-admin-token";
@@ -21,21 +22,31 @@ const SIGNING_SECRET = "replica-signing-secret";
 const RATE_LIMIT = 4;
 const POLL_MS = 300;
 
-describe.skipIf(skipPostgres)("two replicas sharing DATA_DIR and PostgreSQL", () => {
+// PostgreSQL (replicas on several machines), and SQLite in the shared DATA_DIR (one machine, WAL).
+const stores: Array<[string, boolean]> = [
+  ["PostgreSQL", skipPostgres],
+  ["SQLite in DATA_DIR", false],
+];
+
+describe.each(stores)("two replicas sharing DATA_DIR and %s state", (storeName, skip) => {
+  if (skip) {
+    it.skip("needs TEST_DATABASE_URL", () => undefined);
+    return;
+  }
   let workspace: TempWorkspace;
-  let database: Awaited<ReturnType<typeof freshDatabase>>;
+  let database: Awaited<ReturnType<typeof freshDatabase>> | undefined;
   let slack: MockSlackApi;
   let a: ServerProcess;
   let b: ServerProcess;
 
   beforeAll(async () => {
     workspace = await createTempWorkspace();
-    database = await freshDatabase();
+    database = storeName === "PostgreSQL" ? await freshDatabase() : undefined;
     slack = await startMockSlackApi();
     const env = {
       CORPUS_DIR: workspace.corpusDir,
       DATA_DIR: workspace.dataDir,
-      STATE_URL: database.url,
+      ...(database ? { STATE_URL: database.url } : {}),
       ADMIN_TOKEN: TOKEN,
       WECHAT_TOKEN,
       WECHAT_REPLY_TIMEOUT_MS: "4000",
