@@ -8,7 +8,16 @@ import { acquireBuildLockFile } from "../index/snapshot.js";
  * machine, including a CLI without a shared store). Throws INDEX_BUILD_IN_PROGRESS when held.
  */
 export async function acquireBuildLock(dataDir: string, store: StateStore | undefined): Promise<Lease> {
-  const shared = store ? await store.tryBuildLock() : { release: async () => undefined };
+  let shared: Lease | undefined;
+  try {
+    shared = store ? await store.tryBuildLock() : { release: async () => undefined };
+  } catch (error) {
+    // Building without the shared lock could race a builder on another machine: refuse instead.
+    throw new AppError("STATE_STORE_FAILED", `The state database cannot be reached to take the build lock: ${error instanceof Error ? error.message : String(error)}.`, {
+      hint: "Check that PostgreSQL (STATE_URL) is up, then try again; the live snapshot keeps serving.",
+      cause: error,
+    });
+  }
   if (!shared) {
     throw new AppError("INDEX_BUILD_IN_PROGRESS", "An index build is already running on a server sharing this state database.", {
       hint: "Wait for it to finish; every server switches to its snapshot by itself (GET /admin/status shows the job).",

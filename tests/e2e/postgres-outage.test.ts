@@ -68,8 +68,11 @@ describe.skipIf(skipPostgres)("a replica while PostgreSQL is down", () => {
     expect(during.status).toBe(200);
     expect(during.body.answer).toContain("招商大使");
     expect(await wechat("5001", question)).toContain("招商大使");
-    // Admin status still answers (from this replica's own view).
+    // Admin status still answers (from this replica's own view); a re-index is refused with a reason, not a crash.
     expect((await fetch(`${server.url}/admin/status`, { headers: { authorization: "Bearer outage-admin-token" } })).status).toBe(200);
+    const reindex = await fetch(`${server.url}/admin/reindex`, { method: "POST", headers: { authorization: "Bearer outage-admin-token" } });
+    expect(reindex.status).toBe(500);
+    expect(((await reindex.json()) as { error: { code: string; hint: string } }).error).toMatchObject({ code: "STATE_STORE_FAILED", hint: expect.stringContaining("PostgreSQL") });
     expect(server.child.exitCode).toBeNull();
     expect(server.log()).toMatch(/state store: could not read the conversation/);
     expect(server.log()).toMatch(/delivery: state store could not record the delivery/);
