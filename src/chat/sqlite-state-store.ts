@@ -7,11 +7,11 @@ import { decideRate, type RateDecision, type RateRule, type RateState } from "./
 import {
   boundTurns,
   DELIVERY_TTL_MS,
+  fileLockOnly,
   type AuditEntry,
   type ChatPlatform,
   type ConversationLimits,
   type FeedbackRecord,
-  type Lease,
   type PruneCounts,
   type QuestionLogEntry,
   type RetentionCutoffs,
@@ -278,14 +278,9 @@ export class SqliteStateStore implements StateStore {
     return row && { id: row.id, state: row.state, job: JSON.parse(row.job) as unknown };
   }
 
-  async tryBuildLock(): Promise<Lease | undefined> {
-    // One machine: DATA_DIR/build.lock does the excluding.
-    return { release: async () => undefined };
-  }
-
-  async buildLockHeld(): Promise<boolean | undefined> {
-    return undefined;
-  }
+  // One machine: DATA_DIR/build.lock does the excluding.
+  readonly tryBuildLock = fileLockOnly.tryBuildLock;
+  readonly buildLockHeld = fileLockOnly.buildLockHeld;
 
   async prune(cutoffs: RetentionCutoffs): Promise<PruneCounts> {
     const counts: PruneCounts = { conversations: 0, questions: 0, audit: 0 };

@@ -148,6 +148,12 @@ function turnChars(turn: Turn): number {
 /** Deliveries are remembered this long; platforms retry within minutes, so a day is ample. */
 export const DELIVERY_TTL_MS = 24 * 60 * 60 * 1000;
 
+/** The embedded stores' part of the build lock: none; DATA_DIR/build.lock excludes builders on this machine. */
+export const fileLockOnly = {
+  tryBuildLock: async (): Promise<Lease | undefined> => ({ release: async () => undefined }),
+  buildLockHeld: async (): Promise<boolean | undefined> => undefined,
+};
+
 /** Milliseconds in a day, for the *_DAYS retention settings. */
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -236,14 +242,8 @@ export class MemoryStateStore implements StateStore {
     return last && structuredClone(last);
   }
 
-  async tryBuildLock(): Promise<Lease | undefined> {
-    // One process: DATA_DIR/build.lock does the excluding.
-    return { release: async () => undefined };
-  }
-
-  async buildLockHeld(): Promise<boolean | undefined> {
-    return undefined;
-  }
+  readonly tryBuildLock = fileLockOnly.tryBuildLock;
+  readonly buildLockHeld = fileLockOnly.buildLockHeld;
 
   async prune(cutoffs: RetentionCutoffs): Promise<PruneCounts> {
     const counts: PruneCounts = { conversations: 0, questions: 0, audit: 0 };
