@@ -124,7 +124,7 @@ export async function measureLoad(options: LoadOptions = {}): Promise<LoadRow[]>
     const steady = row("steady", clients, await hammer(server.url, clients, questions, () => performance.now() > deadline));
 
     // During a re-index: the phase lasts at least durationMs and until the job has finished.
-    const job = runtime.admin.start("bench");
+    const job = await runtime.admin.start("bench");
     let finished = false;
     const done = runtime.admin.wait(job.id).then((result) => {
       finished = true;

@@ -2,7 +2,9 @@
  * npm run bench: speed, memory and retrieval quality, printed as tables.
  * Timings are measured here, never asserted in tests (shared, noisy machines).
  *
- * Options (env): BENCH_SYNTHETIC_CHUNKS (default 100000), BENCH_REPEAT (default 8 asks per question).
+ * Options (env): BENCH_SYNTHETIC_CHUNKS (default 100000), BENCH_REPEAT (default 8 asks per question),
+ * BENCH_DATABASE_URL (PostgreSQL for the state-store table; TEST_DATABASE_URL is used when unset),
+ * BENCH_STATE_OPS (default 1000 writes per operation).
  */
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -20,6 +22,7 @@ import { writeSnapshot } from "../src/index/snapshot.js";
 import { measureChainOverhead } from "./bench-llm.js";
 import { measureLoad, percentile } from "./bench-load.js";
 import { measureRetrievalQuality } from "./bench-quality.js";
+import { measureStateStores, printStateTable } from "./bench-state.js";
 import { makeSyntheticChunks } from "./make-synthetic-corpus.js";
 
 const log = createLogger("warn");
@@ -125,6 +128,7 @@ async function main(): Promise<void> {
 
     const chain = await measureChainOverhead(200);
     const load = await measureLoad({ clients: 4 });
+    const state = await measureStateStores();
 
     table("Index build (local embedder)", ["corpus", "files", "chunks", "build time", "RSS after"], buildRows);
     table("Ask latency (extractive mode)", ["corpus", "path", "asks", "p50", "p95", "RSS"], latency);
@@ -142,6 +146,7 @@ async function main(): Promise<void> {
         row.reindex ? `${row.reindex.state} in ${(row.reindex.ms / 1000).toFixed(1)} s` : "-",
       ]),
     );
+    printStateTable(state, table);
     const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
     table(
       `Retrieval quality on ${path.relative(process.cwd(), evalFile)} (answerable, standalone questions)`,

@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   // Slack `/zone reindex` starts a job in the admin ReindexManager; its outcome is posted back.
   const chat = await mountChatAdapters(runtime, {
     onReindex: async (userId) => {
-      const job = runtime.admin.start(`slack:${userId}`);
+      const job = await runtime.admin.start(`slack:${userId}`);
       return { started: describeJob(job), finished: runtime.admin.wait(job.id).then(describeJob) };
     },
   });

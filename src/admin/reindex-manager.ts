@@ -1,11 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Config } from "../core/config.js";
 import { AppError, isAppError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
-import type { AuditEntry, StateStore } from "../chat/state-store.js";
+import type { AuditEntry, Lease, StateStore } from "../chat/state-store.js";
 import { BUILD_LOCK_FILE, processAlive, readCurrentVersion } from "../index/snapshot.js";
+import { startRetention } from "../chat/retention.js";
+import { acquireBuildLock } from "./build-lock.js";
 import { loadLexicon } from "../app/lexicon.js";
 import { loadLiveIndex } from "../app/live-index.js";
 import type { ZoneAssistant } from "../app/zone-assistant.js";
@@ -14,12 +16,14 @@ import { reindex, rollback, type FileResult } from "./reindex.js";
 import { describeSnapshot, snapshotsByBuildTime, type SnapshotInfo } from "./snapshot-history.js";
 
 /**
- * Re-index jobs inside a running server (HTTP /admin/*, Slack `/zone reindex`): one at a time,
- * run in the background, swapped into the live ZoneAssistant when they pass the gate; plus
- * rollback, status, and the poll that picks up snapshots made live by the CLI.
+ * Re-index jobs inside a running server (HTTP /admin/*, Slack `/zone reindex`): one at a time
+ * across every process sharing DATA_DIR and the state store (the build lock is taken before the
+ * job is accepted), run in the background, swapped into the live ZoneAssistant when they pass
+ * the gate; plus rollback, status (the job state lives in the store, so any replica reports the
+ * running or last job), and the poll that picks up snapshots made live elsewhere.
  *
  * API for adapters:
- *   const job = manager.start("slack:U123");        // throws AppError INDEX_BUILD_IN_PROGRESS (409)
+ *   const job = await manager.start("slack:U123");  // throws AppError INDEX_BUILD_IN_PROGRESS (409, details.jobId)
  *   const done = await manager.wait(job.id);        // state succeeded | refused | failed
  *   describeJob(done)                               // one line for a chat reply
  */
@@ -80,6 +84,7 @@ export class ReindexManager {
   private busy = false;
   private readonly abort = new AbortController();
   private watcher?: NodeJS.Timeout;
+  private stopRetention?: () => void;
   private checking?: Promise<boolean>;
   /** A version current.json names that failed to load, so the poll logs it once, not every tick. */
   private refusedVersion?: string;
@@ -90,12 +95,70 @@ export class ReindexManager {
     return (this.options.now ?? Date.now)();
   }
 
-  audit(actor: string, action: string, detail: string): void {
+  get store(): StateStore {
+    return this.options.store;
+  }
+
+  get config(): Config {
+    return this.options.config;
+  }
+
+  get log(): Logger {
+    return this.options.log;
+  }
+
+  /** Writes an audit entry; a failing store is logged, never thrown (the action itself went ahead). */
+  async audit(actor: string, action: string, detail: string): Promise<void> {
     try {
-      this.options.store.audit({ actor, action, detail, at: this.now() });
+      await this.options.store.audit({ actor, action, detail, at: this.now() });
     } catch (error) {
       this.options.log.warn(`Cannot write the audit entry ${action} by ${actor}.`, error);
     }
+  }
+
+  /** Saves the job where every replica can read it. */
+  private async persist(job: ReindexJob): Promise<void> {
+    try {
+      await this.options.store.saveJob({ id: job.id, state: job.state, job });
+    } catch (error) {
+      this.options.log.warn(`Cannot save the state of re-index job ${job.id}; other servers will not see it.`, error);
+    }
+  }
+
+  /**
+   * The job the state store says is queued or running (possibly on another server). `waitMs`:
+   * a server that just took the lock saves its job a moment later, so look again briefly.
+   */
+  private async sharedActiveJob(waitMs = 0): Promise<ReindexJob | undefined> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const stored = await this.options.store.latestJob().catch(() => undefined);
+      if (stored && (stored.state === "queued" || stored.state === "running")) return stored.job as ReindexJob;
+      if (Date.now() >= deadline) return undefined;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** The store's lock (PostgreSQL), else DATA_DIR/build.lock held by a live process on this machine. */
+  private async buildLockHeldAnywhere(): Promise<boolean> {
+    const held = await this.options.store.buildLockHeld().catch(() => undefined);
+    if (held !== undefined) return held;
+    try {
+      const { pid } = JSON.parse(await readFile(path.join(this.options.config.DATA_DIR, BUILD_LOCK_FILE), "utf8")) as { pid?: unknown };
+      return typeof pid === "number" && processAlive(pid);
+    } catch {
+      return false;
+    }
+  }
+
+  private inProgress(actor: string, running: ReindexJob | undefined, cause?: unknown): AppError {
+    const where = running ? `job ${running.id} is still ${running.state}` : "another process (e.g. `npm run index`) holds the build lock";
+    void this.audit(actor, "reindex.rejected", where);
+    return new AppError("INDEX_BUILD_IN_PROGRESS", running ? `A re-index (job ${running.id}) is already ${running.state}.` : "An index build is already running in another process.", {
+      hint: "Wait for it to finish; GET /admin/status shows its progress, and every server switches to its snapshot by itself.",
+      details: { jobId: running?.id },
+      cause,
+    });
   }
 
   get running(): boolean {
@@ -106,25 +169,28 @@ export class ReindexManager {
     return this.last;
   }
 
-  /** Queues a re-index and returns at once; the job runs in the background. */
-  start(actor: string, options: { gate?: boolean } = {}): ReindexJob {
-    if (this.busy) {
-      const running = this.last;
-      this.audit(actor, "reindex.rejected", `job ${running?.id ?? "?"} is still ${running?.state ?? "running"}`);
-      throw new AppError("INDEX_BUILD_IN_PROGRESS", `A re-index (job ${running?.id ?? "unknown"}) is already ${running?.state ?? "running"}.`, {
-        hint: "Wait for it to finish; GET /admin/status shows its progress.",
-        details: { jobId: running?.id },
-      });
-    }
-    const holder = this.otherBuilder();
-    if (holder !== undefined) {
-      this.audit(actor, "reindex.rejected", `a build by process ${holder} holds ${BUILD_LOCK_FILE}`);
-      throw new AppError("INDEX_BUILD_IN_PROGRESS", `An index build is already running in another process (${holder}), e.g. \`npm run index\`.`, {
-        hint: "Wait for it to finish; this server switches to its snapshot by itself.",
-        details: { pid: holder },
-      });
-    }
+  /**
+   * Takes the build lock and queues a re-index; the job runs in the background. When a build is
+   * already running here or on any server sharing the lock, throws INDEX_BUILD_IN_PROGRESS naming
+   * the running job's id (details.jobId), so two requests at once make one build.
+   */
+  async start(actor: string, options: { gate?: boolean } = {}): Promise<ReindexJob> {
+    if (this.busy) throw this.inProgress(actor, this.last);
+    // Reserved before the first await, so two requests to this server cannot both get past here.
     this.busy = true;
+    let lease: Lease;
+    try {
+      lease = await acquireBuildLock(this.options.config.DATA_DIR, this.options.store);
+    } catch (error) {
+      this.busy = false;
+      if (isAppError(error) && error.code === "INDEX_BUILD_IN_PROGRESS") throw this.inProgress(actor, await this.sharedActiveJob(1000), error);
+      throw error;
+    }
+    // Holding the lock, any job still marked active was left by a server that stopped mid-build.
+    const orphan = await this.sharedActiveJob();
+    if (orphan) {
+      await this.persist({ ...orphan, state: "failed", finishedAt: new Date(this.now()).toISOString(), error: INTERRUPTED });
+    }
     const job: ReindexJob = {
       id: `job-${new Date(this.now()).toISOString().replace(/[-:.]/g, "")}-${randomBytes(3).toString("hex")}`,
       actor,
@@ -138,24 +204,12 @@ export class ReindexManager {
       pruned: [],
     };
     this.last = job;
-    this.audit(actor, "reindex.start", `job ${job.id}${job.gateEnabled ? "" : " (quality gate disabled)"}`);
+    await this.persist(job);
+    await this.audit(actor, "reindex.start", `job ${job.id}${job.gateEnabled ? "" : " (quality gate disabled)"}`);
     // setImmediate: the caller gets the job id (HTTP 202) before any build work starts.
-    const done = new Promise<ReindexJob>((resolve) => setImmediate(() => void this.run(job).then(resolve)));
+    const done = new Promise<ReindexJob>((resolve) => setImmediate(() => void this.run(job, lease).then(resolve)));
     this.jobs.set(job.id, { job, done });
     return job;
-  }
-
-  /** The pid of another live process holding DATA_DIR/build.lock (the CLI), so HTTP can answer 409 at once. */
-  private otherBuilder(): number | undefined {
-    let pid: unknown;
-    try {
-      pid = (JSON.parse(readFileSync(path.join(this.options.config.DATA_DIR, BUILD_LOCK_FILE), "utf8")) as { pid?: unknown }).pid;
-    } catch {
-      return undefined;
-    }
-    if (typeof pid !== "number" || pid === process.pid) return undefined;
-    // A dead builder's lock is taken over by the job, so only a live one counts.
-    return processAlive(pid) ? pid : undefined;
   }
 
   /** Resolves when the job (default: the last one) has finished. */
@@ -165,10 +219,11 @@ export class ReindexManager {
     return entry.done;
   }
 
-  private async run(job: ReindexJob): Promise<ReindexJob> {
+  private async run(job: ReindexJob, lease: Lease): Promise<ReindexJob> {
     const { config, service, log } = this.options;
     job.state = "running";
     job.startedAt = new Date(this.now()).toISOString();
+    await this.persist(job);
     try {
       // Glossary and gazetteer edits take effect with the build: the new lexicon goes live with it.
       const lexicon = await loadLexicon(config.CORPUS_DIR);
@@ -177,6 +232,7 @@ export class ReindexManager {
         gate: job.gateEnabled,
         live: service.liveIndex,
         signal: this.abort.signal,
+        lockHeld: true,
         onActivate: (candidate) => service.swap(candidate),
       });
       job.version = outcome.version;
@@ -198,33 +254,43 @@ export class ReindexManager {
         ...(appError?.hint ? { hint: appError.hint } : {}),
       };
       log.error(`Re-index job ${job.id} failed; snapshot ${job.liveVersionBefore} keeps serving.`, error);
-    } finally {
-      job.finishedAt = new Date(this.now()).toISOString();
-      this.busy = false;
     }
-    this.audit(job.actor, `reindex.${job.state}`, describeJob(job));
+    job.finishedAt = new Date(this.now()).toISOString();
+    // Saved before the lock is released, so no replica sees a free lock next to a job still "running".
+    await this.persist(job);
+    await lease.release().catch((error: unknown) => log.warn("Releasing the build lock failed.", error));
+    this.busy = false;
+    await this.audit(job.actor, `reindex.${job.state}`, describeJob(job));
     if (job.state === "succeeded") log.info(describeJob(job));
     else if (job.state === "refused") log.warn(describeJob(job));
     return job;
   }
 
-  /** Goes back to the snapshot built before the live one and swaps it in. */
-  async rollback(actor: string): Promise<RollbackResult> {
+  /**
+   * Makes `request.version` live (it must be a complete snapshot on disk other than the live one:
+   * REQUEST_INVALID, 400, otherwise), or without it the snapshot before the live one, and swaps it in.
+   */
+  async rollback(actor: string, request: { version?: string } = {}): Promise<RollbackResult> {
     const { config, service, log } = this.options;
     if (this.busy) {
       throw new AppError("INDEX_BUILD_IN_PROGRESS", "A re-index is running; roll back after it finishes.", { hint: "GET /admin/status shows its progress." });
     }
     this.busy = true;
+    let lease: Lease | undefined;
     try {
-      const outcome = await rollback(config, await loadLexicon(config.CORPUS_DIR), { log, from: service.liveIndex.manifest.version });
+      const from = service.liveIndex.manifest.version;
+      if (request.version !== undefined) checkRollbackTarget(await snapshotsByBuildTime(config.DATA_DIR).catch(() => []), from, request.version);
+      lease = await acquireBuildLock(config.DATA_DIR, this.options.store);
+      const outcome = await rollback(config, await loadLexicon(config.CORPUS_DIR), { log, from, to: request.version, lockHeld: true });
       service.swap(outcome.live);
-      this.audit(actor, "rollback", `from ${outcome.from} to ${outcome.to}`);
+      await this.audit(actor, "rollback", `from ${outcome.from} to ${outcome.to}`);
       log.info(`Rolled back from snapshot ${outcome.from} to ${outcome.to} (by ${actor}).`);
       return { from: outcome.from, to: outcome.to };
     } catch (error) {
-      this.audit(actor, "rollback.failed", isAppError(error) ? error.message : String(error));
+      await this.audit(actor, "rollback.failed", isAppError(error) ? error.message : String(error));
       throw error;
     } finally {
+      await lease?.release();
       this.busy = false;
     }
   }
@@ -232,6 +298,14 @@ export class ReindexManager {
   async status(): Promise<AdminStatus> {
     const { config, service, store } = this.options;
     const manifest = service.liveIndex.manifest;
+    // The store's job is the latest of any server; this server's own copy is used when the store is unreachable.
+    const stored = await store.latestJob().catch(() => undefined);
+    let lastJob = stored?.id === this.last?.id ? this.last : ((stored?.job as ReindexJob | undefined) ?? this.last);
+    const runningHere = this.busy && lastJob?.id === this.last?.id;
+    if (lastJob && (lastJob.state === "queued" || lastJob.state === "running") && !runningHere && !(await this.buildLockHeldAnywhere())) {
+      // Nobody holds the build lock, so the server that ran this job stopped before it finished.
+      lastJob = { ...lastJob, state: "failed", error: INTERRUPTED };
+    }
     const snapshots = (await snapshotsByBuildTime(config.DATA_DIR).catch(() => [])).map(describeSnapshot);
     return {
       live: {
@@ -244,15 +318,9 @@ export class ReindexManager {
       },
       currentFile: await readCurrentVersion(config.DATA_DIR).catch(() => undefined),
       snapshots,
-      ...(this.last ? { lastJob: this.last } : {}),
-      running: this.busy,
-      audit: (() => {
-        try {
-          return store.listAudit(20);
-        } catch {
-          return [];
-        }
-      })(),
+      ...(lastJob ? { lastJob } : {}),
+      running: this.busy || lastJob?.state === "queued" || lastJob?.state === "running",
+      audit: await store.listAudit(20).catch(() => []),
     };
   }
 
@@ -287,33 +355,49 @@ export class ReindexManager {
       const before = service.liveIndex.manifest.version;
       service.swap(live);
       this.refusedVersion = undefined;
-      log.info(`Switched from snapshot ${before} to ${version}, made live outside this server (npm run index).`);
-      this.audit("watcher", "snapshot.switch", `from ${before} to ${version}`);
+      log.info(`Switched from snapshot ${before} to ${version}, made live outside this server (npm run index or another server).`);
+      await this.audit("watcher", "snapshot.switch", `from ${before} to ${version}`);
       return true;
     } catch (error) {
       this.refusedVersion = version;
       const reason = isAppError(error) ? error.fullMessage : String(error);
       log.error(`Refusing snapshot ${version} named by current.json: ${reason} Snapshot ${service.liveIndex.manifest.version} keeps serving.`);
-      this.audit("watcher", "snapshot.refused", `${version}: ${isAppError(error) ? error.message : String(error)}`);
+      await this.audit("watcher", "snapshot.refused", `${version}: ${isAppError(error) ? error.message : String(error)}`);
       return false;
     }
   }
 
-  /** Polls current.json every `intervalMs` (SNAPSHOT_POLL_MS); the timer does not keep the process alive. */
+  /**
+   * Polls current.json every `intervalMs` (SNAPSHOT_POLL_MS) and prunes the state store by the
+   * retention settings (now and hourly); the timers do not keep the process alive.
+   */
   startWatching(intervalMs: number = this.options.config.SNAPSHOT_POLL_MS): void {
     if (this.watcher) return;
     this.watcher = setInterval(() => void this.checkForNewSnapshot(), intervalMs);
     this.watcher.unref();
+    this.stopRetention = startRetention(this.options.store, this.options.config, this.options.log, { now: this.options.now });
   }
 
   /** Stops the poll, aborts a running build (its temporary directory is removed) and waits for it. */
   async close(): Promise<void> {
     if (this.watcher) clearInterval(this.watcher);
     this.watcher = undefined;
+    this.stopRetention?.();
     this.abort.abort(new AppError("INDEX_WRITE_FAILED", "The server is shutting down; the re-index was stopped."));
     const pending = [...this.jobs.values()].map((entry) => entry.done);
     await Promise.allSettled([...pending, this.checking]);
   }
+}
+
+const INTERRUPTED = { code: "INTERRUPTED", message: "The server running this job stopped before it finished." };
+
+/** Throws REQUEST_INVALID (400) unless `version` names a complete snapshot other than the live one. */
+export function checkRollbackTarget(snapshots: Array<{ version: string; manifest?: unknown }>, live: string, version: string): void {
+  const listed = "GET /admin/status lists the snapshots on disk.";
+  const found = snapshots.find((snapshot) => snapshot.version === version);
+  if (!found) throw new AppError("REQUEST_INVALID", `There is no snapshot "${version}" to roll back to.`, { hint: listed });
+  if (!found.manifest) throw new AppError("REQUEST_INVALID", `Snapshot "${version}" is incomplete (no valid manifest) and cannot go live.`, { hint: listed });
+  if (version === live) throw new AppError("REQUEST_INVALID", `Snapshot "${version}" is already live.`, { hint: listed });
 }
 
 /** One line describing a job, for chat replies, logs and the audit log. */

@@ -5,7 +5,9 @@ import type { Logger } from "../core/logger.js";
 import type { FileReport } from "../ingest/read-corpus.js";
 import { createEmbedder } from "../index/embedders/create-embedder.js";
 import type { Manifest } from "../index/manifest.js";
-import { readCurrentVersion, setCurrentVersion, snapshotDir, withBuildLock } from "../index/snapshot.js";
+import { readCurrentVersion, setCurrentVersion, snapshotDir } from "../index/snapshot.js";
+import type { StateStore } from "../chat/state-store.js";
+import { withSharedBuildLock } from "./build-lock.js";
 import { buildIndex } from "../app/index-builder.js";
 import type { Lexicon } from "../app/lexicon.js";
 import { loadLiveIndex, type LiveIndex } from "../app/live-index.js";
@@ -34,7 +36,19 @@ export interface FileResult {
   change: FileChange;
 }
 
-export interface ReindexOptions {
+/** How a build or rollback is kept exclusive (see build-lock.ts). */
+export interface LockOptions {
+  /** The caller already holds the build lock (the server's ReindexManager takes it when a job is queued). */
+  lockHeld?: boolean;
+  /** Take the state store's lock too (PostgreSQL: across machines); without it only DATA_DIR/build.lock. */
+  store?: StateStore;
+}
+
+function exclusive<T>(config: Config, options: LockOptions, work: () => Promise<T>): Promise<T> {
+  return options.lockHeld ? work() : withSharedBuildLock(config.DATA_DIR, options.store, work);
+}
+
+export interface ReindexOptions extends LockOptions {
   log: Logger;
   /** Run the quality gate when a live snapshot exists (default true). */
   gate?: boolean;
@@ -105,7 +119,7 @@ async function currentLive(config: Config, lexicon: Lexicon, log: Logger): Promi
 export async function reindex(config: Config, lexicon: Lexicon, options: ReindexOptions): Promise<ReindexOutcome> {
   const { log } = options;
   const startedAt = Date.now();
-  return withBuildLock(config.DATA_DIR, async () => {
+  return exclusive(config, options, async () => {
     const stale = await removeStaleBuildDirs(config.DATA_DIR);
     if (stale.length > 0) log.info(`Removed unfinished build directories left by a stopped build: ${stale.join(", ")}.`);
 
@@ -186,16 +200,22 @@ export interface RollbackOutcome {
 }
 
 /**
- * Makes the snapshot built before `from` (default: current.json's) current, after checking
- * that it loads; an unloadable older snapshot is passed over for the next older one.
+ * Makes `to` current, or without it the snapshot built before `from` (default: current.json's),
+ * after checking that it loads; without `to`, an unloadable older snapshot is passed over for the
+ * next older one.
  */
-export async function rollback(config: Config, lexicon: Lexicon, options: { log: Logger; from?: string }): Promise<RollbackOutcome> {
-  return withBuildLock(config.DATA_DIR, async () => {
+export async function rollback(config: Config, lexicon: Lexicon, options: LockOptions & { log: Logger; from?: string; to?: string }): Promise<RollbackOutcome> {
+  return exclusive(config, options, async () => {
     const from = options.from ?? (await readCurrentVersion(config.DATA_DIR));
     if (!from) {
       throw new AppError("SNAPSHOT_MISSING", `There is no live snapshot in ${config.DATA_DIR} to roll back from.`, {
         hint: "Build one with `npm run index`.",
       });
+    }
+    if (options.to !== undefined) {
+      const live = await loadLiveIndex(config, lexicon, options.to);
+      await setCurrentVersion(config.DATA_DIR, options.to);
+      return { from, to: options.to, live };
     }
     const problems: string[] = [];
     for (const older of await olderSnapshots(config.DATA_DIR, from)) {

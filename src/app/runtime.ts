@@ -6,7 +6,7 @@ import { createStateStore, MemoryStateStore, type StateStore } from "../chat/sta
 import type { BuildOptions } from "./index-builder.js";
 import { loadLexicon, type Lexicon } from "./lexicon.js";
 import { loadLiveIndex, type LiveIndex } from "./live-index.js";
-import { reindex } from "../admin/reindex.js";
+import { buildOrWaitForIndex } from "../admin/first-build.js";
 import { ReindexManager } from "../admin/reindex-manager.js";
 import { loadLiveIndexWithFallback, removeStaleBuildDirs } from "../admin/snapshot-history.js";
 import { ZoneAssistant } from "./zone-assistant.js";
@@ -40,27 +40,38 @@ export interface RuntimeOptions {
 export async function createRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
   const { log } = options;
   const lexicon = await loadLexicon(config.CORPUS_DIR);
+  // Opened first: a first build takes the store's build lock too (PostgreSQL: across machines).
+  const store = options.memoryState ? new MemoryStateStore() : await createStateStore(config, { onError: (message, error) => log.error(message, error) });
   // A build killed mid-way (kill -9, power loss) leaves snapshots/<version>.tmp-<pid>; never loaded, removed here.
-  const stale = await removeStaleBuildDirs(config.DATA_DIR);
-  if (stale.length > 0) log.info(`Removed unfinished build directories left by a stopped build: ${stale.join(", ")}.`);
+  // Not with a shared store: DATA_DIR may be shared with other machines, whose builders' pids are
+  // invisible here; every build removes them anyway, under the lock.
+  if (store.kind !== "postgres") {
+    const stale = await removeStaleBuildDirs(config.DATA_DIR);
+    if (stale.length > 0) log.info(`Removed unfinished build directories left by a stopped build: ${stale.join(", ")}.`);
+  }
   let live: LiveIndex;
   try {
     // A corrupt current snapshot falls back to the newest older one that loads (logged there).
     live = (await loadLiveIndexWithFallback(config, lexicon, log)).live;
   } catch (error) {
     const rebuildable = isAppError(error) && (error.code === "INDEX_MISSING" || error.code === "INDEX_CORRUPT");
-    if (!rebuildable || options.buildIfMissing === false) throw error;
+    if (!rebuildable || options.buildIfMissing === false) {
+      await store.close();
+      throw error;
+    }
     log.info(
       error.code === "INDEX_MISSING"
         ? `No index in ${config.DATA_DIR} yet: building it from ${config.CORPUS_DIR} (first run).`
         : `No snapshot in ${config.DATA_DIR} can be loaded (${error.message}): rebuilding from ${config.CORPUS_DIR}.`,
     );
-    const report = await reindex(config, lexicon, { log, gate: false, onProgress: options.onBuildProgress });
-    log.info(`Index ${report.version} built: ${report.files.length} files, ${report.articles} articles, ${report.chunks} chunks in ${report.ms} ms.`);
-    live = report.candidate;
+    try {
+      live = await buildOrWaitForIndex(config, lexicon, { log, store, onProgress: options.onBuildProgress });
+    } catch (buildError) {
+      await store.close();
+      throw buildError;
+    }
   }
   live.warnings.forEach((warning) => log.warn(warning));
-  const store = options.memoryState ? new MemoryStateStore() : await createStateStore(config);
   // Extractive answers are the default; a configured model only adds a checked generative layer.
   // Follow-ups are read with the live index's gazetteer, which a re-index can extend.
   const ruleRewriter = createRuleRewriter(() => service.liveIndex.lexicon.places);
@@ -88,7 +99,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     },
     async close() {
       await admin.close();
-      store.close();
+      await store.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { Config } from "../core/config.js";
 import { AppError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
-import type { SearchHit, Answer, AnswerInput, AnswerService, Answerer, AskOptions, Language, QuestionRewriter, ServiceStatus } from "../core/types.js";
+import type { SearchHit, Answer, AnswerInput, AnswerService, Answerer, AskOptions, Language, QuestionRewriter, ServiceStatus, Turn } from "../core/types.js";
 import { assessAnswerability } from "../answer/coverage.js";
 import { composeExtractive } from "../answer/extractive.js";
 import { refusal, topicOf } from "../answer/refusal.js";
@@ -70,7 +70,8 @@ export class ZoneAssistant implements AnswerService {
     const { config, store } = this.options;
     const text = toSimplified(validateQuestion(question, config.MAX_QUESTION_CHARS));
     const live = this.live;
-    const history = options.conversationId && store ? store.getTurns(options.conversationId) : [];
+    const startedAt = Date.now();
+    const history = options.conversationId && store ? await this.history(store, options.conversationId) : [];
     const standalone = history.length > 0 ? await this.options.rewriter(text, history, { signal: options.signal }) : text;
     const query = this.analyze(standalone, text, live.lexicon);
     // A follow-up that names no place inherits the places of the turn it follows.
@@ -81,13 +82,38 @@ export class ZoneAssistant implements AnswerService {
     const answer = await this.answerQuery(query, text, standalone, history, live, options);
     answer.conversationId = options.conversationId;
     if (options.conversationId && store) {
-      store.appendTurn(
-        options.conversationId,
-        { question: text, standaloneQuestion: standalone, answer: answer.answer, places: query.places, at: Date.now() },
-        { maxTurns: config.CONVERSATION_MAX_TURNS, maxChars: config.CONVERSATION_MAX_CHARS },
-      );
+      await store
+        .appendTurn(
+          options.conversationId,
+          { question: text, standaloneQuestion: standalone, answer: answer.answer, places: query.places, at: Date.now() },
+          { maxTurns: config.CONVERSATION_MAX_TURNS, maxChars: config.CONVERSATION_MAX_CHARS },
+        )
+        .catch((error: unknown) => this.options.log.error("state store: could not save the conversation turn; the answer is sent without it", error));
     }
+    // The question log is for admins (gaps in the corpus); it never delays or fails an answer.
+    void store
+      ?.logQuestion({
+        at: startedAt,
+        ...(options.conversationId ? { conversationId: options.conversationId } : {}),
+        question: text,
+        language: answer.language,
+        mode: answer.mode,
+        refused: answer.refused,
+        latencyMs: Date.now() - startedAt,
+        snapshot: live.manifest.version,
+      })
+      .catch((error: unknown) => this.options.log.error("state store: could not log the question", error));
     return answer;
+  }
+
+  /** A follow-up without its history is still answered (as a standalone question) when the store is down. */
+  private async history(store: StateStore, conversationId: string): Promise<Turn[]> {
+    try {
+      return await store.getTurns(conversationId);
+    } catch (error) {
+      this.options.log.error("state store: could not read the conversation; answering without its history", error);
+      return [];
+    }
   }
 
   private analyze(standalone: string, original: string, lexicon: Lexicon): AnalyzedQuery {

@@ -53,7 +53,7 @@ export interface HandleOptions {
 export type TicketStatus = "accepted" | "duplicate" | "rate-limited";
 
 export interface DeliveryTicket {
-  /** Known synchronously, so an adapter can skip its placeholder for duplicates. */
+  /** Known before any answering starts, so an adapter can skip its placeholder for duplicates. */
   status: TicketStatus;
   /** Settles when the reply has been sent (or failed to send; failures are logged, never thrown). */
   done: Promise<void>;
@@ -61,6 +61,7 @@ export interface DeliveryTicket {
 
 export interface DeliveryCoreOptions {
   service: AnswerService;
+  /** De-duplication and rate windows live here, so they hold across every replica sharing it. */
   store: StateStore;
   rateLimitPerMinute: number;
   log: Logger;
@@ -70,7 +71,8 @@ export interface DeliveryCoreOptions {
 }
 
 export interface DeliveryCore {
-  handleIncoming(message: IncomingChatMessage, send: SendReply, options?: HandleOptions): DeliveryTicket;
+  /** Claims the message and takes a rate-limit slot (both in the shared store), then answers in the background. */
+  handleIncoming(message: IncomingChatMessage, send: SendReply, options?: HandleOptions): Promise<DeliveryTicket>;
   /** Resolves when no message is being answered (tests, graceful shutdown). */
   idle(): Promise<void>;
   /** Number of messages being answered right now. */
@@ -82,7 +84,8 @@ export interface DeliveryCore {
 export function createDeliveryCore(options: DeliveryCoreOptions): DeliveryCore {
   const { service, store, log } = options;
   const now = options.now ?? Date.now;
-  const limiter: RateLimiter = createRateLimiter({ perMinute: options.rateLimitPerMinute, now });
+  // Used only while the store cannot be reached: a per-process window beats no limit at all.
+  const fallbackLimiter: RateLimiter = createRateLimiter({ perMinute: options.rateLimitPerMinute, now });
   const timeoutMs = options.answerTimeoutMs ?? 60_000;
   const inFlight = new Set<Promise<void>>();
   const controllers = new Set<AbortController>();
@@ -101,9 +104,9 @@ export function createDeliveryCore(options: DeliveryCoreOptions): DeliveryCore {
     }
   };
 
-  const claim = (message: IncomingChatMessage): boolean => {
+  const claim = async (message: IncomingChatMessage): Promise<boolean> => {
     try {
-      return store.claimDelivery(message.platform, message.messageId);
+      return await store.claimDelivery(message.platform, message.messageId);
     } catch (error) {
       // Answering twice is better than never answering because the state store hiccuped.
       log.error("delivery: state store could not record the delivery; answering anyway", error);
@@ -111,30 +114,21 @@ export function createDeliveryCore(options: DeliveryCoreOptions): DeliveryCore {
     }
   };
 
+  const takeRate = async (key: string) => {
+    try {
+      return await store.takeRate(key, { limit: options.rateLimitPerMinute, windowMs: RATE_WINDOW_MS });
+    } catch (error) {
+      log.error("delivery: state store could not check the rate limit; using this process's own window", error);
+      return fallbackLimiter.take(key);
+    }
+  };
+
   return {
     handleIncoming(message, send, handleOptions = {}) {
-      if (!claim(message)) {
-        log.debug(`delivery: duplicate ${message.platform} message ${message.messageId} ignored`);
-        return { status: "duplicate", done: Promise.resolve() };
-      }
-      const language = detectLanguage(message.text);
-      const decision = limiter.take(`${message.platform}:${message.userId}`);
-      if (!decision.allowed) {
-        log.info(`delivery: ${message.platform} user ${message.userId} is rate-limited`);
-        const done = decision.firstRefusal
-          ? track(safeSend(send, notice("rate-limited", language, Math.ceil(decision.retryAfterMs / 1000)), message))
-          : Promise.resolve();
-        return { status: "rate-limited", done };
-      }
-      const work = (async () => {
-        const accepted = Promise.resolve()
-          .then(() => handleOptions.onAccepted?.())
-          .catch((error: unknown) => log.warn("delivery: the adapter's onAccepted step failed", error));
-        const reply = await answer(message, language, handleOptions);
-        await accepted;
-        await safeSend(send, reply, message);
-      })();
-      return { status: "accepted", done: track(work) };
+      const ticket = admit(message, send, handleOptions);
+      // Tracked from the start, so idle() and close() also wait for messages still being admitted.
+      track(ticket.then((admitted) => admitted.done).catch(() => undefined));
+      return ticket;
     },
 
     async idle() {
@@ -148,6 +142,31 @@ export function createDeliveryCore(options: DeliveryCoreOptions): DeliveryCore {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
   };
+
+  async function admit(message: IncomingChatMessage, send: SendReply, handleOptions: HandleOptions): Promise<DeliveryTicket> {
+    if (!(await claim(message))) {
+      log.debug(`delivery: duplicate ${message.platform} message ${message.messageId} ignored`);
+      return { status: "duplicate", done: Promise.resolve() };
+    }
+    const language = detectLanguage(message.text);
+    const decision = await takeRate(`${message.platform}:${message.userId}`);
+    if (!decision.allowed) {
+      log.info(`delivery: ${message.platform} user ${message.userId} is rate-limited`);
+      const done = decision.firstRefusal
+        ? track(safeSend(send, notice("rate-limited", language, Math.ceil(decision.retryAfterMs / 1000)), message))
+        : Promise.resolve();
+      return { status: "rate-limited", done };
+    }
+    const work = (async () => {
+      const accepted = Promise.resolve()
+        .then(() => handleOptions.onAccepted?.())
+        .catch((error: unknown) => log.warn("delivery: the adapter's onAccepted step failed", error));
+      const reply = await answer(message, language, handleOptions);
+      await accepted;
+      await safeSend(send, reply, message);
+    })();
+    return { status: "accepted", done: track(work) };
+  }
 
   async function answer(message: IncomingChatMessage, language: Language, handleOptions: HandleOptions): Promise<DeliveryReply> {
     const question = message.text.trim();
@@ -172,6 +191,9 @@ export function createDeliveryCore(options: DeliveryCoreOptions): DeliveryCore {
   }
 }
 
+
+/** The rate limit is per minute (RATE_LIMIT_PER_MINUTE). */
+const RATE_WINDOW_MS = 60_000;
 
 function reasonFor(code: ErrorCode | undefined): NoticeReason {
   switch (code) {

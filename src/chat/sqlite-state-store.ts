@@ -3,14 +3,20 @@ import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { AppError } from "../core/errors.js";
 import type { Turn } from "../core/types.js";
+import { decideRate, type RateDecision, type RateRule, type RateState } from "./rate-limit.js";
 import {
   boundTurns,
   DELIVERY_TTL_MS,
+  fileLockOnly,
   type AuditEntry,
   type ChatPlatform,
   type ConversationLimits,
   type FeedbackRecord,
+  type PruneCounts,
+  type QuestionLogEntry,
+  type RetentionCutoffs,
   type StateStore,
+  type StoredJob,
 } from "./state-store.js";
 
 export interface SqliteStateStoreOptions {
@@ -21,7 +27,12 @@ export interface SqliteStateStoreOptions {
   now?: () => number;
 }
 
-const schema = `
+/**
+ * Schema versions, applied in order and recorded in `PRAGMA user_version`. Version 1 is the
+ * schema before versioning (hence IF NOT EXISTS: old files already have it).
+ */
+const migrations: string[] = [
+  `
 CREATE TABLE IF NOT EXISTS turns (
   conversation_id TEXT NOT NULL,
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -50,28 +61,63 @@ CREATE TABLE IF NOT EXISTS audit (
   action TEXT NOT NULL,
   detail TEXT NOT NULL,
   at INTEGER NOT NULL
+);`,
+  `
+ALTER TABLE turns ADD COLUMN at INTEGER NOT NULL DEFAULT 0;
+UPDATE turns SET at = COALESCE(json_extract(turn, '$.at'), 0);
+CREATE INDEX turns_by_time ON turns (at);
+ALTER TABLE audit ADD COLUMN aggregate_key TEXT;
+ALTER TABLE audit ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
+CREATE UNIQUE INDEX audit_by_key ON audit (aggregate_key);
+CREATE INDEX audit_by_time ON audit (at);
+CREATE TABLE rate_limits (
+  key TEXT PRIMARY KEY,
+  hits TEXT NOT NULL,
+  noticed_at INTEGER,
+  updated_at INTEGER NOT NULL
 );
-`;
+CREATE TABLE questions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  conversation_id TEXT,
+  question TEXT NOT NULL,
+  language TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  refused INTEGER NOT NULL,
+  latency_ms INTEGER NOT NULL,
+  snapshot TEXT NOT NULL
+);
+CREATE INDEX questions_by_time ON questions (at);
+CREATE TABLE jobs (
+  id TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  job TEXT NOT NULL
+);`,
+];
 
 /**
- * StateStore in one SQLite file (WAL, so the HTTP server and a CLI can read it at once).
- * Synchronous by design: better-sqlite3 calls are short and run inside one transaction each,
- * which is what makes `claimDelivery` atomic across concurrent requests in one process and
- * across processes sharing the file.
+ * StateStore in one SQLite file in WAL mode, so several processes on one machine (the CLI, a
+ * second server on the same DATA_DIR) read and write it safely. better-sqlite3 is synchronous:
+ * each method is one short statement or one IMMEDIATE transaction, which is what makes claims
+ * and rate windows atomic across processes sharing the file.
  */
 export class SqliteStateStore implements StateStore {
+  readonly kind = "sqlite";
   private readonly db: Database.Database;
   private readonly now: () => number;
   private readonly statements;
   private readonly appendTransaction;
+  private readonly rateTransaction;
   private claimsSincePrune = 0;
+  private ratesSincePrune = 0;
 
   private constructor(db: Database.Database, now: () => number) {
     this.db = db;
     this.now = now;
     this.statements = {
       selectTurns: db.prepare<[string], { seq: number; turn: string }>("SELECT seq, turn FROM turns WHERE conversation_id = ? ORDER BY seq"),
-      insertTurn: db.prepare<[string, string]>("INSERT INTO turns (conversation_id, turn) VALUES (?, ?)"),
+      insertTurn: db.prepare<[string, string, number]>("INSERT INTO turns (conversation_id, turn, at) VALUES (?, ?, ?)"),
       deleteTurnsBefore: db.prepare<[string, number]>("DELETE FROM turns WHERE conversation_id = ? AND seq < ?"),
       insertFeedback: db.prepare(
         "INSERT INTO feedback (platform, user, conversation_id, message_id, value, question, at) VALUES (@platform, @user, @conversationId, @messageId, @value, @question, @at)",
@@ -82,10 +128,37 @@ export class SqliteStateStore implements StateStore {
       ),
       pruneDeliveries: db.prepare<[number]>("DELETE FROM deliveries WHERE at < ?"),
       insertAudit: db.prepare("INSERT INTO audit (actor, action, detail, at) VALUES (@actor, @action, @detail, @at)"),
-      selectAudit: db.prepare<[number], AuditEntry>("SELECT actor, action, detail, at FROM audit ORDER BY id DESC LIMIT ?"),
+      upsertAudit: db.prepare(
+        `INSERT INTO audit (actor, action, detail, at, aggregate_key, count) VALUES (@actor, @action, @detail, @at, @key, 1)
+         ON CONFLICT (aggregate_key) DO UPDATE SET detail = excluded.detail, at = excluded.at, count = audit.count + 1`,
+      ),
+      // By time first: an aggregated row moves up each time it is updated.
+      selectAudit: db.prepare<[number], AuditEntry>("SELECT actor, action, detail, at, count FROM audit ORDER BY at DESC, id DESC LIMIT ?"),
+      selectRate: db.prepare<[string], { hits: string; noticed_at: number | null }>("SELECT hits, noticed_at FROM rate_limits WHERE key = ?"),
+      upsertRate: db.prepare<[string, string, number | null, number]>(
+        "INSERT INTO rate_limits (key, hits, noticed_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET hits = excluded.hits, noticed_at = excluded.noticed_at, updated_at = excluded.updated_at",
+      ),
+      pruneRates: db.prepare<[number]>("DELETE FROM rate_limits WHERE updated_at < ?"),
+      insertQuestion: db.prepare(
+        "INSERT INTO questions (at, conversation_id, question, language, mode, refused, latency_ms, snapshot) VALUES (@at, @conversationId, @question, @language, @mode, @refused, @latencyMs, @snapshot)",
+      ),
+      selectQuestions: db.prepare<[number], QuestionRow>("SELECT * FROM questions ORDER BY id DESC LIMIT ?"),
+      upsertJob: db.prepare<[string, string, string]>(
+        "INSERT INTO jobs (id, state, seq, job) VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM jobs), ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state, job = excluded.job",
+      ),
+      latestJob: db.prepare<[], { id: string; state: string; job: string }>("SELECT id, state, job FROM jobs ORDER BY seq DESC LIMIT 1"),
+      pruneJobs: db.prepare("DELETE FROM jobs WHERE seq <= (SELECT MAX(seq) - 50 FROM jobs)"),
+      pruneConversations: db.prepare<[number]>(
+        "DELETE FROM turns WHERE conversation_id IN (SELECT conversation_id FROM turns GROUP BY conversation_id HAVING MAX(at) < ?)",
+      ),
+      countConversations: db.prepare<[number], { n: number }>(
+        "SELECT COUNT(*) AS n FROM (SELECT conversation_id FROM turns GROUP BY conversation_id HAVING MAX(at) < ?)",
+      ),
+      pruneQuestions: db.prepare<[number]>("DELETE FROM questions WHERE at < ?"),
+      pruneAudit: db.prepare<[number]>("DELETE FROM audit WHERE at < ?"),
     };
     this.appendTransaction = db.transaction((conversationId: string, turn: Turn, limits: ConversationLimits) => {
-      this.statements.insertTurn.run(conversationId, JSON.stringify(turn));
+      this.statements.insertTurn.run(conversationId, JSON.stringify(turn), turn.at);
       const rows = this.statements.selectTurns.all(conversationId);
       const kept = boundTurns(
         rows.map((row) => JSON.parse(row.turn) as Turn),
@@ -94,11 +167,18 @@ export class SqliteStateStore implements StateStore {
       const firstKept = rows[rows.length - kept.length];
       if (firstKept) this.statements.deleteTurnsBefore.run(conversationId, firstKept.seq);
     });
+    this.rateTransaction = db.transaction((key: string, rule: RateRule, at: number): RateDecision => {
+      const row = this.statements.selectRate.get(key);
+      const previous: RateState | undefined = row ? { hits: JSON.parse(row.hits) as number[], noticedAt: row.noticed_at ?? undefined } : undefined;
+      const { decision, state } = decideRate(previous, at, rule);
+      if (!rule.peek) this.statements.upsertRate.run(key, JSON.stringify(state.hits), state.noticedAt ?? null, at);
+      return decision;
+    });
     // Old delivery ids are useless once platforms stop retrying; prune at open so the table stays small.
     this.statements.pruneDeliveries.run(this.now() - DELIVERY_TTL_MS);
   }
 
-  /** Opens (creating when missing) `file`, or `dataDir/state.sqlite`. */
+  /** Opens (creating when missing) `file`, or `dataDir/state.sqlite`, and brings its schema up to date. */
   static open(options: SqliteStateStoreOptions): SqliteStateStore {
     const file = options.file ?? join(options.dataDir ?? "./data", "state.sqlite");
     try {
@@ -106,7 +186,7 @@ export class SqliteStateStore implements StateStore {
       const db = new Database(file);
       db.pragma("journal_mode = WAL");
       db.pragma("busy_timeout = 5000");
-      db.exec(schema);
+      migrate(db);
       return new SqliteStateStore(db, options.now ?? Date.now);
     } catch (error) {
       throw new AppError("STATE_STORE_FAILED", `Could not open the chat state database ${file}.`, {
@@ -116,19 +196,19 @@ export class SqliteStateStore implements StateStore {
     }
   }
 
-  getTurns(conversationId: string): Turn[] {
+  async getTurns(conversationId: string): Promise<Turn[]> {
     return this.statements.selectTurns.all(conversationId).map((row) => JSON.parse(row.turn) as Turn);
   }
 
-  appendTurn(conversationId: string, turn: Turn, limits: ConversationLimits): void {
-    this.appendTransaction(conversationId, turn, limits);
+  async appendTurn(conversationId: string, turn: Turn, limits: ConversationLimits): Promise<void> {
+    this.appendTransaction.immediate(conversationId, turn, limits);
   }
 
-  recordFeedback(feedback: FeedbackRecord): void {
+  async recordFeedback(feedback: FeedbackRecord): Promise<void> {
     this.statements.insertFeedback.run({ ...feedback, question: feedback.question ?? null });
   }
 
-  listFeedback(limit: number): FeedbackRecord[] {
+  async listFeedback(limit: number): Promise<FeedbackRecord[]> {
     return this.statements.selectFeedback.all(limit).map((row) => ({
       platform: row.platform,
       user: row.user,
@@ -140,7 +220,7 @@ export class SqliteStateStore implements StateStore {
     }));
   }
 
-  claimDelivery(platform: ChatPlatform, messageId: string): boolean {
+  async claimDelivery(platform: ChatPlatform, messageId: string): Promise<boolean> {
     // A long-running server prunes as it goes, not only at open.
     if (++this.claimsSincePrune >= 1000) {
       this.claimsSincePrune = 0;
@@ -150,17 +230,95 @@ export class SqliteStateStore implements StateStore {
     return this.statements.claim.run(platform, messageId, this.now()).changes === 1;
   }
 
-  audit(entry: AuditEntry): void {
-    this.statements.insertAudit.run(entry);
+  async audit(entry: AuditEntry): Promise<void> {
+    this.statements.insertAudit.run({ actor: entry.actor, action: entry.action, detail: entry.detail, at: entry.at });
   }
 
-  listAudit(limit: number): AuditEntry[] {
-    return this.statements.selectAudit.all(limit).map((row) => ({ ...row }));
+  async auditAggregate(key: string, entry: AuditEntry): Promise<void> {
+    this.statements.upsertAudit.run({ actor: entry.actor, action: entry.action, detail: entry.detail, at: entry.at, key });
   }
 
-  close(): void {
+  async listAudit(limit: number): Promise<AuditEntry[]> {
+    return this.statements.selectAudit.all(limit).map(auditFromRow);
+  }
+
+  async takeRate(key: string, rule: RateRule): Promise<RateDecision> {
+    const at = this.now();
+    if (++this.ratesSincePrune >= 1000) {
+      this.ratesSincePrune = 0;
+      this.statements.pruneRates.run(at - rule.windowMs);
+    }
+    return this.rateTransaction.immediate(key, rule, at);
+  }
+
+  async logQuestion(entry: QuestionLogEntry): Promise<void> {
+    this.statements.insertQuestion.run({ ...entry, conversationId: entry.conversationId ?? null, refused: entry.refused ? 1 : 0 });
+  }
+
+  async listQuestions(limit: number): Promise<QuestionLogEntry[]> {
+    return this.statements.selectQuestions.all(limit).map((row) => ({
+      at: row.at,
+      ...(row.conversation_id === null ? {} : { conversationId: row.conversation_id }),
+      question: row.question,
+      language: row.language,
+      mode: row.mode,
+      refused: row.refused === 1,
+      latencyMs: row.latency_ms,
+      snapshot: row.snapshot,
+    }));
+  }
+
+  async saveJob(job: StoredJob): Promise<void> {
+    this.statements.upsertJob.run(job.id, job.state, JSON.stringify(job.job));
+    this.statements.pruneJobs.run();
+  }
+
+  async latestJob(): Promise<StoredJob | undefined> {
+    const row = this.statements.latestJob.get();
+    return row && { id: row.id, state: row.state, job: JSON.parse(row.job) as unknown };
+  }
+
+  // One machine: DATA_DIR/build.lock does the excluding.
+  readonly tryBuildLock = fileLockOnly.tryBuildLock;
+  readonly buildLockHeld = fileLockOnly.buildLockHeld;
+
+  async prune(cutoffs: RetentionCutoffs): Promise<PruneCounts> {
+    const counts: PruneCounts = { conversations: 0, questions: 0, audit: 0 };
+    const run = this.db.transaction(() => {
+      if (cutoffs.conversationsBefore !== undefined) {
+        counts.conversations = this.statements.countConversations.get(cutoffs.conversationsBefore)?.n ?? 0;
+        this.statements.pruneConversations.run(cutoffs.conversationsBefore);
+      }
+      if (cutoffs.questionsBefore !== undefined) counts.questions = this.statements.pruneQuestions.run(cutoffs.questionsBefore).changes;
+      if (cutoffs.auditBefore !== undefined) counts.audit = this.statements.pruneAudit.run(cutoffs.auditBefore).changes;
+    });
+    run.immediate();
+    return counts;
+  }
+
+  async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
+
+/** Applies the migrations this file lacks, in one IMMEDIATE transaction, so two processes opening it at once cannot both apply one. */
+function migrate(db: Database.Database): void {
+  const apply = db.transaction(() => {
+    const version = db.pragma("user_version", { simple: true }) as number;
+    for (let index = version; index < migrations.length; index++) db.exec(migrations[index]!);
+    if (version < migrations.length) db.pragma(`user_version = ${migrations.length}`);
+  });
+  apply.immediate();
+}
+
+export function auditFromRow(row: { actor: string; action: string; detail: string; at: number | string; count?: number | null }): AuditEntry {
+  return {
+    actor: row.actor,
+    action: row.action,
+    detail: row.detail,
+    at: Number(row.at),
+    ...(row.count !== undefined && row.count !== null && Number(row.count) > 1 ? { count: Number(row.count) } : {}),
+  };
 }
 
 interface FeedbackRow {
@@ -171,4 +329,15 @@ interface FeedbackRow {
   value: "up" | "down";
   question: string | null;
   at: number;
+}
+
+interface QuestionRow {
+  at: number;
+  conversation_id: string | null;
+  question: string;
+  language: "zh" | "en";
+  mode: string;
+  refused: number;
+  latency_ms: number;
+  snapshot: string;
 }

@@ -1,12 +1,15 @@
 import type { Config } from "../core/config.js";
 import { AppError } from "../core/errors.js";
-import type { Turn } from "../core/types.js";
+import type { Language, Turn } from "../core/types.js";
+import { createRateLimiter, type RateDecision, type RateRule } from "./rate-limit.js";
 
 /**
- * Durable chat state shared by every chat platform: conversation turns (for follow-ups),
- * 👍/👎 feedback, de-duplication of platform deliveries (Slack retries, WeChat re-pushes) and an
- * admin audit log. The interface is synchronous because the default store (better-sqlite3) is;
- * callers in the delivery core never hold it across an await.
+ * Durable state shared by every chat platform and every replica: conversation turns (for
+ * follow-ups), 👍/👎 feedback, de-duplication of platform deliveries (Slack retries, WeChat
+ * re-pushes), rate-limit windows, the question log, the admin audit log, re-index job state and
+ * the build lock. Asynchronous because the shared store (PostgreSQL) is; the embedded stores
+ * (memory, SQLite) answer at once. Callers on the answer path treat a failing store as a
+ * degraded service (log, answer anyway), never as a reason not to answer.
  */
 
 export type ChatPlatform = "slack" | "wechat" | "wecom" | "http" | "cli" | (string & {});
@@ -38,25 +41,92 @@ export interface AuditEntry {
   detail: string;
   /** Epoch milliseconds. */
   at: number;
+  /** How many events an aggregated row stands for (e.g. failed sign-ins from one address in one window). */
+  count?: number;
+}
+
+/** One asked question, for the question log (admins look for the corpus's gaps here). */
+export interface QuestionLogEntry {
+  at: number;
+  conversationId?: string;
+  question: string;
+  language: Language;
+  /** How it was answered, e.g. `extractive`, `llm`, `refusal`. */
+  mode: string;
+  refused: boolean;
+  latencyMs: number;
+  /** The snapshot version that answered. */
+  snapshot: string;
+}
+
+/** A re-index job as stored, so every replica reports the running or last one. */
+export interface StoredJob {
+  id: string;
+  state: string;
+  /** The whole job (JSON-serialisable). */
+  job: unknown;
+}
+
+/** Rows older than these times (epoch ms) are removed by `prune`. */
+export interface RetentionCutoffs {
+  conversationsBefore?: number;
+  questionsBefore?: number;
+  auditBefore?: number;
+}
+
+export interface PruneCounts {
+  conversations: number;
+  questions: number;
+  audit: number;
+}
+
+/** A held lock; release it exactly once. */
+export interface Lease {
+  release(): Promise<void>;
 }
 
 export interface StateStore {
+  /** `memory`, `sqlite` or `postgres`, for logs and status. */
+  readonly kind: string;
   /** Turns of a conversation, oldest first; empty for an unknown conversation. */
-  getTurns(conversationId: string): Turn[];
+  getTurns(conversationId: string): Promise<Turn[]>;
   /** Appends a turn and trims the conversation to `limits` in the same step. */
-  appendTurn(conversationId: string, turn: Turn, limits: ConversationLimits): void;
-  recordFeedback(feedback: FeedbackRecord): void;
+  appendTurn(conversationId: string, turn: Turn, limits: ConversationLimits): Promise<void>;
+  recordFeedback(feedback: FeedbackRecord): Promise<void>;
   /** Feedback, newest first (for admins and tests). */
-  listFeedback(limit: number): FeedbackRecord[];
+  listFeedback(limit: number): Promise<FeedbackRecord[]>;
   /**
    * True the first time a (platform, messageId) pair is claimed, false for every later claim —
    * atomically, so two concurrent retries cannot both answer.
    */
-  claimDelivery(platform: ChatPlatform, messageId: string): boolean;
-  audit(entry: AuditEntry): void;
+  claimDelivery(platform: ChatPlatform, messageId: string): Promise<boolean>;
+  audit(entry: AuditEntry): Promise<void>;
+  /**
+   * Adds one event to the audit row named `key` (created with `entry` the first time; later
+   * events raise its count and update its detail and time), so a flood is one row, not thousands.
+   */
+  auditAggregate(key: string, entry: AuditEntry): Promise<void>;
   /** Audit entries, newest first. */
-  listAudit(limit: number): AuditEntry[];
-  close(): void;
+  listAudit(limit: number): Promise<AuditEntry[]>;
+  /** One sliding window per key, shared by every process using this store. */
+  takeRate(key: string, rule: RateRule): Promise<RateDecision>;
+  logQuestion(entry: QuestionLogEntry): Promise<void>;
+  /** Question log, newest first. */
+  listQuestions(limit: number): Promise<QuestionLogEntry[]>;
+  saveJob(job: StoredJob): Promise<void>;
+  /** The most recently queued job. */
+  latestJob(): Promise<StoredJob | undefined>;
+  /**
+   * The store's part of the build lock: PostgreSQL takes an advisory lock (across machines;
+   * released by the database if the holder dies); the embedded stores return a lease at once and
+   * leave exclusion to DATA_DIR/build.lock. Undefined when another holder has it.
+   */
+  tryBuildLock(): Promise<Lease | undefined>;
+  /** Whether anyone holds the store's build lock; undefined for the embedded stores (DATA_DIR/build.lock tells). */
+  buildLockHeld(): Promise<boolean | undefined>;
+  /** Deletes conversations, questions and audit rows older than the cutoffs. */
+  prune(cutoffs: RetentionCutoffs): Promise<PruneCounts>;
+  close(): Promise<void>;
 }
 
 /** Trims turns (oldest first) to the limits; the newest turn always survives so a follow-up has context. */
@@ -78,70 +148,154 @@ function turnChars(turn: Turn): number {
 /** Deliveries are remembered this long; platforms retry within minutes, so a day is ample. */
 export const DELIVERY_TTL_MS = 24 * 60 * 60 * 1000;
 
-/** In-process store for tests and for running without a writable DATA_DIR. */
+/** The embedded stores' part of the build lock: none; DATA_DIR/build.lock excludes builders on this machine. */
+export const fileLockOnly = {
+  tryBuildLock: async (): Promise<Lease | undefined> => ({ release: async () => undefined }),
+  buildLockHeld: async (): Promise<boolean | undefined> => undefined,
+};
+
+/** Milliseconds in a day, for the *_DAYS retention settings. */
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** In-process store for tests, one-shot CLI questions and the quality gate. */
 export class MemoryStateStore implements StateStore {
+  readonly kind = "memory";
   private readonly conversations = new Map<string, Turn[]>();
   private readonly feedback: FeedbackRecord[] = [];
   private readonly deliveries = new Map<string, number>();
-  private readonly auditLog: AuditEntry[] = [];
+  private auditLog: Array<AuditEntry & { key?: string }> = [];
+  private questions: QuestionLogEntry[] = [];
+  private readonly jobs = new Map<string, StoredJob>();
+  private readonly limiter;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = Date.now) {
+    this.limiter = createRateLimiter({ perMinute: 1, now });
+  }
 
-  getTurns(conversationId: string): Turn[] {
+  async getTurns(conversationId: string): Promise<Turn[]> {
     return (this.conversations.get(conversationId) ?? []).map((turn) => ({ ...turn, places: [...turn.places] }));
   }
 
-  appendTurn(conversationId: string, turn: Turn, limits: ConversationLimits): void {
+  async appendTurn(conversationId: string, turn: Turn, limits: ConversationLimits): Promise<void> {
     const turns = [...(this.conversations.get(conversationId) ?? []), { ...turn, places: [...turn.places] }];
+    // Re-inserted so the map stays ordered by last activity.
+    this.conversations.delete(conversationId);
     this.conversations.set(conversationId, boundTurns(turns, limits));
   }
 
-  recordFeedback(feedback: FeedbackRecord): void {
+  async recordFeedback(feedback: FeedbackRecord): Promise<void> {
     this.feedback.push({ ...feedback });
   }
 
-  listFeedback(limit: number): FeedbackRecord[] {
+  async listFeedback(limit: number): Promise<FeedbackRecord[]> {
     return this.feedback.slice(-limit).reverse();
   }
 
-  claimDelivery(platform: ChatPlatform, messageId: string): boolean {
+  async claimDelivery(platform: ChatPlatform, messageId: string): Promise<boolean> {
     const key = `${platform}\u0000${messageId}`;
     const now = this.now();
     const seen = this.deliveries.get(key);
     if (seen !== undefined && now - seen < DELIVERY_TTL_MS) return false;
     this.deliveries.set(key, now);
-    if (this.deliveries.size > 10_000) this.prune(now);
+    if (this.deliveries.size > 10_000) this.pruneDeliveries(now);
     return true;
   }
 
-  audit(entry: AuditEntry): void {
+  async audit(entry: AuditEntry): Promise<void> {
     this.auditLog.push({ ...entry });
   }
 
-  listAudit(limit: number): AuditEntry[] {
-    return this.auditLog.slice(-limit).reverse();
+  async auditAggregate(key: string, entry: AuditEntry): Promise<void> {
+    const index = this.auditLog.findIndex((row) => row.key === key);
+    const previous = index === -1 ? undefined : this.auditLog.splice(index, 1)[0];
+    this.auditLog.push({ ...entry, key, count: (previous?.count ?? 0) + 1 });
   }
 
-  close(): void {
+  async listAudit(limit: number): Promise<AuditEntry[]> {
+    return this.auditLog
+      .slice(-limit)
+      .reverse()
+      .map(({ key: _key, count, ...entry }) => (count !== undefined && count > 1 ? { ...entry, count } : entry));
+  }
+
+  async takeRate(key: string, rule: RateRule): Promise<RateDecision> {
+    return this.limiter.decide(key, rule);
+  }
+
+  async logQuestion(entry: QuestionLogEntry): Promise<void> {
+    this.questions.push({ ...entry });
+    // Memory is not a log archive: keep the newest entries only.
+    if (this.questions.length > 10_000) this.questions.splice(0, this.questions.length - 10_000);
+  }
+
+  async listQuestions(limit: number): Promise<QuestionLogEntry[]> {
+    return this.questions.slice(-limit).reverse();
+  }
+
+  async saveJob(job: StoredJob): Promise<void> {
+    this.jobs.delete(job.id);
+    this.jobs.set(job.id, structuredClone(job));
+  }
+
+  async latestJob(): Promise<StoredJob | undefined> {
+    const last = [...this.jobs.values()].at(-1);
+    return last && structuredClone(last);
+  }
+
+  readonly tryBuildLock = fileLockOnly.tryBuildLock;
+  readonly buildLockHeld = fileLockOnly.buildLockHeld;
+
+  async prune(cutoffs: RetentionCutoffs): Promise<PruneCounts> {
+    const counts: PruneCounts = { conversations: 0, questions: 0, audit: 0 };
+    if (cutoffs.conversationsBefore !== undefined) {
+      for (const [id, turns] of this.conversations) {
+        if ((turns.at(-1)?.at ?? 0) < cutoffs.conversationsBefore) {
+          this.conversations.delete(id);
+          counts.conversations++;
+        }
+      }
+    }
+    if (cutoffs.questionsBefore !== undefined) {
+      const before = this.questions.length;
+      this.questions = this.questions.filter((entry) => entry.at >= cutoffs.questionsBefore!);
+      counts.questions = before - this.questions.length;
+    }
+    if (cutoffs.auditBefore !== undefined) {
+      const before = this.auditLog.length;
+      this.auditLog = this.auditLog.filter((entry) => entry.at >= cutoffs.auditBefore!);
+      counts.audit = before - this.auditLog.length;
+    }
+    return counts;
+  }
+
+  async close(): Promise<void> {
     // Nothing to release.
   }
 
-  private prune(now: number): void {
+  private pruneDeliveries(now: number): void {
     for (const [key, at] of this.deliveries) if (now - at >= DELIVERY_TTL_MS) this.deliveries.delete(key);
   }
 }
 
 /**
  * Picks the store from config: SQLite in DATA_DIR by default; STATE_URL `memory:` for an
- * in-process store; `sqlite:/path/file.sqlite` for an explicit file.
+ * in-process store; `sqlite:/path/file.sqlite` for an explicit file; `postgres://…` (or
+ * `postgresql://…`) for PostgreSQL shared by replicas on several machines.
  */
-export async function createStateStore(config: Pick<Config, "DATA_DIR" | "STATE_URL">): Promise<StateStore> {
+export async function createStateStore(
+  config: Pick<Config, "DATA_DIR" | "STATE_URL">,
+  options: { onError?: (message: string, error: unknown) => void } = {},
+): Promise<StateStore> {
   const url = config.STATE_URL;
   if (url === "memory:" || url === "memory") return new MemoryStateStore();
+  if (url !== undefined && /^postgres(ql)?:\/\//.test(url)) {
+    const { PostgresStateStore } = await import("./postgres-state-store.js");
+    return PostgresStateStore.open({ url, onError: options.onError });
+  }
   const { SqliteStateStore } = await import("./sqlite-state-store.js");
   if (url === undefined) return SqliteStateStore.open({ dataDir: config.DATA_DIR });
   if (url.startsWith("sqlite:")) return SqliteStateStore.open({ file: url.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "") });
   throw new AppError("CONFIG_INVALID", `STATE_URL "${url.split(":")[0]}:…" is not supported.`, {
-    hint: "Leave STATE_URL unset for SQLite in DATA_DIR, or use memory: or sqlite:/path/state.sqlite.",
+    hint: "Leave STATE_URL unset for SQLite in DATA_DIR, or use memory:, sqlite:/path/state.sqlite or postgres://user:password@host:5432/database.",
   });
 }

@@ -77,6 +77,13 @@ export const configSchema = z.object({
   SNAPSHOTS_KEEP: positiveInt(3),
   SNAPSHOT_POLL_MS: positiveInt(2000),
   STATE_URL: optionalString,
+  /** Retention in days; 0 keeps rows forever. Pruned at start and hourly by every server. */
+  CONVERSATION_TTL_DAYS: z.coerce.number().int().min(0).default(30),
+  QUESTION_LOG_DAYS: z.coerce.number().int().min(0).default(90),
+  AUDIT_DAYS: z.coerce.number().int().min(0).default(365),
+  ADMIN_SIGNIN_FAILURES_PER_MINUTE: positiveInt(10),
+  /** How long a server starting with no snapshot waits for another process's first build. */
+  STARTUP_WAIT_SECONDS: z.coerce.number().int().min(0).default(900),
 });
 
 export type Config = z.infer<typeof configSchema>;

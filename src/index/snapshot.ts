@@ -421,6 +421,20 @@ async function setStaleLockAside(lockFile: string, staleText: string): Promise<b
  * re-index in the server cannot write at the same time. A lock left by a dead process is taken over.
  */
 export async function withBuildLock<T>(dataDir: string, build: () => Promise<T>): Promise<T> {
+  const release = await acquireBuildLockFile(dataDir);
+  try {
+    return await build();
+  } finally {
+    await release();
+  }
+}
+
+/**
+ * Takes DATA_DIR/build.lock and returns its release. `takeOver`: the caller already holds the
+ * authoritative lock (PostgreSQL's, across machines), so any lock file found is stale — its pid
+ * may belong to another machine, where this one cannot check it.
+ */
+export async function acquireBuildLockFile(dataDir: string, options: { takeOver?: boolean } = {}): Promise<() => Promise<void>> {
   const lockFile = path.join(dataDir, BUILD_LOCK_FILE);
   try {
     await mkdir(dataDir, { recursive: true });
@@ -450,7 +464,7 @@ export async function withBuildLock<T>(dataDir: string, build: () => Promise<T>)
         holder = {};
       }
       const pid = typeof holder.pid === "number" ? holder.pid : undefined;
-      if (attempt < 3 && (pid === undefined || !processAlive(pid))) {
+      if (attempt < 3 && (options.takeOver || pid === undefined || !processAlive(pid))) {
         if (await setStaleLockAside(lockFile, held)) continue;
       }
       throw new AppError("INDEX_BUILD_IN_PROGRESS", `An index build is already running (process ${pid ?? "unknown"}).`, {
@@ -459,9 +473,7 @@ export async function withBuildLock<T>(dataDir: string, build: () => Promise<T>)
       });
     }
   }
-  try {
-    return await build();
-  } finally {
+  return async () => {
     await rm(lockFile, { force: true }).catch(() => undefined);
-  }
+  };
 }

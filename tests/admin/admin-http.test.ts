@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiRoutes } from "../../src/adapters/api/api-routes.js";
 import { startHttpServer, type RunningServer } from "../../src/adapters/http/server.js";
 import { createAdminRoutes } from "../../src/admin/admin-routes.js";
+import { createSignInGuard } from "../../src/admin/sign-in-guard.js";
+import { MemoryStateStore } from "../../src/chat/state-store.js";
 import type { ReindexJob } from "../../src/admin/reindex-manager.js";
 import { createRuntime, type Runtime } from "../../src/app/runtime.js";
 import { silentLogger } from "../../src/core/logger.js";
@@ -57,7 +59,7 @@ describe("HTTP admin API", () => {
       expect(((await off.json()) as { error: { hint: string } }).error.hint).toContain("ADMIN_TOKEN");
     }
     expect(runtime.admin.lastJob).toBeUndefined();
-    expect(runtime.store.listAudit(10).some((entry) => entry.action === "auth.failed")).toBe(true);
+    expect((await runtime.store.listAudit(10)).some((entry) => entry.action === "auth.failed")).toBe(true);
   });
 
   it("keeps answering 4 concurrent clients with zero failures while a re-index runs, then serves the new version", async () => {
@@ -143,5 +145,58 @@ describe("HTTP admin API", () => {
     expect(body.to).not.toBe(before);
     expect(runtime.service.status().indexVersion).toBe(body.to);
     expect((await status()).audit.some((entry) => entry.actor === "admin-api" && entry.action === "rollback")).toBe(true);
+  });
+
+  it("validates the rollback body: a named snapshot must exist, junk and paths are refused", async () => {
+    const live = (await status()).live.version;
+    const post = (body: string) => admin("/admin/rollback", { method: "POST", body, headers: { "content-type": "application/json" } });
+    for (const [body, message] of [
+      ['{"version":"../../etc"}', /version must be a snapshot version/],
+      ['{"version":"2020-01-01T00-00-00Z-nothere"}', /no snapshot "2020-01-01T00-00-00Z-nothere"/],
+      ['{"version":' + JSON.stringify(live) + "}", /already live/],
+      ['{"to":"x"}', /Unrecognized key/],
+      ["not json", /not valid JSON/],
+    ] as const) {
+      const response = await post(body);
+      expect(response.status).toBe(400);
+      const error = ((await response.json()) as { error: { code: string; message: string } }).error;
+      expect(error.code).toBe("REQUEST_INVALID");
+      expect(error.message).toMatch(message);
+    }
+    // Nothing moved.
+    expect(runtime.service.status().indexVersion).toBe(live);
+    // A named, existing snapshot goes live.
+    const target = (await status()).snapshots.find((snapshot) => snapshot.version !== live)!.version;
+    const response = await post(JSON.stringify({ version: target }));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ from: live, to: target });
+    expect(runtime.service.status().indexVersion).toBe(target);
+  });
+
+  it("rate-limits failed sign-ins per address and audits them as one row per window", async () => {
+    const store = new MemoryStateStore();
+    const guarded = await startHttpServer({
+      host: "127.0.0.1",
+      port: 0,
+      routes: createAdminRoutes({ manager: runtime.admin, token: TOKEN, signIns: createSignInGuard({ store, limit: 3, log: silentLogger }) }),
+      maxBodyBytes: 65536,
+      log: silentLogger,
+    });
+    try {
+      const call = (token: string) => fetch(`${guarded.url}/admin/status`, { headers: { authorization: `Bearer ${token}` } });
+      const statuses: number[] = [];
+      for (let attempt = 0; attempt < 25; attempt++) statuses.push((await call(`wrong-${attempt}`)).status);
+      expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
+      expect(new Set(statuses.slice(3))).toEqual(new Set([429]));
+      // Blocked for the window, even with the right token.
+      const blocked = await call(TOKEN);
+      expect(blocked.status).toBe(429);
+      expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
+      const audit = await store.listAudit(10);
+      expect(audit).toHaveLength(1);
+      expect(audit[0]).toMatchObject({ action: "auth.failed", count: 25, detail: expect.stringContaining("127.0.0.1") });
+    } finally {
+      await guarded.close();
+    }
   });
 });

@@ -84,10 +84,10 @@ describe("npm run index: gate, rollback, and a running server picking up the res
 
     const store = await createStateStore(config);
     try {
-      const actions = store.listAudit(50).map((entry) => `${entry.actor.split(":")[0]} ${entry.action}`);
+      const actions = (await store.listAudit(50)).map((entry) => `${entry.actor.split(":")[0]} ${entry.action}`);
       expect(actions).toEqual(expect.arrayContaining(["cli reindex.refused", "cli reindex.succeeded", "cli rollback", "watcher snapshot.switch"]));
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

@@ -63,7 +63,7 @@ describe("kill -9 during a CLI build", () => {
       expect(answer.refused).toBe(false);
 
       // The dead builder's lock does not block the next build.
-      const job = await restarted.admin.wait(restarted.admin.start("tester").id);
+      const job = await restarted.admin.wait((await restarted.admin.start("tester")).id);
       expect(job.error).toBeUndefined();
       expect(job.state).toBe("succeeded");
       expect(restarted.service.status().indexVersion).toBe(job.version);

@@ -31,15 +31,15 @@ describe("ReindexManager: gate, swap, failures, rollback, CLI pick-up, start-up 
   });
 
   const version = () => runtime.service.status().indexVersion;
-  const auditActions = () => runtime.store.listAudit(100).map((entry) => `${entry.actor} ${entry.action}`);
+  const auditActions = async () => (await runtime.store.listAudit(100)).map((entry) => `${entry.actor} ${entry.action}`);
 
   it("runs one job at a time and swaps in a candidate that passes the gate", async () => {
     const before = version();
-    const job = runtime.admin.start("tester");
+    const job = await runtime.admin.start("tester");
     expect(job.state).toBe("queued");
     let second: unknown;
     try {
-      runtime.admin.start("tester-2");
+      await runtime.admin.start("tester-2");
     } catch (error) {
       second = error;
     }
@@ -53,7 +53,7 @@ describe("ReindexManager: gate, swap, failures, rollback, CLI pick-up, start-up 
     expect(done.gate && "passed" in done.gate && done.gate.passed).toBe(true);
     expect(done.files.every((file) => file.change === "unchanged")).toBe(true);
     expect(describeJob(done)).toContain("is live");
-    expect(auditActions()).toEqual(expect.arrayContaining(["tester reindex.start", "tester reindex.succeeded", "tester-2 reindex.rejected"]));
+    expect(await auditActions()).toEqual(expect.arrayContaining(["tester reindex.start", "tester reindex.succeeded", "tester-2 reindex.rejected"]));
     const answer = await runtime.service.ask(QUESTION);
     expect(answer.refused).toBe(false);
   });
@@ -63,7 +63,7 @@ describe("ReindexManager: gate, swap, failures, rollback, CLI pick-up, start-up 
     const removed = path.join(workspace.corpusDir, "002_93385d198ddbd426.txt");
     await rm(removed);
     try {
-      const done = await runtime.admin.wait(runtime.admin.start("tester").id);
+      const done = await runtime.admin.wait((await runtime.admin.start("tester")).id);
       expect(done.state).toBe("refused");
       expect(version()).toBe(before);
       expect(await readCurrentVersion(config.DATA_DIR)).toBe(before);
@@ -77,8 +77,8 @@ describe("ReindexManager: gate, swap, failures, rollback, CLI pick-up, start-up 
       const worse = gate.worse.find((question) => question.id === "d02");
       expect(worse?.question).toBe(QUESTION);
       expect(describeJob(done)).toContain("d02");
-      expect(auditActions()).toContain("tester reindex.refused");
-      expect(runtime.store.listAudit(1)[0]!.detail).toContain("d02");
+      expect(await auditActions()).toContain("tester reindex.refused");
+      expect((await runtime.store.listAudit(1))[0]!.detail).toContain("d02");
     } finally {
       await cp(path.join(realCorpusDir, "002_93385d198ddbd426.txt"), removed);
     }
@@ -91,7 +91,7 @@ describe("ReindexManager: gate, swap, failures, rollback, CLI pick-up, start-up 
     await writeFile(snapshots, "not a directory");
     let done;
     try {
-      done = await runtime.admin.wait(runtime.admin.start("tester").id);
+      done = await runtime.admin.wait((await runtime.admin.start("tester")).id);
     } finally {
       await rm(snapshots, { force: true });
       await rename(`${snapshots}.moved`, snapshots);
@@ -102,9 +102,21 @@ describe("ReindexManager: gate, swap, failures, rollback, CLI pick-up, start-up 
     expect(version()).toBe(before);
     expect(await readCurrentVersion(config.DATA_DIR)).toBe(before);
     expect((await runtime.service.ask(QUESTION)).refused).toBe(false);
-    expect(auditActions()).toContain("tester reindex.failed");
+    expect(await auditActions()).toContain("tester reindex.failed");
     // Nothing half-written is left behind.
     expect((await readdir(snapshots)).filter((name) => name.includes(".tmp-"))).toEqual([]);
+  });
+
+  it("reports a job left running by a server that died as failed (interrupted), not as running", async () => {
+    const orphan = { ...(await runtime.admin.status()).lastJob!, id: "job-orphan", state: "running" as const, finishedAt: undefined };
+    await runtime.store.saveJob({ id: orphan.id, state: orphan.state, job: orphan });
+    const status = await runtime.admin.status();
+    expect(status.running).toBe(false);
+    expect(status.lastJob).toMatchObject({ id: "job-orphan", state: "failed", error: { code: "INTERRUPTED" } });
+    // The next build records it as failed for good.
+    const done = await runtime.admin.wait((await runtime.admin.start("tester", { gate: false })).id);
+    expect(done.state).toBe("succeeded");
+    expect((await runtime.admin.status()).lastJob?.id).toBe(done.id);
   });
 
   it("answers 409 at once while another process (the CLI) holds the build lock", async () => {
@@ -114,7 +126,7 @@ describe("ReindexManager: gate, swap, failures, rollback, CLI pick-up, start-up 
     try {
       let refused: unknown;
       try {
-        runtime.admin.start("tester");
+        await runtime.admin.start("tester");
       } catch (error) {
         refused = error;
       }
@@ -134,7 +146,7 @@ describe("ReindexManager: gate, swap, failures, rollback, CLI pick-up, start-up 
     expect(result).toEqual({ from: live, to: expected });
     expect(version()).toBe(expected);
     expect(await readCurrentVersion(config.DATA_DIR)).toBe(expected);
-    expect(auditActions()).toContain("tester rollback");
+    expect(await auditActions()).toContain("tester rollback");
   });
 
   it("picks up a snapshot made live by another process, and refuses a corrupt one", async () => {
@@ -142,7 +154,7 @@ describe("ReindexManager: gate, swap, failures, rollback, CLI pick-up, start-up 
     expect(outside.state).toBe("succeeded");
     expect(await runtime.admin.checkForNewSnapshot()).toBe(true);
     expect(version()).toBe(outside.version);
-    expect(auditActions()).toContain("watcher snapshot.switch");
+    expect(await auditActions()).toContain("watcher snapshot.switch");
 
     // A corrupt manifest.
     const broken = await reindex(config, runtime.lexicon, { log, gate: false });

@@ -59,7 +59,7 @@ describe("editing the glossary", () => {
     const glossary = JSON.parse(await readFile(glossaryFile, "utf8")) as { terms: { en: string[]; zh: string[] }[] };
     glossary.terms.push({ en: ["zorblax"], zh: ["招商大使"] });
     await writeFile(glossaryFile, JSON.stringify(glossary));
-    const job = test.runtime.admin.start("test", { gate: false });
+    const job = await test.runtime.admin.start("test", { gate: false });
     expect((await test.runtime.admin.wait(job.id)).state).toBe("succeeded");
 
     const after = await test.runtime.service.ask(question);

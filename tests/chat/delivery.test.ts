@@ -24,7 +24,7 @@ describe("delivery core", () => {
     const service = createFakeService();
     const core = createDeliveryCore({ service, store: new MemoryStateStore(), rateLimitPerMinute: 10, log: silentLogger });
     const { replies, send } = collect();
-    const ticket = core.handleIncoming(message(), send);
+    const ticket = await core.handleIncoming(message(), send);
     expect(ticket.status).toBe("accepted");
     await ticket.done;
     expect(replies).toHaveLength(1);
@@ -36,15 +36,15 @@ describe("delivery core", () => {
     const service = createFakeService();
     const core = createDeliveryCore({ service, store: new MemoryStateStore(), rateLimitPerMinute: 10, log: silentLogger });
     const { replies, send } = collect();
-    const first = core.handleIncoming(message(), send);
-    const retry = core.handleIncoming(message(), send);
+    // Delivered twice at once, as a platform retry racing the original does.
+    const [first, retry] = await Promise.all([core.handleIncoming(message(), send), core.handleIncoming(message(), send)]);
     expect(retry.status).toBe("duplicate");
     await core.idle();
     expect(first.status).toBe("accepted");
     expect(replies).toHaveLength(1);
     expect(service.asks).toHaveLength(1);
     // A different platform may reuse the same id without colliding.
-    const other = core.handleIncoming({ ...message(), platform: "wechat" }, send);
+    const other = await core.handleIncoming({ ...message(), platform: "wechat" }, send);
     expect(other.status).toBe("accepted");
     await core.idle();
     expect(replies).toHaveLength(2);
@@ -53,12 +53,13 @@ describe("delivery core", () => {
   it("rate-limits per user with one polite notice in the user's language", async () => {
     let clock = 1_000_000;
     const service = createFakeService();
-    const core = createDeliveryCore({ service, store: new MemoryStateStore(), rateLimitPerMinute: 2, log: silentLogger, now: () => clock });
+    const core = createDeliveryCore({ service, store: new MemoryStateStore(() => clock), rateLimitPerMinute: 2, log: silentLogger, now: () => clock });
     const { replies, send } = collect();
-    const statuses = ["a", "b", "c", "d"].map((id) => core.handleIncoming(message({ messageId: id, text: "What incentives does Changzhi offer?" }), send).status);
+    const statuses: string[] = [];
+    for (const id of ["a", "b", "c", "d"]) statuses.push((await core.handleIncoming(message({ messageId: id, text: "What incentives does Changzhi offer?" }), send)).status);
     expect(statuses).toEqual(["accepted", "accepted", "rate-limited", "rate-limited"]);
     // Another user is not affected.
-    expect(core.handleIncoming(message({ messageId: "e", userId: "U2" }), send).status).toBe("accepted");
+    expect((await core.handleIncoming(message({ messageId: "e", userId: "U2" }), send)).status).toBe("accepted");
     await core.idle();
     const notices = replies.filter((reply) => reply.kind === "notice");
     expect(notices).toHaveLength(1);
@@ -66,7 +67,7 @@ describe("delivery core", () => {
     expect(notices[0].kind === "notice" && notices[0].text).toMatch(/try again/);
     expect(service.asks).toHaveLength(3);
     clock += 61_000;
-    expect(core.handleIncoming(message({ messageId: "f", text: "再问一次" }), send).status).toBe("accepted");
+    expect((await core.handleIncoming(message({ messageId: "f", text: "再问一次" }), send)).status).toBe("accepted");
     await core.idle();
   });
 
@@ -101,7 +102,7 @@ describe("delivery core", () => {
     });
     const core = createDeliveryCore({ service, store: new MemoryStateStore(), rateLimitPerMinute: 10, log: silentLogger });
     const { replies, send } = collect();
-    await core.handleIncoming(message(), send).done;
+    await (await core.handleIncoming(message(), send)).done;
     expect(replies[0]).toMatchObject({ kind: "notice", reason: "unavailable", language: "zh" });
     expect(JSON.stringify(replies[0])).not.toContain("npm run index");
   });
@@ -110,7 +111,7 @@ describe("delivery core", () => {
     const service = createFakeService(() => new Promise(() => {}));
     const core = createDeliveryCore({ service, store: new MemoryStateStore(), rateLimitPerMinute: 10, log: silentLogger, answerTimeoutMs: 50 });
     const { replies, send } = collect();
-    await core.handleIncoming(message(), send).done;
+    await (await core.handleIncoming(message(), send)).done;
     expect(replies[0]).toMatchObject({ kind: "notice", reason: "failed" });
   });
 
@@ -139,14 +140,31 @@ describe("delivery core", () => {
     const service = createFakeService();
     const core = createDeliveryCore({ service, store: new MemoryStateStore(), rateLimitPerMinute: 10, log: silentLogger });
     const { replies, send } = collect();
-    await core.handleIncoming(message({ text: "   " }), send).done;
+    await (await core.handleIncoming(message({ text: "   " }), send)).done;
     expect(replies[0]).toMatchObject({ kind: "notice", reason: "empty" });
     expect(service.asks).toHaveLength(0);
   });
 
   it("survives a send that throws", async () => {
     const core = createDeliveryCore({ service: createFakeService(), store: new MemoryStateStore(), rateLimitPerMinute: 10, log: silentLogger });
-    await expect(core.handleIncoming(message(), async () => Promise.reject(new Error("network"))).done).resolves.toBeUndefined();
+    await expect((await core.handleIncoming(message(), async () => Promise.reject(new Error("network")))).done).resolves.toBeUndefined();
     expect(core.pending()).toBe(0);
+  });
+
+  it("answers, without dedup or a shared window, while the state store is down", async () => {
+    const logged: string[] = [];
+    const log: Logger = { ...silentLogger, error: (text) => void logged.push(text) };
+    const store = new MemoryStateStore();
+    const down = () => Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:5432"));
+    store.claimDelivery = down;
+    store.takeRate = down;
+    const core = createDeliveryCore({ service: createFakeService(), store, rateLimitPerMinute: 1, log });
+    const { replies, send } = collect();
+    expect((await core.handleIncoming(message({ messageId: "x1" }), send)).status).toBe("accepted");
+    // The per-process fallback window still limits.
+    expect((await core.handleIncoming(message({ messageId: "x2" }), send)).status).toBe("rate-limited");
+    await core.idle();
+    expect(replies.map((reply) => reply.kind)).toEqual(["answer", "notice"]);
+    expect(logged.join("\n")).toMatch(/could not record the delivery[\s\S]*could not check the rate limit/);
   });
 });

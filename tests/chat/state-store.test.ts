@@ -1,105 +1,251 @@
 import { mkdtempSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import Database from "better-sqlite3";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { SqliteStateStore } from "../../src/chat/sqlite-state-store.js";
+import { PostgresStateStore } from "../../src/chat/postgres-state-store.js";
 import { createStateStore, MemoryStateStore, type StateStore } from "../../src/chat/state-store.js";
 import type { Turn } from "../../src/core/types.js";
+import { freshDatabase, skipPostgres } from "../helpers/postgres.js";
 
-const turn = (index: number, size = 10): Turn => ({
+/**
+ * One contract for every StateStore: memory, SQLite and PostgreSQL must behave the same.
+ * The PostgreSQL run needs TEST_DATABASE_URL (scripts/with-postgres.sh); see tests/helpers/postgres.ts.
+ */
+
+const turn = (index: number, size = 10, at = 1000 + index): Turn => ({
   question: `问题${index}`,
   standaloneQuestion: `问题${index}`,
   answer: "答".repeat(size),
   places: ["长治"],
-  at: 1000 + index,
+  at,
 });
 
 const directories: string[] = [];
 const stores: StateStore[] = [];
+const databases: Array<() => Promise<void>> = [];
 function tempDir(): string {
   const directory = mkdtempSync(join(tmpdir(), "state-store-"));
   directories.push(directory);
   return directory;
 }
 
-afterEach(() => {
-  for (const store of stores.splice(0)) store.close();
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close();
   for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
 });
+afterAll(async () => {
+  for (const drop of databases.splice(0)) await drop();
+});
 
-const implementations: Array<[string, () => StateStore]> = [
-  ["memory", () => new MemoryStateStore()],
-  ["sqlite", () => SqliteStateStore.open({ dataDir: tempDir() })],
+interface Clock {
+  now: () => number;
+  set: (at: number) => void;
+}
+function clock(start = 1_000_000): Clock {
+  let at = start;
+  return { now: () => at, set: (value) => (at = value) };
+}
+
+type Factory = (now: () => number) => Promise<StateStore>;
+const implementations: Array<[string, Factory, boolean]> = [
+  ["memory", async (now) => new MemoryStateStore(now), false],
+  ["sqlite", async (now) => SqliteStateStore.open({ dataDir: tempDir(), now }), false],
+  [
+    "postgres",
+    async (now) => {
+      const database = await freshDatabase();
+      databases.push(database.drop);
+      return PostgresStateStore.open({ url: database.url, now });
+    },
+    skipPostgres,
+  ],
 ];
 
-describe.each(implementations)("%s state store", (_name, make) => {
-  const open = () => {
-    const store = make();
+describe.each(implementations)("%s state store (contract)", (_name, make, skip) => {
+  const open = async (time: Clock = clock()) => {
+    const store = await make(time.now);
     stores.push(store);
     return store;
   };
 
-  it("keeps conversations bounded by turns and characters", () => {
-    const store = open();
-    for (let index = 0; index < 10; index++) store.appendTurn("c1", turn(index), { maxTurns: 3, maxChars: 10_000 });
-    expect(store.getTurns("c1").map((entry) => entry.question)).toEqual(["问题7", "问题8", "问题9"]);
-    store.appendTurn("c2", turn(0, 50), { maxTurns: 6, maxChars: 120 });
-    store.appendTurn("c2", turn(1, 50), { maxTurns: 6, maxChars: 120 });
-    store.appendTurn("c2", turn(2, 50), { maxTurns: 6, maxChars: 120 });
-    expect(store.getTurns("c2").map((entry) => entry.question)).toEqual(["问题1", "问题2"]);
+  it.skipIf(skip)("keeps conversations bounded by turns and characters", async () => {
+    const store = await open();
+    for (let index = 0; index < 10; index++) await store.appendTurn("c1", turn(index), { maxTurns: 3, maxChars: 10_000 });
+    expect((await store.getTurns("c1")).map((entry) => entry.question)).toEqual(["问题7", "问题8", "问题9"]);
+    await store.appendTurn("c2", turn(0, 50), { maxTurns: 6, maxChars: 120 });
+    await store.appendTurn("c2", turn(1, 50), { maxTurns: 6, maxChars: 120 });
+    await store.appendTurn("c2", turn(2, 50), { maxTurns: 6, maxChars: 120 });
+    expect((await store.getTurns("c2")).map((entry) => entry.question)).toEqual(["问题1", "问题2"]);
     // The newest turn survives even when it alone is over the character limit.
-    store.appendTurn("c3", turn(0, 500), { maxTurns: 6, maxChars: 100 });
-    expect(store.getTurns("c3")).toHaveLength(1);
-    expect(store.getTurns("unknown")).toEqual([]);
-    expect(store.getTurns("c1")[0]).toEqual(turn(7));
+    await store.appendTurn("c3", turn(0, 500), { maxTurns: 6, maxChars: 100 });
+    expect(await store.getTurns("c3")).toHaveLength(1);
+    expect(await store.getTurns("unknown")).toEqual([]);
+    expect((await store.getTurns("c1"))[0]).toEqual(turn(7));
   });
 
-  it("claims a delivery only once", () => {
-    const store = open();
-    expect(store.claimDelivery("slack", "Ev1")).toBe(true);
-    expect(store.claimDelivery("slack", "Ev1")).toBe(false);
-    expect(store.claimDelivery("wechat", "Ev1")).toBe(true);
+  it.skipIf(skip)("claims a delivery only once, also when claims race", async () => {
+    const store = await open();
+    expect(await store.claimDelivery("slack", "Ev1")).toBe(true);
+    expect(await store.claimDelivery("slack", "Ev1")).toBe(false);
+    expect(await store.claimDelivery("wechat", "Ev1")).toBe(true);
+    const claims = await Promise.all(Array.from({ length: 8 }, () => store.claimDelivery("wechat", "Msg42")));
+    expect(claims.filter(Boolean)).toHaveLength(1);
   });
 
-  it("records feedback and audit entries, newest first", () => {
-    const store = open();
-    store.recordFeedback({ platform: "slack", user: "U1", conversationId: "c", messageId: "1.2", value: "up", question: "问", at: 1 });
-    store.recordFeedback({ platform: "slack", user: "U2", conversationId: "c", messageId: "1.2", value: "down", at: 2 });
-    expect(store.listFeedback(10)).toEqual([
+  it.skipIf(skip)("records feedback and audit entries, newest first", async () => {
+    const store = await open();
+    await store.recordFeedback({ platform: "slack", user: "U1", conversationId: "c", messageId: "1.2", value: "up", question: "问", at: 1 });
+    await store.recordFeedback({ platform: "slack", user: "U2", conversationId: "c", messageId: "1.2", value: "down", at: 2 });
+    expect(await store.listFeedback(10)).toEqual([
       { platform: "slack", user: "U2", conversationId: "c", messageId: "1.2", value: "down", at: 2 },
       { platform: "slack", user: "U1", conversationId: "c", messageId: "1.2", value: "up", question: "问", at: 1 },
     ]);
-    store.audit({ actor: "slack:U1", action: "reindex", detail: "job 1", at: 5 });
-    store.audit({ actor: "slack:U9", action: "reindex.refused", detail: "", at: 6 });
-    expect(store.listAudit(1)).toEqual([{ actor: "slack:U9", action: "reindex.refused", detail: "", at: 6 }]);
+    await store.audit({ actor: "slack:U1", action: "reindex", detail: "job 1", at: 5 });
+    await store.audit({ actor: "slack:U9", action: "reindex.refused", detail: "", at: 6 });
+    expect(await store.listAudit(1)).toEqual([{ actor: "slack:U9", action: "reindex.refused", detail: "", at: 6 }]);
+  });
+
+  it.skipIf(skip)("aggregates a flood of events into one audit row per key", async () => {
+    const store = await open();
+    await store.audit({ actor: "admin-api", action: "reindex.start", detail: "job 1", at: 10 });
+    for (let index = 0; index < 50; index++) {
+      await store.auditAggregate("auth.failed:10.0.0.1:0", { actor: "admin-api", action: "auth.failed", detail: `${index + 1} failed`, at: 20 + index });
+    }
+    await store.auditAggregate("auth.failed:10.0.0.2:0", { actor: "admin-api", action: "auth.failed", detail: "1 failed", at: 100 });
+    const audit = await store.listAudit(10);
+    expect(audit).toEqual([
+      { actor: "admin-api", action: "auth.failed", detail: "1 failed", at: 100 },
+      { actor: "admin-api", action: "auth.failed", detail: "50 failed", at: 69, count: 50 },
+      { actor: "admin-api", action: "reindex.start", detail: "job 1", at: 10 },
+    ]);
+  });
+
+  it.skipIf(skip)("keeps one sliding rate window per key and sends the notice once per window", async () => {
+    const time = clock(0);
+    const store = await open(time);
+    const rule = { limit: 2, windowMs: 60_000 };
+    const take = () => store.takeRate("wechat:U1", rule);
+    expect((await take()).allowed).toBe(true);
+    time.set(1000);
+    expect((await take()).allowed).toBe(true);
+    const refused = await take();
+    expect(refused).toMatchObject({ allowed: false, firstRefusal: true });
+    expect(refused.retryAfterMs).toBe(59_000);
+    expect(await take()).toMatchObject({ allowed: false, firstRefusal: false });
+    expect(await store.takeRate("wechat:U2", rule)).toMatchObject({ allowed: true });
+    expect(await store.takeRate("wechat:U1", { ...rule, peek: true })).toMatchObject({ allowed: false, firstRefusal: false });
+    time.set(60_000);
+    // The first hit left the window; the second is still in it.
+    expect((await take()).allowed).toBe(true);
+    expect((await take()).allowed).toBe(false);
+  });
+
+  it.skipIf(skip)("counts concurrent hits on one key exactly", async () => {
+    const store = await open(clock(5000));
+    const decisions = await Promise.all(Array.from({ length: 12 }, () => store.takeRate("burst", { limit: 5, windowMs: 60_000 })));
+    expect(decisions.filter((decision) => decision.allowed)).toHaveLength(5);
+    expect(decisions.filter((decision) => decision.firstRefusal)).toHaveLength(1);
+  });
+
+  it.skipIf(skip)("logs questions, newest first", async () => {
+    const store = await open();
+    const entry = { at: 5, question: "长治高新区有哪些招商优惠政策？", language: "zh" as const, mode: "extractive", refused: false, latencyMs: 12, snapshot: "v1" };
+    await store.logQuestion({ ...entry, conversationId: "api:1" });
+    await store.logQuestion({ ...entry, at: 6, question: "What about Mars?", language: "en", mode: "refusal", refused: true });
+    expect(await store.listQuestions(5)).toEqual([
+      { ...entry, at: 6, question: "What about Mars?", language: "en", mode: "refusal", refused: true },
+      { ...entry, conversationId: "api:1" },
+    ]);
+  });
+
+  it.skipIf(skip)("stores jobs so another process sees the latest one", async () => {
+    const store = await open();
+    expect(await store.latestJob()).toBeUndefined();
+    await store.saveJob({ id: "job-1", state: "running", job: { id: "job-1", files: [{ file: "a.md" }] } });
+    await store.saveJob({ id: "job-2", state: "queued", job: { id: "job-2" } });
+    await store.saveJob({ id: "job-2", state: "succeeded", job: { id: "job-2", version: "v9" } });
+    expect(await store.latestJob()).toEqual({ id: "job-2", state: "succeeded", job: { id: "job-2", version: "v9" } });
+  });
+
+  it.skipIf(skip)("prunes conversations, questions and audit rows older than the cutoffs", async () => {
+    const store = await open();
+    const limits = { maxTurns: 6, maxChars: 10_000 };
+    await store.appendTurn("old", turn(1, 10, 100), limits);
+    await store.appendTurn("active", turn(1, 10, 100), limits);
+    await store.appendTurn("active", turn(2, 10, 5000), limits);
+    const entry = { question: "q", language: "zh" as const, mode: "extractive", refused: false, latencyMs: 1, snapshot: "v" };
+    await store.logQuestion({ ...entry, at: 100 });
+    await store.logQuestion({ ...entry, at: 5000 });
+    await store.audit({ actor: "a", action: "x", detail: "", at: 100 });
+    await store.audit({ actor: "a", action: "y", detail: "", at: 5000 });
+    expect(await store.prune({ conversationsBefore: 1000, questionsBefore: 1000, auditBefore: 1000 })).toEqual({ conversations: 1, questions: 1, audit: 1 });
+    expect(await store.getTurns("old")).toEqual([]);
+    // A conversation still in use keeps all its turns, old ones included.
+    expect(await store.getTurns("active")).toHaveLength(2);
+    expect((await store.listQuestions(10)).map((row) => row.at)).toEqual([5000]);
+    expect((await store.listAudit(10)).map((row) => row.action)).toEqual(["y"]);
+    expect(await store.prune({})).toEqual({ conversations: 0, questions: 0, audit: 0 });
+  });
+
+  it.skipIf(skip)("hands out a build lease", async () => {
+    const store = await open();
+    const lease = await store.tryBuildLock();
+    expect(lease).toBeDefined();
+    await lease!.release();
+    await lease!.release();
   });
 });
 
 describe("sqlite state store on disk", () => {
-  it("survives close and reopen", () => {
+  it("survives close and reopen", async () => {
     const dataDir = join(tempDir(), "nested", "data");
     const first = SqliteStateStore.open({ dataDir });
-    first.appendTurn("slack:C1:1.0", turn(1), { maxTurns: 6, maxChars: 4000 });
-    first.claimDelivery("slack", "Ev9");
-    first.recordFeedback({ platform: "slack", user: "U1", conversationId: "slack:C1:1.0", messageId: "1.5", value: "up", at: 9 });
-    first.audit({ actor: "admin", action: "reindex", detail: "x", at: 10 });
-    first.close();
+    await first.appendTurn("slack:C1:1.0", turn(1), { maxTurns: 6, maxChars: 4000 });
+    await first.claimDelivery("slack", "Ev9");
+    await first.recordFeedback({ platform: "slack", user: "U1", conversationId: "slack:C1:1.0", messageId: "1.5", value: "up", at: 9 });
+    await first.audit({ actor: "admin", action: "reindex", detail: "x", at: 10 });
+    await first.close();
     expect(existsSync(join(dataDir, "state.sqlite"))).toBe(true);
 
     const second = SqliteStateStore.open({ dataDir });
     stores.push(second);
-    expect(second.getTurns("slack:C1:1.0")).toEqual([turn(1)]);
-    expect(second.claimDelivery("slack", "Ev9")).toBe(false);
-    expect(second.listFeedback(5)).toHaveLength(1);
-    expect(second.listAudit(5)[0].action).toBe("reindex");
+    expect(await second.getTurns("slack:C1:1.0")).toEqual([turn(1)]);
+    expect(await second.claimDelivery("slack", "Ev9")).toBe(false);
+    expect(await second.listFeedback(5)).toHaveLength(1);
+    expect((await second.listAudit(5))[0].action).toBe("reindex");
   });
 
-  it("is atomic across two connections to the same file", () => {
+  it("is atomic across two connections to the same file", async () => {
     const dataDir = tempDir();
     const one = SqliteStateStore.open({ dataDir });
     const two = SqliteStateStore.open({ dataDir });
     stores.push(one, two);
-    expect([one.claimDelivery("slack", "E"), two.claimDelivery("slack", "E")]).toEqual([true, false]);
+    expect([await one.claimDelivery("slack", "E"), await two.claimDelivery("slack", "E")]).toEqual([true, false]);
+    const rule = { limit: 3, windowMs: 60_000 };
+    const decisions = [];
+    for (let index = 0; index < 4; index++) decisions.push((await (index % 2 ? one : two).takeRate("u", rule)).allowed);
+    expect(decisions).toEqual([true, true, true, false]);
+  });
+
+  it("upgrades a state file written before schema versions, keeping its rows", async () => {
+    const dataDir = tempDir();
+    const file = join(dataDir, "state.sqlite");
+    const legacy = new Database(file);
+    legacy.exec(`CREATE TABLE turns (conversation_id TEXT NOT NULL, seq INTEGER PRIMARY KEY AUTOINCREMENT, turn TEXT NOT NULL);
+      CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL, at INTEGER NOT NULL);`);
+    legacy.prepare("INSERT INTO turns (conversation_id, turn) VALUES (?, ?)").run("c", JSON.stringify(turn(1, 10, 50)));
+    legacy.prepare("INSERT INTO audit (actor, action, detail, at) VALUES ('a', 'rollback', 'd', 7)").run();
+    legacy.close();
+    const store = SqliteStateStore.open({ file });
+    stores.push(store);
+    expect(await store.getTurns("c")).toEqual([turn(1, 10, 50)]);
+    expect(await store.listAudit(5)).toEqual([{ actor: "a", action: "rollback", detail: "d", at: 7 }]);
+    // The backfilled turn time drives the TTL.
+    expect((await store.prune({ conversationsBefore: 100 })).conversations).toBe(1);
+    // Opening again finds nothing to migrate.
+    stores.push(SqliteStateStore.open({ file }));
   });
 
   it("is the default from config", async () => {
@@ -110,6 +256,52 @@ describe("sqlite state store on disk", () => {
     expect(existsSync(join(dataDir, "state.sqlite"))).toBe(true);
     const memory = await createStateStore({ DATA_DIR: dataDir, STATE_URL: "memory:" });
     expect(memory).toBeInstanceOf(MemoryStateStore);
-    await expect(createStateStore({ DATA_DIR: dataDir, STATE_URL: "postgres://x" })).rejects.toMatchObject({ code: "CONFIG_INVALID" });
+    await expect(createStateStore({ DATA_DIR: dataDir, STATE_URL: "mysql://x" })).rejects.toMatchObject({ code: "CONFIG_INVALID" });
+    // An unreachable PostgreSQL is a clear start-up error, not a hang or a crash.
+    await expect(createStateStore({ DATA_DIR: dataDir, STATE_URL: "postgres://nobody:secret@127.0.0.1:1/none" })).rejects.toMatchObject({
+      code: "STATE_STORE_FAILED",
+      message: expect.not.stringContaining("secret"),
+    });
+  });
+});
+
+describe.skipIf(skipPostgres)("postgres state store across replicas", () => {
+  it("applies migrations once, idempotently, when replicas open it together", async () => {
+    const database = await freshDatabase();
+    databases.push(database.drop);
+    const opened = await Promise.all([1, 2, 3].map(() => PostgresStateStore.open({ url: database.url })));
+    stores.push(...opened);
+    const [one, two] = opened;
+    expect([await one!.claimDelivery("slack", "E"), await two!.claimDelivery("slack", "E")]).toEqual([true, false]);
+    const { default: pg } = await import("pg");
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    const { rows } = await client.query("SELECT version FROM schema_migrations");
+    await client.end();
+    expect(rows).toEqual([{ version: 1 }]);
+  });
+
+  it("gives the build lock to one holder at a time, across connections", async () => {
+    const database = await freshDatabase();
+    databases.push(database.drop);
+    const one = await PostgresStateStore.open({ url: database.url });
+    const two = await PostgresStateStore.open({ url: database.url });
+    stores.push(one, two);
+    expect(await two.buildLockHeld()).toBe(false);
+    const lease = await one.tryBuildLock();
+    expect(lease).toBeDefined();
+    expect(await two.buildLockHeld()).toBe(true);
+    expect(await two.tryBuildLock()).toBeUndefined();
+    expect(await one.tryBuildLock()).toBeUndefined();
+    await lease!.release();
+    expect(await two.buildLockHeld()).toBe(false);
+    const next = await two.tryBuildLock();
+    expect(next).toBeDefined();
+    // Closing the holder's pool (its process dying) frees the lock too.
+    await two.close();
+    stores.splice(stores.indexOf(two), 1);
+    const after = await one.tryBuildLock();
+    expect(after).toBeDefined();
+    await after!.release();
   });
 });

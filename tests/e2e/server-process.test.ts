@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTempWorkspace, repoRoot, type TempWorkspace } from "../helpers/temp-runtime.js";
+import { startServerProcess, type ServerProcess } from "../helpers/server-process.js";
+import { createTempWorkspace, type TempWorkspace } from "../helpers/temp-runtime.js";
 
 /**
  * The composition root as `npm start` runs it: a real process building its index on first run,
@@ -9,46 +9,26 @@ import { createTempWorkspace, repoRoot, type TempWorkspace } from "../helpers/te
  */
 
 let workspace: TempWorkspace;
+let server: ServerProcess;
 let child: ChildProcess;
 let baseUrl: string;
 let log = "";
 
 beforeAll(async () => {
   workspace = await createTempWorkspace();
-  child = spawn(path.join(repoRoot, "node_modules/.bin/tsx"), [path.join(repoRoot, "src/server.ts")], {
-    cwd: repoRoot,
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "",
-      HOST: "127.0.0.1",
-      PORT: "0",
+  server = await startServerProcess(
+    {
       CORPUS_DIR: workspace.corpusDir,
       DATA_DIR: workspace.dataDir,
-      LOG_LEVEL: "info",
       ADMIN_TOKEN: "test-admin-token",
       WECHAT_TOKEN: "wechat-token",
       SNAPSHOT_POLL_MS: "200",
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout!.setEncoding("utf8").on("data", (text: string) => (log += text));
-  child.stderr!.setEncoding("utf8").on("data", (text: string) => (log += text));
-  baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 90_000);
-    const poll = setInterval(() => {
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
-      if (match) {
-        clearInterval(poll);
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    }, 50);
-    child.once("exit", (code) => {
-      clearInterval(poll);
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${log}`));
-    });
-  });
+    90_000,
+  );
+  child = server.child;
+  baseUrl = server.url;
+  log = server.log();
 });
 
 afterAll(async () => {

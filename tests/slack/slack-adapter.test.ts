@@ -230,10 +230,21 @@ describe("Slack adapter over HTTP", () => {
       "Re-index started: job 42 queued",
       "Re-index finished: job 42 succeeded (snapshot 2024-05-02 is live)",
     ]);
-    expect(store.listAudit(10).map((entry) => [entry.actor, entry.action])).toEqual([
+    expect((await store.listAudit(10)).map((entry) => [entry.actor, entry.action])).toEqual([
       ["slack:U0ADMIN", "reindex"],
       ["slack:U0USER1", "reindex.refused"],
     ]);
+  });
+
+  it("starts one re-index for a replayed /zone reindex (same trigger_id)", async () => {
+    const before = reindexCalls.length;
+    const command = slashCommand("reindex", `${mock.url}/response/r3`, "U0ADMIN");
+    const first = await post(command, { form: true });
+    const replay = await post(command, { form: true });
+    expect(first.status).toBe(200);
+    expect(((await replay.json()) as { text: string }).text).toMatch(/already received/);
+    await settled();
+    expect(reindexCalls.length - before).toBe(1);
   });
 
   it("stores a feedback click and acknowledges it", async () => {
@@ -247,7 +258,7 @@ describe("Slack adapter over HTTP", () => {
     const response = await post(click, { form: true });
     expect(response.status).toBe(200);
     await settled();
-    expect(store.listFeedback(1)[0]).toMatchObject({
+    expect((await store.listFeedback(1))[0]).toMatchObject({
       platform: "slack",
       user: "U0USER1",
       conversationId: `slack:C0CHAN1:${event.event.ts}`,

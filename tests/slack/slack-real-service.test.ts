@@ -77,7 +77,7 @@ describe("Slack with the real answer service", () => {
     await post(followUp);
     await settled();
     expect(mock.callsTo("chat.update")).toHaveLength(2);
-    expect(runtime.store.getTurns(`slack:C0E2E:${first.event.ts}`)).toHaveLength(2);
+    expect(await runtime.store.getTurns(`slack:C0E2E:${first.event.ts}`)).toHaveLength(2);
   });
 
   it("reports the live index in /zone status", async () => {

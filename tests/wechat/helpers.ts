@@ -113,8 +113,8 @@ export class FakeAnswerService implements AnswerService {
   }
 }
 
-export function createTestDelivery(service: AnswerService): DeliveryCore {
-  return createDeliveryCore({ service, store: new MemoryStateStore(), rateLimitPerMinute: 100, log: silentLogger });
+export function createTestDelivery(service: AnswerService, rateLimitPerMinute = 100): DeliveryCore {
+  return createDeliveryCore({ service, store: new MemoryStateStore(), rateLimitPerMinute, log: silentLogger });
 }
 
 /** Polls until `condition` holds (for effects that happen after an HTTP reply). */

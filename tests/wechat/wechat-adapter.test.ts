@@ -23,7 +23,7 @@ afterEach(async () => {
   server = platform = delivery = undefined;
 });
 
-async function start(service: FakeAnswerService, replyTimeoutMs = 2000, safeMode = false) {
+async function start(service: FakeAnswerService, replyTimeoutMs = 2000, safeMode = false, rateLimitPerMinute = 100) {
   platform = await startMockPlatform();
   const config = loadConfig({
     WECHAT_TOKEN: token,
@@ -33,7 +33,7 @@ async function start(service: FakeAnswerService, replyTimeoutMs = 2000, safeMode
     WECHAT_API_URL: platform.url,
     WECHAT_REPLY_TIMEOUT_MS: String(replyTimeoutMs),
   });
-  delivery = createTestDelivery(service);
+  delivery = createTestDelivery(service, rateLimitPerMinute);
   const routes = createWechatRoutes({ config, delivery, log: silentLogger });
   server = await startHttpServer({ host: "127.0.0.1", port: 0, routes, maxBodyBytes: 64 * 1024, log: silentLogger });
   return { server, platform, delivery };
@@ -99,6 +99,19 @@ describe("WeChat Official Account adapter", () => {
     expect(platform!.sends()).toHaveLength(0);
   });
 
+  it("sends the rate-limit notice as the passive reply, not through the customer-service API", async () => {
+    const service = new FakeAnswerService();
+    await start(service, 2000, false, 1);
+    const first = parseWechatXml(await (await postPlain(textXml("长治高新区有哪些优惠政策？", "9001"))).text());
+    expect(first.Content).toContain("105.63亿元");
+    const limited = parseWechatXml(await (await postPlain(textXml("再问一个问题", "9002"))).text());
+    expect(limited.Content).toMatch(/提问有点频繁/);
+    // Only one notice per window; a further message gets WeChat's empty acknowledgement.
+    expect(await (await postPlain(textXml("再问一个问题", "9003"))).text()).toBe("success");
+    expect(service.questions).toHaveLength(1);
+    expect(platform!.sends()).toHaveLength(0);
+  });
+
   it("refuses forged signatures, stale timestamps and malformed XML", async () => {
     const service = new FakeAnswerService();
     await start(service);
@@ -145,11 +158,13 @@ describe("WeChat Official Account adapter", () => {
   });
 
   it("gives one answer for three retries of a MsgId: a retry still waiting gets it passively", async () => {
-    const service = new FakeAnswerService(450);
-    await start(service, 300);
+    // The answer (750 ms) misses the first request's window (500 ms) and lands inside the retry's
+    // (520–1020 ms), with a quarter second of slack either side for a loaded machine.
+    const service = new FakeAnswerService(750);
+    await start(service, 500);
     const body = textXml("重试的问题", "7000000000000000004");
     const first = postPlain(body).then((response) => response.text());
-    await new Promise((resolve) => setTimeout(resolve, 320)); // WeChat re-sends after its own timeout
+    await new Promise((resolve) => setTimeout(resolve, 520)); // WeChat re-sends after its own timeout
     const second = postPlain(body).then((response) => response.text());
     expect(await first).toBe("success");
     const secondText = await second;

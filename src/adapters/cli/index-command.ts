@@ -32,16 +32,18 @@ runCli(async () => {
   const { config, log } = cliSetup();
   const lexicon = await loadLexicon(config.CORPUS_DIR);
   const store = await openAudit(config, log);
-  const audit = (action: string, detail: string) => store?.audit({ actor: CLI_ACTOR, action, detail, at: Date.now() });
+  const audit = (action: string, detail: string) =>
+    store?.audit({ actor: CLI_ACTOR, action, detail, at: Date.now() }).catch((error: unknown) => log.warn(`The audit entry ${action} could not be written.`, error));
   try {
     if (flags.rollback) {
       try {
-        const outcome = await rollback(config, lexicon, { log });
-        audit("rollback", `from ${outcome.from} to ${outcome.to}`);
+        // With STATE_URL=postgres://… the store's build lock keeps builders on other machines out too.
+        const outcome = await rollback(config, lexicon, { log, store });
+        await audit("rollback", `from ${outcome.from} to ${outcome.to}`);
         process.stdout.write(flags.json ? `${JSON.stringify({ from: outcome.from, to: outcome.to })}\n` : `Rolled back: snapshot ${outcome.to} is live again (was ${outcome.from}).\n`);
         return 0;
       } catch (error) {
-        audit("rollback.failed", error instanceof Error ? error.message : String(error));
+        await audit("rollback.failed", error instanceof Error ? error.message : String(error));
         throw error;
       }
     }
@@ -53,12 +55,13 @@ runCli(async () => {
     );
     let started = false;
     const gate = !flags["no-gate"];
-    audit("reindex.start", gate ? "" : "quality gate disabled (--no-gate)");
+    await audit("reindex.start", gate ? "" : "quality gate disabled (--no-gate)");
     let outcome;
     try {
       outcome = await reindex(config, lexicon, {
         log,
         gate,
+        store,
         onFile: (file) => {
           if (file.status !== "indexed") process.stderr.write(`skipped ${file.file}: ${file.reason}\n`);
         },
@@ -73,11 +76,11 @@ runCli(async () => {
       });
     } catch (error) {
       if (started) bar.stop();
-      audit("reindex.failed", error instanceof Error ? error.message : String(error));
+      await audit("reindex.failed", error instanceof Error ? error.message : String(error));
       throw error;
     }
     if (started) bar.stop();
-    audit(`reindex.${outcome.state}`, `snapshot ${outcome.version}; ${describeGate(outcome.gate)}`);
+    await audit(`reindex.${outcome.state}`, `snapshot ${outcome.version}; ${describeGate(outcome.gate)}`);
     if (flags.json) {
       const { candidate: _candidate, ...report } = outcome;
       process.stdout.write(JSON.stringify(report, null, 2) + "\n");
@@ -110,6 +113,6 @@ runCli(async () => {
     if (outcome.state === "refused") process.stderr.write("Fix the corpus, or run `npm run index -- --no-gate` to make it live anyway.\n");
     return outcome.state === "succeeded" ? 0 : 2;
   } finally {
-    store?.close();
+    await store?.close();
   }
 });

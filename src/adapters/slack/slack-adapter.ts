@@ -113,7 +113,7 @@ export async function createSlackRoutes(options: SlackRoutesOptions): Promise<Sl
     const message = body as { user: { id: string }; message?: { ts: string }; container?: { message_ts?: string } };
     const value = decodeFeedbackValue(clicked.value);
     const up = clicked.action_id === FEEDBACK_UP_ACTION;
-    options.store.recordFeedback({
+    await options.store.recordFeedback({
       platform: "slack",
       user: message.user.id,
       conversationId: value?.conversationId ?? "unknown",

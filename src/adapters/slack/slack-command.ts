@@ -27,7 +27,7 @@ export function registerSlashCommand(app: App, options: SlackRoutesOptions): voi
       return;
     }
     if (subcommand === "reindex") {
-      await reindex(options, command.user_id, ack, respond);
+      await reindex(options, command.user_id, command.trigger_id, ack, respond);
       return;
     }
     // `/zone <question>` without "ask" is read as a question: friendlier than an error.
@@ -44,7 +44,7 @@ export function registerSlashCommand(app: App, options: SlackRoutesOptions): voi
       const message = renderAnswerMessage(reply.answer, { conversationId: reply.conversationId, question: reply.question }, heading);
       await respond({ response_type: "in_channel", ...message });
     };
-    options.delivery.handleIncoming(
+    void options.delivery.handleIncoming(
       {
         platform: "slack",
         // Slash commands are not retried by Slack; trigger_id is unique per invocation.
@@ -62,10 +62,12 @@ export function registerSlashCommand(app: App, options: SlackRoutesOptions): voi
 type Ack = (response?: { response_type: "ephemeral"; text: string }) => Promise<void>;
 type Respond = (message: { response_type: "ephemeral"; text: string }) => Promise<unknown>;
 
-async function reindex(options: SlackRoutesOptions, userId: string, ack: Ack, respond: Respond): Promise<void> {
+async function reindex(options: SlackRoutesOptions, userId: string, triggerId: string, ack: Ack, respond: Respond): Promise<void> {
   const now = options.now ?? Date.now;
+  const audit = (action: string, detail: string) =>
+    options.store.audit({ actor: `slack:${userId}`, action, detail, at: now() }).catch((error: unknown) => options.log.warn(`slack: cannot write the audit entry ${action}`, error));
   if (!options.config.SLACK_ADMIN_USERS.includes(userId)) {
-    options.store.audit({ actor: `slack:${userId}`, action: "reindex.refused", detail: "not in SLACK_ADMIN_USERS", at: now() });
+    await audit("reindex.refused", "not in SLACK_ADMIN_USERS");
     await ack({ response_type: "ephemeral", text: "Sorry, only administrators can rebuild the index. 抱歉，只有管理员可以重建索引。" });
     return;
   }
@@ -73,10 +75,15 @@ async function reindex(options: SlackRoutesOptions, userId: string, ack: Ack, re
     await ack({ response_type: "ephemeral", text: "Re-indexing from Slack is not enabled on this server; run `npm run index` on the server instead." });
     return;
   }
+  // A replayed request (same trigger_id, on this replica or another) must not start a second build.
+  if (!(await claimTrigger(options, triggerId))) {
+    await ack({ response_type: "ephemeral", text: "This re-index request was already received; `/zone status` shows the index. 该重建请求已收到。" });
+    return;
+  }
   await ack({ response_type: "ephemeral", text: "Starting a re-index… 正在重建索引…" });
   try {
     const job = await options.onReindex(userId);
-    options.store.audit({ actor: `slack:${userId}`, action: "reindex", detail: job.started, at: now() });
+    await audit("reindex", job.started);
     await respond({ response_type: "ephemeral", text: `Re-index started: ${job.started}` });
     // The outcome (live, refused by the quality gate, failed) is posted back when the job ends,
     // without holding this listener open for the whole build (shutdown waits for listeners).
@@ -85,10 +92,21 @@ async function reindex(options: SlackRoutesOptions, userId: string, ack: Ack, re
       .catch((error: unknown) => options.log.warn("slack: could not post the re-index outcome", error));
   } catch (error) {
     options.log.error("slack: re-index request failed", error);
-    options.store.audit({ actor: `slack:${userId}`, action: "reindex.failed", detail: error instanceof Error ? error.message : String(error), at: now() });
+    await audit("reindex.failed", error instanceof Error ? error.message : String(error));
     // Admin-facing errors such as "a re-index is already running" are safe and useful to show.
     const known = isAppError(error) && error.status < 500 ? ` ${error.fullMessage}` : " The server log has the details.";
     await respond({ response_type: "ephemeral", text: `The re-index could not be started.${known}` });
+  }
+}
+
+/** True the first time a slash-command trigger_id is seen by any replica sharing the state store. */
+async function claimTrigger(options: SlackRoutesOptions, triggerId: string): Promise<boolean> {
+  try {
+    return await options.store.claimDelivery("slack", `reindex:${triggerId}`);
+  } catch (error) {
+    // A re-index is an explicit admin action: start it rather than refuse it when the store is down.
+    options.log.warn("slack: cannot record the re-index trigger_id; starting without de-duplication", error);
+    return true;
   }
 }
 

@@ -54,7 +54,7 @@ export function answerInSlack(options: SlackRoutesOptions, client: WebClient, qu
     else await client.chat.postMessage({ channel: question.channel, ...thread, ...message });
   };
 
-  options.delivery.handleIncoming(
+  void options.delivery.handleIncoming(
     // Keyed by the message itself (not event_id): a retry carries the same message, and Slack can
     // deliver one message both as app_mention and message.im — both must yield one answer.
     { platform: "slack", messageId: `${question.channel}:${question.ts}`, userId: question.userId, conversationId: question.conversationId, text },

@@ -8,7 +8,7 @@
 export interface ReplyRendezvous<T> {
   /** Starts tracking `key`; false when it is already tracked (a retry of a message in progress). */
   open(key: string): boolean;
-  /** Forgets `key` at once (e.g. the message turned out to be a duplicate). */
+  /** Forgets `key` at once (e.g. the message turned out to be a duplicate); its waiters get undefined. */
   discard(key: string): void;
   /**
    * Waits up to `timeoutMs` for the reply to `key`. Resolves with it for one waiting request only;
@@ -39,7 +39,9 @@ export function createReplyRendezvous<T>(rememberMs = 60_000): ReplyRendezvous<T
     },
 
     discard(key) {
+      const entry = entries.get(key);
       entries.delete(key);
+      for (const waiter of entry?.waiters ?? []) waiter(undefined);
     },
 
     wait(key, timeoutMs) {

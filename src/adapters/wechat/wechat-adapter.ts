@@ -102,21 +102,28 @@ export function createWechatRoutes(options: WechatRoutesOptions): Route[] {
   async function answerText(fields: WechatFields): Promise<string | undefined> {
     const user = fields.FromUserName ?? "";
     const messageId = fields.MsgId ?? `${user}:${fields.CreateTime ?? ""}`;
-    if (rendezvous.open(messageId)) {
-      const ticket = delivery.handleIncoming(
-        { platform: "wechat", messageId, userId: user, conversationId: `wechat:${user}`, text: fields.Content ?? "" },
-        async (answer) => {
-          if (!rendezvous.settle(messageId, answer)) await sendLater(user, answer);
-        },
-      );
-      if (ticket.status === "duplicate") {
-        rendezvous.discard(messageId);
-        return undefined;
-      }
-      // A rate-limited message may never get a reply: release its waiters when the core is done.
-      void ticket.done.finally(() => rendezvous.settle(messageId, undefined));
+    if (!rendezvous.open(messageId)) {
+      // A re-push of a message this process is answering: wait for the answer too.
+      const answer = await rendezvous.wait(messageId, config.WECHAT_REPLY_TIMEOUT_MS);
+      return answer && renderSingleReply(answer);
     }
-    const answer = await rendezvous.wait(messageId, config.WECHAT_REPLY_TIMEOUT_MS);
+    // Wait first, then admit: whatever the core sends within the window — the answer or a
+    // rate-limit notice sent at once — finds this request waiting and becomes the passive reply.
+    const waiting = rendezvous.wait(messageId, config.WECHAT_REPLY_TIMEOUT_MS);
+    const ticket = await delivery.handleIncoming(
+      { platform: "wechat", messageId, userId: user, conversationId: `wechat:${user}`, text: fields.Content ?? "" },
+      async (answer) => {
+        if (!rendezvous.settle(messageId, answer)) await sendLater(user, answer);
+      },
+    );
+    if (ticket.status === "duplicate") {
+      // Claimed by another replica (or earlier): that one replies.
+      rendezvous.discard(messageId);
+      return undefined;
+    }
+    // A rate-limited message may never get a reply: release its waiters when the core is done.
+    void ticket.done.finally(() => rendezvous.settle(messageId, undefined));
+    const answer = await waiting;
     return answer && renderSingleReply(answer);
   }
 

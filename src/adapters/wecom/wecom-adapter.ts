@@ -67,7 +67,7 @@ export function createWecomRoutes(options: WecomRoutesOptions): Route[] {
     const user = fields.FromUserName ?? "";
     const messageId = fields.MsgId ?? `${user}:${fields.CreateTime ?? ""}:${fields.Event ?? fields.MsgType ?? ""}`;
     if (fields.MsgType === "text") {
-      delivery.handleIncoming(
+      void delivery.handleIncoming(
         { platform: "wecom", messageId, userId: user, conversationId: `wecom:${user}`, text: fields.Content ?? "" },
         (reply) => send(user, renderReplyMessages(reply)),
       );
