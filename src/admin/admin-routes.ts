@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { z } from "zod";
 import { AppError } from "../core/errors.js";
-import { sendJson, type Route, type RouteContext } from "../adapters/http/routes.js";
+import { sendJson, type RawRoute as Route, type RouteContext } from "../adapters/http/routes.js";
 import type { ReindexManager } from "./reindex-manager.js";
 
 /**
