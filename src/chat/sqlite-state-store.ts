@@ -10,6 +10,8 @@ import {
   type ChatPlatform,
   type ConversationLimits,
   type FeedbackRecord,
+  type QuestionFilter,
+  type QuestionRecord,
   type StateStore,
 } from "./state-store.js";
 
@@ -36,6 +38,8 @@ CREATE TABLE IF NOT EXISTS feedback (
   message_id TEXT NOT NULL,
   value TEXT NOT NULL CHECK (value IN ('up', 'down')),
   question TEXT,
+  answer TEXT,
+  snapshot_version TEXT,
   at INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS deliveries (
@@ -44,6 +48,22 @@ CREATE TABLE IF NOT EXISTS deliveries (
   at INTEGER NOT NULL,
   PRIMARY KEY (platform, message_id)
 );
+CREATE TABLE IF NOT EXISTS questions (
+  id TEXT PRIMARY KEY,
+  platform TEXT NOT NULL,
+  conversation_id TEXT,
+  question TEXT NOT NULL,
+  answer TEXT NOT NULL,
+  language TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  refused INTEGER NOT NULL,
+  latency_ms INTEGER NOT NULL,
+  snapshot_version TEXT NOT NULL,
+  citations INTEGER NOT NULL,
+  feedback TEXT CHECK (feedback IN ('up', 'down')),
+  at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS questions_by_time ON questions (at);
 CREATE TABLE IF NOT EXISTS audit (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   actor TEXT NOT NULL,
@@ -74,7 +94,7 @@ export class SqliteStateStore implements StateStore {
       insertTurn: db.prepare<[string, string]>("INSERT INTO turns (conversation_id, turn) VALUES (?, ?)"),
       deleteTurnsBefore: db.prepare<[string, number]>("DELETE FROM turns WHERE conversation_id = ? AND seq < ?"),
       insertFeedback: db.prepare(
-        "INSERT INTO feedback (platform, user, conversation_id, message_id, value, question, at) VALUES (@platform, @user, @conversationId, @messageId, @value, @question, @at)",
+        "INSERT INTO feedback (platform, user, conversation_id, message_id, value, question, answer, snapshot_version, at) VALUES (@platform, @user, @conversationId, @messageId, @value, @question, @answer, @snapshotVersion, @at)",
       ),
       selectFeedback: db.prepare<[number], FeedbackRow>("SELECT * FROM feedback ORDER BY id DESC LIMIT ?"),
       claim: db.prepare<[string, string, number]>(
@@ -82,6 +102,16 @@ export class SqliteStateStore implements StateStore {
       ),
       pruneDeliveries: db.prepare<[number]>("DELETE FROM deliveries WHERE at < ?"),
       insertAudit: db.prepare("INSERT INTO audit (actor, action, detail, at) VALUES (@actor, @action, @detail, @at)"),
+      insertQuestion: db.prepare(
+        `INSERT INTO questions (id, platform, conversation_id, question, answer, language, mode, refused, latency_ms, snapshot_version, citations, feedback, at)
+         VALUES (@id, @platform, @conversationId, @question, @answer, @language, @mode, @refused, @latencyMs, @snapshotVersion, @citations, @feedback, @at)`,
+      ),
+      selectQuestion: db.prepare<[string], QuestionRow>("SELECT * FROM questions WHERE id = ?"),
+      selectQuestions: db.prepare<[{ refused: number | null; feedback: string | null; limit: number }], QuestionRow>(
+        "SELECT * FROM questions WHERE (@refused IS NULL OR refused = @refused) AND (@feedback IS NULL OR feedback = @feedback) ORDER BY at DESC, rowid DESC LIMIT @limit",
+      ),
+      updateQuestionFeedback: db.prepare<[string, string]>("UPDATE questions SET feedback = ? WHERE id = ?"),
+      pruneQuestions: db.prepare<[number]>("DELETE FROM questions WHERE at < ?"),
       selectAudit: db.prepare<[number], AuditEntry>("SELECT actor, action, detail, at FROM audit ORDER BY id DESC LIMIT ?"),
     };
     this.appendTransaction = db.transaction((conversationId: string, turn: Turn, limits: ConversationLimits) => {
@@ -107,6 +137,10 @@ export class SqliteStateStore implements StateStore {
       db.pragma("journal_mode = WAL");
       db.pragma("busy_timeout = 5000");
       db.exec(schema);
+      // Databases made before the web console lack the feedback's answer and snapshot columns.
+      const feedbackColumns = new Set((db.prepare("PRAGMA table_info(feedback)").all() as Array<{ name: string }>).map((column) => column.name));
+      if (!feedbackColumns.has("answer")) db.exec("ALTER TABLE feedback ADD COLUMN answer TEXT");
+      if (!feedbackColumns.has("snapshot_version")) db.exec("ALTER TABLE feedback ADD COLUMN snapshot_version TEXT");
       return new SqliteStateStore(db, options.now ?? Date.now);
     } catch (error) {
       throw new AppError("STATE_STORE_FAILED", `Could not open the chat state database ${file}.`, {
@@ -125,7 +159,45 @@ export class SqliteStateStore implements StateStore {
   }
 
   recordFeedback(feedback: FeedbackRecord): void {
-    this.statements.insertFeedback.run({ ...feedback, question: feedback.question ?? null });
+    this.statements.insertFeedback.run({
+      platform: feedback.platform,
+      user: feedback.user,
+      conversationId: feedback.conversationId,
+      messageId: feedback.messageId,
+      value: feedback.value,
+      question: feedback.question ?? null,
+      answer: feedback.answer ?? null,
+      snapshotVersion: feedback.snapshotVersion ?? null,
+      at: feedback.at,
+    });
+  }
+
+  logQuestion(record: QuestionRecord): void {
+    this.statements.insertQuestion.run({
+      ...record,
+      conversationId: record.conversationId ?? null,
+      refused: record.refused ? 1 : 0,
+      latencyMs: Math.round(record.latencyMs),
+      feedback: record.feedback ?? null,
+    });
+  }
+
+  getQuestion(id: string): QuestionRecord | undefined {
+    const row = this.statements.selectQuestion.get(id);
+    return row && questionFromRow(row);
+  }
+
+  listQuestions(filter: QuestionFilter): QuestionRecord[] {
+    const refused = filter.refused === undefined ? null : filter.refused ? 1 : 0;
+    return this.statements.selectQuestions.all({ refused, feedback: filter.feedback ?? null, limit: filter.limit }).map(questionFromRow);
+  }
+
+  setQuestionFeedback(id: string, value: "up" | "down"): boolean {
+    return this.statements.updateQuestionFeedback.run(value, id).changes === 1;
+  }
+
+  pruneQuestions(before: number): number {
+    return this.statements.pruneQuestions.run(before).changes;
   }
 
   listFeedback(limit: number): FeedbackRecord[] {
@@ -136,6 +208,8 @@ export class SqliteStateStore implements StateStore {
       messageId: row.message_id,
       value: row.value,
       ...(row.question === null ? {} : { question: row.question }),
+      ...(row.answer === null ? {} : { answer: row.answer }),
+      ...(row.snapshot_version === null ? {} : { snapshotVersion: row.snapshot_version }),
       at: row.at,
     }));
   }
@@ -170,5 +244,41 @@ interface FeedbackRow {
   message_id: string;
   value: "up" | "down";
   question: string | null;
+  answer: string | null;
+  snapshot_version: string | null;
   at: number;
+}
+
+interface QuestionRow {
+  id: string;
+  platform: string;
+  conversation_id: string | null;
+  question: string;
+  answer: string;
+  language: string;
+  mode: string;
+  refused: number;
+  latency_ms: number;
+  snapshot_version: string;
+  citations: number;
+  feedback: "up" | "down" | null;
+  at: number;
+}
+
+function questionFromRow(row: QuestionRow): QuestionRecord {
+  return {
+    id: row.id,
+    platform: row.platform,
+    ...(row.conversation_id === null ? {} : { conversationId: row.conversation_id }),
+    question: row.question,
+    answer: row.answer,
+    language: row.language,
+    mode: row.mode,
+    refused: row.refused === 1,
+    latencyMs: row.latency_ms,
+    snapshotVersion: row.snapshot_version,
+    citations: row.citations,
+    ...(row.feedback === null ? {} : { feedback: row.feedback }),
+    at: row.at,
+  };
 }

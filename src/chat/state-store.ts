@@ -26,6 +26,9 @@ export interface FeedbackRecord {
   messageId: string;
   value: "up" | "down";
   question?: string;
+  /** The answer the feedback is about, and the snapshot that produced it (web chat). */
+  answer?: string;
+  snapshotVersion?: string;
   /** Epoch milliseconds. */
   at: number;
 }
@@ -40,7 +43,48 @@ export interface AuditEntry {
   at: number;
 }
 
-export interface StateStore {
+/** One answered question, for the admin question log (what was asked, what the corpus could not answer). */
+export interface QuestionRecord {
+  /** Answer id handed to the client, so feedback can point at it. */
+  id: string;
+  platform: ChatPlatform;
+  conversationId?: string;
+  /** Kept truncated (QUESTION_LOG_MAX_CHARS): the log is for review, not an archive. */
+  question: string;
+  answer: string;
+  language: string;
+  mode: string;
+  refused: boolean;
+  latencyMs: number;
+  snapshotVersion: string;
+  citations: number;
+  feedback?: "up" | "down";
+  /** Epoch milliseconds. */
+  at: number;
+}
+
+export interface QuestionFilter {
+  limit: number;
+  refused?: boolean;
+  feedback?: "up" | "down";
+}
+
+/**
+ * The question log with its feedback, kept apart from the chat state so another store
+ * (PostgreSQL) can implement it on its own: four methods, no transactions across them.
+ */
+export interface QuestionLog {
+  logQuestion(record: QuestionRecord): void;
+  getQuestion(id: string): QuestionRecord | undefined;
+  /** Newest first. */
+  listQuestions(filter: QuestionFilter): QuestionRecord[];
+  /** Sets the feedback on a logged answer; false when the id is unknown (or already pruned). */
+  setQuestionFeedback(id: string, value: "up" | "down"): boolean;
+  /** Deletes records older than `before` (epoch ms); returns how many. */
+  pruneQuestions(before: number): number;
+}
+
+export interface StateStore extends QuestionLog {
   /** Turns of a conversation, oldest first; empty for an unknown conversation. */
   getTurns(conversationId: string): Turn[];
   /** Appends a turn and trims the conversation to `limits` in the same step. */
@@ -84,6 +128,7 @@ export class MemoryStateStore implements StateStore {
   private readonly feedback: FeedbackRecord[] = [];
   private readonly deliveries = new Map<string, number>();
   private readonly auditLog: AuditEntry[] = [];
+  private readonly questions: QuestionRecord[] = [];
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -120,6 +165,36 @@ export class MemoryStateStore implements StateStore {
 
   listAudit(limit: number): AuditEntry[] {
     return this.auditLog.slice(-limit).reverse();
+  }
+
+  logQuestion(record: QuestionRecord): void {
+    this.questions.push({ ...record });
+  }
+
+  getQuestion(id: string): QuestionRecord | undefined {
+    const found = this.questions.find((record) => record.id === id);
+    return found && { ...found };
+  }
+
+  listQuestions(filter: QuestionFilter): QuestionRecord[] {
+    return this.questions
+      .filter((record) => (filter.refused === undefined || record.refused === filter.refused) && (filter.feedback === undefined || record.feedback === filter.feedback))
+      .slice(-filter.limit)
+      .reverse()
+      .map((record) => ({ ...record }));
+  }
+
+  setQuestionFeedback(id: string, value: "up" | "down"): boolean {
+    const found = this.questions.find((record) => record.id === id);
+    if (found) found.feedback = value;
+    return found !== undefined;
+  }
+
+  pruneQuestions(before: number): number {
+    const kept = this.questions.filter((record) => record.at >= before);
+    const removed = this.questions.length - kept.length;
+    this.questions.splice(0, this.questions.length, ...kept);
+    return removed;
   }
 
   close(): void {

@@ -73,6 +73,28 @@ describe.each(implementations)("%s state store", (_name, make) => {
     store.audit({ actor: "slack:U9", action: "reindex.refused", detail: "", at: 6 });
     expect(store.listAudit(1)).toEqual([{ actor: "slack:U9", action: "reindex.refused", detail: "", at: 6 }]);
   });
+
+  it("keeps a question log with feedback, filters and retention", () => {
+    const store = open();
+    const base = { platform: "http", question: "问", answer: "答[1]", language: "zh", mode: "extractive", latencyMs: 3, snapshotVersion: "v1", citations: 1 };
+    store.logQuestion({ ...base, id: "a1", refused: false, at: 100 });
+    store.logQuestion({ ...base, id: "a2", refused: true, conversationId: "web:x", citations: 0, at: 200 });
+    store.logQuestion({ ...base, id: "a3", refused: false, at: 300 });
+    expect(store.setQuestionFeedback("a3", "down")).toBe(true);
+    expect(store.setQuestionFeedback("nope", "up")).toBe(false);
+    expect(store.listQuestions({ limit: 10 }).map((record) => record.id)).toEqual(["a3", "a2", "a1"]);
+    expect(store.listQuestions({ limit: 10, refused: true })).toEqual([{ ...base, id: "a2", refused: true, conversationId: "web:x", citations: 0, at: 200 }]);
+    expect(store.listQuestions({ limit: 10, feedback: "down" }).map((record) => record.id)).toEqual(["a3"]);
+    expect(store.getQuestion("a3")?.feedback).toBe("down");
+    expect(store.pruneQuestions(250)).toBe(2);
+    expect(store.listQuestions({ limit: 10 }).map((record) => record.id)).toEqual(["a3"]);
+  });
+
+  it("stores the answer and snapshot version with feedback", () => {
+    const store = open();
+    store.recordFeedback({ platform: "http", user: "web", conversationId: "c", messageId: "a1", value: "up", question: "问", answer: "答", snapshotVersion: "v9", at: 1 });
+    expect(store.listFeedback(1)[0]).toMatchObject({ question: "问", answer: "答", snapshotVersion: "v9" });
+  });
 });
 
 describe("sqlite state store on disk", () => {
