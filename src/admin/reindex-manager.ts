@@ -9,6 +9,7 @@ import { BUILD_LOCK_FILE, processAlive, readCurrentVersion } from "../index/snap
 import { loadLexicon } from "../app/lexicon.js";
 import { loadLiveIndex } from "../app/live-index.js";
 import type { ZoneAssistant } from "../app/zone-assistant.js";
+import { progressAt, type ReindexProgress } from "../app/reindex-progress.js";
 import { describeGate, type GateReport, type GateSkipped } from "./quality-gate.js";
 import { reindex, rollback, type FileResult } from "./reindex.js";
 import { describeSnapshot, snapshotsByBuildTime, type SnapshotInfo } from "./snapshot-history.js";
@@ -49,6 +50,8 @@ export interface ReindexJob {
   pruned: string[];
   error?: { code: string; message: string; hint?: string };
   ms?: number;
+  /** Stage and percentage while it runs; `done` at 100 once finished (whatever the outcome). */
+  progress: ReindexProgress;
 }
 
 export interface AdminStatus {
@@ -56,6 +59,8 @@ export interface AdminStatus {
   /** What current.json names (differs from `live` only while a CLI snapshot is being picked up, or when it is unusable). */
   currentFile?: string;
   snapshots: SnapshotInfo[];
+  /** Every corpus file the live snapshot read: indexed with counts, or skipped with the reason. */
+  liveFiles: Array<{ file: string; status: string; articles: number; chunks: number; bytes: number; reason?: string }>;
   lastJob?: ReindexJob;
   running: boolean;
   audit: AuditEntry[];
@@ -84,7 +89,14 @@ export class ReindexManager {
   /** A version current.json names that failed to load, so the poll logs it once, not every tick. */
   private refusedVersion?: string;
 
+  private readonly finishedListeners: Array<(job: ReindexJob) => void> = [];
+
   constructor(private readonly options: ReindexManagerOptions) {}
+
+  /** Called with every finished job (metrics). */
+  onJobFinished(listener: (job: ReindexJob) => void): void {
+    this.finishedListeners.push(listener);
+  }
 
   private now(): number {
     return (this.options.now ?? Date.now)();
@@ -136,6 +148,7 @@ export class ReindexManager {
       skipped: [],
       removedFiles: [],
       pruned: [],
+      progress: progressAt("reading"),
     };
     this.last = job;
     this.audit(actor, "reindex.start", `job ${job.id}${job.gateEnabled ? "" : " (quality gate disabled)"}`);
@@ -177,6 +190,7 @@ export class ReindexManager {
         gate: job.gateEnabled,
         live: service.liveIndex,
         signal: this.abort.signal,
+        onStage: (progress) => (job.progress = progress),
         onActivate: (candidate) => service.swap(candidate),
       });
       job.version = outcome.version;
@@ -200,7 +214,15 @@ export class ReindexManager {
       log.error(`Re-index job ${job.id} failed; snapshot ${job.liveVersionBefore} keeps serving.`, error);
     } finally {
       job.finishedAt = new Date(this.now()).toISOString();
+      job.progress = progressAt("done");
       this.busy = false;
+    }
+    for (const listener of this.finishedListeners) {
+      try {
+        listener(job);
+      } catch (error) {
+        log.warn("A re-index listener failed.", error);
+      }
     }
     this.audit(job.actor, `reindex.${job.state}`, describeJob(job));
     if (job.state === "succeeded") log.info(describeJob(job));
@@ -244,6 +266,7 @@ export class ReindexManager {
       },
       currentFile: await readCurrentVersion(config.DATA_DIR).catch(() => undefined),
       snapshots,
+      liveFiles: manifest.files.map(({ file, status, articles, chunks, bytes, reason }) => ({ file, status, articles, chunks, bytes, ...(reason ? { reason } : {}) })),
       ...(this.last ? { lastJob: this.last } : {}),
       running: this.busy,
       audit: (() => {
