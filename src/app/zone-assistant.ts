@@ -1,7 +1,7 @@
 import type { Config } from "../core/config.js";
 import { AppError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
-import type { SearchHit, Answer, AnswerInput, AnswerService, Answerer, AskOptions, Language, QuestionRewriter, ServiceStatus } from "../core/types.js";
+import type { SearchHit, SourceView, Answer, AnswerInput, AnswerService, Answerer, AskOptions, Language, QuestionRewriter, ServiceStatus } from "../core/types.js";
 import { assessAnswerability } from "../answer/coverage.js";
 import { composeExtractive } from "../answer/extractive.js";
 import { refusal, topicOf } from "../answer/refusal.js";
@@ -12,6 +12,7 @@ import { hybridSearch } from "../retrieve/hybrid-search.js";
 import { toSimplified } from "../retrieve/simplified-chinese.js";
 import type { Lexicon } from "./lexicon.js";
 import type { LiveIndex } from "./live-index.js";
+import { viewSource } from "./source-view.js";
 
 /**
  * The core's one entry point: question → standalone question → retrieval → refusal or answer.
@@ -64,6 +65,10 @@ export class ZoneAssistant implements AnswerService {
       llm: this.options.llmLabel ?? "none",
       builtAt: manifest.builtAt,
     };
+  }
+
+  source(chunkId: string, quote: string): Promise<SourceView> {
+    return viewSource(this.live, this.options.config.CORPUS_DIR, chunkId, quote);
   }
 
   async ask(question: string, options: AskOptions = {}): Promise<Answer> {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiRoutes } from "../../src/adapters/api/api-routes.js";
 import { startHttpServer, type RunningServer } from "../../src/adapters/http/server.js";
-import { createAdminRoutes } from "../../src/admin/admin-routes.js";
+import { createAdminRoutes } from "../../src/adapters/admin/admin-routes.js";
 import type { ReindexJob } from "../../src/admin/reindex-manager.js";
 import { createRuntime, type Runtime } from "../../src/app/runtime.js";
 import { silentLogger } from "../../src/core/logger.js";

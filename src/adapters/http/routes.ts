@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from "fastify";
 
 /**
  * The contract between the one HTTP server (Fastify, src/adapters/http/server.ts) and the
@@ -34,7 +34,7 @@ export interface FrameworkRoute {
   /** Fastify handler; a returned value is sent as JSON. */
   reply: (request: FastifyRequest, reply: FastifyReply) => unknown;
   /** Checks run before the handler (auth, CSRF). */
-  preHandler?: Array<(request: FastifyRequest, reply: FastifyReply) => Promise<void>>;
+  preHandler?: preHandlerHookHandler[];
   /** Multipart routes get no body limit from MAX_BODY_BYTES (the multipart limits apply). */
   multipart?: boolean;
 }

@@ -5,7 +5,7 @@ import fastifyCookie from "@fastify/cookie";
 import fastifyCsrf from "@fastify/csrf-protection";
 import fastifyMultipart from "@fastify/multipart";
 import fastifyStatic from "@fastify/static";
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Logger as PinoLogger } from "pino";
 import { AppError, isAppError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
@@ -28,6 +28,8 @@ export interface HttpServerOptions {
   staticDirs?: Array<{ root: string; prefix: string }>;
   /** Headers added to every response (Content-Security-Policy …). */
   headers?: Record<string, string>;
+  /** Runs on every request once cookies are parsed; throws an AppError to refuse it (API_KEYS). */
+  guard?: (request: FastifyRequest) => Promise<void>;
   /** Called once per finished request, e.g. for Prometheus counters. */
   onResponse?: (sample: { route: string; method: string; status: number; seconds: number }) => void;
 }
@@ -138,6 +140,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   // Framework scope: cookies, CSRF, multipart, static pages.
   await app.register(fastifyCookie, { secret: options.cookieSecret ?? randomBytes(32).toString("hex") });
+  if (options.guard) app.addHook("onRequest", options.guard);
   await app.register(fastifyCsrf, {
     cookieOpts: { path: "/", httpOnly: true, sameSite: "strict", signed: true },
     getToken: (request) => request.headers["x-csrf-token"] as string | undefined,
