@@ -64,7 +64,7 @@ async function ask(question) {
   send.disabled = true;
   messages.append(el("li", { class: "message user" }, el("p", {}, question)));
   const body = el("div", { class: "answer-text" }, t("thinking"));
-  const item = el("li", { class: "message bot pending" }, body);
+  const item = el("li", { class: "message bot pending", dataset: { question } }, body);
   messages.append(item);
   item.scrollIntoView({ block: "end" });
   try {
@@ -104,6 +104,10 @@ function renderAnswer(item, body, answer) {
     const citation = n && byNumber.get(Number(n));
     if (citation) body.append(el("a", { href: "#", class: "cite", dataset: { n }, onclick: (event) => (event.preventDefault(), openSource(citation)) }, part));
     else body.append(part);
+  }
+  // A follow-up is answered as the standalone question the conversation made of it: say so.
+  if (answer.standaloneQuestion && answer.standaloneQuestion !== item.dataset.question) {
+    item.append(el("p", { class: "standalone" }, `${t("understoodAs")}${answer.standaloneQuestion}`));
   }
   if (answer.citations.length > 0) {
     item.append(

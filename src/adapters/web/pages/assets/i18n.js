@@ -1,7 +1,7 @@
 // UI text in Chinese and English: follows the browser's language, switchable, remembered.
 const text = {
   zh: {
-    title: "园区政策助手", newConversation: "新对话", apiKeyPrompt: "此服务器需要 API 密钥", signIn: "登录",
+    title: "园区政策助手", understoodAs: "理解为：", newConversation: "新对话", apiKeyPrompt: "此服务器需要 API 密钥", signIn: "登录",
     intro: "用中文或英文提问，例如：长治高新区有哪些招商优惠政策？ / What incentives does Changzhi offer?",
     placeholder: "输入问题…", send: "提问", close: "关闭", sources: "来源", thinking: "正在查找…",
     helpful: "有帮助", notHelpful: "没有帮助", thanks: "已记录反馈，谢谢！", refused: "资料未覆盖",
@@ -19,7 +19,7 @@ const text = {
     flagged: "发现类似指令的文本", skipped: "已跳过", indexed: "已索引",
   },
   en: {
-    title: "Zone policy assistant", newConversation: "New conversation", apiKeyPrompt: "This server needs an API key", signIn: "Sign in",
+    title: "Zone policy assistant", understoodAs: "Understood as: ", newConversation: "New conversation", apiKeyPrompt: "This server needs an API key", signIn: "Sign in",
     intro: "Ask in English or Chinese, e.g. What incentives does Changzhi offer? / 长治高新区有哪些招商优惠政策？",
     placeholder: "Type a question…", send: "Ask", close: "Close", sources: "Sources", thinking: "Looking it up…",
     helpful: "Helpful", notHelpful: "Not helpful", thanks: "Feedback saved, thank you!", refused: "Not covered",
