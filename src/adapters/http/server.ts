@@ -39,6 +39,8 @@ export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:3000 */
   url: string;
   app: FastifyInstance;
+  /** Every route the server answers (method and path pattern), e.g. to check the OpenAPI document. */
+  routes: Array<{ method: string; url: string }>;
   close(): Promise<void>;
 }
 
@@ -104,6 +106,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   }) as unknown as FastifyInstance;
 
   const knownPaths = new Set(options.routes.map((route) => route.path));
+  const mounted: Array<{ method: string; url: string }> = [];
+  app.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat()) if (method !== "HEAD") mounted.push({ method, url: route.url });
+  });
   app.addHook("onRequest", async (request, reply) => {
     const started = process.hrtime.bigint();
     reply.raw.setHeader("x-request-id", request.id);
@@ -146,6 +152,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     getToken: (request) => request.headers["x-csrf-token"] as string | undefined,
   });
   await app.register(fastifyMultipart, {
+    // Keep the name as sent ("../x.md"), so a path in it is refused rather than silently cut off.
+    preservePath: true,
     limits: { fileSize: options.upload?.maxFileBytes ?? 20 * 1024 * 1024, files: options.upload?.maxFiles ?? 20, fields: 10, parts: 40 },
     throwFileSizeLimit: true,
   });
@@ -175,6 +183,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   return {
     server: app.server,
     app,
+    routes: mounted,
     url: `http://${host}:${address.port}`,
     close: () => app.close(),
   };
