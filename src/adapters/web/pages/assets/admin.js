@@ -129,7 +129,8 @@ function renderJob(job) {
   outcome.replaceChildren();
   if (["succeeded", "refused", "failed"].includes(job.state)) {
     outcome.append(el("p", { class: `outcome ${job.state}` }, `${t(`outcome_${job.state}`)}${job.version ? ` — ${job.version}` : ""}${job.error ? `: ${job.error.message}` : ""}`));
-    if (job.gate && "score" in (job.gate.candidate ?? {})) outcome.append(el("p", {}, `gate: ${job.gate.live?.score ?? "?"} → ${job.gate.candidate.score}`));
+    if (job.gate?.skipped) outcome.append(el("p", {}, `${t("gateLabel")}: ${job.gate.skipped}`));
+    else if (job.gate?.candidate) outcome.append(el("p", {}, `${t("gateLabel")}: ${job.gate.live.passed}/${job.gate.live.total} → ${job.gate.candidate.passed}/${job.gate.candidate.total}`));
     const worse = job.gate?.worse ?? [];
     if (worse.length > 0) outcome.append(el("p", {}, t("worse")), el("ul", {}, worse.map((question) => el("li", {}, `${question.id}: ${question.question}`))));
   }
@@ -205,7 +206,7 @@ async function renderQuestions() {
         el("td", { class: "question", title: record.answer }, record.question),
         el("td", {}, record.language),
         el("td", {}, record.mode),
-        el("td", {}, record.refused ? "✗" : ""),
+        el("td", {}, record.refused ? t("refusedMark") : ""),
         el("td", { class: "number" }, `${Math.round(record.latencyMs)} ms`),
         el("td", {}, record.feedback === "up" ? "👍" : record.feedback === "down" ? "👎" : ""),
       ),

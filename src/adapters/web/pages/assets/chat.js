@@ -66,7 +66,7 @@ async function ask(question) {
   const body = el("div", { class: "answer-text" }, t("thinking"));
   const item = el("li", { class: "message bot pending", dataset: { question } }, body);
   messages.append(item);
-  item.scrollIntoView({ block: "end" });
+  messages.scrollTop = messages.scrollHeight;
   try {
     const response = await fetch("/api/ask/stream", {
       method: "POST",
@@ -138,8 +138,8 @@ function renderAnswer(item, body, answer) {
     el(
       "div",
       { class: "feedback" },
-      el("button", { type: "button", class: "vote up", title: t("helpful"), "aria-label": t("helpful"), onclick: vote("up") }, "👍"),
-      el("button", { type: "button", class: "vote down", title: t("notHelpful"), "aria-label": t("notHelpful"), onclick: vote("down") }, "👎"),
+      el("button", { type: "button", class: "vote up", onclick: vote("up") }, t("up")),
+      el("button", { type: "button", class: "vote down", onclick: vote("down") }, t("down")),
       status,
     ),
   );

@@ -16,7 +16,7 @@ const text = {
     stage_reading: "读取", stage_chunking: "切分", stage_embedding: "向量化", stage_indexing: "建索引", stage_gate: "质量门", stage_activation: "上线", stage_done: "完成",
     outcome_succeeded: "新快照已上线", outcome_refused: "质量门拒绝：新快照未上线", outcome_failed: "失败", worse: "变差的问题",
     saved: "已保存：{names}。请重建索引使其可被检索。", delete: "删除", confirmDelete: "删除 {name}？", deleted: "已删除 {name}。请重建索引。",
-    flagged: "发现类似指令的文本", skipped: "已跳过", indexed: "已索引",
+    flagged: "发现类似指令的文本", gateLabel: "质量门", refusedMark: "未回答", refusedColumn: "未回答", downOnly: "👎 没有帮助", up: "👍 有帮助", down: "👎 没有帮助", skipped: "已跳过", indexed: "已索引",
   },
   en: {
     title: "Zone policy assistant", understoodAs: "Understood as: ", newConversation: "New conversation", apiKeyPrompt: "This server needs an API key", signIn: "Sign in",
@@ -34,7 +34,7 @@ const text = {
     stage_reading: "reading", stage_chunking: "chunking", stage_embedding: "embedding", stage_indexing: "indexing", stage_gate: "quality gate", stage_activation: "activation", stage_done: "done",
     outcome_succeeded: "The new snapshot is live", outcome_refused: "Refused by the quality gate: the new snapshot did not go live", outcome_failed: "Failed", worse: "Questions that got worse",
     saved: "Saved: {names}. Re-index to make them searchable.", delete: "Delete", confirmDelete: "Delete {name}?", deleted: "Deleted {name}. Re-index to drop it.",
-    flagged: "Instruction-like text found", skipped: "skipped", indexed: "indexed",
+    flagged: "Instruction-like text found", gateLabel: "Quality gate", refusedMark: "refused", refusedColumn: "Refused", downOnly: "👎 not helpful", up: "👍 Helpful", down: "👎 Not helpful", skipped: "skipped", indexed: "indexed",
   },
 };
 
