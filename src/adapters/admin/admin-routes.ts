@@ -4,6 +4,7 @@ import type { QuestionLog } from "../../chat/state-store.js";
 import { AppError } from "../../core/errors.js";
 import type { ReindexManager } from "../../admin/reindex-manager.js";
 import type { FrameworkRoute } from "../http/routes.js";
+import { parseWith } from "../http/validate.js";
 import { bearerMatches, bearerRequests, createAdminSessions, csrfUnlessBearer, secretMatches, type AdminSessions } from "./admin-auth.js";
 import { deleteDocument, listDocuments, receiveUploads, type UploadLimits } from "./corpus-files.js";
 import { questionsCsv } from "./questions-csv.js";
@@ -38,15 +39,6 @@ export const questionsQuerySchema = z
     format: z.enum(["json", "csv"]).default("json"),
   })
   .strict();
-
-function parseWith<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown, hint: string): T {
-  const result = schema.safeParse(value ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new AppError("REQUEST_INVALID", `Invalid request: ${issue.path.join(".") || "body"}: ${issue.message}.`, { hint });
-  }
-  return result.data;
-}
 
 export interface AdminRoutesOptions {
   manager: ReindexManager;

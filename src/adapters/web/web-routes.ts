@@ -9,6 +9,7 @@ import type { AnswerService } from "../../core/types.js";
 import { secretMatches } from "../admin/admin-auth.js";
 import { askBodySchema, requireJson } from "../api/api-routes.js";
 import type { FrameworkRoute } from "../http/routes.js";
+import { parseWith } from "../http/validate.js";
 
 /**
  * The web chat's endpoints and pages:
@@ -46,15 +47,6 @@ export const apiSessionBodySchema = z.object({ key: z.string().min(1).max(1000) 
 export const sourceQuerySchema = z.object({ quote: z.string().max(5000).optional() }).strict();
 
 export const API_KEY_COOKIE = "zone_api";
-
-function parseWith<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown, hint: string): T {
-  const result = schema.safeParse(value ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new AppError("REQUEST_INVALID", `Invalid request: ${issue.path.join(".") || "body"}: ${issue.message}.`, { hint });
-  }
-  return result.data;
-}
 
 /**
  * Optional API_KEYS: when set, /api/* (except sign-in and the OpenAPI document) needs one,
