@@ -86,8 +86,11 @@ export function createWebRoutes(options: WebRoutesOptions): FrameworkRoute[] {
         requireJson(request.headers["content-type"]);
         const body = parseWith(askBodySchema, request.body, 'Send {"question": "…", "conversationId": "optional"}.');
         const controller = new AbortController();
-        // A closed tab stops the LLM call instead of paying for an answer nobody reads.
-        request.raw.once("close", () => controller.abort());
+        // A closed tab stops the LLM call instead of paying for an answer nobody reads. (The
+        // request's own "close" fires once its body is read, so watch the response.)
+        reply.raw.once("close", () => {
+          if (!reply.raw.writableEnded) controller.abort();
+        });
         reply.hijack();
         reply.raw.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" });
         try {
