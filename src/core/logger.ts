@@ -39,7 +39,7 @@ export const silentLogger: Logger = createLogger("silent");
  */
 export function createServerLogger(level: LogLevel = "info", options: { pretty?: boolean; destination?: DestinationStream } = {}): { pino: PinoLogger; log: Logger } {
   const pretty = options.pretty ?? process.stderr.isTTY === true;
-  const destination = options.destination ?? (pretty ? pinoPretty({ destination: 2, sync: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" }) : pino.destination({ dest: 2, sync: true }));
+  const destination = options.destination ?? (pretty ? pinoPretty({ destination: 2, sync: true, singleLine: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" }) : pino.destination({ dest: 2, sync: true }));
   const instance = pino(
     {
       level: level === "silent" ? "silent" : level,
