@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyReply, FastifyRequest } from "fastify";
@@ -154,7 +155,7 @@ export function createWebRoutes(options: WebRoutesOptions): FrameworkRoute[] {
         requireJson(request.headers["content-type"]);
         const body = parseWith(apiSessionBodySchema, request.body, 'Send {"key": "<one of API_KEYS>"}.');
         if (!apiKeys.some((key) => secretMatches(body.key, key))) throw new AppError("UNAUTHORIZED", "That key is not valid.", { hint: "Ask the administrator for a key." });
-        void reply.setCookie(API_KEY_COOKIE, body.key, { path: "/api/", httpOnly: true, sameSite: "strict", signed: true, maxAge: 30 * 86400 });
+        void reply.setCookie(API_KEY_COOKIE, keyDigest(body.key), { path: "/api/", httpOnly: true, sameSite: "strict", signed: true, maxAge: 30 * 86400 });
         return { signedIn: true };
       },
     },
@@ -169,11 +170,16 @@ export function createWebRoutes(options: WebRoutesOptions): FrameworkRoute[] {
   ];
 }
 
+/** The cookie holds a digest of the key, not the key itself. */
+function keyDigest(key: string): string {
+  return createHash("sha256").update(`zone-api-key\u0000${key}`).digest("hex");
+}
+
 function carriesKey(request: FastifyRequest, keys: string[]): boolean {
   const matches = (given: string) => keys.some((key) => secretMatches(given, key));
   const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? "");
   if (bearer && matches(bearer[1]!.trim())) return true;
   const cookie = request.cookies[API_KEY_COOKIE];
   const unsigned = cookie ? request.unsignCookie(cookie) : undefined;
-  return unsigned?.valid === true && unsigned.value !== null && matches(unsigned.value);
+  return unsigned?.valid === true && unsigned.value !== null && keys.some((key) => secretMatches(unsigned.value!, keyDigest(key)));
 }
