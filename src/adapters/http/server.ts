@@ -5,7 +5,7 @@ import fastifyCookie from "@fastify/cookie";
 import fastifyCsrf from "@fastify/csrf-protection";
 import fastifyMultipart from "@fastify/multipart";
 import fastifyStatic from "@fastify/static";
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Logger as PinoLogger } from "pino";
 import { AppError, isAppError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
@@ -101,7 +101,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return typeof given === "string" && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
     },
     // One line per request instead of Fastify's two (written below, when the response is finished).
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // Slack and WeChat keep connections open; do not let idle sockets keep the process alive on close.
     keepAliveTimeout: 5000,
     forceCloseConnections: true,
