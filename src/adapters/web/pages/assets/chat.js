@@ -88,6 +88,8 @@ async function ask(question) {
     body.textContent = `${t("failed")}: ${error?.error?.message ?? error?.message ?? String(error)}`;
   } finally {
     item.classList.remove("pending");
+    // After the next layout (fonts for new glyphs may still change line heights).
+    requestAnimationFrame(() => (messages.scrollTop = messages.scrollHeight));
     send.disabled = false;
     input.focus();
   }
@@ -138,8 +140,8 @@ function renderAnswer(item, body, answer) {
     el(
       "div",
       { class: "feedback" },
-      el("button", { type: "button", class: "vote up", onclick: vote("up") }, t("up")),
-      el("button", { type: "button", class: "vote down", onclick: vote("down") }, t("down")),
+      el("button", { type: "button", class: "vote up", dataset: { i18n: "up" }, onclick: vote("up") }, t("up")),
+      el("button", { type: "button", class: "vote down", dataset: { i18n: "down" }, onclick: vote("down") }, t("down")),
       status,
     ),
   );
@@ -164,10 +166,11 @@ async function openSource(citation) {
   document.getElementById("viewer-title").textContent = source.title;
   const meta = document.getElementById("viewer-meta");
   meta.replaceChildren(
-    el("dt", {}, t("zone")), el("dd", {}, source.zones.slice(0, 2).join("、") || "—"),
-    el("dt", {}, t("date")), el("dd", { class: "date" }, `${source.date ?? "—"}${source.dateEstimated ? t("estimated") : ""}`),
-    ...(source.publisher ? [el("dt", {}, t("publisher")), el("dd", {}, source.publisher)] : []),
-    el("dt", {}, t("fileLabel")), el("dd", { class: "file" }, source.source),
+    el("dt", { dataset: { i18n: "zone" } }, t("zone")), el("dd", {}, source.zones.slice(0, 2).join("、") || "—"),
+    el("dt", { dataset: { i18n: "date" } }, t("date")),
+    el("dd", { class: "date" }, source.date ?? "—", source.dateEstimated ? el("span", { class: "estimated", dataset: { i18n: "estimated" } }, t("estimated")) : ""),
+    ...(source.publisher ? [el("dt", { dataset: { i18n: "publisher" } }, t("publisher")), el("dd", {}, source.publisher)] : []),
+    el("dt", { dataset: { i18n: "fileLabel" } }, t("fileLabel")), el("dd", { class: "file" }, source.source),
   );
   const text = document.getElementById("viewer-text");
   text.replaceChildren();
