@@ -70,3 +70,11 @@ export async function launchBrowser(): Promise<{ browser: Browser; close(): Prom
     },
   };
 }
+
+/** The events of a finished Server-Sent Events body, data parsed as JSON. */
+export function parseSse(text: string): Array<{ event: string; data: any }> {
+  return text
+    .split("\n\n")
+    .filter(Boolean)
+    .map((block) => ({ event: /^event: (.*)$/m.exec(block)![1]!, data: JSON.parse(/^data: (.*)$/m.exec(block)![1]!) }));
+}

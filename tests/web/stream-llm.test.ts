@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockLlmServer, type MockLlmServer } from "../llm/mock-llm-server.js";
-import { startWebServer, type WebServer } from "../helpers/web-server.js";
+import { startWebServer, parseSse, type WebServer } from "../helpers/web-server.js";
 
 /** The streaming ask endpoint with a model that streams (a local OpenAI-compatible mock). */
 
@@ -19,11 +19,7 @@ afterAll(async () => {
 
 async function streamAsk(question: string): Promise<Array<{ event: string; data: any }>> {
   const response = await fetch(`${web.server.url}/api/ask/stream`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ question }) });
-  const text = await response.text();
-  return text
-    .split("\n\n")
-    .filter(Boolean)
-    .map((block) => ({ event: /^event: (.*)$/m.exec(block)![1]!, data: JSON.parse(/^data: (.*)$/m.exec(block)![1]!) }));
+  return parseSse(await response.text());
 }
 
 describe("POST /api/ask/stream with an LLM", () => {

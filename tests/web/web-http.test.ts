@@ -3,7 +3,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_TOKEN, hostileDocument, startWebServer, type WebServer } from "../helpers/web-server.js";
+import { ADMIN_TOKEN, hostileDocument, startWebServer, parseSse, type WebServer } from "../helpers/web-server.js";
 
 /**
  * The new HTTP endpoints over real HTTP against the composed server: streaming ask, sources,
@@ -29,11 +29,7 @@ async function streamAsk(question: string, conversationId?: string): Promise<Arr
   const response = await postJson("/api/ask/stream", { question, conversationId });
   expect(response.status).toBe(200);
   expect(response.headers.get("content-type")).toContain("text/event-stream");
-  const text = await response.text();
-  return text
-    .split("\n\n")
-    .filter(Boolean)
-    .map((block) => ({ event: /^event: (.*)$/m.exec(block)![1]!, data: JSON.parse(/^data: (.*)$/m.exec(block)![1]!) }));
+  return parseSse(await response.text());
 }
 
 describe("chat endpoints", () => {
