@@ -11,6 +11,7 @@ import { acquireBuildLock } from "./build-lock.js";
 import { loadLexicon } from "../app/lexicon.js";
 import { loadLiveIndex } from "../app/live-index.js";
 import type { ZoneAssistant } from "../app/zone-assistant.js";
+import { progressAt, type ReindexProgress } from "../app/reindex-progress.js";
 import { describeGate, type GateReport, type GateSkipped } from "./quality-gate.js";
 import { reindex, rollback, type FileResult } from "./reindex.js";
 import { describeSnapshot, snapshotsByBuildTime, type SnapshotInfo } from "./snapshot-history.js";
@@ -53,6 +54,8 @@ export interface ReindexJob {
   pruned: string[];
   error?: { code: string; message: string; hint?: string };
   ms?: number;
+  /** Stage and percentage while it runs; `done` at 100 once finished (whatever the outcome). */
+  progress: ReindexProgress;
 }
 
 export interface AdminStatus {
@@ -60,6 +63,8 @@ export interface AdminStatus {
   /** What current.json names (differs from `live` only while a CLI snapshot is being picked up, or when it is unusable). */
   currentFile?: string;
   snapshots: SnapshotInfo[];
+  /** Every corpus file the live snapshot read: indexed with counts, or skipped with the reason. */
+  liveFiles: Array<{ file: string; status: string; articles: number; chunks: number; bytes: number; reason?: string }>;
   lastJob?: ReindexJob;
   running: boolean;
   audit: AuditEntry[];
@@ -89,7 +94,14 @@ export class ReindexManager {
   /** A version current.json names that failed to load, so the poll logs it once, not every tick. */
   private refusedVersion?: string;
 
+  private readonly finishedListeners: Array<(job: ReindexJob) => void> = [];
+
   constructor(private readonly options: ReindexManagerOptions) {}
+
+  /** Called with every finished job (metrics). */
+  onJobFinished(listener: (job: ReindexJob) => void): void {
+    this.finishedListeners.push(listener);
+  }
 
   private now(): number {
     return (this.options.now ?? Date.now)();
@@ -202,6 +214,7 @@ export class ReindexManager {
       skipped: [],
       removedFiles: [],
       pruned: [],
+      progress: progressAt("reading"),
     };
     this.last = job;
     await this.persist(job);
@@ -233,6 +246,7 @@ export class ReindexManager {
         live: service.liveIndex,
         signal: this.abort.signal,
         lockHeld: true,
+        onStage: (progress) => (job.progress = progress),
         onActivate: (candidate) => service.swap(candidate),
       });
       job.version = outcome.version;
@@ -256,10 +270,18 @@ export class ReindexManager {
       log.error(`Re-index job ${job.id} failed; snapshot ${job.liveVersionBefore} keeps serving.`, error);
     }
     job.finishedAt = new Date(this.now()).toISOString();
+    job.progress = progressAt("done");
     // Saved before the lock is released, so no replica sees a free lock next to a job still "running".
     await this.persist(job);
     await lease.release().catch((error: unknown) => log.warn("Releasing the build lock failed.", error));
     this.busy = false;
+    for (const listener of this.finishedListeners) {
+      try {
+        listener(job);
+      } catch (error) {
+        log.warn("A re-index listener failed.", error);
+      }
+    }
     await this.audit(job.actor, `reindex.${job.state}`, describeJob(job));
     if (job.state === "succeeded") log.info(describeJob(job));
     else if (job.state === "refused") log.warn(describeJob(job));
@@ -318,6 +340,7 @@ export class ReindexManager {
       },
       currentFile: await readCurrentVersion(config.DATA_DIR).catch(() => undefined),
       snapshots,
+      liveFiles: manifest.files.map(({ file, status, articles, chunks, bytes, reason }) => ({ file, status, articles, chunks, bytes, ...(reason ? { reason } : {}) })),
       ...(lastJob ? { lastJob } : {}),
       running: this.busy || lastJob?.state === "queued" || lastJob?.state === "running",
       audit: await store.listAudit(20).catch(() => []),

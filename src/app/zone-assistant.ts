@@ -1,7 +1,7 @@
 import type { Config } from "../core/config.js";
 import { AppError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
-import type { SearchHit, Answer, AnswerInput, AnswerService, Answerer, AskOptions, Language, QuestionRewriter, ServiceStatus, Turn } from "../core/types.js";
+import type { SearchHit, SourceView, Answer, AnswerInput, AnswerService, Answerer, AskOptions, Language, QuestionRewriter, ServiceStatus, Turn } from "../core/types.js";
 import { assessAnswerability } from "../answer/coverage.js";
 import { composeExtractive } from "../answer/extractive.js";
 import { refusal, topicOf } from "../answer/refusal.js";
@@ -12,6 +12,7 @@ import { hybridSearch } from "../retrieve/hybrid-search.js";
 import { toSimplified } from "../retrieve/simplified-chinese.js";
 import type { Lexicon } from "./lexicon.js";
 import type { LiveIndex } from "./live-index.js";
+import { viewSource } from "./source-view.js";
 
 /**
  * The core's one entry point: question → standalone question → retrieval → refusal or answer.
@@ -66,11 +67,14 @@ export class ZoneAssistant implements AnswerService {
     };
   }
 
+  source(chunkId: string, quote: string): Promise<SourceView> {
+    return viewSource(this.live, this.options.config.CORPUS_DIR, chunkId, quote);
+  }
+
   async ask(question: string, options: AskOptions = {}): Promise<Answer> {
     const { config, store } = this.options;
     const text = toSimplified(validateQuestion(question, config.MAX_QUESTION_CHARS));
     const live = this.live;
-    const startedAt = Date.now();
     const history = options.conversationId && store ? await this.history(store, options.conversationId) : [];
     const standalone = history.length > 0 ? await this.options.rewriter(text, history, { signal: options.signal }) : text;
     const query = this.analyze(standalone, text, live.lexicon);
@@ -90,19 +94,6 @@ export class ZoneAssistant implements AnswerService {
         )
         .catch((error: unknown) => this.options.log.error("state store: could not save the conversation turn; the answer is sent without it", error));
     }
-    // The question log is for admins (gaps in the corpus); it never delays or fails an answer.
-    void store
-      ?.logQuestion({
-        at: startedAt,
-        ...(options.conversationId ? { conversationId: options.conversationId } : {}),
-        question: text,
-        language: answer.language,
-        mode: answer.mode,
-        refused: answer.refused,
-        latencyMs: Date.now() - startedAt,
-        snapshot: live.manifest.version,
-      })
-      .catch((error: unknown) => this.options.log.error("state store: could not log the question", error));
     return answer;
   }
 

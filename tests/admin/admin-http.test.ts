@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiRoutes } from "../../src/adapters/api/api-routes.js";
 import { startHttpServer, type RunningServer } from "../../src/adapters/http/server.js";
-import { createAdminRoutes } from "../../src/admin/admin-routes.js";
+import { createAdminRoutes } from "../../src/adapters/admin/admin-routes.js";
 import { createSignInGuard } from "../../src/admin/sign-in-guard.js";
 import { MemoryStateStore } from "../../src/chat/state-store.js";
 import type { ReindexJob } from "../../src/admin/reindex-manager.js";
