@@ -32,7 +32,7 @@ export interface SqliteStateStoreOptions {
  * Schema versions, applied in order and recorded in `PRAGMA user_version`. Version 1 is the
  * schema before versioning (hence IF NOT EXISTS: old files already have it).
  */
-const migrations: string[] = [
+export const sqliteMigrations: string[] = [
   `
 CREATE TABLE IF NOT EXISTS turns (
   conversation_id TEXT NOT NULL,
@@ -357,8 +357,8 @@ export class SqliteStateStore implements StateStore {
 function migrate(db: Database.Database): void {
   const apply = db.transaction(() => {
     const version = db.pragma("user_version", { simple: true }) as number;
-    for (let index = version; index < migrations.length; index++) db.exec(migrations[index]!);
-    if (version < migrations.length) db.pragma(`user_version = ${migrations.length}`);
+    for (let index = version; index < sqliteMigrations.length; index++) db.exec(sqliteMigrations[index]!);
+    if (version < sqliteMigrations.length) db.pragma(`user_version = ${sqliteMigrations.length}`);
   });
   apply.immediate();
 }

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { SqliteStateStore } from "../../src/chat/sqlite-state-store.js";
+import { SqliteStateStore, sqliteMigrations } from "../../src/chat/sqlite-state-store.js";
 import { PostgresStateStore, postgresMigrations } from "../../src/chat/postgres-state-store.js";
 import { createStateStore, MemoryStateStore, type StateStore } from "../../src/chat/state-store.js";
 import type { Turn } from "../../src/core/types.js";
@@ -274,6 +274,23 @@ describe("sqlite state store on disk", () => {
     stores.push(SqliteStateStore.open({ file }));
   });
 
+  it("upgrades a version-2 question log to the web console's columns, keeping its rows", async () => {
+    const file = join(tempDir(), "state.sqlite");
+    const old = new Database(file);
+    for (const migration of sqliteMigrations.slice(0, 2)) old.exec(migration);
+    old.pragma("user_version = 2");
+    old.prepare("INSERT INTO questions (at, conversation_id, question, language, mode, refused, latency_ms, snapshot) VALUES (5, 'slack:C1:1.0', '问', 'zh', 'extractive', 1, 7, 'v1')").run();
+    old.prepare("INSERT INTO feedback (platform, user, conversation_id, message_id, value, at) VALUES ('slack', 'U1', 'c', 'm', 'up', 6)").run();
+    old.close();
+    const store = SqliteStateStore.open({ file });
+    stores.push(store);
+    expect(await store.listQuestions({ limit: 5, refused: true })).toEqual([
+      { id: "q1", platform: "slack", conversationId: "slack:C1:1.0", question: "问", answer: "", language: "zh", mode: "extractive", refused: true, latencyMs: 7, snapshotVersion: "v1", citations: 0, at: 5 },
+    ]);
+    expect(await store.setQuestionFeedback("q1", "down")).toBe(true);
+    expect((await store.listFeedback(5))[0]).toMatchObject({ platform: "slack", value: "up" });
+  });
+
   it("is the default from config", async () => {
     const dataDir = tempDir();
     const store = await createStateStore({ DATA_DIR: dataDir, STATE_URL: undefined });
@@ -292,6 +309,26 @@ describe("sqlite state store on disk", () => {
 });
 
 describe.skipIf(skipPostgres)("postgres state store across replicas", () => {
+  it("upgrades a version-1 question log to the web console's columns, keeping its rows", async () => {
+    const database = await freshDatabase();
+    databases.push(database.drop);
+    const { default: pg } = await import("pg");
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    await client.query(postgresMigrations[0]!.sql);
+    await client.query("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+    await client.query("INSERT INTO schema_migrations (version, name) VALUES (1, 'v1')");
+    await client.query("INSERT INTO questions (at, conversation_id, question, language, mode, refused, latency_ms, snapshot) VALUES (5, 'wechat:o1', '问', 'zh', 'extractive', true, 7, 'v1')");
+    await client.end();
+    const store = await PostgresStateStore.open({ url: database.url });
+    stores.push(store);
+    const [row] = await store.listQuestions({ limit: 5 });
+    expect(row).toEqual({ id: row!.id, platform: "wechat", conversationId: "wechat:o1", question: "问", answer: "", language: "zh", mode: "extractive", refused: true, latencyMs: 7, snapshotVersion: "v1", citations: 0, at: 5 });
+    expect(await store.setQuestionFeedback(row!.id, "down")).toBe(true);
+    await store.logQuestion({ id: "new", platform: "web", question: "q", answer: "a", language: "en", mode: "llm", refused: false, latencyMs: 1, snapshotVersion: "v2", citations: 2, at: 9 });
+    expect((await store.listQuestions({ limit: 5, feedback: "down" })).map((entry) => entry.id)).toEqual([row!.id]);
+  });
+
   it("applies migrations once, idempotently, when replicas open it together", async () => {
     const database = await freshDatabase();
     databases.push(database.drop);

@@ -1,6 +1,6 @@
 import { extendZodWithOpenApi, OpenApiGeneratorV3, OpenAPIRegistry, type RouteConfig } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
-import { questionsQuerySchema, reindexBodySchema, signInBodySchema } from "../admin/admin-routes.js";
+import { questionsQuerySchema, reindexBodySchema, rollbackBodySchema, signInBodySchema } from "../admin/admin-routes.js";
 import { askBodySchema } from "../api/api-routes.js";
 import { apiSessionBodySchema, feedbackBodySchema, sourceQuerySchema } from "../web/web-routes.js";
 
@@ -59,7 +59,11 @@ const errors = {
   400: json(errorSchema, "Invalid request"),
   401: json(errorSchema, "Missing or wrong credentials"),
 };
-const adminErrors = { ...errors, 403: json(errorSchema, "Admin API off (no ADMIN_TOKEN) or CSRF token missing/wrong") };
+const adminErrors = {
+  ...errors,
+  403: json(errorSchema, "Admin API off (no ADMIN_TOKEN) or CSRF token missing/wrong"),
+  429: json(errorSchema, "Too many failed admin sign-ins from this address (ADMIN_SIGNIN_FAILURES_PER_MINUTE); Retry-After says when"),
+};
 
 const adminSecurity: Array<Record<string, string[]>> = [{ adminBearer: [] }, { adminSession: [] }];
 
@@ -123,7 +127,14 @@ const routes: RouteConfig[] = [
     responses: { 202: json(anyObject, "Job queued"), 409: json(errorSchema, "A build is running"), ...adminErrors },
   },
   { method: "get", path: "/admin/status", summary: "Live snapshot, files, snapshots, last job with progress, audit log", security: adminSecurity, responses: { 200: json(anyObject, "Status"), ...adminErrors } },
-  { method: "post", path: "/admin/rollback", summary: "Make the previous snapshot live again", security: adminSecurity, responses: { 200: json(z.object({ from: z.string(), to: z.string() }), "Rolled back"), ...adminErrors } },
+  {
+    method: "post",
+    path: "/admin/rollback",
+    summary: "Make the previous live snapshot (no body) or a named one live again; 400 when the named snapshot does not exist",
+    security: adminSecurity,
+    request: { body: { required: false, content: { "application/json": { schema: rollbackBodySchema } } } },
+    responses: { 200: json(z.object({ from: z.string(), to: z.string() }), "Rolled back"), 409: json(errorSchema, "A build is running"), ...adminErrors },
+  },
   { method: "get", path: "/admin/documents", summary: "Documents in CORPUS_DIR", security: adminSecurity, responses: { 200: json(anyObject, "Documents"), ...adminErrors } },
   {
     method: "post",
