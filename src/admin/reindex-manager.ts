@@ -95,6 +95,7 @@ export class ReindexManager {
   private refusedVersion?: string;
 
   private readonly finishedListeners: Array<(job: ReindexJob) => void> = [];
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ReindexManagerOptions) {}
 
@@ -130,11 +131,16 @@ export class ReindexManager {
 
   /** Saves the job where every replica can read it. */
   private async persist(job: ReindexJob): Promise<void> {
-    try {
-      await this.options.store.saveJob({ id: job.id, state: job.state, job });
-    } catch (error) {
-      this.options.log.warn(`Cannot save the state of re-index job ${job.id}; other servers will not see it.`, error);
-    }
+    // One save at a time, in order: a progress save still in flight must not land after the final state.
+    const snapshot = JSON.parse(JSON.stringify(job)) as ReindexJob;
+    this.saving = this.saving.then(async () => {
+      try {
+        await this.options.store.saveJob({ id: snapshot.id, state: snapshot.state, job: snapshot });
+      } catch (error) {
+        this.options.log.warn(`Cannot save the state of re-index job ${snapshot.id}; other servers will not see it.`, error);
+      }
+    });
+    await this.saving;
   }
 
   /**
@@ -246,7 +252,12 @@ export class ReindexManager {
         live: service.liveIndex,
         signal: this.abort.signal,
         lockHeld: true,
-        onStage: (progress) => (job.progress = progress),
+        onStage: (progress) => {
+          const stageChanged = job.progress?.stage !== progress.stage;
+          job.progress = progress;
+          // Other servers sharing the state store see the stage (the percentage within it only here).
+          if (stageChanged) void this.persist(job);
+        },
         onActivate: (candidate) => service.swap(candidate),
       });
       job.version = outcome.version;
