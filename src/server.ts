@@ -37,6 +37,9 @@ export interface StartedServer {
 
 export async function startServer(config: Config, logging: { log: Logger; pino?: PinoLogger }): Promise<StartedServer> {
   const { log } = logging;
+  // Start-up (src/app/runtime.ts): the state store from STATE_URL with its migrations, the live
+  // snapshot with fallback, or a first build — waiting up to STARTUP_WAIT_SECONDS for another
+  // process's build instead of racing it.
   const runtime = await createRuntime(config, { log });
   const metrics = createMetrics(() => runtime.service.status());
   // Every adapter answers through the logging service: one question log, log line and metric per answer.
