@@ -7,9 +7,22 @@ import { startHttpServer } from "./adapters/http/server.js";
 import { loadConfig, readEnvironment } from "./core/config.js";
 import { isAppError } from "./core/errors.js";
 import { createLogger } from "./core/logger.js";
+import { parseCommandArgs } from "./adapters/cli/cli-support.js";
+
+const serverCommand = {
+  usage: "npm start",
+  description: [
+    "Starts the HTTP server (API, chat adapters, admin API). Settings come from the environment",
+    "and .env (see .env.example): PORT, HOST, WORKERS, DATA_DIR, CORPUS_DIR, ADMIN_TOKEN, ...",
+    "  --help   show this text",
+  ].join("\n"),
+  options: {},
+  maxPositionals: 0,
+} as const;
 
 /** Composition root: reads config, wires the rooms, starts the HTTP server and adapters. */
 async function main(): Promise<void> {
+  parseCommandArgs(serverCommand);
   const config = loadConfig(readEnvironment());
   const log = createLogger(config.LOG_LEVEL);
   const runtime = await createRuntime(config, { log });
