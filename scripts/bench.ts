@@ -17,7 +17,7 @@ import { loadConfig, type Config } from "../src/core/config.js";
 import { createLogger } from "../src/core/logger.js";
 import { createEmbedder } from "../src/index/embedders/create-embedder.js";
 import { writeSnapshot } from "../src/index/snapshot.js";
-import { measureChainOverhead } from "./bench-llm.js";
+import { measureChainOverhead, measureTimeoutFallback } from "./bench-llm.js";
 import { measureLoad, percentile } from "./bench-load.js";
 import { measureRetrievalQuality } from "./bench-quality.js";
 import { makeSyntheticChunks } from "./make-synthetic-corpus.js";
@@ -124,11 +124,17 @@ async function main(): Promise<void> {
     await synthetic.close();
 
     const chain = await measureChainOverhead(200);
+    const timeouts = await measureTimeoutFallback(300);
     const load = await measureLoad({ clients: 4 });
 
     table("Index build (local embedder)", ["corpus", "files", "chunks", "build time", "RSS after"], buildRows);
     table("Ask latency (extractive mode)", ["corpus", "path", "asks", "p50", "p95", "RSS"], latency);
     table("LLM chain overhead per answer (mock model replying instantly)", ["p50", "p95"], [[ms(chain.p50Ms), ms(chain.p95Ms)]]);
+    table(
+      "LLM timeout fallback (mock model server that never replies, LLM_TIMEOUT_MS=300)",
+      ["provider", "step", "time to fallback", "fell back"],
+      timeouts.map((row) => [row.provider, row.step, ms(row.elapsedMs), row.fellBack ? "yes" : "NO"]),
+    );
     table(
       "HTTP load: 4 concurrent clients on POST /api/ask, before and during a re-index",
       ["phase", "requests", "failures", "answers/s", "p50", "p99", "re-index"],

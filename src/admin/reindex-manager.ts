@@ -11,7 +11,8 @@ import { loadLiveIndex } from "../app/live-index.js";
 import type { ZoneAssistant } from "../app/zone-assistant.js";
 import { describeGate, type GateReport, type GateSkipped } from "./quality-gate.js";
 import { reindex, rollback, type FileResult } from "./reindex.js";
-import { describeSnapshot, snapshotsByBuildTime, type SnapshotInfo } from "./snapshot-history.js";
+import { describeSnapshot, snapshotsByBuildTime, type SnapshotInfo, type StartupFallback } from "./snapshot-history.js";
+import { readSnapshotEvents, type SnapshotEvent } from "../index/snapshot-log.js";
 
 /**
  * Re-index jobs inside a running server (HTTP /admin/*, Slack `/zone reindex`): one at a time,
@@ -59,6 +60,10 @@ export interface AdminStatus {
   lastJob?: ReindexJob;
   running: boolean;
   audit: AuditEntry[];
+  /** Set when this process started on a fallback because the live snapshot was unusable. */
+  startupFallback?: StartupFallback;
+  /** The last activations, rollbacks and fallbacks (snapshot-history.jsonl), newest first. */
+  history: SnapshotEvent[];
 }
 
 export interface ReindexManagerOptions {
@@ -67,6 +72,7 @@ export interface ReindexManagerOptions {
   store: StateStore;
   log: Logger;
   now?: () => number;
+  startupFallback?: StartupFallback;
 }
 
 export interface RollbackResult {
@@ -178,6 +184,7 @@ export class ReindexManager {
         live: service.liveIndex,
         signal: this.abort.signal,
         onActivate: (candidate) => service.swap(candidate),
+        actor: job.actor,
       });
       job.version = outcome.version;
       job.files = outcome.files;
@@ -216,7 +223,7 @@ export class ReindexManager {
     }
     this.busy = true;
     try {
-      const outcome = await rollback(config, await loadLexicon(config.CORPUS_DIR), { log, from: service.liveIndex.manifest.version });
+      const outcome = await rollback(config, await loadLexicon(config.CORPUS_DIR), { log, from: service.liveIndex.manifest.version, actor });
       service.swap(outcome.live);
       this.audit(actor, "rollback", `from ${outcome.from} to ${outcome.to}`);
       log.info(`Rolled back from snapshot ${outcome.from} to ${outcome.to} (by ${actor}).`);
@@ -246,6 +253,8 @@ export class ReindexManager {
       snapshots,
       ...(this.last ? { lastJob: this.last } : {}),
       running: this.busy,
+      ...(this.options.startupFallback ? { startupFallback: this.options.startupFallback } : {}),
+      history: (await readSnapshotEvents(config.DATA_DIR)).slice(-20).reverse(),
       audit: (() => {
         try {
           return store.listAudit(20);

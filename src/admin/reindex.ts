@@ -11,7 +11,7 @@ import type { Lexicon } from "../app/lexicon.js";
 import { loadLiveIndex, type LiveIndex } from "../app/live-index.js";
 import { withEmbeddingCache } from "./embedding-cache.js";
 import { gateFileExists, runQualityGate, type GateReport, type GateSkipped } from "./quality-gate.js";
-import { olderSnapshots, pruneOldSnapshots, removeStaleBuildDirs } from "./snapshot-history.js";
+import { pruneOldSnapshots, removeStaleBuildDirs, rollbackCandidates } from "./snapshot-history.js";
 
 /**
  * One re-index, shared by the CLI, the HTTP admin routes, Slack and first start-up:
@@ -49,6 +49,8 @@ export interface ReindexOptions {
   signal?: AbortSignal;
   /** Called once the candidate passed and is about to become live, so the caller can swap at once. */
   onActivate?: (candidate: LiveIndex) => void;
+  /** Who asked (snapshot log), e.g. `cli:alice`, `slack:U123`; default `process:<pid>`. */
+  actor?: string;
 }
 
 export interface ReindexOutcome {
@@ -162,7 +164,8 @@ export async function reindex(config: Config, lexicon: Lexicon, options: Reindex
 
     try {
       options.signal?.throwIfAborted();
-      await setCurrentVersion(config.DATA_DIR, version);
+      const recorded = await setCurrentVersion(config.DATA_DIR, version, { action: "activate", actor: options.actor });
+      if (!recorded) log.warn(`Snapshot ${version} is live, but the snapshot history could not be written (a later start-up fallback will not know it).`);
     } catch (error) {
       await discard();
       throw error;
@@ -186,10 +189,11 @@ export interface RollbackOutcome {
 }
 
 /**
- * Makes the snapshot built before `from` (default: current.json's) current, after checking
+ * Makes the snapshot that was live before `from` (default: current.json's) current again, skipping
+ * any that was rolled back away from (snapshot-history.jsonl), after checking
  * that it loads; an unloadable older snapshot is passed over for the next older one.
  */
-export async function rollback(config: Config, lexicon: Lexicon, options: { log: Logger; from?: string }): Promise<RollbackOutcome> {
+export async function rollback(config: Config, lexicon: Lexicon, options: { log: Logger; from?: string; actor?: string }): Promise<RollbackOutcome> {
   return withBuildLock(config.DATA_DIR, async () => {
     const from = options.from ?? (await readCurrentVersion(config.DATA_DIR));
     if (!from) {
@@ -198,15 +202,16 @@ export async function rollback(config: Config, lexicon: Lexicon, options: { log:
       });
     }
     const problems: string[] = [];
-    for (const older of await olderSnapshots(config.DATA_DIR, from)) {
+    for (const older of await rollbackCandidates(config.DATA_DIR, from)) {
       try {
-        const live = await loadLiveIndex(config, lexicon, older.version);
-        await setCurrentVersion(config.DATA_DIR, older.version);
-        return { from, to: older.version, live };
+        const live = await loadLiveIndex(config, lexicon, older);
+        const recorded = await setCurrentVersion(config.DATA_DIR, older, { action: "rollback", actor: options.actor });
+        if (!recorded) options.log.warn("The rollback is done, but the snapshot history could not be written.");
+        return { from, to: older, live };
       } catch (error) {
         if (isAppError(error) && error.code === "INDEX_WRITE_FAILED") throw error;
-        problems.push(`${older.version}: ${isAppError(error) ? error.message : String(error)}`);
-        options.log.warn(`Cannot roll back to snapshot ${older.version}.`, error);
+        problems.push(`${older}: ${isAppError(error) ? error.message : String(error)}`);
+        options.log.warn(`Cannot roll back to snapshot ${older}.`, error);
       }
     }
     throw new AppError("SNAPSHOT_MISSING", `There is no usable snapshot older than ${from} to roll back to${problems.length > 0 ? ` (${problems.join("; ")})` : ""}.`, {

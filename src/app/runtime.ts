@@ -8,7 +8,7 @@ import { loadLexicon, type Lexicon } from "./lexicon.js";
 import { loadLiveIndex, type LiveIndex } from "./live-index.js";
 import { reindex } from "../admin/reindex.js";
 import { ReindexManager } from "../admin/reindex-manager.js";
-import { loadLiveIndexWithFallback, removeStaleBuildDirs } from "../admin/snapshot-history.js";
+import { loadLiveIndexWithFallback, removeStaleBuildDirs, type StartupFallback } from "../admin/snapshot-history.js";
 import { ZoneAssistant } from "./zone-assistant.js";
 import { composeExtractive } from "../answer/extractive.js";
 import { createChatModel, createLlmAnswerer, createLlmRewriter, describeChatModel, loadPrompts } from "../answer/llm/index.js";
@@ -44,9 +44,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
   const stale = await removeStaleBuildDirs(config.DATA_DIR);
   if (stale.length > 0) log.info(`Removed unfinished build directories left by a stopped build: ${stale.join(", ")}.`);
   let live: LiveIndex;
+  let startupFallback: StartupFallback | undefined;
   try {
-    // A corrupt current snapshot falls back to the newest older one that loads (logged there).
-    live = (await loadLiveIndexWithFallback(config, lexicon, log)).live;
+    // A corrupt current snapshot falls back to the last one live before it (logged and recorded there).
+    ({ live, fallback: startupFallback } = await loadLiveIndexWithFallback(config, lexicon, log));
   } catch (error) {
     const rebuildable = isAppError(error) && (error.code === "INDEX_MISSING" || error.code === "INDEX_CORRUPT");
     if (!rebuildable || options.buildIfMissing === false) throw error;
@@ -55,7 +56,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
         ? `No index in ${config.DATA_DIR} yet: building it from ${config.CORPUS_DIR} (first run).`
         : `No snapshot in ${config.DATA_DIR} can be loaded (${error.message}): rebuilding from ${config.CORPUS_DIR}.`,
     );
-    const report = await reindex(config, lexicon, { log, gate: false, onProgress: options.onBuildProgress });
+    const report = await reindex(config, lexicon, { log, gate: false, onProgress: options.onBuildProgress, actor: "startup" });
     log.info(`Index ${report.version} built: ${report.files.length} files, ${report.articles} articles, ${report.chunks} chunks in ${report.ms} ms.`);
     live = report.candidate;
   }
@@ -75,7 +76,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     answerer: model && prompts ? createLlmAnswerer({ config, model, fallback: composeExtractive, prompts, log }) : composeExtractive,
     llmLabel: describeChatModel(config),
   });
-  const admin = new ReindexManager({ config, service, store, log });
+  const admin = new ReindexManager({ config, service, store, log, startupFallback });
+  if (startupFallback) admin.audit("startup", "snapshot.fallback", `from ${startupFallback.from ?? "(unreadable current.json)"} to ${startupFallback.to}: ${startupFallback.reason}`);
   return {
     config,
     lexicon,

@@ -8,6 +8,7 @@ import { Bm25Index } from "./bm25.js";
 import type { Embedder } from "./embedder.js";
 import { MANIFEST_FORMAT_VERSION, manifestSchema, type Manifest, type ManifestFile } from "./manifest.js";
 import type { NamedTokenizer, Tokenizer } from "./tokenizer.js";
+import { appendSnapshotEvent, type SnapshotEvent } from "./snapshot-log.js";
 import { VectorStore } from "./vector-store.js";
 
 export const SNAPSHOTS_DIR = "snapshots";
@@ -35,6 +36,8 @@ export interface WriteSnapshotInput {
   version?: string;
   /** Point current.json at the new snapshot once written (default true). */
   activate?: boolean;
+  /** Who builds, for the snapshot log when `activate` is on. */
+  actor?: string;
   batchSize?: number;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
@@ -105,8 +108,20 @@ export async function readCurrentVersion(dataDir: string): Promise<string | unde
   return parsed.data.version;
 }
 
-/** Points current.json at `version` atomically; the snapshot must already be complete. */
-export async function setCurrentVersion(dataDir: string, version: string): Promise<void> {
+export interface ActivationRecord {
+  action?: SnapshotEvent["action"];
+  /** Who made the change, e.g. `admin-api`, `slack:U123`, `cli:alice`, `startup`. */
+  actor?: string;
+  reason?: string;
+}
+
+/**
+ * Points current.json at `version` atomically (the snapshot must already be complete), then
+ * records the change in the snapshot log. current.json moves first: a crash in between leaves a
+ * live snapshot missing from the log (a fallback target lost), never a logged one that was not
+ * live. Returns false when the log could not be written (the activation stands).
+ */
+export async function setCurrentVersion(dataDir: string, version: string, record: ActivationRecord = {}): Promise<boolean> {
   try {
     await stat(path.join(snapshotDir(dataDir, version), snapshotFiles.manifest));
   } catch (error) {
@@ -115,6 +130,7 @@ export async function setCurrentVersion(dataDir: string, version: string): Promi
       cause: error,
     });
   }
+  const from = await readCurrentVersion(dataDir).catch(() => undefined);
   try {
     await writeFileAtomic(path.join(dataDir, CURRENT_FILE), `${JSON.stringify({ version })}\n`);
   } catch (error) {
@@ -122,6 +138,19 @@ export async function setCurrentVersion(dataDir: string, version: string): Promi
       hint: "Check that DATA_DIR is a writable directory.",
       cause: error,
     });
+  }
+  try {
+    await appendSnapshotEvent(dataDir, {
+      at: new Date().toISOString(),
+      action: record.action ?? "activate",
+      version,
+      ...(from && from !== version ? { from } : {}),
+      actor: record.actor ?? `process:${process.pid}`,
+      ...(record.reason ? { reason: record.reason } : {}),
+    });
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -154,22 +183,6 @@ export async function listSnapshots(dataDir: string): Promise<SnapshotSummary[]>
     summaries.push({ version: name, current: name === current, manifest });
   }
   return summaries.sort((a, b) => (a.version < b.version ? 1 : a.version > b.version ? -1 : 0));
-}
-
-/** Removes all but the newest `keep` complete snapshots; never the current one. Returns removed versions. */
-export async function pruneSnapshots(dataDir: string, keep: number): Promise<string[]> {
-  const snapshots = await listSnapshots(dataDir);
-  const removed: string[] = [];
-  let kept = 0;
-  for (const snapshot of snapshots) {
-    if (snapshot.current || kept < keep) {
-      kept++;
-      continue;
-    }
-    await rm(snapshotDir(dataDir, snapshot.version), { recursive: true, force: true });
-    removed.push(snapshot.version);
-  }
-  return removed;
 }
 
 /**
@@ -245,7 +258,7 @@ export async function writeSnapshot(dataDir: string, input: WriteSnapshotInput):
     await writeFile(path.join(temporaryDir, snapshotFiles.manifest), `${JSON.stringify(manifest, null, 2)}\n`, "utf8");
     await rm(finalDir, { recursive: true, force: true });
     await rename(temporaryDir, finalDir);
-    if (input.activate ?? true) await setCurrentVersion(dataDir, version);
+    if (input.activate ?? true) await setCurrentVersion(dataDir, version, { actor: input.actor });
     return manifest;
   } catch (error) {
     await rm(temporaryDir, { recursive: true, force: true }).catch(() => undefined);

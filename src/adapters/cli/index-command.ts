@@ -50,7 +50,7 @@ runCli(async () => {
   try {
     if (flags.rollback) {
       try {
-        const outcome = await rollback(config, lexicon, { log });
+        const outcome = await rollback(config, lexicon, { log, actor: CLI_ACTOR });
         audit("rollback", `from ${outcome.from} to ${outcome.to}`);
         process.stdout.write(flags.json ? `${JSON.stringify({ from: outcome.from, to: outcome.to })}\n` : `Rolled back: snapshot ${outcome.to} is live again (was ${outcome.from}).\n`);
         return 0;
@@ -73,6 +73,7 @@ runCli(async () => {
       outcome = await reindex(config, lexicon, {
         log,
         gate,
+        actor: CLI_ACTOR,
         onFile: (file) => {
           if (file.status !== "indexed") process.stderr.write(`skipped ${file.file}: ${file.reason}\n`);
         },
