@@ -8,6 +8,7 @@ import { loadConfig, readEnvironment } from "./core/config.js";
 import { isAppError } from "./core/errors.js";
 import { createLogger } from "./core/logger.js";
 import { parseCommandArgs } from "./adapters/cli/cli-support.js";
+import { isClusterWorker, notifyReady, notifySnapshotLive, onSnapshotLiveElsewhere, runPrimary } from "./app/cluster-primary.js";
 
 const serverCommand = {
   usage: "npm start",
@@ -25,7 +26,9 @@ async function main(): Promise<void> {
   parseCommandArgs(serverCommand);
   const config = loadConfig(readEnvironment());
   const log = createLogger(config.LOG_LEVEL);
-  const runtime = await createRuntime(config, { log });
+  // WORKERS > 1: this process only supervises; the forked workers run the code below.
+  if (config.WORKERS > 1 && !isClusterWorker()) return runPrimary({ config, log });
+  const runtime = await createRuntime(config, { log, onLive: notifySnapshotLive });
   // Slack `/zone reindex` starts a job in the admin ReindexManager; its outcome is posted back.
   const chat = await mountChatAdapters(runtime, {
     onReindex: async (userId) => {
@@ -42,12 +45,15 @@ async function main(): Promise<void> {
   const server = await startHttpServer({ host: config.HOST, port: config.PORT, routes, maxBodyBytes: config.MAX_BODY_BYTES, log });
   const status = runtime.service.status();
   log.info(`Zone assistant listening on ${server.url} (index ${status.indexVersion}, ${status.chunks} chunks, LLM ${status.llm}).`);
+  notifyReady();
+  onSnapshotLiveElsewhere(() => void runtime.admin.checkForNewSnapshot());
   log.info(`Chat adapters: ${chat.enabled.length > 0 ? chat.enabled.join(", ") : "none configured (see README)"}.`);
   log.info(`Try: curl -s ${server.url}/api/ask -H 'content-type: application/json' -d '{"question":"长治高新区有哪些招商优惠政策？"}'`);
 
   const shutdown = async (signal: string) => {
     log.info(`${signal} received, shutting down.`);
-    await server.close();
+    // Requests in flight finish (bounded by SHUTDOWN_TIMEOUT_MS) before the runtime closes.
+    await server.close(config.SHUTDOWN_TIMEOUT_MS);
     // Stop a running re-index first: chat listeners may be waiting on it.
     await runtime.admin.close();
     await chat.stop();

@@ -73,6 +73,8 @@ export interface ReindexManagerOptions {
   log: Logger;
   now?: () => number;
   startupFallback?: StartupFallback;
+  /** A job or rollback here made `version` live (not called for snapshots picked up from current.json). */
+  onLive?: (version: string) => void;
 }
 
 export interface RollbackResult {
@@ -210,6 +212,7 @@ export class ReindexManager {
       this.busy = false;
     }
     this.audit(job.actor, `reindex.${job.state}`, describeJob(job));
+    if (job.state === "succeeded" && job.version) this.options.onLive?.(job.version);
     if (job.state === "succeeded") log.info(describeJob(job));
     else if (job.state === "refused") log.warn(describeJob(job));
     return job;
@@ -225,6 +228,7 @@ export class ReindexManager {
     try {
       const outcome = await rollback(config, await loadLexicon(config.CORPUS_DIR), { log, from: service.liveIndex.manifest.version, actor });
       service.swap(outcome.live);
+      this.options.onLive?.(outcome.to);
       this.audit(actor, "rollback", `from ${outcome.from} to ${outcome.to}`);
       log.info(`Rolled back from snapshot ${outcome.from} to ${outcome.to} (by ${actor}).`);
       return { from: outcome.from, to: outcome.to };
@@ -296,7 +300,7 @@ export class ReindexManager {
       const before = service.liveIndex.manifest.version;
       service.swap(live);
       this.refusedVersion = undefined;
-      log.info(`Switched from snapshot ${before} to ${version}, made live outside this server (npm run index).`);
+      log.info(`Switched from snapshot ${before} to ${version}, made live by another process (npm run index, or another server worker).`);
       this.audit("watcher", "snapshot.switch", `from ${before} to ${version}`);
       return true;
     } catch (error) {

@@ -35,6 +35,8 @@ export interface RuntimeOptions {
   /** Use an in-memory state store instead of SQLite (CLI one-shot questions, tests). */
   memoryState?: boolean;
   onBuildProgress?: BuildOptions["onProgress"];
+  /** Called when a re-index job or a rollback in this process made a snapshot live (cluster workers relay it). */
+  onLive?: (version: string) => void;
 }
 
 export async function createRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
@@ -76,7 +78,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     answerer: model && prompts ? createLlmAnswerer({ config, model, fallback: composeExtractive, prompts, log }) : composeExtractive,
     llmLabel: describeChatModel(config),
   });
-  const admin = new ReindexManager({ config, service, store, log, startupFallback });
+  const admin = new ReindexManager({ config, service, store, log, startupFallback, onLive: options.onLive });
   if (startupFallback) admin.audit("startup", "snapshot.fallback", `from ${startupFallback.from ?? "(unreadable current.json)"} to ${startupFallback.to}: ${startupFallback.reason}`);
   return {
     config,

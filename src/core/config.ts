@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { existsSync } from "node:fs";
 import { z } from "zod";
 import { AppError } from "./errors.js";
@@ -27,6 +28,10 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 export const configSchema = z.object({
   HOST: z.string().default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Server processes sharing PORT (node:cluster); 1 runs a single process without a supervisor. */
+  WORKERS: z.coerce.number().int().min(1).max(256).default(availableParallelism()),
+  /** How long SIGTERM waits for requests in flight (and workers) to finish before stopping them. */
+  SHUTDOWN_TIMEOUT_MS: positiveInt(15_000),
   CORPUS_DIR: z.string().default("./corpus"),
   DATA_DIR: z.string().default("./data"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),

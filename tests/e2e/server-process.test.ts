@@ -28,6 +28,8 @@ beforeAll(async () => {
       ADMIN_TOKEN: "test-admin-token",
       WECHAT_TOKEN: "wechat-token",
       SNAPSHOT_POLL_MS: "200",
+      // One process: this test follows one server's jobs; tests/e2e/cluster.test.ts covers WORKERS > 1.
+      WORKERS: "1",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

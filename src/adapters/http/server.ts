@@ -16,7 +16,8 @@ export interface RunningServer {
   server: Server;
   /** Base URL, e.g. http://127.0.0.1:3000 */
   url: string;
-  close(): Promise<void>;
+  /** Stops listening; requests in flight get up to `drainMs` (default 0: cut at once) to finish. */
+  close(drainMs?: number): Promise<void>;
 }
 
 /** Reads the whole body, refusing more than `limit` bytes without buffering them. */
@@ -108,10 +109,14 @@ export function startHttpServer(options: HttpServerOptions): Promise<RunningServ
       resolve({
         server,
         url: `http://${host}:${address.port}`,
-        close: () =>
+        // Drains: no new connections, idle keep-alive sockets closed now, requests in flight may
+        // finish within `drainMs` (SIGTERM), then whatever is left is cut.
+        close: (drainMs = 0) =>
           new Promise<void>((done) => {
-            server.closeAllConnections();
             server.close(() => done());
+            server.closeIdleConnections();
+            if (drainMs <= 0) server.closeAllConnections();
+            else setTimeout(() => server.closeAllConnections(), drainMs).unref();
           }),
       });
     });
