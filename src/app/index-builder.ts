@@ -43,6 +43,7 @@ export async function buildIndex(config: Config, lexicon: Lexicon, options: Buil
     activate: options.activate ?? true,
     onProgress: options.onProgress,
     signal: options.signal,
+    threads: config.BUILD_THREADS,
   });
   return {
     manifest,

@@ -30,6 +30,8 @@ export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Server processes sharing PORT (node:cluster); 1 runs a single process without a supervisor. */
   WORKERS: z.coerce.number().int().min(1).max(256).default(availableParallelism()),
+  /** Worker threads an index build with the local embedder uses (fit, embed, BM25 segmentation). */
+  BUILD_THREADS: z.coerce.number().int().min(1).max(256).default(availableParallelism()),
   /** How long SIGTERM waits for requests in flight (and workers) to finish before stopping them. */
   SHUTDOWN_TIMEOUT_MS: positiveInt(15_000),
   CORPUS_DIR: z.string().default("./corpus"),

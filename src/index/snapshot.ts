@@ -10,6 +10,8 @@ import { MANIFEST_FORMAT_VERSION, manifestSchema, type Manifest, type ManifestFi
 import type { NamedTokenizer, Tokenizer } from "./tokenizer.js";
 import { appendSnapshotEvent, type SnapshotEvent } from "./snapshot-log.js";
 import { VectorStore } from "./vector-store.js";
+import type { LocalEmbedder } from "./embedders/local-embedder.js";
+import { canBuildInParallel, embedInThreads } from "./parallel-build.js";
 
 export const SNAPSHOTS_DIR = "snapshots";
 export const CURRENT_FILE = "current.json";
@@ -39,6 +41,8 @@ export interface WriteSnapshotInput {
   /** Who builds, for the snapshot log when `activate` is on. */
   actor?: string;
   batchSize?: number;
+  /** Worker threads for a local-embedder build (fit, embed, BM25 segmentation); 1 = this thread only. */
+  threads?: number;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
   now?: () => Date;
@@ -210,13 +214,32 @@ export async function writeSnapshot(dataDir: string, input: WriteSnapshotInput):
 
   try {
     const embedder = input.embedder.clone ? input.embedder.clone() : input.embedder;
-    embedder.fit?.(texts);
+    const threads = input.threads ?? 1;
+    let bm25Tokenizer: Tokenizer = input.tokenizer;
+    let vectors: VectorStore | undefined;
+    input.onProgress?.(0, texts.length);
+    if (canBuildInParallel(embedder, input.tokenizer, threads, texts.length)) {
+      // Fit, embed and segment on all cores; HNSW insertion stays here (one point at a time).
+      const parallel = await embedInThreads(texts, embedder as LocalEmbedder, input.tokenizer, threads, input.signal);
+      bm25Tokenizer = parallel.tokenizer;
+      const dimensions = embedder.dimensions;
+      vectors = VectorStore.create(dimensions, texts.length);
+      for (let i = 0; i < texts.length; i++) {
+        vectors.add(parallel.vectors.subarray(i * dimensions, (i + 1) * dimensions), i);
+        if (i % 1000 === 999) {
+          input.signal?.throwIfAborted();
+          input.onProgress?.(i + 1, texts.length);
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+      }
+      input.onProgress?.(texts.length, texts.length);
+    } else {
+      embedder.fit?.(texts);
+    }
 
     // Small batches with a yield between them keep a server answering while it re-indexes.
     const batchSize = input.batchSize ?? 64;
-    let vectors: VectorStore | undefined;
-    input.onProgress?.(0, texts.length);
-    for (let start = 0; start < texts.length; start += batchSize) {
+    for (let start = vectors ? texts.length : 0; start < texts.length; start += batchSize) {
       input.signal?.throwIfAborted();
       const batch = texts.slice(start, start + batchSize);
       const embedded = await embedder.embed(batch, { signal: input.signal });
@@ -228,7 +251,7 @@ export async function writeSnapshot(dataDir: string, input: WriteSnapshotInput):
     }
     vectors ??= VectorStore.create(embedder.dimensions, 0);
 
-    const bm25 = Bm25Index.build(texts, input.tokenizer);
+    const bm25 = Bm25Index.build(texts, bm25Tokenizer);
     const tokenizerId = input.tokenizerId ?? ("id" in input.tokenizer ? input.tokenizer.id : "custom");
 
     await writeFile(path.join(temporaryDir, snapshotFiles.chunks), JSON.stringify(chunks), "utf8");
