@@ -18,7 +18,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { percentile } from "./bench-load.js";
+import { hammer as hammerQuestions, percentile } from "./bench-load.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const ADMIN_TOKEN = "bench-cluster-token";
@@ -147,28 +147,7 @@ async function stopServers(group: ServerGroup): Promise<void> {
   );
 }
 
-async function hammer(urls: string[], clients: number, until: () => boolean): Promise<{ latencies: number[]; failures: number; ms: number }> {
-  const latencies: number[] = [];
-  let failures = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async (_, client) => {
-      const url = urls[client % urls.length]!;
-      for (let i = client; !until(); i++) {
-        const at = performance.now();
-        try {
-          const response = await fetch(`${url}/api/ask`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ question: questions[i % questions.length] }) });
-          const body = (await response.json()) as { answer?: unknown };
-          if (response.status !== 200 || typeof body.answer !== "string") failures++;
-          else latencies.push(performance.now() - at);
-        } catch {
-          failures++;
-        }
-      }
-    }),
-  );
-  return { latencies, failures, ms: performance.now() - started };
-}
+const hammer = (urls: string[], clients: number, until: () => boolean) => hammerQuestions(urls, clients, questions, until);
 
 async function loadRow(group: ServerGroup, phase: string, clients: number, until: () => boolean): Promise<ClusterLoadRow> {
   const pids = serverPids(group);
