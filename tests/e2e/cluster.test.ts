@@ -1,8 +1,8 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
+import { execFileSync, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../admin/mock-embeddings.js";
-import { createTempWorkspace, repoRoot, type TempWorkspace } from "../helpers/temp-runtime.js";
+import { spawnServerProcess } from "../helpers/server-process.js";
+import { createTempWorkspace, type TempWorkspace } from "../helpers/temp-runtime.js";
 
 /**
  * WORKERS=2 as `npm start` runs it: a supervisor and two server processes on one port, started on
@@ -14,7 +14,7 @@ const TOKEN = "cluster-admin-token";
 let workspace: TempWorkspace;
 let primary: ChildProcess;
 let baseUrl: string;
-let log = "";
+let readLog: () => string = () => "";
 
 /** Process ids of the primary's worker children (tsx also gives it an esbuild child, left out). */
 function workerPids(): number[] {
@@ -34,31 +34,19 @@ const versionsSeen = async (requests = 12) => new Set(await Promise.all(Array.fr
 
 beforeAll(async () => {
   workspace = await createTempWorkspace();
-  // `node --import tsx` so the primary is the child itself and its workers are its direct children.
-  primary = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "src/server.ts")], {
-    cwd: repoRoot,
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "",
-      HOST: "127.0.0.1",
-      PORT: "0",
-      WORKERS: "2",
-      CORPUS_DIR: workspace.corpusDir,
-      DATA_DIR: workspace.dataDir,
-      LOG_LEVEL: "info",
-      ADMIN_TOKEN: TOKEN,
-      LLM_PROVIDER: "none",
-      // Long enough that only the primary's relay, not the poll, can switch the other worker in this test.
-      SNAPSHOT_POLL_MS: "600000",
-      SHUTDOWN_TIMEOUT_MS: "10000",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+  const server = spawnServerProcess(workspace, {
+    WORKERS: "2",
+    ADMIN_TOKEN: TOKEN,
+    LLM_PROVIDER: "none",
+    // Long enough that only the primary's relay, not the poll, can switch the other worker in this test.
+    SNAPSHOT_POLL_MS: "600000",
+    SHUTDOWN_TIMEOUT_MS: "10000",
   });
-  primary.stdout!.setEncoding("utf8").on("data", (text: string) => (log += text));
-  primary.stderr!.setEncoding("utf8").on("data", (text: string) => (log += text));
-  await waitFor(() => (log.match(/listening on http:\/\/127\.0\.0\.1:\d+/g) ?? []).length >= 2 || primary.exitCode !== null, 280_000, "two workers listening");
-  expect(primary.exitCode, log).toBeNull();
-  baseUrl = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(log)![1]!;
+  primary = server.child;
+  readLog = server.log;
+  await waitFor(() => (readLog().match(/listening on http:\/\/127\.0\.0\.1:\d+/g) ?? []).length >= 2 || primary.exitCode !== null, 280_000, "two workers listening");
+  expect(primary.exitCode, readLog()).toBeNull();
+  baseUrl = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(readLog())![1]!;
 }, 300_000);
 
 afterAll(async () => {
@@ -77,9 +65,9 @@ afterAll(async () => {
 describe("WORKERS=2", () => {
   it("runs two server processes on one port; the index was built once", async () => {
     expect(workerPids()).toHaveLength(2);
-    const urls = new Set((log.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/g) ?? []).map((line) => line.slice("listening on ".length)));
+    const urls = new Set((readLog().match(/listening on (http:\/\/127\.0\.0\.1:\d+)/g) ?? []).map((line) => line.slice("listening on ".length)));
     expect(urls.size).toBe(1);
-    expect(log.match(/building it from/g)).toHaveLength(1);
+    expect(readLog().match(/building it from/g)).toHaveLength(1);
     expect((await versionsSeen()).size).toBe(1);
     const response = await fetch(`${baseUrl}/api/ask`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ question: "长治高新区聘请了多少名招商大使？" }) });
     expect(response.status).toBe(200);
@@ -109,8 +97,8 @@ describe("WORKERS=2", () => {
       return pids.length === 2 && !pids.includes(victim!);
     }, 60_000, "a replacement worker");
     // A new worker loads tsx, jieba and the index: slow on a busy machine, hence the long bound.
-    expect(log).toMatch(new RegExp(`Worker ${victim} exited \\(SIGKILL\\)`));
-    await waitFor(() => (log.match(/listening on http/g) ?? []).length >= 3, 150_000, "the replacement listening");
+    expect(readLog()).toMatch(new RegExp(`Worker ${victim} exited \\(SIGKILL\\)`));
+    await waitFor(() => (readLog().match(/listening on http/g) ?? []).length >= 3, 150_000, "the replacement listening");
     expect((await versionsSeen()).size).toBe(1);
   }, 240_000);
 
@@ -123,7 +111,7 @@ describe("WORKERS=2", () => {
     const response = await inFlight;
     expect(response.status).toBe(200);
     expect(await exited).toBe(0);
-    expect(log).toMatch(/SIGTERM received: draining 2 worker/);
+    expect(readLog()).toMatch(/SIGTERM received: draining 2 worker/);
     for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
   });
 });

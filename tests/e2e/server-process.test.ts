@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTempWorkspace, repoRoot, type TempWorkspace } from "../helpers/temp-runtime.js";
+import { spawnServerProcess } from "../helpers/server-process.js";
+import { createTempWorkspace, type TempWorkspace } from "../helpers/temp-runtime.js";
 
 /**
  * The composition root as `npm start` runs it: a real process building its index on first run,
@@ -11,34 +11,23 @@ import { createTempWorkspace, repoRoot, type TempWorkspace } from "../helpers/te
 let workspace: TempWorkspace;
 let child: ChildProcess;
 let baseUrl: string;
-let log = "";
+let readLog: () => string = () => "";
 
 beforeAll(async () => {
   workspace = await createTempWorkspace();
-  child = spawn(path.join(repoRoot, "node_modules/.bin/tsx"), [path.join(repoRoot, "src/server.ts")], {
-    cwd: repoRoot,
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "",
-      HOST: "127.0.0.1",
-      PORT: "0",
-      CORPUS_DIR: workspace.corpusDir,
-      DATA_DIR: workspace.dataDir,
-      LOG_LEVEL: "info",
-      ADMIN_TOKEN: "test-admin-token",
-      WECHAT_TOKEN: "wechat-token",
-      SNAPSHOT_POLL_MS: "200",
-      // One process: this test follows one server's jobs; tests/e2e/cluster.test.ts covers WORKERS > 1.
-      WORKERS: "1",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+  const server = spawnServerProcess(workspace, {
+    ADMIN_TOKEN: "test-admin-token",
+    WECHAT_TOKEN: "wechat-token",
+    SNAPSHOT_POLL_MS: "200",
+    // One process: this test follows one server's jobs; tests/e2e/cluster.test.ts covers WORKERS > 1.
+    WORKERS: "1",
   });
-  child.stdout!.setEncoding("utf8").on("data", (text: string) => (log += text));
-  child.stderr!.setEncoding("utf8").on("data", (text: string) => (log += text));
+  child = server.child;
+  readLog = server.log;
   baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 90_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${readLog()}`)), 90_000);
     const poll = setInterval(() => {
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(log);
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(readLog());
       if (match) {
         clearInterval(poll);
         clearTimeout(timer);
@@ -48,7 +37,7 @@ beforeAll(async () => {
     child.once("exit", (code) => {
       clearInterval(poll);
       clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${log}`));
+      reject(new Error(`server exited with ${code}:\n${readLog()}`));
     });
   });
 });
@@ -63,7 +52,7 @@ const post = (route: string, body: unknown, headers: Record<string, string> = {}
 
 describe("npm start (src/server.ts) as a process", () => {
   it("built its index on first run and reports it", async () => {
-    expect(log).toMatch(/building it from/);
+    expect(readLog()).toMatch(/building it from/);
     const health = (await (await fetch(`${baseUrl}/healthz`)).json()) as { ok: boolean; chunks: number; files: number };
     expect(health).toMatchObject({ ok: true, files: 5 });
     expect(health.chunks).toBeGreaterThan(100);
