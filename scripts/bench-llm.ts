@@ -1,7 +1,11 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { FakeListChatModel } from "@langchain/core/utils/testing";
+import { createChatModel } from "../src/answer/llm/create-chat-model.js";
 import { createLlmAnswerer } from "../src/answer/llm/llm-answerer.js";
+import { createLlmRewriter } from "../src/answer/llm/llm-rewriter.js";
+import { loadConfig } from "../src/core/config.js";
+import { startMockLlmServer } from "../tests/llm/mock-llm-server.js";
 import { loadPrompts } from "../src/answer/llm/prompt-loader.js";
 import type { Answerer, AnswerInput, Chunk } from "../src/core/types.js";
 
@@ -40,13 +44,8 @@ function percentile(sorted: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))];
 }
 
-export async function measureChainOverhead(iterations = 200): Promise<{ p50Ms: number; p95Ms: number }> {
-  const prompts = loadPrompts(path.resolve("prompts"));
-  const model = new FakeListChatModel({ responses: replies });
-  const fallback: Answerer = async (input) => ({ answer: "", refused: true, mode: "extractive", language: input.language, citations: [], warnings: [] });
-  const answer = createLlmAnswerer({ config: { LLM_TIMEOUT_MS: 10_000 }, model, fallback, prompts });
-  const hits = Array.from({ length: 8 }, (_, index) => ({ chunk: syntheticChunk(index), score: 1 / (index + 1) }));
-  const input: AnswerInput = {
+function benchInput(): AnswerInput {
+  return {
     question: "示范高新区实际到位资金多少？",
     standaloneQuestion: "示范高新区实际到位资金多少？",
     language: "zh",
@@ -55,9 +54,18 @@ export async function measureChainOverhead(iterations = 200): Promise<{ p50Ms: n
     termGroups: [["实际到位资金"]],
     asksFigure: true,
     placeNames: {},
-    hits,
+    hits: [],
     history: [],
   };
+}
+
+export async function measureChainOverhead(iterations = 200): Promise<{ p50Ms: number; p95Ms: number }> {
+  const prompts = loadPrompts(path.resolve("prompts"));
+  const model = new FakeListChatModel({ responses: replies });
+  const fallback: Answerer = async (input) => ({ answer: "", refused: true, mode: "extractive", language: input.language, citations: [], warnings: [] });
+  const answer = createLlmAnswerer({ config: { LLM_TIMEOUT_MS: 10_000 }, model, fallback, prompts });
+  const hits = Array.from({ length: 8 }, (_, index) => ({ chunk: syntheticChunk(index), score: 1 / (index + 1) }));
+  const input: AnswerInput = { ...benchInput(), hits };
   for (let warm = 0; warm < 10; warm += 1) await answer(input);
   const timings: number[] = [];
   for (let run = 0; run < iterations; run += 1) {
@@ -68,6 +76,53 @@ export async function measureChainOverhead(iterations = 200): Promise<{ p50Ms: n
   timings.sort((a, b) => a - b);
   const round = (value: number) => Math.round(value * 100) / 100;
   return { p50Ms: round(percentile(timings, 0.5)), p95Ms: round(percentile(timings, 0.95)) };
+}
+
+export interface TimeoutFallbackRow {
+  provider: string;
+  step: "answer" | "rewrite";
+  timeoutMs: number;
+  elapsedMs: number;
+  fellBack: boolean;
+}
+
+/**
+ * How long an answer or a follow-up rewrite takes when the model server accepts the request and
+ * never replies: the configured timeout plus what aborting costs. Measured against a local mock
+ * server on 127.0.0.1 (the same one the tests use), for both providers.
+ */
+export async function measureTimeoutFallback(timeoutMs = 300): Promise<TimeoutFallbackRow[]> {
+  const mock = await startMockLlmServer();
+  const rows: TimeoutFallbackRow[] = [];
+  try {
+    mock.script([{ kind: "hang" }]);
+    const prompts = loadPrompts(path.resolve("prompts"));
+    for (const provider of ["openai", "ollama"] as const) {
+      const config = loadConfig({
+        LLM_PROVIDER: provider,
+        LLM_MODEL: "mock-model",
+        OPENAI_BASE_URL: `${mock.url}/v1`,
+        OLLAMA_BASE_URL: mock.url,
+        LLM_TIMEOUT_MS: String(timeoutMs),
+        LLM_MAX_RETRIES: "0",
+      });
+      const model = createChatModel(config)!;
+      const fallback: Answerer = async (input) => ({ answer: "fallback", refused: false, mode: "extractive", language: input.language, citations: [], warnings: [] });
+      const answerer = createLlmAnswerer({ config, model, fallback, prompts });
+      const hits = Array.from({ length: 4 }, (_, index) => ({ chunk: syntheticChunk(index), score: 1 / (index + 1) }));
+      let started = performance.now();
+      const answer = await answerer({ ...benchInput(), hits });
+      rows.push({ provider, step: "answer", timeoutMs, elapsedMs: performance.now() - started, fellBack: answer.mode === "extractive" });
+      const rewriter = createLlmRewriter({ model, prompts, fallback: async (question) => `RULES: ${question}`, timeoutMs });
+      const history = [{ question: "示范高新区实际到位资金多少？", standaloneQuestion: "示范高新区实际到位资金多少？", answer: "100.63亿元[1]。", places: ["示范"], at: 1 }];
+      started = performance.now();
+      const rewritten = await rewriter("那衡阳呢？", history);
+      rows.push({ provider, step: "rewrite", timeoutMs, elapsedMs: performance.now() - started, fellBack: rewritten.startsWith("RULES: ") });
+    }
+  } finally {
+    await mock.close();
+  }
+  return rows;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

@@ -56,12 +56,15 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
 }
 
-async function hammer(url: string, clients: number, questions: string[], until: () => boolean): Promise<{ latencies: number[]; failures: number; ms: number }> {
+/** `clients` loops POSTing /api/ask until `until()`; with several URLs the clients are split among them. */
+export async function hammer(target: string | string[], clients: number, questions: string[], until: () => boolean): Promise<{ latencies: number[]; failures: number; ms: number }> {
+  const urls = Array.isArray(target) ? target : [target];
   const latencies: number[] = [];
   let failures = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async (_, client) => {
+      const url = urls[client % urls.length]!;
       for (let i = client; !until(); i++) {
         const question = questions[i % questions.length]!;
         const at = performance.now();

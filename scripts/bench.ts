@@ -4,10 +4,10 @@
  *
  * Options (env): BENCH_SYNTHETIC_CHUNKS (default 100000), BENCH_REPEAT (default 8 asks per question),
  * BENCH_DATABASE_URL (PostgreSQL for the state-store table; TEST_DATABASE_URL is used when unset),
- * BENCH_STATE_OPS (default 1000 writes per operation).
+ * BENCH_STATE_OPS (default 1000 writes per operation), BENCH_LOAD_MS (default 5000 per load phase).
  */
 import { cp, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { createApiRoutes } from "../src/adapters/api/api-routes.js";
 import { startHttpServer } from "../src/adapters/http/server.js";
@@ -19,7 +19,9 @@ import { loadConfig, type Config } from "../src/core/config.js";
 import { createLogger } from "../src/core/logger.js";
 import { createEmbedder } from "../src/index/embedders/create-embedder.js";
 import { writeSnapshot } from "../src/index/snapshot.js";
-import { measureChainOverhead } from "./bench-llm.js";
+import { parseCommandArgs } from "../src/adapters/cli/cli-support.js";
+import { measureClusterLoad, measureClusterMemory } from "./bench-cluster.js";
+import { measureChainOverhead, measureTimeoutFallback } from "./bench-llm.js";
 import { measureWeb } from "./bench-web.js";
 import { measureLoad, percentile } from "./bench-load.js";
 import { measureRetrievalQuality } from "./bench-quality.js";
@@ -27,6 +29,7 @@ import { measureStateStores, printStateTable } from "./bench-state.js";
 import { makeSyntheticChunks } from "./make-synthetic-corpus.js";
 
 const log = createLogger("warn");
+const cores = availableParallelism();
 const syntheticCount = Number(process.env.BENCH_SYNTHETIC_CHUNKS ?? 100_000);
 const repeat = Number(process.env.BENCH_REPEAT ?? 8);
 const evalFile = path.resolve("tests/eval/dev.jsonl");
@@ -91,6 +94,16 @@ async function latencyRows(label: string, runtime: Runtime, questions: string[])
 }
 
 async function main(): Promise<void> {
+  parseCommandArgs({
+    usage: "npm run bench",
+    description: [
+      "Speed, memory and retrieval quality, printed as tables (starts servers on 127.0.0.1 only).",
+      "Settings (env): BENCH_SYNTHETIC_CHUNKS (default 100000), BENCH_REPEAT (8), BENCH_LOAD_MS (5000).",
+      "  --help   show this text",
+    ].join("\n"),
+    options: {},
+    maxPositionals: 0,
+  });
   const base = loadConfig({ ...process.env, LOG_LEVEL: "warn", LLM_PROVIDER: "none" });
   const work = await mkdtemp(path.join(tmpdir(), "zone-bench-"));
   const buildRows: string[][] = [];
@@ -114,26 +127,42 @@ async function main(): Promise<void> {
     const syntheticConfig: Config = { ...base, DATA_DIR: path.join(work, "synthetic-data"), CORPUS_DIR: path.join(work, "synthetic-corpus") };
     await cp(base.CORPUS_DIR, syntheticConfig.CORPUS_DIR, { recursive: true, filter: (source) => !/\d{3}_.*\.txt$/.test(source) });
     const chunks = makeSyntheticChunks(syntheticCount, 7);
-    started = performance.now();
-    await writeSnapshot(syntheticConfig.DATA_DIR, {
-      chunks,
-      articleCount: new Set(chunks.map((chunk) => chunk.articleId)).size,
-      files: [],
-      embedder: createEmbedder(syntheticConfig, { tokenizer: lexicon.tokenizer }),
-      tokenizer: lexicon.tokenizer,
-    });
-    buildRows.push([`synthetic`, "-", String(chunks.length), ms(performance.now() - started), mb()]);
+    // The same snapshot built on one thread and on all cores (BUILD_THREADS); the latter is served below.
+    for (const threads of [1, cores]) {
+      const dataDir = threads === 1 ? path.join(work, "synthetic-one-thread") : syntheticConfig.DATA_DIR;
+      started = performance.now();
+      await writeSnapshot(dataDir, {
+        chunks,
+        articleCount: new Set(chunks.map((chunk) => chunk.articleId)).size,
+        files: [],
+        embedder: createEmbedder(syntheticConfig, { tokenizer: lexicon.tokenizer }),
+        tokenizer: lexicon.tokenizer,
+        threads,
+      });
+      buildRows.push([`synthetic, ${threads} thread${threads === 1 ? "" : "s"}`, "-", String(chunks.length), ms(performance.now() - started), mb()]);
+      if (threads === 1) await rm(dataDir, { recursive: true, force: true });
+    }
     const synthetic = await createRuntime(syntheticConfig, { log, memoryState: true, buildIfMissing: false });
     latency.push(...(await latencyRows(`synthetic ${syntheticCount}`, synthetic, syntheticQuestions)));
     await synthetic.close();
 
+    // Real server processes: WORKERS=1 vs 2 vs two servers (real corpus), then memory at the synthetic size.
+    const clusterLoad = await measureClusterLoad({ clients: 32, durationMs: Number(process.env.BENCH_LOAD_MS ?? 5000) });
+    const clusterMemory = await measureClusterMemory(syntheticConfig.DATA_DIR, syntheticConfig.CORPUS_DIR, syntheticCount);
+
     const chain = await measureChainOverhead(200);
+    const timeouts = await measureTimeoutFallback(300);
     const load = await measureLoad({ clients: 4 });
     const state = await measureStateStores();
 
     table("Index build (local embedder)", ["corpus", "files", "chunks", "build time", "RSS after"], buildRows);
     table("Ask latency (extractive mode)", ["corpus", "path", "asks", "p50", "p95", "RSS"], latency);
     table("LLM chain overhead per answer (mock model replying instantly)", ["p50", "p95"], [[ms(chain.p50Ms), ms(chain.p95Ms)]]);
+    table(
+      "LLM timeout fallback (mock model server that never replies, LLM_TIMEOUT_MS=300)",
+      ["provider", "step", "time to fallback", "fell back"],
+      timeouts.map((row) => [row.provider, row.step, ms(row.elapsedMs), row.fellBack ? "yes" : "NO"]),
+    );
     table(
       "HTTP load: 4 concurrent clients on POST /api/ask, before and during a re-index",
       ["phase", "requests", "failures", "answers/s", "p50", "p99", "re-index"],
@@ -148,6 +177,30 @@ async function main(): Promise<void> {
       ]),
     );
     printStateTable(state, table);
+    const reference = clusterLoad.find((row) => row.setup.includes("reference"))?.answersPerSecond ?? 0;
+    table(
+      `All cores: 32 clients on POST /api/ask, real server processes on the real corpus (${cores} cores; load generator on the same machine)`,
+      ["setup", "phase", "requests", "failures", "answers/s", "vs reference", "p50", "p99", "cores busy (servers)", "busiest process", "busy processes"],
+      clusterLoad.map((row) => [
+        row.setup,
+        row.phase,
+        String(row.requests),
+        String(row.failures),
+        row.answersPerSecond.toFixed(1),
+        reference > 0 ? `${((row.answersPerSecond / reference) * 100).toFixed(0)}%` : "-",
+        ms(row.p50Ms),
+        ms(row.p99Ms),
+        row.coresBusy.toFixed(2),
+        row.busiestProcess.toFixed(2),
+        String(row.processes),
+      ]),
+    );
+    const single = clusterMemory[0];
+    table(
+      `Server memory, idle after warm-up, ${syntheticCount} synthetic chunks (all processes: primary, workers, tsx helpers)`,
+      ["setup", "processes", "RSS total", "PSS total", "RSS vs 1 worker"],
+      clusterMemory.map((row) => [row.setup, String(row.processes), `${row.rssMb} MB`, `${row.pssMb} MB`, single ? `${(row.rssMb / single.rssMb).toFixed(2)}×` : "-"]),
+    );
     const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
     table(
       `Retrieval quality on ${path.relative(process.cwd(), evalFile)} (answerable, standalone questions)`,

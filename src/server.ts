@@ -20,6 +20,19 @@ import { createDeliveryCore } from "./chat/delivery.js";
 import { loadConfig, readEnvironment, type Config } from "./core/config.js";
 import { isAppError } from "./core/errors.js";
 import { createServerLogger, type Logger } from "./core/logger.js";
+import { parseCommandArgs } from "./adapters/cli/cli-support.js";
+import { isClusterWorker, notifyReady, notifySnapshotLive, onSnapshotLiveElsewhere, runPrimary } from "./app/cluster-primary.js";
+
+const serverCommand = {
+  usage: "npm start",
+  description: [
+    "Starts the HTTP server (chat page, API, admin console, chat adapters, metrics). Settings come from",
+    "the environment and .env (see .env.example): PORT, HOST, WORKERS, DATA_DIR, CORPUS_DIR, ADMIN_TOKEN, ...",
+    "  --help   show this text",
+  ].join("\n"),
+  options: {},
+  maxPositionals: 0,
+} as const;
 
 /**
  * Composition root: reads config, wires the rooms, mounts every adapter's routes on the one
@@ -32,15 +45,21 @@ export interface StartedServer {
   http: RunningServer;
   /** Names of the chat adapters that are on. */
   chatAdapters: string[];
-  close(): Promise<void>;
+  /** Stops the server; requests in flight get up to `drainMs` (default 0) to finish first. */
+  close(drainMs?: number): Promise<void>;
 }
 
-export async function startServer(config: Config, logging: { log: Logger; pino?: PinoLogger }): Promise<StartedServer> {
+export interface StartServerOptions {
+  /** Called when this process made a snapshot live (re-index or rollback); the cluster relays it. */
+  onLive?: (version: string) => void;
+}
+
+export async function startServer(config: Config, logging: { log: Logger; pino?: PinoLogger }, options: StartServerOptions = {}): Promise<StartedServer> {
   const { log } = logging;
   // Start-up (src/app/runtime.ts): the state store from STATE_URL with its migrations, the live
   // snapshot with fallback, or a first build — waiting up to STARTUP_WAIT_SECONDS for another
   // process's build instead of racing it.
-  const runtime = await createRuntime(config, { log });
+  const runtime = await createRuntime(config, { log, onLive: options.onLive });
   const metrics = createMetrics(() => runtime.service.status());
   // Every adapter answers through the logging service: one question log, log line and metric per answer.
   const service = withQuestionLog({ service: runtime.service, store: runtime.store, log, onAnswered: metrics.observeAnswer });
@@ -122,8 +141,8 @@ export async function startServer(config: Config, logging: { log: Logger; pino?:
     runtime,
     http,
     chatAdapters,
-    async close() {
-      await http.close();
+    async close(drainMs = 0) {
+      await http.close(drainMs);
       // Stop a running re-index first: chat listeners may be waiting on it.
       await runtime.admin.close();
       await stopSlack?.();
@@ -134,18 +153,24 @@ export async function startServer(config: Config, logging: { log: Logger; pino?:
 }
 
 async function main(): Promise<void> {
+  parseCommandArgs(serverCommand);
   const config = loadConfig(readEnvironment());
   const { log, pino } = createServerLogger(config.LOG_LEVEL);
-  const server = await startServer(config, { log, pino });
+  // WORKERS > 1: this process only supervises; the forked workers run the code below.
+  if (config.WORKERS > 1 && !isClusterWorker()) return runPrimary({ config, log });
+  const server = await startServer(config, { log, pino }, { onLive: notifySnapshotLive });
   const status = server.runtime.service.status();
   log.info(`Zone assistant listening on ${server.url} (index ${status.indexVersion}, ${status.chunks} chunks, LLM ${status.llm}).`);
+  notifyReady();
+  onSnapshotLiveElsewhere(() => void server.runtime.admin.checkForNewSnapshot());
   log.info(`Chat adapters: ${server.chatAdapters.length > 0 ? server.chatAdapters.join(", ") : "none configured (see README)"}.`);
   log.info(`Open ${server.url}/ to chat${config.ADMIN_TOKEN ? `, ${server.url}/admin to manage the corpus` : ""}.`);
   log.info(`Try: curl -s ${server.url}/api/ask -H 'content-type: application/json' -d '{"question":"长治高新区有哪些招商优惠政策？"}'`);
 
   const shutdown = async (signal: string) => {
     log.info(`${signal} received, shutting down.`);
-    await server.close();
+    // Requests in flight finish (bounded by SHUTDOWN_TIMEOUT_MS) before the runtime closes.
+    await server.close(config.SHUTDOWN_TIMEOUT_MS);
     process.exit(0);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));

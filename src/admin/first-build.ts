@@ -32,7 +32,7 @@ export async function buildOrWaitForIndex(
       }
     }
     try {
-      const report = await reindex(config, lexicon, { log, gate: false, onProgress: options.onProgress, store: options.store });
+      const report = await reindex(config, lexicon, { log, gate: false, onProgress: options.onProgress, store: options.store, actor: "startup" });
       log.info(`Index ${report.version} built: ${report.files.length} files, ${report.articles} articles, ${report.chunks} chunks in ${report.ms} ms.`);
       return report.candidate;
     } catch (error) {

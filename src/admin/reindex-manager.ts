@@ -14,7 +14,8 @@ import type { ZoneAssistant } from "../app/zone-assistant.js";
 import { progressAt, type ReindexProgress } from "../app/reindex-progress.js";
 import { describeGate, type GateReport, type GateSkipped } from "./quality-gate.js";
 import { reindex, rollback, type FileResult } from "./reindex.js";
-import { describeSnapshot, snapshotsByBuildTime, type SnapshotInfo } from "./snapshot-history.js";
+import { describeSnapshot, snapshotsByBuildTime, type SnapshotInfo, type StartupFallback } from "./snapshot-history.js";
+import { readSnapshotEvents, type SnapshotEvent } from "../index/snapshot-log.js";
 
 /**
  * Re-index jobs inside a running server (HTTP /admin/*, Slack `/zone reindex`): one at a time
@@ -68,6 +69,10 @@ export interface AdminStatus {
   lastJob?: ReindexJob;
   running: boolean;
   audit: AuditEntry[];
+  /** Set when this process started on a fallback because the live snapshot was unusable. */
+  startupFallback?: StartupFallback;
+  /** The last activations, rollbacks and fallbacks (snapshot-history.jsonl), newest first. */
+  history: SnapshotEvent[];
 }
 
 export interface ReindexManagerOptions {
@@ -76,6 +81,9 @@ export interface ReindexManagerOptions {
   store: StateStore;
   log: Logger;
   now?: () => number;
+  startupFallback?: StartupFallback;
+  /** A job or rollback here made `version` live (not called for snapshots picked up from current.json). */
+  onLive?: (version: string) => void;
 }
 
 export interface RollbackResult {
@@ -259,6 +267,7 @@ export class ReindexManager {
           if (stageChanged) void this.persist(job);
         },
         onActivate: (candidate) => service.swap(candidate),
+        actor: job.actor,
       });
       job.version = outcome.version;
       job.files = outcome.files;
@@ -294,6 +303,8 @@ export class ReindexManager {
       }
     }
     await this.audit(job.actor, `reindex.${job.state}`, describeJob(job));
+    // WORKERS > 1: the supervisor tells the other workers to switch now (the poll is the fallback).
+    if (job.state === "succeeded" && job.version) this.options.onLive?.(job.version);
     if (job.state === "succeeded") log.info(describeJob(job));
     else if (job.state === "refused") log.warn(describeJob(job));
     return job;
@@ -314,8 +325,9 @@ export class ReindexManager {
       const from = service.liveIndex.manifest.version;
       if (request.version !== undefined) checkRollbackTarget(await snapshotsByBuildTime(config.DATA_DIR).catch(() => []), from, request.version);
       lease = await acquireBuildLock(config.DATA_DIR, this.options.store);
-      const outcome = await rollback(config, await loadLexicon(config.CORPUS_DIR), { log, from, to: request.version, lockHeld: true });
+      const outcome = await rollback(config, await loadLexicon(config.CORPUS_DIR), { log, from, to: request.version, lockHeld: true, actor });
       service.swap(outcome.live);
+      this.options.onLive?.(outcome.to);
       await this.audit(actor, "rollback", `from ${outcome.from} to ${outcome.to}`);
       log.info(`Rolled back from snapshot ${outcome.from} to ${outcome.to} (by ${actor}).`);
       return { from: outcome.from, to: outcome.to };
@@ -355,6 +367,8 @@ export class ReindexManager {
       ...(lastJob ? { lastJob } : {}),
       running: this.busy || lastJob?.state === "queued" || lastJob?.state === "running",
       audit: await store.listAudit(20).catch(() => []),
+      ...(this.options.startupFallback ? { startupFallback: this.options.startupFallback } : {}),
+      history: (await readSnapshotEvents(config.DATA_DIR).catch(() => [])).slice(-20).reverse(),
     };
   }
 
@@ -389,7 +403,7 @@ export class ReindexManager {
       const before = service.liveIndex.manifest.version;
       service.swap(live);
       this.refusedVersion = undefined;
-      log.info(`Switched from snapshot ${before} to ${version}, made live outside this server (npm run index or another server).`);
+      log.info(`Switched from snapshot ${before} to ${version}, made live outside this server (npm run index, another server or another worker).`);
       await this.audit("watcher", "snapshot.switch", `from ${before} to ${version}`);
       return true;
     } catch (error) {

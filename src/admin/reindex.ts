@@ -13,7 +13,7 @@ import type { Lexicon } from "../app/lexicon.js";
 import { loadLiveIndex, type LiveIndex } from "../app/live-index.js";
 import { withEmbeddingCache } from "./embedding-cache.js";
 import { gateFileExists, runQualityGate, type GateReport, type GateSkipped } from "./quality-gate.js";
-import { olderSnapshots, pruneOldSnapshots, removeStaleBuildDirs } from "./snapshot-history.js";
+import { pruneOldSnapshots, removeStaleBuildDirs, rollbackCandidates } from "./snapshot-history.js";
 import { progressAt, type OnReindexProgress } from "../app/reindex-progress.js";
 
 /**
@@ -66,6 +66,8 @@ export interface ReindexOptions extends LockOptions {
   signal?: AbortSignal;
   /** Called once the candidate passed and is about to become live, so the caller can swap at once. */
   onActivate?: (candidate: LiveIndex) => void;
+  /** Who asked (snapshot log), e.g. `cli:alice`, `slack:U123`; default `process:<pid>`. */
+  actor?: string;
 }
 
 export interface ReindexOutcome {
@@ -184,7 +186,8 @@ export async function reindex(config: Config, lexicon: Lexicon, options: Reindex
     try {
       options.signal?.throwIfAborted();
       options.onStage?.(progressAt("activation"));
-      await setCurrentVersion(config.DATA_DIR, version);
+      const recorded = await setCurrentVersion(config.DATA_DIR, version, { action: "activate", actor: options.actor });
+      if (!recorded) log.warn(`Snapshot ${version} is live, but the snapshot history could not be written (a later start-up fallback will not know it).`);
     } catch (error) {
       await discard();
       throw error;
@@ -208,11 +211,15 @@ export interface RollbackOutcome {
 }
 
 /**
- * Makes `to` current, or without it the snapshot built before `from` (default: current.json's),
- * after checking that it loads; without `to`, an unloadable older snapshot is passed over for the
- * next older one.
+ * Makes `to` current, or without it the snapshot that was live before `from` (default: current.json's),
+ * skipping any that was rolled back away from or never went live (snapshot-history.jsonl), after
+ * checking that it loads; without `to`, an unloadable older snapshot is passed over for the next one.
  */
-export async function rollback(config: Config, lexicon: Lexicon, options: LockOptions & { log: Logger; from?: string; to?: string }): Promise<RollbackOutcome> {
+export async function rollback(
+  config: Config,
+  lexicon: Lexicon,
+  options: LockOptions & { log: Logger; from?: string; to?: string; actor?: string },
+): Promise<RollbackOutcome> {
   return exclusive(config, options, async () => {
     const from = options.from ?? (await readCurrentVersion(config.DATA_DIR));
     if (!from) {
@@ -222,19 +229,21 @@ export async function rollback(config: Config, lexicon: Lexicon, options: LockOp
     }
     if (options.to !== undefined) {
       const live = await loadLiveIndex(config, lexicon, options.to);
-      await setCurrentVersion(config.DATA_DIR, options.to);
+      const recorded = await setCurrentVersion(config.DATA_DIR, options.to, { action: "rollback", actor: options.actor });
+      if (!recorded) options.log.warn("The rollback is done, but the snapshot history could not be written.");
       return { from, to: options.to, live };
     }
     const problems: string[] = [];
-    for (const older of await olderSnapshots(config.DATA_DIR, from)) {
+    for (const older of await rollbackCandidates(config.DATA_DIR, from)) {
       try {
-        const live = await loadLiveIndex(config, lexicon, older.version);
-        await setCurrentVersion(config.DATA_DIR, older.version);
-        return { from, to: older.version, live };
+        const live = await loadLiveIndex(config, lexicon, older);
+        const recorded = await setCurrentVersion(config.DATA_DIR, older, { action: "rollback", actor: options.actor });
+        if (!recorded) options.log.warn("The rollback is done, but the snapshot history could not be written.");
+        return { from, to: older, live };
       } catch (error) {
         if (isAppError(error) && error.code === "INDEX_WRITE_FAILED") throw error;
-        problems.push(`${older.version}: ${isAppError(error) ? error.message : String(error)}`);
-        options.log.warn(`Cannot roll back to snapshot ${older.version}.`, error);
+        problems.push(`${older}: ${isAppError(error) ? error.message : String(error)}`);
+        options.log.warn(`Cannot roll back to snapshot ${older}.`, error);
       }
     }
     throw new AppError("SNAPSHOT_MISSING", `There is no usable snapshot older than ${from} to roll back to${problems.length > 0 ? ` (${problems.join("; ")})` : ""}.`, {

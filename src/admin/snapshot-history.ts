@@ -3,7 +3,8 @@ import path from "node:path";
 import type { Config } from "../core/config.js";
 import { AppError, isAppError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
-import { listSnapshots, processAlive, readCurrentVersion, SNAPSHOTS_DIR, snapshotDir, type SnapshotSummary } from "../index/snapshot.js";
+import { listSnapshots, processAlive, readCurrentVersion, setCurrentVersion, SNAPSHOTS_DIR, snapshotDir, type SnapshotSummary } from "../index/snapshot.js";
+import { previousLiveVersions, readSnapshotEvents, SNAPSHOT_LOG_FILE } from "../index/snapshot-log.js";
 import type { Lexicon } from "../app/lexicon.js";
 import { loadLiveIndex, type LiveIndex } from "../app/live-index.js";
 
@@ -61,18 +62,20 @@ export async function olderSnapshots(dataDir: string, version: string): Promise<
 }
 
 /**
- * Keeps the newest `keep` snapshots plus every version in `protect` (the live one and the one
- * before it, so a rollback always has somewhere to go). Returns the removed versions.
+ * Leaves at most `keep` (SNAPSHOTS_KEEP) snapshots in total: first the live one and every version
+ * in `protect` (the rollback target), then the newest others until `keep` is reached. When `keep`
+ * is smaller than the protected set, the protected set is what stays. Returns the removed versions.
  */
 export async function pruneOldSnapshots(dataDir: string, keep: number, protect: Array<string | undefined>): Promise<string[]> {
   const snapshots = await snapshotsByBuildTime(dataDir);
   const kept = new Set(protect.filter((version): version is string => Boolean(version)));
+  for (const snapshot of snapshots) if (snapshot.current) kept.add(snapshot.version);
+  let total = snapshots.filter((snapshot) => kept.has(snapshot.version)).length;
   const removed: string[] = [];
-  let newest = 0;
   for (const snapshot of snapshots) {
-    if (snapshot.current || kept.has(snapshot.version)) continue;
-    if (newest < keep) {
-      newest++;
+    if (kept.has(snapshot.version)) continue;
+    if (total < keep) {
+      total++;
       continue;
     }
     await rm(snapshotDir(dataDir, snapshot.version), { recursive: true, force: true });
@@ -104,15 +107,27 @@ export async function removeStaleBuildDirs(dataDir: string): Promise<string[]> {
   return removed;
 }
 
+export interface StartupFallback {
+  /** What current.json named (undefined when current.json itself was unreadable). */
+  from?: string;
+  /** The snapshot served instead; current.json now names it. */
+  to: string;
+  reason: string;
+  at: string;
+}
+
 export interface FallbackLoad {
   live: LiveIndex;
-  /** Set when current.json's snapshot could not be used and an older one is serving. */
-  fallback?: { from?: string; reason: string };
+  /** Set when current.json's snapshot could not be used and a previously live one is serving. */
+  fallback?: StartupFallback;
 }
 
 /**
- * Loads the snapshot current.json names; when it is unusable, the newest older snapshot that
- * loads. Throws the current snapshot's error when none loads (INDEX_MISSING on a fresh DATA_DIR).
+ * Loads the snapshot current.json names. When it is unusable, goes back to the most recent
+ * snapshot that was live before it and was not rolled back away from (snapshot-history.jsonl),
+ * and points current.json at it (logged as a fallback), so current.json and what is served agree.
+ * A snapshot that never went live is never a candidate. Throws the current snapshot's error when
+ * no candidate loads (INDEX_MISSING on a fresh DATA_DIR), so the caller can rebuild.
  */
 export async function loadLiveIndexWithFallback(config: Config, lexicon: Lexicon, log: Logger): Promise<FallbackLoad> {
   let current: string | undefined;
@@ -125,19 +140,38 @@ export async function loadLiveIndexWithFallback(config: Config, lexicon: Lexicon
     if (isAppError(error) && error.code === "INDEX_MISSING") throw error;
   }
   const reason = isAppError(firstError) ? firstError.fullMessage : String(firstError);
-  const candidates = await snapshotsByBuildTime(config.DATA_DIR).catch(() => []);
+  const events = await readSnapshotEvents(config.DATA_DIR);
+  const candidates = previousLiveVersions(events, current);
+  if (candidates.length === 0) log.warn(`Snapshot ${current ?? "(current.json unreadable)"} cannot be used: ${reason} No earlier live snapshot is recorded in ${SNAPSHOT_LOG_FILE}.`);
   for (const candidate of candidates) {
-    if (candidate.version === current || !candidate.manifest) continue;
+    let live: LiveIndex;
     try {
-      const live = await loadLiveIndex(config, lexicon, candidate.version);
-      log.warn(`Snapshot ${current ?? "(current.json unreadable)"} cannot be used: ${reason} Serving the previous snapshot ${candidate.version} instead.`);
-      return { live, fallback: { from: current, reason } };
+      live = await loadLiveIndex(config, lexicon, candidate);
     } catch (error) {
-      log.warn(`Snapshot ${candidate.version} cannot be used either: ${isAppError(error) ? error.message : String(error)}`);
+      log.warn(`Previously live snapshot ${candidate} cannot be used either: ${isAppError(error) ? error.message : String(error)}`);
+      continue;
     }
+    const recorded = await setCurrentVersion(config.DATA_DIR, candidate, { action: "fallback", actor: "startup", reason });
+    if (!recorded) log.warn(`Could not record the fallback in ${SNAPSHOT_LOG_FILE}.`);
+    log.warn(
+      `Snapshot ${current ?? "(current.json unreadable)"} cannot be used: ${reason} Serving the previous snapshot ${candidate} instead (the last one live before it); current.json now names ${candidate}.`,
+    );
+    return { live, fallback: { from: current, to: candidate, reason, at: new Date().toISOString() } };
   }
-  if (current === undefined && candidates.length === 0) {
+  const anySnapshot = (await snapshotsByBuildTime(config.DATA_DIR).catch(() => [])).length > 0;
+  if (current === undefined && !anySnapshot) {
     throw new AppError("INDEX_MISSING", `No index found in ${config.DATA_DIR}.`, { hint: "Build it with `npm run index`.", cause: firstError });
   }
   throw firstError;
+}
+
+/**
+ * Rollback targets for `from`, best first: the snapshots live before it (snapshot log, see
+ * previousLiveVersions). A DATA_DIR written before the log existed has none recorded; then the
+ * complete snapshots built before `from` are offered, as rollback did before.
+ */
+export async function rollbackCandidates(dataDir: string, from: string): Promise<string[]> {
+  const events = await readSnapshotEvents(dataDir);
+  if (events.length > 0) return previousLiveVersions(events, from);
+  return (await olderSnapshots(dataDir, from)).map((snapshot) => snapshot.version);
 }

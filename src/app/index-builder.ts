@@ -56,6 +56,7 @@ export async function buildIndex(config: Config, lexicon: Lexicon, options: Buil
       if (done === total) onStage?.(progressAt("indexing"));
     },
     signal: options.signal,
+    threads: config.BUILD_THREADS,
   });
   return {
     manifest,

@@ -8,7 +8,7 @@ import { loadLexicon, type Lexicon } from "./lexicon.js";
 import { loadLiveIndex, type LiveIndex } from "./live-index.js";
 import { buildOrWaitForIndex } from "../admin/first-build.js";
 import { ReindexManager } from "../admin/reindex-manager.js";
-import { loadLiveIndexWithFallback, removeStaleBuildDirs } from "../admin/snapshot-history.js";
+import { loadLiveIndexWithFallback, removeStaleBuildDirs, type StartupFallback } from "../admin/snapshot-history.js";
 import { ZoneAssistant } from "./zone-assistant.js";
 import { composeExtractive } from "../answer/extractive.js";
 import { createChatModel, createLlmAnswerer, createLlmRewriter, describeChatModel, loadPrompts } from "../answer/llm/index.js";
@@ -35,6 +35,8 @@ export interface RuntimeOptions {
   /** Use an in-memory state store instead of SQLite (CLI one-shot questions, tests). */
   memoryState?: boolean;
   onBuildProgress?: BuildOptions["onProgress"];
+  /** Called when a re-index job or a rollback in this process made a snapshot live (cluster workers relay it). */
+  onLive?: (version: string) => void;
 }
 
 export async function createRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
@@ -50,9 +52,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     if (stale.length > 0) log.info(`Removed unfinished build directories left by a stopped build: ${stale.join(", ")}.`);
   }
   let live: LiveIndex;
+  let startupFallback: StartupFallback | undefined;
   try {
-    // A corrupt current snapshot falls back to the newest older one that loads (logged there).
-    live = (await loadLiveIndexWithFallback(config, lexicon, log)).live;
+    // A corrupt current snapshot falls back to the last one live before it (logged and recorded there).
+    ({ live, fallback: startupFallback } = await loadLiveIndexWithFallback(config, lexicon, log));
   } catch (error) {
     const rebuildable = isAppError(error) && (error.code === "INDEX_MISSING" || error.code === "INDEX_CORRUPT");
     if (!rebuildable || options.buildIfMissing === false) {
@@ -86,7 +89,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     answerer: model && prompts ? createLlmAnswerer({ config, model, fallback: composeExtractive, prompts, log }) : composeExtractive,
     llmLabel: describeChatModel(config),
   });
-  const admin = new ReindexManager({ config, service, store, log });
+  const admin = new ReindexManager({ config, service, store, log, startupFallback, onLive: options.onLive });
+  if (startupFallback) admin.audit("startup", "snapshot.fallback", `from ${startupFallback.from ?? "(unreadable current.json)"} to ${startupFallback.to}: ${startupFallback.reason}`);
   return {
     config,
     lexicon,

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { existsSync } from "node:fs";
 import { z } from "zod";
 import { AppError } from "./errors.js";
@@ -23,10 +24,19 @@ const csv = z
   );
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** A process or thread count; unset or empty means one per core. */
+const countOrCores = () =>
+  z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number().int().min(1).max(256).default(availableParallelism()));
 
 export const configSchema = z.object({
   HOST: z.string().default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Server processes sharing PORT (node:cluster); 1 runs a single process without a supervisor. */
+  WORKERS: countOrCores(),
+  /** Worker threads an index build with the local embedder uses (fit, embed, BM25 segmentation). */
+  BUILD_THREADS: countOrCores(),
+  /** How long SIGTERM waits for requests in flight (and workers) to finish before stopping them. */
+  SHUTDOWN_TIMEOUT_MS: positiveInt(15_000),
   CORPUS_DIR: z.string().default("./corpus"),
   DATA_DIR: z.string().default("./data"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),

@@ -8,7 +8,10 @@ import { Bm25Index } from "./bm25.js";
 import type { Embedder } from "./embedder.js";
 import { MANIFEST_FORMAT_VERSION, manifestSchema, type Manifest, type ManifestFile } from "./manifest.js";
 import type { NamedTokenizer, Tokenizer } from "./tokenizer.js";
+import { appendSnapshotEvent, type SnapshotEvent } from "./snapshot-log.js";
 import { VectorStore } from "./vector-store.js";
+import type { LocalEmbedder } from "./embedders/local-embedder.js";
+import { canBuildInParallel, embedInThreads } from "./parallel-build.js";
 
 export const SNAPSHOTS_DIR = "snapshots";
 export const CURRENT_FILE = "current.json";
@@ -35,7 +38,11 @@ export interface WriteSnapshotInput {
   version?: string;
   /** Point current.json at the new snapshot once written (default true). */
   activate?: boolean;
+  /** Who builds, for the snapshot log when `activate` is on. */
+  actor?: string;
   batchSize?: number;
+  /** Worker threads for a local-embedder build (fit, embed, BM25 segmentation); 1 = this thread only. */
+  threads?: number;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
   now?: () => Date;
@@ -105,8 +112,20 @@ export async function readCurrentVersion(dataDir: string): Promise<string | unde
   return parsed.data.version;
 }
 
-/** Points current.json at `version` atomically; the snapshot must already be complete. */
-export async function setCurrentVersion(dataDir: string, version: string): Promise<void> {
+export interface ActivationRecord {
+  action?: SnapshotEvent["action"];
+  /** Who made the change, e.g. `admin-api`, `slack:U123`, `cli:alice`, `startup`. */
+  actor?: string;
+  reason?: string;
+}
+
+/**
+ * Points current.json at `version` atomically (the snapshot must already be complete), then
+ * records the change in the snapshot log. current.json moves first: a crash in between leaves a
+ * live snapshot missing from the log (a fallback target lost), never a logged one that was not
+ * live. Returns false when the log could not be written (the activation stands).
+ */
+export async function setCurrentVersion(dataDir: string, version: string, record: ActivationRecord = {}): Promise<boolean> {
   try {
     await stat(path.join(snapshotDir(dataDir, version), snapshotFiles.manifest));
   } catch (error) {
@@ -115,6 +134,7 @@ export async function setCurrentVersion(dataDir: string, version: string): Promi
       cause: error,
     });
   }
+  const from = await readCurrentVersion(dataDir).catch(() => undefined);
   try {
     await writeFileAtomic(path.join(dataDir, CURRENT_FILE), `${JSON.stringify({ version })}\n`);
   } catch (error) {
@@ -122,6 +142,19 @@ export async function setCurrentVersion(dataDir: string, version: string): Promi
       hint: "Check that DATA_DIR is a writable directory.",
       cause: error,
     });
+  }
+  try {
+    await appendSnapshotEvent(dataDir, {
+      at: new Date().toISOString(),
+      action: record.action ?? "activate",
+      version,
+      ...(from && from !== version ? { from } : {}),
+      actor: record.actor ?? `process:${process.pid}`,
+      ...(record.reason ? { reason: record.reason } : {}),
+    });
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -156,22 +189,6 @@ export async function listSnapshots(dataDir: string): Promise<SnapshotSummary[]>
   return summaries.sort((a, b) => (a.version < b.version ? 1 : a.version > b.version ? -1 : 0));
 }
 
-/** Removes all but the newest `keep` complete snapshots; never the current one. Returns removed versions. */
-export async function pruneSnapshots(dataDir: string, keep: number): Promise<string[]> {
-  const snapshots = await listSnapshots(dataDir);
-  const removed: string[] = [];
-  let kept = 0;
-  for (const snapshot of snapshots) {
-    if (snapshot.current || kept < keep) {
-      kept++;
-      continue;
-    }
-    await rm(snapshotDir(dataDir, snapshot.version), { recursive: true, force: true });
-    removed.push(snapshot.version);
-  }
-  return removed;
-}
-
 /**
  * Builds BM25 and vectors for `chunks` and writes a complete snapshot: everything goes into
  * snapshots/<version>.tmp-<pid>, which is renamed into place only when complete, and
@@ -197,13 +214,32 @@ export async function writeSnapshot(dataDir: string, input: WriteSnapshotInput):
 
   try {
     const embedder = input.embedder.clone ? input.embedder.clone() : input.embedder;
-    embedder.fit?.(texts);
+    const threads = input.threads ?? 1;
+    let bm25Tokenizer: Tokenizer = input.tokenizer;
+    let vectors: VectorStore | undefined;
+    input.onProgress?.(0, texts.length);
+    if (canBuildInParallel(embedder, input.tokenizer, threads, texts.length)) {
+      // Fit, embed and segment on all cores; HNSW insertion stays here (one point at a time).
+      const parallel = await embedInThreads(texts, embedder as LocalEmbedder, input.tokenizer, threads, input.signal);
+      bm25Tokenizer = parallel.tokenizer;
+      const dimensions = embedder.dimensions;
+      vectors = VectorStore.create(dimensions, texts.length);
+      for (let i = 0; i < texts.length; i++) {
+        vectors.add(parallel.vectors.subarray(i * dimensions, (i + 1) * dimensions), i);
+        if (i % 1000 === 999) {
+          input.signal?.throwIfAborted();
+          input.onProgress?.(i + 1, texts.length);
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+      }
+      input.onProgress?.(texts.length, texts.length);
+    } else {
+      embedder.fit?.(texts);
+    }
 
     // Small batches with a yield between them keep a server answering while it re-indexes.
     const batchSize = input.batchSize ?? 64;
-    let vectors: VectorStore | undefined;
-    input.onProgress?.(0, texts.length);
-    for (let start = 0; start < texts.length; start += batchSize) {
+    for (let start = vectors ? texts.length : 0; start < texts.length; start += batchSize) {
       input.signal?.throwIfAborted();
       const batch = texts.slice(start, start + batchSize);
       const embedded = await embedder.embed(batch, { signal: input.signal });
@@ -215,7 +251,7 @@ export async function writeSnapshot(dataDir: string, input: WriteSnapshotInput):
     }
     vectors ??= VectorStore.create(embedder.dimensions, 0);
 
-    const bm25 = Bm25Index.build(texts, input.tokenizer);
+    const bm25 = Bm25Index.build(texts, bm25Tokenizer);
     const tokenizerId = input.tokenizerId ?? ("id" in input.tokenizer ? input.tokenizer.id : "custom");
 
     await writeFile(path.join(temporaryDir, snapshotFiles.chunks), JSON.stringify(chunks), "utf8");
@@ -245,7 +281,7 @@ export async function writeSnapshot(dataDir: string, input: WriteSnapshotInput):
     await writeFile(path.join(temporaryDir, snapshotFiles.manifest), `${JSON.stringify(manifest, null, 2)}\n`, "utf8");
     await rm(finalDir, { recursive: true, force: true });
     await rename(temporaryDir, finalDir);
-    if (input.activate ?? true) await setCurrentVersion(dataDir, version);
+    if (input.activate ?? true) await setCurrentVersion(dataDir, version, { actor: input.actor });
     return manifest;
   } catch (error) {
     await rm(temporaryDir, { recursive: true, force: true }).catch(() => undefined);

@@ -7,6 +7,8 @@ export type Tokenizer = (text: string) => string[];
 /** A tokenizer that also names its behaviour, so a snapshot can record which one built it. */
 export interface NamedTokenizer extends Tokenizer {
   id: string;
+  /** How it was made, so a worker thread can make the same tokenizer (parallel index builds). */
+  options?: TokenizerOptions;
 }
 
 export interface TokenizerOptions {
@@ -130,7 +132,7 @@ export function createTokenizer(options: TokenizerOptions = {}): NamedTokenizer 
     return tokens;
   };
   const id = `${TOKENIZER_VERSION}:${subwords}:${userWordsDigest(userWords)}`;
-  return Object.assign(tokenize, { id });
+  return Object.assign(tokenize, { id, options: { userWords: [...userWords], subwords } });
 }
 
 /** Short stable digest of the user dictionary, so the manifest records which words were added. */

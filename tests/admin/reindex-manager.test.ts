@@ -9,6 +9,7 @@ import type { Config } from "../../src/core/config.js";
 import { isAppError } from "../../src/core/errors.js";
 import { createLogger } from "../../src/core/logger.js";
 import { readCurrentVersion, snapshotDir } from "../../src/index/snapshot.js";
+import { readSnapshotEvents } from "../../src/index/snapshot-log.js";
 import { createTempWorkspace, realCorpusDir, testConfig, type TempWorkspace } from "../helpers/temp-runtime.js";
 
 const QUESTION = "长治高新区聘请了多少名招商大使？";
@@ -137,12 +138,16 @@ describe("ReindexManager: gate, swap, failures, rollback, CLI pick-up, start-up 
     }
   });
 
-  it("rolls back to the snapshot built before the live one", async () => {
-    const ordered = await snapshotsByBuildTime(config.DATA_DIR);
+  it("rolls back to the snapshot that was live before the live one, and records it", async () => {
     const live = version();
-    const position = ordered.findIndex((snapshot) => snapshot.version === live);
-    const expected = ordered[position + 1]!.version;
+    // The first test's job and the interrupted-job test's build replaced the snapshot built at
+    // start-up; refused and failed builds never went live.
+    const events = await readSnapshotEvents(config.DATA_DIR);
+    expect(events.map((entry) => `${entry.action} ${entry.actor}`)).toEqual(["activate startup", "activate tester", "activate tester"]);
+    expect(events.at(-1)!.version).toBe(live);
+    const expected = events.at(-2)!.version;
     const result = await runtime.admin.rollback("tester");
+    expect((await readSnapshotEvents(config.DATA_DIR)).at(-1)).toMatchObject({ action: "rollback", version: expected, from: live, actor: "tester" });
     expect(result).toEqual({ from: live, to: expected });
     expect(version()).toBe(expected);
     expect(await readCurrentVersion(config.DATA_DIR)).toBe(expected);
@@ -178,17 +183,16 @@ describe("ReindexManager: gate, swap, failures, rollback, CLI pick-up, start-up 
     expect((await runtime.service.ask(QUESTION)).refused).toBe(false);
   });
 
-  it("at start-up falls back to the newest loadable snapshot when the current one is corrupt", async () => {
-    // current.json names the truncated snapshot from the previous test.
-    const current = await readCurrentVersion(config.DATA_DIR);
+  it("at start-up falls back to the snapshot live before the current one when that is corrupt", async () => {
+    const good = await reindex(config, runtime.lexicon, { log, gate: false });
+    const bad = await reindex(config, runtime.lexicon, { log, gate: false });
+    await writeFile(path.join(snapshotDir(config.DATA_DIR, bad.version), "chunks.json"), "[");
     lines.length = 0;
     const restarted = await createRuntime(config, { log, memoryState: true, buildIfMissing: false });
     try {
-      const serving = restarted.service.status().indexVersion;
-      expect(serving).not.toBe(current);
-      const loadable = (await snapshotsByBuildTime(config.DATA_DIR)).map((snapshot) => snapshot.version);
-      expect(loadable).toContain(serving);
-      expect(lines.join("\n")).toContain(`Serving the previous snapshot ${serving} instead`);
+      expect(restarted.service.status().indexVersion).toBe(good.version);
+      expect(await readCurrentVersion(config.DATA_DIR)).toBe(good.version);
+      expect(lines.join("\n")).toContain(`Serving the previous snapshot ${good.version} instead`);
       expect((await restarted.service.ask(QUESTION)).refused).toBe(false);
     } finally {
       await restarted.close();
@@ -212,7 +216,7 @@ describe("ReindexManager: gate, swap, failures, rollback, CLI pick-up, start-up 
 });
 
 describe("pruneOldSnapshots", () => {
-  it("keeps the newest N plus the live and previous snapshots", async () => {
+  it("keeps SNAPSHOTS_KEEP snapshots in total, always including the live and previous ones", async () => {
     const workspace = await createTempWorkspace({ empty: true });
     try {
       const versions = ["20240101T000000000Z-a", "20240102T000000000Z-b", "20240103T000000000Z-c", "20240104T000000000Z-d", "20240105T000000000Z-e"];
@@ -222,10 +226,12 @@ describe("pruneOldSnapshots", () => {
       }
       await writeFile(path.join(workspace.dataDir, "current.json"), JSON.stringify({ version: versions[1] }));
       // Manifests are missing here, so build-time order falls back to the version's timestamp.
-      const removed = await pruneOldSnapshots(workspace.dataDir, 1, [versions[1], versions[0]]);
+      const removed = await pruneOldSnapshots(workspace.dataDir, 3, [versions[1], versions[0]]);
       expect(removed.sort()).toEqual([versions[2], versions[3]]);
       const left = (await readdir(path.join(workspace.dataDir, "snapshots"))).sort();
       expect(left).toEqual([versions[0], versions[1], versions[4]]);
+      // Fewer than the protected two is not possible: KEEP=1 leaves the live one and the rollback target.
+      expect(await pruneOldSnapshots(workspace.dataDir, 1, [versions[1], versions[0]])).toEqual([versions[4]]);
     } finally {
       await workspace.cleanup();
     }

@@ -118,15 +118,32 @@ describe("refusals", () => {
 });
 
 describe("follow-ups in one conversation", () => {
-  it("carries the topic over to a new place (那无锡呢？)", async () => {
-    const first = await ask("乐山高新区“科创八条”政策奖补资金兑现了多少？", "e2e-follow-zh");
-    expect(first.answer).toContain("500多万元");
+  it("carries the topic over to a new place (那无锡呢？) and answers it from Wuxi's report, cited", async () => {
+    const first = await ask("衡阳高新区今年上半年重大项目完成投资多少？", "e2e-follow-zh");
+    expect(first.refused).toBe(false);
     const second = await ask("那无锡呢？", "e2e-follow-zh");
     expect(second.standaloneQuestion).toContain("无锡");
-    expect(second.standaloneQuestion).not.toContain("乐山");
+    expect(second.standaloneQuestion).toContain("重大项目");
+    expect(second.standaloneQuestion).not.toContain("衡阳");
     expect(second.conversationId).toBe("e2e-follow-zh");
-    // Either answered from Wuxi's article or refused; never from Leshan's.
-    for (const citation of second.citations) expect(citation.zone).not.toContain("乐山");
+    expectCitedFrom(second, "004");
+    // The figure corpus/004 gives for Wuxi's major projects, with a citation that holds it.
+    expect(second.answer).toContain("247.04亿元");
+    for (const citation of second.citations) {
+      expect(citation.zone).toContain("无锡");
+      expect(chunkText(citation.chunkId)).toContain(citation.quote.slice(0, 20));
+    }
+    expect(second.citations.some((citation) => chunkText(citation.chunkId)?.includes("247.04亿元"))).toBe(true);
+  });
+
+  it("refuses a carried-over topic the new place's reports do not cover, citing nothing", async () => {
+    const first = await ask("乐山高新区“科创八条”政策奖补资金兑现了多少？", "e2e-follow-zh-uncovered");
+    expect(first.answer).toContain("500多万元");
+    const second = await ask("那无锡呢？", "e2e-follow-zh-uncovered");
+    expect(second.standaloneQuestion).toContain("无锡");
+    expect(second.standaloneQuestion).not.toContain("乐山");
+    expect(second.refused).toBe(true);
+    expect(second.citations).toEqual([]);
   });
 
   it("carries the place over to a new topic in English", async () => {

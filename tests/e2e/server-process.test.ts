@@ -12,7 +12,7 @@ let workspace: TempWorkspace;
 let server: ServerProcess;
 let child: ChildProcess;
 let baseUrl: string;
-let log = "";
+let readLog: () => string = () => "";
 
 beforeAll(async () => {
   workspace = await createTempWorkspace();
@@ -23,12 +23,14 @@ beforeAll(async () => {
       ADMIN_TOKEN: "test-admin-token",
       WECHAT_TOKEN: "wechat-token",
       SNAPSHOT_POLL_MS: "200",
+      // One process: this test follows one server's jobs; tests/e2e/cluster.test.ts covers WORKERS > 1.
+      WORKERS: "1",
     },
     90_000,
   );
   child = server.child;
   baseUrl = server.url;
-  log = server.log();
+  readLog = server.log;
 });
 
 afterAll(async () => {
@@ -41,7 +43,7 @@ const post = (route: string, body: unknown, headers: Record<string, string> = {}
 
 describe("npm start (src/server.ts) as a process", () => {
   it("built its index on first run and reports it", async () => {
-    expect(log).toMatch(/building it from/);
+    expect(readLog()).toMatch(/building it from/);
     const health = (await (await fetch(`${baseUrl}/healthz`)).json()) as { ok: boolean; chunks: number; files: number };
     expect(health).toMatchObject({ ok: true, files: 5 });
     expect(health.chunks).toBeGreaterThan(100);

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { pruneOldSnapshots } from "../../src/admin/snapshot-history.js";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Chunk } from "../../src/core/types.js";
 import type { Embedder } from "../../src/index/embedder.js";
@@ -9,7 +10,6 @@ import { SearchIndex } from "../../src/index/search-index.js";
 import {
   listSnapshots,
   loadSnapshot,
-  pruneSnapshots,
   readCurrentVersion,
   setCurrentVersion,
   snapshotDir,
@@ -110,8 +110,8 @@ describe("snapshots", () => {
     expect(await readCurrentVersion(dataDir)).toBe("v2");
     await expect(setCurrentVersion(dataDir, "v9")).rejects.toMatchObject({ code: "SNAPSHOT_MISSING" });
     await writeSnapshot(dataDir, input(undefined, { version: "v3", activate: false }));
-    // v2 is current, so it survives even though keep = 1 would keep only v3.
-    expect(await pruneSnapshots(dataDir, 1)).toEqual(["v1"]);
+    // v2 is current, so it is one of the two kept, with the newest other one (v3).
+    expect(await pruneOldSnapshots(dataDir, 2, [])).toEqual(["v1"]);
     const loaded = await loadSnapshot(dataDir, new LocalEmbedder({ dimensions: 128, tokenizer }), tokenizer, "v3");
     expect(loaded.manifest.version).toBe("v3");
     await expect(loadSnapshot(dataDir, new LocalEmbedder({ dimensions: 128, tokenizer }), tokenizer, "v1")).rejects.toMatchObject({

@@ -64,10 +64,10 @@ describe("saysNotCovered", () => {
 });
 
 describe("measureChainOverhead", () => {
-  it("measures a small per-answer cost", async () => {
+  // The figure itself is printed by `npm run bench`; a test only checks that it is measured.
+  it("returns ordered, positive percentiles", async () => {
     const { p50Ms, p95Ms } = await measureChainOverhead(20);
     expect(p50Ms).toBeGreaterThan(0);
     expect(p95Ms).toBeGreaterThanOrEqual(p50Ms);
-    expect(p50Ms).toBeLessThan(200);
   });
 });

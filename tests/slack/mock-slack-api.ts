@@ -21,7 +21,12 @@ export interface MockSlackApi {
   close(): Promise<void>;
 }
 
-export async function startMockSlackApi(): Promise<MockSlackApi> {
+export interface MockSlackApiOptions {
+  /** When set, apps.connections.open succeeds and hands out this WebSocket URL (Socket Mode). */
+  socketModeUrl?: string;
+}
+
+export async function startMockSlackApi(options: MockSlackApiOptions = {}): Promise<MockSlackApi> {
   const calls: RecordedCall[] = [];
   let tsCounter = 0;
   const server: Server = createServer((req, res) => {
@@ -47,6 +52,8 @@ export async function startMockSlackApi(): Promise<MockSlackApi> {
         reply({ ok: true, channel: body.channel, ts, message: { type: "message", user: "UBOT", bot_id: "BBOT", text: body.text, ts, thread_ts: body.thread_ts } });
       } else if (method === "chat.update") {
         reply({ ok: true, channel: body.channel, ts: body.ts, text: body.text, message: { text: body.text, user: "UBOT" } });
+      } else if (method === "apps.connections.open" && options.socketModeUrl) {
+        reply({ ok: true, url: options.socketModeUrl });
       } else if (method.startsWith("response")) {
         reply({ ok: true });
       } else {

@@ -1,3 +1,4 @@
+import { parseArgs as nodeParseArgs, type ParseArgsConfig } from "node:util";
 import { loadConfig, readEnvironment, type Config } from "../../core/config.js";
 import { isAppError } from "../../core/errors.js";
 import { createLogger, type Logger } from "../../core/logger.js";
@@ -24,21 +25,51 @@ export function runCli(main: () => Promise<number | void>): void {
     });
 }
 
-/** Tiny flag parser: `--name value`, `--flag`, and positional words. */
-export function parseArgs(argv: string[], valueFlags: string[]): { flags: Record<string, string | true>; positional: string[] } {
-  const flags: Record<string, string | true> = {};
-  const positional: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg.startsWith("--")) {
-      const name = arg.slice(2);
-      if (valueFlags.includes(name)) {
-        const value = argv[i + 1];
-        if (value === undefined) throw new Error(`--${name} needs a value`);
-        flags[name] = value;
-        i++;
-      } else flags[name] = true;
-    } else positional.push(arg);
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig["options"]>;
+
+export interface CommandSpec<O extends ParseArgsOptionsConfig> {
+  /** e.g. `npm run ask -- "QUESTION" [--json]` */
+  usage: string;
+  /** What the command does and what each option means (printed by --help). */
+  description: string;
+  options: O;
+  /** Allowed positional arguments: none, or how many at most (undefined: any number). */
+  maxPositionals?: number;
+  minPositionals?: number;
+}
+
+export type ParsedCommand<O extends ParseArgsOptionsConfig> = { values: { [K in keyof O]?: O[K]["type"] extends "string" ? string : boolean }; positionals: string[] };
+
+export function commandHelp(spec: CommandSpec<ParseArgsOptionsConfig>): string {
+  return `Usage: ${spec.usage}\n\n${spec.description}\n`;
+}
+
+/**
+ * Strict argument parsing (node:util parseArgs): an unknown flag, a missing value or a wrong
+ * number of positionals prints usage and exits 2 before anything runs, so a typo such as
+ * `--rollbak` never falls through to the default action. `--help` prints usage and exits 0.
+ */
+export function parseCommandArgs<O extends ParseArgsOptionsConfig>(
+  spec: CommandSpec<O>,
+  argv: string[] = process.argv.slice(2),
+  exit: (code: number) => never = (code) => process.exit(code),
+): ParsedCommand<O> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write(commandHelp(spec));
+    return exit(0);
   }
-  return { flags, positional };
+  let parsed: ParsedCommand<O>;
+  try {
+    parsed = nodeParseArgs({ args: argv, options: spec.options, strict: true, allowPositionals: true }) as ParsedCommand<O>;
+  } catch (error) {
+    process.stderr.write(`Error [CLI_USAGE]: ${error instanceof Error ? error.message : String(error)}\n\n${commandHelp(spec)}`);
+    return exit(2);
+  }
+  const count = parsed.positionals.length;
+  if ((spec.maxPositionals !== undefined && count > spec.maxPositionals) || count < (spec.minPositionals ?? 0)) {
+    const problem = count < (spec.minPositionals ?? 0) ? "missing argument" : `unexpected argument '${parsed.positionals[spec.maxPositionals ?? 0]}'`;
+    process.stderr.write(`Error [CLI_USAGE]: ${problem}.\n\n${commandHelp(spec)}`);
+    return exit(2);
+  }
+  return parsed;
 }

@@ -2,12 +2,27 @@ import { writeFile } from "node:fs/promises";
 import { evaluateWithSummary } from "../../app/eval-report.js";
 import { createRuntime } from "../../app/runtime.js";
 import { prepareEvalCorpus } from "../../app/eval-corpus.js";
-import { cliSetup, parseArgs, runCli } from "./cli-support.js";
+import { cliSetup, parseCommandArgs, runCli } from "./cli-support.js";
+
+const DEFAULT_EVAL_FILE = "tests/eval/dev.jsonl";
+
+const evalCommand = {
+  usage: "npm run eval -- [FILE.jsonl] [--json OUT.json] [--corpus DIR]",
+  description: [
+    `Runs the evaluation questions in FILE.jsonl (default ${DEFAULT_EVAL_FILE}) against the live index and prints a table.`,
+    "  --json OUT.json   also write the raw answers to OUT.json",
+    "  --corpus DIR      answer from a throw-away index built from DIR (DATA_DIR is neither read nor changed)",
+    "  --help            show this text",
+  ].join("\n"),
+  options: { json: { type: "string" }, corpus: { type: "string" } },
+  maxPositionals: 1,
+} as const;
 
 /** npm run eval -- FILE.jsonl [--json OUT.json] [--corpus DIR] */
 runCli(async () => {
-  const { flags, positional } = parseArgs(process.argv.slice(2), ["json", "corpus"]);
-  const file = positional[0] ?? "tests/eval/dev.jsonl";
+  const { values: flags, positionals } = parseCommandArgs(evalCommand);
+  const file = positionals[0] ?? DEFAULT_EVAL_FILE;
+  if (positionals[0] === undefined) process.stderr.write(`No question file given: using ${DEFAULT_EVAL_FILE} (pass another as \`npm run eval -- FILE.jsonl\`).\n`);
   const { config, log } = cliSetup();
   // --corpus DIR: a throw-away index over DIR; the live index in DATA_DIR is neither read nor changed.
   const scratch = typeof flags.corpus === "string" ? await prepareEvalCorpus(config, flags.corpus) : undefined;

@@ -5,7 +5,7 @@ import type { Config } from "../../core/config.js";
 import type { Logger } from "../../core/logger.js";
 import { describeGate } from "../../admin/quality-gate.js";
 import { reindex, rollback } from "../../admin/reindex.js";
-import { cliSetup, parseArgs, runCli } from "./cli-support.js";
+import { cliSetup, parseCommandArgs, runCli } from "./cli-support.js";
 
 /**
  * npm run index                 build a new snapshot from CORPUS_DIR; it goes live only if it
@@ -27,8 +27,22 @@ async function openAudit(config: Config, log: Logger): Promise<StateStore | unde
   }
 }
 
+const indexCommand = {
+  usage: "npm run index -- [--no-gate] [--rollback] [--json]",
+  description: [
+    "Builds a new snapshot from CORPUS_DIR into DATA_DIR; it goes live only if it passes the quality",
+    "gate against the live snapshot (exit 2 if refused). A running server switches to it by itself.",
+    "  --no-gate    make the new snapshot live without the quality gate",
+    "  --rollback   make the snapshot that was live before the current one live again (no build)",
+    "  --json       machine-readable report",
+    "  --help       show this text",
+  ].join("\n"),
+  options: { "no-gate": { type: "boolean" }, rollback: { type: "boolean" }, json: { type: "boolean" } },
+  maxPositionals: 0,
+} as const;
+
 runCli(async () => {
-  const { flags } = parseArgs(process.argv.slice(2), []);
+  const { values: flags } = parseCommandArgs(indexCommand);
   const { config, log } = cliSetup();
   const lexicon = await loadLexicon(config.CORPUS_DIR);
   const store = await openAudit(config, log);
@@ -38,7 +52,7 @@ runCli(async () => {
     if (flags.rollback) {
       try {
         // With STATE_URL=postgres://… the store's build lock keeps builders on other machines out too.
-        const outcome = await rollback(config, lexicon, { log, store });
+        const outcome = await rollback(config, lexicon, { log, store, actor: CLI_ACTOR });
         await audit("rollback", `from ${outcome.from} to ${outcome.to}`);
         process.stdout.write(flags.json ? `${JSON.stringify({ from: outcome.from, to: outcome.to })}\n` : `Rolled back: snapshot ${outcome.to} is live again (was ${outcome.from}).\n`);
         return 0;
@@ -62,6 +76,7 @@ runCli(async () => {
         log,
         gate,
         store,
+        actor: CLI_ACTOR,
         onFile: (file) => {
           if (file.status !== "indexed") process.stderr.write(`skipped ${file.file}: ${file.reason}\n`);
         },

@@ -41,7 +41,8 @@ export interface RunningServer {
   app: FastifyInstance;
   /** Every route the server answers (method and path pattern), e.g. to check the OpenAPI document. */
   routes: Array<{ method: string; url: string }>;
-  close(): Promise<void>;
+  /** Stops listening; requests in flight get up to `drainMs` (default 0: cut at once) to finish. */
+  close(drainMs?: number): Promise<void>;
 }
 
 function tooLarge(limit: number): AppError {
@@ -102,9 +103,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     },
     // One line per request instead of Fastify's two (written below, when the response is finished).
     logController: new LogController({ disableRequestLogging: true }),
-    // Slack and WeChat keep connections open; do not let idle sockets keep the process alive on close.
+    // Slack and WeChat keep connections open; idle sockets are closed at once on close, requests
+    // in flight may finish (see close below); new requests during close get 503.
     keepAliveTimeout: 5000,
-    forceCloseConnections: true,
+    forceCloseConnections: "idle",
   }) as unknown as FastifyInstance;
 
   const knownPaths = new Set(options.routes.map((route) => route.path));
@@ -185,7 +187,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     app,
     routes: mounted,
     url: `http://${host}:${address.port}`,
-    close: () => app.close(),
+    // Drains: no new connections, idle keep-alive sockets closed now, requests in flight may
+    // finish within `drainMs` (SIGTERM: SHUTDOWN_TIMEOUT_MS), then whatever is left is cut.
+    close: async (drainMs = 0) => {
+      const cut = setTimeout(() => app.server.closeAllConnections(), Math.max(0, drainMs));
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(cut);
+      }
+    },
   };
 }
 
