@@ -123,6 +123,15 @@ UPDATE questions SET platform = COALESCE(NULLIF(split_part(conversation_id, ':',
 ALTER TABLE questions ALTER COLUMN platform SET NOT NULL;
 CREATE INDEX questions_by_refused ON questions (refused, at);`,
   },
+  {
+    version: 3,
+    name: "admin console sessions signed out, shared by every replica",
+    sql: `
+CREATE TABLE revoked_sessions (
+  id TEXT PRIMARY KEY,
+  expires_at BIGINT NOT NULL
+);`,
+  },
 ];
 
 export class PostgresStateStore implements StateStore {
@@ -226,6 +235,20 @@ export class PostgresStateStore implements StateStore {
       this.now(),
     ]);
     return result.rowCount === 1;
+  }
+
+  async revokeSession(sessionId: string, expiresAt: number): Promise<void> {
+    // Sign-outs are rare: prune the expired ones here.
+    await this.pool.query("DELETE FROM revoked_sessions WHERE expires_at <= $1", [this.now()]);
+    await this.pool.query("INSERT INTO revoked_sessions (id, expires_at) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET expires_at = EXCLUDED.expires_at", [
+      sessionId,
+      expiresAt,
+    ]);
+  }
+
+  async sessionRevoked(sessionId: string): Promise<boolean> {
+    const { rows } = await this.pool.query("SELECT 1 FROM revoked_sessions WHERE id = $1 AND expires_at > $2", [sessionId, this.now()]);
+    return rows.length > 0;
   }
 
   async audit(entry: AuditEntry): Promise<void> {

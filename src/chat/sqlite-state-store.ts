@@ -122,6 +122,12 @@ DROP TABLE questions;
 ALTER TABLE questions_v3 RENAME TO questions;
 CREATE INDEX questions_by_time ON questions (at);
 CREATE INDEX questions_by_refused ON questions (refused, at);`,
+  // 4: admin console sessions signed out, shared by every process (WORKERS > 1).
+  `
+CREATE TABLE revoked_sessions (
+  id TEXT PRIMARY KEY,
+  expires_at INTEGER NOT NULL
+);`,
 ];
 
 /**
@@ -189,6 +195,11 @@ export class SqliteStateStore implements StateStore {
       ),
       pruneQuestions: db.prepare<[number]>("DELETE FROM questions WHERE at < ?"),
       pruneAudit: db.prepare<[number]>("DELETE FROM audit WHERE at < ?"),
+      revokeSession: db.prepare<[string, number]>(
+        "INSERT INTO revoked_sessions (id, expires_at) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET expires_at = excluded.expires_at",
+      ),
+      sessionRevoked: db.prepare<[string, number], { n: number }>("SELECT COUNT(*) AS n FROM revoked_sessions WHERE id = ? AND expires_at > ?"),
+      pruneRevokedSessions: db.prepare<[number]>("DELETE FROM revoked_sessions WHERE expires_at <= ?"),
     };
     this.appendTransaction = db.transaction((conversationId: string, turn: Turn, limits: ConversationLimits) => {
       this.statements.insertTurn.run(conversationId, JSON.stringify(turn), turn.at);
@@ -297,6 +308,16 @@ export class SqliteStateStore implements StateStore {
     }
     // INSERT … ON CONFLICT DO NOTHING is a single atomic statement: exactly one claimant sees a change.
     return this.statements.claim.run(platform, messageId, this.now()).changes === 1;
+  }
+
+  async revokeSession(sessionId: string, expiresAt: number): Promise<void> {
+    // Sign-outs are rare: prune the expired ones here.
+    this.statements.pruneRevokedSessions.run(this.now());
+    this.statements.revokeSession.run(sessionId, expiresAt);
+  }
+
+  async sessionRevoked(sessionId: string): Promise<boolean> {
+    return (this.statements.sessionRevoked.get(sessionId, this.now())?.n ?? 0) > 0;
   }
 
   async audit(entry: AuditEntry): Promise<void> {

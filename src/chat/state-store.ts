@@ -150,6 +150,14 @@ export interface StateStore extends QuestionLog {
   tryBuildLock(): Promise<Lease | undefined>;
   /** Whether anyone holds the store's build lock; undefined for the embedded stores (DATA_DIR/build.lock tells). */
   buildLockHeld(): Promise<boolean | undefined>;
+  /**
+   * Marks an admin console session signed out until it would have expired, for every process
+   * sharing this store (WORKERS > 1, replicas): a copied cookie stops working everywhere.
+   * `sessionId` is a digest of the cookie value, never the value itself.
+   */
+  revokeSession(sessionId: string, expiresAt: number): Promise<void>;
+  /** Whether the session was signed out (rows past their expiry are ignored and pruned). */
+  sessionRevoked(sessionId: string): Promise<boolean>;
   /** Deletes conversations, questions and audit rows older than the cutoffs. */
   prune(cutoffs: RetentionCutoffs): Promise<PruneCounts>;
   close(): Promise<void>;
@@ -192,6 +200,7 @@ export class MemoryStateStore implements StateStore {
   private auditLog: Array<AuditEntry & { key?: string }> = [];
   private questions: QuestionRecord[] = [];
   private readonly jobs = new Map<string, StoredJob>();
+  private readonly revokedSessions = new Map<string, number>();
   private readonly limiter;
 
   constructor(private readonly now: () => number = Date.now) {
@@ -215,6 +224,17 @@ export class MemoryStateStore implements StateStore {
 
   async listFeedback(limit: number): Promise<FeedbackRecord[]> {
     return this.feedback.slice(-limit).reverse();
+  }
+
+  async revokeSession(sessionId: string, expiresAt: number): Promise<void> {
+    const now = this.now();
+    for (const [id, expires] of this.revokedSessions) if (expires <= now) this.revokedSessions.delete(id);
+    this.revokedSessions.set(sessionId, expiresAt);
+  }
+
+  async sessionRevoked(sessionId: string): Promise<boolean> {
+    const expires = this.revokedSessions.get(sessionId);
+    return expires !== undefined && expires > this.now();
   }
 
   async claimDelivery(platform: ChatPlatform, messageId: string): Promise<boolean> {

@@ -85,6 +85,21 @@ describe.each(implementations)("%s state store (contract)", (_name, make, skip) 
     expect((await store.getTurns("c1"))[0]).toEqual(turn(7));
   });
 
+  it.skipIf(skip)("remembers signed-out admin sessions until they would have expired", async () => {
+    const time = clock();
+    const store = await open(time);
+    expect(await store.sessionRevoked("s1")).toBe(false);
+    await store.revokeSession("s1", time.now() + 60_000);
+    expect(await store.sessionRevoked("s1")).toBe(true);
+    expect(await store.sessionRevoked("s2")).toBe(false);
+    time.set(time.now() + 60_001);
+    expect(await store.sessionRevoked("s1")).toBe(false);
+    // Pruned on the next sign-out; signing out again is harmless.
+    await store.revokeSession("s2", time.now() + 1000);
+    await store.revokeSession("s2", time.now() + 1000);
+    expect(await store.sessionRevoked("s2")).toBe(true);
+  });
+
   it.skipIf(skip)("claims a delivery only once, also when claims race", async () => {
     const store = await open();
     expect(await store.claimDelivery("slack", "Ev1")).toBe(true);

@@ -40,6 +40,42 @@ describe("admin console session", () => {
   });
 });
 
+describe("admin console sign-out across processes", () => {
+  it("a session signed out on one server is refused by another sharing the state store", async () => {
+    const store = new MemoryStateStore();
+    const manager = { audit: async () => undefined, status: async () => ({ ok: true }) } as unknown as ReindexManager;
+    // Two workers: the same ADMIN_TOKEN (so the same cookie secret) and one state store.
+    const start = () =>
+      startHttpServer({
+        host: "127.0.0.1",
+        port: 0,
+        routes: createAdminRoutes({
+          manager,
+          token: "tok",
+          sessions: createAdminSessions({ ttlMs: 60_000, revocations: store }),
+          signIns: createSignInGuard({ store, limit: 10, log: silentLogger }),
+        }),
+        maxBodyBytes: 4096,
+        log: silentLogger,
+        cookieSecret: "shared-secret",
+      });
+    const [a, b] = await Promise.all([start(), start()]);
+    try {
+      const signIn = await fetch(`${a.url}/admin/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: "tok" }) });
+      const { csrfToken } = (await signIn.json()) as { csrfToken: string };
+      const cookie = signIn.headers.getSetCookie().map((line) => line.split(";")[0]).join("; ");
+      expect((await fetch(`${b.url}/admin/status`, { headers: { cookie } })).status).toBe(200);
+      const out = await fetch(`${a.url}/admin/session`, { method: "DELETE", headers: { cookie, "x-csrf-token": csrfToken } });
+      expect(out.status).toBe(200);
+      // The copied cookie no longer works anywhere, not only on the server that signed it out.
+      expect((await fetch(`${a.url}/admin/status`, { headers: { cookie } })).status).toBe(401);
+      expect((await fetch(`${b.url}/admin/status`, { headers: { cookie } })).status).toBe(401);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
+
 describe("server log", () => {
   it("writes one JSON line per answered question with the request id and a truncated question", async () => {
     const lines: string[] = [];

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import type { StateStore } from "../../chat/state-store.js";
 
 /**
  * Who may use the admin routes: `Authorization: Bearer $ADMIN_TOKEN` (curl, scripts) or the
@@ -35,15 +36,28 @@ export function cookieSecretFor(adminToken: string | undefined): string | undefi
 export interface AdminSessions {
   /** Sets the session cookie; returns its expiry (epoch ms). */
   signIn(reply: FastifyReply): number;
-  signOut(request: FastifyRequest, reply: FastifyReply): void;
+  signOut(request: FastifyRequest, reply: FastifyReply): Promise<void>;
   /** Expiry of a valid session cookie on the request, else undefined. */
-  validSession(request: FastifyRequest): number | undefined;
+  validSession(request: FastifyRequest): Promise<number | undefined>;
 }
 
-export function createAdminSessions(options: { ttlMs: number; now?: () => number; secure?: boolean }): AdminSessions {
+/** Where signed-out sessions are shared between processes (the state store). */
+export type SessionRevocations = Pick<StateStore, "revokeSession" | "sessionRevoked">;
+
+export function createAdminSessions(options: {
+  ttlMs: number;
+  now?: () => number;
+  secure?: boolean;
+  /** The state store: a session signed out in one worker or replica is refused by all of them. */
+  revocations?: SessionRevocations;
+  onError?: (message: string, error: unknown) => void;
+}): AdminSessions {
   const now = options.now ?? Date.now;
-  // Signed-out sessions until they would have expired (a copied cookie stops working at sign-out).
+  // Signed-out sessions until they would have expired (a copied cookie stops working at sign-out):
+  // kept here too, so this process refuses them even while the state store is unreachable.
   const revoked = new Map<string, number>();
+  // The store keeps a digest, never a usable cookie value.
+  const sessionId = (value: string) => createHash("sha256").update(`zone-admin-session-id\u0000${value}`).digest("hex");
   const cookieOptions = { path: "/", httpOnly: true, sameSite: "strict" as const, signed: true, secure: options.secure ?? false };
   return {
     signIn(reply) {
@@ -52,20 +66,31 @@ export function createAdminSessions(options: { ttlMs: number; now?: () => number
       void reply.setCookie(SESSION_COOKIE, value, { ...cookieOptions, expires: new Date(expires), maxAge: Math.floor(options.ttlMs / 1000) });
       return expires;
     },
-    signOut(request, reply) {
+    async signOut(request, reply) {
       const raw = request.cookies[SESSION_COOKIE];
       const unsigned = raw ? request.unsignCookie(raw) : undefined;
-      if (unsigned?.valid && unsigned.value) revoked.set(unsigned.value, Number(unsigned.value.split(".")[0]));
-      for (const [value, expires] of revoked) if (expires < now()) revoked.delete(value);
       void reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      for (const [value, expires] of revoked) if (expires < now()) revoked.delete(value);
+      if (!unsigned?.valid || !unsigned.value) return;
+      const expires = Number(unsigned.value.split(".")[0]);
+      revoked.set(unsigned.value, expires);
+      await options.revocations
+        ?.revokeSession(sessionId(unsigned.value), expires)
+        .catch((error: unknown) => options.onError?.("state store: the sign-out could not be shared with other processes.", error));
     },
-    validSession(request) {
+    async validSession(request) {
       const raw = request.cookies[SESSION_COOKIE];
       if (!raw) return undefined;
       const unsigned = request.unsignCookie(raw);
       if (!unsigned.valid || !unsigned.value || revoked.has(unsigned.value)) return undefined;
       const expires = Number(unsigned.value.split(".")[0]);
-      return Number.isFinite(expires) && expires > now() ? expires : undefined;
+      if (!Number.isFinite(expires) || expires <= now()) return undefined;
+      // Signed out in another worker or replica? With the store unreachable, the local list decides.
+      const elsewhere = await options.revocations?.sessionRevoked(sessionId(unsigned.value)).catch((error: unknown) => {
+        options.onError?.("state store: signed-out sessions could not be checked.", error);
+        return false;
+      });
+      return elsewhere ? undefined : expires;
     },
   };
 }

@@ -64,7 +64,10 @@ export interface AdminRoutesOptions {
 
 export function createAdminRoutes(options: AdminRoutesOptions): FrameworkRoute[] {
   const { manager, token } = options;
-  const sessions = options.sessions ?? createAdminSessions({ ttlMs: options.sessionTtlMs ?? 8 * 3600_000 });
+  // Signed-out sessions are shared through the state store, so every worker and replica refuses them.
+  const sessions =
+    options.sessions ??
+    createAdminSessions({ ttlMs: options.sessionTtlMs ?? 8 * 3600_000, revocations: manager.store, onError: (message, error) => manager.log.error(message, error) });
   const upload = options.upload ?? { maxFileBytes: 20 * 1024 * 1024, maxFiles: 20 };
 
   const adminOff = () =>
@@ -88,7 +91,7 @@ export function createAdminRoutes(options: AdminRoutesOptions): FrameworkRoute[]
     if (!token) throw adminOff();
     const blockedFor = await signIns.blocked(request.ip);
     const bearer = bearerMatches(request.headers, token);
-    const session = !bearer && sessions.validSession(request) !== undefined;
+    const session = !bearer && (await sessions.validSession(request)) !== undefined;
     if (!bearer && !session) throw await refuse(request, reply, blockedFor);
     // Blocked addresses are refused even with the right token: a brute-force run must learn nothing until the window ends.
     if (bearer && blockedFor !== undefined) throw tooMany(reply, blockedFor);
@@ -127,7 +130,7 @@ export function createAdminRoutes(options: AdminRoutesOptions): FrameworkRoute[]
         method: "GET",
         path: "/admin/session",
         reply: async (request, reply) => {
-          const expires = sessions.validSession(request);
+          const expires = await sessions.validSession(request);
           return { signedIn: true, ...(expires ? { expiresAt: new Date(expires).toISOString() } : {}), csrfToken: reply.generateCsrf() };
         },
       },
@@ -138,7 +141,7 @@ export function createAdminRoutes(options: AdminRoutesOptions): FrameworkRoute[]
         method: "DELETE",
         path: "/admin/session",
         reply: async (request, reply) => {
-          sessions.signOut(request, reply);
+          await sessions.signOut(request, reply);
           return { signedIn: false };
         },
       },
