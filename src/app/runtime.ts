@@ -90,7 +90,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
     llmLabel: describeChatModel(config),
   });
   const admin = new ReindexManager({ config, service, store, log, startupFallback, onLive: options.onLive });
-  if (startupFallback) admin.audit("startup", "snapshot.fallback", `from ${startupFallback.from ?? "(unreadable current.json)"} to ${startupFallback.to}: ${startupFallback.reason}`);
+  if (startupFallback) await admin.audit("startup", "snapshot.fallback", `from ${startupFallback.from ?? "(unreadable current.json)"} to ${startupFallback.to}: ${startupFallback.reason}`);
   return {
     config,
     lexicon,

@@ -126,7 +126,7 @@ const routes: RouteConfig[] = [
     request: { body: { required: false, content: { "application/json": { schema: reindexBodySchema } } } },
     responses: { 202: json(anyObject, "Job queued"), 409: json(errorSchema, "A build is running"), ...adminErrors },
   },
-  { method: "get", path: "/admin/status", summary: "Live snapshot, files, snapshots, last job with progress, audit log", security: adminSecurity, responses: { 200: json(anyObject, "Status"), ...adminErrors } },
+  { method: "get", path: "/admin/status", summary: "Live snapshot, files, snapshots, last job with progress, snapshot history, start-up fallback, audit log", security: adminSecurity, responses: { 200: json(anyObject, "Status"), ...adminErrors } },
   {
     method: "post",
     path: "/admin/rollback",
