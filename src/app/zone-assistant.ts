@@ -11,6 +11,8 @@ import { analyzeQuery, type AnalyzedQuery } from "../retrieve/analyze-query.js";
 import { hybridSearch } from "../retrieve/hybrid-search.js";
 import { toSimplified } from "../retrieve/simplified-chinese.js";
 import type { Lexicon } from "./lexicon.js";
+import { filterFacts } from "../facts/fact-store.js";
+import type { Fact } from "../facts/types.js";
 import type { LiveIndex } from "./live-index.js";
 
 /**
@@ -64,6 +66,11 @@ export class ZoneAssistant implements AnswerService {
       llm: this.options.llmLabel ?? "none",
       builtAt: manifest.builtAt,
     };
+  }
+
+  facts(filter: { zone?: string; metric?: string; limit?: number }): { total: number; facts: Fact[] } {
+    const all = filterFacts(this.live.facts.facts, { zone: filter.zone, metric: filter.metric });
+    return { total: all.length, facts: filter.limit !== undefined ? all.slice(0, filter.limit) : all };
   }
 
   async ask(question: string, options: AskOptions = {}): Promise<Answer> {

@@ -111,6 +111,8 @@ export interface AskOptions {
 export interface AnswerService {
   ask(question: string, options?: AskOptions): Promise<Answer>;
   status(): ServiceStatus;
+  /** The live snapshot's figures as facts (GET /api/facts); optional for services without an index. */
+  facts?(filter: { zone?: string; metric?: string; limit?: number }): { total: number; facts: import("../facts/types.js").Fact[] };
 }
 
 export interface ServiceStatus {

@@ -1,0 +1,10 @@
+import path from "node:path";
+import { readCorpus } from "./src/ingest/read-corpus.js";
+import { extractFacts } from "./src/facts/extract-facts.js";
+import { loadMetricList } from "./src/facts/metrics.js";
+const corpus = await readCorpus(path.resolve("corpus"));
+const metrics = await loadMetricList("corpus/metrics.json");
+const t = Date.now();
+const facts = extractFacts(corpus.articles, corpus.chunks, { metrics });
+console.error("ms", Date.now() - t, facts.length);
+for (const f of facts) console.log([f.source.slice(7,10), f.zone, f.level, f.period?.zh ?? "-", f.metric, f.label, f.raw, f.normalized, f.qualifier ?? "", f.scope ?? "", f.event ? "EVENT" : ""].join(" | "));
