@@ -47,6 +47,7 @@ export async function buildIndex(config: Config, lexicon: Lexicon, options: Buil
   const manifest = await writeSnapshot(config.DATA_DIR, {
     chunks: corpus.chunks,
     facts,
+    metrics: metrics.metrics,
     articleCount: corpus.articles.length,
     files: corpus.files,
     embedder,

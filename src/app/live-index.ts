@@ -8,6 +8,7 @@ import { computeArticlePlaces, type ArticlePlaces } from "../retrieve/places.js"
 import { detectZones } from "../ingest/zones.js";
 import type { Lexicon } from "./lexicon.js";
 import { FactStore } from "../facts/fact-store.js";
+import { createMetricList, type MetricList } from "../facts/metrics.js";
 
 /**
  * One loaded snapshot with what retrieval derives from it, swapped whole. Loading teaches the
@@ -24,6 +25,8 @@ export interface LiveIndex {
   articleChunks: Map<string, Chunk[]>;
   /** The snapshot's figures as facts (labelled leads, comparisons, coverage). */
   facts: FactStore;
+  /** The metric list the snapshot's facts were filed under. */
+  metrics: MetricList;
   /** Chunks by id, to cite the passage a fact comes from. */
   chunksById: Map<string, Chunk>;
 }
@@ -42,6 +45,7 @@ export async function loadLiveIndex(config: Config, lexicon: Lexicon, version?: 
     lexicon,
     articleChunks: groupByArticle(snapshot.chunks),
     facts: new FactStore(snapshot.facts),
+    metrics: createMetricList(snapshot.metrics),
     chunksById: new Map(snapshot.chunks.map((chunk) => [chunk.id, chunk])),
   };
 }

@@ -158,6 +158,10 @@ export interface AnswerInput {
   /** Retrieved passages, best first. */
   hits: SearchHit[];
   history: Turn[];
+  /** Figures of the passages (and the one the question asks for) as facts: who, when, what. */
+  facts?: import("../facts/types.js").Fact[];
+  /** Chinese and English labels of the metric keys in `facts`. */
+  metricLabels?: Record<string, { zh: string; en: string }>;
 }
 
 export interface ComposeOptions {

@@ -8,8 +8,9 @@ import type { Fact, Period, ZoneLevel } from "./types.js";
  */
 
 export interface FactQuery {
-  /** Canonical zone names (衡阳高新区) or places (安康); a place matches its zones only when `level` allows. */
+  /** Canonical zone names (衡阳高新区, or 安康 for the city): the fact's zone must be one of them. */
   zones?: string[];
+  /** Places (衡阳): the fact's place must be one of them. */
   places?: string[];
   level?: ZoneLevel;
   metrics?: string[];
@@ -28,13 +29,20 @@ export class FactStore {
   readonly facts: readonly Fact[];
   private readonly byPlace = new Map<string, Fact[]>();
   private readonly byMetric = new Map<string, Fact[]>();
+  private readonly bySentence = new Map<string, Fact[]>();
 
   constructor(facts: readonly Fact[]) {
     this.facts = facts;
     for (const fact of facts) {
       push(this.byPlace, fact.place, fact);
       push(this.byMetric, fact.metric, fact);
+      push(this.bySentence, sentenceKey(fact.sentence), fact);
     }
+  }
+
+  /** The facts stated in a sentence (as quoted: trailing punctuation does not matter). */
+  inSentence(sentence: string): Fact[] {
+    return this.bySentence.get(sentenceKey(sentence)) ?? [];
   }
 
   get size(): number {
@@ -50,10 +58,9 @@ export class FactStore {
     else pool = this.facts;
     return pool.filter((fact) => {
       if (query.metrics && query.metrics.length > 0 && !query.metrics.includes(fact.metric)) return false;
-      if (query.zones && query.zones.length > 0 && !query.zones.includes(fact.zone)) {
-        // A question naming only a place ("衡阳") accepts the place's zone as well as the city.
-        if (!(query.places ?? []).includes(fact.zone) && query.zones.some((zone) => zone !== fact.place)) return false;
-      }
+      // A zone asked by name (衡阳高新区) is that zone; a bare place (衡阳) is any of its zones or the city.
+      if (query.zones && query.zones.length > 0 && !query.zones.includes(fact.zone)) return false;
+      if (query.places && query.places.length > 0 && !query.places.includes(fact.place)) return false;
       if (query.level && fact.level !== query.level) return false;
       if (!query.includeParts && (fact.scope || fact.event)) return false;
       return true;
@@ -95,6 +102,10 @@ export class FactStore {
 /** Latest period first; within a period, the earlier sentence (reports lead with totals). */
 function rankLatest(facts: Fact[]): Fact[] {
   return [...facts].sort((a, b) => (b.period?.to ?? "").localeCompare(a.period?.to ?? "") || (b.date ?? "").localeCompare(a.date ?? "") || a.sentenceStart - b.sentenceStart);
+}
+
+function sentenceKey(sentence: string): string {
+  return sentence.replace(/[。！？!?；;，,\s]+$/u, "");
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
