@@ -191,7 +191,8 @@ function periodFor(periods: FoundPeriod[], position: number, carried: Period | u
   const before = periods.filter((item) => item.end <= position && (item.period.kind === "day" || !eventNoun.test(sentence.slice(item.end))));
   // "从2022年1.37万家增长到2.34万家": the figure after 增长到 is the level now (the report date), not 2022's.
   const last = before.at(-1);
-  if (last && context.year !== undefined && /(?:增长|增加|提高|提升|上升|下降|扩大)(?:到|至)|增至|升至|降至/u.test(sentence.slice(last.end, position))) {
+  const clause = sentence.slice(lastBoundary(sentence, position), position);
+  if (last && context.year !== undefined && /(?:增长|增加|提高|提升|上升|下降|扩大)(?:到|至)|增至|升至|降至/u.test(clause)) {
     const toDate = parseChinesePeriods("目前", context)[0]?.period;
     if (toDate) return { period: toDate, event: false };
   }

@@ -181,7 +181,7 @@ function levelMissing(request: LeadRequest, subject: Subject): Lead | undefined 
   const other = subject.level === "zone" ? "city" : subject.level === "city" ? "zone" : undefined;
   if (!other) return undefined;
   const elsewhere = request.metrics.flatMap((metric) =>
-    request.facts.find({ places: [subject.place], level: other, metrics: [metric.key], period: request.period }).filter((match) => about(match.fact, request)),
+    request.facts.find({ places: [subject.place], level: other, metrics: [metric.key], period: request.period }),
   );
   if (elsewhere.length === 0) return undefined;
   const who = subjectLabel(subject, request.language, request.english);
