@@ -175,10 +175,12 @@ export class ZoneAssistant implements AnswerService {
     if (kind === "coverage") return coverageAnswer({ articleChunks: live.articleChunks, facts: live.facts, metrics: live.metrics, english }, query.language, standalone);
     if (kind === "help") return helpAnswer({ facts: live.facts, metrics: live.metrics, english }, query.language, standalone);
 
+    const metricMatches = matchMetrics(standalone, live.metrics, query.language);
     const request: LeadRequest = {
       language: query.language,
       subjects: subjectsOf(query, live),
-      metrics: matchMetrics(standalone, live.metrics, query.language).map((match) => match.metric),
+      metrics: metricMatches.map((match) => match.metric),
+      matchedCues: Object.fromEntries(metricMatches.map((match) => [match.metric.key, match.matched])),
       period: questionPeriod(standalone, query.language),
       followUp: standalone !== question,
       facts: live.facts,
@@ -216,7 +218,7 @@ export class ZoneAssistant implements AnswerService {
       : undefined;
     // The asked period has no figure: refuse, unless a passage does speak of that period (in words the facts missed).
     if (single?.refused) {
-      if (!request.period || !periodInPassages(request.period, retrieval.hits, request.metrics.map((metric) => metric.key), live)) return { ...empty, answer: single.text, refused: true };
+      if (!request.period || !periodInPassages(request.period, retrieval.hits, request.metrics.map((metric) => metric.key), live, request.subjects[0])) return { ...empty, answer: single.text, refused: true };
       single = undefined;
     }
 
@@ -305,12 +307,19 @@ function decisiveGroup(query: AnalyzedQuery, live: LiveIndex): AnalyzedQuery["gr
 }
 
 /** A passage states a figure for the asked period: a fact of the asked metric (or an unfiled one) in that period. */
-function periodInPassages(period: Period, hits: SearchHit[], metrics: string[], live: LiveIndex): boolean {
+function periodInPassages(period: Period, hits: SearchHit[], metrics: string[], live: LiveIndex, subject?: Subject): boolean {
   return hits.slice(0, 8).some((hit) =>
     splitSentences(hit.chunk.text).some((sentence) =>
       live.facts
         .inSentence(sentence.text)
-        .some((fact) => fact.period && (samePeriod(fact.period, period) || withinPeriod(fact.period, period)) && (fact.metric === "other" || metrics.includes(fact.metric))),
+        .some(
+          (fact) =>
+            fact.period &&
+            (samePeriod(fact.period, period) || withinPeriod(fact.period, period)) &&
+            (fact.metric === "other" || metrics.includes(fact.metric)) &&
+            // The city's figure does not answer for the zone (nor the other way round).
+            !(subject?.level && fact.place === subject.place && fact.level !== subject.level),
+        ),
     ),
   );
 }

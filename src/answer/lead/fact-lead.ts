@@ -4,6 +4,7 @@ import { figureInEnglish, humanize } from "../../facts/figures.js";
 import type { Fact, MetricDefinition, Period, ZoneLevel } from "../../facts/types.js";
 import { englishZoneName } from "../zone-names.js";
 import { groupCoverage } from "../coverage.js";
+import { zoneKindSurfaces } from "../../ingest/zones.js";
 
 /**
  * First paragraphs composed from facts: the figure asked for, labelled with its metric, zone and
@@ -26,6 +27,8 @@ export interface LeadRequest {
   /** The question is about one event (a ceremony, a fair, a given day) or a subset ("亿元以上项目"). */
   asksEvent?: boolean;
   asksScope?: boolean;
+  /** The question's words that named each metric (by key), to tell a specific match from a generic one. */
+  matchedCues?: Record<string, string>;
   /** "现在", "so far": the figure as of the report date is preferred. */
   asksNow?: boolean;
 }
@@ -180,8 +183,13 @@ function levelMissing(request: LeadRequest, subject: Subject): Lead | undefined 
   if (!subject.level || !request.period) return undefined;
   const other = subject.level === "zone" ? "city" : subject.level === "city" ? "zone" : undefined;
   if (!other) return undefined;
-  const elsewhere = request.metrics.flatMap((metric) =>
-    request.facts.find({ places: [subject.place], level: other, metrics: [metric.key], period: request.period }),
+  // Only a metric named specifically ("foreign-invested enterprises", 实际利用外资) is evidence enough,
+  // and a sentence that names the zone itself may well be giving the zone's figure.
+  const specific = request.metrics.filter((metric) => (request.matchedCues?.[metric.key] ?? "").length >= (request.language === "zh" ? 3 : 12));
+  const elsewhere = specific.flatMap((metric) =>
+    request.facts
+      .find({ places: [subject.place], level: other, metrics: [metric.key], period: request.period })
+      .filter((match) => !new RegExp(`${subject.place}(?:${zoneKindSurfaces.join("|")})`, "u").test(match.fact.sentence)),
   );
   if (elsewhere.length === 0) return undefined;
   const who = subjectLabel(subject, request.language, request.english);
