@@ -1,6 +1,7 @@
 import { escapeRegExp } from "../core/language.js";
 import type { Answer, AnswerInput, Answerer, Citation, SearchHit } from "../core/types.js";
 import { splitSentences } from "../ingest/sentences.js";
+import { isInstructionLike } from "../ingest/instructions.js";
 import { findFigures, type FoundFigure } from "./english-figures.js";
 import { groupCoverage } from "./coverage.js";
 import { refusal, topicOf } from "./refusal.js";
@@ -118,7 +119,8 @@ function scoreSentences(hit: SearchHit, hitIndex: number, input: AnswerInput, ye
       const continues = previous !== undefined && /[；;]\s*$/.test(previous.text);
       return { ...sentence, context: continues ? previous.text + sentence.text : sentence.text };
     })
-    .filter((sentence) => /[\u4e00-\u9fff]/.test(sentence.text) && sentence.text.trim().length >= 6)
+    // Orders addressed to an assistant inside a document are flagged at index time and never quoted.
+    .filter((sentence) => /[\u4e00-\u9fff]/.test(sentence.text) && sentence.text.trim().length >= 6 && !isInstructionLike(sentence.text))
     .map((sentence, position) => {
       const text = sentence.text.trim();
       const coverage = groupCoverage(input.termGroups, text, input.termWeights);

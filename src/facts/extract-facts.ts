@@ -1,6 +1,7 @@
 import type { Article, Chunk } from "../core/types.js";
 import { yearOf } from "../ingest/dates.js";
 import { splitSentences } from "../ingest/sentences.js";
+import { isInstructionLike } from "../ingest/instructions.js";
 import { detectZones } from "../ingest/zones.js";
 import { findFigureValues } from "./figures.js";
 import type { MetricList } from "./metrics.js";
@@ -125,7 +126,8 @@ export function extractArticleFacts(article: Article, chunks: Chunk[], options: 
 
   sentences.forEach((span, sentenceIndex) => {
     const sentence = span.text;
-    const figures = findFigureValues(sentence);
+    // An order addressed to an assistant states no fact, whatever figure it carries.
+    const figures = isInstructionLike(sentence) ? [] : findFigureValues(sentence);
     const zones = zonesIn(sentence).filter((zone) => !zone.locative);
     const periods = parseChinesePeriods(sentence, context);
     const chunk = chunkOf(chunks, article, span.start, span.end);
