@@ -7,7 +7,7 @@ import { assessAnswerability, groupCoverage } from "../answer/coverage.js";
 import { composeExtractive } from "../answer/extractive.js";
 import { refusal, topicOf } from "../answer/refusal.js";
 import type { StateStore } from "../chat/state-store.js";
-import { detectLanguage } from "../core/language.js";
+import { detectLanguage, escapeRegExp } from "../core/language.js";
 import { analyzeQuery, type AnalyzedQuery } from "../retrieve/analyze-query.js";
 import { hybridSearch } from "../retrieve/hybrid-search.js";
 import { toSimplified } from "../retrieve/simplified-chinese.js";
@@ -343,7 +343,7 @@ function subjectsOf(query: AnalyzedQuery, live: LiveIndex): Subject[] {
       else if (query.text.includes(`${place}县`)) level = "county";
     } else {
       const name = live.lexicon.places.english(place);
-      const after = new RegExp(`${escapeForRegExp(name)}(?:'s)?\\s+(high[- ]?tech|hi-tech|economic|development|demonstration|industrial|new area|free trade|bonded|city|county)`, "i").exec(query.text)?.[1]?.toLowerCase();
+      const after = new RegExp(`${escapeRegExp(name)}(?:'s)?\\s+(high[- ]?tech|hi-tech|economic|development|demonstration|industrial|new area|free trade|bonded|city|county)`, "i").exec(query.text)?.[1]?.toLowerCase();
       if (after === "city") level = "city";
       else if (after === "county") level = "county";
       else if (after) level = "zone";
@@ -361,9 +361,6 @@ function subjectsOf(query: AnalyzedQuery, live: LiveIndex): Subject[] {
   return subjects;
 }
 
-function escapeForRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
 
 /** "是的。" / "Yes." before the quoted sentence that says so. */
 function withYes(answer: Answer): Answer {
