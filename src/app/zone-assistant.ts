@@ -201,12 +201,18 @@ export class ZoneAssistant implements AnswerService {
       const lead = superlativeLead({ ...request, zonesInIndex, lowest: /\b(?:least|lowest|fewest|smallest)\b|最少|最低|最小/iu.test(standalone) });
       if (lead) return attach(empty, lead);
     }
-    if (request.subjects.length >= 2 && request.metrics.length > 0 && kind !== "list") {
+    if (request.subjects.length >= 2 && request.metrics.length > 0 && (kind === "comparison" || kind === "superlative")) {
       const lead = comparisonLead(request);
       if (lead) return attach(empty, lead);
     }
 
     const retrieval = await this.retrieve(query, request.subjects.length >= 2 && kind === "comparison", live);
+    // A zone asked by name keeps its level: passages about the zone come before those about its city.
+    const asked = request.subjects.length === 1 ? request.subjects[0]! : undefined;
+    if (asked?.level === "zone") {
+      const aboutZone = (hit: SearchHit) => (hit.chunk.zones[0] ?? "") !== asked.place && (hit.chunk.zones[0] ?? "").startsWith(asked.place);
+      retrieval.hits = [...retrieval.hits.filter(aboutZone), ...retrieval.hits.filter((hit) => !aboutZone(hit))];
+    }
     // English names for the question's places and for the zones of the passages (for "Which zone …?").
     const hitPlaces = retrieval.hits.flatMap((hit) => lexicon.places.inChinese(hit.chunk.zones[0] ?? "").places);
     const placeNames = Object.fromEntries([...query.places, ...hitPlaces].map((place) => [place, lexicon.places.english(place)]));
@@ -288,7 +294,7 @@ export class ZoneAssistant implements AnswerService {
         }
       }
     }
-    return { hits, unknownPlaces: each.flatMap((result) => result.unknownPlaces), scope: each[0]?.scope ?? "none" } as const;
+    return { hits, unknownPlaces: each.flatMap((result) => result.unknownPlaces), scope: each[0]?.scope ?? "none" };
   }
 }
 
