@@ -166,9 +166,12 @@ function englishLead(input: AnswerInput, cited: { text: string; n: number; score
   const subject = zoneName || "The reports";
   const marker = `[${best.n}]`;
   const question = input.standaloneQuestion;
-  if (/\bwho\b|\bwhose\b|\bwhich (?:compan|firm|enterprise|person|official|project|bank|universit|institut)|\bwhat (?:company|companies|firm|project)\b|\bname\b/i.test(question)) {
-    const names = entitiesIn(best.text);
-    if (names.length > 0) return `${subject}: ${names.join(", ")} ${marker}.`;
+  if (/\bwho\b|\bwhose\b|\bwhich (?:[a-z-]+\s+){0,2}(?:compan|firm|enterprise|person|official|project|bank|universit|institut)|\bwhat (?:company|companies|firm|project)\b|\bname\b/i.test(question)) {
+    // The names may sit in a quoted sentence other than the best-scoring one.
+    for (const sentence of [...cited].sort((a, b) => b.score - a.score)) {
+      const names = entitiesIn(sentence.text);
+      if (names.length > 0) return `${subject}: ${names.join(", ")} [${sentence.n}].`;
+    }
   }
   if (/\bwhen\b|\bwhat date\b|\bwhich day\b|\bon what day\b/i.test(question)) {
     const date = best.text.match(/(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日/);
