@@ -1,5 +1,6 @@
 import { escapeRegExp } from "../core/language.js";
 import type { Answer, AnswerInput, Answerer, Citation, SearchHit } from "../core/types.js";
+import { isHeadingSentence } from "../ingest/policy-structure.js";
 import { splitSentences } from "../ingest/sentences.js";
 import { findFigures, type FoundFigure } from "./english-figures.js";
 import { groupCoverage } from "./coverage.js";
@@ -116,7 +117,8 @@ function scoreSentences(hit: SearchHit, hitIndex: number, input: AnswerInput, ye
       const continues = previous !== undefined && /[；;]\s*$/.test(previous.text);
       return { ...sentence, context: continues ? previous.text + sentence.text : sentence.text };
     })
-    .filter((sentence) => /[\u4e00-\u9fff]/.test(sentence.text) && sentence.text.trim().length >= 6)
+    // Headings ("三、扩大…", "第五条 上市奖励。") name an item; they are never quoted as an answer.
+    .filter((sentence) => /[\u4e00-\u9fff]/.test(sentence.text) && sentence.text.trim().length >= 6 && !isHeadingSentence(sentence.text))
     .map((sentence, position) => {
       const text = sentence.text.trim();
       const coverage = groupCoverage(input.termGroups, text, input.termWeights);

@@ -53,6 +53,8 @@ export interface Chunk {
   publisher?: string;
   /** Cleaned text of the chunk (whole sentences). */
   text: string;
+  /** In a numbered policy text, the headings above the chunk's item ("二、支持范围 › （一）… › 1."). */
+  section?: string;
   /**
    * Text that is indexed: `text` with relative dates resolved against the report date
    * (今年上半年 → 今年上半年〔2023年上半年〕) and the article title prepended, so that

@@ -6,9 +6,10 @@ import { AppError } from "../core/errors.js";
 import { catalogEntry, catalogFileName, loadCatalog } from "./catalog.js";
 import { chunkArticle, type ChunkOptions } from "./chunk-article.js";
 import { detectReportDate } from "./dates.js";
+import { mapRange, normalizeText } from "./normalize-text.js";
 import { extractDocument, readerFor, supportedExtensions } from "./readers.js";
 import { splitArticles } from "./split-articles.js";
-import { detectZones } from "./zones.js";
+import { articleZones, detectZones } from "./zones.js";
 
 export interface FileReport {
   /** Corpus-relative path like corpus/002_….txt */
@@ -78,7 +79,10 @@ export async function readCorpus(corpusDir: string, options: ReadCorpusOptions =
         report.sha256 = createHash("sha256").update(bytes).digest("hex");
         // For .html/.docx/.pdf, `raw` is extracted text and chunk offsets point into it, not into the file.
         const document = await extractDocument(bytes, relative);
-        const raw = document.text;
+        // Kangxi radicals, compatibility ideographs and full-width digits become standard characters;
+        // chunk offsets are mapped back, so citations still point into the file's (extracted) text.
+        const normalized = normalizeText(document.text);
+        const raw = normalized.text;
         if (document.warnings?.length) {
           report.warnings = document.warnings.map((warning) => `${source}: ${warning}`);
           for (const warning of report.warnings) log(`warning ${warning}`);
@@ -91,15 +95,24 @@ export async function readCorpus(corpusDir: string, options: ReadCorpusOptions =
           const entry = catalogEntry(catalog, relative);
           const stated = document.metadata;
           const date = entry?.date ?? stated.date ?? detectReportDate(raw);
-          const title = entry?.title ?? stated.title;
+          const statedTitle = stated.title ? normalizeText(stated.title).text : undefined;
+          const title = entry?.title ?? statedTitle;
           const declaredZones = entry?.zones ?? stated.zones ?? [];
           const articles = splitArticles(raw, { source, date, publisher: entry?.publisher ?? stated.publisher });
           // A file-level title names the article only when the file holds one (a newspaper page holds several).
-          if (title && articles.length === 1) articles[0].title = title;
+          // The zones are read again with that title: a policy often names its zone only there.
+          if (title && articles.length === 1 && articles[0].title !== title) {
+            articles[0].title = title;
+            articles[0].zones = articleZones(title.replace(/\s+/g, ""), articles[0].text);
+          }
           for (const article of articles) {
             // Declared zones say what a file is about (its text may not name the zone): they go first.
             if (declaredZones.length > 0) article.zones = [...new Set([...declaredZones, ...article.zones])];
             const chunks = chunkArticle(article, options.chunk);
+            if (normalized.changed > 0) {
+              for (const chunk of chunks) Object.assign(chunk, mapRange(normalized, document.text, chunk.start, chunk.end));
+              article.offsets = article.offsets.map((offset) => normalized.offsets[offset] ?? offset);
+            }
             result.articles.push(article);
             result.chunks.push(...chunks);
             report.chunks += chunks.length;

@@ -1,0 +1,64 @@
+/**
+ * Standard code points for extracted text, with a map back to the input. PDFs printed from a
+ * browser with CJK fonts carry Kangxi radicals ("⾼新区" with U+2FBC for 高), Word and PDF files
+ * carry CJK compatibility ideographs and full-width digits, numbering glyphs such as "㈠" or "⑴":
+ * zone detection, dates and search all need the ordinary characters.
+ *
+ * Only the ranges below get NFKC. Full NFKC would also turn Chinese punctuation（，：；！？）into
+ * ASCII and "…" into "...", which changes how sentences and numbered items are read.
+ */
+
+export interface NormalizedText {
+  text: string;
+  /** For every UTF-16 unit of `text`, the offset of the input unit it came from. */
+  offsets: number[];
+  /** How many characters were replaced (0: `text` equals the input). */
+  changed: number;
+}
+
+function needsNfkc(codePoint: number): boolean {
+  return (
+    (codePoint >= 0x2e80 && codePoint <= 0x2fdf) || // CJK radicals supplement, Kangxi radicals
+    (codePoint >= 0xf900 && codePoint <= 0xfaff) || // CJK compatibility ideographs
+    (codePoint >= 0x2f800 && codePoint <= 0x2fa1f) || // CJK compatibility ideographs supplement
+    (codePoint >= 0xff10 && codePoint <= 0xff19) || // full-width digits
+    (codePoint >= 0xff21 && codePoint <= 0xff3a) || // full-width Latin letters
+    (codePoint >= 0xff41 && codePoint <= 0xff5a) ||
+    codePoint === 0xff05 || // ％
+    codePoint === 0xff0e || // ． after a digit in "1．" numbering
+    (codePoint >= 0x2474 && codePoint <= 0x249b) || // ⑴ … ⒇, ⒈ … ⒛ (numbering glyphs)
+    (codePoint >= 0x3220 && codePoint <= 0x3229) // ㈠ … ㈩
+  );
+}
+
+/** Normalises the ranges above; every output unit maps to the input unit its character started at. */
+export function normalizeText(input: string): NormalizedText {
+  let text = "";
+  const offsets: number[] = [];
+  let changed = 0;
+  let index = 0;
+  while (index < input.length) {
+    const codePoint = input.codePointAt(index)!;
+    const width = codePoint > 0xffff ? 2 : 1;
+    const original = input.slice(index, index + width);
+    let replacement = original;
+    if (needsNfkc(codePoint)) {
+      replacement = original.normalize("NFKC");
+      if (replacement !== original) changed++;
+    }
+    text += replacement;
+    for (let unit = 0; unit < replacement.length; unit++) offsets.push(index);
+    index += width;
+  }
+  return { text, offsets, changed };
+}
+
+/** Offset in the input of a [start, end) range of the normalised text. */
+export function mapRange(normalized: NormalizedText, input: string, start: number, end: number): { start: number; end: number } {
+  if (normalized.changed === 0) return { start, end };
+  const from = normalized.offsets[start] ?? input.length;
+  const lastUnit = normalized.offsets[end - 1];
+  if (lastUnit === undefined) return { start: from, end: input.length };
+  const lastWidth = (input.codePointAt(lastUnit) ?? 0) > 0xffff ? 2 : 1;
+  return { start: from, end: lastUnit + lastWidth };
+}
