@@ -15,6 +15,29 @@ export interface CatalogEntry {
   title?: string;
   /** Zones the whole file is about, when the text alone does not say. */
   zones?: string[];
+  /** For policy texts: the date it takes effect, the last day it applies, documents it replaces. */
+  effective?: string;
+  expires?: string;
+  supersedes?: string[];
+}
+
+/** When a policy document applies (see ingest/validity.ts); kept on every chunk of the document. */
+export interface Validity {
+  /** ISO date (or YYYY-MM, YYYY) the policy takes effect. */
+  effective?: string;
+  /** True when the text says it applies from its issue date (自印发之日起施行). */
+  effectiveFromIssue?: boolean;
+  /** ISO date of the last day it applies. */
+  expires?: string;
+  /** The term as written (有效期三年) and in years. */
+  term?: string;
+  termYears?: number;
+  /** Titles of documents this one replaces (…同时废止). */
+  supersedes?: string[];
+  /** Titles of indexed documents that replace this one. */
+  supersededBy?: string[];
+  /** The sentences stating it, as cleaned text (the chunk holding one can be cited for it). */
+  statements?: string[];
 }
 
 /** One article found inside a corpus file (a newspaper page often holds several). */
@@ -55,6 +78,8 @@ export interface Chunk {
   text: string;
   /** In a numbered policy text, the headings above the chunk's item ("二、支持范围 › （一）… › 1."). */
   section?: string;
+  /** The document's validity (policy texts), the same on every chunk of the document. */
+  validity?: Validity;
   /**
    * Text that is indexed: `text` with relative dates resolved against the report date
    * (今年上半年 → 今年上半年〔2023年上半年〕) and the article title prepended, so that

@@ -6,7 +6,9 @@ import { AppError } from "../core/errors.js";
 import { catalogEntry, catalogFileName, loadCatalog } from "./catalog.js";
 import { chunkArticle, type ChunkOptions } from "./chunk-article.js";
 import { detectReportDate } from "./dates.js";
+import { issuingPlaces } from "./issuing-body.js";
 import { mapRange, normalizeText } from "./normalize-text.js";
+import { mergeValidity, parseValidity } from "./validity.js";
 import { extractDocument, readerFor, supportedExtensions } from "./readers.js";
 import { splitArticles } from "./split-articles.js";
 import { articleZones, detectZones } from "./zones.js";
@@ -106,9 +108,15 @@ export async function readCorpus(corpusDir: string, options: ReadCorpusOptions =
             articles[0].zones = articleZones(title.replace(/\s+/g, ""), articles[0].text);
           }
           for (const article of articles) {
-            // Declared zones say what a file is about (its text may not name the zone): they go first.
-            if (declaredZones.length > 0) article.zones = [...new Set([...declaredZones, ...article.zones])];
+            // Declared zones say what a file is about (its text may not name the zone): they go first,
+            // then the county or city of the issuing body (中共柳河县委 → 柳河县), known to no gazetteer perhaps.
+            const issuers = issuingPlaces(article.title, article.text);
+            for (const issuer of issuers) places.add(issuer.place);
+            const leading = [...declaredZones, ...issuers.flatMap((issuer) => [issuer.name, issuer.place])];
+            if (leading.length > 0) article.zones = [...new Set([...leading, ...article.zones])];
+            const validity = mergeValidity(parseValidity(article.text, article.date), { ...stated, ...entry }, article.date);
             const chunks = chunkArticle(article, options.chunk);
+            if (validity) for (const chunk of chunks) chunk.validity = validity;
             if (normalized.changed > 0) {
               for (const chunk of chunks) Object.assign(chunk, mapRange(normalized, document.text, chunk.start, chunk.end));
               article.offsets = article.offsets.map((offset) => normalized.offsets[offset] ?? offset);
@@ -139,5 +147,32 @@ export async function readCorpus(corpusDir: string, options: ReadCorpusOptions =
     });
   }
   result.places = [...places];
+  markSuperseded(result.chunks);
   return result;
+}
+
+/** A document named as replaced (…同时废止) by another indexed document learns which one replaced it. */
+function markSuperseded(chunks: Chunk[]): void {
+  const replacing = new Map<string, Set<string>>();
+  const titles = new Map<string, string>();
+  for (const chunk of chunks) titles.set(chunk.articleId, chunk.title);
+  for (const chunk of chunks) {
+    for (const name of chunk.validity?.supersedes ?? []) {
+      const bare = name.replace(/\s+/g, "");
+      for (const [articleId, title] of titles) {
+        if (articleId === chunk.articleId || bare.length < 6) continue;
+        const plain = title.replace(/[\s《》]+/g, "");
+        if (plain.includes(bare) || bare.includes(plain)) {
+          const set = replacing.get(articleId) ?? new Set<string>();
+          set.add(chunk.title);
+          replacing.set(articleId, set);
+        }
+      }
+    }
+  }
+  if (replacing.size === 0) return;
+  for (const chunk of chunks) {
+    const by = replacing.get(chunk.articleId);
+    if (by) chunk.validity = { ...chunk.validity, supersededBy: [...by] };
+  }
 }

@@ -1,0 +1,44 @@
+/**
+ * Places named by a document's issuer: "中共柳河县委 柳河县人民政府关于…的若干意见" is about 柳河县,
+ * whether or not any gazetteer lists 柳河. Read from the title and the first lines, where the issuing
+ * body and the document's own name stand.
+ */
+
+const issuer =
+  /(?:中共|中国共产党)?([\u4e00-\u9fff]{2,4}?)(县|市|区|旗)(?:委员会|委|人民政府|人民代表大会|政府|人大常委会|管委会|办公室|党委)/g;
+// "柳河县关于…的若干意见", "柳河县促进…办法": the title opens with the place.
+const titleOpening = /^([\u4e00-\u9fff]{2,4}?)(县|市|区|旗)(?=关于|促进|支持|加快|推动|鼓励|进一步|人民政府|招商|优化|扶持|.{0,20}(?:办法|意见|措施|政策|规定|细则|方案))/;
+
+/** Words before 县/市/区 that are not place names (本县, 全市, 我区 …). */
+const notPlace = /^(本|全|我|该|各|市县|县市|城区|辖区|园区|开发|高新|新区|经开|示范)|(省|自治|高新|经开|开发|新|园|保税|试验|示范|工业)$/;
+
+export interface IssuingPlace {
+  /** "柳河县" */
+  name: string;
+  /** "柳河" */
+  place: string;
+}
+
+/** County, city and district names of the issuing body, in order of appearance. */
+export function issuingPlaces(title: string, text: string): IssuingPlace[] {
+  const head = `${title}\n${text.slice(0, 400)}`.replace(/[ \t\u3000]+/g, "");
+  const found: IssuingPlace[] = [];
+  const add = (place: string, suffix: string) => {
+    // "吉林省通化市柳河县" names the county last: keep the shortest trailing name.
+    const trimmed = place.replace(/^.*[省市州盟]/, "");
+    const name = (trimmed.length >= 2 ? trimmed : place) + suffix;
+    const bare = trimmed.length >= 2 ? trimmed : place;
+    if (notPlace.test(bare) || bare.length < 2) return;
+    if (!found.some((item) => item.name === name)) found.push({ name, place: bare });
+  };
+  const opening = titleOpening.exec(title.replace(/\s+/g, ""));
+  if (opening) add(opening[1]!, opening[2]!);
+  for (const match of head.matchAll(issuer)) add(match[1]!, match[2]!);
+  return found;
+}
+
+/** The place of a county/city/district name ("柳河县" → "柳河"), for names no gazetteer lists. */
+export function placeOfAdministrativeName(name: string): string | undefined {
+  const match = /^([\u4e00-\u9fff]{2,4}?)(县|市|区|旗)$/.exec(name);
+  return match && !notPlace.test(match[1]!) ? match[1] : undefined;
+}
