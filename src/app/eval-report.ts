@@ -11,9 +11,14 @@ export function formatEvalReport(results: EvalResult[], summary: EvalSummary): s
       else if (result.type === "negative") why.push("should have refused");
       else if (result.refused) why.push("refused");
       else {
-        if (!result.citedRight) why.push(`cited ${result.citations.map((citation) => citation.source).join(", ") || "nothing"}`);
-        if (result.missingGroups.length > 0) why.push(`missing ${result.missingGroups.map((group) => group.join("|")).join(", ")}`);
+        const groups = (list: string[][]) => list.map((group) => group.join("|")).join(", ");
+        if (result.missingSources.length > 0) {
+          why.push(`missing source ${result.missingSources.join(", ")} (cited ${result.citations.map((citation) => citation.source).join(", ") || "nothing"})`);
+        }
+        if (result.missingGroups.length > 0) why.push(`all group missing: ${groups(result.missingGroups)}`);
+        if (result.missingLead.length > 0) why.push(`lead group missing from the first paragraph: ${groups(result.missingLead)}`);
       }
+      if (result.forbidden.length > 0) why.push(`forbidden string shown: ${result.forbidden.join(", ")}`);
     }
     return `${status} ${result.id.padEnd(6)} [${result.lang}${result.type ? "/" + result.type : ""}] ${result.question}${why.length ? `  — ${why.join("; ")}` : ""}`;
   });
@@ -27,6 +32,8 @@ export function formatEvalReport(results: EvalResult[], summary: EvalSummary): s
     `Answer right:     ${summary.answerRight} (${percent(summary.answerRight, summary.total)})`,
     `Refusals:         ${summary.negativesRefused}/${summary.negatives} negatives refused; ${summary.falseRefusals}/${answerable} answerable wrongly refused`,
     `English:          ${summary.englishPassed}/${summary.english} passed`,
+    `Lead:             ${summary.leadPassed}/${summary.leadQuestions} first paragraphs hold the direct answer (${percent(summary.leadPassed, summary.leadQuestions)})`,
+    `Forbidden:        ${summary.noneViolations}/${summary.noneQuestions} answers show a wrong-period/zone/level string`,
   );
   return lines.join("\n");
 }

@@ -16,6 +16,10 @@ const evalItemSchema = z.object({
   history: z.array(z.object({ q: z.string().min(1) })).optional(),
   sources: z.array(z.string()),
   all: z.array(z.array(z.string())),
+  /** Groups that must each be matched in the first paragraph (see `firstParagraph`). */
+  lead: z.array(z.array(z.string())).optional(),
+  /** Strings that must appear nowhere: a wrong period's, zone's or level's figure. */
+  none: z.array(z.string()).optional(),
 });
 
 export type EvalItem = z.infer<typeof evalItemSchema>;
@@ -29,13 +33,24 @@ export interface EvalResult {
   refused: boolean;
   mode: Answer["mode"];
   citations: Citation[];
-  /** A cited passage comes from an expected source (negatives: true when refused). */
+  /** Every expected source is cited (negatives: true when refused). */
   citedRight: boolean;
-  /** Every group of expected strings is matched (negatives: true when refused). */
+  /** Every `all` and `lead` group is matched and no `none` string shown (negatives: true when refused). */
   answerRight: boolean;
   /** Cited right and answered right. */
   passed: boolean;
+  /** Entries of `sources` (each `a|b`) that no citation comes from. */
+  missingSources: string[];
+  /** `all` groups not matched anywhere in the answer. */
   missingGroups: string[][];
+  /** `lead` groups not matched in the first paragraph. */
+  missingLead: string[][];
+  /** `none` strings the answer shows. */
+  forbidden: string[];
+  /** The item has `lead` groups (answerable items only). */
+  hasLead: boolean;
+  /** The item has `none` strings (answerable items only). */
+  hasNone: boolean;
   error?: string;
 }
 
@@ -50,6 +65,12 @@ export interface EvalSummary {
   falseRefusals: number;
   english: number;
   englishPassed: number;
+  /** Answerable questions with `lead` groups, and how many matched them all (not refused). */
+  leadQuestions: number;
+  leadPassed: number;
+  /** Answerable questions with `none` strings, and how many showed at least one of them. */
+  noneQuestions: number;
+  noneViolations: number;
   accuracy: number;
 }
 
@@ -82,25 +103,55 @@ export async function loadEvalFile(file: string): Promise<EvalItem[]> {
     });
 }
 
-/** `002` matches corpus/002_93385d198ddbd426.txt; `a|b` means either. */
-export function sourceMatches(expected: string[], citations: Citation[]): boolean {
-  const stems = expected.flatMap((entry) => entry.split("|")).map((stem) => stem.trim()).filter(Boolean);
-  return citations.some((citation) => {
-    const name = citation.source.split("/").pop() ?? citation.source;
-    return stems.some((stem) => name === stem || name.startsWith(`${stem}_`) || name.startsWith(`${stem}.`));
+/** Entries of `expected` (each `002`, or `a|b` for either) that no citation comes from. */
+export function missingSources(expected: string[], citations: Citation[]): string[] {
+  const names = citations.map((citation) => citation.source.split("/").pop() ?? citation.source);
+  const cited = (stem: string) => names.some((name) => name === stem || name.startsWith(`${stem}_`) || name.startsWith(`${stem}.`));
+  return expected.filter((entry) => {
+    const stems = entry.split("|").map((stem) => stem.trim()).filter(Boolean);
+    return stems.length > 0 && !stems.some(cited);
   });
 }
 
+/** `002` matches corpus/002_93385d198ddbd426.txt; `a|b` means either; every entry must be cited. */
+export function sourceMatches(expected: string[], citations: Citation[]): boolean {
+  return missingSources(expected, citations).length === 0;
+}
+
+/**
+ * The form both sides are compared in: NFKC (full-width digits and punctuation become ASCII),
+ * lower case, no whitespace — so "15.08 billion", "15.08billion" and "１５.０８ Billion" match alike.
+ */
+export function normalizeForMatch(text: string): string {
+  return text.normalize("NFKC").toLowerCase().replace(/\s+/gu, "");
+}
+
+/** What a chat user reads first: the text before the first line break, at most 300 characters. */
+export function firstParagraph(answer: string): string {
+  return answer.trimStart().split(/\r?\n/u, 1)[0]!.slice(0, 300);
+}
+
 export function missingGroups(groups: string[][], answer: string): string[][] {
-  const haystack = answer.toLowerCase();
-  return groups.filter((group) => !group.some((expected) => haystack.includes(expected.toLowerCase())));
+  const haystack = normalizeForMatch(answer);
+  return groups.filter((group) => !group.some((expected) => haystack.includes(normalizeForMatch(expected))));
+}
+
+/** The `none` strings that appear in the answer. */
+export function forbiddenStrings(none: string[], answer: string): string[] {
+  const haystack = normalizeForMatch(answer);
+  return none.filter((text) => normalizeForMatch(text).length > 0 && haystack.includes(normalizeForMatch(text)));
 }
 
 export function scoreItem(item: EvalItem, answer: Answer): EvalResult {
   const negative = item.type === "negative";
-  const missing = negative ? [] : missingGroups(item.all, answer.answer);
-  const citedRight = negative ? answer.refused : !answer.refused && sourceMatches(item.sources, answer.citations);
-  const answerRight = negative ? answer.refused : !answer.refused && missing.length === 0;
+  const answerable = !negative && !answer.refused;
+  // A refused answerable question misses everything it should have said; a negative is judged only on the refusal.
+  const missingSourceList = negative ? [] : answerable ? missingSources(item.sources, answer.citations) : item.sources;
+  const missing = negative ? [] : answerable ? missingGroups(item.all, answer.answer) : item.all;
+  const missingLead = negative ? [] : answerable ? missingGroups(item.lead ?? [], firstParagraph(answer.answer)) : (item.lead ?? []);
+  const forbidden = negative ? [] : forbiddenStrings(item.none ?? [], answer.answer);
+  const citedRight = negative ? answer.refused : answerable && missingSourceList.length === 0;
+  const answerRight = negative ? answer.refused : answerable && missing.length === 0 && missingLead.length === 0 && forbidden.length === 0;
   return {
     id: item.id,
     question: item.q,
@@ -113,7 +164,12 @@ export function scoreItem(item: EvalItem, answer: Answer): EvalResult {
     citedRight,
     answerRight,
     passed: citedRight && answerRight,
+    missingSources: missingSourceList,
     missingGroups: missing,
+    missingLead,
+    forbidden,
+    hasLead: !negative && (item.lead?.length ?? 0) > 0,
+    hasNone: !negative && (item.none?.length ?? 0) > 0,
   };
 }
 
@@ -140,7 +196,12 @@ export async function runEval(service: AnswerService, items: EvalItem[], options
         citedRight: false,
         answerRight: false,
         passed: false,
-        missingGroups: item.all,
+        missingSources: item.type === "negative" ? [] : item.sources,
+        missingGroups: item.type === "negative" ? [] : item.all,
+        missingLead: item.type === "negative" ? [] : (item.lead ?? []),
+        forbidden: [],
+        hasLead: item.type !== "negative" && (item.lead?.length ?? 0) > 0,
+        hasNone: item.type !== "negative" && (item.none?.length ?? 0) > 0,
         error: message,
       });
     }
@@ -161,6 +222,10 @@ export function summarize(results: EvalResult[]): EvalSummary {
     falseRefusals: count((result) => result.type !== "negative" && result.refused),
     english: count((result) => result.lang === "en"),
     englishPassed: count((result) => result.lang === "en" && result.passed),
+    leadQuestions: count((result) => result.hasLead),
+    leadPassed: count((result) => result.hasLead && !result.refused && !result.error && result.missingLead.length === 0),
+    noneQuestions: count((result) => result.hasNone),
+    noneViolations: count((result) => result.forbidden.length > 0),
     accuracy: results.length === 0 ? 0 : passed / results.length,
   };
 }

@@ -13,7 +13,17 @@ runCli(async () => {
     const { results, table } = await evaluateWithSummary(runtime.service, file);
     process.stdout.write(table + "\n");
     if (typeof flags.json === "string") {
-      const raw = results.map(({ id, question, answer, refused, mode, citations }) => ({ id, question, answer, refused, mode, citations }));
+      const raw = results.map(({ id, question, answer, refused, mode, citations, passed, missingSources, missingGroups, missingLead, forbidden }) => ({
+        id,
+        question,
+        answer,
+        refused,
+        mode,
+        citations,
+        passed,
+        // Which check failed, as in the printed report.
+        failed: { missingSources, missingGroups, missingLead, forbidden },
+      }));
       await writeFile(flags.json, JSON.stringify(raw, null, 2) + "\n");
       process.stdout.write(`Raw results written to ${flags.json}\n`);
     }
