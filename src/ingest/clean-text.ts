@@ -244,9 +244,12 @@ export function cleanText(raw: string): CleanText {
  */
 export function looksLikeHeading(text: string): boolean {
   const trimmed = text.trim();
-  if (isNumberedHeading(trimmed)) return true;
+  // A numbered line is a heading only when it is short and has no clause ("1.重点产业新上项目…固定"
+  // is the first line of an item wrapped by a PDF).
+  if (markerAt(trimmed)) return isNumberedHeading(trimmed);
   return (
     trimmed.length <= 40 &&
+    !(trimmed.length > 30 && /，/.test(trimmed)) &&
     isShortLine(trimmed) &&
     !/[,《》、，]$/.test(trimmed) &&
     !/[,《》]/.test(trimmed) &&

@@ -26,8 +26,10 @@ export function issuingPlaces(title: string, text: string): IssuingPlace[] {
   const add = (place: string, suffix: string) => {
     // "吉林省通化市柳河县" names the county last: keep the shortest trailing name.
     const trimmed = place.replace(/^.*[省市州盟]/, "");
-    const name = (trimmed.length >= 2 ? trimmed : place) + suffix;
-    const bare = trimmed.length >= 2 ? trimmed : place;
+    let bare = trimmed.length >= 2 ? trimmed : place;
+    const name = bare + suffix;
+    // "临港地区" is a region named 临港, not a district named 临港地.
+    if (suffix === "区" && bare.endsWith("地") && bare.length >= 3) bare = bare.slice(0, -1);
     if (notPlace.test(bare) || bare.length < 2) return;
     if (!found.some((item) => item.name === name)) found.push({ name, place: bare });
   };
@@ -41,4 +43,24 @@ export function issuingPlaces(title: string, text: string): IssuingPlace[] {
 export function placeOfAdministrativeName(name: string): string | undefined {
   const match = /^([\u4e00-\u9fff]{2,4}?)(县|市|区|旗)$/.exec(name);
   return match && !notPlace.test(match[1]!) ? match[1] : undefined;
+}
+
+/**
+ * A county document that calls itself only 县委/县政府/我县 and names one county in its text ("《柳河县
+ * 中小企业发展引导资金管理办法》") is about that county. Used when neither title nor issuer names a place.
+ */
+export function selfNamedCounty(text: string): IssuingPlace | undefined {
+  const selfReference = /(县委|县政府|我县|全县|本县|县财政|县级)/g;
+  const references = text.match(selfReference)?.length ?? 0;
+  if (references < 2) return undefined;
+  const counts = new Map<string, number>();
+  for (const match of text.matchAll(/(?:^|[《“"（(，。、；：\s省市州])([\u4e00-\u9fff]{2})县(?![委政城域内外级直乡])/g)) {
+    const place = match[1]!;
+    if (notPlace.test(place)) continue;
+    counts.set(place, (counts.get(place) ?? 0) + 1);
+  }
+  const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1]);
+  // Two counties named equally often: the text does not say which one it is about.
+  if (ranked.length === 0 || (ranked[1] && ranked[1][1] === ranked[0]![1])) return undefined;
+  return { name: `${ranked[0]![0]}县`, place: ranked[0]![0] };
 }

@@ -16,6 +16,13 @@ export interface NormalizedText {
   changed: number;
 }
 
+/**
+ * NFKC leaves the CJK Radicals Supplement (⻅ U+2EC5, ⻓, ⻔, ⺠ …) alone, and maps a few Kangxi radicals
+ * to the traditional form (⼾ → 戶) where a simplified-Chinese font's glyph means the simplified one:
+ * these get the ideograph they stand for in simplified text (Unicode EquivalentUnifiedIdeograph).
+ */
+const radicalIdeographs: Record<string, string> = { "⺁": "厂", "⺅": "亻", "⺆": "冂", "⺇": "几", "⺉": "刂", "⺊": "卜", "⺋": "㔾", "⺌": "小", "⺍": "小", "⺎": "兀", "⺏": "尢", "⺐": "尢", "⺒": "巳", "⺓": "幺", "⺔": "彐", "⺖": "忄", "⺗": "心", "⺘": "扌", "⺙": "攵", "⺛": "旡", "⺜": "日", "⺝": "月", "⺟": "母", "⺠": "民", "⺡": "氵", "⺢": "氺", "⺣": "灬", "⺤": "爫", "⺥": "爫", "⺦": "丬", "⺧": "牛", "⺨": "犭", "⺩": "王", "⺪": "疋", "⺫": "罒", "⺬": "示", "⺭": "礻", "⺮": "竹", "⺯": "糸", "⺰": "纟", "⺱": "罒", "⺶": "羊", "⺷": "羊", "⺹": "耂", "⺺": "肀", "⺻": "聿", "⺼": "月", "⺽": "臼", "⺾": "艹", "⺿": "艹", "⻀": "艹", "⻁": "虎", "⻂": "衤", "⻃": "覀", "⻄": "西", "⻅": "见", "⻆": "角", "⻇": "角", "⻈": "讠", "⻉": "贝", "⻊": "足", "⻋": "车", "⻌": "辶", "⻍": "辶", "⻎": "辶", "⻏": "阝", "⻐": "钅", "⻑": "長", "⻒": "镸", "⻓": "长", "⻔": "门", "⻖": "阝", "⻗": "雨", "⻘": "青", "⻙": "韦", "⻚": "页", "⻛": "风", "⻜": "飞", "⻝": "食", "⻟": "飠", "⻠": "饣", "⻢": "马", "⻣": "骨", "⻤": "鬼", "⻥": "鱼", "⻦": "鸟", "⻧": "卤", "⻨": "麦", "⻩": "黄", "⻪": "黾", "⻫": "斉", "⻬": "齐", "⻭": "歯", "⻮": "齿", "⻯": "竜", "⻰": "龙", "⻱": "龜", "⻲": "亀", "⻳": "龟", "⼾": "户", "⿈": "黄", "⾭": "青" };
+
 function needsNfkc(codePoint: number): boolean {
   return (
     (codePoint >= 0x2e80 && codePoint <= 0x2fdf) || // CJK radicals supplement, Kangxi radicals
@@ -42,7 +49,11 @@ export function normalizeText(input: string): NormalizedText {
     const width = codePoint > 0xffff ? 2 : 1;
     const original = input.slice(index, index + width);
     let replacement = original;
-    if (needsNfkc(codePoint)) {
+    const radical = radicalIdeographs[original];
+    if (radical) {
+      replacement = radical;
+      changed++;
+    } else if (needsNfkc(codePoint)) {
       replacement = original.normalize("NFKC");
       if (replacement !== original) changed++;
     }

@@ -63,7 +63,7 @@ export function markerAt(line: string): Marker | undefined {
 }
 
 /** Words a running sentence opens with; a heading does not ("1.对新引进的项目…" is an item). */
-const sentenceOpeners = /^(本|对|凡|在|按|经|根据|为|由|鼓励|支持企业|符合|以|自|从|将|把|给予|每)/;
+const sentenceOpeners = /^(本|对|凡|在|按|经|根据|为|由|符合|以|自|从|将|把|给予|每)/;
 
 /**
  * A numbered heading line: a marker and a short phrase without sentence punctuation
@@ -150,13 +150,28 @@ export function parsePolicyStructure(text: string): PolicyStructure {
     if (open) units.push(open);
     open = undefined;
   };
-  let topRank = Infinity;
+  // Levels follow the order in which kinds first appear (柳河's 意见 nests 第X条 under 一、 and （一）;
+  // an 办法 puts 一、 under 第X条); the conventional order only breaks ties.
+  // A heading line's next numbered line is its child, whatever came first ("二、支持范围" › "(一)…" › "第2条").
+  const order: MarkerKind[] = [];
+  const childOf: Array<[MarkerKind, MarkerKind]> = [];
+  let lastHeading: MarkerKind | undefined;
+  for (const line of lines) {
+    const kind = markerAt(line.text)?.kind;
+    if (!kind) continue;
+    if (!order.includes(kind)) order.push(kind);
+    if (lastHeading && lastHeading !== kind) childOf.push([lastHeading, kind]);
+    lastHeading = isNumberedHeading(line.text) || isHeadingSentence(line.text) ? kind : undefined;
+  }
+  const depth = new Map(order.map((kind, index) => [kind, index]));
+  for (let pass = 0; pass < order.length; pass++) {
+    for (const [parent, child] of childOf) depth.set(child, Math.max(depth.get(child)!, depth.get(parent)! + 1));
+  }
+  const levelOf = (kind: MarkerKind) => depth.get(kind)! * 10 + rank[kind];
   const place = (kind: MarkerKind, label: string) => {
     // A top-level marker also closes an unnumbered heading before it.
-    topRank = Math.min(topRank, rank[kind]);
-    if (rank[kind] <= topRank) stack.length = 0;
-    // Close every level at or below this kind's rank, then open it.
-    while (stack.length > 0 && stack[stack.length - 1]!.kind !== "plain" && rank[stack[stack.length - 1]!.kind as MarkerKind] >= rank[kind]) stack.pop();
+    if (order[0] === kind) stack.length = 0;
+    while (stack.length > 0 && stack[stack.length - 1]!.kind !== "plain" && levelOf(stack[stack.length - 1]!.kind as MarkerKind) >= levelOf(kind)) stack.pop();
     stack.push({ kind, label });
   };
   lines.forEach((line, index) => {
@@ -164,7 +179,8 @@ export function parsePolicyStructure(text: string): PolicyStructure {
     if (marker) {
       markers++;
       close();
-      const heading = isNumberedHeading(line.text) && index + 1 < lines.length;
+      // "三、…" or "（一）固定资产投资支持。" alone on its line heads what follows.
+      const heading = (isNumberedHeading(line.text) || isHeadingSentence(line.text)) && index + 1 < lines.length;
       place(marker.kind, labelOf(line.text, marker, heading));
       if (heading) return;
       open = { start: line.start, end: line.end, path: stack.map((level) => level.label) };

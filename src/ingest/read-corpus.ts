@@ -6,7 +6,7 @@ import { AppError } from "../core/errors.js";
 import { catalogEntry, catalogFileName, loadCatalog } from "./catalog.js";
 import { chunkArticle, type ChunkOptions } from "./chunk-article.js";
 import { detectReportDate } from "./dates.js";
-import { issuingPlaces } from "./issuing-body.js";
+import { issuingPlaces, selfNamedCounty } from "./issuing-body.js";
 import { mapRange, normalizeText } from "./normalize-text.js";
 import { mergeValidity, parseValidity } from "./validity.js";
 import { extractDocument, readerFor, supportedExtensions } from "./readers.js";
@@ -111,6 +111,9 @@ export async function readCorpus(corpusDir: string, options: ReadCorpusOptions =
             // Declared zones say what a file is about (its text may not name the zone): they go first,
             // then the county or city of the issuing body (中共柳河县委 → 柳河县), known to no gazetteer perhaps.
             const issuers = issuingPlaces(article.title, article.text);
+            const hasPlace = declaredZones.length > 0 || issuers.length > 0 || article.zones.length > 0;
+            const county = hasPlace ? undefined : selfNamedCounty(article.text);
+            if (county) issuers.push(county);
             for (const issuer of issuers) places.add(issuer.place);
             const leading = [...declaredZones, ...issuers.flatMap((issuer) => [issuer.name, issuer.place])];
             if (leading.length > 0) article.zones = [...new Set([...leading, ...article.zones])];
