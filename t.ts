@@ -1,4 +1,4 @@
 import { readCorpus } from "./src/ingest/read-corpus.ts";
-const r = await readCorpus("tests/fixtures/policies");
-for (const c of r.chunks) if (!c.source.includes("p02")) console.log(JSON.stringify({id:c.id.replace(/.*\//,""), z:c.zones.slice(0,2).join(","), section:c.section, text:c.text.slice(0,50)}));
-console.log(r.places.join(" "));
+const r = await readCorpus("/tmp/pol/corpus");
+for (const c of r.chunks) if (c.rule && /第(5|14|15|21)条|冰雪|导游/.test(c.text)) console.log(JSON.stringify(c.rule, null, 0));
+for (const c of r.chunks) if (c.ordinal===0) console.log(c.source, JSON.stringify(c.validity));

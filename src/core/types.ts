@@ -21,6 +21,30 @@ export interface CatalogEntry {
   supersedes?: string[];
 }
 
+/** One clause of a policy item: who qualifies, how much, the cap, the schedule (see ingest/policy-rules.ts). */
+export interface RuleClause {
+  text: string;
+  /** Offsets [start, end) into the chunk text. */
+  start: number;
+  end: number;
+  condition?: string;
+  amounts: string[];
+  rates: string[];
+  cap?: string;
+  uncapped?: boolean;
+  schedule?: string;
+  period?: string;
+}
+
+/** The rule record of a policy item, extracted at index time. */
+export interface PolicyRule {
+  /** reward, subsidy, refund, loan discount, land, rent, talent, listing, tax, financing */
+  measure: string[];
+  /** The item's own title ("鼓励企业挂牌上市"), when it has one. */
+  title?: string;
+  clauses: RuleClause[];
+}
+
 /** When a policy document applies (see ingest/validity.ts); kept on every chunk of the document. */
 export interface Validity {
   /** ISO date (or YYYY-MM, YYYY) the policy takes effect. */
@@ -80,6 +104,8 @@ export interface Chunk {
   section?: string;
   /** The document's validity (policy texts), the same on every chunk of the document. */
   validity?: Validity;
+  /** The rule record of a policy item (chunks with a section). */
+  rule?: PolicyRule;
   /**
    * Text that is indexed: `text` with relative dates resolved against the report date
    * (今年上半年 → 今年上半年〔2023年上半年〕) and the article title prepended, so that

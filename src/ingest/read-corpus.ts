@@ -8,6 +8,7 @@ import { chunkArticle, type ChunkOptions } from "./chunk-article.js";
 import { detectReportDate } from "./dates.js";
 import { issuingPlaces, selfNamedCounty } from "./issuing-body.js";
 import { mapRange, normalizeText } from "./normalize-text.js";
+import { extractRule } from "./policy-rules.js";
 import { mergeValidity, parseValidity } from "./validity.js";
 import { extractDocument, readerFor, supportedExtensions } from "./readers.js";
 import { splitArticles } from "./split-articles.js";
@@ -119,7 +120,12 @@ export async function readCorpus(corpusDir: string, options: ReadCorpusOptions =
             if (leading.length > 0) article.zones = [...new Set([...leading, ...article.zones])];
             const validity = mergeValidity(parseValidity(article.text, article.date), { ...stated, ...entry }, article.date);
             const chunks = chunkArticle(article, options.chunk);
-            if (validity) for (const chunk of chunks) chunk.validity = validity;
+            for (const chunk of chunks) {
+              if (validity) chunk.validity = validity;
+              // Items of numbered policy texts get their rule record at index time.
+              const rule = chunk.section ? extractRule(chunk.text) : undefined;
+              if (rule) chunk.rule = rule;
+            }
             if (normalized.changed > 0) {
               for (const chunk of chunks) Object.assign(chunk, mapRange(normalized, document.text, chunk.start, chunk.end));
               article.offsets = article.offsets.map((offset) => normalized.offsets[offset] ?? offset);

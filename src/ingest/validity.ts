@@ -48,6 +48,8 @@ function termYears(text: string): number | undefined {
 const effectiveCue = /(?:自|从|于)\s*(\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?)\s*(?:起)?\s*(?:开始)?(?:施行|实施|执行|生效|试行)/;
 const fromIssueCue = /自(?:印发|发布|公布|颁布|下发)之日起(?:施行|实施|执行|生效|试行)?/;
 const termCue = /(?:有效期|试行期|执行期|实施期|期限)(?:限)?(?:为|是)?\s*([一二两三四五六七八九十\d]{1,2})\s*年/;
+// "暂定三年有效期", "自2019年1月1日起执行，暂定三年".
+const shortTermCue = /(?:暂定|为期|试行)\s*([一二两三四五六七八九十\d]{1,2})\s*年(?:有效期)?|([一二两三四五六七八九十\d]{1,2})\s*年有效期/;
 const untilCue = /(?:有效期|执行期限?|实施期限?|政策期限|期限|截止|执行)(?:为|是|自|从|至|到)?[^。；]{0,30}?(?:至|到|截止到?)\s*(\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?)/;
 const rangeCue = /(\d{4})\s*(?:年)?\s*(?:[—–\-至到~]|－)\s*(\d{4})\s*年/;
 const supersedeCue = /(?:原|同时废止|废止|不再执行|停止执行|予以废止)/;
@@ -80,7 +82,7 @@ export function parseValidity(text: string, documentDate?: string): Validity {
       validity.expires = endOf(isoOf(datePattern.exec(until[1]!)!));
       used = true;
     }
-    const term = termCue.exec(s);
+    const term = termCue.exec(s) ?? shortTermCue.exec(s);
     if (term && !validity.termYears) {
       validity.termYears = termYears(term[0]);
       validity.term = term[0].replace(/\s+/g, "");
