@@ -7,6 +7,7 @@ import { groupCoverage } from "./coverage.js";
 import { refusal, topicOf } from "./refusal.js";
 import { extractYears, listCue } from "../retrieve/analyze-query.js";
 import { englishZoneName } from "./zone-names.js";
+import { composeRuleAnswer } from "./rule-answer.js";
 
 /**
  * The default answer mode: no model, only sentences quoted from the retrieved passages. It picks
@@ -29,6 +30,10 @@ interface ScoredSentence {
 export const composeExtractive: Answerer = async (input) => composeExtractiveSync(input);
 
 export function composeExtractiveSync(input: AnswerInput): Answer {
+  // Questions about a policy rule (how much, who qualifies, the cap, the schedule, validity) are
+  // answered from the rule records when a retrieved policy item holds one.
+  const ruleAnswer = composeRuleAnswer(input);
+  if (ruleAnswer) return ruleAnswer;
   const hits = input.hits.slice(0, maxPassages);
   const years = extractYears(input.standaloneQuestion);
   const scored = hits.flatMap((hit, hitIndex) => scoreSentences(hit, hitIndex, input, years));

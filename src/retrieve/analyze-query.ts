@@ -48,7 +48,9 @@ const chineseQuestionWords = new Set(
   (
     "多少 几 几个 哪些 哪个 哪里 什么 怎么 怎样 如何 是否 是 的 了 吗 呢 啊 吧 有 有没有 在 和 与 及 或 对 为 把 被 从 向 到 " +
     "请问 请 介绍 一下 告诉 我 你 我们 关于 情况 方面 具体 主要 分别 指 进行 获得 得到 哪 谁 何 为何 为什么 多 了解 目前 现在 " +
-    "高新区 经开区 开发区 示范区 新区 园区 市 县 区 省 该 其 它 他们 这 那 那么 这个 那个 呢 还 还有 以及 共 共计"
+    "高新区 经开区 开发区 示范区 新区 园区 市 县 区 省 该 其 它 他们 这 那 那么 这个 那个 呢 还 还有 以及 共 共计 " +
+    // Words that say what kind of answer is wanted (a condition, a requirement), not its topic.
+    "条件 需要 满足 要求 符合 什么样 拿到 可以 能 能否 才能 获得 享受 给予 怎么 给 发 分几 几年 每年 多长 多久 时候 什么时候 哪几年 开始 门槛"
   ).split(" "),
 );
 
@@ -74,7 +76,9 @@ const englishStopwords = new Set(
     "specifically particular particularly especially overall main mainly mostly almost nearly respectively each every " +
     "able again always anything something everything nothing someone anyone everyone whom whose which where when why " +
     "per able likely mean means meant aim aimed does doing done include included including includes high tech hi " +
-    "try trying tried attempt attempting attempted seek seeking sought"
+    "try trying tried attempt attempting attempted seek seeking sought " +
+    // Question words about conditions and requirements shape the kind of answer, not its topic.
+    "condition conditions need needs require required requires requirement requirements qualify qualifies qualified eligible eligibility who"
   ).split(" "),
 );
 
