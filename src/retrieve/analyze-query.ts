@@ -78,7 +78,9 @@ const englishStopwords = new Set(
     "per able likely mean means meant aim aimed does doing done include included including includes high tech hi " +
     "try trying tried attempt attempting attempted seek seeking sought " +
     // Question words about conditions and requirements shape the kind of answer, not its topic.
-    "condition conditions need needs require required requires requirement requirements qualify qualifies qualified eligible eligibility who"
+    "condition conditions need needs require required requires requirement requirements qualify qualifies qualified eligible eligibility who " +
+    // How an answer is paid or how long it holds is the question's kind (rule-answer.ts), not its topic.
+    "pay pays paid paying payment payments apply applies applied bring bringing brings whose gets getting receive"
   ).split(" "),
 );
 
