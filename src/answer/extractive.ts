@@ -7,7 +7,7 @@ import { groupCoverage } from "./coverage.js";
 import { refusal, topicOf } from "./refusal.js";
 import { extractYears, listCue } from "../retrieve/analyze-query.js";
 import { englishZoneName } from "./zone-names.js";
-import { composeRuleAnswer } from "./rule-answer.js";
+import { composeRuleAnswer, missingRuleTopic } from "./rule-answer.js";
 
 /**
  * The default answer mode: no model, only sentences quoted from the retrieved passages. It picks
@@ -32,6 +32,7 @@ export const composeExtractive: Answerer = async (input) => composeExtractiveSyn
 export function composeExtractiveSync(input: AnswerInput): Answer {
   // Questions about a policy rule (how much, who qualifies, the cap, the schedule, validity) are
   // answered from the rule records when a retrieved policy item holds one.
+  if (missingRuleTopic(input)) return refusal(input.language, topicOf(input.question, input.language), input.standaloneQuestion);
   const ruleAnswer = composeRuleAnswer(input);
   if (ruleAnswer) return ruleAnswer;
   const hits = input.hits.slice(0, maxPassages);

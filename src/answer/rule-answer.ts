@@ -2,6 +2,7 @@ import type { Answer, AnswerInput, Citation, RuleClause, SearchHit, Validity } f
 import { groupCoverage } from "./coverage.js";
 import { findFigures } from "./english-figures.js";
 import { englishZoneName } from "./zone-names.js";
+import { markerAt } from "../ingest/policy-structure.js";
 
 /**
  * Answers about policy rules, composed from the rule records and validity stored with each policy
@@ -23,6 +24,11 @@ const conditionCue = /条件|门槛|满足|符合|资格|要求|什么样的|哪
 const amountCue = /多少|几|奖励|补贴|补助|怎么给|how much|what (?:reward|subsid|funding|support|grant)|amount|reward|subsid|\bpay|funding|grant/i;
 const yesNoCue = /有没有|有无|是否|有.{0,16}吗|能.{0,16}吗|可以.{0,16}吗|\bis there\b|\bare there\b|^(?:does|do|can|is|are|will)\b/i;
 const twoCue = /分别|各是|各自|各为|比较|对比|相比|变化|以前|此前|compare|comparison|\bversus\b|\bvs\b|change|earlier|previous|\bboth\b|\band (?:for|a|an|the)\b/i;
+/** Two versions of one rule: the other side comes from another document. */
+const acrossDocumentsCue = /变化|以前|此前|之前|原来|旧|新旧|调整|change|changed|earlier|previous|former|older|old one/i;
+const stagesCue = /阶段|分期|比例|分几|instal+ments?|in stages|stages|tranches?|paid out/i;
+const lumpSumCue = /一次性|全额|one payment|single payment|all at once|lump sum|in one go|whole/i;
+const benefitCue = /给予|奖励|补贴|补助|资金支持|返还|扶持|津贴|加分/;
 
 export function ruleQuestionKind(question: string): RuleQuestionKind | undefined {
   if (validityCue.test(question)) return "validity";
@@ -65,17 +71,21 @@ function yearFit(hit: SearchHit, years: string[]): number {
   return years.some((year) => own.includes(year)) ? 0.3 : -0.3;
 }
 
-function kindFit(kind: RuleQuestionKind, clause: RuleClause): number {
+function kindFit(kind: RuleQuestionKind, clause: RuleClause, question: string): number {
   const hasFigure = clause.amounts.length > 0 || clause.rates.length > 0;
+  const benefit = benefitCue.test(clause.text) ? 0.15 : 0;
   switch (kind) {
     case "cap":
       return clause.cap || clause.uncapped ? 0.35 : hasFigure ? 0 : -0.2;
-    case "schedule":
-      return clause.schedule ? 0.35 : -0.1;
+    case "schedule": {
+      if (!clause.schedule) return -0.1;
+      const staged = clause.rates.length >= 2 || /阶段|分期|第[一二三]年/.test(clause.text);
+      return 0.35 + (stagesCue.test(question) && staged ? 0.45 : 0) + (lumpSumCue.test(question) && /一次性|全额/.test(clause.text) ? 0.3 : 0);
+    }
     case "condition":
-      return (clause.condition ? 0.15 : 0) + (hasFigure ? 0.1 : -0.1);
+      return (clause.condition ? 0.15 : 0) + (hasFigure ? 0.1 : -0.1) + benefit;
     default:
-      return hasFigure ? 0.2 : -0.25;
+      return (hasFigure ? 0.2 : -0.25) + benefit;
   }
 }
 
@@ -89,7 +99,7 @@ function candidates(input: AnswerInput, kind: RuleQuestionKind, years: string[])
     for (const clause of rule.clauses) {
       const whole = groupCoverage(input.termGroups, `${context} ${clause.text}`, input.termWeights);
       const local = groupCoverage(input.termGroups, clause.text, input.termWeights);
-      let score = whole.score * 0.6 + local.score * 0.6 + 0.3 / (hitIndex + 1) + kindFit(kind, clause) + yearFit(hit, years);
+      let score = whole.score * 0.6 + local.score * 0.6 + 0.3 / (hitIndex + 1) + kindFit(kind, clause, input.standaloneQuestion) + yearFit(hit, years);
       if (figures.some((figure) => clause.text.includes(figure.replace(/\s+/g, "")))) score += 0.3;
       found.push({ hit, hitIndex, clause, score, coverage: whole.score, covered: whole.covered });
     }
@@ -102,6 +112,10 @@ function choose(question: string, ranked: Candidate[]): Candidate[] {
   const best = ranked[0]!;
   if (!twoCue.test(question)) return [best];
   const rest = ranked.slice(1).filter((candidate) => candidate.clause.text !== best.clause.text);
+  const otherDocument = rest.find(
+    (candidate) => candidate.hit.chunk.source !== best.hit.chunk.source && candidate.coverage >= best.coverage * 0.8 && candidate.score >= best.score * 0.6,
+  );
+  if (acrossDocumentsCue.test(question) && otherDocument) return [best, otherDocument];
   const addsTerms = rest.find(
     (candidate) =>
       candidate.hit.chunk.articleId === best.hit.chunk.articleId &&
@@ -109,10 +123,13 @@ function choose(question: string, ranked: Candidate[]): Candidate[] {
       candidate.score >= best.score * 0.6,
   );
   if (addsTerms) return [best, addsTerms];
-  const otherDocument = rest.find(
-    (candidate) => candidate.hit.chunk.source !== best.hit.chunk.source && candidate.coverage >= best.coverage * 0.8 && candidate.score >= best.score * 0.6,
-  );
   return otherDocument ? [best, otherDocument] : [best];
+}
+
+/** "第3条固定资产投资…" → "固定资产投资…": the label already names the item. */
+function withoutMarker(text: string): string {
+  const marker = markerAt(text);
+  return marker ? text.slice(marker.text.length).trimStart() : text;
 }
 
 function trimEnd(text: string): string {
@@ -245,7 +262,7 @@ export function composeRuleAnswer(input: AnswerInput, now: Date = new Date()): A
   if (!best || best.hitIndex > 3 || best.coverage < 0.5) return undefined;
   const chosen = choose(question, ranked);
   const cited = citationsFor();
-  const yesNo = yesNoCue.test(question) && !/多少|几|哪|什么|how much|what|which|who/i.test(question);
+  const yesNo = yesNoCue.test(question) && !/多少|几|哪|什么|怎么|如何|how much|^(?:what|which|who|how)\b/i.test(question);
   const leadParts: string[] = [];
   for (const candidate of chosen) {
     const n = cited.numberOf(candidate.hit);
@@ -253,9 +270,11 @@ export function composeRuleAnswer(input: AnswerInput, now: Date = new Date()): A
     const where = `《${candidate.hit.chunk.title}》${label ? label : ""}`;
     if (input.language === "en") {
       const place = englishPlace(input, candidate.hit);
-      leadParts.push(`${place ? `${place}, ` : ""}${where}: ${englishSummary(candidate.clause) || "see the rule below"} [${n}].`);
+      const summary = englishSummary(candidate.clause);
+      const quote = candidate.clause.text.length <= 140 ? ` “${trimEnd(withoutMarker(candidate.clause.text))}”` : "";
+      leadParts.push(`${place ? `${place}, ` : ""}${where}: ${summary ? `${summary}.` : ""}${quote} [${n}].`);
     } else {
-      leadParts.push(`${where}：${trimEnd(candidate.clause.text)}[${n}]。`);
+      leadParts.push(`${where}：${trimEnd(withoutMarker(candidate.clause.text))}[${n}]。`);
     }
   }
   const first = chosen[0]!.clause;
@@ -275,4 +294,27 @@ export function composeRuleAnswer(input: AnswerInput, now: Date = new Date()): A
     .map((candidate) => expiryNote(candidate.hit.chunk.validity, today, input.language, cited.numberOf(candidate.hit)))
     .filter((note): note is string => note !== undefined);
   return answerOf(input, [lead, ...evidence, ...notes].join("\n"), cited.citations);
+}
+
+/** Measure words every policy item uses: finding them proves nothing about the rule asked. */
+const genericRuleWords = new Set(
+  "奖励 奖补 补贴 补助 支持 扶持 政策 企业 公司 项目 资金 给予 优惠 措施 投资 发展 建设 多少 最高 条件 标准 上限 一次性 全额 分期 阶段 申报 申请 认定 评定 新 引进".split(" "),
+);
+
+/**
+ * A rule question whose decisive word (上市, 博士, 租金 …) no retrieved policy item holds: the policy
+ * has no such rule, and an answer from another measure would mislead. Returns that word's label.
+ * Only curated terms count (dictionary guesses may just be worded differently in the text).
+ */
+export function missingRuleTopic(input: AnswerInput): string | undefined {
+  if (!ruleQuestionKind(input.standaloneQuestion)) return undefined;
+  const top = input.hits.slice(0, 6);
+  if (top.length === 0 || top.filter((hit) => hit.chunk.rule || hit.chunk.section).length < Math.ceil(top.length / 2)) return undefined;
+  const text = top.map((hit) => `${hit.chunk.title} ${hit.chunk.section ?? ""} ${hit.chunk.text}`).join("\n");
+  for (const [index, group] of input.termGroups.entries()) {
+    if (input.termWeights?.[index] !== undefined) continue;
+    if (group.every((term) => genericRuleWords.has(term) || term.length < 2 || /^\d/.test(term))) continue;
+    if (groupCoverage([group], text).score === 0) return group[0];
+  }
+  return undefined;
 }

@@ -50,7 +50,7 @@ const chineseQuestionWords = new Set(
     "请问 请 介绍 一下 告诉 我 你 我们 关于 情况 方面 具体 主要 分别 指 进行 获得 得到 哪 谁 何 为何 为什么 多 了解 目前 现在 " +
     "高新区 经开区 开发区 示范区 新区 园区 市 县 区 省 该 其 它 他们 这 那 那么 这个 那个 呢 还 还有 以及 共 共计 " +
     // Words that say what kind of answer is wanted (a condition, a requirement), not its topic.
-    "条件 需要 满足 要求 符合 什么样 拿到 可以 能 能否 才能 获得 享受 给予 怎么 给 发 分几 几年 每年 多长 多久 时候 什么时候 哪几年 开始 门槛"
+    "条件 需要 满足 要求 符合 什么样 拿到 可以 能 能否 才能 获得 享受 给予 怎么 给 发 分几 几年 每年 多长 多久 时候 什么时候 哪几年 开始 门槛 每个 各是 各 分别是 各为 多高"
   ).split(" "),
 );
 
@@ -120,6 +120,8 @@ export function analyzeQuery(question: string, deps: AnalyzeDependencies): Analy
     // Strip zone names first so their parts (长治, 高新区) do not count as content terms.
     let rest = text;
     for (const name of [...found.zoneNames, ...places].sort((a, b) => b.length - a.length)) rest = rest.split(name).join(" ");
+    // "柳河县建民宿": the 县 of a stripped place name is no content word ("县建").
+    rest = rest.replace(/(^|\s)[县市区](?=[\u4e00-\u9fff])/g, "$1 ");
     for (const word of deps.segment(rest)) {
       if (!/[\u4e00-\u9fff]/.test(word) || chineseQuestionWords.has(word) || placeWords.has(word)) continue;
       if (/^(?:19|20)\d{2}年?$/.test(word)) continue;
