@@ -10,7 +10,6 @@ import { detectLanguage } from "../core/language.js";
 import { analyzeQuery, type AnalyzedQuery } from "../retrieve/analyze-query.js";
 import { hybridSearch } from "../retrieve/hybrid-search.js";
 import { toSimplified } from "../retrieve/simplified-chinese.js";
-import type { Lexicon } from "./lexicon.js";
 import type { LiveIndex } from "./live-index.js";
 
 /**
@@ -72,7 +71,7 @@ export class ZoneAssistant implements AnswerService {
     const live = this.live;
     const history = options.conversationId && store ? store.getTurns(options.conversationId) : [];
     const standalone = history.length > 0 ? await this.options.rewriter(text, history, { signal: options.signal }) : text;
-    const query = this.analyze(standalone, text, live.lexicon);
+    const query = this.analyze(standalone, text, live);
     // A follow-up that names no place inherits the places of the turn it follows.
     if (query.places.length === 0 && history.length > 0 && standalone !== text) {
       query.places = history[history.length - 1]!.places;
@@ -90,8 +89,15 @@ export class ZoneAssistant implements AnswerService {
     return answer;
   }
 
-  private analyze(standalone: string, original: string, lexicon: Lexicon): AnalyzedQuery {
-    const query = analyzeQuery(standalone, { glossary: lexicon.glossary, places: lexicon.places, segment: lexicon.segmenter, dictionary: lexicon.dictionary });
+  private analyze(standalone: string, original: string, live: LiveIndex): AnalyzedQuery {
+    const { lexicon } = live;
+    const query = analyzeQuery(standalone, {
+      glossary: lexicon.glossary,
+      places: lexicon.places,
+      segment: lexicon.segmenter,
+      dictionary: lexicon.dictionary,
+      documentFrequency: (term) => live.search.snapshot.bm25.documentFrequency(term),
+    });
     // Answer in the language the user wrote in, even if the rewrite is in another.
     query.language = detectLanguage(original);
     return query;

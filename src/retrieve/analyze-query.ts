@@ -104,6 +104,19 @@ export interface AnalyzeDependencies {
   segment: Segmenter;
   /** Broad English → Chinese word list for words the glossary lacks (see en-zh-dictionary.ts). */
   dictionary?: EnglishDictionary;
+  /** Documents of the live index holding a Chinese term: picks the dictionary sense the corpus uses. */
+  documentFrequency?: (term: string) => number;
+}
+
+/**
+ * Among a dictionary word's Chinese senses, those the live index uses, most used first ("transport"
+ * → 交通 where the corpus says 交通, not 运输); all of them when the index uses none.
+ */
+export function selectSenses(senses: string[], documentFrequency?: (term: string) => number): string[] {
+  if (!documentFrequency || senses.length < 2) return senses;
+  const counted = senses.map((sense, order) => ({ sense, order, count: documentFrequency(sense) }));
+  const used = counted.filter((item) => item.count > 0).sort((a, b) => b.count - a.count || a.order - b.order);
+  return used.length > 0 ? used.map((item) => item.sense) : senses;
 }
 
 export function analyzeQuery(question: string, deps: AnalyzeDependencies): AnalyzedQuery {
@@ -154,7 +167,8 @@ export function analyzeQuery(question: string, deps: AnalyzeDependencies): Analy
       const current = leftover[i]!;
       const next = leftover[i + 1];
       const pair = next && next.position === current.position + 1 ? `${current.word} ${next.word}` : undefined;
-      const pairZh = pair ? deps.dictionary?.lookup(pair) : undefined;
+      const pairFound = pair ? deps.dictionary?.lookup(pair) : undefined;
+      const pairZh = pairFound ? selectSenses(pairFound, deps.documentFrequency) : undefined;
       if (pair && pairZh) {
         groups.push({ label: pair, alternatives: pairZh, weight: dictionaryWeight });
         i++;
@@ -167,7 +181,7 @@ export function analyzeQuery(question: string, deps: AnalyzeDependencies): Analy
         continue;
       }
       const zh = stems.map((stem) => deps.dictionary?.lookup(stem)).find((found) => found !== undefined);
-      if (zh) groups.push({ label: current.word, alternatives: zh, weight: dictionaryWeight });
+      if (zh) groups.push({ label: current.word, alternatives: selectSenses(zh, deps.documentFrequency), weight: dictionaryWeight });
       else untranslated.push(current.word);
     }
   }
