@@ -131,18 +131,24 @@ describe("eval command", () => {
       // Expects a figure the corpus does not give, so it must be reported as a failure.
       { id: "t3", lang: "zh", q: "衡阳高新区2023年1-6月招商引资签约项目多少个？", sources: ["004"], all: [["999个"]] },
       { id: "t4", lang: "zh", q: "那衡阳呢？", type: "followup", history: [{ q: "乐山高新区“科创八条”政策奖补资金兑现了多少？" }], sources: ["004"], all: [] },
+      // The right figure, but a lead the answer cannot have and the figure itself forbidden: both checks named.
+      { id: "t5", lang: "zh", q: "乐山高新区“科创八条”政策奖补资金兑现了多少？", sources: ["004"], all: [["500多万"]], lead: [["999个"]], none: ["500多万"] },
     ];
     await writeFile(evalFile, items.map((item) => JSON.stringify(item)).join("\n") + "\n");
     const result = await runCliScript("src/adapters/cli/eval-command.ts", [evalFile, "--json", outFile], env);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^PASS t1\b/m);
     expect(result.stdout).toMatch(/^PASS t2\b/m);
-    expect(result.stdout).toMatch(/^FAIL t3\b.*missing 999个/m);
-    expect(result.stdout).toMatch(/Questions:\s+4/);
+    expect(result.stdout).toMatch(/^FAIL t3\b.*all group missing: 999个/m);
+    expect(result.stdout).toMatch(/^FAIL t5\b.*lead group missing from the first paragraph: 999个.*forbidden string shown: 500多万/m);
+    expect(result.stdout).toMatch(/Questions:\s+5/);
+    expect(result.stdout).toMatch(/Lead:\s+0\/1 /);
+    expect(result.stdout).toMatch(/Forbidden:\s+1\/1 /);
     expect(result.stdout).toMatch(/Refusals:\s+1\/1 negatives refused/);
     const raw = JSON.parse(await readFile(outFile, "utf8"));
-    expect(raw).toHaveLength(4);
-    expect(Object.keys(raw[0]).sort()).toEqual(["answer", "citations", "id", "mode", "question", "refused"]);
+    expect(raw).toHaveLength(5);
+    expect(Object.keys(raw[0]).sort()).toEqual(["answer", "citations", "failed", "id", "mode", "passed", "question", "refused"]);
+    expect(raw[4]).toMatchObject({ id: "t5", passed: false, failed: { missingSources: [], missingGroups: [], missingLead: [["999个"]], forbidden: ["500多万"] } });
     expect(raw[1]).toMatchObject({ id: "t2", refused: true });
   });
 
@@ -153,5 +159,29 @@ describe("eval command", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("EVAL_FILE_INVALID");
     expect(result.stderr).toContain(`${evalFile}:2`);
+  });
+
+  it("--corpus DIR answers from a throw-away index over DIR and leaves DATA_DIR as it was", async () => {
+    const evalFile = path.join(workspace.root, "policy-tiny.jsonl");
+    const items = [
+      { id: "c1", lang: "zh", q: "临港地区居住证持证人专项加分最高分值是多少？", sources: ["p02"], all: [["20分"]] },
+      { id: "c2", lang: "zh", q: "乐山高新区“科创八条”政策奖补资金兑现了多少？", type: "negative", sources: [], all: [] },
+    ];
+    await writeFile(evalFile, items.map((item) => JSON.stringify(item)).join("\n") + "\n");
+    const currentBefore = await readFile(path.join(workspace.dataDir, "current.json"), "utf8");
+    const result = await runCliScript("src/adapters/cli/eval-command.ts", [evalFile, "--corpus", "tests/fixtures/policies"], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^PASS c1\b/m);
+    // The live corpus would answer c2; over the policy fixtures it must be refused.
+    expect(result.stdout).toMatch(/^PASS c2\b/m);
+    expect(await readFile(path.join(workspace.dataDir, "current.json"), "utf8")).toBe(currentBefore);
+  });
+
+  it("--corpus with a missing folder exits 1 with CORPUS_DIR_MISSING naming it", async () => {
+    const evalFile = path.join(workspace.root, "policy-tiny.jsonl");
+    const result = await runCliScript("src/adapters/cli/eval-command.ts", [evalFile, "--corpus", "no/such/folder"], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("CORPUS_DIR_MISSING");
+    expect(result.stderr).toContain("no/such/folder");
   });
 });

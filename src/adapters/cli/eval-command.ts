@@ -1,14 +1,20 @@
 import { writeFile } from "node:fs/promises";
 import { evaluateWithSummary } from "../../app/eval-report.js";
 import { createRuntime } from "../../app/runtime.js";
+import { prepareEvalCorpus } from "../../app/eval-corpus.js";
 import { cliSetup, parseArgs, runCli } from "./cli-support.js";
 
-/** npm run eval -- FILE.jsonl [--json OUT.json] */
+/** npm run eval -- FILE.jsonl [--json OUT.json] [--corpus DIR] */
 runCli(async () => {
-  const { flags, positional } = parseArgs(process.argv.slice(2), ["json"]);
+  const { flags, positional } = parseArgs(process.argv.slice(2), ["json", "corpus"]);
   const file = positional[0] ?? "tests/eval/dev.jsonl";
   const { config, log } = cliSetup();
-  const runtime = await createRuntime(config, { log, memoryState: true });
+  // --corpus DIR: a throw-away index over DIR; the live index in DATA_DIR is neither read nor changed.
+  const scratch = typeof flags.corpus === "string" ? await prepareEvalCorpus(config, flags.corpus) : undefined;
+  const runtime = await createRuntime(scratch?.config ?? config, { log, memoryState: true }).catch(async (error: unknown) => {
+    await scratch?.cleanup();
+    throw error;
+  });
   try {
     const { results, table } = await evaluateWithSummary(runtime.service, file);
     process.stdout.write(table + "\n");
@@ -29,5 +35,6 @@ runCli(async () => {
     }
   } finally {
     await runtime.close();
+    await scratch?.cleanup();
   }
 });
