@@ -8,6 +8,8 @@ import { computeArticlePlaces, type ArticlePlaces } from "../retrieve/places.js"
 import { placeOfAdministrativeName } from "../ingest/issuing-body.js";
 import { detectZones } from "../ingest/zones.js";
 import type { Lexicon } from "./lexicon.js";
+import { FactStore } from "../facts/fact-store.js";
+import { createMetricList, type MetricList } from "../facts/metrics.js";
 
 /**
  * One loaded snapshot with what retrieval derives from it, swapped whole. Loading teaches the
@@ -22,6 +24,12 @@ export interface LiveIndex {
   lexicon: Lexicon;
   /** The chunks of an article in reading order, for widening a list answer to the next passages. */
   articleChunks: Map<string, Chunk[]>;
+  /** The snapshot's figures as facts (labelled leads, comparisons, coverage). */
+  facts: FactStore;
+  /** The metric list the snapshot's facts were filed under. */
+  metrics: MetricList;
+  /** Chunks by id, to cite the passage a fact comes from. */
+  chunksById: Map<string, Chunk>;
 }
 
 export async function loadLiveIndex(config: Config, lexicon: Lexicon, version?: string): Promise<LiveIndex> {
@@ -44,6 +52,9 @@ export async function loadLiveIndex(config: Config, lexicon: Lexicon, version?: 
     warnings: snapshot.warnings,
     lexicon,
     articleChunks: groupByArticle(snapshot.chunks),
+    facts: new FactStore(snapshot.facts),
+    metrics: createMetricList(snapshot.metrics),
+    chunksById: new Map(snapshot.chunks.map((chunk) => [chunk.id, chunk])),
   };
 }
 

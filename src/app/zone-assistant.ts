@@ -2,6 +2,7 @@ import type { Config } from "../core/config.js";
 import { AppError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { SearchHit, Answer, AnswerInput, AnswerService, Answerer, AskOptions, Language, QuestionRewriter, ServiceStatus } from "../core/types.js";
+import { englishZoneName } from "../answer/zone-names.js";
 import { assessAnswerability } from "../answer/coverage.js";
 import { composeExtractive } from "../answer/extractive.js";
 import { refusal, topicOf } from "../answer/refusal.js";
@@ -10,6 +11,14 @@ import { detectLanguage } from "../core/language.js";
 import { analyzeQuery, type AnalyzedQuery } from "../retrieve/analyze-query.js";
 import { hybridSearch } from "../retrieve/hybrid-search.js";
 import { toSimplified } from "../retrieve/simplified-chinese.js";
+import { filterFacts } from "../facts/fact-store.js";
+import type { Fact } from "../facts/types.js";
+import { matchMetrics } from "../facts/match-metric.js";
+import { questionPeriod } from "../facts/period.js";
+import { attachLead } from "../answer/lead/attach-lead.js";
+import { comparisonLead, figureLead, superlativeLead, type Lead, type LeadRequest, type Subject } from "../answer/lead/fact-lead.js";
+import { coverageAnswer, coverageOf, entitiesIn, helpAnswer } from "../answer/lead/simple-leads.js";
+import { classifyQuestion, isNonQuestion, type QuestionKind } from "../retrieve/question-kind.js";
 import type { LiveIndex } from "./live-index.js";
 
 /**
@@ -65,10 +74,20 @@ export class ZoneAssistant implements AnswerService {
     };
   }
 
+  facts(filter: { zone?: string; metric?: string; limit?: number }): { total: number; facts: Fact[] } {
+    const all = filterFacts(this.live.facts.facts, { zone: filter.zone, metric: filter.metric });
+    return { total: all.length, facts: filter.limit !== undefined ? all.slice(0, filter.limit) : all };
+  }
+
   async ask(question: string, options: AskOptions = {}): Promise<Answer> {
     const { config, store } = this.options;
     const text = toSimplified(validateQuestion(question, config.MAX_QUESTION_CHARS));
     const live = this.live;
+    // "a", "?", "。", "hello": nothing to look up; a short help reply, marked refused.
+    if (isNonQuestion(text)) {
+      const help = helpAnswer({ facts: live.facts, metrics: live.metrics, english: (place) => live.lexicon.places.english(place) }, detectLanguage(text), text);
+      return { ...help, conversationId: options.conversationId };
+    }
     const history = options.conversationId && store ? store.getTurns(options.conversationId) : [];
     const standalone = history.length > 0 ? await this.options.rewriter(text, history, { signal: options.signal }) : text;
     const query = this.analyze(standalone, text, live);
@@ -113,13 +132,49 @@ export class ZoneAssistant implements AnswerService {
   ): Promise<Answer> {
     const { config } = this.options;
     const { lexicon } = live;
-    const retrieval = await hybridSearch(live.search, live.articlePlaces, query, { topK: config.RETRIEVE_TOP_K });
+    const english = (place: string) => lexicon.places.english(place);
+    const kind = classifyQuestion(standalone, query.places.length).kind;
+    if (kind === "coverage") return coverageAnswer({ articleChunks: live.articleChunks, facts: live.facts, metrics: live.metrics, english }, query.language, standalone);
+    if (kind === "help") return helpAnswer({ facts: live.facts, metrics: live.metrics, english }, query.language, standalone);
+
+    const request: LeadRequest = {
+      language: query.language,
+      subjects: subjectsOf(query, live),
+      metrics: matchMetrics(standalone, live.metrics, query.language).map((match) => match.metric),
+      period: questionPeriod(standalone, query.language),
+      followUp: standalone !== question,
+      facts: live.facts,
+      english,
+    };
+    const attach = (answer: Answer, lead: Lead, replaceFirstLine = false) =>
+      attachLead(answer, lead, { chunksById: live.chunksById, facts: live.facts, period: request.period, subjects: request.subjects, replaceFirstLine });
+    const empty: Answer = { answer: "", refused: false, mode: "extractive", language: query.language, citations: [], warnings: [], standaloneQuestion: standalone };
+
+    // Rankings and comparisons of one metric are lookups over facts, not passages.
+    if (kind === "superlative" && request.subjects.length === 0 && request.metrics.length > 0) {
+      const zonesInIndex = coverageOf(live).filter((zone) => zone.zone !== zone.place).map((zone) => zone.zone);
+      const lead = superlativeLead({ ...request, zonesInIndex, lowest: /\b(?:least|lowest|fewest|smallest)\b|最少|最低|最小/iu.test(standalone) });
+      if (lead) return attach(empty, lead);
+    }
+    if (request.subjects.length >= 2 && request.metrics.length > 0 && kind !== "list") {
+      const lead = comparisonLead(request);
+      if (lead) return attach(empty, lead);
+    }
+
+    const retrieval = await this.retrieve(query, request.subjects.length >= 2 && kind === "comparison", live);
     // English names for the question's places and for the zones of the passages (for "Which zone …?").
     const hitPlaces = retrieval.hits.flatMap((hit) => lexicon.places.inChinese(hit.chunk.zones[0] ?? "").places);
     const placeNames = Object.fromEntries([...query.places, ...hitPlaces].map((place) => [place, lexicon.places.english(place)]));
     const refuse = (subject: string) => refusal(query.language, subject, standalone);
 
+    // One zone's figure: the fact, labelled, for the asked period (or the nearest, said plainly).
+    const single = request.subjects.length === 1 && request.metrics.length > 0 && (kind === "figure" || kind === "general" || kind === "comparison" || kind === "superlative")
+      ? figureLead(request)
+      : undefined;
+    if (single?.refused) return { ...empty, answer: single.text, refused: true };
+
     if (retrieval.hits.length === 0) {
+      if (single) return attach(empty, single);
       const missing = retrieval.unknownPlaces.length > 0 ? retrieval.unknownPlaces : query.places;
       return refuse(describePlaces(query, missing, placeNames) || describeTopic(query));
     }
@@ -127,11 +182,13 @@ export class ZoneAssistant implements AnswerService {
     const weights = query.groups.map((group) => group.weight);
     const answerability = assessAnswerability(groups, retrieval.hits, { untranslated: query.untranslated.length, weights });
     if (!answerability.answerable) {
+      if (single) return attach(empty, single);
       this.options.log.debug(`refusing "${standalone}": coverage ${answerability.coverage.toFixed(2)}`);
       return refuse(describeTopic(query));
     }
 
     const hits = query.asksList ? withFollowingPassages(retrieval.hits, live) : retrieval.hits;
+    const hitFacts = hits.flatMap((hit) => live.facts.candidates({ places: hit.chunk.zones.slice(0, 2) }).filter((fact) => fact.chunkId === hit.chunk.id));
     const input: AnswerInput = {
       question,
       standaloneQuestion: standalone,
@@ -144,10 +201,99 @@ export class ZoneAssistant implements AnswerService {
       placeNames,
       hits,
       history,
+      facts: [...(single?.facts ?? []), ...hitFacts.filter((fact) => !single?.facts.some((other) => other.id === fact.id))].slice(0, 40),
+      metricLabels: Object.fromEntries(live.metrics.metrics.map((metric) => [metric.key, { zh: metric.zh, en: metric.en }])),
     };
     const answerer = this.options.answerer ?? composeExtractive;
-    return answerer(input, { signal: options.signal, onToken: options.onToken });
+    const answer = await answerer(input, { signal: options.signal, onToken: options.onToken });
+    if (answer.refused || answer.mode !== "extractive") return answer;
+    if (single) return attach(answer, single, query.language === "en");
+    if (kind === "comparison" && request.subjects.length >= 2) return withSides(answer, request.subjects, query.language, english);
+    if (kind === "yesno") return withYes(answer);
+    if (kind === "entity" && query.language === "zh") return withEntities(answer);
+    return answer;
   }
+
+  /** A comparison of two zones gets passages of each side, not only of the one that ranks first. */
+  private async retrieve(query: AnalyzedQuery, perPlace: boolean, live: LiveIndex) {
+    const { config } = this.options;
+    if (!perPlace) return hybridSearch(live.search, live.articlePlaces, query, { topK: config.RETRIEVE_TOP_K });
+    const each = await Promise.all(query.places.map((place) => hybridSearch(live.search, live.articlePlaces, { ...query, places: [place] }, { topK: Math.max(3, Math.ceil(config.RETRIEVE_TOP_K / query.places.length)) })));
+    const hits: SearchHit[] = [];
+    const seen = new Set<string>();
+    for (let rank = 0; rank < config.RETRIEVE_TOP_K; rank++) {
+      for (const result of each) {
+        const hit = result.hits[rank];
+        if (hit && !seen.has(hit.chunk.id)) {
+          seen.add(hit.chunk.id);
+          hits.push(hit);
+        }
+      }
+    }
+    return { hits, unknownPlaces: each.flatMap((result) => result.unknownPlaces), scope: each[0]?.scope ?? "none" } as const;
+  }
+}
+
+/** Who a question asks about: each place, with the zone named (衡阳高新区) and the level asked (安康市 = the city). */
+function subjectsOf(query: AnalyzedQuery, live: LiveIndex): Subject[] {
+  const subjects: Subject[] = [];
+  for (const place of query.places) {
+    let zone = query.zoneNames.find((name) => name.startsWith(place) && name !== place);
+    let level: Subject["level"];
+    if (query.language === "zh") {
+      if (zone) level = "zone";
+      else if (query.text.includes(`${place}市`)) level = "city";
+      else if (query.text.includes(`${place}县`)) level = "county";
+    } else {
+      const name = live.lexicon.places.english(place);
+      const after = new RegExp(`${escapeForRegExp(name)}(?:'s)?\\s+(high[- ]?tech|hi-tech|economic|development|demonstration|industrial|new area|free trade|bonded|city|county)`, "i").exec(query.text)?.[1]?.toLowerCase();
+      if (after === "city") level = "city";
+      else if (after === "county") level = "county";
+      else if (after) level = "zone";
+      if (level === "zone") {
+        // The zone of that place the facts know best (the English name does not say its Chinese kind).
+        const zones = live.facts.candidates({ places: [place], level: "zone", includeParts: true });
+        const counts = new Map<string, number>();
+        for (const fact of zones) counts.set(fact.zone, (counts.get(fact.zone) ?? 0) + 1);
+        zone = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+      }
+    }
+    if (zone && live.facts.candidates({ zones: [zone], includeParts: true }).length === 0) zone = undefined;
+    subjects.push({ place, zone, level });
+  }
+  return subjects;
+}
+
+function escapeForRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** "是的。" / "Yes." before the quoted sentence that says so. */
+function withYes(answer: Answer): Answer {
+  const yes = answer.language === "zh" ? "是的。" : "Yes. ";
+  return { ...answer, answer: `${yes}${answer.answer}` };
+}
+
+/** The names a who/which question asks for, before the sentence that names them. */
+function withEntities(answer: Answer): Answer {
+  const first = answer.answer.split("\n")[0] ?? "";
+  const names = entitiesIn(first);
+  if (names.length === 0) return answer;
+  const marker = /\[(\d+)\]/.exec(first)?.[0] ?? "";
+  return { ...answer, answer: `${names.join("、")}${marker}。\n${answer.answer}` };
+}
+
+/** One line per side of a comparison that no single metric decides: each zone's best sentence. */
+function withSides(answer: Answer, subjects: Subject[], language: Language, english: (place: string) => string): Answer {
+  const lines = answer.answer.split("\n");
+  const body = language === "en" ? lines.slice(1) : lines;
+  const sides = subjects.map((subject) => {
+    const citation = answer.citations.find((item) => item.zone.startsWith(subject.place) || item.zone === subject.zone);
+    const name = language === "zh" ? subject.zone ?? subject.place : englishZoneName(subject.zone ?? subject.place, english, subject.place);
+    return citation ? `${name} [${citation.n}]` : language === "zh" ? `${name}（资料中未找到相关内容）` : `${name} (nothing on this in the reports)`;
+  });
+  const lead = language === "zh" ? `${sides.join("；")}：各自的做法见下文引用。` : `${sides.join("; ")}: each side's measures are quoted below.`;
+  return { ...answer, answer: [lead, ...body].join("\n") };
 }
 
 /**

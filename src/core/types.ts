@@ -164,6 +164,8 @@ export interface AskOptions {
 export interface AnswerService {
   ask(question: string, options?: AskOptions): Promise<Answer>;
   status(): ServiceStatus;
+  /** The live snapshot's figures as facts (GET /api/facts); optional for services without an index. */
+  facts?(filter: { zone?: string; metric?: string; limit?: number }): { total: number; facts: import("../facts/types.js").Fact[] };
 }
 
 export interface ServiceStatus {
@@ -209,6 +211,10 @@ export interface AnswerInput {
   /** Retrieved passages, best first. */
   hits: SearchHit[];
   history: Turn[];
+  /** Figures of the passages (and the one the question asks for) as facts: who, when, what. */
+  facts?: import("../facts/types.js").Fact[];
+  /** Chinese and English labels of the metric keys in `facts`. */
+  metricLabels?: Record<string, { zh: string; en: string }>;
 }
 
 export interface ComposeOptions {

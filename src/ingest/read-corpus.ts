@@ -42,7 +42,7 @@ export interface ReadCorpusOptions {
 }
 
 /** Metadata files that live in the corpus folder but are not documents. */
-const metadataFiles = new Set([catalogFileName, "gazetteer.json", "glossary.json"]);
+const metadataFiles = new Set([catalogFileName, "gazetteer.json", "glossary.json", "metrics.json"]);
 
 async function listFiles(dir: string, relative = ""): Promise<string[]> {
   const entries = await readdir(path.join(dir, relative), { withFileTypes: true });
