@@ -4,8 +4,10 @@
  * body and the document's own name stand.
  */
 
+// The issuer opens a line or follows a separator ("中共柳河县委 柳河县人民政府", "吉林省通化市柳河县人民政府"):
+// "…紧紧围绕市委…" inside a sentence names no issuer.
 const issuer =
-  /(?:中共|中国共产党)?([\u4e00-\u9fff]{2,4}?)(县|市|区|旗)(?:委员会|委|人民政府|人民代表大会|政府|人大常委会|管委会|办公室|党委)/g;
+  /(?:^|[ \t\u3000、（(])(?:中共|中国共产党)?(?:[\u4e00-\u9fff]{2,3}省)?(?:[\u4e00-\u9fff]{2,3}[市州盟])?([\u4e00-\u9fff]{2,4}?)(县|市|区|旗)(?:委员会|委|人民政府|人民代表大会|政府|人大常委会|管委会|办公室|党委)/gm;
 // "柳河县关于…的若干意见", "柳河县促进…办法": the title opens with the place.
 const titleOpening = /^([\u4e00-\u9fff]{2,4}?)(县|市|区|旗)(?=关于|促进|支持|加快|推动|鼓励|进一步|人民政府|招商|优化|扶持|.{0,20}(?:办法|意见|措施|政策|规定|细则|方案))/;
 
@@ -21,7 +23,13 @@ export interface IssuingPlace {
 
 /** County, city and district names of the issuing body, in order of appearance. */
 export function issuingPlaces(title: string, text: string): IssuingPlace[] {
-  const head = `${title}\n${text.slice(0, 400)}`.replace(/[ \t\u3000]+/g, "");
+  // The title, and short header lines before the body (a news report's "…并与大宁县人民政府签署…" is no issuer).
+  const headerLines = text
+    .split("\n")
+    .slice(0, 6)
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0 && line.length <= 40 && !/[，。；]/.test(line));
+  const head = [title, ...headerLines].join("\n");
   const found: IssuingPlace[] = [];
   const add = (place: string, suffix: string) => {
     // "吉林省通化市柳河县" names the county last: keep the shortest trailing name.
