@@ -145,7 +145,11 @@ export class ZoneAssistant implements AnswerService {
       followUp: standalone !== question,
       facts: live.facts,
       english,
+      terms: query.groups.map((group) => group.alternatives),
+      asksEvent: eventCue.test(standalone),
+      asksScope: scopeCue.test(standalone),
     };
+    if (request.period?.kind === "day") request.asksEvent = true;
     const attach = (answer: Answer, lead: Lead, replaceFirstLine = false) =>
       attachLead(answer, lead, { chunksById: live.chunksById, facts: live.facts, period: request.period, subjects: request.subjects, replaceFirstLine });
     const empty: Answer = { answer: "", refused: false, mode: "extractive", language: query.language, citations: [], warnings: [], standaloneQuestion: standalone };
@@ -234,10 +238,17 @@ export class ZoneAssistant implements AnswerService {
   }
 }
 
+/** A question about one event (a ceremony, a fair, a roadshow) wants that event's figures, not the period's total. */
+const eventCue = /仪式|推介会|大会|博览会|丝博会|洽谈会|交流会|座谈会|会上|现场|活动|期间.{0,4}会|\b(?:ceremony|event|roadshow|fair|expo|forum|conference|summit|launch)\b/iu;
+/** …and one about a subset ("亿元以上项目", "projects worth over RMB 200 million") wants the subset's figure. */
+const scopeCue = /以上|以下|过亿|\b(?:over|above|more than|at least|exceeding)\s+(?:rmb|us\$|\$|¥)?\s*\d|-plus\b/iu;
+
 /** Who a question asks about: each place, with the zone named (衡阳高新区) and the level asked (安康市 = the city). */
 function subjectsOf(query: AnalyzedQuery, live: LiveIndex): Subject[] {
   const subjects: Subject[] = [];
   for (const place of query.places) {
+    // "四川省级科技计划": the place qualifies a word; it is not who is asked about.
+    if (query.places.length > 1 && new RegExp(`${place}(?:省|市|县)?级`).test(query.text) && !new RegExp(`${place}(?!(?:省|市|县)?级)`).test(query.text)) continue;
     let zone = query.zoneNames.find((name) => name.startsWith(place) && name !== place);
     let level: Subject["level"];
     if (query.language === "zh") {

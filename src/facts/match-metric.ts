@@ -36,5 +36,7 @@ export function matchMetrics(question: string, metrics: MetricList, language: "z
     const inside = kept.some((other) => match.index >= other.index && match.index + match.matched.length <= other.index + other.matched.length + (language === "en" ? 1 : 0));
     if (!inside) kept.push(match);
   }
-  return kept.sort((a, b) => a.index - b.index);
+  // "signed projects" says more than "projects": the narrower metric replaces the broader one.
+  const narrowest = kept.filter((match) => !kept.some((other) => other !== match && other.metric.key.endsWith(`_${match.metric.key}`)));
+  return narrowest.sort((a, b) => a.index - b.index);
 }

@@ -62,6 +62,14 @@ function monthRange(year: number | undefined, from: number, to: number, kind: Pe
   return { kind, from: ym(y, from), to: ym(y, to), zh, en, ...(y === undefined ? { yearless: true } : {}) };
 }
 
+/** 2016–2020: a plan's years are the plan (so the question matches facts filed under 十三五). */
+function yearRange(from: number, to: number): Period | undefined {
+  if (to <= from) return undefined;
+  const plan = Object.entries(plans).find(([, item]) => item.from === from && item.from + 4 === to);
+  if (plan) return planPeriod(plan[0]);
+  return { kind: "range", from: ym(from, 1), to: ym(to, 12), zh: `${from}—${to}年`, en: `${from}–${to}` };
+}
+
 export function yearPeriod(year: number): Period {
   return monthRange(year, 1, 12, "year");
 }
@@ -113,6 +121,8 @@ function subPeriod(year: number | undefined, suffix: string, yearless: boolean):
 const suffixPattern = "(上半年|下半年|前三季度|第?[一二三四1-4]季度|\\d{1,2}(?:月?\\s*[-—–至到~]\\s*\\d{1,2})?月份?)?";
 const chinesePattern = new RegExp(
   [
+    // 2016—2020年, 2016年至2020年
+    `((?:19|20)\\d{2})\\s*年?\\s*[-—–~至到]\\s*((?:19|20)\\d{2})\\s*年`,
     // 2023年1-6月, 2023年上半年, 2019年
     `((?:19|20)\\d{2})\\s*年${suffixPattern}(以来)?`,
     // 今年上半年, 去年以来
@@ -137,8 +147,12 @@ export function parseChinesePeriods(text: string, context: PeriodContext = {}): 
     const index = match.index ?? 0;
     const end = index + match[0].length;
     let period: Period | undefined;
-    const [, absYear, absSuffix, absSince, relWord, relSuffix, relSince, plan, dayMonth, day, bareSuffix, toDate] = match;
-    if (absYear) {
+    const [, rangeFrom, rangeTo, absYear, absSuffix, absSince, relWord, relSuffix, relSince, plan, dayMonth, day, bareSuffix, toDate] = match;
+    if (rangeFrom && rangeTo) {
+      period = yearRange(Number(rangeFrom), Number(rangeTo));
+      if (!period) continue;
+      lastExplicitYear = Number(rangeTo);
+    } else if (absYear) {
       const year = Number(absYear);
       lastExplicitYear = year;
       period = absSince ? sincePeriod(year, context) : subPeriod(year, absSuffix ?? "", false);
@@ -150,12 +164,21 @@ export function parseChinesePeriods(text: string, context: PeriodContext = {}): 
     } else if (plan) {
       period = plans[plan] ? planPeriod(plan) : undefined;
     } else if (dayMonth && day) {
-      const year = lastExplicitYear ?? context.year;
+      // A question's "7月11日" names no year: any year's 11 July, like a bare 上半年.
+      const year = lastExplicitYear ?? (context.yearlessWhenBare ? undefined : context.year);
       const month = Number(dayMonth);
       if (month < 1 || month > 12) continue;
-      if (year === undefined) continue;
+      if (year === undefined && !context.yearlessWhenBare) continue;
       const label = match[0];
-      period = { kind: "day", from: ym(year, month), to: ym(year, month), zh: `${year}年${label}`, en: `${monthNames[month - 1]} ${Number(day)}, ${year}`, day: `${year}-${pad(month)}-${pad(Number(day))}` };
+      period = {
+        kind: "day",
+        from: ym(year, month),
+        to: ym(year, month),
+        zh: `${year !== undefined ? `${year}年` : ""}${label}`,
+        en: `${monthNames[month - 1]} ${Number(day)}${year !== undefined ? `, ${year}` : ""}`,
+        day: `${year ?? "????"}-${pad(month)}-${pad(Number(day))}`,
+        ...(year === undefined ? { yearless: true } : {}),
+      };
     } else if (bareSuffix) {
       // "年" right before means it belongs to a year expression we did not match (e.g. 二〇二三年).
       if (/年$/.test(text.slice(0, index))) continue;
@@ -174,6 +197,7 @@ export function parseChinesePeriods(text: string, context: PeriodContext = {}): 
 const englishMonth = "(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 const englishPattern = new RegExp(
   [
+    `\\b((?:19|20)\\d{2})\\s*(?:-|–|—|to|through)\\s*((?:19|20)\\d{2})\\b`,
     `\\b(?:h([12])|(first|second) half(?: of)?|([1-4])q|q([1-4])|(first|second|third|fourth) quarter(?: of)?|first three quarters(?: of)?)\\s*(?:of\\s+|,\\s*)?((?:19|20)\\d{2})?`,
     `\\b${englishMonth}\\s*(?:[-–—]|to|through)\\s*${englishMonth}\\s*(?:of\\s+)?((?:19|20)\\d{2})?`,
     `\\b(?:(13th|14th|12th|thirteenth|fourteenth|twelfth) five[- ]year plan(?: period)?)`,
@@ -192,10 +216,12 @@ export function parseEnglishPeriods(text: string, context: PeriodContext = {}): 
   for (const match of text.matchAll(englishPattern)) {
     const index = match.index ?? 0;
     const end = index + match[0].length;
-    const [, h, halfWord, qa, qb, quarterWord, partYear, m1, m2, rangeYear, planWord, since, sinceYear, relative, plainYear] = match;
+    const [, yearFrom, yearTo, h, halfWord, qa, qb, quarterWord, partYear, m1, m2, rangeYear, planWord, since, sinceYear, relative, plainYear] = match;
     const yearless = context.yearlessWhenBare === true;
     let period: Period | undefined;
-    if (h || halfWord || qa || qb || quarterWord || /first three quarters/i.test(match[0])) {
+    if (yearFrom && yearTo) {
+      period = yearRange(Number(yearFrom), Number(yearTo));
+    } else if (h || halfWord || qa || qb || quarterWord || /first three quarters/i.test(match[0])) {
       const year = partYear ? Number(partYear) : context.year;
       const noYear = !partYear && (yearless || year === undefined);
       if (!partYear && !yearless && year === undefined) continue;
@@ -256,6 +282,7 @@ export function yearOfPeriod(period: Period): number | undefined {
 
 /** A fact's period answers an asked period exactly (same months; a yearless question takes any year). */
 export function samePeriod(fact: Period, asked: Period): boolean {
+  if (asked.kind === "day" && asked.day) return fact.kind === "day" && fact.day !== undefined && (asked.yearless ? fact.day.slice(5) === asked.day.slice(5) : fact.day === asked.day);
   if (asked.yearless) return fact.from.slice(5) === asked.from.slice(5) && fact.to.slice(5) === asked.to.slice(5) && fact.from.slice(0, 4) === fact.to.slice(0, 4);
   return fact.from === asked.from && fact.to === asked.to;
 }

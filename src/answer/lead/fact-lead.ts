@@ -3,6 +3,7 @@ import type { FactStore } from "../../facts/fact-store.js";
 import { figureInEnglish, humanize } from "../../facts/figures.js";
 import type { Fact, MetricDefinition, Period, ZoneLevel } from "../../facts/types.js";
 import { englishZoneName } from "../zone-names.js";
+import { groupCoverage } from "../coverage.js";
 
 /**
  * First paragraphs composed from facts: the figure asked for, labelled with its metric, zone and
@@ -20,6 +21,11 @@ export interface LeadRequest {
   followUp: boolean;
   facts: FactStore;
   english: (place: string) => string;
+  /** The question's Chinese term groups: a fact whose sentence holds more of them fits better. */
+  terms?: string[][];
+  /** The question is about one event (a ceremony, a fair, a given day) or a subset ("亿元以上项目"). */
+  asksEvent?: boolean;
+  asksScope?: boolean;
 }
 
 export interface Subject {
@@ -92,16 +98,40 @@ export function describeFacts(facts: Fact[], metrics: MetricDefinition[], langua
 function factsFor(request: LeadRequest, subject: Subject, period: Period | undefined): Fact[] {
   const chosen: Fact[] = [];
   for (const metric of request.metrics) {
-    const query = { places: [subject.place], zones: subject.zone ? [subject.zone] : undefined, metrics: [metric.key], period };
+    const query = { places: [subject.place], zones: subject.zone ? [subject.zone] : undefined, metrics: [metric.key], period, includeParts: true };
     // A bare place ("衡阳") means its zone first (the reports are about zones), then the city.
     const matches = subject.level
       ? request.facts.find({ ...query, level: subject.level })
       : [...request.facts.find({ ...query, level: "zone" }), ...request.facts.find(query)];
-    // A question naming a period wants that period's figure; without one, the latest with a period.
-    const pick = period ? matches.find((match) => match.periodMatch === "exact") ?? matches[0] : matches.find((match) => match.fact.period) ?? matches[0];
-    if (pick && !chosen.some((fact) => fact.id === pick.fact.id)) chosen.push(pick.fact);
+    const scored = matches
+      .map((match, order) => ({ match, order, score: fit(match.fact, request) + (match.periodMatch === "exact" ? 2 : match.periodMatch === "within" ? 0.5 : 0) + (match.fact.period ? 0.5 : 0) }))
+      .sort((a, b) => b.score - a.score || a.order - b.order);
+    const pick = scored.find((item) => about(item.match.fact, request));
+    if (pick && pick.score > -1 && !chosen.some((fact) => fact.id === pick.match.fact.id)) chosen.push(pick.match.fact);
   }
   return chosen;
+}
+
+/** Words that name a period, not a topic: the fact's period is checked on its own. */
+const periodWord = /^(?:上半年|下半年|今年|去年|前年|本年|季度|一季度|前三季度|年初|年底|期间|时期|以来|目前|现在|十[二三四五]五)$/u;
+
+/**
+ * The fact's sentence must be about what was asked: most of the question's (non-period) words
+ * are in it. Otherwise a figure of the right metric from an unrelated sentence would lead.
+ */
+function about(fact: Fact, request: LeadRequest): boolean {
+  const groups = (request.terms ?? []).filter((group) => !group.every((term) => periodWord.test(term)));
+  if (groups.length === 0) return true;
+  return groupCoverage(groups, fact.sentence).score >= 0.5;
+}
+
+/** How well a fact fits the question beyond its metric: its words, and whether a part (one event, a subset) was asked. */
+function fit(fact: Fact, request: LeadRequest): number {
+  let score = 0;
+  for (const group of request.terms ?? []) if (group.some((term) => term.length >= 2 && fact.sentence.includes(term))) score += 0.5;
+  if (fact.event) score += request.asksEvent ? 2 : -3;
+  if (fact.scope) score += request.asksScope ? 2 : -3;
+  return score;
 }
 
 /** One figure (or a few metrics) of one zone, with the nearest-period fallback stated plainly. */
@@ -119,7 +149,9 @@ export function figureLead(request: LeadRequest): Lead | undefined {
   const asked = request.language === "zh" ? request.period.zh : request.period.en;
   const metricText = request.metrics.map((metric) => (request.language === "zh" ? metric.zh : metric.en)).join(request.language === "zh" ? "、" : " and ");
   const explicitYear = !request.period.yearless;
-  if (nearest.length === 0 || (!request.followUp && explicitYear && !relativeAsked(request.period))) {
+  // No figure of this metric at all: the passages may still say it in words; let them answer.
+  if (nearest.length === 0) return undefined;
+  if (!request.followUp && explicitYear && !relativeAsked(request.period)) {
     const text =
       request.language === "zh"
         ? `资料中没有${who}${asked}的${metricText}数据${nearest.length > 0 ? `（已有数据的时期：${[...new Set(nearest.map((fact) => periodLabel(fact, "zh")))].join("、")}）` : ""}，无法据实回答。`
@@ -142,7 +174,7 @@ function relativeAsked(period: Period): boolean {
 export function comparisonLead(request: LeadRequest): Lead | undefined {
   if (request.subjects.length < 2 || request.metrics.length === 0) return undefined;
   const metric = request.metrics[0]!;
-  const sides = request.subjects.map((subject) => ({ subject, fact: factsFor({ ...request, metrics: [metric] }, subject, request.period)[0] ?? (request.period ? undefined : undefined) }));
+  const sides = request.subjects.map((subject) => ({ subject, fact: factsFor({ ...request, metrics: [metric] }, subject, request.period)[0] }));
   // Without an asked period, compare the latest figure of each side.
   const parts = sides.map(({ subject, fact }) =>
     fact
