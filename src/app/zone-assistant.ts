@@ -20,6 +20,7 @@ import { comparisonLead, figureLead, superlativeLead, type Lead, type LeadReques
 import { coverageAnswer, coverageOf, entitiesIn, helpAnswer } from "../answer/lead/simple-leads.js";
 import { classifyQuestion, isNonQuestion, type QuestionKind } from "../retrieve/question-kind.js";
 import type { LiveIndex } from "./live-index.js";
+import { listRules, type RuleListing } from "../ingest/policy-rules.js";
 
 /**
  * The core's one entry point: question → standalone question → retrieval → refusal or answer.
@@ -74,9 +75,12 @@ export class ZoneAssistant implements AnswerService {
     };
   }
 
-  facts(filter: { zone?: string; metric?: string; limit?: number }): { total: number; facts: Fact[] } {
-    const all = filterFacts(this.live.facts.facts, { zone: filter.zone, metric: filter.metric });
-    return { total: all.length, facts: filter.limit !== undefined ? all.slice(0, filter.limit) : all };
+  facts(filter: { zone?: string; metric?: string; limit?: number }): { total: number; facts: Fact[]; rules: RuleListing[] } {
+    const rulesOnly = filter.metric === "rules";
+    const all = rulesOnly ? [] : filterFacts(this.live.facts.facts, { zone: filter.zone, metric: filter.metric });
+    // Policy rules sit beside the figures; a figure metric filter leaves them out.
+    const rules = filter.metric && !rulesOnly ? [] : listRules(this.live.search.chunks, { zone: filter.zone, limit: filter.limit }, new Date().toISOString().slice(0, 10));
+    return { total: all.length, facts: filter.limit !== undefined ? all.slice(0, filter.limit) : all, rules };
   }
 
   async ask(question: string, options: AskOptions = {}): Promise<Answer> {

@@ -165,7 +165,12 @@ export interface AnswerService {
   ask(question: string, options?: AskOptions): Promise<Answer>;
   status(): ServiceStatus;
   /** The live snapshot's figures as facts (GET /api/facts); optional for services without an index. */
-  facts?(filter: { zone?: string; metric?: string; limit?: number }): { total: number; facts: import("../facts/types.js").Fact[] };
+  facts?(filter: { zone?: string; metric?: string; limit?: number }): {
+    total: number;
+    facts: import("../facts/types.js").Fact[];
+    /** Rule records of policy items (issue 10): listed unless a figure metric is asked for. */
+    rules?: import("../ingest/policy-rules.js").RuleListing[];
+  };
 }
 
 export interface ServiceStatus {

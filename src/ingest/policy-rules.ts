@@ -1,4 +1,4 @@
-import type { PolicyRule, RuleClause } from "../core/types.js";
+import type { Chunk, PolicyRule, RuleClause } from "../core/types.js";
 import { isHeadingSentence, markerAt } from "./policy-structure.js";
 
 /**
@@ -65,7 +65,8 @@ export function readClause(text: string, start = 0, end = start + text.length): 
   const clause: RuleClause = { text, start, end, amounts: [], rates: [] };
   clause.amounts = [...text.matchAll(money)].map((match) => match[0].replace(/\s+/g, ""));
   clause.rates = [...text.matchAll(rate)].map((match) => match[0].replace(/\s+/g, ""));
-  const condition = conditionOf(text);
+  const marker = markerAt(text);
+  const condition = conditionOf(marker ? text.slice(marker.text.length).trimStart() : text);
   if (condition) clause.condition = condition;
   if (uncappedPattern.test(text)) clause.uncapped = true;
   const cap = capPattern.exec(text);
@@ -93,4 +94,59 @@ export function extractRule(text: string): PolicyRule | undefined {
     rule.title = (marker ? title.slice(marker.text.length) : title).replace(/[。；;：:]$/, "").trim();
   }
   return rule;
+}
+
+/** One clause of a policy item as listed by `npm run facts` and GET /api/facts. */
+export interface RuleListing {
+  zone: string;
+  document: string;
+  section: string;
+  measure: string[];
+  condition?: string;
+  amounts: string[];
+  rates: string[];
+  cap?: string;
+  uncapped?: boolean;
+  schedule?: string;
+  period?: string;
+  text: string;
+  /** When the document applies, and whether it has run out (against `today`). */
+  effective?: string;
+  expires?: string;
+  expired?: boolean;
+  source: string;
+  chunkId: string;
+}
+
+/** The rule records of the indexed policy items, filtered by zone or place. */
+export function listRules(chunks: readonly Chunk[], filter: { zone?: string; limit?: number }, today: string): RuleListing[] {
+  const zone = filter.zone?.trim();
+  const listed: RuleListing[] = [];
+  for (const chunk of chunks) {
+    if (!chunk.rule) continue;
+    if (zone && !chunk.zones.some((name) => name === zone || name.startsWith(zone))) continue;
+    for (const clause of chunk.rule.clauses) {
+      if (clause.amounts.length === 0 && clause.rates.length === 0 && !clause.cap && !clause.uncapped && !clause.schedule) continue;
+      listed.push({
+        zone: chunk.zones[0] ?? "",
+        document: chunk.title,
+        section: chunk.section ?? "",
+        measure: chunk.rule.measure,
+        ...(clause.condition ? { condition: clause.condition } : {}),
+        amounts: clause.amounts,
+        rates: clause.rates,
+        ...(clause.cap ? { cap: clause.cap } : {}),
+        ...(clause.uncapped ? { uncapped: true } : {}),
+        ...(clause.schedule ? { schedule: clause.schedule } : {}),
+        ...(clause.period ? { period: clause.period } : {}),
+        text: clause.text,
+        ...(chunk.validity?.effective ? { effective: chunk.validity.effective } : {}),
+        ...(chunk.validity?.expires ? { expires: chunk.validity.expires, expired: chunk.validity.expires < today } : {}),
+        source: chunk.source,
+        chunkId: chunk.id,
+      });
+      if (filter.limit !== undefined && listed.length >= filter.limit) return listed;
+    }
+  }
+  return listed;
 }

@@ -41,4 +41,15 @@ describe("policy eval (tests/eval/policy.jsonl over tests/fixtures/policies)", (
     expect(results.filter((result) => result.type === "negative" && !result.refused).map((result) => result.id)).toEqual([]);
     expect(results.filter((result) => result.error).map((result) => `${result.id}: ${result.error}`)).toEqual([]);
   });
+
+  it("lists the policy items' rule records beside the facts (npm run facts, GET /api/facts)", () => {
+    const listed = runtime.service.facts?.({ zone: "柳河县", metric: "rules" });
+    const neeq = listed?.rules?.find((rule) => rule.condition === "对在新三板挂牌企业");
+    expect(neeq).toMatchObject({ amounts: ["100万元"], zone: "柳河县" });
+    expect(neeq?.section).toContain("鼓励企业挂牌上市");
+    expect(listed?.rules?.some((rule) => rule.uncapped)).toBe(true);
+    expect(listed?.facts).toEqual([]);
+    // A figure metric filter lists figures only.
+    expect(runtime.service.facts?.({ metric: "signed_investment" }).rules).toEqual([]);
+  });
 });
