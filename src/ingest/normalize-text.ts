@@ -10,7 +10,7 @@
 
 export interface NormalizedText {
   text: string;
-  /** For every UTF-16 unit of `text`, the offset of the input unit it came from. */
+  /** For every UTF-16 unit of `text`, the offset of the input unit it came from (empty when `changed` is 0). */
   offsets: number[];
   /** How many characters were replaced (0: `text` equals the input). */
   changed: number;
@@ -38,30 +38,35 @@ function needsNfkc(codePoint: number): boolean {
   );
 }
 
-/** Normalises the ranges above; every output unit maps to the input unit its character started at. */
+const candidates = /[\u2474-\u249b\u2e80-\u2fdf\u3220-\u3229\uf900-\ufaff\uff05\uff0e\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]|\ud87e[\udc00-\ude1f]/g;
+
+/**
+ * Normalises the ranges above; every output unit maps to the input unit its character started at.
+ * Text with nothing to change (most files) comes back as is, with `changed: 0` and no offset table.
+ */
 export function normalizeText(input: string): NormalizedText {
-  let text = "";
+  candidates.lastIndex = 0;
+  if (!candidates.test(input)) return { text: input, offsets: [], changed: 0 };
+  const parts: string[] = [];
   const offsets: number[] = [];
   let changed = 0;
-  let index = 0;
-  while (index < input.length) {
-    const codePoint = input.codePointAt(index)!;
-    const width = codePoint > 0xffff ? 2 : 1;
-    const original = input.slice(index, index + width);
-    let replacement = original;
-    const radical = radicalIdeographs[original];
-    if (radical) {
-      replacement = radical;
-      changed++;
-    } else if (needsNfkc(codePoint)) {
-      replacement = original.normalize("NFKC");
-      if (replacement !== original) changed++;
-    }
-    text += replacement;
+  let copied = 0;
+  candidates.lastIndex = 0;
+  for (const match of input.matchAll(candidates)) {
+    const index = match.index ?? 0;
+    const original = match[0];
+    const replacement = radicalIdeographs[original] ?? (needsNfkc(original.codePointAt(0)!) ? original.normalize("NFKC") : original);
+    if (replacement === original) continue;
+    parts.push(input.slice(copied, index));
+    for (let unit = copied; unit < index; unit++) offsets.push(unit);
+    parts.push(replacement);
     for (let unit = 0; unit < replacement.length; unit++) offsets.push(index);
-    index += width;
+    copied = index + original.length;
+    changed++;
   }
-  return { text, offsets, changed };
+  parts.push(input.slice(copied));
+  for (let unit = copied; unit < input.length; unit++) offsets.push(unit);
+  return { text: parts.join(""), offsets, changed };
 }
 
 /** Offset in the input of a [start, end) range of the normalised text. */
