@@ -14,7 +14,9 @@ import { toSimplified } from "../retrieve/simplified-chinese.js";
 import { filterFacts } from "../facts/fact-store.js";
 import type { Fact } from "../facts/types.js";
 import { matchMetrics } from "../facts/match-metric.js";
-import { questionPeriod } from "../facts/period.js";
+import { parseChinesePeriods, questionPeriod, samePeriod, withinPeriod } from "../facts/period.js";
+import type { Period } from "../facts/types.js";
+import { yearOf } from "../ingest/dates.js";
 import { attachLead } from "../answer/lead/attach-lead.js";
 import { comparisonLead, figureLead, superlativeLead, type Lead, type LeadRequest, type Subject } from "../answer/lead/fact-lead.js";
 import { coverageAnswer, coverageOf, entitiesIn, helpAnswer } from "../answer/lead/simple-leads.js";
@@ -152,6 +154,7 @@ export class ZoneAssistant implements AnswerService {
       terms: query.groups.map((group) => group.alternatives),
       asksEvent: eventCue.test(standalone),
       asksScope: scopeCue.test(standalone),
+      asksNow: /现在|目前|当前|至今|\b(?:now|currently|so far|to date|today)\b/iu.test(standalone),
     };
     if (request.period?.kind === "day") request.asksEvent = true;
     const attach = (answer: Answer, lead: Lead, replaceFirstLine = false) =>
@@ -176,10 +179,14 @@ export class ZoneAssistant implements AnswerService {
     const refuse = (subject: string) => refusal(query.language, subject, standalone);
 
     // One zone's figure: the fact, labelled, for the asked period (or the nearest, said plainly).
-    const single = request.subjects.length === 1 && request.metrics.length > 0 && (kind === "figure" || kind === "general" || kind === "comparison" || kind === "superlative")
+    let single = request.subjects.length === 1 && request.metrics.length > 0 && (kind === "figure" || kind === "general" || kind === "comparison" || kind === "superlative")
       ? figureLead(request)
       : undefined;
-    if (single?.refused) return { ...empty, answer: single.text, refused: true };
+    // The asked period has no figure: refuse, unless a passage does speak of that period (in words the facts missed).
+    if (single?.refused) {
+      if (!request.period || !periodInPassages(request.period, retrieval.hits)) return { ...empty, answer: single.text, refused: true };
+      single = undefined;
+    }
 
     if (retrieval.hits.length === 0) {
       if (single) return attach(empty, single);
@@ -240,6 +247,12 @@ export class ZoneAssistant implements AnswerService {
     }
     return { hits, unknownPlaces: each.flatMap((result) => result.unknownPlaces), scope: each[0]?.scope ?? "none" } as const;
   }
+}
+
+function periodInPassages(period: Period, hits: SearchHit[]): boolean {
+  return hits.slice(0, 8).some((hit) =>
+    parseChinesePeriods(hit.chunk.text, { year: yearOf(hit.chunk.date) }).some((found) => samePeriod(found.period, period) || withinPeriod(found.period, period)),
+  );
 }
 
 /** A question about one event (a ceremony, a fair, a roadshow) wants that event's figures, not the period's total. */

@@ -82,6 +82,9 @@ function findCue(metrics: MetricDefinition[], sentence: string, before: string, 
   }
   if (candidates.length === 0) return undefined;
   const order = (match: CueMatch) => {
+    // "企业数从…增长到8880家" is fine, "解决企业问题319个" counts 问题, not 企业: a cue followed by
+    // another noun before the figure names something else.
+    if (!match.after && match.distance > 0 && !connective.test(before.slice(before.length - match.distance))) return 30 + match.distance;
     // A count names its thing right after it (3家…企业) more often than long before it.
     if (match.after) return match.distance <= 8 ? match.distance + 3 : 50 + match.distance;
     return match.distance <= 4 ? match.distance : 10 + match.distance;
@@ -92,6 +95,8 @@ function findCue(metrics: MetricDefinition[], sentence: string, before: string, 
   );
   return candidates[0];
 }
+
+const connective = /^(?:数|数量|总数|总量|总额|额|共|共计|累计|达到?|为|约|超过?|近|已|已达|已有|分别|合计|逾|突破|增至|增长到|提高到|从.*(?:到|至))+$/u;
 
 function labelFrom(before: string): string {
   return before.replace(/^[\s“”"「」（）()]+/u, "").replace(/(达到|达|为|共计|共|约|超过|超|近|累计|了)$/u, "").slice(-10);
@@ -143,9 +148,10 @@ export function extractArticleFacts(article: Article, chunks: Chunk[], options: 
       if (!who || !chunk) return;
       // "3月19日，…推介会…成功举办。现场签约项目10个": the figure belongs to the event of the sentence before.
       const atEvent = previousDay && /^(?:现场|会上|活动中|仪式上|当天|会议期间)/u.test(sentence) && !periods.some((item) => item.end <= figure.start);
-      const { period, event } = atEvent ? { period: previousDay, event: true } : periodFor(periods, figure.start, carriedPeriod);
+      const { period, event } = atEvent ? { period: previousDay, event: true } : periodFor(periods, figure.start, carriedPeriod, sentence, context);
       const qualifier = clause.match(qualifierPattern)?.[1] ?? (/累计/u.test(clause) ? "累计" : /同比/u.test(clause) ? "同比" : figure.approximate ? "多" : undefined);
-      const threshold = /((?:\d+(?:\.\d+)?)?\s*(?:万|亿)?元?(?:及)?以上[^，,；;]*)$/u.exec(clause);
+      // "2亿元以上项目签约数22个", "其中世界500强企业11家": a subset, not the total.
+      const threshold = /((?:\d+(?:\.\d+)?)?\s*(?:万|亿)?元?(?:及)?以上[^，,；;]*)$/u.exec(clause) ?? /^(其中.*)$/u.exec(clause);
       facts.push({
         ...figure,
         id: `${chunk.id}/${sentenceIndex}/${figureIndex}`,
@@ -178,10 +184,19 @@ export function extractArticleFacts(article: Article, chunks: Chunk[], options: 
   return facts;
 }
 
-function periodFor(periods: FoundPeriod[], position: number, carried: Period | undefined): { period?: Period; event: boolean } {
-  const before = periods.filter((item) => item.end <= position);
-  // A day ("7月11日…签约仪式…签约项目10个") makes the figure an event's, even when a half year is named too.
-  const day = before.find((item) => item.period.kind === "day");
+/** "2023年上半年招商引资项目集中签约仪式": a period naming an event is part of the event's name, not the figure's time. */
+const eventNoun = /^[^，,；;。]{0,16}?(?:仪式|推介会|大会|签约会|洽谈会|博览会|交易会|丝博会|招商会|座谈会|活动周)/u;
+
+function periodFor(periods: FoundPeriod[], position: number, carried: Period | undefined, sentence = "", context: PeriodContext = {}): { period?: Period; event: boolean } {
+  const before = periods.filter((item) => item.end <= position && (item.period.kind === "day" || !eventNoun.test(sentence.slice(item.end))));
+  // "从2022年1.37万家增长到2.34万家": the figure after 增长到 is the level now (the report date), not 2022's.
+  const last = before.at(-1);
+  if (last && context.year !== undefined && /(?:增长|增加|提高|提升|上升|下降|扩大)(?:到|至)|增至|升至|降至/u.test(sentence.slice(last.end, position))) {
+    const toDate = parseChinesePeriods("目前", context)[0]?.period;
+    if (toDate) return { period: toDate, event: false };
+  }
+  // A day ("7月11日…签约仪式…签约项目10个") as the nearest time before the figure makes it an event's.
+  const day = before.at(-1)?.period.kind === "day" ? before.at(-1) : undefined;
   if (day) return { period: day.period, event: true };
   const nearest = before.at(-1) ?? periods.find((item) => item.index > position);
   return { period: nearest?.period ?? carried, event: false };

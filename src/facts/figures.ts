@@ -85,7 +85,8 @@ export function figureInEnglish(figure: Pick<FigureValue, "raw" | "normalized" |
     case "km":
       return `${more}${amount} km (${figure.raw})`;
     default:
-      return figure.unit && /[万亿千]/.test(figure.unit) ? `${more}${amount} (${figure.raw})` : `${more}${amount}`;
+      // The Chinese figure stays beside the number so it can be checked against the quote (15 (15个)).
+      return figure.raw && figure.raw !== amount ? `${more}${amount} (${figure.raw})` : `${more}${amount}`;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { MetricList } from "./metrics.js";
-import type { MetricDefinition } from "./types.js";
+import type { MetricDefinition, NormalizedUnit } from "./types.js";
 
 /**
  * Which metrics a question asks about: its Chinese words against the metric cues, its English
@@ -14,10 +14,26 @@ export interface MetricMatch {
   index: number;
 }
 
+/** The unit a question wants: 多少家 a count, 多少钱 an amount, 比例 a percentage. */
+export function askedUnits(question: string, language: "zh" | "en"): NormalizedUnit[] | undefined {
+  if (language === "zh") {
+    if (/多少(?:个|家|项|名|人|户|次|条|座|栋|批|套|台|所|款|场|届|位|件|种|类|对)|几(?:个|家|项|名|人|户|次|条|座|批|套|台|所|款|场|届|位|件|种|类|对)/u.test(question)) return ["count"];
+    if (/百分之|比例|比率|[率速幅]是?多少|占比|%/u.test(question)) return ["percent"];
+    if (/多少(?:钱|元|万元|亿元|资金|美元)|金额|多少亿|多少万/u.test(question)) return ["yuan", "usd"];
+    return undefined;
+  }
+  if (/\bhow many\b/i.test(question)) return ["count"];
+  if (/\b(?:percentage|percent|share|rate|proportion)\b|%/i.test(question)) return ["percent"];
+  return undefined;
+}
+
 export function matchMetrics(question: string, metrics: MetricList, language: "zh" | "en"): MetricMatch[] {
   const text = language === "en" ? ` ${question.toLowerCase().replace(/[^a-z0-9&\s-]/g, " ").replace(/\s+/g, " ")} ` : question;
   const found: MetricMatch[] = [];
+  const units = askedUnits(question, language);
   for (const metric of metrics.metrics) {
+    // A question for a count is not about a rate, whatever words it shares with one (增长到多少家).
+    if (units && !metric.units.some((unit) => units.includes(unit))) continue;
     const cues = language === "en" ? [...(metric.enCues ?? []), metric.en.toLowerCase()] : [...metric.cues, metric.zh];
     for (const cue of cues) {
       const needle = language === "en" ? ` ${cue.toLowerCase()} ` : cue;
@@ -35,6 +51,16 @@ export function matchMetrics(question: string, metrics: MetricList, language: "z
     if (kept.some((other) => other.metric.key === match.metric.key)) continue;
     const inside = kept.some((other) => match.index >= other.index && match.index + match.matched.length <= other.index + other.matched.length + (language === "en" ? 1 : 0));
     if (!inside) kept.push(match);
+  }
+  // Chinese noun phrases end in their head: in "重大项目的投资完成率" the rate is asked, not the projects.
+  if (language === "zh") {
+    kept.sort((a, b) => a.index - b.index);
+    for (let i = kept.length - 2; i >= 0; i--) {
+      const current = kept[i]!;
+      const next = kept[i + 1]!;
+      const gap = text.slice(current.index + current.matched.length, next.index);
+      if (next.index >= current.index + current.matched.length && /^的?$/u.test(gap)) kept.splice(i, 1);
+    }
   }
   // "signed projects" says more than "projects": the narrower metric replaces the broader one.
   const narrowest = kept.filter((match) => !kept.some((other) => other !== match && other.metric.key.endsWith(`_${match.metric.key}`)));

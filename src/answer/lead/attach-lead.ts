@@ -51,7 +51,10 @@ export function attachLead(answer: Answer, lead: Lead, options: AttachOptions): 
   }
   text = text.replace(/\{\{fact:[^}]+\}\}/g, "").replace(/ +([.;,])/g, "$1");
 
-  const kept = lines.filter((line) => !contradicts(line, lead.facts, options));
+  // Under a lead made of facts, the evidence is those facts' sentences and figure-free context:
+  // another sentence's figures (another metric, period or zone) would only blur the answer.
+  const leadSentences = new Set(lead.facts.map((fact) => bare(fact.sentence)));
+  const kept = lines.filter((line) => !contradicts(line, lead.facts, options) && !(lead.facts.length > 0 && !leadSentences.has(bare(line)) && options.facts.inSentence(bare(line)).length > 0));
   // Evidence first in the order the lead cites it.
   return { ...answer, answer: [text, ...kept].join("\n"), citations: citations.filter((citation) => kept.some((line) => line.includes(`[${citation.n}]`)) || text.includes(`[${citation.n}]`)), refused: lead.refused ?? false };
 }

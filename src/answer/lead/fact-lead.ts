@@ -26,6 +26,8 @@ export interface LeadRequest {
   /** The question is about one event (a ceremony, a fair, a given day) or a subset ("亿元以上项目"). */
   asksEvent?: boolean;
   asksScope?: boolean;
+  /** "现在", "so far": the figure as of the report date is preferred. */
+  asksNow?: boolean;
 }
 
 export interface Subject {
@@ -131,6 +133,7 @@ function fit(fact: Fact, request: LeadRequest): number {
   for (const group of request.terms ?? []) if (group.some((term) => term.length >= 2 && fact.sentence.includes(term))) score += 0.5;
   if (fact.event) score += request.asksEvent ? 2 : -3;
   if (fact.scope) score += request.asksScope ? 2 : -3;
+  if (request.asksNow && fact.period?.kind === "to-date") score += 1;
   return score;
 }
 
@@ -143,7 +146,7 @@ export function figureLead(request: LeadRequest): Lead | undefined {
   if (!request.period) return undefined;
   // Nothing for the asked period: the nearest period the reports have, labelled, or a plain refusal.
   const nearest = request.metrics
-    .map((metric) => request.facts.nearest({ places: [subject.place], zones: subject.zone ? [subject.zone] : undefined, level: subject.level ?? "zone", metrics: [metric.key], period: request.period })[0])
+    .map((metric) => request.facts.nearest({ places: [subject.place], zones: subject.zone ? [subject.zone] : undefined, level: subject.level ?? "zone", metrics: [metric.key], period: request.period }).find((fact) => about(fact, request)))
     .filter((fact): fact is Fact => fact !== undefined);
   const who = subjectLabel(subject, request.language, request.english);
   const asked = request.language === "zh" ? request.period.zh : request.period.en;
