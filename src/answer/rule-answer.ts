@@ -80,7 +80,8 @@ function kindFit(kind: RuleQuestionKind, clause: RuleClause, question: string): 
     case "schedule": {
       if (!clause.schedule) return -0.1;
       const staged = clause.rates.length >= 2 || /阶段|分期|第[一二三]年/.test(clause.text);
-      return 0.35 + (stagesCue.test(question) && staged ? 0.45 : 0) + (lumpSumCue.test(question) && /一次性|全额/.test(clause.text) ? 0.3 : 0);
+      // A schedule that names its shares (30%、30%、40%) answers "in stages" better than "分期拨付" alone.
+      return 0.35 + (stagesCue.test(question) && staged ? 0.45 + (clause.rates.length >= 2 ? 0.25 : 0) : 0) + (lumpSumCue.test(question) && /一次性|全额/.test(clause.text) ? 0.3 : 0);
     }
     case "condition":
       return (clause.condition ? 0.15 : 0) + (hasFigure ? 0.1 : -0.1) + benefit;
