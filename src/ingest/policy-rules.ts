@@ -97,19 +97,11 @@ export function extractRule(text: string): PolicyRule | undefined {
 }
 
 /** One clause of a policy item as listed by `npm run facts` and GET /api/facts. */
-export interface RuleListing {
+export interface RuleListing extends Omit<RuleClause, "start" | "end"> {
   zone: string;
   document: string;
   section: string;
   measure: string[];
-  condition?: string;
-  amounts: string[];
-  rates: string[];
-  cap?: string;
-  uncapped?: boolean;
-  schedule?: string;
-  period?: string;
-  text: string;
   /** When the document applies, and whether it has run out (against `today`). */
   effective?: string;
   expires?: string;
@@ -127,19 +119,13 @@ export function listRules(chunks: readonly Chunk[], filter: { zone?: string; lim
     if (zone && !chunk.zones.some((name) => name === zone || name.startsWith(zone))) continue;
     for (const clause of chunk.rule.clauses) {
       if (clause.amounts.length === 0 && clause.rates.length === 0 && !clause.cap && !clause.uncapped && !clause.schedule) continue;
+      const { start: _start, end: _end, ...fields } = clause;
       listed.push({
         zone: chunk.zones[0] ?? "",
         document: chunk.title,
         section: chunk.section ?? "",
         measure: chunk.rule.measure,
-        ...(clause.condition ? { condition: clause.condition } : {}),
-        amounts: clause.amounts,
-        rates: clause.rates,
-        ...(clause.cap ? { cap: clause.cap } : {}),
-        ...(clause.uncapped ? { uncapped: true } : {}),
-        ...(clause.schedule ? { schedule: clause.schedule } : {}),
-        ...(clause.period ? { period: clause.period } : {}),
-        text: clause.text,
+        ...fields,
         ...(chunk.validity?.effective ? { effective: chunk.validity.effective } : {}),
         ...(chunk.validity?.expires ? { expires: chunk.validity.expires, expired: chunk.validity.expires < today } : {}),
         source: chunk.source,
