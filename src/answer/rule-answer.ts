@@ -221,7 +221,7 @@ function validityAnswer(input: AnswerInput, today: string): Answer | undefined {
     const parts: string[] = [];
     if (validity.effective) parts.push(`in force from ${validity.effective}`);
     if (validity.termYears) parts.push(`for ${validity.termYears} years (${validity.term ?? `${validity.termYears}年`})`);
-    if (validity.expires) parts.push(`${expired ? "until" : "until"} ${validity.expires}`);
+    if (validity.expires) parts.push(`until ${validity.expires}`);
     const ran = expired && validity.effective ? ` It ran ${validity.effective.slice(0, 4)}–${validity.expires!.slice(0, 4)} and has expired.` : "";
     lead = `${place ? `${place}: ` : ""}《${title}》 is ${parts.join(", ")} [${n}].${ran}`;
   } else {
@@ -231,14 +231,16 @@ function validityAnswer(input: AnswerInput, today: string): Answer | undefined {
     if (validity.expires) parts.push(`${expired ? "有效期至" : "有效至"}${zhDate(validity.expires)}`);
     lead = `《${title}》${parts.join("，")}[${n}]${expired ? "，现已到期" : ""}。`;
   }
-  const evidence = (validity.statements ?? []).filter((statement) => stating.chunk.text.includes(statement)).map((statement) => `${trimEnd(statement)}[${n}]。`);
+  const stated = (validity.statements ?? []).filter((statement) => stating.chunk.text.includes(statement));
+  const evidence = stated.map((statement) => `${trimEnd(statement)}[${n}]。`);
   if (validity.supersedes?.length) {
     evidence.push(input.language === "en" ? `It replaces ${validity.supersedes.map((name) => `《${name}》`).join(", ")} [${n}].` : `同时废止${validity.supersedes.map((name) => `《${name}》`).join("、")}[${n}]。`);
   }
   if (validity.supersededBy?.length) {
     evidence.push(expiryNote({ supersededBy: validity.supersededBy }, today, input.language, n)!);
   }
-  cited.citations[0]!.quote = evidence.length > 0 ? (validity.statements ?? []).filter((statement) => stating.chunk.text.includes(statement)).join("") || stating.chunk.text : stating.chunk.text;
+  // The citation quotes the sentences that state the validity, when the cited passage holds them.
+  cited.citations[0]!.quote = stated.length > 0 ? stated.join("") : stating.chunk.text;
   return answerOf(input, [lead, ...evidence].join("\n"), cited.citations);
 }
 
