@@ -301,7 +301,7 @@ export function composeRuleAnswer(input: AnswerInput, now: Date = new Date()): A
 
 /** Measure words every policy item uses: finding them proves nothing about the rule asked. */
 const genericRuleWords = new Set(
-  "奖励 奖补 补贴 补助 支持 扶持 政策 企业 公司 项目 资金 给予 优惠 措施 投资 发展 建设 多少 最高 条件 标准 上限 一次性 全额 分期 阶段 申报 申请 认定 评定 新 引进".split(" "),
+  "奖励 奖补 补贴 补助 支持 扶持 政策 企业 公司 项目 资金 给予 优惠 措施 投资 发展 建设 多少 最高 条件 标准 上限 一次性 全额 分期 阶段 比例 兑现 拨付 发放 金额 额度 申报 申请 认定 评定 新 引进".split(" "),
 );
 
 /**

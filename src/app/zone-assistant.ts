@@ -172,6 +172,10 @@ export class ZoneAssistant implements AnswerService {
       if (lead) return attach(empty, lead);
     }
 
+    // A named place the gazetteer does not know ("Huinan County") is not covered: say so rather than
+    // answer from another place's documents.
+    if (query.unknownPlaces?.length && query.places.length === 0) return refusal(query.language, query.unknownPlaces.join(", "), standalone);
+
     const retrieval = await this.retrieve(query, request.subjects.length >= 2 && kind === "comparison", live);
     // English names for the question's places and for the zones of the passages (for "Which zone …?").
     const hitPlaces = retrieval.hits.flatMap((hit) => lexicon.places.inChinese(hit.chunk.zones[0] ?? "").places);

@@ -40,6 +40,8 @@ export interface AnalyzedQuery {
 
   /** Chinese text used for BM25 and the vector query. */
   searchText: string;
+  /** English place names the gazetteer does not know ("Huinan County"): the index cannot cover them. */
+  unknownPlaces?: string[];
 }
 
 export type Segmenter = (text: string) => string[];
@@ -186,6 +188,7 @@ export function analyzeQuery(question: string, deps: AnalyzeDependencies): Analy
     }
   }
 
+  const unknownPlaces = language === "en" && places.length === 0 ? unknownEnglishPlaces(text, deps) : [];
   const searchParts = language === "zh" ? [text] : [...found.zoneNames, ...places, ...groups.flatMap((group) => group.alternatives), ...years];
   return {
     text,
@@ -198,7 +201,25 @@ export function analyzeQuery(question: string, deps: AnalyzeDependencies): Analy
     asksFigure: figureCue.test(text),
     asksList: listCue.test(text),
     searchText: searchParts.join(" "),
+    ...(unknownPlaces.length > 0 ? { unknownPlaces } : {}),
   };
+}
+
+/**
+ * "Huinan County", "Jiutai District": a capitalised name before County/District/Prefecture that the
+ * gazetteer does not know. Question words and glossary terms ("Which County …") do not count; zone
+ * names are left to retrieval, which may still resolve a misspelling.
+ */
+function unknownEnglishPlaces(text: string, deps: AnalyzeDependencies): string[] {
+  const found: string[] = [];
+  for (const match of text.matchAll(/\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)(?:'s)?\s+(?:County|District|Prefecture)\b/g)) {
+    const name = match[1]!;
+    const words = name.toLowerCase().split(/[ -]/);
+    if (words.some((word) => englishStopwords.has(word) || deps.glossary.lookup(word).length > 0)) continue;
+    if (deps.places.isEnglishPlace(name)) continue;
+    found.push(`${name}${match[0].slice(name.length).replace(/^'s/, "")}`.trim());
+  }
+  return found;
 }
 
 /**
