@@ -23,6 +23,9 @@ import { measurePolicyIngest } from "./bench-policy.js";
 import { prepareEvalCorpus } from "../src/app/eval-corpus.js";
 import { measureRetrievalQuality } from "./bench-quality.js";
 import { makeSyntheticChunks } from "./make-synthetic-corpus.js";
+import { extractFacts } from "../src/facts/extract-facts.js";
+import { loadMetricList, METRICS_FILE } from "../src/facts/metrics.js";
+import type { Article, Chunk } from "../src/core/types.js";
 
 const log = createLogger("warn");
 const syntheticCount = Number(process.env.BENCH_SYNTHETIC_CHUNKS ?? 100_000);
@@ -40,6 +43,24 @@ const syntheticQuestions = [
   "How much foreign investment did Hengyang High-tech Zone use?",
 ];
 
+
+/** Articles for synthetic chunks (their text joined), with the chunks' offsets rebased onto that text. */
+function syntheticArticles(chunks: Chunk[]): { articles: Article[]; chunks: Chunk[] } {
+  const byArticle = new Map<string, Chunk[]>();
+  for (const chunk of chunks) byArticle.set(chunk.articleId, [...(byArticle.get(chunk.articleId) ?? []), chunk]);
+  const articles: Article[] = [];
+  const rebased: Chunk[] = [];
+  for (const [id, list] of byArticle) {
+    let text = "";
+    for (const chunk of list) {
+      rebased.push({ ...chunk, start: text.length, end: text.length + chunk.text.length });
+      text += chunk.text;
+    }
+    const first = list[0]!;
+    articles.push({ id, source: first.source, index: first.articleIndex, title: first.title, date: first.date, zones: first.zones, text, offsets: Array.from({ length: text.length }, (_, i) => i) });
+  }
+  return { articles, chunks: rebased };
+}
 
 const mb = () => `${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB`;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
@@ -93,6 +114,7 @@ async function main(): Promise<void> {
   const work = await mkdtemp(path.join(tmpdir(), "zone-bench-"));
   const buildRows: string[][] = [];
   const latency: string[][] = [];
+  const factRows: string[][] = [];
   try {
     // --- This corpus --------------------------------------------------------------------
     const config: Config = { ...base, DATA_DIR: path.join(work, "corpus-data") };
@@ -121,8 +143,18 @@ async function main(): Promise<void> {
     const syntheticConfig: Config = { ...base, DATA_DIR: path.join(work, "synthetic-data"), CORPUS_DIR: path.join(work, "synthetic-corpus") };
     await cp(base.CORPUS_DIR, syntheticConfig.CORPUS_DIR, { recursive: true, filter: (source) => !/\d{3}_.*\.txt$/.test(source) });
     const chunks = makeSyntheticChunks(syntheticCount, 7);
+    // Index-time cost of turning every figure into a fact (issue 8), at this many chunks.
+    const { articles, chunks: rebased } = syntheticArticles(chunks);
+    const metrics = await loadMetricList(path.join(base.CORPUS_DIR, METRICS_FILE));
+    const factStarted = performance.now();
+    const facts = extractFacts(articles, rebased, { metrics });
+    const factMs = performance.now() - factStarted;
+    factRows.push([`synthetic ${syntheticCount}`, String(articles.length), String(facts.length), ms(factMs), `${((factMs / syntheticCount) * 1000).toFixed(1)} µs`]);
+    factRows.unshift(["this corpus", String(report.articles), String(report.facts), ms(report.factMs), `${((report.factMs / Math.max(1, report.chunks)) * 1000).toFixed(1)} µs`]);
     started = performance.now();
     await writeSnapshot(syntheticConfig.DATA_DIR, {
+      facts,
+      metrics: metrics.metrics,
       chunks,
       articleCount: new Set(chunks.map((chunk) => chunk.articleId)).size,
       files: [],
@@ -138,6 +170,7 @@ async function main(): Promise<void> {
     const load = await measureLoad({ clients: 4 });
 
     table("Index build (local embedder)", ["corpus", "files", "chunks", "build time", "RSS after"], buildRows);
+    table("Fact extraction at index time (figures → facts)", ["corpus", "articles", "facts", "time", "per chunk"], factRows);
     table("Ask latency (extractive mode)", ["corpus", "path", "asks", "p50", "p95", "RSS"], latency);
     table(
       `Policy ingest at index time (${policyCost.textMb.toFixed(2)} MB of policy text, ${policyCost.items} items)`,

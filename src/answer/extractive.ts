@@ -2,6 +2,7 @@ import { escapeRegExp } from "../core/language.js";
 import type { Answer, AnswerInput, Answerer, Citation, SearchHit } from "../core/types.js";
 import { isHeadingSentence } from "../ingest/policy-structure.js";
 import { splitSentences } from "../ingest/sentences.js";
+import { isInstructionLike } from "../ingest/instructions.js";
 import { findFigures, type FoundFigure } from "./english-figures.js";
 import { groupCoverage } from "./coverage.js";
 import { refusal, topicOf } from "./refusal.js";
@@ -125,8 +126,9 @@ function scoreSentences(hit: SearchHit, hitIndex: number, input: AnswerInput, ye
       const continues = previous !== undefined && /[；;]\s*$/.test(previous.text);
       return { ...sentence, context: continues ? previous.text + sentence.text : sentence.text };
     })
-    // Headings ("三、扩大…", "第五条 上市奖励。") name an item; they are never quoted as an answer.
-    .filter((sentence) => /[\u4e00-\u9fff]/.test(sentence.text) && sentence.text.trim().length >= 6 && !isHeadingSentence(sentence.text))
+    // Headings ("三、扩大…", "第五条 上市奖励。") name an item; orders addressed to an assistant inside a
+    // document are flagged at index time: neither is ever quoted as an answer.
+    .filter((sentence) => /[\u4e00-\u9fff]/.test(sentence.text) && sentence.text.trim().length >= 6 && !isHeadingSentence(sentence.text) && !isInstructionLike(sentence.text))
     .map((sentence, position) => {
       const text = sentence.text.trim();
       const coverage = groupCoverage(input.termGroups, text, input.termWeights);
@@ -172,9 +174,12 @@ function englishLead(input: AnswerInput, cited: { text: string; n: number; score
   const subject = zoneName || "The reports";
   const marker = `[${best.n}]`;
   const question = input.standaloneQuestion;
-  if (/\bwho\b|\bwhose\b|\bwhich (?:compan|firm|enterprise|person|official|project|bank|universit|institut)|\bwhat (?:company|companies|firm|project)\b|\bname\b/i.test(question)) {
-    const names = entitiesIn(best.text);
-    if (names.length > 0) return `${subject}: ${names.join(", ")} ${marker}.`;
+  if (/\bwho\b|\bwhose\b|\bwhich (?:[a-z-]+\s+){0,2}(?:compan|firm|enterprise|person|official|project|bank|universit|institut)|\bwhat (?:company|companies|firm|project)\b|\bname\b/i.test(question)) {
+    // The names may sit in a quoted sentence other than the best-scoring one.
+    for (const sentence of [...cited].sort((a, b) => b.score - a.score)) {
+      const names = entitiesIn(sentence.text);
+      if (names.length > 0) return `${subject}: ${names.join(", ")} [${sentence.n}].`;
+    }
   }
   if (/\bwhen\b|\bwhat date\b|\bwhich day\b|\bon what day\b/i.test(question)) {
     const date = best.text.match(/(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日/);

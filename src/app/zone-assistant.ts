@@ -3,11 +3,11 @@ import { AppError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { SearchHit, Answer, AnswerInput, AnswerService, Answerer, AskOptions, Language, QuestionRewriter, ServiceStatus } from "../core/types.js";
 import { englishZoneName } from "../answer/zone-names.js";
-import { assessAnswerability } from "../answer/coverage.js";
+import { assessAnswerability, groupCoverage } from "../answer/coverage.js";
 import { composeExtractive } from "../answer/extractive.js";
 import { refusal, topicOf } from "../answer/refusal.js";
 import type { StateStore } from "../chat/state-store.js";
-import { detectLanguage } from "../core/language.js";
+import { detectLanguage, escapeRegExp } from "../core/language.js";
 import { analyzeQuery, type AnalyzedQuery } from "../retrieve/analyze-query.js";
 import { hybridSearch } from "../retrieve/hybrid-search.js";
 import { toSimplified } from "../retrieve/simplified-chinese.js";
@@ -16,10 +16,12 @@ import type { Fact } from "../facts/types.js";
 import { matchMetrics } from "../facts/match-metric.js";
 import { parseChinesePeriods, questionPeriod, samePeriod, withinPeriod } from "../facts/period.js";
 import type { Period } from "../facts/types.js";
+import { splitSentences } from "../ingest/sentences.js";
 import { yearOf } from "../ingest/dates.js";
 import { attachLead } from "../answer/lead/attach-lead.js";
 import { comparisonLead, figureLead, superlativeLead, type Lead, type LeadRequest, type Subject } from "../answer/lead/fact-lead.js";
 import { coverageAnswer, coverageOf, entitiesIn, helpAnswer } from "../answer/lead/simple-leads.js";
+import { correctPlaceNames } from "../retrieve/fuzzy-place.js";
 import { classifyQuestion, isNonQuestion, type QuestionKind } from "../retrieve/question-kind.js";
 import type { LiveIndex } from "./live-index.js";
 import { listRules, type RuleListing } from "../ingest/policy-rules.js";
@@ -96,13 +98,17 @@ export class ZoneAssistant implements AnswerService {
     }
     const history = options.conversationId && store ? store.getTurns(options.conversationId) : [];
     const standalone = history.length > 0 ? await this.options.rewriter(text, history, { signal: options.signal }) : text;
-    const query = this.analyze(standalone, text, live);
+    // "Hengyng" → Hengyang: a misspelled pinyin name of a place the index covers, said plainly.
+    const names = this.resolveNames(standalone, live);
+    if (names.askBack) return { ...names.askBack, conversationId: options.conversationId };
+    const query = this.analyze(names.text, text, live);
     // A follow-up that names no place inherits the places of the turn it follows.
     if (query.places.length === 0 && history.length > 0 && standalone !== text) {
       query.places = history[history.length - 1]!.places;
     }
 
-    const answer = await this.answerQuery(query, text, standalone, history, live, options);
+    const answer = await this.answerQuery(query, text, names.text, history, live, options);
+    if (names.note) answer.answer = `${names.note} ${answer.answer}`;
     answer.conversationId = options.conversationId;
     if (options.conversationId && store) {
       store.appendTurn(
@@ -112,6 +118,42 @@ export class ZoneAssistant implements AnswerService {
       );
     }
     return answer;
+  }
+
+  /**
+   * Place names of an English question the index may not know as written: a misspelling is
+   * corrected to the one close name the index covers; a pinyin name of two places (Suzhou: 苏州,
+   * 宿州) is taken as the one the index covers, or asked back when it covers both.
+   */
+  private resolveNames(question: string, live: LiveIndex): { text: string; note?: string; askBack?: Answer } {
+    if (detectLanguage(question) !== "en") return { text: question };
+    const resolver = live.lexicon.places;
+    const covered = [...live.articlePlaces.all];
+    const found = resolver.inEnglish(question).places;
+    const byName = new Map<string, string[]>();
+    for (const place of found) {
+      const name = resolver.english(place).toLowerCase();
+      byName.set(name, [...(byName.get(name) ?? []), place]);
+    }
+    for (const [name, places] of byName) {
+      if (places.length < 2) continue;
+      const inIndex = places.filter((place) => live.articlePlaces.all.has(place));
+      const english = resolver.english(places[0]!);
+      if (inIndex.length >= 2) {
+        return {
+          text: question,
+          askBack: { answer: `"${english}" can mean ${inIndex.join(" or ")}, and the reports cover both. Which one do you mean? Ask again with the Chinese name (e.g. ${inIndex[0]}).`, refused: true, mode: "extractive", language: "en", citations: [], warnings: [], standaloneQuestion: question },
+        };
+      }
+      if (inIndex.length === 1) {
+        const other = places.filter((place) => place !== inIndex[0]).join(", ");
+        return { text: question.replace(new RegExp(`\\b${name}\\b`, "i"), inIndex[0]!), note: `Taking ${english} as ${inIndex[0]} (the reports cover it, not ${other}).` };
+      }
+    }
+    const { text, corrections } = correctPlaceNames(question, covered.map((place) => ({ place, english: resolver.english(place) })), (word) => resolver.isEnglishPlace(word));
+    if (corrections.length === 0) return { text: question };
+    const note = `Assuming you mean ${corrections.map((item) => `${item.english} (${item.place})`).join(" and ")}.`;
+    return { text, note };
   }
 
   private analyze(standalone: string, original: string, live: LiveIndex): AnalyzedQuery {
@@ -143,10 +185,12 @@ export class ZoneAssistant implements AnswerService {
     if (kind === "coverage") return coverageAnswer({ articleChunks: live.articleChunks, facts: live.facts, metrics: live.metrics, english }, query.language, standalone);
     if (kind === "help") return helpAnswer({ facts: live.facts, metrics: live.metrics, english }, query.language, standalone);
 
+    const metricMatches = matchMetrics(standalone, live.metrics, query.language);
     const request: LeadRequest = {
       language: query.language,
       subjects: subjectsOf(query, live),
-      metrics: matchMetrics(standalone, live.metrics, query.language).map((match) => match.metric),
+      metrics: metricMatches.map((match) => match.metric),
+      matchedCues: Object.fromEntries(metricMatches.map((match) => [match.metric.key, match.matched])),
       period: questionPeriod(standalone, query.language),
       followUp: standalone !== question,
       facts: live.facts,
@@ -167,7 +211,7 @@ export class ZoneAssistant implements AnswerService {
       const lead = superlativeLead({ ...request, zonesInIndex, lowest: /\b(?:least|lowest|fewest|smallest)\b|最少|最低|最小/iu.test(standalone) });
       if (lead) return attach(empty, lead);
     }
-    if (request.subjects.length >= 2 && request.metrics.length > 0 && kind !== "list") {
+    if (request.subjects.length >= 2 && request.metrics.length > 0 && (kind === "comparison" || kind === "superlative")) {
       const lead = comparisonLead(request);
       if (lead) return attach(empty, lead);
     }
@@ -177,6 +221,12 @@ export class ZoneAssistant implements AnswerService {
     if (query.unknownPlaces?.length && query.places.length === 0) return refusal(query.language, query.unknownPlaces.join(", "), standalone);
 
     const retrieval = await this.retrieve(query, request.subjects.length >= 2 && kind === "comparison", live);
+    // A zone asked by name keeps its level: passages about the zone come before those about its city.
+    const asked = request.subjects.length === 1 ? request.subjects[0]! : undefined;
+    if (asked?.level === "zone") {
+      const aboutZone = (hit: SearchHit) => (hit.chunk.zones[0] ?? "") !== asked.place && (hit.chunk.zones[0] ?? "").startsWith(asked.place);
+      retrieval.hits = [...retrieval.hits.filter(aboutZone), ...retrieval.hits.filter((hit) => !aboutZone(hit))];
+    }
     // English names for the question's places and for the zones of the passages (for "Which zone …?").
     const hitPlaces = retrieval.hits.flatMap((hit) => lexicon.places.inChinese(hit.chunk.zones[0] ?? "").places);
     const placeNames = Object.fromEntries([...query.places, ...hitPlaces].map((place) => [place, lexicon.places.english(place)]));
@@ -188,7 +238,7 @@ export class ZoneAssistant implements AnswerService {
       : undefined;
     // The asked period has no figure: refuse, unless a passage does speak of that period (in words the facts missed).
     if (single?.refused) {
-      if (!request.period || !periodInPassages(request.period, retrieval.hits)) return { ...empty, answer: single.text, refused: true };
+      if (!request.period || !periodInPassages(request.period, retrieval.hits, request.metrics.map((metric) => metric.key), live, request.subjects[0])) return { ...empty, answer: single.text, refused: true };
       single = undefined;
     }
 
@@ -203,6 +253,15 @@ export class ZoneAssistant implements AnswerService {
     if (!answerability.answerable) {
       if (single) return attach(empty, single);
       this.options.log.debug(`refusing "${standalone}": coverage ${answerability.coverage.toFixed(2)}`);
+      return refuse(describeTopic(query));
+    }
+
+    // The question's rarest word decides what it is about (博士 in "新引进的博士有住房补贴吗"):
+    // passages that match its common words but not that one do not answer it.
+    // English questions reach Chinese through a glossary whose words may not be the corpus's: Chinese only.
+    const decisive = query.language === "zh" ? decisiveGroup(query, live) : undefined;
+    if (!single && decisive && !retrieval.hits.slice(0, 6).some((hit) => groupCoverage([decisive.alternatives], hit.chunk.indexText).score > 0)) {
+      this.options.log.debug(`refusing "${standalone}": decisive word ${decisive.label} absent`);
       return refuse(describeTopic(query));
     }
 
@@ -249,13 +308,39 @@ export class ZoneAssistant implements AnswerService {
         }
       }
     }
-    return { hits, unknownPlaces: each.flatMap((result) => result.unknownPlaces), scope: each[0]?.scope ?? "none" } as const;
+    return { hits, unknownPlaces: each.flatMap((result) => result.unknownPlaces), scope: each[0]?.scope ?? "none" };
   }
 }
 
-function periodInPassages(period: Period, hits: SearchHit[]): boolean {
+/** The curated term group rarest in the corpus, when it is rare enough to be what the question is about. */
+function decisiveGroup(query: AnalyzedQuery, live: LiveIndex): AnalyzedQuery["groups"][number] | undefined {
+  const bm25 = live.search.snapshot.bm25;
+  const limit = Math.max(3, Math.floor(bm25.size * 0.02));
+  let rarest: { group: AnalyzedQuery["groups"][number]; df: number } | undefined;
+  for (const group of query.groups) {
+    if (group.weight !== undefined || group.alternatives.every((term) => term.length < 2 || /^\d/.test(term))) continue;
+    const df = Math.max(...group.alternatives.map((term) => bm25.documentFrequency(term)));
+    // A word the corpus never uses is left to the coverage check (it may be phrased otherwise).
+    if (df > 0 && (!rarest || df < rarest.df)) rarest = { group, df };
+  }
+  return rarest && rarest.df <= limit ? rarest.group : undefined;
+}
+
+/** A passage states a figure for the asked period: a fact of the asked metric (or an unfiled one) in that period. */
+function periodInPassages(period: Period, hits: SearchHit[], metrics: string[], live: LiveIndex, subject?: Subject): boolean {
   return hits.slice(0, 8).some((hit) =>
-    parseChinesePeriods(hit.chunk.text, { year: yearOf(hit.chunk.date) }).some((found) => samePeriod(found.period, period) || withinPeriod(found.period, period)),
+    splitSentences(hit.chunk.text).some((sentence) =>
+      live.facts
+        .inSentence(sentence.text)
+        .some(
+          (fact) =>
+            fact.period &&
+            (samePeriod(fact.period, period) || withinPeriod(fact.period, period)) &&
+            (fact.metric === "other" || metrics.includes(fact.metric)) &&
+            // The city's figure does not answer for the zone (nor the other way round).
+            !(subject?.level && fact.place === subject.place && fact.level !== subject.level),
+        ),
+    ),
   );
 }
 
@@ -278,7 +363,7 @@ function subjectsOf(query: AnalyzedQuery, live: LiveIndex): Subject[] {
       else if (query.text.includes(`${place}县`)) level = "county";
     } else {
       const name = live.lexicon.places.english(place);
-      const after = new RegExp(`${escapeForRegExp(name)}(?:'s)?\\s+(high[- ]?tech|hi-tech|economic|development|demonstration|industrial|new area|free trade|bonded|city|county)`, "i").exec(query.text)?.[1]?.toLowerCase();
+      const after = new RegExp(`${escapeRegExp(name)}(?:'s)?\\s+(high[- ]?tech|hi-tech|economic|development|demonstration|industrial|new area|free trade|bonded|city|county)`, "i").exec(query.text)?.[1]?.toLowerCase();
       if (after === "city") level = "city";
       else if (after === "county") level = "county";
       else if (after) level = "zone";
@@ -296,9 +381,6 @@ function subjectsOf(query: AnalyzedQuery, live: LiveIndex): Subject[] {
   return subjects;
 }
 
-function escapeForRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
 
 /** "是的。" / "Yes." before the quoted sentence that says so. */
 function withYes(answer: Answer): Answer {
@@ -309,9 +391,17 @@ function withYes(answer: Answer): Answer {
 /** The names a who/which question asks for, before the sentence that names them. */
 function withEntities(answer: Answer): Answer {
   const first = answer.answer.split("\n")[0] ?? "";
-  const names = entitiesIn(first);
+  let names = entitiesIn(first);
+  let marker = /\[(\d+)\]/.exec(first)?.[0] ?? "";
+  // An interview names its subject in the title ("——访…局长张世波"), not in the sentences.
+  if (names.length === 0) {
+    const titled = answer.citations.find((citation) => entitiesIn(citation.title).length > 0);
+    if (titled) {
+      names = entitiesIn(titled.title);
+      marker = `[${titled.n}]`;
+    }
+  }
   if (names.length === 0) return answer;
-  const marker = /\[(\d+)\]/.exec(first)?.[0] ?? "";
   return { ...answer, answer: `${names.join("、")}${marker}。\n${answer.answer}` };
 }
 

@@ -1,6 +1,7 @@
 import type { Article, Chunk } from "../core/types.js";
 import { yearOf } from "../ingest/dates.js";
 import { splitSentences } from "../ingest/sentences.js";
+import { isInstructionLike } from "../ingest/instructions.js";
 import { detectZones } from "../ingest/zones.js";
 import { findFigureValues } from "./figures.js";
 import type { MetricList } from "./metrics.js";
@@ -125,7 +126,8 @@ export function extractArticleFacts(article: Article, chunks: Chunk[], options: 
 
   sentences.forEach((span, sentenceIndex) => {
     const sentence = span.text;
-    const figures = findFigureValues(sentence);
+    // An order addressed to an assistant states no fact, whatever figure it carries.
+    const figures = isInstructionLike(sentence) ? [] : findFigureValues(sentence);
     const zones = zonesIn(sentence).filter((zone) => !zone.locative);
     const periods = parseChinesePeriods(sentence, context);
     const chunk = chunkOf(chunks, article, span.start, span.end);
@@ -191,7 +193,8 @@ function periodFor(periods: FoundPeriod[], position: number, carried: Period | u
   const before = periods.filter((item) => item.end <= position && (item.period.kind === "day" || !eventNoun.test(sentence.slice(item.end))));
   // "从2022年1.37万家增长到2.34万家": the figure after 增长到 is the level now (the report date), not 2022's.
   const last = before.at(-1);
-  if (last && context.year !== undefined && /(?:增长|增加|提高|提升|上升|下降|扩大)(?:到|至)|增至|升至|降至/u.test(sentence.slice(last.end, position))) {
+  const clause = sentence.slice(lastBoundary(sentence, position), position);
+  if (last && context.year !== undefined && /(?:增长|增加|提高|提升|上升|下降|扩大)(?:到|至)|增至|升至|降至/u.test(clause)) {
     const toDate = parseChinesePeriods("目前", context)[0]?.period;
     if (toDate) return { period: toDate, event: false };
   }

@@ -16,6 +16,9 @@ export interface MetricMatch {
 
 /** The unit a question wants: 多少家 a count, 多少钱 an amount, 比例 a percentage. */
 export function askedUnits(question: string, language: "zh" | "en"): NormalizedUnit[] | undefined {
+  // Two questions in one ("多少个，总投资多少？", "how many …, and what …") may want two units.
+  const asks = question.match(language === "zh" ? /多少|几[个家项名次]/gu : /\bhow (?:many|much)\b|\bwhat\b|\bwhich\b/gi) ?? [];
+  if (asks.length > 1) return undefined;
   if (language === "zh") {
     if (/多少(?:个|家|项|名|人|户|次|条|座|栋|批|套|台|所|款|场|届|位|件|种|类|对)|几(?:个|家|项|名|人|户|次|条|座|批|套|台|所|款|场|届|位|件|种|类|对)/u.test(question)) return ["count"];
     if (/百分之|比例|比率|[率速幅]是?多少|占比|%/u.test(question)) return ["percent"];
@@ -23,6 +26,7 @@ export function askedUnits(question: string, language: "zh" | "en"): NormalizedU
     return undefined;
   }
   if (/\bhow many\b/i.test(question)) return ["count"];
+  if (/\bhow much\b/i.test(question)) return ["yuan", "usd", "percent", "m2", "mu", "tonne", "km", "other"];
   if (/\b(?:percentage|percent|share|rate|proportion)\b|%/i.test(question)) return ["percent"];
   return undefined;
 }
@@ -52,6 +56,10 @@ export function matchMetrics(question: string, metrics: MetricList, language: "z
     const inside = kept.some((other) => match.index >= other.index && match.index + match.matched.length <= other.index + other.matched.length + (language === "en" ? 1 : 0));
     if (!inside) kept.push(match);
   }
+  // "signed projects" says more than "projects": the narrower metric replaces the broader one.
+  for (let i = kept.length - 1; i >= 0; i--) {
+    if (kept.some((other) => other !== kept[i] && other.metric.key.endsWith(`_${kept[i]!.metric.key}`))) kept.splice(i, 1);
+  }
   // Chinese noun phrases end in their head: in "重大项目的投资完成率" the rate is asked, not the projects.
   if (language === "zh") {
     kept.sort((a, b) => a.index - b.index);
@@ -62,7 +70,5 @@ export function matchMetrics(question: string, metrics: MetricList, language: "z
       if (next.index >= current.index + current.matched.length && /^的?$/u.test(gap)) kept.splice(i, 1);
     }
   }
-  // "signed projects" says more than "projects": the narrower metric replaces the broader one.
-  const narrowest = kept.filter((match) => !kept.some((other) => other !== match && other.metric.key.endsWith(`_${match.metric.key}`)));
-  return narrowest.sort((a, b) => a.index - b.index);
+  return kept.sort((a, b) => a.index - b.index);
 }

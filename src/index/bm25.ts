@@ -81,17 +81,14 @@ export class Bm25Index {
     return this.docLengths.length;
   }
 
-  /**
-   * How many documents hold `text`: for a text the tokenizer splits, the rarest of its tokens (an
-   * upper bound). Used to choose among a dictionary's senses the one this corpus uses.
-   */
-  documentFrequency(text: string): number {
-    const tokens = this.tokenizer(text);
+  /** How many documents hold the term (for a term the tokenizer splits, its rarest part). */
+  documentFrequency(term: string): number {
+    const tokens = this.tokenizer(term);
     if (tokens.length === 0) return 0;
     let least = Infinity;
     for (const token of tokens) {
       const id = this.termIds.get(token);
-      least = Math.min(least, id === undefined ? 0 : this.termOffsets[id + 1] - this.termOffsets[id]);
+      least = Math.min(least, id === undefined ? 0 : this.termOffsets[id + 1]! - this.termOffsets[id]!);
     }
     return least;
   }

@@ -13,6 +13,8 @@ import { mergeValidity, parseValidity } from "./validity.js";
 import { extractDocument, readerFor, supportedExtensions } from "./readers.js";
 import { splitArticles } from "./split-articles.js";
 import { articleZones, detectZones } from "./zones.js";
+import { isInstructionLike } from "./instructions.js";
+import { splitSentences } from "./sentences.js";
 
 export interface FileReport {
   /** Corpus-relative path like corpus/002_….txt */
@@ -25,6 +27,8 @@ export interface FileReport {
   bytes: number;
   /** Things the admin should fix that did not stop the file from being indexed (e.g. a bad front-matter date). */
   warnings?: string[];
+  /** Sentences that give orders to an assistant: flagged, never quoted (see ingest/instructions.ts). */
+  instructions?: { text: string; start: number }[];
 }
 
 export interface CorpusReadResult {
@@ -134,6 +138,10 @@ export async function readCorpus(corpusDir: string, options: ReadCorpusOptions =
             result.chunks.push(...chunks);
             report.chunks += chunks.length;
             for (const mention of detectZones(article.text)) places.add(mention.place);
+            for (const sentence of splitSentences(article.text)) {
+              if (!isInstructionLike(sentence.text)) continue;
+              (report.instructions ??= []).push({ text: sentence.text.slice(0, 160), start: article.offsets[sentence.start] ?? 0 });
+            }
           }
           report.articles = articles.length;
           if (articles.length === 0) report.reason = `${source} holds no article text`;
@@ -144,6 +152,7 @@ export async function readCorpus(corpusDir: string, options: ReadCorpusOptions =
       const reason = error instanceof Error ? error.message : String(error);
       report.reason = `${source}: ${reason}`;
     }
+    if (report.instructions?.length) log(`warning ${source}: ${report.instructions.length} instruction-like sentence(s) flagged; they are never quoted`);
     if (report.status === "skipped") log(`skipped ${report.reason}`);
     else log(`indexed ${source}: ${report.articles} articles, ${report.chunks} chunks`);
     result.files.push(report);

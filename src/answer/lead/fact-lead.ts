@@ -4,6 +4,7 @@ import { figureInEnglish, humanize } from "../../facts/figures.js";
 import type { Fact, MetricDefinition, Period, ZoneLevel } from "../../facts/types.js";
 import { englishZoneName } from "../zone-names.js";
 import { groupCoverage } from "../coverage.js";
+import { zoneKindSurfaces } from "../../ingest/zones.js";
 
 /**
  * First paragraphs composed from facts: the figure asked for, labelled with its metric, zone and
@@ -26,6 +27,8 @@ export interface LeadRequest {
   /** The question is about one event (a ceremony, a fair, a given day) or a subset ("亿元以上项目"). */
   asksEvent?: boolean;
   asksScope?: boolean;
+  /** The question's words that named each metric (by key), to tell a specific match from a generic one. */
+  matchedCues?: Record<string, string>;
   /** "现在", "so far": the figure as of the report date is preferred. */
   asksNow?: boolean;
 }
@@ -130,7 +133,11 @@ function about(fact: Fact, request: LeadRequest): boolean {
 /** How well a fact fits the question beyond its metric: its words, and whether a part (one event, a subset) was asked. */
 function fit(fact: Fact, request: LeadRequest): number {
   let score = 0;
-  for (const group of request.terms ?? []) if (group.some((term) => term.length >= 2 && fact.sentence.includes(term))) score += 0.5;
+  for (const group of request.terms ?? []) {
+    if (!group.some((term) => fact.sentence.includes(term))) continue;
+    // A number the question repeats ("the 143 major projects") pins the sentence down.
+    score += group.some((term) => /^\d/.test(term)) ? 2 : group.some((term) => term.length >= 2) ? 0.5 : 0;
+  }
   if (fact.event) score += request.asksEvent ? 2 : -3;
   if (fact.scope) score += request.asksScope ? 2 : -3;
   if (request.asksNow && fact.period?.kind === "to-date") score += 1;
@@ -153,7 +160,7 @@ export function figureLead(request: LeadRequest): Lead | undefined {
   const metricText = request.metrics.map((metric) => (request.language === "zh" ? metric.zh : metric.en)).join(request.language === "zh" ? "、" : " and ");
   const explicitYear = !request.period.yearless;
   // No figure of this metric at all: the passages may still say it in words; let them answer.
-  if (nearest.length === 0) return undefined;
+  if (nearest.length === 0) return levelMissing(request, subject);
   if (!request.followUp && explicitYear && !relativeAsked(request.period)) {
     const text =
       request.language === "zh"
@@ -166,6 +173,34 @@ export function figureLead(request: LeadRequest): Lead | undefined {
       ? `资料中没有${who}${asked}的${metricText}数据；最接近的是${describeFacts(nearest, request.metrics, "zh", request.english)}。`
       : `The reports have no ${asked} figure for ${who}; the nearest they have is ${describeFacts(nearest, request.metrics, "en", request.english)}.`;
   return { text, facts: nearest };
+}
+
+/**
+ * A zone was asked, but only its city reports the figure (or the other way round): say so
+ * instead of passing one level's figure off as the other's.
+ */
+function levelMissing(request: LeadRequest, subject: Subject): Lead | undefined {
+  if (!subject.level || !request.period) return undefined;
+  const other = subject.level === "zone" ? "city" : subject.level === "city" ? "zone" : undefined;
+  if (!other) return undefined;
+  // Only a metric named specifically ("foreign-invested enterprises", 实际利用外资) is evidence enough,
+  // and a sentence that names the zone itself may well be giving the zone's figure.
+  const specific = request.metrics.filter((metric) => (request.matchedCues?.[metric.key] ?? "").length >= (request.language === "zh" ? 3 : 12));
+  const elsewhere = specific.flatMap((metric) =>
+    request.facts
+      .find({ places: [subject.place], level: other, metrics: [metric.key], period: request.period })
+      .filter((match) => !new RegExp(`${subject.place}(?:${zoneKindSurfaces.join("|")})`, "u").test(match.fact.sentence)),
+  );
+  if (elsewhere.length === 0) return undefined;
+  const who = subjectLabel(subject, request.language, request.english);
+  const fact = elsewhere[0]!.fact;
+  const where = zoneLabel(fact, request.language, request.english);
+  const asked = request.language === "zh" ? request.period.zh : request.period.en;
+  const text =
+    request.language === "zh"
+      ? `资料中没有${who}${asked}的这项数据；资料给出的是${where}的数据，不是${who}的，无法据实回答。`
+      : `The reports have no ${asked} figure for this in ${who}; they give one for ${where} only, which is not the same ${subject.level === "zone" ? "zone" : "city"}, so I can't answer this without guessing.`;
+  return { text, facts: [], refused: true };
 }
 
 /** Relative periods (今年, last year) are resolved against today; reports are older, so these fall back. */

@@ -90,7 +90,7 @@ export function entitiesIn(sentence: string): string[] {
     const clean = name?.replace(/^(?:与|和|同|由|对|为|在|是|的|了|及|等|把|将|向|从)+/u, "").trim();
     if (clean && clean.length >= 2 && !found.some((other) => other.includes(clean) || clean.includes(other))) found.push(clean);
   };
-  for (const match of sentence.matchAll(/(?:党工委书记|党委书记|管委会主任|副主任|主任|书记|局长|副局长|市长|区长|县长|董事长|总经理|负责人|院长|博士|教授|主席)[、，,\s]*([\u4e00-\u9fff]{2,3}?)(?=[，,、。；;\s（(]|率|带|等|一行|同志|先后|表示|介绍|说|主持|出席|参加)/gu)) add(match[1]);
+  for (const match of sentence.matchAll(/(?:党工委书记|党委书记|管委会主任|副主任|主任|书记|局长|副局长|市长|区长|县长|董事长|总经理|负责人|院长|博士|教授|主席)[、，,\s]*([\u4e00-\u9fff]{2,3}?)(?=[，,、。；;\s（(]|$|率|带|等|一行|同志|先后|表示|介绍|说|主持|出席|参加)/gu)) add(match[1]);
   for (const match of sentence.matchAll(/([\u4e00-\u9fff]{2,16}?(?:股份有限公司|有限责任公司|有限公司|集团|公司|研究院|研究所|大学|银行|科技园))/gu)) add(match[1]);
   return found.slice(0, 4);
 }

@@ -1,5 +1,6 @@
 import type { Chunk, Citation, Language } from "../../core/types.js";
 import { extractFigures, isFigureGrounded, type Figure } from "./figures.js";
+import type { Fact } from "../../facts/types.js";
 
 /**
  * Checks a model's answer against the passages it was given: citation markers must name a given
@@ -116,7 +117,44 @@ function quoteFor(chunk: Chunk, figures: Figure[]): string {
  * Applies the checks to `text` written from `passages` (passage n is `passages[n - 1]`) and
  * renumbers the kept citation markers 1..k in order of first use.
  */
-export function groundAnswer(text: string, passages: Chunk[], figuresByPassage: Figure[][] = passages.map(passageFigures)): GroundingResult {
+export interface FactBinding {
+  /** Facts of the passages (src/facts). */
+  facts: Fact[];
+  /** English names of places (衡阳 → Hengyang), to find a zone named in an English sentence. */
+  english: Record<string, string>;
+}
+
+/**
+ * The figure's zone: the zone or place named nearest before it in the sentence. A figure said of
+ * a zone must be a fact of that zone in a cited passage: "Hengyang … 10.6 billion [1] and Changzhi
+ * … 10.56 billion [2]" fails when 10.6 billion is Changzhi's figure, whatever passages are cited.
+ */
+function unboundFigures(body: string, figures: Figure[], cited: Chunk[], binding: FactBinding): Figure[] {
+  const citedIds = new Set(cited.map((chunk) => chunk.id));
+  const facts = binding.facts.filter((fact) => citedIds.has(fact.chunkId));
+  if (facts.length === 0) return [];
+  const places = [...new Set(binding.facts.map((fact) => fact.place))];
+  const mentions = places.flatMap((place) => {
+    const names = [place, binding.english[place]].filter((name): name is string => Boolean(name));
+    return names.flatMap((name) => {
+      const found: { place: string; index: number }[] = [];
+      const lower = body.toLowerCase();
+      for (let at = lower.indexOf(name.toLowerCase()); at !== -1; at = lower.indexOf(name.toLowerCase(), at + 1)) found.push({ place, index: at });
+      return found;
+    });
+  });
+  if (mentions.length === 0) return [];
+  return figures.filter((figure) => {
+    if (figure.kind === "date") return false;
+    const at = body.indexOf(figure.raw);
+    const owner = mentions.filter((mention) => mention.index < (at === -1 ? body.length : at)).sort((a, b) => b.index - a.index)[0];
+    if (!owner) return false;
+    const own = facts.filter((fact) => fact.place === owner.place).flatMap((fact) => extractFigures(fact.raw));
+    return !isFigureGrounded(figure, own);
+  });
+}
+
+export function groundAnswer(text: string, passages: Chunk[], figuresByPassage: Figure[][] = passages.map(passageFigures), binding?: FactBinding): GroundingResult {
   const warnings: string[] = [];
   const allFigures = figuresByPassage.flat();
   const renumber = new Map<number, number>();
@@ -138,7 +176,8 @@ export function groundAnswer(text: string, passages: Chunk[], figuresByPassage: 
     const body = sentence.replace(markerPattern, "");
     const figures = extractFigures(body);
     const pool = cited.length > 0 ? cited.flatMap((n) => figuresByPassage[n - 1]) : allFigures;
-    const missing = figures.filter((figure) => !isFigureGrounded(figure, pool));
+    const unbound = binding ? unboundFigures(body, figures, cited.map((n) => passages[n - 1]!), binding) : [];
+    const missing = [...figures.filter((figure) => !isFigureGrounded(figure, pool)), ...unbound.filter((figure) => isFigureGrounded(figure, pool))];
     if (missing.length > 0) {
       const where = cited.length > 0 ? `passage ${cited.map((n) => `[${n}]`).join("")}` : "any passage";
       warnings.push(`Dropped a sentence because ${missing.map(describeFigure).join(", ")} is not in ${where}: "${shorten(body)}"`);
