@@ -21,6 +21,8 @@ import { createEmbedder } from "../src/index/embedders/create-embedder.js";
 import { writeSnapshot } from "../src/index/snapshot.js";
 import { measureChainOverhead } from "./bench-llm.js";
 import { measureLoad, percentile } from "./bench-load.js";
+import { measurePolicyIngest } from "./bench-policy.js";
+import { prepareEvalCorpus } from "../src/app/eval-corpus.js";
 import { measureRetrievalQuality } from "./bench-quality.js";
 import { measureStateStores, printStateTable } from "./bench-state.js";
 import { makeSyntheticChunks } from "./make-synthetic-corpus.js";
@@ -131,6 +133,15 @@ async function main(): Promise<void> {
     const quality = await measureRetrievalQuality(runtime, evalFile);
     await runtime.close();
 
+    // --- Policy texts (issue 10): index-time cost of structure and rules, ask latency -----
+    const policyCost = await measurePolicyIngest();
+    const policyCorpus = await prepareEvalCorpus(config, path.resolve("tests/fixtures/policies"));
+    const policyRuntime = await createRuntime(policyCorpus.config, { log, memoryState: true });
+    const policyQuestions = (await import("../src/app/evaluate.js").then((module) => module.loadEvalFile(path.resolve("tests/eval/policy.jsonl")))).map((item) => item.q);
+    latency.push(...(await latencyRows("policy fixtures", policyRuntime, policyQuestions)));
+    await policyRuntime.close();
+    await policyCorpus.cleanup();
+
     // --- Synthetic corpus -----------------------------------------------------------------
     const syntheticConfig: Config = { ...base, DATA_DIR: path.join(work, "synthetic-data"), CORPUS_DIR: path.join(work, "synthetic-corpus") };
     await cp(base.CORPUS_DIR, syntheticConfig.CORPUS_DIR, { recursive: true, filter: (source) => !/\d{3}_.*\.txt$/.test(source) });
@@ -165,6 +176,11 @@ async function main(): Promise<void> {
     table("Index build (local embedder)", ["corpus", "files", "chunks", "build time", "RSS after"], buildRows);
     table("Fact extraction at index time (figures → facts)", ["corpus", "articles", "facts", "time", "per chunk"], factRows);
     table("Ask latency (extractive mode)", ["corpus", "path", "asks", "p50", "p95", "RSS"], latency);
+    table(
+      `Policy ingest at index time (${policyCost.textMb.toFixed(2)} MB of policy text, ${policyCost.items} items)`,
+      ["step", "per MB", "at 100k item chunks"],
+      policyCost.rows.map((row) => [row.step, ms(row.msPerMb), `${(row.msPer100kChunks / 1000).toFixed(2)} s`]),
+    );
     table("LLM chain overhead per answer (mock model replying instantly)", ["p50", "p95"], [[ms(chain.p50Ms), ms(chain.p95Ms)]]);
     table(
       "HTTP load: 4 concurrent clients on POST /api/ask, before and during a re-index",

@@ -1,5 +1,6 @@
 import { escapeRegExp } from "../core/language.js";
 import type { Answer, AnswerInput, Answerer, Citation, SearchHit } from "../core/types.js";
+import { isHeadingSentence } from "../ingest/policy-structure.js";
 import { splitSentences } from "../ingest/sentences.js";
 import { isInstructionLike } from "../ingest/instructions.js";
 import { findFigures, type FoundFigure } from "./english-figures.js";
@@ -7,6 +8,7 @@ import { groupCoverage } from "./coverage.js";
 import { refusal, topicOf } from "./refusal.js";
 import { extractYears, listCue } from "../retrieve/analyze-query.js";
 import { englishZoneName } from "./zone-names.js";
+import { composeRuleAnswer, missingRuleTopic } from "./rule-answer.js";
 import { entitiesIn } from "./lead/simple-leads.js";
 import { figureInEnglish } from "../facts/figures.js";
 
@@ -31,6 +33,11 @@ interface ScoredSentence {
 export const composeExtractive: Answerer = async (input) => composeExtractiveSync(input);
 
 export function composeExtractiveSync(input: AnswerInput): Answer {
+  // Questions about a policy rule (how much, who qualifies, the cap, the schedule, validity) are
+  // answered from the rule records when a retrieved policy item holds one.
+  if (missingRuleTopic(input)) return refusal(input.language, topicOf(input.question, input.language), input.standaloneQuestion);
+  const ruleAnswer = composeRuleAnswer(input);
+  if (ruleAnswer) return ruleAnswer;
   const hits = input.hits.slice(0, maxPassages);
   const years = extractYears(input.standaloneQuestion);
   const scored = hits.flatMap((hit, hitIndex) => scoreSentences(hit, hitIndex, input, years));
@@ -119,8 +126,9 @@ function scoreSentences(hit: SearchHit, hitIndex: number, input: AnswerInput, ye
       const continues = previous !== undefined && /[；;]\s*$/.test(previous.text);
       return { ...sentence, context: continues ? previous.text + sentence.text : sentence.text };
     })
-    // Orders addressed to an assistant inside a document are flagged at index time and never quoted.
-    .filter((sentence) => /[\u4e00-\u9fff]/.test(sentence.text) && sentence.text.trim().length >= 6 && !isInstructionLike(sentence.text))
+    // Headings ("三、扩大…", "第五条 上市奖励。") name an item; orders addressed to an assistant inside a
+    // document are flagged at index time: neither is ever quoted as an answer.
+    .filter((sentence) => /[\u4e00-\u9fff]/.test(sentence.text) && sentence.text.trim().length >= 6 && !isHeadingSentence(sentence.text) && !isInstructionLike(sentence.text))
     .map((sentence, position) => {
       const text = sentence.text.trim();
       const coverage = groupCoverage(input.termGroups, text, input.termWeights);

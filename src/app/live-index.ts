@@ -5,6 +5,7 @@ import type { Chunk } from "../core/types.js";
 import { SearchIndex } from "../index/search-index.js";
 import { loadSnapshot } from "../index/snapshot.js";
 import { computeArticlePlaces, type ArticlePlaces } from "../retrieve/places.js";
+import { placeOfAdministrativeName } from "../ingest/issuing-body.js";
 import { detectZones } from "../ingest/zones.js";
 import type { Lexicon } from "./lexicon.js";
 import { FactStore } from "../facts/fact-store.js";
@@ -36,7 +37,14 @@ export async function loadLiveIndex(config: Config, lexicon: Lexicon, version?: 
   const snapshot = await loadSnapshot(config.DATA_DIR, embedder, lexicon.tokenizer, version);
   // Zones found in new documents get English names too (pinyin), so English questions reach them.
   const zoneNames = new Set(snapshot.chunks.flatMap((chunk) => chunk.zones.slice(0, 3)));
-  lexicon.gazetteer.addPlaces([...zoneNames].flatMap((name) => detectZones(name).map((zone) => zone.place)).filter(Boolean));
+  // A county or city no gazetteer lists (柳河县, named by a document's issuing body) is a place too.
+  lexicon.gazetteer.addPlaces(
+    [...zoneNames].flatMap((name) => {
+      const places = detectZones(name).map((zone) => zone.place);
+      const administrative = placeOfAdministrativeName(name);
+      return places.length > 0 ? places : administrative ? [administrative] : [];
+    }).filter(Boolean),
+  );
   return {
     search: new SearchIndex(snapshot),
     articlePlaces: computeArticlePlaces(snapshot.chunks, lexicon.places),

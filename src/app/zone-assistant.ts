@@ -11,7 +11,6 @@ import { detectLanguage, escapeRegExp } from "../core/language.js";
 import { analyzeQuery, type AnalyzedQuery } from "../retrieve/analyze-query.js";
 import { hybridSearch } from "../retrieve/hybrid-search.js";
 import { toSimplified } from "../retrieve/simplified-chinese.js";
-import type { Lexicon } from "./lexicon.js";
 import { filterFacts } from "../facts/fact-store.js";
 import type { Fact } from "../facts/types.js";
 import { matchMetrics } from "../facts/match-metric.js";
@@ -25,6 +24,7 @@ import { coverageAnswer, coverageOf, entitiesIn, helpAnswer } from "../answer/le
 import { correctPlaceNames } from "../retrieve/fuzzy-place.js";
 import { classifyQuestion, isNonQuestion, type QuestionKind } from "../retrieve/question-kind.js";
 import type { LiveIndex } from "./live-index.js";
+import { listRules, type RuleListing } from "../ingest/policy-rules.js";
 
 /**
  * The core's one entry point: question → standalone question → retrieval → refusal or answer.
@@ -79,9 +79,12 @@ export class ZoneAssistant implements AnswerService {
     };
   }
 
-  facts(filter: { zone?: string; metric?: string; limit?: number }): { total: number; facts: Fact[] } {
-    const all = filterFacts(this.live.facts.facts, { zone: filter.zone, metric: filter.metric });
-    return { total: all.length, facts: filter.limit !== undefined ? all.slice(0, filter.limit) : all };
+  facts(filter: { zone?: string; metric?: string; limit?: number }): { total: number; facts: Fact[]; rules: RuleListing[] } {
+    const rulesOnly = filter.metric === "rules";
+    const all = rulesOnly ? [] : filterFacts(this.live.facts.facts, { zone: filter.zone, metric: filter.metric });
+    // Policy rules sit beside the figures; a figure metric filter leaves them out.
+    const rules = filter.metric && !rulesOnly ? [] : listRules(this.live.search.chunks, { zone: filter.zone, limit: filter.limit }, new Date().toISOString().slice(0, 10));
+    return { total: all.length, facts: filter.limit !== undefined ? all.slice(0, filter.limit) : all, rules };
   }
 
   async ask(question: string, options: AskOptions = {}): Promise<Answer> {
@@ -99,7 +102,7 @@ export class ZoneAssistant implements AnswerService {
     // "Hengyng" → Hengyang: a misspelled pinyin name of a place the index covers, said plainly.
     const names = this.resolveNames(standalone, live);
     if (names.askBack) return { ...names.askBack, conversationId: options.conversationId };
-    const query = this.analyze(names.text, text, live.lexicon);
+    const query = this.analyze(names.text, text, live);
     // A follow-up that names no place inherits the places of the turn it follows.
     if (query.places.length === 0 && history.length > 0 && standalone !== text) {
       query.places = history[history.length - 1]!.places;
@@ -179,8 +182,15 @@ export class ZoneAssistant implements AnswerService {
     return { text, note };
   }
 
-  private analyze(standalone: string, original: string, lexicon: Lexicon): AnalyzedQuery {
-    const query = analyzeQuery(standalone, { glossary: lexicon.glossary, places: lexicon.places, segment: lexicon.segmenter, dictionary: lexicon.dictionary });
+  private analyze(standalone: string, original: string, live: LiveIndex): AnalyzedQuery {
+    const { lexicon } = live;
+    const query = analyzeQuery(standalone, {
+      glossary: lexicon.glossary,
+      places: lexicon.places,
+      segment: lexicon.segmenter,
+      dictionary: lexicon.dictionary,
+      documentFrequency: (term) => live.search.snapshot.bm25.documentFrequency(term),
+    });
     // Answer in the language the user wrote in, even if the rewrite is in another.
     query.language = detectLanguage(original);
     return query;
@@ -231,6 +241,10 @@ export class ZoneAssistant implements AnswerService {
       const lead = comparisonLead(request);
       if (lead) return attach(empty, lead);
     }
+
+    // A named place the gazetteer does not know ("Huinan County") is not covered: say so rather than
+    // answer from another place's documents.
+    if (query.unknownPlaces?.length && query.places.length === 0) return refusal(query.language, query.unknownPlaces.join(", "), standalone);
 
     const retrieval = await this.retrieve(query, request.subjects.length >= 2 && kind === "comparison", live);
     // A zone asked by name keeps its level: passages about the zone come before those about its city.

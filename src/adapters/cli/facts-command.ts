@@ -1,11 +1,13 @@
 import { loadLexicon } from "../../app/lexicon.js";
 import { loadLiveIndex } from "../../app/live-index.js";
 import { filterFacts } from "../../facts/fact-store.js";
+import { listRules, type RuleListing } from "../../ingest/policy-rules.js";
 import { cliSetup, parseArgs, runCli } from "./cli-support.js";
 
 /**
- * npm run facts -- [--zone 衡阳高新区] [--metric signed_investment] [--limit 50] [--json]
- * Lists the figures the live index holds as facts: who, when, what, how much, and the sentence.
+ * npm run facts -- [--zone 衡阳高新区] [--metric signed_investment | --metric rules] [--limit 50] [--json]
+ * Lists the figures the live index holds as facts: who, when, what, how much, and the sentence;
+ * then the rule records of policy items (amount, condition, cap, schedule, validity).
  */
 
 runCli(async () => {
@@ -17,13 +19,16 @@ runCli(async () => {
     process.stderr.write("--limit needs a positive whole number.\n");
     return 1;
   }
-  const facts = filterFacts(live.facts.facts, {
-    zone: typeof flags.zone === "string" ? flags.zone : undefined,
-    metric: typeof flags.metric === "string" ? flags.metric : undefined,
-    limit,
-  });
+  const zone = typeof flags.zone === "string" ? flags.zone : undefined;
+  const metric = typeof flags.metric === "string" ? flags.metric : undefined;
+  const facts = metric === "rules" ? [] : filterFacts(live.facts.facts, { zone, metric, limit });
+  const rules = metric && metric !== "rules" ? [] : listRules(live.search.chunks, { zone, limit }, new Date().toISOString().slice(0, 10));
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify(facts, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(metric === undefined && rules.length > 0 ? { facts, rules } : metric === "rules" ? rules : facts, null, 2)}\n`);
+    return 0;
+  }
+  if (metric === "rules" || (facts.length === 0 && rules.length > 0)) {
+    printRules(rules);
     return 0;
   }
   if (facts.length === 0) {
@@ -38,5 +43,24 @@ runCli(async () => {
     );
   }
   process.stdout.write(`${facts.length} of ${live.facts.size} facts.\n`);
+  if (rules.length > 0) printRules(rules);
   return 0;
 });
+
+function printRules(rules: RuleListing[]): void {
+  for (const rule of rules) {
+    const parts = [
+      rule.amounts.length > 0 ? rule.amounts.join("、") : "",
+      rule.rates.length > 0 ? rule.rates.join("、") : "",
+      rule.uncapped ? "不设上限" : rule.cap ?? "",
+      rule.schedule ? `schedule: ${rule.schedule}` : "",
+      rule.period ? `period: ${rule.period}` : "",
+      rule.expires ? `${rule.expired ? "expired" : "valid until"} ${rule.expires}` : "",
+    ].filter(Boolean);
+    process.stdout.write(
+      `${rule.zone} | ${rule.document} › ${rule.section} | ${rule.measure.join(", ") || "rule"} | ${parts.join(" | ")}\n` +
+        `    ${rule.condition ? `who: ${rule.condition}; ` : ""}${rule.text}  [${rule.source}]\n`,
+    );
+  }
+  process.stdout.write(`${rules.length} rule clauses.\n`);
+}
