@@ -252,7 +252,7 @@ export class ZoneAssistant implements AnswerService {
     }
 
     const hits = query.asksList ? withFollowingPassages(retrieval.hits, live) : retrieval.hits;
-    const hitFacts = hits.flatMap((hit) => live.facts.candidates({ places: hit.chunk.zones.slice(0, 2) }).filter((fact) => fact.chunkId === hit.chunk.id));
+    const hitFacts = hits.flatMap((hit) => live.facts.inChunk(hit.chunk.id));
     const input: AnswerInput = {
       question,
       standaloneQuestion: standalone,
