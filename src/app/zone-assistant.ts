@@ -258,6 +258,7 @@ export class ZoneAssistant implements AnswerService {
     const placeNames = Object.fromEntries([...query.places, ...hitPlaces].map((place) => [place, lexicon.places.english(place)]));
     const refuse = (subject: string) => refusal(query.language, subject, standalone);
 
+    request.hitRanks = new Map(retrieval.hits.map((hit, rank) => [hit.chunk.id, rank]));
     // One zone's figure: the fact, labelled, for the asked period (or the nearest, said plainly).
     let single = request.subjects.length === 1 && request.metrics.length > 0 && (kind === "figure" || kind === "general" || kind === "comparison" || kind === "superlative")
       ? figureLead(request)
@@ -292,7 +293,7 @@ export class ZoneAssistant implements AnswerService {
     }
 
     const hits = query.asksList ? withFollowingPassages(retrieval.hits, live) : retrieval.hits;
-    const hitFacts = hits.flatMap((hit) => live.facts.candidates({ places: hit.chunk.zones.slice(0, 2) }).filter((fact) => fact.chunkId === hit.chunk.id));
+    const hitFacts = hits.flatMap((hit) => live.facts.inChunk(hit.chunk.id));
     const input: AnswerInput = {
       question,
       standaloneQuestion: standalone,

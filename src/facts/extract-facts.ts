@@ -2,7 +2,7 @@ import type { Article, Chunk } from "../core/types.js";
 import { yearOf } from "../ingest/dates.js";
 import { splitSentences } from "../ingest/sentences.js";
 import { isInstructionLike } from "../ingest/instructions.js";
-import { detectZones } from "../ingest/zones.js";
+import { detectZones, zoneKindSurfaces } from "../ingest/zones.js";
 import { findFigureValues } from "./figures.js";
 import type { MetricList } from "./metrics.js";
 import { parseChinesePeriods, type FoundPeriod, type PeriodContext } from "./period.js";
@@ -15,6 +15,8 @@ import type { Fact, FigureValue, MetricDefinition, Period, ZoneLevel } from "./t
  * nearest zone named before it (else the zone the article was last about), the period is the
  * nearest period before it (a clause after "；" keeps the period of the clause before).
  */
+
+const zoneWord = new RegExp(zoneKindSurfaces.join("|"), "u");
 
 const clauseBoundary = /[，,；;：:。！？!?\n]/u;
 
@@ -128,7 +130,8 @@ export function extractArticleFacts(article: Article, chunks: Chunk[], options: 
     const sentence = span.text;
     // An order addressed to an assistant states no fact, whatever figure it carries.
     const figures = isInstructionLike(sentence) ? [] : findFigureValues(sentence);
-    const zones = zonesIn(sentence).filter((zone) => !zone.locative);
+    // Zone detection is the costly part: a sentence with no figure matters only when it names a zone.
+    const zones = figures.length > 0 || zoneWord.test(sentence) ? zonesIn(sentence).filter((zone) => !zone.locative) : [];
     const periods = parseChinesePeriods(sentence, context);
     const chunk = chunkOf(chunks, article, span.start, span.end);
     const sentenceStart = article.offsets[span.start] ?? 0;

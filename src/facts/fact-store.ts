@@ -30,6 +30,8 @@ export class FactStore {
   private readonly byPlace = new Map<string, Fact[]>();
   private readonly byMetric = new Map<string, Fact[]>();
   private readonly bySentence = new Map<string, Fact[]>();
+  private readonly byZone = new Map<string, Fact[]>();
+  private readonly byChunk = new Map<string, Fact[]>();
 
   constructor(facts: readonly Fact[]) {
     this.facts = facts;
@@ -37,7 +39,14 @@ export class FactStore {
       push(this.byPlace, fact.place, fact);
       push(this.byMetric, fact.metric, fact);
       push(this.bySentence, sentenceKey(fact.sentence), fact);
+      push(this.byZone, fact.zone, fact);
+      push(this.byChunk, fact.chunkId, fact);
     }
+  }
+
+  /** The facts of one chunk (a retrieved passage). */
+  inChunk(chunkId: string): Fact[] {
+    return this.byChunk.get(chunkId) ?? [];
   }
 
   /** The facts stated in a sentence (as quoted: trailing punctuation does not matter). */
@@ -51,11 +60,12 @@ export class FactStore {
 
   /** Facts of the asked who and what, any period. */
   candidates(query: FactQuery): Fact[] {
-    let pool: readonly Fact[];
-    if (query.places && query.places.length > 0) pool = query.places.flatMap((place) => this.byPlace.get(place) ?? []);
-    else if (query.zones && query.zones.length > 0) pool = this.facts.filter((fact) => query.zones!.includes(fact.zone));
-    else if (query.metrics && query.metrics.length > 0) pool = query.metrics.flatMap((metric) => this.byMetric.get(metric) ?? []);
-    else pool = this.facts;
+    // Start from the smallest index that applies: at 100k chunks a full scan per question is too slow.
+    const pools: (readonly Fact[])[] = [];
+    if (query.zones && query.zones.length > 0) pools.push(query.zones.flatMap((zone) => this.byZone.get(zone) ?? []));
+    if (query.places && query.places.length > 0) pools.push(query.places.flatMap((place) => this.byPlace.get(place) ?? []));
+    if (query.metrics && query.metrics.length > 0) pools.push(query.metrics.flatMap((metric) => this.byMetric.get(metric) ?? []));
+    const pool = pools.length > 0 ? pools.reduce((smallest, next) => (next.length < smallest.length ? next : smallest)) : this.facts;
     return pool.filter((fact) => {
       if (query.metrics && query.metrics.length > 0 && !query.metrics.includes(fact.metric)) return false;
       // A zone asked by name (衡阳高新区) is that zone; a bare place (衡阳) is any of its zones or the city.

@@ -390,17 +390,17 @@ export async function loadSnapshot(
   if (restored.load) {
     restored.load(await readJson(path.join(directory, snapshotFiles.embedderState), "the embedder state"));
   }
-  const { facts, metrics } = await loadFacts(directory, chosen, warnings);
+  const { facts, metrics } = await loadFacts(directory, chosen);
   return { manifest, chunks: chunks as Chunk[], bm25, vectors, embedder: restored, warnings, facts, metrics };
 }
 
 /** facts.json is optional (older snapshots lack it) but, when present, must be a list of facts. */
-async function loadFacts(directory: string, version: string, warnings: string[]): Promise<{ facts: Fact[]; metrics: MetricDefinition[] }> {
+async function loadFacts(directory: string, version: string): Promise<{ facts: Fact[]; metrics: MetricDefinition[] }> {
   const file = path.join(directory, snapshotFiles.facts);
   try {
     await stat(file);
   } catch {
-    warnings.push(`Snapshot ${version} has no facts (it was built before figures were extracted); run \`npm run index\` for labelled figures and comparisons.`);
+    // Built without facts (before they existed, or by a tool that writes chunks only): answers fall back to passages.
     return { facts: [], metrics: [] };
   }
   const stored = (await readJson(file, "the fact list")) as { facts?: unknown; metrics?: unknown } | null;

@@ -55,8 +55,17 @@ export function attachLead(answer: Answer, lead: Lead, options: AttachOptions): 
   // another sentence's figures (another metric, period or zone) would only blur the answer.
   const leadSentences = new Set(lead.facts.map((fact) => bare(fact.sentence)));
   const kept = lines.filter((line) => !contradicts(line, lead.facts, options) && !(lead.facts.length > 0 && !leadSentences.has(bare(line)) && options.facts.inSentence(bare(line)).length > 0));
-  // Evidence first in the order the lead cites it.
-  return { ...answer, answer: [text, ...kept].join("\n"), citations: citations.filter((citation) => kept.some((line) => line.includes(`[${citation.n}]`)) || text.includes(`[${citation.n}]`)), refused: lead.refused ?? false };
+  // Citations no kept line uses are dropped, and the rest renumbered 1..k in order of first use.
+  const whole = [text, ...kept].join("\n");
+  const order: number[] = [];
+  for (const match of whole.matchAll(/\[(\d+)\]/g)) {
+    const n = Number(match[1]);
+    if (!order.includes(n) && citations.some((citation) => citation.n === n)) order.push(n);
+  }
+  const renumber = new Map(order.map((n, index) => [n, index + 1]));
+  const renumbered = whole.replace(/\[(\d+)\]/g, (marker, n: string) => (renumber.has(Number(n)) ? `[${renumber.get(Number(n))}]` : marker));
+  const keptCitations = order.map((n) => ({ ...citations.find((citation) => citation.n === n)!, n: renumber.get(n)! }));
+  return { ...answer, answer: renumbered, citations: keptCitations, refused: lead.refused ?? false };
 }
 
 function bare(line: string): string {

@@ -29,6 +29,8 @@ export interface LeadRequest {
   asksScope?: boolean;
   /** The question's words that named each metric (by key), to tell a specific match from a generic one. */
   matchedCues?: Record<string, string>;
+  /** Retrieval rank of each passage (chunk id → 0-based rank), when retrieval ran. */
+  hitRanks?: Map<string, number>;
   /** "现在", "so far": the figure as of the report date is preferred. */
   asksNow?: boolean;
 }
@@ -95,7 +97,8 @@ export function describeFacts(facts: Fact[], metrics: MetricDefinition[], langua
     const parts = facts.map((fact, index) => `${index === 0 || !samePeriod ? (index === 0 ? "" : periodLabel(fact, language)) : ""}${metricName(fact, metrics, language)}${valueText(fact, language)}${factMarker(fact)}`);
     return `${zoneLabel(first, language, english)}${periodLabel(first, language)}${parts.join("，")}`;
   }
-  const parts = facts.map((fact, index) => `${metricName(fact, metrics, language)}${index === 0 || !samePeriod ? ` in ${periodLabel(fact, language)}` : ""}: ${valueText(fact, language)} ${factMarker(fact)}`);
+  const when = (fact: Fact) => (fact.period && (fact.period.kind === "to-date" || fact.period.kind === "since") ? ` ${periodLabel(fact, language)}` : ` in ${periodLabel(fact, language)}`);
+  const parts = facts.map((fact, index) => `${metricName(fact, metrics, language)}${index === 0 || !samePeriod ? when(fact) : ""}: ${valueText(fact, language)} ${factMarker(fact)}`);
   return `${zoneLabel(first, language, english)}: ${parts.join("; ")}`;
 }
 
@@ -109,7 +112,7 @@ function factsFor(request: LeadRequest, subject: Subject, period: Period | undef
       ? request.facts.find({ ...query, level: subject.level })
       : [...request.facts.find({ ...query, level: "zone" }), ...request.facts.find(query)];
     const scored = matches
-      .map((match, order) => ({ match, order, score: fit(match.fact, request) + (match.periodMatch === "exact" ? 2 : match.periodMatch === "within" ? 0.5 : 0) + (match.fact.period ? 0.5 : 0) }))
+      .map((match, order) => ({ match, order, score: fit(match.fact, request) + (match.periodMatch === "exact" ? 2 : match.periodMatch === "within" ? 0.5 : 0) + (match.fact.period ? 0.25 : 0) }))
       .sort((a, b) => b.score - a.score || a.order - b.order);
     const pick = scored.find((item) => about(item.match.fact, request));
     if (pick && pick.score > -1 && !chosen.some((fact) => fact.id === pick.match.fact.id)) chosen.push(pick.match.fact);
@@ -141,6 +144,9 @@ function fit(fact: Fact, request: LeadRequest): number {
   if (fact.event) score += request.asksEvent ? 2 : -3;
   if (fact.scope) score += request.asksScope ? 2 : -3;
   if (request.asksNow && fact.period?.kind === "to-date") score += 1;
+  // Retrieval ranked the passages by the whole question: a fact of a higher-ranked passage fits better.
+  const rank = request.hitRanks?.get(fact.chunkId);
+  if (rank !== undefined) score += 1 / (rank + 1);
   return score;
 }
 
