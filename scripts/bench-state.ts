@@ -5,6 +5,7 @@
  * PostgreSQL runs only when a database URL is given: BENCH_DATABASE_URL, else TEST_DATABASE_URL
  * (`scripts/with-postgres.sh npm run bench`). Standalone: `npx tsx scripts/bench-state.ts`.
  */
+import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -31,7 +32,7 @@ const operations: Array<[string, (store: StateStore, i: number) => Promise<unkno
     (store, i) =>
       store.appendTurn(`bench:${i % 100}`, { question: "长治高新区有哪些招商优惠政策？", standaloneQuestion: "长治高新区有哪些招商优惠政策？", answer: "答".repeat(300), places: ["长治"], at: Date.now() }, { maxTurns: 6, maxChars: 4000 }),
   ],
-  ["logQuestion", (store) => store.logQuestion({ at: Date.now(), question: "长治高新区有哪些招商优惠政策？", language: "zh", mode: "extractive", refused: false, latencyMs: 3, snapshot: "bench" })],
+  ["logQuestion", (store) => store.logQuestion({ id: randomUUID(), platform: "bench", at: Date.now(), question: "长治高新区有哪些招商优惠政策？", answer: "答[1]", language: "zh", mode: "extractive", refused: false, latencyMs: 3, snapshotVersion: "bench", citations: 1 })],
   ["audit", (store, i) => store.audit({ actor: "bench", action: "bench.write", detail: `entry ${i}`, at: Date.now() })],
 ];
 

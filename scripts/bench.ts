@@ -20,6 +20,7 @@ import { createLogger } from "../src/core/logger.js";
 import { createEmbedder } from "../src/index/embedders/create-embedder.js";
 import { writeSnapshot } from "../src/index/snapshot.js";
 import { measureChainOverhead } from "./bench-llm.js";
+import { measureWeb } from "./bench-web.js";
 import { measureLoad, percentile } from "./bench-load.js";
 import { measurePolicyIngest } from "./bench-policy.js";
 import { prepareEvalCorpus } from "../src/app/eval-corpus.js";
@@ -214,6 +215,12 @@ async function main(): Promise<void> {
         String(summary.falseRefusals),
         `${summary.englishPassed}/${summary.english}`,
       ]],
+    );
+    const web = await measureWeb();
+    table(
+      "Web chat page (headless chromium, cold profile)",
+      ["first load of /", "requests", "time to first answer", "answer p50 (next asks)"],
+      [[`${web.pageKB.toFixed(1)} KB`, String(web.pageRequests), ms(web.firstAnswerMs), `${ms(web.answerP50Ms)} (${web.asks})`]],
     );
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import { acquireBuildLock } from "./build-lock.js";
 import { loadLexicon } from "../app/lexicon.js";
 import { loadLiveIndex } from "../app/live-index.js";
 import type { ZoneAssistant } from "../app/zone-assistant.js";
+import { progressAt, type ReindexProgress } from "../app/reindex-progress.js";
 import { describeGate, type GateReport, type GateSkipped } from "./quality-gate.js";
 import { reindex, rollback, type FileResult } from "./reindex.js";
 import { describeSnapshot, snapshotsByBuildTime, type SnapshotInfo } from "./snapshot-history.js";
@@ -53,6 +54,8 @@ export interface ReindexJob {
   pruned: string[];
   error?: { code: string; message: string; hint?: string };
   ms?: number;
+  /** Stage and percentage while it runs; `done` at 100 once finished (whatever the outcome). */
+  progress: ReindexProgress;
 }
 
 export interface AdminStatus {
@@ -69,6 +72,8 @@ export interface AdminStatus {
   /** What current.json names (differs from `live` only while a CLI snapshot is being picked up, or when it is unusable). */
   currentFile?: string;
   snapshots: SnapshotInfo[];
+  /** Every corpus file the live snapshot read: indexed with counts, or skipped with the reason. */
+  liveFiles: Array<{ file: string; status: string; articles: number; chunks: number; bytes: number; reason?: string }>;
   lastJob?: ReindexJob;
   running: boolean;
   audit: AuditEntry[];
@@ -98,7 +103,15 @@ export class ReindexManager {
   /** A version current.json names that failed to load, so the poll logs it once, not every tick. */
   private refusedVersion?: string;
 
+  private readonly finishedListeners: Array<(job: ReindexJob) => void> = [];
+  private saving: Promise<void> = Promise.resolve();
+
   constructor(private readonly options: ReindexManagerOptions) {}
+
+  /** Called with every finished job (metrics). */
+  onJobFinished(listener: (job: ReindexJob) => void): void {
+    this.finishedListeners.push(listener);
+  }
 
   private now(): number {
     return (this.options.now ?? Date.now)();
@@ -127,11 +140,16 @@ export class ReindexManager {
 
   /** Saves the job where every replica can read it. */
   private async persist(job: ReindexJob): Promise<void> {
-    try {
-      await this.options.store.saveJob({ id: job.id, state: job.state, job });
-    } catch (error) {
-      this.options.log.warn(`Cannot save the state of re-index job ${job.id}; other servers will not see it.`, error);
-    }
+    // One save at a time, in order: a progress save still in flight must not land after the final state.
+    const snapshot = JSON.parse(JSON.stringify(job)) as ReindexJob;
+    this.saving = this.saving.then(async () => {
+      try {
+        await this.options.store.saveJob({ id: snapshot.id, state: snapshot.state, job: snapshot });
+      } catch (error) {
+        this.options.log.warn(`Cannot save the state of re-index job ${snapshot.id}; other servers will not see it.`, error);
+      }
+    });
+    await this.saving;
   }
 
   /**
@@ -211,6 +229,7 @@ export class ReindexManager {
       skipped: [],
       removedFiles: [],
       pruned: [],
+      progress: progressAt("reading"),
     };
     this.last = job;
     await this.persist(job);
@@ -242,6 +261,12 @@ export class ReindexManager {
         live: service.liveIndex,
         signal: this.abort.signal,
         lockHeld: true,
+        onStage: (progress) => {
+          const stageChanged = job.progress?.stage !== progress.stage;
+          job.progress = progress;
+          // Other servers sharing the state store see the stage (the percentage within it only here).
+          if (stageChanged) void this.persist(job);
+        },
         onActivate: (candidate) => service.swap(candidate),
       });
       job.version = outcome.version;
@@ -265,10 +290,18 @@ export class ReindexManager {
       log.error(`Re-index job ${job.id} failed; snapshot ${job.liveVersionBefore} keeps serving.`, error);
     }
     job.finishedAt = new Date(this.now()).toISOString();
+    job.progress = progressAt("done");
     // Saved before the lock is released, so no replica sees a free lock next to a job still "running".
     await this.persist(job);
     await lease.release().catch((error: unknown) => log.warn("Releasing the build lock failed.", error));
     this.busy = false;
+    for (const listener of this.finishedListeners) {
+      try {
+        listener(job);
+      } catch (error) {
+        log.warn("A re-index listener failed.", error);
+      }
+    }
     await this.audit(job.actor, `reindex.${job.state}`, describeJob(job));
     if (job.state === "succeeded") log.info(describeJob(job));
     else if (job.state === "refused") log.warn(describeJob(job));
@@ -329,6 +362,7 @@ export class ReindexManager {
       },
       currentFile: await readCurrentVersion(config.DATA_DIR).catch(() => undefined),
       snapshots,
+      liveFiles: manifest.files.map(({ file, status, articles, chunks, bytes, reason }) => ({ file, status, articles, chunks, bytes, ...(reason ? { reason } : {}) })),
       ...(lastJob ? { lastJob } : {}),
       running: this.busy || lastJob?.state === "queued" || lastJob?.state === "running",
       audit: await store.listAudit(20).catch(() => []),

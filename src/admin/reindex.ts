@@ -14,6 +14,7 @@ import { loadLiveIndex, type LiveIndex } from "../app/live-index.js";
 import { withEmbeddingCache } from "./embedding-cache.js";
 import { gateFileExists, runQualityGate, type GateReport, type GateSkipped } from "./quality-gate.js";
 import { olderSnapshots, pruneOldSnapshots, removeStaleBuildDirs } from "./snapshot-history.js";
+import { progressAt, type OnReindexProgress } from "../app/reindex-progress.js";
 
 /**
  * One re-index, shared by the CLI, the HTTP admin routes, Slack and first start-up:
@@ -62,6 +63,8 @@ export interface ReindexOptions extends LockOptions {
   live?: LiveIndex;
   onFile?: (report: FileReport) => void;
   onProgress?: (done: number, total: number) => void;
+  /** Stage and overall percentage, from reading the corpus to activation. */
+  onStage?: OnReindexProgress;
   signal?: AbortSignal;
   /** Called once the candidate passed and is about to become live, so the caller can swap at once. */
   onActivate?: (candidate: LiveIndex) => void;
@@ -136,6 +139,7 @@ export async function reindex(config: Config, lexicon: Lexicon, options: Reindex
         embedder: cache.embedder,
         onFile: options.onFile,
         onProgress: options.onProgress,
+        onStage: options.onStage,
         signal: options.signal,
       });
     } finally {
@@ -152,7 +156,10 @@ export async function reindex(config: Config, lexicon: Lexicon, options: Reindex
       if (options.gate === false) gate = { skipped: "disabled for this build (--no-gate)" };
       else if (!live) gate = { skipped: noLiveReason ?? "no live snapshot to compare with" };
       else if (!(await gateFileExists(config.EVAL_GATE_FILE))) gate = { skipped: `EVAL_GATE_FILE ${config.EVAL_GATE_FILE} does not exist` };
-      else gate = await runQualityGate(config, lexicon, live, candidate);
+      else {
+        options.onStage?.(progressAt("gate"));
+        gate = await runQualityGate(config, lexicon, live, candidate);
+      }
     } catch (error) {
       await discard();
       throw error;
@@ -179,6 +186,7 @@ export async function reindex(config: Config, lexicon: Lexicon, options: Reindex
 
     try {
       options.signal?.throwIfAborted();
+      options.onStage?.(progressAt("activation"));
       await setCurrentVersion(config.DATA_DIR, version);
     } catch (error) {
       await discard();

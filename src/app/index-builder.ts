@@ -9,6 +9,7 @@ import { extractFacts } from "../facts/extract-facts.js";
 import { loadMetricList, METRICS_FILE } from "../facts/metrics.js";
 import path from "node:path";
 import type { Lexicon } from "./lexicon.js";
+import { progressAt, type OnReindexProgress } from "./reindex-progress.js";
 
 /** ingest → index: reads CORPUS_DIR and writes a new snapshot under DATA_DIR. */
 
@@ -18,6 +19,8 @@ export interface BuildOptions {
   activate?: boolean;
   onFile?: (report: FileReport) => void;
   onProgress?: (done: number, total: number) => void;
+  /** Stage and overall percentage (reading, chunking, embedding, indexing). */
+  onStage?: OnReindexProgress;
   signal?: AbortSignal;
   /** The embedder to use instead of the configured one (e.g. wrapped with the embedding cache). */
   embedder?: Embedder;
@@ -37,7 +40,12 @@ export interface BuildReport {
 
 export async function buildIndex(config: Config, lexicon: Lexicon, options: BuildOptions): Promise<BuildReport> {
   const startedAt = Date.now();
-  const corpus = await readCorpus(config.CORPUS_DIR, { onFile: options.onFile, log: (message) => options.log.info(message) });
+  const onStage = options.onStage;
+  const corpus = await readCorpus(config.CORPUS_DIR, {
+    onFile: options.onFile,
+    onStep: onStage && ((step, done, total) => onStage(progressAt(step, done, total))),
+    log: (message) => options.log.info(message),
+  });
   const embedder = options.embedder ?? createEmbedder(config, { tokenizer: lexicon.tokenizer });
   // The metric list is read at each build, so an admin's edit goes live with the next re-index.
   const metrics = await loadMetricList(path.join(config.CORPUS_DIR, METRICS_FILE));
@@ -54,7 +62,12 @@ export async function buildIndex(config: Config, lexicon: Lexicon, options: Buil
     tokenizer: lexicon.tokenizer,
     startedAt,
     activate: options.activate ?? true,
-    onProgress: options.onProgress,
+    onProgress: (done, total) => {
+      options.onProgress?.(done, total);
+      onStage?.(progressAt("embedding", done, total));
+      // BM25 and the snapshot files are written once the last vector is in.
+      if (done === total) onStage?.(progressAt("indexing"));
+    },
     signal: options.signal,
   });
   return {

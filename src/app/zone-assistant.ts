@@ -1,7 +1,7 @@
 import type { Config } from "../core/config.js";
 import { AppError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
-import type { SearchHit, Answer, AnswerInput, AnswerService, Answerer, AskOptions, Language, QuestionRewriter, ServiceStatus, Turn } from "../core/types.js";
+import type { SearchHit, Answer, AnswerInput, AnswerService, Answerer, AskOptions, Language, QuestionRewriter, ServiceStatus, SourceView, Turn } from "../core/types.js";
 import { englishZoneName } from "../answer/zone-names.js";
 import { assessAnswerability, groupCoverage } from "../answer/coverage.js";
 import { composeExtractive } from "../answer/extractive.js";
@@ -25,6 +25,7 @@ import { correctPlaceNames } from "../retrieve/fuzzy-place.js";
 import { classifyQuestion, isNonQuestion, type QuestionKind } from "../retrieve/question-kind.js";
 import type { LiveIndex } from "./live-index.js";
 import { listRules, type RuleListing } from "../ingest/policy-rules.js";
+import { viewSource } from "./source-view.js";
 
 /**
  * The core's one entry point: question → standalone question → retrieval → refusal or answer.
@@ -87,11 +88,14 @@ export class ZoneAssistant implements AnswerService {
     return { total: all.length, facts: filter.limit !== undefined ? all.slice(0, filter.limit) : all, rules };
   }
 
+  source(chunkId: string, quote: string): Promise<SourceView> {
+    return viewSource(this.live, this.options.config.CORPUS_DIR, chunkId, quote);
+  }
+
   async ask(question: string, options: AskOptions = {}): Promise<Answer> {
     const { config, store } = this.options;
     const text = toSimplified(validateQuestion(question, config.MAX_QUESTION_CHARS));
     const live = this.live;
-    const startedAt = Date.now();
     // "a", "?", "。", "hello": nothing to look up; a short help reply, marked refused.
     if (isNonQuestion(text)) {
       const help = helpAnswer({ facts: live.facts, metrics: live.metrics, english: (place) => live.lexicon.places.english(place) }, detectLanguage(text), text);
@@ -120,19 +124,6 @@ export class ZoneAssistant implements AnswerService {
         )
         .catch((error: unknown) => this.options.log.error("state store: could not save the conversation turn; the answer is sent without it", error));
     }
-    // The question log is for admins (gaps in the corpus); it never delays or fails an answer.
-    void store
-      ?.logQuestion({
-        at: startedAt,
-        ...(options.conversationId ? { conversationId: options.conversationId } : {}),
-        question: text,
-        language: answer.language,
-        mode: answer.mode,
-        refused: answer.refused,
-        latencyMs: Date.now() - startedAt,
-        snapshot: live.manifest.version,
-      })
-      .catch((error: unknown) => this.options.log.error("state store: could not log the question", error));
     return answer;
   }
 

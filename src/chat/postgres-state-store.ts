@@ -12,7 +12,8 @@ import {
   type FeedbackRecord,
   type Lease,
   type PruneCounts,
-  type QuestionLogEntry,
+  type QuestionFilter,
+  type QuestionRecord,
   type RetentionCutoffs,
   type StateStore,
   type StoredJob,
@@ -104,6 +105,24 @@ CREATE TABLE jobs (
   job JSONB NOT NULL
 );`,
   },
+  {
+    version: 2,
+    name: "web console question log (answer id, platform, answer, citations, feedback) and feedback's answer and snapshot",
+    // Older rows keep their numeric id as text and get an empty answer: nothing is dropped.
+    sql: `
+ALTER TABLE feedback ADD COLUMN answer TEXT, ADD COLUMN snapshot_version TEXT;
+ALTER TABLE questions ALTER COLUMN id DROP DEFAULT, ALTER COLUMN id TYPE TEXT USING 'q' || id::text;
+DROP SEQUENCE IF EXISTS questions_id_seq;
+ALTER TABLE questions RENAME COLUMN snapshot TO snapshot_version;
+ALTER TABLE questions
+  ADD COLUMN platform TEXT,
+  ADD COLUMN answer TEXT NOT NULL DEFAULT '',
+  ADD COLUMN citations INTEGER NOT NULL DEFAULT 0,
+  ADD COLUMN feedback TEXT CHECK (feedback IN ('up', 'down'));
+UPDATE questions SET platform = COALESCE(NULLIF(split_part(conversation_id, ':', 1), conversation_id), 'unknown');
+ALTER TABLE questions ALTER COLUMN platform SET NOT NULL;
+CREATE INDEX questions_by_refused ON questions (refused, at);`,
+  },
 ];
 
 export class PostgresStateStore implements StateStore {
@@ -164,19 +183,24 @@ export class PostgresStateStore implements StateStore {
   }
 
   async recordFeedback(feedback: FeedbackRecord): Promise<void> {
-    await this.pool.query('INSERT INTO feedback (platform, "user", conversation_id, message_id, value, question, at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-      feedback.platform,
-      feedback.user,
-      feedback.conversationId,
-      feedback.messageId,
-      feedback.value,
-      feedback.question ?? null,
-      feedback.at,
-    ]);
+    await this.pool.query(
+      'INSERT INTO feedback (platform, "user", conversation_id, message_id, value, question, answer, snapshot_version, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+      [
+        feedback.platform,
+        feedback.user,
+        feedback.conversationId,
+        feedback.messageId,
+        feedback.value,
+        feedback.question ?? null,
+        feedback.answer ?? null,
+        feedback.snapshotVersion ?? null,
+        feedback.at,
+      ],
+    );
   }
 
   async listFeedback(limit: number): Promise<FeedbackRecord[]> {
-    const { rows } = await this.pool.query('SELECT platform, "user", conversation_id, message_id, value, question, at FROM feedback ORDER BY id DESC LIMIT $1', [limit]);
+    const { rows } = await this.pool.query('SELECT platform, "user", conversation_id, message_id, value, question, answer, snapshot_version, at FROM feedback ORDER BY id DESC LIMIT $1', [limit]);
     return rows.map((row) => ({
       platform: row.platform,
       user: row.user,
@@ -184,6 +208,8 @@ export class PostgresStateStore implements StateStore {
       messageId: row.message_id,
       value: row.value,
       ...(row.question === null ? {} : { question: row.question }),
+      ...(row.answer === null ? {} : { answer: row.answer }),
+      ...(row.snapshot_version === null ? {} : { snapshotVersion: row.snapshot_version }),
       at: Number(row.at),
     }));
   }
@@ -239,25 +265,44 @@ export class PostgresStateStore implements StateStore {
     });
   }
 
-  async logQuestion(entry: QuestionLogEntry): Promise<void> {
+  async logQuestion(record: QuestionRecord): Promise<void> {
     await this.pool.query(
-      "INSERT INTO questions (at, conversation_id, question, language, mode, refused, latency_ms, snapshot) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-      [entry.at, entry.conversationId ?? null, entry.question, entry.language, entry.mode, entry.refused, Math.round(entry.latencyMs), entry.snapshot],
+      `INSERT INTO questions (id, platform, conversation_id, question, answer, language, mode, refused, latency_ms, snapshot_version, citations, feedback, at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      [
+        record.id,
+        record.platform,
+        record.conversationId ?? null,
+        record.question,
+        record.answer,
+        record.language,
+        record.mode,
+        record.refused,
+        Math.round(record.latencyMs),
+        record.snapshotVersion,
+        record.citations,
+        record.feedback ?? null,
+        record.at,
+      ],
     );
   }
 
-  async listQuestions(limit: number): Promise<QuestionLogEntry[]> {
-    const { rows } = await this.pool.query("SELECT * FROM questions ORDER BY id DESC LIMIT $1", [limit]);
-    return rows.map((row) => ({
-      at: Number(row.at),
-      ...(row.conversation_id === null ? {} : { conversationId: row.conversation_id }),
-      question: row.question,
-      language: row.language,
-      mode: row.mode,
-      refused: row.refused,
-      latencyMs: row.latency_ms,
-      snapshot: row.snapshot,
-    }));
+  async getQuestion(id: string): Promise<QuestionRecord | undefined> {
+    const { rows } = await this.pool.query("SELECT * FROM questions WHERE id = $1", [id]);
+    return rows[0] && questionFromRow(rows[0]);
+  }
+
+  async listQuestions(filter: QuestionFilter): Promise<QuestionRecord[]> {
+    const { rows } = await this.pool.query(
+      "SELECT * FROM questions WHERE ($1::boolean IS NULL OR refused = $1) AND ($2::text IS NULL OR feedback = $2) ORDER BY at DESC, id DESC LIMIT $3",
+      [filter.refused ?? null, filter.feedback ?? null, filter.limit],
+    );
+    return rows.map(questionFromRow);
+  }
+
+  async setQuestionFeedback(id: string, value: "up" | "down"): Promise<boolean> {
+    const result = await this.pool.query("UPDATE questions SET feedback = $2 WHERE id = $1", [id, value]);
+    return result.rowCount === 1;
   }
 
   async saveJob(job: StoredJob): Promise<void> {
@@ -403,4 +448,22 @@ function redact(url: string): string {
   } catch {
     return "postgres://…";
   }
+}
+
+function questionFromRow(row: Record<string, unknown>): QuestionRecord {
+  return {
+    id: String(row.id),
+    platform: String(row.platform),
+    ...(row.conversation_id === null ? {} : { conversationId: String(row.conversation_id) }),
+    question: String(row.question),
+    answer: String(row.answer),
+    language: String(row.language),
+    mode: String(row.mode),
+    refused: row.refused === true,
+    latencyMs: Number(row.latency_ms),
+    snapshotVersion: String(row.snapshot_version),
+    citations: Number(row.citations),
+    ...(row.feedback === null ? {} : { feedback: row.feedback as "up" | "down" }),
+    at: Number(row.at),
+  };
 }

@@ -13,7 +13,8 @@ import {
   type ConversationLimits,
   type FeedbackRecord,
   type PruneCounts,
-  type QuestionLogEntry,
+  type QuestionFilter,
+  type QuestionRecord,
   type RetentionCutoffs,
   type StateStore,
   type StoredJob,
@@ -31,7 +32,7 @@ export interface SqliteStateStoreOptions {
  * Schema versions, applied in order and recorded in `PRAGMA user_version`. Version 1 is the
  * schema before versioning (hence IF NOT EXISTS: old files already have it).
  */
-const migrations: string[] = [
+export const sqliteMigrations: string[] = [
   `
 CREATE TABLE IF NOT EXISTS turns (
   conversation_id TEXT NOT NULL,
@@ -94,6 +95,33 @@ CREATE TABLE jobs (
   seq INTEGER NOT NULL,
   job TEXT NOT NULL
 );`,
+  // 3: the web console's question log (answer id, platform, answer, citations, feedback) and the
+  // answer and snapshot a 👍/👎 is about. Older rows keep their id (as text) and get an empty answer.
+  `
+ALTER TABLE feedback ADD COLUMN answer TEXT;
+ALTER TABLE feedback ADD COLUMN snapshot_version TEXT;
+CREATE TABLE questions_v3 (
+  id TEXT PRIMARY KEY,
+  platform TEXT NOT NULL,
+  conversation_id TEXT,
+  question TEXT NOT NULL,
+  answer TEXT NOT NULL,
+  language TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  refused INTEGER NOT NULL,
+  latency_ms INTEGER NOT NULL,
+  snapshot_version TEXT NOT NULL,
+  citations INTEGER NOT NULL,
+  feedback TEXT CHECK (feedback IN ('up', 'down')),
+  at INTEGER NOT NULL
+);
+INSERT INTO questions_v3 (id, platform, conversation_id, question, answer, language, mode, refused, latency_ms, snapshot_version, citations, at)
+  SELECT 'q' || id, CASE WHEN instr(conversation_id, ':') > 1 THEN substr(conversation_id, 1, instr(conversation_id, ':') - 1) ELSE 'unknown' END,
+         conversation_id, question, '', language, mode, refused, latency_ms, snapshot, 0, at FROM questions;
+DROP TABLE questions;
+ALTER TABLE questions_v3 RENAME TO questions;
+CREATE INDEX questions_by_time ON questions (at);
+CREATE INDEX questions_by_refused ON questions (refused, at);`,
 ];
 
 /**
@@ -120,7 +148,7 @@ export class SqliteStateStore implements StateStore {
       insertTurn: db.prepare<[string, string, number]>("INSERT INTO turns (conversation_id, turn, at) VALUES (?, ?, ?)"),
       deleteTurnsBefore: db.prepare<[string, number]>("DELETE FROM turns WHERE conversation_id = ? AND seq < ?"),
       insertFeedback: db.prepare(
-        "INSERT INTO feedback (platform, user, conversation_id, message_id, value, question, at) VALUES (@platform, @user, @conversationId, @messageId, @value, @question, @at)",
+        "INSERT INTO feedback (platform, user, conversation_id, message_id, value, question, answer, snapshot_version, at) VALUES (@platform, @user, @conversationId, @messageId, @value, @question, @answer, @snapshotVersion, @at)",
       ),
       selectFeedback: db.prepare<[number], FeedbackRow>("SELECT * FROM feedback ORDER BY id DESC LIMIT ?"),
       claim: db.prepare<[string, string, number]>(
@@ -140,9 +168,14 @@ export class SqliteStateStore implements StateStore {
       ),
       pruneRates: db.prepare<[number]>("DELETE FROM rate_limits WHERE updated_at < ?"),
       insertQuestion: db.prepare(
-        "INSERT INTO questions (at, conversation_id, question, language, mode, refused, latency_ms, snapshot) VALUES (@at, @conversationId, @question, @language, @mode, @refused, @latencyMs, @snapshot)",
+        `INSERT INTO questions (id, platform, conversation_id, question, answer, language, mode, refused, latency_ms, snapshot_version, citations, feedback, at)
+         VALUES (@id, @platform, @conversationId, @question, @answer, @language, @mode, @refused, @latencyMs, @snapshotVersion, @citations, @feedback, @at)`,
       ),
-      selectQuestions: db.prepare<[number], QuestionRow>("SELECT * FROM questions ORDER BY id DESC LIMIT ?"),
+      selectQuestion: db.prepare<[string], QuestionRow>("SELECT * FROM questions WHERE id = ?"),
+      selectQuestions: db.prepare<[{ refused: number | null; feedback: string | null; limit: number }], QuestionRow>(
+        "SELECT * FROM questions WHERE (@refused IS NULL OR refused = @refused) AND (@feedback IS NULL OR feedback = @feedback) ORDER BY at DESC, rowid DESC LIMIT @limit",
+      ),
+      updateQuestionFeedback: db.prepare<[string, string]>("UPDATE questions SET feedback = ? WHERE id = ?"),
       upsertJob: db.prepare<[string, string, string]>(
         "INSERT INTO jobs (id, state, seq, job) VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM jobs), ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state, job = excluded.job",
       ),
@@ -205,7 +238,41 @@ export class SqliteStateStore implements StateStore {
   }
 
   async recordFeedback(feedback: FeedbackRecord): Promise<void> {
-    this.statements.insertFeedback.run({ ...feedback, question: feedback.question ?? null });
+    this.statements.insertFeedback.run({
+      platform: feedback.platform,
+      user: feedback.user,
+      conversationId: feedback.conversationId,
+      messageId: feedback.messageId,
+      value: feedback.value,
+      question: feedback.question ?? null,
+      answer: feedback.answer ?? null,
+      snapshotVersion: feedback.snapshotVersion ?? null,
+      at: feedback.at,
+    });
+  }
+
+  async logQuestion(record: QuestionRecord): Promise<void> {
+    this.statements.insertQuestion.run({
+      ...record,
+      conversationId: record.conversationId ?? null,
+      refused: record.refused ? 1 : 0,
+      latencyMs: Math.round(record.latencyMs),
+      feedback: record.feedback ?? null,
+    });
+  }
+
+  async getQuestion(id: string): Promise<QuestionRecord | undefined> {
+    const row = this.statements.selectQuestion.get(id);
+    return row && questionFromRow(row);
+  }
+
+  async listQuestions(filter: QuestionFilter): Promise<QuestionRecord[]> {
+    const refused = filter.refused === undefined ? null : filter.refused ? 1 : 0;
+    return this.statements.selectQuestions.all({ refused, feedback: filter.feedback ?? null, limit: filter.limit }).map(questionFromRow);
+  }
+
+  async setQuestionFeedback(id: string, value: "up" | "down"): Promise<boolean> {
+    return this.statements.updateQuestionFeedback.run(value, id).changes === 1;
   }
 
   async listFeedback(limit: number): Promise<FeedbackRecord[]> {
@@ -216,6 +283,8 @@ export class SqliteStateStore implements StateStore {
       messageId: row.message_id,
       value: row.value,
       ...(row.question === null ? {} : { question: row.question }),
+      ...(row.answer === null ? {} : { answer: row.answer }),
+      ...(row.snapshot_version === null ? {} : { snapshotVersion: row.snapshot_version }),
       at: row.at,
     }));
   }
@@ -249,23 +318,6 @@ export class SqliteStateStore implements StateStore {
       this.statements.pruneRates.run(at - rule.windowMs);
     }
     return this.rateTransaction.immediate(key, rule, at);
-  }
-
-  async logQuestion(entry: QuestionLogEntry): Promise<void> {
-    this.statements.insertQuestion.run({ ...entry, conversationId: entry.conversationId ?? null, refused: entry.refused ? 1 : 0 });
-  }
-
-  async listQuestions(limit: number): Promise<QuestionLogEntry[]> {
-    return this.statements.selectQuestions.all(limit).map((row) => ({
-      at: row.at,
-      ...(row.conversation_id === null ? {} : { conversationId: row.conversation_id }),
-      question: row.question,
-      language: row.language,
-      mode: row.mode,
-      refused: row.refused === 1,
-      latencyMs: row.latency_ms,
-      snapshot: row.snapshot,
-    }));
   }
 
   async saveJob(job: StoredJob): Promise<void> {
@@ -305,8 +357,8 @@ export class SqliteStateStore implements StateStore {
 function migrate(db: Database.Database): void {
   const apply = db.transaction(() => {
     const version = db.pragma("user_version", { simple: true }) as number;
-    for (let index = version; index < migrations.length; index++) db.exec(migrations[index]!);
-    if (version < migrations.length) db.pragma(`user_version = ${migrations.length}`);
+    for (let index = version; index < sqliteMigrations.length; index++) db.exec(sqliteMigrations[index]!);
+    if (version < sqliteMigrations.length) db.pragma(`user_version = ${sqliteMigrations.length}`);
   });
   apply.immediate();
 }
@@ -328,16 +380,41 @@ interface FeedbackRow {
   message_id: string;
   value: "up" | "down";
   question: string | null;
+  answer: string | null;
+  snapshot_version: string | null;
   at: number;
 }
 
 interface QuestionRow {
-  at: number;
+  id: string;
+  platform: string;
   conversation_id: string | null;
   question: string;
-  language: "zh" | "en";
+  answer: string;
+  language: string;
   mode: string;
   refused: number;
   latency_ms: number;
-  snapshot: string;
+  snapshot_version: string;
+  citations: number;
+  feedback: "up" | "down" | null;
+  at: number;
+}
+
+function questionFromRow(row: QuestionRow): QuestionRecord {
+  return {
+    id: row.id,
+    platform: row.platform,
+    ...(row.conversation_id === null ? {} : { conversationId: row.conversation_id }),
+    question: row.question,
+    answer: row.answer,
+    language: row.language,
+    mode: row.mode,
+    refused: row.refused === 1,
+    latencyMs: row.latency_ms,
+    snapshotVersion: row.snapshot_version,
+    citations: row.citations,
+    ...(row.feedback === null ? {} : { feedback: row.feedback }),
+    at: row.at,
+  };
 }

@@ -1,6 +1,6 @@
 import type { Config } from "../core/config.js";
 import { AppError } from "../core/errors.js";
-import type { Language, Turn } from "../core/types.js";
+import type { Turn } from "../core/types.js";
 import { createRateLimiter, type RateDecision, type RateRule } from "./rate-limit.js";
 
 /**
@@ -29,6 +29,9 @@ export interface FeedbackRecord {
   messageId: string;
   value: "up" | "down";
   question?: string;
+  /** The answer the feedback is about, and the snapshot that produced it (web chat). */
+  answer?: string;
+  snapshotVersion?: string;
   /** Epoch milliseconds. */
   at: number;
 }
@@ -43,20 +46,6 @@ export interface AuditEntry {
   at: number;
   /** How many events an aggregated row stands for (e.g. failed sign-ins from one address in one window). */
   count?: number;
-}
-
-/** One asked question, for the question log (admins look for the corpus's gaps here). */
-export interface QuestionLogEntry {
-  at: number;
-  conversationId?: string;
-  question: string;
-  language: Language;
-  /** How it was answered, e.g. `extractive`, `llm`, `refusal`. */
-  mode: string;
-  refused: boolean;
-  latencyMs: number;
-  /** The snapshot version that answered. */
-  snapshot: string;
 }
 
 /** A re-index job as stored, so every replica reports the running or last one. */
@@ -85,7 +74,47 @@ export interface Lease {
   release(): Promise<void>;
 }
 
-export interface StateStore {
+/** One answered question, for the admin question log (what was asked, what the corpus could not answer). */
+export interface QuestionRecord {
+  /** Answer id handed to the client, so feedback can point at it. */
+  id: string;
+  platform: ChatPlatform;
+  conversationId?: string;
+  /** Kept truncated (QUESTION_LOG_MAX_CHARS): the log is for review, not an archive. */
+  question: string;
+  answer: string;
+  language: string;
+  mode: string;
+  refused: boolean;
+  latencyMs: number;
+  snapshotVersion: string;
+  citations: number;
+  feedback?: "up" | "down";
+  /** Epoch milliseconds. */
+  at: number;
+}
+
+export interface QuestionFilter {
+  limit: number;
+  refused?: boolean;
+  feedback?: "up" | "down";
+}
+
+/**
+ * The question log with its feedback: written once per answer by the answer-service wrapper
+ * (src/app/question-log.ts), read by the admin console, its feedback set by the web chat.
+ * Asynchronous like the rest of the store; pruned by `prune` (QUESTION_LOG_DAYS).
+ */
+export interface QuestionLog {
+  logQuestion(record: QuestionRecord): Promise<void>;
+  getQuestion(id: string): Promise<QuestionRecord | undefined>;
+  /** Newest first. */
+  listQuestions(filter: QuestionFilter): Promise<QuestionRecord[]>;
+  /** Sets the feedback on a logged answer; false when the id is unknown (or already pruned). */
+  setQuestionFeedback(id: string, value: "up" | "down"): Promise<boolean>;
+}
+
+export interface StateStore extends QuestionLog {
   /** `memory`, `sqlite` or `postgres`, for logs and status. */
   readonly kind: string;
   /** Turns of a conversation, oldest first; empty for an unknown conversation. */
@@ -110,9 +139,6 @@ export interface StateStore {
   listAudit(limit: number): Promise<AuditEntry[]>;
   /** One sliding window per key, shared by every process using this store. */
   takeRate(key: string, rule: RateRule): Promise<RateDecision>;
-  logQuestion(entry: QuestionLogEntry): Promise<void>;
-  /** Question log, newest first. */
-  listQuestions(limit: number): Promise<QuestionLogEntry[]>;
   saveJob(job: StoredJob): Promise<void>;
   /** The most recently queued job. */
   latestJob(): Promise<StoredJob | undefined>;
@@ -164,7 +190,7 @@ export class MemoryStateStore implements StateStore {
   private readonly feedback: FeedbackRecord[] = [];
   private readonly deliveries = new Map<string, number>();
   private auditLog: Array<AuditEntry & { key?: string }> = [];
-  private questions: QuestionLogEntry[] = [];
+  private questions: QuestionRecord[] = [];
   private readonly jobs = new Map<string, StoredJob>();
   private readonly limiter;
 
@@ -222,14 +248,30 @@ export class MemoryStateStore implements StateStore {
     return this.limiter.decide(key, rule);
   }
 
-  async logQuestion(entry: QuestionLogEntry): Promise<void> {
-    this.questions.push({ ...entry });
+  async logQuestion(record: QuestionRecord): Promise<void> {
+    // Whole milliseconds, as the database stores keep them.
+    this.questions.push({ ...record, latencyMs: Math.round(record.latencyMs) });
     // Memory is not a log archive: keep the newest entries only.
     if (this.questions.length > 10_000) this.questions.splice(0, this.questions.length - 10_000);
   }
 
-  async listQuestions(limit: number): Promise<QuestionLogEntry[]> {
-    return this.questions.slice(-limit).reverse();
+  async getQuestion(id: string): Promise<QuestionRecord | undefined> {
+    const found = this.questions.find((record) => record.id === id);
+    return found && { ...found };
+  }
+
+  async listQuestions(filter: QuestionFilter): Promise<QuestionRecord[]> {
+    return this.questions
+      .filter((record) => (filter.refused === undefined || record.refused === filter.refused) && (filter.feedback === undefined || record.feedback === filter.feedback))
+      .slice(-filter.limit)
+      .reverse()
+      .map((record) => ({ ...record }));
+  }
+
+  async setQuestionFeedback(id: string, value: "up" | "down"): Promise<boolean> {
+    const found = this.questions.find((record) => record.id === id);
+    if (found) found.feedback = value;
+    return found !== undefined;
   }
 
   async saveJob(job: StoredJob): Promise<void> {

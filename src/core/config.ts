@@ -73,6 +73,12 @@ export const configSchema = z.object({
   WECOM_API_URL: z.string().url().default("https://qyapi.weixin.qq.com"),
 
   ADMIN_TOKEN: optionalString,
+  /** Lifetime of an admin console session (hours). */
+  ADMIN_SESSION_HOURS: positiveInt(8),
+  /** Optional comma-separated keys; when set, /api/* and the chat page need one. */
+  API_KEYS: csv,
+  UPLOAD_MAX_BYTES: positiveInt(20 * 1024 * 1024),
+  UPLOAD_MAX_FILES: positiveInt(20),
   EVAL_GATE_FILE: z.string().default("./tests/eval/dev.jsonl"),
   SNAPSHOTS_KEEP: positiveInt(3),
   SNAPSHOT_POLL_MS: positiveInt(2000),

@@ -1,4 +1,8 @@
-/** Minimal leveled logger writing to stderr, so stdout stays clean for CLI output and --json. */
+import pino, { type DestinationStream, type Logger as PinoLogger } from "pino";
+import pinoPretty from "pino-pretty";
+import { requestContext } from "./request-context.js";
+
+/** Minimal leveled text logger writing to stderr (the CLI's), so stdout stays clean for CLI output and --json. */
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 
 export interface Logger {
@@ -27,3 +31,45 @@ export function createLogger(level: LogLevel = "info", write: (line: string) => 
 }
 
 export const silentLogger: Logger = createLogger("silent");
+
+/**
+ * The server's logger: pino JSON lines on stderr, each carrying the id of the HTTP request being
+ * handled (from requestContext), readable colour output through pino-pretty when stderr is a
+ * terminal. Returns the pino instance (for Fastify's request logs) and the Logger every room uses.
+ */
+export function createServerLogger(level: LogLevel = "info", options: { pretty?: boolean; destination?: DestinationStream } = {}): { pino: PinoLogger; log: Logger } {
+  const pretty = options.pretty ?? process.stderr.isTTY === true;
+  const destination = options.destination ?? (pretty ? pinoPretty({ destination: 2, sync: true, singleLine: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" }) : pino.destination({ dest: 2, sync: true }));
+  const instance = pino(
+    {
+      level: level === "silent" ? "silent" : level,
+      base: undefined,
+      // Fastify's request loggers already bind reqId; everything else logged during a request gets it here.
+      mixin: (_merge, _level, logger) => {
+        const context = requestContext.getStore();
+        return context && logger.bindings().reqId === undefined ? { reqId: context.reqId } : {};
+      },
+      // Never log credentials, whichever object carries them.
+      redact: ["req.headers.authorization", "req.headers.cookie", 'req.headers["x-csrf-token"]', "password", "token"],
+    },
+    destination,
+  );
+  const emit = (at: Exclude<LogLevel, "silent">, message: string, details: unknown[]) => {
+    const error = details.find((detail): detail is Error => detail instanceof Error);
+    const rest = details.filter((detail) => !(detail instanceof Error));
+    const fields = {
+      ...(error ? { err: error } : {}),
+      ...(rest.length === 1 && typeof rest[0] === "object" && rest[0] !== null && !Array.isArray(rest[0]) ? (rest[0] as object) : rest.length > 0 ? { details: rest } : {}),
+    };
+    instance[at](fields, message);
+  };
+  return {
+    pino: instance,
+    log: {
+      debug: (message, ...details) => emit("debug", message, details),
+      info: (message, ...details) => emit("info", message, details),
+      warn: (message, ...details) => emit("warn", message, details),
+      error: (message, ...details) => emit("error", message, details),
+    },
+  };
+}

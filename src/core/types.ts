@@ -155,9 +155,27 @@ export interface SearchHit {
 
 export interface AskOptions {
   conversationId?: string;
+  /** Where the question came from (`api`, `web`, `slack` …), for the question log; else the conversation id's prefix. */
+  platform?: string;
   signal?: AbortSignal;
   /** Receives partial answer text while an LLM streams; the final Answer replaces it. */
   onToken?: (token: string) => void;
+}
+
+/** A cited article for the web source viewer, with the quoted sentences' ranges in `text`. */
+export interface SourceView {
+  chunkId: string;
+  source: string;
+  title: string;
+  zones: string[];
+  date?: string;
+  /** The catalog marks the date as inferred, not printed. */
+  dateEstimated: boolean;
+  publisher?: string;
+  /** The article's cleaned text (what citations quote). */
+  text: string;
+  /** [start, end) offsets into `text` (UTF-16 code units) of the quoted sentences. */
+  highlights: Array<{ start: number; end: number }>;
 }
 
 /** What adapters call. Adapters never reach further into the core than this. */
@@ -171,6 +189,8 @@ export interface AnswerService {
     /** Rule records of policy items (issue 10): listed unless a figure metric is asked for. */
     rules?: import("../ingest/policy-rules.js").RuleListing[];
   };
+  /** The article a citation points into (web source viewer). */
+  source?(chunkId: string, quote: string): Promise<SourceView>;
 }
 
 export interface ServiceStatus {

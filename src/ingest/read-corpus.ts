@@ -41,6 +41,8 @@ export interface CorpusReadResult {
 
 export interface ReadCorpusOptions {
   onFile?: (report: FileReport) => void;
+  /** Per file, before it is read and before it is chunked: (step, files done, files in all). */
+  onStep?: (step: "reading" | "chunking", done: number, total: number) => void;
   log?: (message: string) => void;
   chunk?: ChunkOptions;
 }
@@ -73,7 +75,9 @@ export async function readCorpus(corpusDir: string, options: ReadCorpusOptions =
   const result: CorpusReadResult = { articles: [], chunks: [], files: [], places: [] };
   const places = new Set<string>();
 
-  for (const relative of await listFiles(corpusDir)) {
+  const relatives = await listFiles(corpusDir);
+  for (const [position, relative] of relatives.entries()) {
+    options.onStep?.("reading", position, relatives.length);
     const source = `${prefix}/${relative}`;
     const absolute = path.join(corpusDir, relative);
     const report: FileReport = { file: source, status: "skipped", articles: 0, chunks: 0, sha256: "", bytes: 0 };
@@ -105,6 +109,7 @@ export async function readCorpus(corpusDir: string, options: ReadCorpusOptions =
           const statedTitle = stated.title ? normalizeText(stated.title).text : undefined;
           const title = entry?.title ?? statedTitle;
           const declaredZones = entry?.zones ?? stated.zones ?? [];
+          options.onStep?.("chunking", position, relatives.length);
           const articles = splitArticles(raw, { source, date, publisher: entry?.publisher ?? stated.publisher });
           // A file-level title names the article only when the file holds one (a newspaper page holds several).
           // The zones are read again with that title: a policy often names its zone only there.

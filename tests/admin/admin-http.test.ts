@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiRoutes } from "../../src/adapters/api/api-routes.js";
 import { startHttpServer, type RunningServer } from "../../src/adapters/http/server.js";
-import { createAdminRoutes } from "../../src/admin/admin-routes.js";
+import { createAdminRoutes } from "../../src/adapters/admin/admin-routes.js";
 import { createSignInGuard } from "../../src/admin/sign-in-guard.js";
 import { MemoryStateStore } from "../../src/chat/state-store.js";
 import type { ReindexJob } from "../../src/admin/reindex-manager.js";
@@ -195,6 +195,32 @@ describe("HTTP admin API", () => {
       const audit = await store.listAudit(10);
       expect(audit).toHaveLength(1);
       expect(audit[0]).toMatchObject({ action: "auth.failed", count: 25, detail: expect.stringContaining("127.0.0.1") });
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it("counts wrong console sign-ins too, and refuses the right one while the address is blocked", async () => {
+    const store = new MemoryStateStore();
+    const guarded = await startHttpServer({
+      host: "127.0.0.1",
+      port: 0,
+      routes: createAdminRoutes({ manager: runtime.admin, token: TOKEN, signIns: createSignInGuard({ store, limit: 2, log: silentLogger }) }),
+      maxBodyBytes: 65536,
+      log: silentLogger,
+      cookieSecret: "test-secret",
+    });
+    try {
+      const signIn = (token: string) =>
+        fetch(`${guarded.url}/admin/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token }) });
+      expect((await signIn(TOKEN)).status).toBe(200);
+      const statuses: number[] = [];
+      for (let attempt = 0; attempt < 4; attempt++) statuses.push((await signIn(`wrong-${attempt}`)).status);
+      expect(statuses).toEqual([401, 401, 429, 429]);
+      const blocked = await signIn(TOKEN);
+      expect(blocked.status).toBe(429);
+      expect(blocked.headers.get("set-cookie")).toBeNull();
+      expect(await store.listAudit(10)).toEqual([expect.objectContaining({ action: "auth.failed", count: 4 })]);
     } finally {
       await guarded.close();
     }

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { SqliteStateStore } from "../../src/chat/sqlite-state-store.js";
-import { PostgresStateStore } from "../../src/chat/postgres-state-store.js";
+import { SqliteStateStore, sqliteMigrations } from "../../src/chat/sqlite-state-store.js";
+import { PostgresStateStore, postgresMigrations } from "../../src/chat/postgres-state-store.js";
 import { createStateStore, MemoryStateStore, type StateStore } from "../../src/chat/state-store.js";
 import type { Turn } from "../../src/core/types.js";
 import { freshDatabase, skipPostgres } from "../helpers/postgres.js";
@@ -149,14 +149,41 @@ describe.each(implementations)("%s state store (contract)", (_name, make, skip) 
     expect(decisions.filter((decision) => decision.firstRefusal)).toHaveLength(1);
   });
 
+  const question = { platform: "http", question: "长治高新区有哪些招商优惠政策？", answer: "答[1]", language: "zh", mode: "extractive", refused: false, latencyMs: 12, snapshotVersion: "v1", citations: 1 };
+
   it.skipIf(skip)("logs questions, newest first", async () => {
     const store = await open();
-    const entry = { at: 5, question: "长治高新区有哪些招商优惠政策？", language: "zh" as const, mode: "extractive", refused: false, latencyMs: 12, snapshot: "v1" };
-    await store.logQuestion({ ...entry, conversationId: "api:1" });
-    await store.logQuestion({ ...entry, at: 6, question: "What about Mars?", language: "en", mode: "refusal", refused: true });
-    expect(await store.listQuestions(5)).toEqual([
-      { ...entry, at: 6, question: "What about Mars?", language: "en", mode: "refusal", refused: true },
-      { ...entry, conversationId: "api:1" },
+    await store.logQuestion({ ...question, id: "q1", at: 5, conversationId: "api:1" });
+    await store.logQuestion({ ...question, id: "q2", at: 6, question: "What about Mars?", answer: "", language: "en", mode: "extractive", refused: true, citations: 0 });
+    expect(await store.listQuestions({ limit: 5 })).toEqual([
+      { ...question, id: "q2", at: 6, question: "What about Mars?", answer: "", language: "en", mode: "extractive", refused: true, citations: 0 },
+      { ...question, id: "q1", at: 5, conversationId: "api:1" },
+    ]);
+    expect(await store.listQuestions({ limit: 1 })).toHaveLength(1);
+  });
+
+  it.skipIf(skip)("keeps a question log with feedback and filters", async () => {
+    const store = await open();
+    await store.logQuestion({ ...question, id: "a1", refused: false, at: 100 });
+    await store.logQuestion({ ...question, id: "a2", refused: true, conversationId: "web:x", citations: 0, at: 200 });
+    await store.logQuestion({ ...question, id: "a3", refused: false, latencyMs: 3.6, at: 300 });
+    expect(await store.setQuestionFeedback("a3", "down")).toBe(true);
+    expect(await store.setQuestionFeedback("nope", "up")).toBe(false);
+    expect((await store.listQuestions({ limit: 10 })).map((record) => record.id)).toEqual(["a3", "a2", "a1"]);
+    expect(await store.listQuestions({ limit: 10, refused: true })).toEqual([{ ...question, id: "a2", refused: true, conversationId: "web:x", citations: 0, at: 200 }]);
+    expect((await store.listQuestions({ limit: 10, refused: false })).map((record) => record.id)).toEqual(["a3", "a1"]);
+    expect((await store.listQuestions({ limit: 10, feedback: "down" })).map((record) => record.id)).toEqual(["a3"]);
+    expect(await store.getQuestion("a3")).toEqual({ ...question, id: "a3", refused: false, latencyMs: 4, feedback: "down", at: 300 });
+    expect(await store.getQuestion("nope")).toBeUndefined();
+  });
+
+  it.skipIf(skip)("stores the answer and snapshot version with feedback", async () => {
+    const store = await open();
+    await store.recordFeedback({ platform: "http", user: "web", conversationId: "c", messageId: "a1", value: "up", question: "问", answer: "答", snapshotVersion: "v9", at: 1 });
+    await store.recordFeedback({ platform: "slack", user: "U1", conversationId: "slack:C1", messageId: "1.5", value: "down", at: 2 });
+    expect(await store.listFeedback(5)).toEqual([
+      { platform: "slack", user: "U1", conversationId: "slack:C1", messageId: "1.5", value: "down", at: 2 },
+      { platform: "http", user: "web", conversationId: "c", messageId: "a1", value: "up", question: "问", answer: "答", snapshotVersion: "v9", at: 1 },
     ]);
   });
 
@@ -175,16 +202,15 @@ describe.each(implementations)("%s state store (contract)", (_name, make, skip) 
     await store.appendTurn("old", turn(1, 10, 100), limits);
     await store.appendTurn("active", turn(1, 10, 100), limits);
     await store.appendTurn("active", turn(2, 10, 5000), limits);
-    const entry = { question: "q", language: "zh" as const, mode: "extractive", refused: false, latencyMs: 1, snapshot: "v" };
-    await store.logQuestion({ ...entry, at: 100 });
-    await store.logQuestion({ ...entry, at: 5000 });
+    await store.logQuestion({ ...question, id: "old", at: 100 });
+    await store.logQuestion({ ...question, id: "new", at: 5000 });
     await store.audit({ actor: "a", action: "x", detail: "", at: 100 });
     await store.audit({ actor: "a", action: "y", detail: "", at: 5000 });
     expect(await store.prune({ conversationsBefore: 1000, questionsBefore: 1000, auditBefore: 1000 })).toEqual({ conversations: 1, questions: 1, audit: 1 });
     expect(await store.getTurns("old")).toEqual([]);
     // A conversation still in use keeps all its turns, old ones included.
     expect(await store.getTurns("active")).toHaveLength(2);
-    expect((await store.listQuestions(10)).map((row) => row.at)).toEqual([5000]);
+    expect((await store.listQuestions({ limit: 10 })).map((row) => row.id)).toEqual(["new"]);
     expect((await store.listAudit(10)).map((row) => row.action)).toEqual(["y"]);
     expect(await store.prune({})).toEqual({ conversations: 0, questions: 0, audit: 0 });
   });
@@ -248,6 +274,23 @@ describe("sqlite state store on disk", () => {
     stores.push(SqliteStateStore.open({ file }));
   });
 
+  it("upgrades a version-2 question log to the web console's columns, keeping its rows", async () => {
+    const file = join(tempDir(), "state.sqlite");
+    const old = new Database(file);
+    for (const migration of sqliteMigrations.slice(0, 2)) old.exec(migration);
+    old.pragma("user_version = 2");
+    old.prepare("INSERT INTO questions (at, conversation_id, question, language, mode, refused, latency_ms, snapshot) VALUES (5, 'slack:C1:1.0', '问', 'zh', 'extractive', 1, 7, 'v1')").run();
+    old.prepare("INSERT INTO feedback (platform, user, conversation_id, message_id, value, at) VALUES ('slack', 'U1', 'c', 'm', 'up', 6)").run();
+    old.close();
+    const store = SqliteStateStore.open({ file });
+    stores.push(store);
+    expect(await store.listQuestions({ limit: 5, refused: true })).toEqual([
+      { id: "q1", platform: "slack", conversationId: "slack:C1:1.0", question: "问", answer: "", language: "zh", mode: "extractive", refused: true, latencyMs: 7, snapshotVersion: "v1", citations: 0, at: 5 },
+    ]);
+    expect(await store.setQuestionFeedback("q1", "down")).toBe(true);
+    expect((await store.listFeedback(5))[0]).toMatchObject({ platform: "slack", value: "up" });
+  });
+
   it("is the default from config", async () => {
     const dataDir = tempDir();
     const store = await createStateStore({ DATA_DIR: dataDir, STATE_URL: undefined });
@@ -266,6 +309,26 @@ describe("sqlite state store on disk", () => {
 });
 
 describe.skipIf(skipPostgres)("postgres state store across replicas", () => {
+  it("upgrades a version-1 question log to the web console's columns, keeping its rows", async () => {
+    const database = await freshDatabase();
+    databases.push(database.drop);
+    const { default: pg } = await import("pg");
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    await client.query(postgresMigrations[0]!.sql);
+    await client.query("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+    await client.query("INSERT INTO schema_migrations (version, name) VALUES (1, 'v1')");
+    await client.query("INSERT INTO questions (at, conversation_id, question, language, mode, refused, latency_ms, snapshot) VALUES (5, 'wechat:o1', '问', 'zh', 'extractive', true, 7, 'v1')");
+    await client.end();
+    const store = await PostgresStateStore.open({ url: database.url });
+    stores.push(store);
+    const [row] = await store.listQuestions({ limit: 5 });
+    expect(row).toEqual({ id: row!.id, platform: "wechat", conversationId: "wechat:o1", question: "问", answer: "", language: "zh", mode: "extractive", refused: true, latencyMs: 7, snapshotVersion: "v1", citations: 0, at: 5 });
+    expect(await store.setQuestionFeedback(row!.id, "down")).toBe(true);
+    await store.logQuestion({ id: "new", platform: "web", question: "q", answer: "a", language: "en", mode: "llm", refused: false, latencyMs: 1, snapshotVersion: "v2", citations: 2, at: 9 });
+    expect((await store.listQuestions({ limit: 5, feedback: "down" })).map((entry) => entry.id)).toEqual([row!.id]);
+  });
+
   it("applies migrations once, idempotently, when replicas open it together", async () => {
     const database = await freshDatabase();
     databases.push(database.drop);
@@ -278,7 +341,7 @@ describe.skipIf(skipPostgres)("postgres state store across replicas", () => {
     await client.connect();
     const { rows } = await client.query("SELECT version FROM schema_migrations");
     await client.end();
-    expect(rows).toEqual([{ version: 1 }]);
+    expect(rows.map((row) => row.version).sort()).toEqual(postgresMigrations.map((migration) => migration.version));
   });
 
   it("gives the build lock to one holder at a time, across connections", async () => {

@@ -5,7 +5,7 @@ import { sendJson, type Route } from "../http/routes.js";
 
 /** The HTTP API: translate JSON bodies to `service.ask` and Answers back to JSON. */
 
-const askBodySchema = z.object({
+export const askBodySchema = z.object({
   question: z.string({ required_error: "question is required", invalid_type_error: "question must be a string" }),
   conversationId: z.string().min(1).max(200).optional(),
 });
@@ -29,11 +29,23 @@ export function parseAskBody(rawBody: Buffer): z.infer<typeof askBodySchema> {
   return result.data;
 }
 
-const factsQuerySchema = z.object({
+export const factsQuerySchema = z.object({
   zone: z.string().max(100).optional(),
   metric: z.string().max(60).optional(),
   limit: z.coerce.number().int().min(1).max(5000).default(500),
 });
+
+/**
+ * Only JSON bodies: a page on another site can post a plain form (urlencoded, multipart,
+ * text/plain) without asking, but not application/json.
+ */
+export function requireJson(contentType: string | undefined): void {
+  if (!/^application\/json\s*(;|$)/i.test(contentType ?? "")) {
+    throw new AppError("UNSUPPORTED_MEDIA_TYPE", `Content-Type ${contentType ? `"${contentType}"` : "(none)"} is not accepted here.`, {
+      hint: "Send the body as JSON with Content-Type: application/json.",
+    });
+  }
+}
 
 export function createApiRoutes(service: AnswerService): Route[] {
   return [
@@ -61,12 +73,13 @@ export function createApiRoutes(service: AnswerService): Route[] {
     {
       method: "POST",
       path: "/api/ask",
-      handler: async ({ res, rawBody }) => {
+      handler: async ({ req, res, rawBody }) => {
+        requireJson(req.headers["content-type"]);
         const body = parseAskBody(rawBody);
         // API conversations live in their own namespace: a client must not read or extend a Slack
         // thread's or a WeChat user's conversation by guessing its id.
         const conversationId = body.conversationId === undefined ? undefined : `api:${body.conversationId}`;
-        const answer = await service.ask(body.question, { conversationId });
+        const answer = await service.ask(body.question, { conversationId, platform: "api" });
         sendJson(res, 200, { ...answer, conversationId: body.conversationId });
       },
     },

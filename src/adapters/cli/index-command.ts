@@ -50,7 +50,7 @@ runCli(async () => {
 
     const interactive = process.stderr.isTTY && !flags.json;
     const bar = new cliProgress.SingleBar(
-      { format: "Embedding chunks [{bar}] {percentage}% | {value}/{total}", stream: process.stderr, noTTYOutput: false },
+      { format: "{stage} [{bar}] {percentage}%", stream: process.stderr, noTTYOutput: false },
       cliProgress.Presets.shades_classic,
     );
     let started = false;
@@ -65,13 +65,15 @@ runCli(async () => {
         onFile: (file) => {
           if (file.status !== "indexed") process.stderr.write(`skipped ${file.file}: ${file.reason}\n`);
         },
-        onProgress: (done, total) => {
+        // The same stages and percentage as GET /admin/status and the admin console.
+        onStage: (progress) => {
           if (!interactive) return;
+          const stage = progress.total ? `${progress.stage} ${progress.done}/${progress.total}` : progress.stage;
           if (!started) {
-            bar.start(total, 0);
+            bar.start(100, 0, { stage });
             started = true;
           }
-          bar.update(done);
+          bar.update(progress.percent, { stage: stage.padEnd(22) });
         },
       });
     } catch (error) {

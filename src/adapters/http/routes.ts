@@ -1,9 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from "fastify";
 
 /**
- * The contract between the one HTTP server and the adapters mounted on it (api, slack, wechat,
- * wecom, admin). The server reads the body (refusing bodies over MAX_BODY_BYTES with 413) and
- * passes the raw bytes, because signature checks need the exact bytes that were sent.
+ * The contract between the one HTTP server (Fastify, src/adapters/http/server.ts) and the
+ * adapters mounted on it. Two kinds of routes:
+ *
+ * - raw routes (`handler`): the server reads the body (413 over MAX_BODY_BYTES) and passes the
+ *   exact bytes, because Slack/WeChat/WeCom signature checks and Bolt's receiver need them; the
+ *   handler writes to the Node response itself.
+ * - framework routes (`reply`): ordinary Fastify handlers with the cookie, CSRF and multipart
+ *   plugins available (the web pages, the admin console).
  */
 export interface RouteContext {
   req: IncomingMessage;
@@ -14,10 +20,29 @@ export interface RouteContext {
 
 export type RouteHandler = (context: RouteContext) => Promise<void> | void;
 
-export interface Route {
-  method: "GET" | "POST";
+export type HttpMethod = "GET" | "POST" | "DELETE";
+
+export interface RawRoute {
+  method: HttpMethod;
   path: string;
   handler: RouteHandler;
+}
+
+export interface FrameworkRoute {
+  method: HttpMethod;
+  path: string;
+  /** Fastify handler; a returned value is sent as JSON. */
+  reply: (request: FastifyRequest, reply: FastifyReply) => unknown;
+  /** Checks run before the handler (auth, CSRF). */
+  preHandler?: preHandlerHookHandler[];
+  /** Multipart routes get no body limit from MAX_BODY_BYTES (the multipart limits apply). */
+  multipart?: boolean;
+}
+
+export type Route = RawRoute | FrameworkRoute;
+
+export function isRawRoute(route: Route): route is RawRoute {
+  return "handler" in route;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

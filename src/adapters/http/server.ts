@@ -1,8 +1,16 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { randomBytes, randomUUID } from "node:crypto";
+import type { Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import fastifyCookie from "@fastify/cookie";
+import fastifyCsrf from "@fastify/csrf-protection";
+import fastifyMultipart from "@fastify/multipart";
+import fastifyStatic from "@fastify/static";
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { Logger as PinoLogger } from "pino";
 import { AppError, isAppError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
-import { sendJson, type Route } from "./routes.js";
+import { requestContext } from "../../core/request-context.js";
+import { isRawRoute, sendJson, type FrameworkRoute, type RawRoute, type Route } from "./routes.js";
 
 export interface HttpServerOptions {
   host: string;
@@ -10,42 +18,30 @@ export interface HttpServerOptions {
   routes: Route[];
   maxBodyBytes: number;
   log: Logger;
+  /** Structured request logs (one line per request, with its id); none when omitted. */
+  pino?: PinoLogger;
+  /** Signs cookies (admin session, CSRF secret); random per process when omitted. */
+  cookieSecret?: string;
+  /** Upload limits for multipart routes. */
+  upload?: { maxFileBytes: number; maxFiles: number };
+  /** Folders served as static files (the web pages). */
+  staticDirs?: Array<{ root: string; prefix: string }>;
+  /** Headers added to every response (Content-Security-Policy …). */
+  headers?: Record<string, string>;
+  /** Runs on every request once cookies are parsed; throws an AppError to refuse it (API_KEYS). */
+  guard?: (request: FastifyRequest) => Promise<void>;
+  /** Called once per finished request, e.g. for Prometheus counters. */
+  onResponse?: (sample: { route: string; method: string; status: number; seconds: number }) => void;
 }
 
 export interface RunningServer {
   server: Server;
   /** Base URL, e.g. http://127.0.0.1:3000 */
   url: string;
+  app: FastifyInstance;
+  /** Every route the server answers (method and path pattern), e.g. to check the OpenAPI document. */
+  routes: Array<{ method: string; url: string }>;
   close(): Promise<void>;
-}
-
-/** Reads the whole body, refusing more than `limit` bytes without buffering them. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"] ?? "0");
-    if (declared > limit) {
-      reject(tooLarge(limit));
-      req.resume();
-      return;
-    }
-    const parts: Buffer[] = [];
-    let size = 0;
-    req.on("data", (part: Buffer) => {
-      size += part.length;
-      if (size > limit) {
-        // Discard the rest instead of destroying the socket: destroying it would lose the 413
-        // answer and the client would see a bare connection reset.
-        parts.length = 0;
-        req.removeAllListeners("data");
-        req.resume();
-        reject(tooLarge(limit));
-        return;
-      }
-      parts.push(part);
-    });
-    req.on("end", () => resolve(Buffer.concat(parts)));
-    req.on("error", reject);
-  });
 }
 
 function tooLarge(limit: number): AppError {
@@ -54,66 +50,167 @@ function tooLarge(limit: number): AppError {
   });
 }
 
-/** One server for every adapter; routes are matched on method and exact path. */
-export function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
-  const table = new Map(options.routes.map((route) => [`${route.method} ${route.path}`, route]));
-  const server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const route = table.get(`${req.method ?? "GET"} ${url.pathname}`);
-    try {
-      if (!route) {
-        const pathKnown = options.routes.some((candidate) => candidate.path === url.pathname);
-        sendJson(res, pathKnown ? 405 : 404, {
-          error: pathKnown
-            ? { code: "METHOD_NOT_ALLOWED", message: `${req.method} is not allowed on ${url.pathname}.` }
-            : { code: "NOT_FOUND", message: `No route for ${url.pathname}.`, hint: "See README for the endpoints." },
-        });
-        return;
-      }
-      const rawBody = req.method === "GET" ? Buffer.alloc(0) : await readBody(req, options.maxBodyBytes);
-      await route.handler({ req, res, url, rawBody });
-    } catch (error) {
-      if (res.headersSent) {
-        options.log.error(`request ${url.pathname} failed after the response started`, error);
-        res.end();
-        return;
-      }
-      if (isAppError(error) && error.status < 500) {
-        // The unread rest of an oversized body is discarded by closing the connection after the answer.
-        if (error.code === "REQUEST_TOO_LARGE") res.setHeader("connection", "close");
-        sendJson(res, error.status, error.toJSON());
-        return;
-      }
-      options.log.error(`request ${url.pathname} failed`, error);
-      const status = isAppError(error) ? error.status : 500;
-      sendJson(res, status, {
-        error: {
-          code: isAppError(error) ? error.code : "INTERNAL",
-          // Server-side messages can carry upstream details (an embedder's error, its URL): they go
-          // to the log; the client gets the code and the hint.
-          message: isAppError(error) ? `The server could not handle the request (${error.code}).` : "Something went wrong while handling the request.",
-          hint: isAppError(error) ? error.hint : "Try again; if it keeps failing, check the server log.",
-        },
-      });
-    }
+/** Maps framework errors (body limit, media type, CSRF) into the product's coded error family. */
+function toAppError(error: FastifyError | Error, maxBodyBytes: number): AppError | undefined {
+  if (isAppError(error)) return error;
+  const code = (error as FastifyError).code;
+  if (code === "FST_ERR_CTP_BODY_TOO_LARGE" || code === "FST_REQ_FILE_TOO_LARGE" || code === "FST_PARTS_LIMIT" || code === "FST_FILES_LIMIT")
+    return code === "FST_ERR_CTP_BODY_TOO_LARGE" ? tooLarge(maxBodyBytes) : new AppError("REQUEST_TOO_LARGE", error.message, { hint: "Upload fewer or smaller files." });
+  if (code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" || code === "FST_INVALID_MULTIPART_CONTENT_TYPE")
+    return new AppError("UNSUPPORTED_MEDIA_TYPE", "This content type is not accepted here.", { hint: "Send application/json (or multipart/form-data for uploads)." });
+  if (code === "FST_ERR_CTP_INVALID_JSON_BODY" || code === "FST_ERR_CTP_EMPTY_JSON_BODY")
+    return new AppError("REQUEST_INVALID", "The request body is not valid JSON.", { hint: "Send a JSON object." });
+  if (code?.startsWith("FST_CSRF")) return new AppError("FORBIDDEN", "Missing or wrong CSRF token.", { hint: "Reload the admin page and try again." });
+  const status = (error as FastifyError).statusCode;
+  if (status !== undefined && status >= 400 && status < 500) return new AppError("REQUEST_INVALID", error.message);
+  return undefined;
+}
+
+/** The JSON error body: client errors say what went wrong; server errors keep details in the log. */
+function errorBody(error: unknown, maxBodyBytes: number): { status: number; body: unknown } {
+  const appError = error instanceof Error ? toAppError(error, maxBodyBytes) : undefined;
+  if (appError && appError.status < 500) return { status: appError.status, body: appError.toJSON() };
+  return {
+    status: appError?.status ?? 500,
+    body: {
+      error: {
+        code: appError?.code ?? "INTERNAL",
+        // Server-side messages can carry upstream details (an embedder's error, its URL): they go
+        // to the log; the client gets the code and the hint.
+        message: appError ? `The server could not handle the request (${appError.code}).` : "Something went wrong while handling the request.",
+        hint: appError ? appError.hint : "Try again; if it keeps failing, check the server log.",
+      },
+    },
+  };
+}
+
+/**
+ * One Fastify server for every adapter. Raw routes live in their own scope whose only body
+ * parser keeps the exact bytes (any content type); framework routes get JSON, cookies, CSRF
+ * and multipart from Fastify's maintained plugins.
+ */
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
+  const { maxBodyBytes } = options;
+  // Typed as the default instance: a pino logger passed in only changes the logger's type.
+  const app = Fastify({
+    ...(options.pino ? { loggerInstance: options.pino } : { logger: false }),
+    bodyLimit: maxBodyBytes,
+    // A proxy's or client's request id is kept when it looks like one, so logs can be joined.
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
+    },
+    // One line per request instead of Fastify's two (written below, when the response is finished).
+    logController: new LogController({ disableRequestLogging: true }),
+    // Slack and WeChat keep connections open; do not let idle sockets keep the process alive on close.
+    keepAliveTimeout: 5000,
+    forceCloseConnections: true,
+  }) as unknown as FastifyInstance;
+
+  const knownPaths = new Set(options.routes.map((route) => route.path));
+  const mounted: Array<{ method: string; url: string }> = [];
+  app.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat()) if (method !== "HEAD") mounted.push({ method, url: route.url });
   });
-  // Slack and WeChat keep connections open; do not let idle sockets keep the process alive on close.
-  server.keepAliveTimeout = 5000;
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host, () => {
-      server.off("error", reject);
-      const address = server.address() as AddressInfo;
-      const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-      resolve({
-        server,
-        url: `http://${host}:${address.port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
-      });
+  app.addHook("onRequest", async (request, reply) => {
+    const started = process.hrtime.bigint();
+    reply.raw.setHeader("x-request-id", request.id);
+    for (const [name, value] of Object.entries(options.headers ?? {})) reply.raw.setHeader(name, value);
+    reply.raw.once("finish", () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = request.routeOptions.url ?? "unmatched";
+      const status = reply.raw.statusCode;
+      options.onResponse?.({ route, method: request.method, status, seconds });
+      // Scrapes, polls and static files only at debug level, so the log shows what people did.
+      const routine = request.method === "GET" && status < 400 && /^\/(metrics|healthz|admin\/status|admin\/session|assets\/)/.test(request.url);
+      request.log[routine ? "debug" : "info"]({ method: request.method, url: request.url.split("?")[0], status, ms: Math.round(seconds * 10000) / 10 }, "request");
     });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const pathname = new URL(request.url, "http://localhost").pathname;
+    const pathKnown = knownPaths.has(pathname);
+    void reply.code(pathKnown ? 405 : 404).send({
+      error: pathKnown
+        ? { code: "METHOD_NOT_ALLOWED", message: `${request.method} is not allowed on ${pathname}.` }
+        : { code: "NOT_FOUND", message: `No route for ${pathname}.`, hint: "See README for the endpoints." },
+    });
+  });
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body } = errorBody(error, maxBodyBytes);
+    if (status >= 500) options.log.error(`request ${request.url} failed`, error);
+    // The unread rest of an oversized body is discarded by closing the connection after the answer.
+    if (status === 413) void reply.header("connection", "close");
+    void reply.code(status).send(body);
+  });
+
+  // Framework scope: cookies, CSRF, multipart, static pages.
+  await app.register(fastifyCookie, { secret: options.cookieSecret ?? randomBytes(32).toString("hex") });
+  if (options.guard) app.addHook("onRequest", options.guard);
+  await app.register(fastifyCsrf, {
+    cookieOpts: { path: "/", httpOnly: true, sameSite: "strict", signed: true },
+    getToken: (request) => request.headers["x-csrf-token"] as string | undefined,
+  });
+  await app.register(fastifyMultipart, {
+    // Keep the name as sent ("../x.md"), so a path in it is refused rather than silently cut off.
+    preservePath: true,
+    limits: { fileSize: options.upload?.maxFileBytes ?? 20 * 1024 * 1024, files: options.upload?.maxFiles ?? 20, fields: 10, parts: 40 },
+    throwFileSizeLimit: true,
+  });
+  for (const [index, dir] of (options.staticDirs ?? []).entries()) {
+    await app.register(fastifyStatic, { root: dir.root, prefix: dir.prefix, decorateReply: index === 0, index: false, wildcard: true });
+  }
+  for (const route of options.routes.filter((candidate): candidate is FrameworkRoute => !isRawRoute(candidate))) {
+    app.route({
+      method: route.method,
+      url: route.path,
+      preHandler: route.preHandler,
+      ...(route.multipart ? { bodyLimit: Number.MAX_SAFE_INTEGER } : {}),
+      handler: (request, reply) => requestContext.run({ reqId: String(request.id) }, () => route.reply(request, reply)),
+    });
+  }
+
+  // Raw scope: the exact bytes of any content type, for signature checks.
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: maxBodyBytes }, (_request, body, done) => done(null, body));
+    for (const route of options.routes.filter(isRawRoute)) registerRaw(scope, route, options);
+  });
+
+  await app.listen({ port: options.port, host: options.host });
+  const address = app.server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return {
+    server: app.server,
+    app,
+    routes: mounted,
+    url: `http://${host}:${address.port}`,
+    close: () => app.close(),
+  };
+}
+
+function registerRaw(scope: FastifyInstance, route: RawRoute, options: HttpServerOptions): void {
+  scope.route({
+    method: route.method,
+    url: route.path,
+    handler: async (request, reply: FastifyReply) => {
+      // The adapter writes to the Node response itself (Bolt's receiver, XML replies).
+      reply.hijack();
+      const res: ServerResponse = reply.raw;
+      const url = new URL(request.url, "http://localhost");
+      const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      try {
+        await requestContext.run({ reqId: String(request.id) }, () => route.handler({ req: request.raw, res, url, rawBody }));
+      } catch (error) {
+        if (res.headersSent) {
+          options.log.error(`request ${url.pathname} failed after the response started`, error);
+          res.end();
+          return;
+        }
+        const { status, body } = errorBody(error, options.maxBodyBytes);
+        if (status >= 500) options.log.error(`request ${url.pathname} failed`, error);
+        sendJson(res, status, body);
+      }
+    },
   });
 }

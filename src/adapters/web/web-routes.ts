@@ -1,0 +1,185 @@
+import { createHash } from "node:crypto";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import type { QuestionLog, StateStore } from "../../chat/state-store.js";
+import { AppError, isAppError } from "../../core/errors.js";
+import type { Logger } from "../../core/logger.js";
+import type { AnswerService } from "../../core/types.js";
+import { secretMatches } from "../admin/admin-auth.js";
+import { askBodySchema, requireJson } from "../api/api-routes.js";
+import type { FrameworkRoute } from "../http/routes.js";
+import { parseWith } from "../http/validate.js";
+
+/**
+ * The web chat's endpoints and pages:
+ *   GET  /, /admin                   the pages (static HTML; scripts and styles under /assets/)
+ *   POST /api/ask/stream             the answer as Server-Sent Events (token … answer)
+ *   GET  /api/sources/:chunkId       the cited article with the quoted sentences' ranges
+ *   POST /api/feedback               👍/👎 on an answer, stored with question, answer and snapshot
+ *   POST /api/session, DELETE …      sign in with one of API_KEYS (cookie) / sign out
+ */
+
+export const pagesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "pages");
+
+/** Every page and asset is local; no inline script or style, no other origin. */
+export const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
+].join("; ");
+
+export const securityHeaders: Record<string, string> = {
+  "content-security-policy": contentSecurityPolicy,
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "x-frame-options": "DENY",
+};
+
+export const feedbackBodySchema = z.object({ answerId: z.string().min(1).max(100), value: z.enum(["up", "down"]) }).strict();
+export const apiSessionBodySchema = z.object({ key: z.string().min(1).max(1000) }).strict();
+export const sourceQuerySchema = z.object({ quote: z.string().max(5000).optional() }).strict();
+
+export const API_KEY_COOKIE = "zone_api";
+
+/**
+ * Optional API_KEYS: when set, /api/* (except sign-in and the OpenAPI document) needs one,
+ * as `Authorization: Bearer <key>` or the signed cookie set by POST /api/session.
+ */
+export function createApiKeyGuard(keys: string[]): ((request: FastifyRequest) => Promise<void>) | undefined {
+  if (keys.length === 0) return undefined;
+  const open = new Set(["/api/session", "/api/openapi.json"]);
+  return async (request) => {
+    const pathname = request.url.split("?")[0]!;
+    if (!pathname.startsWith("/api/") || open.has(pathname) || carriesKey(request, keys)) return;
+    throw new AppError("UNAUTHORIZED", "This server needs an API key.", { hint: "Sign in on the chat page, or send `Authorization: Bearer <key>` (one of API_KEYS)." });
+  };
+}
+
+export interface WebRoutesOptions {
+  service: AnswerService;
+  store: Pick<StateStore, "recordFeedback"> & Pick<QuestionLog, "getQuestion" | "setQuestionFeedback">;
+  log: Logger;
+  apiKeys?: string[];
+}
+
+function sse(reply: FastifyReply, event: string, data: unknown): void {
+  reply.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+}
+
+export function createWebRoutes(options: WebRoutesOptions): FrameworkRoute[] {
+  const { service, store, log } = options;
+  const apiKeys = options.apiKeys ?? [];
+  return [
+    { method: "GET", path: "/", reply: (_request, reply) => reply.type("text/html; charset=utf-8").sendFile("index.html", pagesDir) },
+    { method: "GET", path: "/admin", reply: (_request, reply) => reply.type("text/html; charset=utf-8").sendFile("admin.html", pagesDir) },
+    {
+      method: "POST",
+      path: "/api/ask/stream",
+      reply: async (request, reply) => {
+        requireJson(request.headers["content-type"]);
+        const body = parseWith(askBodySchema, request.body, 'Send {"question": "…", "conversationId": "optional"}.');
+        const controller = new AbortController();
+        // A closed tab stops the LLM call instead of paying for an answer nobody reads. (The
+        // request's own "close" fires once its body is read, so watch the response.)
+        reply.raw.once("close", () => {
+          if (!reply.raw.writableEnded) controller.abort();
+        });
+        reply.hijack();
+        reply.raw.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" });
+        try {
+          const answer = await service.ask(body.question, {
+            conversationId: body.conversationId === undefined ? undefined : `web:${body.conversationId}`,
+            platform: "web",
+            signal: controller.signal,
+            onToken: (token) => sse(reply, "token", { text: token }),
+          });
+          sse(reply, "answer", { ...answer, conversationId: body.conversationId });
+        } catch (error) {
+          // The stream has started, so errors travel as an event, with the same coded body as JSON errors.
+          if (!isAppError(error) || error.status >= 500) log.error("web ask failed", error);
+          const safe = isAppError(error) && error.status < 500 ? error.toJSON() : { error: { code: "INTERNAL", message: "The answer could not be produced.", hint: "Try again; if it keeps failing, check the server log." } };
+          sse(reply, "error", safe);
+        }
+        reply.raw.end();
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/sources/:chunkId",
+      reply: async (request) => {
+        if (!service.source) throw new AppError("NOT_FOUND", "Source viewing is not available on this server.");
+        const { quote } = parseWith(sourceQuerySchema, request.query, "Use ?quote=<quoted text>.");
+        return service.source((request.params as { chunkId: string }).chunkId, quote ?? "");
+      },
+    },
+    {
+      method: "POST",
+      path: "/api/feedback",
+      reply: async (request) => {
+        requireJson(request.headers["content-type"]);
+        const body = parseWith(feedbackBodySchema, request.body, 'Send {"answerId": "<from the answer>", "value": "up" | "down"}.');
+        const record = await store.getQuestion(body.answerId);
+        if (!record) throw new AppError("NOT_FOUND", "That answer is unknown (or older than the question log keeps).", { hint: "Give feedback on a recent answer." });
+        await store.setQuestionFeedback(body.answerId, body.value);
+        await store.recordFeedback({
+          platform: record.platform,
+          user: request.ip,
+          conversationId: record.conversationId ?? "",
+          messageId: record.id,
+          value: body.value,
+          question: record.question,
+          answer: record.answer,
+          snapshotVersion: record.snapshotVersion,
+          at: Date.now(),
+        });
+        return { ok: true, answerId: body.answerId, value: body.value };
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/session",
+      reply: async (request) => ({ required: apiKeys.length > 0, signedIn: apiKeys.length === 0 || carriesKey(request, apiKeys) }),
+    },
+    {
+      method: "POST",
+      path: "/api/session",
+      reply: async (request, reply) => {
+        requireJson(request.headers["content-type"]);
+        const body = parseWith(apiSessionBodySchema, request.body, 'Send {"key": "<one of API_KEYS>"}.');
+        if (!apiKeys.some((key) => secretMatches(body.key, key))) throw new AppError("UNAUTHORIZED", "That key is not valid.", { hint: "Ask the administrator for a key." });
+        void reply.setCookie(API_KEY_COOKIE, keyDigest(body.key), { path: "/api/", httpOnly: true, sameSite: "strict", signed: true, maxAge: 30 * 86400 });
+        return { signedIn: true };
+      },
+    },
+    {
+      method: "DELETE",
+      path: "/api/session",
+      reply: async (_request, reply) => {
+        void reply.clearCookie(API_KEY_COOKIE, { path: "/api/" });
+        return { signedIn: false };
+      },
+    },
+  ];
+}
+
+/** The cookie holds a digest of the key, not the key itself. */
+function keyDigest(key: string): string {
+  return createHash("sha256").update(`zone-api-key\u0000${key}`).digest("hex");
+}
+
+function carriesKey(request: FastifyRequest, keys: string[]): boolean {
+  const matches = (given: string) => keys.some((key) => secretMatches(given, key));
+  const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? "");
+  if (bearer && matches(bearer[1]!.trim())) return true;
+  const cookie = request.cookies[API_KEY_COOKIE];
+  const unsigned = cookie ? request.unsignCookie(cookie) : undefined;
+  return unsigned?.valid === true && unsigned.value !== null && keys.some((key) => secretMatches(unsigned.value!, keyDigest(key)));
+}

@@ -1,0 +1,68 @@
+import path from "node:path";
+import type { Chunk, SourceView } from "../core/types.js";
+import { AppError } from "../core/errors.js";
+import { catalogEntry, loadCatalog } from "../ingest/catalog.js";
+import type { LiveIndex } from "./live-index.js";
+
+/**
+ * The cited article for the source viewer: its text rebuilt from the snapshot's chunks (the
+ * cleaned text citations quote), and where the quoted sentences are in it.
+ */
+
+/** Neighbouring chunks share one sentence: append only what the previous chunk did not end with. */
+function joinChunks(chunks: Chunk[]): string {
+  let text = "";
+  for (const chunk of chunks) {
+    let overlap = Math.min(text.length, chunk.text.length);
+    while (overlap > 0 && !text.endsWith(chunk.text.slice(0, overlap))) overlap--;
+    text += chunk.text.slice(overlap);
+  }
+  return text;
+}
+
+/** Quoted sentences, split where the extractive composer joins them. */
+function quoteSentences(quote: string): string[] {
+  return quote
+    .split(/(?<=[。！？!?；;])|…/)
+    .map((sentence) => sentence.trim())
+    .filter((sentence) => sentence.length >= 2);
+}
+
+export function highlightRanges(text: string, quote: string): Array<{ start: number; end: number }> {
+  if (quote.trim() === "") return [];
+  const whole = text.indexOf(quote);
+  if (whole >= 0) return [{ start: whole, end: whole + quote.length }];
+  const ranges: Array<{ start: number; end: number }> = [];
+  let from = 0;
+  for (const sentence of quoteSentences(quote)) {
+    const at = text.indexOf(sentence, from) >= 0 ? text.indexOf(sentence, from) : text.indexOf(sentence);
+    if (at < 0) continue;
+    ranges.push({ start: at, end: at + sentence.length });
+    from = at + sentence.length;
+  }
+  return ranges.sort((a, b) => a.start - b.start);
+}
+
+export async function viewSource(live: LiveIndex, corpusDir: string, chunkId: string, quote: string): Promise<SourceView> {
+  const articleId = chunkId.replace(/:\d+$/, "");
+  const chunks = live.articleChunks.get(articleId);
+  const chunk = chunks?.find((candidate) => candidate.id === chunkId);
+  if (!chunks || !chunk) {
+    throw new AppError("NOT_FOUND", `The passage ${chunkId} is not in the live index.`, { hint: "The index may have been rebuilt since the answer: ask again." });
+  }
+  const ordered = [...chunks].sort((a, b) => a.ordinal - b.ordinal);
+  const text = joinChunks(ordered);
+  const relative = chunk.source.split("/").slice(1).join("/");
+  const entry = catalogEntry(await loadCatalog(corpusDir).catch(() => ({})), relative || path.basename(chunk.source));
+  return {
+    chunkId,
+    source: chunk.source,
+    title: chunk.title,
+    zones: chunk.zones,
+    ...(chunk.date ? { date: chunk.date } : {}),
+    dateEstimated: entry?.dateEstimated === true,
+    ...(chunk.publisher ? { publisher: chunk.publisher } : {}),
+    text,
+    highlights: highlightRanges(text, quote || chunk.text),
+  };
+}
