@@ -107,6 +107,8 @@ export class ZoneAssistant implements AnswerService {
     const names = this.resolveNames(standalone, live);
     if (names.askBack) return { ...names.askBack, conversationId: options.conversationId };
     const query = this.analyze(names.text, text, live);
+    // The other reading of an ambiguous pinyin name is not asked about.
+    if (names.drop) query.places = query.places.filter((place) => !names.drop!.includes(place));
     // A follow-up that names no place inherits the places of the turn it follows.
     if (query.places.length === 0 && history.length > 0 && standalone !== text) {
       query.places = history[history.length - 1]!.places;
@@ -142,7 +144,7 @@ export class ZoneAssistant implements AnswerService {
    * corrected to the one close name the index covers; a pinyin name of two places (Suzhou: 苏州,
    * 宿州) is taken as the one the index covers, or asked back when it covers both.
    */
-  private resolveNames(question: string, live: LiveIndex): { text: string; note?: string; askBack?: Answer } {
+  private resolveNames(question: string, live: LiveIndex): { text: string; note?: string; askBack?: Answer; drop?: string[] } {
     if (detectLanguage(question) !== "en") return { text: question };
     const resolver = live.lexicon.places;
     const covered = [...live.articlePlaces.all];
@@ -152,7 +154,7 @@ export class ZoneAssistant implements AnswerService {
       const name = resolver.english(place).toLowerCase();
       byName.set(name, [...(byName.get(name) ?? []), place]);
     }
-    for (const [name, places] of byName) {
+    for (const places of byName.values()) {
       if (places.length < 2) continue;
       const inIndex = places.filter((place) => live.articlePlaces.all.has(place));
       const english = resolver.english(places[0]!);
@@ -164,7 +166,7 @@ export class ZoneAssistant implements AnswerService {
       }
       if (inIndex.length === 1) {
         const other = places.filter((place) => place !== inIndex[0]).join(", ");
-        return { text: question.replace(new RegExp(`\\b${name}\\b`, "i"), inIndex[0]!), note: `Taking ${english} as ${inIndex[0]} (the reports cover it, not ${other}).` };
+        return { text: question, drop: places.filter((place) => place !== inIndex[0]), note: `Taking ${english} as ${inIndex[0]} (the reports cover it, not ${other}).` };
       }
     }
     const { text, corrections } = correctPlaceNames(question, covered.map((place) => ({ place, english: resolver.english(place) })), (word) => resolver.isEnglishPlace(word));
