@@ -113,6 +113,15 @@ describe("grounding binds a figure to its period", () => {
     expect(ground("In 2021 Changzhi signed about 10.56 billion yuan [1], and Hengyang 28 projects in H1 2023 [2].").answer).toBe("");
   });
 
+  it("binds a cumulative figure to the year it counts from", () => {
+    const since = [chunk("s", "衡阳高新区", "2019年以来，衡阳高新区累计引进项目300个。")];
+    const sinceFacts = [fact("s", "衡阳高新区", "衡阳", "300个", 300, { metric: "signed_projects", unit: "个", normalizedUnit: "count", period: { kind: "since", from: "2019-01", to: "2023-06", zh: "2019年以来", en: "since 2019" } })];
+    const groundSince = (text: string) => groundAnswer(text, since, undefined, { facts: sinceFacts, english });
+    expect(groundSince("Since 2019, Hengyang has brought in 300 projects [1].").warnings).toEqual([]);
+    expect(groundSince("2019年以来，衡阳高新区累计引进项目300个[1]。").warnings).toEqual([]);
+    expect(groundSince("In 2019, Hengyang brought in 300 projects [1].").answer).toBe("");
+  });
+
   it("still binds the zone when the period is right", () => {
     const result = ground("In January–June 2023 Changzhi signed 28 projects [1][2].");
     expect(result.answer).toBe("");

@@ -152,10 +152,11 @@ function statedPeriods(text: string): FoundPeriod[] {
 /**
  * A fact's period agrees with a stated one when it is the same period or lies inside it (a
  * January–June figure stated "in 2023"). "Since 2019" has no end in an answer, so it agrees with a
- * cumulative fact that starts then.
+ * cumulative fact that starts in 2019.
  */
 function periodsAgree(fact: Period, stated: Period): boolean {
-  if (stated.kind === "since") return (fact.kind === "since" || fact.kind === "to-date") && fact.from >= stated.from;
+  // A to-date total ("截至目前累计…") does not say since when, so it is not contradicted.
+  if (stated.kind === "since") return fact.kind === "to-date" || (fact.kind === "since" && fact.from === stated.from);
   return samePeriod(fact, stated) || withinPeriod(fact, stated);
 }
 
