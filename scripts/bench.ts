@@ -24,9 +24,14 @@ import { measureClusterLoad, measureClusterMemory } from "./bench-cluster.js";
 import { measureChainOverhead, measureTimeoutFallback } from "./bench-llm.js";
 import { measureWeb } from "./bench-web.js";
 import { measureLoad, percentile } from "./bench-load.js";
+import { measurePolicyIngest } from "./bench-policy.js";
+import { prepareEvalCorpus } from "../src/app/eval-corpus.js";
 import { measureRetrievalQuality } from "./bench-quality.js";
 import { measureStateStores, printStateTable } from "./bench-state.js";
 import { makeSyntheticChunks } from "./make-synthetic-corpus.js";
+import { extractFacts } from "../src/facts/extract-facts.js";
+import { loadMetricList, METRICS_FILE } from "../src/facts/metrics.js";
+import type { Article, Chunk } from "../src/core/types.js";
 
 const log = createLogger("warn");
 const cores = availableParallelism();
@@ -45,6 +50,24 @@ const syntheticQuestions = [
   "How much foreign investment did Hengyang High-tech Zone use?",
 ];
 
+
+/** Articles for synthetic chunks (their text joined), with the chunks' offsets rebased onto that text. */
+function syntheticArticles(chunks: Chunk[]): { articles: Article[]; chunks: Chunk[] } {
+  const byArticle = new Map<string, Chunk[]>();
+  for (const chunk of chunks) byArticle.set(chunk.articleId, [...(byArticle.get(chunk.articleId) ?? []), chunk]);
+  const articles: Article[] = [];
+  const rebased: Chunk[] = [];
+  for (const [id, list] of byArticle) {
+    let text = "";
+    for (const chunk of list) {
+      rebased.push({ ...chunk, start: text.length, end: text.length + chunk.text.length });
+      text += chunk.text;
+    }
+    const first = list[0]!;
+    articles.push({ id, source: first.source, index: first.articleIndex, title: first.title, date: first.date, zones: first.zones, text, offsets: Array.from({ length: text.length }, (_, i) => i) });
+  }
+  return { articles, chunks: rebased };
+}
 
 const mb = () => `${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB`;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
@@ -108,6 +131,7 @@ async function main(): Promise<void> {
   const work = await mkdtemp(path.join(tmpdir(), "zone-bench-"));
   const buildRows: string[][] = [];
   const latency: string[][] = [];
+  const factRows: string[][] = [];
   try {
     // --- This corpus --------------------------------------------------------------------
     const config: Config = { ...base, DATA_DIR: path.join(work, "corpus-data") };
@@ -123,15 +147,34 @@ async function main(): Promise<void> {
     const quality = await measureRetrievalQuality(runtime, evalFile);
     await runtime.close();
 
+    // --- Policy texts (issue 10): index-time cost of structure and rules, ask latency -----
+    const policyCost = await measurePolicyIngest();
+    const policyCorpus = await prepareEvalCorpus(config, path.resolve("tests/fixtures/policies"));
+    const policyRuntime = await createRuntime(policyCorpus.config, { log, memoryState: true });
+    const policyQuestions = (await import("../src/app/evaluate.js").then((module) => module.loadEvalFile(path.resolve("tests/eval/policy.jsonl")))).map((item) => item.q);
+    latency.push(...(await latencyRows("policy fixtures", policyRuntime, policyQuestions)));
+    await policyRuntime.close();
+    await policyCorpus.cleanup();
+
     // --- Synthetic corpus -----------------------------------------------------------------
     const syntheticConfig: Config = { ...base, DATA_DIR: path.join(work, "synthetic-data"), CORPUS_DIR: path.join(work, "synthetic-corpus") };
     await cp(base.CORPUS_DIR, syntheticConfig.CORPUS_DIR, { recursive: true, filter: (source) => !/\d{3}_.*\.txt$/.test(source) });
     const chunks = makeSyntheticChunks(syntheticCount, 7);
+    // Index-time cost of turning every figure into a fact (issue 8), at this many chunks.
+    const { articles, chunks: rebased } = syntheticArticles(chunks);
+    const metrics = await loadMetricList(path.join(base.CORPUS_DIR, METRICS_FILE));
+    const factStarted = performance.now();
+    const facts = extractFacts(articles, rebased, { metrics });
+    const factMs = performance.now() - factStarted;
+    factRows.push([`synthetic ${syntheticCount}`, String(articles.length), String(facts.length), ms(factMs), `${((factMs / syntheticCount) * 1000).toFixed(1)} µs`]);
+    factRows.unshift(["this corpus", String(report.articles), String(report.facts), ms(report.factMs), `${((report.factMs / Math.max(1, report.chunks)) * 1000).toFixed(1)} µs`]);
     // The same snapshot built on one thread and on all cores (BUILD_THREADS); the latter is served below.
     for (const threads of [1, cores]) {
       const dataDir = threads === 1 ? path.join(work, "synthetic-one-thread") : syntheticConfig.DATA_DIR;
       started = performance.now();
       await writeSnapshot(dataDir, {
+        facts,
+        metrics: metrics.metrics,
         chunks,
         articleCount: new Set(chunks.map((chunk) => chunk.articleId)).size,
         files: [],
@@ -156,7 +199,13 @@ async function main(): Promise<void> {
     const state = await measureStateStores();
 
     table("Index build (local embedder)", ["corpus", "files", "chunks", "build time", "RSS after"], buildRows);
+    table("Fact extraction at index time (figures → facts)", ["corpus", "articles", "facts", "time", "per chunk"], factRows);
     table("Ask latency (extractive mode)", ["corpus", "path", "asks", "p50", "p95", "RSS"], latency);
+    table(
+      `Policy ingest at index time (${policyCost.textMb.toFixed(2)} MB of policy text, ${policyCost.items} items)`,
+      ["step", "per MB", "at 100k item chunks"],
+      policyCost.rows.map((row) => [row.step, ms(row.msPerMb), `${(row.msPer100kChunks / 1000).toFixed(2)} s`]),
+    );
     table("LLM chain overhead per answer (mock model replying instantly)", ["p50", "p95"], [[ms(chain.p50Ms), ms(chain.p95Ms)]]);
     table(
       "LLM timeout fallback (mock model server that never replies, LLM_TIMEOUT_MS=300)",

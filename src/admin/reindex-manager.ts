@@ -60,7 +60,16 @@ export interface ReindexJob {
 }
 
 export interface AdminStatus {
-  live: { version: string; builtAt: string; chunks: number; articles: number; files: number; embedder: string };
+  live: {
+    version: string;
+    builtAt: string;
+    chunks: number;
+    articles: number;
+    files: number;
+    embedder: string;
+    /** Instruction-like sentences flagged at index time, per file (never quoted). */
+    flaggedInstructions: { file: string; sentences: { text: string; start: number }[] }[];
+  };
   /** What current.json names (differs from `live` only while a CLI snapshot is being picked up, or when it is unusable). */
   currentFile?: string;
   snapshots: SnapshotInfo[];
@@ -360,6 +369,8 @@ export class ReindexManager {
         articles: manifest.articleCount,
         files: manifest.files.filter((file) => file.status === "indexed").length,
         embedder: manifest.embedder.id,
+        // Sentences that give orders to an assistant, per file: flagged at index time, never quoted.
+        flaggedInstructions: manifest.files.filter((file) => file.instructions?.length).map((file) => ({ file: file.file, sentences: file.instructions! })),
       },
       currentFile: await readCurrentVersion(config.DATA_DIR).catch(() => undefined),
       snapshots,

@@ -35,6 +35,8 @@ export interface FileResult {
   chunks: number;
   /** Compared with the live snapshot's manifest (by sha256). */
   change: FileChange;
+  /** Instruction-like sentences flagged in the file (never quoted). */
+  instructions?: { text: string; start: number }[];
 }
 
 /** How a build or rollback is kept exclusive (see build-lock.ts). */
@@ -101,6 +103,7 @@ function fileResults(files: FileReport[], before: Manifest | undefined): { files
       ...(file.reason ? { reason: file.reason } : {}),
       articles: file.articles,
       chunks: file.chunks,
+      ...(file.instructions?.length ? { instructions: file.instructions } : {}),
       change: sha === undefined ? "added" : sha === file.sha256 ? "unchanged" : "changed",
     };
   });

@@ -73,7 +73,8 @@ export function assessAnswerability(
   const byArticle = new Map<string, string[]>();
   for (const hit of hits.slice(0, 6)) {
     const texts = byArticle.get(hit.chunk.articleId) ?? [];
-    texts.push(hit.chunk.text);
+    // A policy item is about its document's title and its headings as much as its own words.
+    texts.push(hit.chunk.section ? `${hit.chunk.title} ${hit.chunk.section}\n${hit.chunk.text}` : hit.chunk.text);
     byArticle.set(hit.chunk.articleId, texts);
   }
   let best = 0;

@@ -1,11 +1,16 @@
 import { escapeRegExp } from "../core/language.js";
 import type { Answer, AnswerInput, Answerer, Citation, SearchHit } from "../core/types.js";
+import { isHeadingSentence } from "../ingest/policy-structure.js";
 import { splitSentences } from "../ingest/sentences.js";
+import { isInstructionLike } from "../ingest/instructions.js";
 import { findFigures, type FoundFigure } from "./english-figures.js";
 import { groupCoverage } from "./coverage.js";
 import { refusal, topicOf } from "./refusal.js";
 import { extractYears, listCue } from "../retrieve/analyze-query.js";
 import { englishZoneName } from "./zone-names.js";
+import { composeRuleAnswer, missingRuleTopic } from "./rule-answer.js";
+import { entitiesIn } from "./lead/simple-leads.js";
+import { figureInEnglish } from "../facts/figures.js";
 
 /**
  * The default answer mode: no model, only sentences quoted from the retrieved passages. It picks
@@ -28,6 +33,11 @@ interface ScoredSentence {
 export const composeExtractive: Answerer = async (input) => composeExtractiveSync(input);
 
 export function composeExtractiveSync(input: AnswerInput): Answer {
+  // Questions about a policy rule (how much, who qualifies, the cap, the schedule, validity) are
+  // answered from the rule records when a retrieved policy item holds one.
+  if (missingRuleTopic(input)) return refusal(input.language, topicOf(input.question, input.language), input.standaloneQuestion);
+  const ruleAnswer = composeRuleAnswer(input);
+  if (ruleAnswer) return ruleAnswer;
   const hits = input.hits.slice(0, maxPassages);
   const years = extractYears(input.standaloneQuestion);
   const scored = hits.flatMap((hit, hitIndex) => scoreSentences(hit, hitIndex, input, years));
@@ -116,7 +126,9 @@ function scoreSentences(hit: SearchHit, hitIndex: number, input: AnswerInput, ye
       const continues = previous !== undefined && /[；;]\s*$/.test(previous.text);
       return { ...sentence, context: continues ? previous.text + sentence.text : sentence.text };
     })
-    .filter((sentence) => /[\u4e00-\u9fff]/.test(sentence.text) && sentence.text.trim().length >= 6)
+    // Headings ("三、扩大…", "第五条 上市奖励。") name an item; orders addressed to an assistant inside a
+    // document are flagged at index time: neither is ever quoted as an answer.
+    .filter((sentence) => /[\u4e00-\u9fff]/.test(sentence.text) && sentence.text.trim().length >= 6 && !isHeadingSentence(sentence.text) && !isInstructionLike(sentence.text))
     .map((sentence, position) => {
       const text = sentence.text.trim();
       const coverage = groupCoverage(input.termGroups, text, input.termWeights);
@@ -149,27 +161,65 @@ function toCitation(hit: SearchHit, n: number): Citation {
   };
 }
 
+/**
+ * The first paragraph of an English answer: the zone in English, then what was asked, taken from
+ * the best sentence: its figures labelled by their facts (metric and period), the names it gives
+ * (who/which), the date, or the items of its list; only when none applies, the sentence itself.
+ */
 function englishLead(input: AnswerInput, cited: { text: string; n: number; score: number }[], citations: Citation[]): string {
-  // Name the zones the evidence is about: the question may not (e.g. "Which zone …?").
-  const zones = [...new Set(citations.map((citation) => citation.zone).filter(Boolean))];
-  const zoneText = zones.map((zone) => englishZoneName(zone, (place) => input.placeNames[place] ?? place)).join("; ");
-  const placeText = input.places.map((place) => input.placeNames[place] ?? place).join(", ");
-  const subject = zoneText ? `the reports on ${zoneText}` : placeText ? `the reports on ${placeText}` : "the indexed reports";
-  // Figures of the best-scoring sentences first: they are the likeliest answer.
-  const byScore = [...cited].sort((a, b) => b.score - a.score);
-  const terms = input.termGroups.flat().filter((term) => term.length >= 2);
-  const figures = byScore.flatMap((sentence) =>
-    figuresNearTerms(sentence.text, terms)
-      .slice(0, 3)
-      .map((figure) => `${figure.english} [${sentence.n}]`),
-  );
-  const unique = [...new Set(figures)].slice(0, 4);
-  if (input.asksFigure && unique.length > 0) {
-    return `According to ${subject}, the relevant figures are: ${unique.join("; ")}. The Chinese source text says:`;
+  const best = [...cited].sort((a, b) => b.score - a.score)[0]!;
+  const citation = citations.find((item) => item.n === best.n);
+  const english = (place: string) => input.placeNames[place] ?? place;
+  const zoneName = citation?.zone ? englishZoneName(citation.zone, english) : input.places.map(english).join(", ");
+  const subject = zoneName || "The reports";
+  const marker = `[${best.n}]`;
+  const question = input.standaloneQuestion;
+  if (/\bwho\b|\bwhose\b|\bwhich (?:[a-z-]+\s+){0,2}(?:compan|firm|enterprise|person|official|project|bank|universit|institut)|\bwhat (?:company|companies|firm|project)\b|\bname\b/i.test(question)) {
+    // The names may sit in a quoted sentence other than the best-scoring one.
+    for (const sentence of [...cited].sort((a, b) => b.score - a.score)) {
+      const names = entitiesIn(sentence.text);
+      if (names.length > 0) return `${subject}: ${names.join(", ")} [${sentence.n}].`;
+    }
   }
-  const markers = [...new Set(cited.map((sentence) => `[${sentence.n}]`))].join("");
-  const keyFigures = unique.length > 0 ? ` Key figures: ${unique.join("; ")}.` : "";
-  return `According to ${subject}, the passages below answer this ${markers} (quoted in the original Chinese).${keyFigures}`;
+  if (/\bwhen\b|\bwhat date\b|\bwhich day\b|\bon what day\b/i.test(question)) {
+    const date = best.text.match(/(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日/);
+    if (date) return `${subject}: ${monthNames[Number(date[2]) - 1]} ${Number(date[3])}${date[1] ? `, ${date[1]}` : ""} (${date[0]}) ${marker}.`;
+  }
+  if (input.asksFigure) {
+    const labelled = labelledFigures(input, best.text);
+    if (labelled.length > 0) return `${subject}: ${labelled.join("; ")} ${marker}.`;
+  }
+  const items = listRun(best.text);
+  if (items) return `${subject} ${marker}: ${items}.`;
+  const labelled = labelledFigures(input, best.text);
+  const clause = best.text.length > 140 ? `${best.text.slice(0, 140)}…` : best.text;
+  return `${subject} ${marker}: ${clause}${labelled.length > 0 ? ` (${labelled.join("; ")})` : ""}`;
+}
+
+const monthNames = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/** The sentence's figures with the metric (and period) their facts give them, those nearest an asked term first. */
+function labelledFigures(input: AnswerInput, sentence: string): string[] {
+  const terms = input.termGroups.flat().filter((term) => term.length >= 2);
+  const facts = (input.facts ?? []).filter((fact) => sameSentence(fact.sentence, sentence));
+  const ordered = figuresNearTerms(sentence, terms);
+  const labelled: string[] = [];
+  for (const figure of ordered.slice(0, 3)) {
+    const fact = facts.find((item) => item.raw === figure.raw || figure.raw.startsWith(item.raw));
+    if (fact) {
+      const metric = fact.metric !== "other" ? input.metricLabels?.[fact.metric]?.en : undefined;
+      const label = metric ?? (fact.label ? `“${fact.label}”` : "figure");
+      labelled.push(`${label}${fact.period ? ` (${fact.period.en})` : ""}: ${figureInEnglish(fact)}`);
+    } else labelled.push(`“${sentence.slice(Math.max(0, figure.index - 8), figure.index).replace(/^.*[，,；;：:]/u, "")}”: ${figure.english}`);
+  }
+  return labelled;
+}
+
+/** The longest run of 、-separated items in a sentence ("电子信息、先进制造、新型材料…"), when it has three or more. */
+function listRun(sentence: string): string | undefined {
+  const runs = sentence.match(/[^，,。；;：:、]{1,14}(?:、[^，,。；;：:、]{1,14}){2,}/gu) ?? [];
+  const longest = runs.sort((a, b) => b.length - a.length)[0];
+  return longest?.trim();
 }
 
 /** The sentence after `sentence` in the source; chunks overlap by a sentence, so look in every copy. */

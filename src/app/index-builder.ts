@@ -5,6 +5,9 @@ import type { Embedder } from "../index/embedder.js";
 import { createEmbedder } from "../index/embedders/create-embedder.js";
 import type { Manifest } from "../index/manifest.js";
 import { writeSnapshot } from "../index/snapshot.js";
+import { extractFacts } from "../facts/extract-facts.js";
+import { loadMetricList, METRICS_FILE } from "../facts/metrics.js";
+import path from "node:path";
 import type { Lexicon } from "./lexicon.js";
 import { progressAt, type OnReindexProgress } from "./reindex-progress.js";
 
@@ -28,6 +31,9 @@ export interface BuildReport {
   files: FileReport[];
   articles: number;
   chunks: number;
+  /** Figures extracted as facts, and the time it took. */
+  facts: number;
+  factMs: number;
   skipped: FileReport[];
   ms: number;
 }
@@ -41,8 +47,15 @@ export async function buildIndex(config: Config, lexicon: Lexicon, options: Buil
     log: (message) => options.log.info(message),
   });
   const embedder = options.embedder ?? createEmbedder(config, { tokenizer: lexicon.tokenizer });
+  // The metric list is read at each build, so an admin's edit goes live with the next re-index.
+  const metrics = await loadMetricList(path.join(config.CORPUS_DIR, METRICS_FILE));
+  const factsStartedAt = Date.now();
+  const facts = extractFacts(corpus.articles, corpus.chunks, { metrics });
+  const factMs = Date.now() - factsStartedAt;
   const manifest = await writeSnapshot(config.DATA_DIR, {
     chunks: corpus.chunks,
+    facts,
+    metrics: metrics.metrics,
     articleCount: corpus.articles.length,
     files: corpus.files,
     embedder,
@@ -63,6 +76,8 @@ export async function buildIndex(config: Config, lexicon: Lexicon, options: Buil
     files: corpus.files,
     articles: corpus.articles.length,
     chunks: corpus.chunks.length,
+    facts: facts.length,
+    factMs,
     skipped: corpus.files.filter((file) => file.status !== "indexed"),
     ms: Date.now() - startedAt,
   };

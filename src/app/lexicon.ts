@@ -5,7 +5,7 @@ import { placeEntries } from "../ingest/places-data.js";
 import { zoneKindSurfaces } from "../ingest/zones.js";
 import { createTokenizer, type NamedTokenizer } from "../index/tokenizer.js";
 import { loadEnglishDictionary, type EnglishDictionary } from "../retrieve/en-zh-dictionary.js";
-import { loadGlossary, type Glossary } from "../retrieve/glossary.js";
+import { bundledPolicyTerms, createGlossary, loadGlossary, type Glossary } from "../retrieve/glossary.js";
 import { createPlaceResolver, type PlaceResolver } from "../retrieve/places.js";
 
 /**
@@ -27,10 +27,11 @@ export interface Lexicon {
 
 
 export async function loadLexicon(corpusDir: string): Promise<Lexicon> {
-  const [glossary, overrides] = await Promise.all([
+  const [corpusGlossary, overrides] = await Promise.all([
     loadGlossary(path.join(corpusDir, "glossary.json")),
     loadGazetteerOverrides(corpusDir),
   ]);
+  const glossary = createGlossary([...bundledPolicyTerms(), ...corpusGlossary.entries]);
   const gazetteer = createGazetteer(overrides);
   const userWords = [...glossary.chineseTerms(), ...zoneKindSurfaces, ...placeEntries.map((entry) => entry.zh), ...overrides.map((entry) => entry.zh)];
   return {

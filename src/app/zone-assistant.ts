@@ -1,17 +1,30 @@
 import type { Config } from "../core/config.js";
 import { AppError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
-import type { SearchHit, SourceView, Answer, AnswerInput, AnswerService, Answerer, AskOptions, Language, QuestionRewriter, ServiceStatus, Turn } from "../core/types.js";
-import { assessAnswerability } from "../answer/coverage.js";
+import type { SearchHit, Answer, AnswerInput, AnswerService, Answerer, AskOptions, Language, QuestionRewriter, ServiceStatus, SourceView, Turn } from "../core/types.js";
+import { englishZoneName } from "../answer/zone-names.js";
+import { assessAnswerability, groupCoverage } from "../answer/coverage.js";
 import { composeExtractive } from "../answer/extractive.js";
 import { refusal, topicOf } from "../answer/refusal.js";
 import type { StateStore } from "../chat/state-store.js";
-import { detectLanguage } from "../core/language.js";
+import { detectLanguage, escapeRegExp } from "../core/language.js";
 import { analyzeQuery, type AnalyzedQuery } from "../retrieve/analyze-query.js";
 import { hybridSearch } from "../retrieve/hybrid-search.js";
 import { toSimplified } from "../retrieve/simplified-chinese.js";
-import type { Lexicon } from "./lexicon.js";
+import { filterFacts } from "../facts/fact-store.js";
+import type { Fact } from "../facts/types.js";
+import { matchMetrics } from "../facts/match-metric.js";
+import { parseChinesePeriods, questionPeriod, samePeriod, withinPeriod } from "../facts/period.js";
+import type { Period } from "../facts/types.js";
+import { splitSentences } from "../ingest/sentences.js";
+import { yearOf } from "../ingest/dates.js";
+import { attachLead } from "../answer/lead/attach-lead.js";
+import { comparisonLead, figureLead, superlativeLead, type Lead, type LeadRequest, type Subject } from "../answer/lead/fact-lead.js";
+import { coverageAnswer, coverageOf, entitiesIn, helpAnswer } from "../answer/lead/simple-leads.js";
+import { correctPlaceNames } from "../retrieve/fuzzy-place.js";
+import { classifyQuestion, isNonQuestion, type QuestionKind } from "../retrieve/question-kind.js";
 import type { LiveIndex } from "./live-index.js";
+import { listRules, type RuleListing } from "../ingest/policy-rules.js";
 import { viewSource } from "./source-view.js";
 
 /**
@@ -67,6 +80,14 @@ export class ZoneAssistant implements AnswerService {
     };
   }
 
+  facts(filter: { zone?: string; metric?: string; limit?: number }): { total: number; facts: Fact[]; rules: RuleListing[] } {
+    const rulesOnly = filter.metric === "rules";
+    const all = rulesOnly ? [] : filterFacts(this.live.facts.facts, { zone: filter.zone, metric: filter.metric });
+    // Policy rules sit beside the figures; a figure metric filter leaves them out.
+    const rules = filter.metric && !rulesOnly ? [] : listRules(this.live.search.chunks, { zone: filter.zone, limit: filter.limit }, new Date().toISOString().slice(0, 10));
+    return { total: all.length, facts: filter.limit !== undefined ? all.slice(0, filter.limit) : all, rules };
+  }
+
   source(chunkId: string, quote: string): Promise<SourceView> {
     return viewSource(this.live, this.options.config.CORPUS_DIR, chunkId, quote);
   }
@@ -75,15 +96,26 @@ export class ZoneAssistant implements AnswerService {
     const { config, store } = this.options;
     const text = toSimplified(validateQuestion(question, config.MAX_QUESTION_CHARS));
     const live = this.live;
+    // "a", "?", "。", "hello": nothing to look up; a short help reply, marked refused.
+    if (isNonQuestion(text)) {
+      const help = helpAnswer({ facts: live.facts, metrics: live.metrics, english: (place) => live.lexicon.places.english(place) }, detectLanguage(text), text);
+      return { ...help, conversationId: options.conversationId };
+    }
     const history = options.conversationId && store ? await this.history(store, options.conversationId) : [];
     const standalone = history.length > 0 ? await this.options.rewriter(text, history, { signal: options.signal }) : text;
-    const query = this.analyze(standalone, text, live.lexicon);
+    // "Hengyng" → Hengyang: a misspelled pinyin name of a place the index covers, said plainly.
+    const names = this.resolveNames(standalone, live);
+    if (names.askBack) return { ...names.askBack, conversationId: options.conversationId };
+    const query = this.analyze(names.text, text, live);
+    // The other reading of an ambiguous pinyin name is not asked about.
+    if (names.drop) query.places = query.places.filter((place) => !names.drop!.includes(place));
     // A follow-up that names no place inherits the places of the turn it follows.
     if (query.places.length === 0 && history.length > 0 && standalone !== text) {
       query.places = history[history.length - 1]!.places;
     }
 
-    const answer = await this.answerQuery(query, text, standalone, history, live, options);
+    const answer = await this.answerQuery(query, text, names.text, history, live, options);
+    if (names.note) answer.answer = `${names.note} ${answer.answer}`;
     answer.conversationId = options.conversationId;
     if (options.conversationId && store) {
       await store
@@ -107,8 +139,51 @@ export class ZoneAssistant implements AnswerService {
     }
   }
 
-  private analyze(standalone: string, original: string, lexicon: Lexicon): AnalyzedQuery {
-    const query = analyzeQuery(standalone, { glossary: lexicon.glossary, places: lexicon.places, segment: lexicon.segmenter, dictionary: lexicon.dictionary });
+  /**
+   * Place names of an English question the index may not know as written: a misspelling is
+   * corrected to the one close name the index covers; a pinyin name of two places (Suzhou: 苏州,
+   * 宿州) is taken as the one the index covers, or asked back when it covers both.
+   */
+  private resolveNames(question: string, live: LiveIndex): { text: string; note?: string; askBack?: Answer; drop?: string[] } {
+    if (detectLanguage(question) !== "en") return { text: question };
+    const resolver = live.lexicon.places;
+    const covered = [...live.articlePlaces.all];
+    const found = resolver.inEnglish(question).places;
+    const byName = new Map<string, string[]>();
+    for (const place of found) {
+      const name = resolver.english(place).toLowerCase();
+      byName.set(name, [...(byName.get(name) ?? []), place]);
+    }
+    for (const places of byName.values()) {
+      if (places.length < 2) continue;
+      const inIndex = places.filter((place) => live.articlePlaces.all.has(place));
+      const english = resolver.english(places[0]!);
+      if (inIndex.length >= 2) {
+        return {
+          text: question,
+          askBack: { answer: `"${english}" can mean ${inIndex.join(" or ")}, and the reports cover both. Which one do you mean? Ask again with the Chinese name (e.g. ${inIndex[0]}).`, refused: true, mode: "extractive", language: "en", citations: [], warnings: [], standaloneQuestion: question },
+        };
+      }
+      if (inIndex.length === 1) {
+        const other = places.filter((place) => place !== inIndex[0]).join(", ");
+        return { text: question, drop: places.filter((place) => place !== inIndex[0]), note: `Taking ${english} as ${inIndex[0]} (the reports cover it, not ${other}).` };
+      }
+    }
+    const { text, corrections } = correctPlaceNames(question, covered.map((place) => ({ place, english: resolver.english(place) })), (word) => resolver.isEnglishPlace(word));
+    if (corrections.length === 0) return { text: question };
+    const note = `Assuming you mean ${corrections.map((item) => `${item.english} (${item.place})`).join(" and ")}.`;
+    return { text, note };
+  }
+
+  private analyze(standalone: string, original: string, live: LiveIndex): AnalyzedQuery {
+    const { lexicon } = live;
+    const query = analyzeQuery(standalone, {
+      glossary: lexicon.glossary,
+      places: lexicon.places,
+      segment: lexicon.segmenter,
+      dictionary: lexicon.dictionary,
+      documentFrequency: (term) => live.search.snapshot.bm25.documentFrequency(term),
+    });
     // Answer in the language the user wrote in, even if the rewrite is in another.
     query.language = detectLanguage(original);
     return query;
@@ -124,13 +199,71 @@ export class ZoneAssistant implements AnswerService {
   ): Promise<Answer> {
     const { config } = this.options;
     const { lexicon } = live;
-    const retrieval = await hybridSearch(live.search, live.articlePlaces, query, { topK: config.RETRIEVE_TOP_K });
+    const english = (place: string) => lexicon.places.english(place);
+    const kind = classifyQuestion(standalone, query.places.length).kind;
+    if (kind === "coverage") return coverageAnswer({ articleChunks: live.articleChunks, facts: live.facts, metrics: live.metrics, english }, query.language, standalone);
+    if (kind === "help") return helpAnswer({ facts: live.facts, metrics: live.metrics, english }, query.language, standalone);
+
+    const metricMatches = matchMetrics(standalone, live.metrics, query.language);
+    const request: LeadRequest = {
+      language: query.language,
+      subjects: subjectsOf(query, live),
+      metrics: metricMatches.map((match) => match.metric),
+      matchedCues: Object.fromEntries(metricMatches.map((match) => [match.metric.key, match.matched])),
+      period: questionPeriod(standalone, query.language),
+      followUp: standalone !== question,
+      facts: live.facts,
+      english,
+      terms: query.groups.map((group) => group.alternatives),
+      asksEvent: eventCue.test(standalone),
+      asksScope: scopeCue.test(standalone),
+      asksNow: /现在|目前|当前|至今|\b(?:now|currently|so far|to date|today)\b/iu.test(standalone),
+    };
+    if (request.period?.kind === "day") request.asksEvent = true;
+    const attach = (answer: Answer, lead: Lead, replaceFirstLine = false) =>
+      attachLead(answer, lead, { chunksById: live.chunksById, facts: live.facts, period: request.period, subjects: request.subjects, replaceFirstLine });
+    const empty: Answer = { answer: "", refused: false, mode: "extractive", language: query.language, citations: [], warnings: [], standaloneQuestion: standalone };
+
+    // Rankings and comparisons of one metric are lookups over facts, not passages.
+    if (kind === "superlative" && request.subjects.length === 0 && request.metrics.length > 0) {
+      const zonesInIndex = coverageOf(live).filter((zone) => zone.zone !== zone.place).map((zone) => zone.zone);
+      const lead = superlativeLead({ ...request, zonesInIndex, lowest: /\b(?:least|lowest|fewest|smallest)\b|最少|最低|最小/iu.test(standalone) });
+      if (lead) return attach(empty, lead);
+    }
+    if (request.subjects.length >= 2 && request.metrics.length > 0 && (kind === "comparison" || kind === "superlative")) {
+      const lead = comparisonLead(request);
+      if (lead) return attach(empty, lead);
+    }
+
+    // A named place the gazetteer does not know ("Huinan County") is not covered: say so rather than
+    // answer from another place's documents.
+    if (query.unknownPlaces?.length && query.places.length === 0) return refusal(query.language, query.unknownPlaces.join(", "), standalone);
+
+    const retrieval = await this.retrieve(query, request.subjects.length >= 2 && kind === "comparison", live);
+    // A zone asked by name keeps its level: passages about the zone come before those about its city.
+    const asked = request.subjects.length === 1 ? request.subjects[0]! : undefined;
+    if (asked?.level === "zone") {
+      const aboutZone = (hit: SearchHit) => (hit.chunk.zones[0] ?? "") !== asked.place && (hit.chunk.zones[0] ?? "").startsWith(asked.place);
+      retrieval.hits = [...retrieval.hits.filter(aboutZone), ...retrieval.hits.filter((hit) => !aboutZone(hit))];
+    }
     // English names for the question's places and for the zones of the passages (for "Which zone …?").
     const hitPlaces = retrieval.hits.flatMap((hit) => lexicon.places.inChinese(hit.chunk.zones[0] ?? "").places);
     const placeNames = Object.fromEntries([...query.places, ...hitPlaces].map((place) => [place, lexicon.places.english(place)]));
     const refuse = (subject: string) => refusal(query.language, subject, standalone);
 
+    request.hitRanks = new Map(retrieval.hits.map((hit, rank) => [hit.chunk.id, rank]));
+    // One zone's figure: the fact, labelled, for the asked period (or the nearest, said plainly).
+    let single = request.subjects.length === 1 && request.metrics.length > 0 && (kind === "figure" || kind === "general" || kind === "comparison" || kind === "superlative")
+      ? figureLead(request)
+      : undefined;
+    // The asked period has no figure: refuse, unless a passage does speak of that period (in words the facts missed).
+    if (single?.refused) {
+      if (!request.period || !periodInPassages(request.period, retrieval.hits, request.metrics.map((metric) => metric.key), live, request.subjects[0])) return { ...empty, answer: single.text, refused: true };
+      single = undefined;
+    }
+
     if (retrieval.hits.length === 0) {
+      if (single) return attach(empty, single);
       const missing = retrieval.unknownPlaces.length > 0 ? retrieval.unknownPlaces : query.places;
       return refuse(describePlaces(query, missing, placeNames) || describeTopic(query));
     }
@@ -138,11 +271,22 @@ export class ZoneAssistant implements AnswerService {
     const weights = query.groups.map((group) => group.weight);
     const answerability = assessAnswerability(groups, retrieval.hits, { untranslated: query.untranslated.length, weights });
     if (!answerability.answerable) {
+      if (single) return attach(empty, single);
       this.options.log.debug(`refusing "${standalone}": coverage ${answerability.coverage.toFixed(2)}`);
       return refuse(describeTopic(query));
     }
 
+    // The question's rarest word decides what it is about (博士 in "新引进的博士有住房补贴吗"):
+    // passages that match its common words but not that one do not answer it.
+    // English questions reach Chinese through a glossary whose words may not be the corpus's: Chinese only.
+    const decisive = query.language === "zh" ? decisiveGroup(query, live) : undefined;
+    if (!single && decisive && !retrieval.hits.slice(0, 6).some((hit) => groupCoverage([decisive.alternatives], hit.chunk.indexText).score > 0)) {
+      this.options.log.debug(`refusing "${standalone}": decisive word ${decisive.label} absent`);
+      return refuse(describeTopic(query));
+    }
+
     const hits = query.asksList ? withFollowingPassages(retrieval.hits, live) : retrieval.hits;
+    const hitFacts = hits.flatMap((hit) => live.facts.inChunk(hit.chunk.id));
     const input: AnswerInput = {
       question,
       standaloneQuestion: standalone,
@@ -155,10 +299,143 @@ export class ZoneAssistant implements AnswerService {
       placeNames,
       hits,
       history,
+      facts: [...(single?.facts ?? []), ...hitFacts.filter((fact) => !single?.facts.some((other) => other.id === fact.id))].slice(0, 40),
+      metricLabels: Object.fromEntries(live.metrics.metrics.map((metric) => [metric.key, { zh: metric.zh, en: metric.en }])),
     };
     const answerer = this.options.answerer ?? composeExtractive;
-    return answerer(input, { signal: options.signal, onToken: options.onToken });
+    const answer = await answerer(input, { signal: options.signal, onToken: options.onToken });
+    if (answer.refused || answer.mode !== "extractive") return answer;
+    if (single) return attach(answer, single, query.language === "en");
+    if (kind === "comparison" && request.subjects.length >= 2) return withSides(answer, request.subjects, query.language, english);
+    if (kind === "yesno") return withYes(answer);
+    if (kind === "entity" && query.language === "zh") return withEntities(answer);
+    return answer;
   }
+
+  /** A comparison of two zones gets passages of each side, not only of the one that ranks first. */
+  private async retrieve(query: AnalyzedQuery, perPlace: boolean, live: LiveIndex) {
+    const { config } = this.options;
+    if (!perPlace) return hybridSearch(live.search, live.articlePlaces, query, { topK: config.RETRIEVE_TOP_K });
+    const each = await Promise.all(query.places.map((place) => hybridSearch(live.search, live.articlePlaces, { ...query, places: [place] }, { topK: Math.max(3, Math.ceil(config.RETRIEVE_TOP_K / query.places.length)) })));
+    const hits: SearchHit[] = [];
+    const seen = new Set<string>();
+    for (let rank = 0; rank < config.RETRIEVE_TOP_K; rank++) {
+      for (const result of each) {
+        const hit = result.hits[rank];
+        if (hit && !seen.has(hit.chunk.id)) {
+          seen.add(hit.chunk.id);
+          hits.push(hit);
+        }
+      }
+    }
+    return { hits, unknownPlaces: each.flatMap((result) => result.unknownPlaces), scope: each[0]?.scope ?? "none" };
+  }
+}
+
+/** The curated term group rarest in the corpus, when it is rare enough to be what the question is about. */
+function decisiveGroup(query: AnalyzedQuery, live: LiveIndex): AnalyzedQuery["groups"][number] | undefined {
+  const bm25 = live.search.snapshot.bm25;
+  const limit = Math.max(3, Math.floor(bm25.size * 0.02));
+  let rarest: { group: AnalyzedQuery["groups"][number]; df: number } | undefined;
+  for (const group of query.groups) {
+    if (group.weight !== undefined || group.alternatives.every((term) => term.length < 2 || /^\d/.test(term))) continue;
+    const df = Math.max(...group.alternatives.map((term) => bm25.documentFrequency(term)));
+    // A word the corpus never uses is left to the coverage check (it may be phrased otherwise).
+    if (df > 0 && (!rarest || df < rarest.df)) rarest = { group, df };
+  }
+  return rarest && rarest.df <= limit ? rarest.group : undefined;
+}
+
+/** A passage states a figure for the asked period: a fact of the asked metric (or an unfiled one) in that period. */
+function periodInPassages(period: Period, hits: SearchHit[], metrics: string[], live: LiveIndex, subject?: Subject): boolean {
+  return hits.slice(0, 8).some((hit) =>
+    splitSentences(hit.chunk.text).some((sentence) =>
+      live.facts
+        .inSentence(sentence.text)
+        .some(
+          (fact) =>
+            fact.period &&
+            (samePeriod(fact.period, period) || withinPeriod(fact.period, period)) &&
+            (fact.metric === "other" || metrics.includes(fact.metric)) &&
+            // The city's figure does not answer for the zone (nor the other way round).
+            !(subject?.level && fact.place === subject.place && fact.level !== subject.level),
+        ),
+    ),
+  );
+}
+
+/** A question about one event (a ceremony, a fair, a roadshow) wants that event's figures, not the period's total. */
+const eventCue = /仪式|推介会|大会|博览会|丝博会|洽谈会|交流会|座谈会|会上|现场|活动|期间.{0,4}会|\b(?:ceremony|event|roadshow|fair|expo|forum|conference|summit|launch)\b/iu;
+/** …and one about a subset ("亿元以上项目", "projects worth over RMB 200 million") wants the subset's figure. */
+const scopeCue = /以上|以下|过亿|\b(?:over|above|more than|at least|exceeding)\s+(?:rmb|us\$|\$|¥)?\s*\d|-plus\b/iu;
+
+/** Who a question asks about: each place, with the zone named (衡阳高新区) and the level asked (安康市 = the city). */
+function subjectsOf(query: AnalyzedQuery, live: LiveIndex): Subject[] {
+  const subjects: Subject[] = [];
+  for (const place of query.places) {
+    // "四川省级科技计划": the place qualifies a word; it is not who is asked about.
+    if (query.places.length > 1 && new RegExp(`${place}(?:省|市|县)?级`).test(query.text) && !new RegExp(`${place}(?!(?:省|市|县)?级)`).test(query.text)) continue;
+    let zone = query.zoneNames.find((name) => name.startsWith(place) && name !== place);
+    let level: Subject["level"];
+    if (query.language === "zh") {
+      if (zone) level = "zone";
+      else if (query.text.includes(`${place}市`)) level = "city";
+      else if (query.text.includes(`${place}县`)) level = "county";
+    } else {
+      const name = live.lexicon.places.english(place);
+      const after = new RegExp(`${escapeRegExp(name)}(?:'s)?\\s+(high[- ]?tech|hi-tech|economic|development|demonstration|industrial|new area|free trade|bonded|city|county)`, "i").exec(query.text)?.[1]?.toLowerCase();
+      if (after === "city") level = "city";
+      else if (after === "county") level = "county";
+      else if (after) level = "zone";
+      if (level === "zone") {
+        // The zone of that place the facts know best (the English name does not say its Chinese kind).
+        const zones = live.facts.candidates({ places: [place], level: "zone", includeParts: true });
+        const counts = new Map<string, number>();
+        for (const fact of zones) counts.set(fact.zone, (counts.get(fact.zone) ?? 0) + 1);
+        zone = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+      }
+    }
+    if (zone && live.facts.candidates({ zones: [zone], includeParts: true }).length === 0) zone = undefined;
+    subjects.push({ place, zone, level });
+  }
+  return subjects;
+}
+
+
+/** "是的。" / "Yes." before the quoted sentence that says so. */
+function withYes(answer: Answer): Answer {
+  const yes = answer.language === "zh" ? "是的。" : "Yes. ";
+  return { ...answer, answer: `${yes}${answer.answer}` };
+}
+
+/** The names a who/which question asks for, before the sentence that names them. */
+function withEntities(answer: Answer): Answer {
+  const first = answer.answer.split("\n")[0] ?? "";
+  let names = entitiesIn(first);
+  let marker = /\[(\d+)\]/.exec(first)?.[0] ?? "";
+  // An interview names its subject in the title ("——访…局长张世波"), not in the sentences.
+  if (names.length === 0) {
+    const titled = answer.citations.find((citation) => entitiesIn(citation.title).length > 0);
+    if (titled) {
+      names = entitiesIn(titled.title);
+      marker = `[${titled.n}]`;
+    }
+  }
+  if (names.length === 0) return answer;
+  return { ...answer, answer: `${names.join("、")}${marker}。\n${answer.answer}` };
+}
+
+/** One line per side of a comparison that no single metric decides: each zone's best sentence. */
+function withSides(answer: Answer, subjects: Subject[], language: Language, english: (place: string) => string): Answer {
+  const lines = answer.answer.split("\n");
+  const body = language === "en" ? lines.slice(1) : lines;
+  const sides = subjects.map((subject) => {
+    const citation = answer.citations.find((item) => item.zone.startsWith(subject.place) || item.zone === subject.zone);
+    const name = language === "zh" ? subject.zone ?? subject.place : englishZoneName(subject.zone ?? subject.place, english, subject.place);
+    return citation ? `${name} [${citation.n}]` : language === "zh" ? `${name}（资料中未找到相关内容）` : `${name} (nothing on this in the reports)`;
+  });
+  const lead = language === "zh" ? `${sides.join("；")}：各自的做法见下文引用。` : `${sides.join("; ")}: each side's measures are quoted below.`;
+  return { ...answer, answer: [lead, ...body].join("\n") };
 }
 
 /**

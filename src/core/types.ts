@@ -15,6 +15,53 @@ export interface CatalogEntry {
   title?: string;
   /** Zones the whole file is about, when the text alone does not say. */
   zones?: string[];
+  /** For policy texts: the date it takes effect, the last day it applies, documents it replaces. */
+  effective?: string;
+  expires?: string;
+  supersedes?: string[];
+}
+
+/** One clause of a policy item: who qualifies, how much, the cap, the schedule (see ingest/policy-rules.ts). */
+export interface RuleClause {
+  text: string;
+  /** Offsets [start, end) into the chunk text. */
+  start: number;
+  end: number;
+  condition?: string;
+  amounts: string[];
+  rates: string[];
+  cap?: string;
+  uncapped?: boolean;
+  schedule?: string;
+  period?: string;
+}
+
+/** The rule record of a policy item, extracted at index time. */
+export interface PolicyRule {
+  /** reward, subsidy, refund, loan discount, land, rent, talent, listing, tax, financing */
+  measure: string[];
+  /** The item's own title ("鼓励企业挂牌上市"), when it has one. */
+  title?: string;
+  clauses: RuleClause[];
+}
+
+/** When a policy document applies (see ingest/validity.ts); kept on every chunk of the document. */
+export interface Validity {
+  /** ISO date (or YYYY-MM, YYYY) the policy takes effect. */
+  effective?: string;
+  /** True when the text says it applies from its issue date (自印发之日起施行). */
+  effectiveFromIssue?: boolean;
+  /** ISO date of the last day it applies. */
+  expires?: string;
+  /** The term as written (有效期三年) and in years. */
+  term?: string;
+  termYears?: number;
+  /** Titles of documents this one replaces (…同时废止). */
+  supersedes?: string[];
+  /** Titles of indexed documents that replace this one. */
+  supersededBy?: string[];
+  /** The sentences stating it, as cleaned text (the chunk holding one can be cited for it). */
+  statements?: string[];
 }
 
 /** One article found inside a corpus file (a newspaper page often holds several). */
@@ -53,6 +100,12 @@ export interface Chunk {
   publisher?: string;
   /** Cleaned text of the chunk (whole sentences). */
   text: string;
+  /** In a numbered policy text, the headings above the chunk's item ("二、支持范围 › （一）… › 1."). */
+  section?: string;
+  /** The document's validity (policy texts), the same on every chunk of the document. */
+  validity?: Validity;
+  /** The rule record of a policy item (chunks with a section). */
+  rule?: PolicyRule;
   /**
    * Text that is indexed: `text` with relative dates resolved against the report date
    * (今年上半年 → 今年上半年〔2023年上半年〕) and the article title prepended, so that
@@ -129,6 +182,13 @@ export interface SourceView {
 export interface AnswerService {
   ask(question: string, options?: AskOptions): Promise<Answer>;
   status(): ServiceStatus;
+  /** The live snapshot's figures as facts (GET /api/facts); optional for services without an index. */
+  facts?(filter: { zone?: string; metric?: string; limit?: number }): {
+    total: number;
+    facts: import("../facts/types.js").Fact[];
+    /** Rule records of policy items (issue 10): listed unless a figure metric is asked for. */
+    rules?: import("../ingest/policy-rules.js").RuleListing[];
+  };
   /** The article a citation points into (web source viewer). */
   source?(chunkId: string, quote: string): Promise<SourceView>;
 }
@@ -176,6 +236,10 @@ export interface AnswerInput {
   /** Retrieved passages, best first. */
   hits: SearchHit[];
   history: Turn[];
+  /** Figures of the passages (and the one the question asks for) as facts: who, when, what. */
+  facts?: import("../facts/types.js").Fact[];
+  /** Chinese and English labels of the metric keys in `facts`. */
+  metricLabels?: Record<string, { zh: string; en: string }>;
 }
 
 export interface ComposeOptions {

@@ -81,6 +81,18 @@ export class Bm25Index {
     return this.docLengths.length;
   }
 
+  /** How many documents hold the term (for a term the tokenizer splits, its rarest part). */
+  documentFrequency(term: string): number {
+    const tokens = this.tokenizer(term);
+    if (tokens.length === 0) return 0;
+    let least = Infinity;
+    for (const token of tokens) {
+      const id = this.termIds.get(token);
+      least = Math.min(least, id === undefined ? 0 : this.termOffsets[id + 1]! - this.termOffsets[id]!);
+    }
+    return least;
+  }
+
   static build(docs: string[], tokenizer: Tokenizer): Bm25Index {
     const termIds = new Map<string, number>();
     const terms: string[] = [];

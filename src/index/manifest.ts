@@ -15,6 +15,8 @@ export const manifestFileSchema = z.object({
   reason: z.string().optional(),
   articles: z.number().int().nonnegative(),
   chunks: z.number().int().nonnegative(),
+  /** Instruction-like sentences flagged at index time (never quoted). */
+  instructions: z.array(z.object({ text: z.string(), start: z.number().int().nonnegative() })).optional(),
 });
 
 export const manifestSchema = z.object({

@@ -4,6 +4,7 @@ import path from "node:path";
 import { z } from "zod";
 import { AppError, isAppError } from "../core/errors.js";
 import type { Chunk } from "../core/types.js";
+import type { Fact, MetricDefinition } from "../facts/types.js";
 import { Bm25Index } from "./bm25.js";
 import type { Embedder } from "./embedder.js";
 import { MANIFEST_FORMAT_VERSION, manifestSchema, type Manifest, type ManifestFile } from "./manifest.js";
@@ -20,12 +21,18 @@ export const snapshotFiles = {
   chunks: "chunks.json",
   bm25: "bm25.json",
   embedderState: "embedder-state.json",
+  /** Figures as facts (src/facts), written when the build extracted them. */
+  facts: "facts.json",
 } as const;
 
 const REBUILD_HINT = "Rebuild the index with `npm run index`.";
 
 export interface WriteSnapshotInput {
   chunks: Chunk[];
+  /** Facts extracted from the chunks' articles; stored as facts.json when given. */
+  facts?: Fact[];
+  /** The metric list the facts were filed under (stored with them, so labels match the build). */
+  metrics?: MetricDefinition[];
   articleCount: number;
   files: ManifestFile[];
   embedder: Embedder;
@@ -57,6 +64,9 @@ export interface LoadedSnapshot {
   embedder: Embedder;
   /** Non-fatal differences, e.g. a tokenizer whose user dictionary changed since the build. */
   warnings: string[];
+  /** The figures of the corpus as facts (empty for a snapshot built before facts existed). */
+  facts: Fact[];
+  metrics: MetricDefinition[];
 }
 
 const currentSchema = z.object({ version: z.string().min(1) });
@@ -256,6 +266,7 @@ export async function writeSnapshot(dataDir: string, input: WriteSnapshotInput):
 
     await writeFile(path.join(temporaryDir, snapshotFiles.chunks), JSON.stringify(chunks), "utf8");
     await writeFile(path.join(temporaryDir, snapshotFiles.bm25), JSON.stringify(bm25.toJSON()), "utf8");
+    if (input.facts) await writeFile(path.join(temporaryDir, snapshotFiles.facts), JSON.stringify({ metrics: input.metrics ?? [], facts: input.facts }), "utf8");
     await vectors.save(temporaryDir);
     if (embedder.state) {
       await writeFile(path.join(temporaryDir, snapshotFiles.embedderState), JSON.stringify(embedder.state()), "utf8");
@@ -415,7 +426,26 @@ export async function loadSnapshot(
   if (restored.load) {
     restored.load(await readJson(path.join(directory, snapshotFiles.embedderState), "the embedder state"));
   }
-  return { manifest, chunks: chunks as Chunk[], bm25, vectors, embedder: restored, warnings };
+  const { facts, metrics } = await loadFacts(directory, chosen);
+  return { manifest, chunks: chunks as Chunk[], bm25, vectors, embedder: restored, warnings, facts, metrics };
+}
+
+/** facts.json is optional (older snapshots lack it) but, when present, must be a list of facts. */
+async function loadFacts(directory: string, version: string): Promise<{ facts: Fact[]; metrics: MetricDefinition[] }> {
+  const file = path.join(directory, snapshotFiles.facts);
+  try {
+    await stat(file);
+  } catch {
+    // Built without facts (before they existed, or by a tool that writes chunks only): answers fall back to passages.
+    return { facts: [], metrics: [] };
+  }
+  const stored = (await readJson(file, "the fact list")) as { facts?: unknown; metrics?: unknown } | null;
+  const facts = stored?.facts;
+  const metrics = stored?.metrics;
+  if (!Array.isArray(metrics) || !Array.isArray(facts) || !facts.every((fact: unknown) => typeof fact === "object" && fact !== null && typeof (fact as Fact).metric === "string" && typeof (fact as Fact).normalized === "number")) {
+    throw new AppError("INDEX_CORRUPT", `The fact list of snapshot ${version} is damaged.`, { hint: REBUILD_HINT });
+  }
+  return { facts: facts as Fact[], metrics: metrics as MetricDefinition[] };
 }
 
 export const BUILD_LOCK_FILE = "build.lock";

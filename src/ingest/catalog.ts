@@ -15,6 +15,9 @@ const entrySchema = z
     publisher: z.string().min(1).optional(),
     title: z.string().min(1).optional(),
     zones: z.array(z.string().min(1)).optional(),
+    effective: isoDate.optional(),
+    expires: isoDate.optional(),
+    supersedes: z.array(z.string().min(1)).optional(),
   })
   .strict();
 

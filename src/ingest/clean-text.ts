@@ -5,6 +5,8 @@
  * mid-sentence continues in the next text paragraph, and spaces inside Chinese are removed.
  */
 
+import { isNumberedHeading, markerAt } from "./policy-structure.js";
+
 export interface CleanText {
   text: string;
   /** For every character of `text`, its offset in the raw input. */
@@ -150,7 +152,9 @@ export function joinPieces(raw: string, pieces: TextPiece[]): CleanText {
     if (piece.end <= piece.start) continue;
     if (previous) {
       // A line after an unfinished sentence is its rest, even when it is short enough to pass for a heading.
-      const continues = !previous.standalone && !endsSentence(previousText);
+      // A line opening with a numbering marker ("12.鼓励…", "（三）…") starts a new item, even after a heading
+      // that did not look like one ("…人才培育" + "12.鼓励…" must not become "培育12.鼓励").
+      const continues = !previous.standalone && !endsSentence(previousText) && !markerAt(raw.slice(piece.start, piece.start + 12));
       if (!continues) {
         chars.push("\n");
         offsets.push(Math.min(previous.end, raw.length - 1));
@@ -167,6 +171,11 @@ export function joinPieces(raw: string, pieces: TextPiece[]): CleanText {
         while (next < piece.end && /[ \t\r\u3000\u00a0]/.test(raw[next])) next++;
         const before = chars[chars.length - 1];
         const after = raw[next];
+        // "第 1 0 条" is 第10条: spaces between the digits of an ordinal are extraction noise too.
+        if (isOrdinalGap(chars, raw, next, piece.end)) {
+          index = next;
+          continue;
+        }
         // Spaces inside Chinese are extraction noise; spaces between Latin words are kept.
         if (before !== undefined && before !== "\n" && after !== undefined && !isCjk(before) && !isCjk(after) && next < piece.end) {
           chars.push(" ");
@@ -183,6 +192,17 @@ export function joinPieces(raw: string, pieces: TextPiece[]): CleanText {
     previousText = raw.slice(piece.start, piece.end);
   }
   return { text: chars.join(""), offsets };
+}
+
+/** Whether the spaces before `next` sit between digits of "第…条/款/章/节/项". */
+function isOrdinalGap(chars: string[], raw: string, next: number, end: number): boolean {
+  if (!/\d/.test(chars[chars.length - 1] ?? "") || !/\d/.test(raw[next] ?? "")) return false;
+  let back = chars.length - 1;
+  while (back >= 0 && /\d/.test(chars[back]!)) back--;
+  if (chars[back] !== "第") return false;
+  let ahead = next;
+  while (ahead < end && /[\d \t\u3000\u00a0]/.test(raw[ahead]!)) ahead++;
+  return /[条款章节项]/.test(raw[ahead] ?? "");
 }
 
 /** Short line without sentence punctuation: a title, a section heading, or a caption. */
@@ -224,8 +244,12 @@ export function cleanText(raw: string): CleanText {
  */
 export function looksLikeHeading(text: string): boolean {
   const trimmed = text.trim();
+  // A numbered line is a heading only when it is short and has no clause ("1.重点产业新上项目…固定"
+  // is the first line of an item wrapped by a PDF).
+  if (markerAt(trimmed)) return isNumberedHeading(trimmed);
   return (
     trimmed.length <= 40 &&
+    !(trimmed.length > 30 && /，/.test(trimmed)) &&
     isShortLine(trimmed) &&
     !/[,《》、，]$/.test(trimmed) &&
     !/[,《》]/.test(trimmed) &&

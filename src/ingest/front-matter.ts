@@ -25,7 +25,15 @@ export interface FrontMatter {
 
 const block = /^---[ \t]*\n([\s\S]*?)\n---[ \t]*(?=\n|$)/;
 
-const keyAliases: Record<string, "title" | "date" | "zones" | "publisher"> = {
+const keyAliases: Record<string, "title" | "date" | "zones" | "publisher" | "effective" | "expires" | "supersedes"> = {
+  effective: "effective",
+  生效日期: "effective",
+  施行日期: "effective",
+  expires: "expires",
+  失效日期: "expires",
+  有效期至: "expires",
+  supersedes: "supersedes",
+  废止: "supersedes",
   title: "title",
   标题: "title",
   date: "date",
@@ -81,7 +89,7 @@ export function extractFrontMatter(text: string): FrontMatter {
   if (!found) return { metadata: {}, text, problems: [] };
   const metadata: CatalogEntry = {};
   const problems: string[] = [];
-  let listKey: "zones" | undefined;
+  let listKey: "zones" | "supersedes" | undefined;
   let recognised = 0;
   for (const line of found[1].split("\n")) {
     if (line.trim() === "" || line.trim().startsWith("#")) continue;
@@ -89,7 +97,7 @@ export function extractFrontMatter(text: string): FrontMatter {
     const item = /^\s+-\s+(.*)$/.exec(line);
     if (item && listKey) {
       const name = unquote(item[1]);
-      if (name) (metadata.zones ??= []).push(name);
+      if (name) (metadata[listKey] ??= []).push(name);
       continue;
     }
     listKey = undefined;
@@ -101,14 +109,14 @@ export function extractFrontMatter(text: string): FrontMatter {
     }
     recognised++;
     const value = pair[2];
-    if (key === "zones") {
+    if (key === "zones" || key === "supersedes") {
       const names = splitList(value);
-      if (names.length === 0) listKey = "zones";
-      else metadata.zones = [...(metadata.zones ?? []), ...names];
-    } else if (key === "date") {
+      if (names.length === 0) listKey = key;
+      else metadata[key] = [...(metadata[key] ?? []), ...names];
+    } else if (key === "date" || key === "effective" || key === "expires") {
       const date = normalizeDate(unquote(value));
-      if (date) metadata.date = date;
-      else problems.push(`front matter date "${unquote(value)}" is not a date (use YYYY-MM-DD)`);
+      if (date) metadata[key] = date;
+      else problems.push(`front matter ${key} "${unquote(value)}" is not a date (use YYYY-MM-DD)`);
     } else {
       const cleaned = unquote(value);
       if (cleaned) metadata[key] = cleaned;

@@ -6,9 +6,15 @@ import { AppError } from "../core/errors.js";
 import { catalogEntry, catalogFileName, loadCatalog } from "./catalog.js";
 import { chunkArticle, type ChunkOptions } from "./chunk-article.js";
 import { detectReportDate } from "./dates.js";
+import { issuingPlaces, selfNamedCounty } from "./issuing-body.js";
+import { mapRange, normalizeText } from "./normalize-text.js";
+import { extractRule } from "./policy-rules.js";
+import { mergeValidity, parseValidity } from "./validity.js";
 import { extractDocument, readerFor, supportedExtensions } from "./readers.js";
 import { splitArticles } from "./split-articles.js";
-import { detectZones } from "./zones.js";
+import { articleZones, detectZones } from "./zones.js";
+import { isInstructionLike } from "./instructions.js";
+import { splitSentences } from "./sentences.js";
 
 export interface FileReport {
   /** Corpus-relative path like corpus/002_….txt */
@@ -21,6 +27,8 @@ export interface FileReport {
   bytes: number;
   /** Things the admin should fix that did not stop the file from being indexed (e.g. a bad front-matter date). */
   warnings?: string[];
+  /** Sentences that give orders to an assistant: flagged, never quoted (see ingest/instructions.ts). */
+  instructions?: { text: string; start: number }[];
 }
 
 export interface CorpusReadResult {
@@ -40,7 +48,7 @@ export interface ReadCorpusOptions {
 }
 
 /** Metadata files that live in the corpus folder but are not documents. */
-const metadataFiles = new Set([catalogFileName, "gazetteer.json", "glossary.json"]);
+const metadataFiles = new Set([catalogFileName, "gazetteer.json", "glossary.json", "metrics.json"]);
 
 async function listFiles(dir: string, relative = ""): Promise<string[]> {
   const entries = await readdir(path.join(dir, relative), { withFileTypes: true });
@@ -82,7 +90,10 @@ export async function readCorpus(corpusDir: string, options: ReadCorpusOptions =
         report.sha256 = createHash("sha256").update(bytes).digest("hex");
         // For .html/.docx/.pdf, `raw` is extracted text and chunk offsets point into it, not into the file.
         const document = await extractDocument(bytes, relative);
-        const raw = document.text;
+        // Kangxi radicals, compatibility ideographs and full-width digits become standard characters;
+        // chunk offsets are mapped back, so citations still point into the file's (extracted) text.
+        const normalized = normalizeText(document.text);
+        const raw = normalized.text;
         if (document.warnings?.length) {
           report.warnings = document.warnings.map((warning) => `${source}: ${warning}`);
           for (const warning of report.warnings) log(`warning ${warning}`);
@@ -95,20 +106,47 @@ export async function readCorpus(corpusDir: string, options: ReadCorpusOptions =
           const entry = catalogEntry(catalog, relative);
           const stated = document.metadata;
           const date = entry?.date ?? stated.date ?? detectReportDate(raw);
-          const title = entry?.title ?? stated.title;
+          const statedTitle = stated.title ? normalizeText(stated.title).text : undefined;
+          const title = entry?.title ?? statedTitle;
           const declaredZones = entry?.zones ?? stated.zones ?? [];
           options.onStep?.("chunking", position, relatives.length);
           const articles = splitArticles(raw, { source, date, publisher: entry?.publisher ?? stated.publisher });
           // A file-level title names the article only when the file holds one (a newspaper page holds several).
-          if (title && articles.length === 1) articles[0].title = title;
+          // The zones are read again with that title: a policy often names its zone only there.
+          if (title && articles.length === 1 && articles[0].title !== title) {
+            articles[0].title = title;
+            articles[0].zones = articleZones(title.replace(/\s+/g, ""), articles[0].text);
+          }
           for (const article of articles) {
-            // Declared zones say what a file is about (its text may not name the zone): they go first.
-            if (declaredZones.length > 0) article.zones = [...new Set([...declaredZones, ...article.zones])];
+            // Declared zones say what a file is about (its text may not name the zone): they go first,
+            // then the county or city of the issuing body (中共柳河县委 → 柳河县), known to no gazetteer perhaps.
+            const issuers = issuingPlaces(article.title, article.text);
+            const hasPlace = declaredZones.length > 0 || issuers.length > 0 || article.zones.length > 0;
+            const county = hasPlace ? undefined : selfNamedCounty(article.text);
+            if (county) issuers.push(county);
+            for (const issuer of issuers) places.add(issuer.place);
+            const leading = [...declaredZones, ...issuers.flatMap((issuer) => [issuer.name, issuer.place])];
+            if (leading.length > 0) article.zones = [...new Set([...leading, ...article.zones])];
+            const validity = mergeValidity(parseValidity(article.text, article.date), { ...stated, ...entry }, article.date);
             const chunks = chunkArticle(article, options.chunk);
+            for (const chunk of chunks) {
+              if (validity) chunk.validity = validity;
+              // Items of numbered policy texts get their rule record at index time.
+              const rule = chunk.section ? extractRule(chunk.text) : undefined;
+              if (rule) chunk.rule = rule;
+            }
+            if (normalized.changed > 0) {
+              for (const chunk of chunks) Object.assign(chunk, mapRange(normalized, document.text, chunk.start, chunk.end));
+              article.offsets = article.offsets.map((offset) => normalized.offsets[offset] ?? offset);
+            }
             result.articles.push(article);
             result.chunks.push(...chunks);
             report.chunks += chunks.length;
             for (const mention of detectZones(article.text)) places.add(mention.place);
+            for (const sentence of splitSentences(article.text)) {
+              if (!isInstructionLike(sentence.text)) continue;
+              (report.instructions ??= []).push({ text: sentence.text.slice(0, 160), start: article.offsets[sentence.start] ?? 0 });
+            }
           }
           report.articles = articles.length;
           if (articles.length === 0) report.reason = `${source} holds no article text`;
@@ -119,6 +157,7 @@ export async function readCorpus(corpusDir: string, options: ReadCorpusOptions =
       const reason = error instanceof Error ? error.message : String(error);
       report.reason = `${source}: ${reason}`;
     }
+    if (report.instructions?.length) log(`warning ${source}: ${report.instructions.length} instruction-like sentence(s) flagged; they are never quoted`);
     if (report.status === "skipped") log(`skipped ${report.reason}`);
     else log(`indexed ${source}: ${report.articles} articles, ${report.chunks} chunks`);
     result.files.push(report);
@@ -131,5 +170,32 @@ export async function readCorpus(corpusDir: string, options: ReadCorpusOptions =
     });
   }
   result.places = [...places];
+  markSuperseded(result.chunks);
   return result;
+}
+
+/** A document named as replaced (…同时废止) by another indexed document learns which one replaced it. */
+function markSuperseded(chunks: Chunk[]): void {
+  const replacing = new Map<string, Set<string>>();
+  const titles = new Map<string, string>();
+  for (const chunk of chunks) titles.set(chunk.articleId, chunk.title);
+  for (const chunk of chunks) {
+    for (const name of chunk.validity?.supersedes ?? []) {
+      const bare = name.replace(/\s+/g, "");
+      for (const [articleId, title] of titles) {
+        if (articleId === chunk.articleId || bare.length < 6) continue;
+        const plain = title.replace(/[\s《》]+/g, "");
+        if (plain.includes(bare) || bare.includes(plain)) {
+          const set = replacing.get(articleId) ?? new Set<string>();
+          set.add(chunk.title);
+          replacing.set(articleId, set);
+        }
+      }
+    }
+  }
+  if (replacing.size === 0) return;
+  for (const chunk of chunks) {
+    const by = replacing.get(chunk.articleId);
+    if (by) chunk.validity = { ...chunk.validity, supersededBy: [...by] };
+  }
 }

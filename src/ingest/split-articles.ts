@@ -15,6 +15,7 @@ import {
   type TextPiece,
 } from "./clean-text.js";
 import { detectReportDate } from "./dates.js";
+import { markerAt } from "./policy-structure.js";
 import { articleZones, detectZones } from "./zones.js";
 
 /**
@@ -179,6 +180,12 @@ export function splitArticles(raw: string, options: SplitOptions): Article[] {
     const previousPiece = current?.pieces[current.pieces.length - 1];
     const previousUnfinished =
       current !== undefined && previousPiece !== undefined && !previousPiece.standalone && !endsSentence(lastBodyText);
+
+    // A numbered line ("一、财政支持") is body, never a title line or an article break.
+    if (current && !current.closed && markerAt(text)) {
+      addBody(current, paragraph, looksLikeHeading(text));
+      return;
+    }
 
     if (isShortLine(text) && !previousUnfinished) {
       // Title lines with nothing after them (photo captions at the end of a page) are dropped.

@@ -40,6 +40,8 @@ export interface AnalyzedQuery {
 
   /** Chinese text used for BM25 and the vector query. */
   searchText: string;
+  /** English place names the gazetteer does not know ("Huinan County"): the index cannot cover them. */
+  unknownPlaces?: string[];
 }
 
 export type Segmenter = (text: string) => string[];
@@ -48,7 +50,9 @@ const chineseQuestionWords = new Set(
   (
     "多少 几 几个 哪些 哪个 哪里 什么 怎么 怎样 如何 是否 是 的 了 吗 呢 啊 吧 有 有没有 在 和 与 及 或 对 为 把 被 从 向 到 " +
     "请问 请 介绍 一下 告诉 我 你 我们 关于 情况 方面 具体 主要 分别 指 进行 获得 得到 哪 谁 何 为何 为什么 多 了解 目前 现在 " +
-    "高新区 经开区 开发区 示范区 新区 园区 市 县 区 省 该 其 它 他们 这 那 那么 这个 那个 呢 还 还有 以及 共 共计"
+    "高新区 经开区 开发区 示范区 新区 园区 市 县 区 省 该 其 它 他们 这 那 那么 这个 那个 呢 还 还有 以及 共 共计 " +
+    // Words that say what kind of answer is wanted (a condition, a requirement), not its topic.
+    "条件 需要 满足 要求 符合 什么样 拿到 可以 能 能否 才能 获得 享受 给予 怎么 给 发 分几 几年 每年 多长 多久 时候 什么时候 哪几年 开始 门槛 每个 各是 各 分别是 各为 多高"
   ).split(" "),
 );
 
@@ -74,7 +78,11 @@ const englishStopwords = new Set(
     "specifically particular particularly especially overall main mainly mostly almost nearly respectively each every " +
     "able again always anything something everything nothing someone anyone everyone whom whose which where when why " +
     "per able likely mean means meant aim aimed does doing done include included including includes high tech hi " +
-    "try trying tried attempt attempting attempted seek seeking sought"
+    "try trying tried attempt attempting attempted seek seeking sought " +
+    // Question words about conditions and requirements shape the kind of answer, not its topic.
+    "condition conditions need needs require required requires requirement requirements qualify qualifies qualified eligible eligibility who " +
+    // How an answer is paid or how long it holds is the question's kind (rule-answer.ts), not its topic.
+    "pay pays paid paying payment payments apply applies applied bring bringing brings whose gets getting receive"
   ).split(" "),
 );
 
@@ -98,6 +106,19 @@ export interface AnalyzeDependencies {
   segment: Segmenter;
   /** Broad English → Chinese word list for words the glossary lacks (see en-zh-dictionary.ts). */
   dictionary?: EnglishDictionary;
+  /** Documents of the live index holding a Chinese term: picks the dictionary sense the corpus uses. */
+  documentFrequency?: (term: string) => number;
+}
+
+/**
+ * Among a dictionary word's Chinese senses, those the live index uses, most used first ("transport"
+ * → 交通 where the corpus says 交通, not 运输); all of them when the index uses none.
+ */
+export function selectSenses(senses: string[], documentFrequency?: (term: string) => number): string[] {
+  if (!documentFrequency || senses.length < 2) return senses;
+  const counted = senses.map((sense, order) => ({ sense, order, count: documentFrequency(sense) }));
+  const used = counted.filter((item) => item.count > 0).sort((a, b) => b.count - a.count || a.order - b.order);
+  return used.length > 0 ? used.map((item) => item.sense) : senses;
 }
 
 export function analyzeQuery(question: string, deps: AnalyzeDependencies): AnalyzedQuery {
@@ -114,6 +135,8 @@ export function analyzeQuery(question: string, deps: AnalyzeDependencies): Analy
     // Strip zone names first so their parts (长治, 高新区) do not count as content terms.
     let rest = text;
     for (const name of [...found.zoneNames, ...places].sort((a, b) => b.length - a.length)) rest = rest.split(name).join(" ");
+    // "柳河县建民宿": the 县 of a stripped place name is no content word ("县建").
+    rest = rest.replace(/(^|\s)[县市区](?=[\u4e00-\u9fff])/g, "$1 ");
     for (const word of deps.segment(rest)) {
       if (!/[\u4e00-\u9fff]/.test(word) || chineseQuestionWords.has(word) || placeWords.has(word)) continue;
       if (/^(?:19|20)\d{2}年?$/.test(word)) continue;
@@ -146,7 +169,8 @@ export function analyzeQuery(question: string, deps: AnalyzeDependencies): Analy
       const current = leftover[i]!;
       const next = leftover[i + 1];
       const pair = next && next.position === current.position + 1 ? `${current.word} ${next.word}` : undefined;
-      const pairZh = pair ? deps.dictionary?.lookup(pair) : undefined;
+      const pairFound = pair ? deps.dictionary?.lookup(pair) : undefined;
+      const pairZh = pairFound ? selectSenses(pairFound, deps.documentFrequency) : undefined;
       if (pair && pairZh) {
         groups.push({ label: pair, alternatives: pairZh, weight: dictionaryWeight });
         i++;
@@ -159,11 +183,12 @@ export function analyzeQuery(question: string, deps: AnalyzeDependencies): Analy
         continue;
       }
       const zh = stems.map((stem) => deps.dictionary?.lookup(stem)).find((found) => found !== undefined);
-      if (zh) groups.push({ label: current.word, alternatives: zh, weight: dictionaryWeight });
+      if (zh) groups.push({ label: current.word, alternatives: selectSenses(zh, deps.documentFrequency), weight: dictionaryWeight });
       else untranslated.push(current.word);
     }
   }
 
+  const unknownPlaces = language === "en" && places.length === 0 ? unknownEnglishPlaces(text, deps) : [];
   const searchParts = language === "zh" ? [text] : [...found.zoneNames, ...places, ...groups.flatMap((group) => group.alternatives), ...years];
   return {
     text,
@@ -176,7 +201,25 @@ export function analyzeQuery(question: string, deps: AnalyzeDependencies): Analy
     asksFigure: figureCue.test(text),
     asksList: listCue.test(text),
     searchText: searchParts.join(" "),
+    ...(unknownPlaces.length > 0 ? { unknownPlaces } : {}),
   };
+}
+
+/**
+ * "Huinan County", "Jiutai District": a capitalised name before County/District/Prefecture that the
+ * gazetteer does not know. Question words and glossary terms ("Which County …") do not count; zone
+ * names are left to retrieval, which may still resolve a misspelling.
+ */
+function unknownEnglishPlaces(text: string, deps: AnalyzeDependencies): string[] {
+  const found: string[] = [];
+  for (const match of text.matchAll(/\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)(?:'s)?\s+(?:County|District|Prefecture)\b/g)) {
+    const name = match[1]!;
+    const words = name.toLowerCase().split(/[ -]/);
+    if (words.some((word) => englishStopwords.has(word) || deps.glossary.lookup(word).length > 0)) continue;
+    if (deps.places.isEnglishPlace(name)) continue;
+    found.push(`${name}${match[0].slice(name.length).replace(/^'s/, "")}`.trim());
+  }
+  return found;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { AppError } from "../core/errors.js";
@@ -89,6 +90,21 @@ export function createGlossary(entries: GlossaryEntry[]): Glossary {
       return [...new Set(entries.flatMap((entry) => entry.zh))];
     },
   };
+}
+
+let bundled: GlossaryEntry[] | undefined;
+
+/**
+ * The policy vocabulary shipped with the product (data/policy-glossary.json): measures, listing,
+ * headquarters, medicine, tourism, talent, land, validity … so English questions reach any policy
+ * corpus, with or without its own glossary.json. The corpus glossary is merged over it.
+ */
+export function bundledPolicyTerms(): GlossaryEntry[] {
+  if (!bundled) {
+    const file = new URL("./data/policy-glossary.json", import.meta.url);
+    bundled = glossaryFileSchema.parse(JSON.parse(readFileSync(file, "utf8"))).terms;
+  }
+  return bundled;
 }
 
 export async function loadGlossary(path: string): Promise<Glossary> {

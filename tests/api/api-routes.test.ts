@@ -42,6 +42,23 @@ describe("GET /healthz", () => {
   });
 });
 
+describe("GET /api/facts", () => {
+  it("lists the live index's facts, filtered by zone and metric", async () => {
+    const response = await fetch(`${server.url}/api/facts?zone=${encodeURIComponent("衡阳高新区")}&metric=signed_projects`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { total: number; facts: { zone: string; metric: string; raw: string; period?: { from: string; to: string } }[] };
+    expect(body.total).toBeGreaterThan(0);
+    expect(body.facts.every((fact) => fact.zone === "衡阳高新区" && fact.metric === "signed_projects")).toBe(true);
+    expect(body.facts.some((fact) => fact.raw === "28个" && fact.period?.from === "2023-01" && fact.period.to === "2023-06")).toBe(true);
+  });
+
+  it("rejects a bad limit with a clear error", async () => {
+    const response = await fetch(`${server.url}/api/facts?limit=0`);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("REQUEST_INVALID");
+  });
+});
+
 describe("POST /api/ask", () => {
   it("returns the Answer as JSON with cited sources", async () => {
     const { status, json } = await postAsk({ question: "衡阳高新区2023年1-6月招商引资签约项目多少个？投资总额多少？" });

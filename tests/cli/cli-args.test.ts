@@ -30,6 +30,7 @@ const commands = [
   { name: "index", script: "src/adapters/cli/index-command.ts", usage: "npm run index" },
   { name: "ask", script: "src/adapters/cli/ask.ts", usage: "npm run ask" },
   { name: "eval", script: "src/adapters/cli/eval-command.ts", usage: "npm run eval" },
+  { name: "facts", script: "src/adapters/cli/facts-command.ts", usage: "npm run facts" },
   { name: "start (server)", script: "src/server.ts", usage: "npm start" },
 ];
 

@@ -5,6 +5,16 @@ const numbers = (text: string) => extractFigures(text).filter((figure): figure i
 const grounded = (answer: string, passage: string) => ungroundedFigures(answer, extractFigures(passage)).length === 0;
 
 describe("extractFigures", () => {
+  it("reads a Chinese month range as its first and last month, not as counts", () => {
+    expect(extractFigures("2023年1-6月，签约项目28个")).toEqual([
+      { kind: "date", raw: "2023年1-6月", year: 2023, month: 1 },
+      { kind: "date", raw: "2023年1-6月", year: 2023, month: 6 },
+      expect.objectContaining({ kind: "number", value: 28 }),
+    ]);
+    expect(grounded("28 projects in January–June 2023", "2023年1-6月，签约项目28个")).toBe(true);
+    expect(grounded("28 projects in January–September 2023", "2023年1-6月，签约项目28个")).toBe(false);
+  });
+
   it("reads Chinese amounts with 亿/万 and currency", () => {
     const [amount] = numbers("实际到位资金105.63亿元");
     expect(amount.value).toBeCloseTo(105.63e8);

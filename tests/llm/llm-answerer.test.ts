@@ -5,6 +5,7 @@ import { createChatModel } from "../../src/answer/llm/create-chat-model.js";
 import { createLlmAnswerer } from "../../src/answer/llm/llm-answerer.js";
 import { loadPrompts } from "../../src/answer/llm/prompt-loader.js";
 import type { Answerer } from "../../src/core/types.js";
+import type { Fact } from "../../src/facts/types.js";
 import { fakeExtractive, input, passages } from "./fixtures.js";
 import { startMockLlmServer, type MockLlmServer } from "./mock-llm-server.js";
 
@@ -93,6 +94,24 @@ for (const provider of ["openai", "ollama"] as const) {
       expect(answer.mode).toBe("extractive");
       expect(answer.answer).toMatch(/^EXTRACTIVE/u);
       expect(answer.warnings.join(" ")).toContain("6836万美元");
+    });
+
+    it("drops a figure stated for another period than its fact's, over HTTP, and keeps the right one", async () => {
+      const qinghe = passages[0];
+      const facts: Fact[] = [
+        {
+          id: `${qinghe.id}/0/0`, zone: "清河高新区", place: "清河", level: "zone", metric: "funds_in_place", label: "实际到位资金", raw: "105.63亿元", value: 105.63, unit: "亿元",
+          normalized: 105.63e8, normalizedUnit: "yuan", start: 0, end: 0, sentence: "今年上半年，清河高新区实际到位资金105.63亿元，同比增长12.4%。", source: qinghe.source,
+          chunkId: qinghe.id, articleId: qinghe.articleId, sentenceStart: 0, sentenceEnd: 0, date: "2023-07-20",
+          period: { kind: "half", from: "2023-01", to: "2023-06", zh: "2023年上半年", en: "January–June 2023" },
+        },
+      ];
+      mock.script([{ kind: "text", text: "Qinghe received 10.563 billion yuan in 2022 [1]. Qinghe received 10.563 billion yuan in the first half of 2023 [1]." }]);
+      const answer = await makeAnswerer()({ ...input("How much funding was in place?", "en"), placeNames: { 清河: "Qinghe" }, facts });
+      expect(promptText()).toContain("2023年上半年 / January–June 2023");
+      expect(answer.mode).toBe("llm");
+      expect(answer.answer).toBe("Qinghe received 10.563 billion yuan in the first half of 2023 [1].");
+      expect(answer.warnings.join(" ")).toMatch(/10\.563 billion yuan is stated for 2022/u);
     });
 
     it("falls back to the extractive answer when nothing grounded is left", async () => {

@@ -29,6 +29,12 @@ export function parseAskBody(rawBody: Buffer): z.infer<typeof askBodySchema> {
   return result.data;
 }
 
+export const factsQuerySchema = z.object({
+  zone: z.string().max(100).optional(),
+  metric: z.string().max(60).optional(),
+  limit: z.coerce.number().int().min(1).max(5000).default(500),
+});
+
 /**
  * Only JSON bodies: a page on another site can post a plain form (urlencoded, multipart,
  * text/plain) without asking, but not application/json.
@@ -47,6 +53,22 @@ export function createApiRoutes(service: AnswerService): Route[] {
       method: "GET",
       path: "/healthz",
       handler: ({ res }) => sendJson(res, 200, { ok: true, ...service.status() }),
+    },
+    {
+      method: "GET",
+      path: "/api/facts",
+      // The figures the live index holds as facts: ?zone=衡阳高新区&metric=signed_investment&limit=100
+      handler: ({ res, url }) => {
+        const params = factsQuerySchema.safeParse(Object.fromEntries(url.searchParams));
+        if (!params.success) {
+          const issue = params.error.issues[0]!;
+          throw new AppError("REQUEST_INVALID", `Invalid query: ${issue.path.join(".")}: ${issue.message}.`, {
+            hint: "Use ?zone=<zone name>&metric=<metric key>&limit=<1-5000>.",
+          });
+        }
+        const result = service.facts?.(params.data) ?? { total: 0, facts: [] };
+        sendJson(res, 200, result);
+      },
     },
     {
       method: "POST",

@@ -120,10 +120,10 @@ runCli(async () => {
       ...(outcome.pruned.length > 0 ? [`Pruned old snapshots: ${outcome.pruned.join(", ")}`] : []),
       "",
       "Per file:",
-      ...outcome.files.map(
-        (file) =>
-          `  ${file.status.padEnd(8)} ${file.change.padEnd(9)} ${file.file}  ${file.status === "indexed" ? `${file.articles} articles, ${file.chunks} chunks` : file.reason ?? ""}`,
-      ),
+      ...outcome.files.flatMap((file) => [
+        `  ${file.status.padEnd(8)} ${file.change.padEnd(9)} ${file.file}  ${file.status === "indexed" ? `${file.articles} articles, ${file.chunks} chunks` : file.reason ?? ""}`,
+        ...(file.instructions ?? []).map((flag) => `           instruction-like text flagged (never quoted) at ${flag.start}: ${flag.text}`),
+      ]),
       ...outcome.removedFiles.map((file) => `  removed            ${file}`),
     ];
     process.stdout.write(lines.join("\n") + "\n");

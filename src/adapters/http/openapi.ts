@@ -1,7 +1,7 @@
 import { extendZodWithOpenApi, OpenApiGeneratorV3, OpenAPIRegistry, type RouteConfig } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import { questionsQuerySchema, reindexBodySchema, rollbackBodySchema, signInBodySchema } from "../admin/admin-routes.js";
-import { askBodySchema } from "../api/api-routes.js";
+import { askBodySchema, factsQuerySchema } from "../api/api-routes.js";
 import { apiSessionBodySchema, feedbackBodySchema, sourceQuerySchema } from "../web/web-routes.js";
 
 /**
@@ -90,6 +90,14 @@ const routes: RouteConfig[] = [
     summary: "The article a citation points into, with the quoted sentences' ranges",
     request: { params: z.object({ chunkId: z.string().openapi({ description: "Citation chunkId, URL-encoded" }) }), query: sourceQuerySchema },
     responses: { 200: json(sourceSchema, "Article text and highlight ranges"), 404: json(errorSchema, "Unknown passage") },
+  },
+  {
+    method: "get",
+    path: "/api/facts",
+    summary: "Figures the live index holds as facts, and policy rule records",
+    description: "Filter with ?zone=衡阳高新区&metric=signed_investment&limit=100; metric=rules lists rule records only.",
+    request: { query: factsQuerySchema },
+    responses: { 200: json(anyObject, "{ total, facts, rules }"), ...errors },
   },
   {
     method: "post",

@@ -101,7 +101,10 @@ function blank(text: string, spans: Span[]): string {
 function extractDates(text: string): { figures: DateFigure[]; spans: Span[] } {
   const figures: DateFigure[] = [];
   const spans: Span[] = [];
-  const patterns: { regex: RegExp; read: (match: RegExpExecArray) => Omit<DateFigure, "kind" | "raw"> }[] = [
+  type Parts = Omit<DateFigure, "kind" | "raw">;
+  const patterns: { regex: RegExp; read: (match: RegExpExecArray) => Parts | Parts[] }[] = [
+    // 2023年1-6月 states its first and last month, so "January–June 2023" is grounded by it.
+    { regex: /(\d{4})\s*年\s*(\d{1,2})\s*月?\s*[-—–~至到]\s*(\d{1,2})\s*月/gu, read: (m) => (+m[2] < +m[3] ? [{ year: +m[1], month: +m[2] }, { year: +m[1], month: +m[3] }] : []) },
     { regex: /(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]/gu, read: (m) => ({ year: +m[1], month: +m[2], day: +m[3] }) },
     { regex: /\b(\d{4})-(\d{1,2})-(\d{1,2})\b/gu, read: (m) => ({ year: +m[1], month: +m[2], day: +m[3] }) },
     { regex: /(\d{4})\s*年\s*(\d{1,2})\s*月/gu, read: (m) => ({ year: +m[1], month: +m[2] }) },
@@ -122,11 +125,11 @@ function extractDates(text: string): { figures: DateFigure[]; spans: Span[] } {
   let working = text;
   for (const { regex, read } of patterns) {
     for (const match of working.matchAll(regex)) {
-      const parts = read(match as RegExpExecArray);
-      if (parts.month !== undefined && (parts.month < 1 || parts.month > 12)) continue;
-      if (parts.day !== undefined && (parts.day < 1 || parts.day > 31)) continue;
+      const found = read(match as RegExpExecArray);
+      const all = Array.isArray(found) ? found : [found];
+      if (all.length === 0 || all.some((parts) => (parts.month !== undefined && (parts.month < 1 || parts.month > 12)) || (parts.day !== undefined && (parts.day < 1 || parts.day > 31)))) continue;
       const span = { start: match.index ?? 0, end: (match.index ?? 0) + match[0].length };
-      figures.push({ kind: "date", raw: match[0], ...parts });
+      for (const parts of all) figures.push({ kind: "date", raw: match[0], ...parts });
       spans.push(span);
     }
     working = blank(working, spans);

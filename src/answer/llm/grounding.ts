@@ -1,5 +1,7 @@
 import type { Chunk, Citation, Language } from "../../core/types.js";
-import { extractFigures, isFigureGrounded, type Figure } from "./figures.js";
+import { chineseNumeralsToDigits, extractFigures, isFigureGrounded, type Figure } from "./figures.js";
+import type { Fact, Period } from "../../facts/types.js";
+import { parseChinesePeriods, parseEnglishPeriods, samePeriod, withinPeriod, type FoundPeriod } from "../../facts/period.js";
 
 /**
  * Checks a model's answer against the passages it was given: citation markers must name a given
@@ -116,7 +118,112 @@ function quoteFor(chunk: Chunk, figures: Figure[]): string {
  * Applies the checks to `text` written from `passages` (passage n is `passages[n - 1]`) and
  * renumbers the kept citation markers 1..k in order of first use.
  */
-export function groundAnswer(text: string, passages: Chunk[], figuresByPassage: Figure[][] = passages.map(passageFigures)): GroundingResult {
+export interface FactBinding {
+  /** Facts of the passages (src/facts). */
+  facts: Fact[];
+  /** English names of places (衡阳 → Hengyang), to find a zone named in an English sentence. */
+  english: Record<string, string>;
+}
+
+/** Where `raw` stands in `text`: its `nth` occurrence not inside a longer number (28 is not in 2028). */
+function positionOf(text: string, raw: string, nth: number): number {
+  let seen = 0;
+  for (let at = text.indexOf(raw); at !== -1; at = text.indexOf(raw, at + 1)) {
+    if (/[\d.]/u.test(text[at - 1] ?? "") || /\d/u.test(text[at + raw.length] ?? "")) continue;
+    if (seen === nth) return at;
+    seen += 1;
+  }
+  return -1;
+}
+
+/**
+ * Periods an answer sentence states, Chinese and English forms (2022年, 上半年, H1 2023, in 2022,
+ * the first half of 2023, 十三五). Relative words (今年, last year) are skipped: an answer has no
+ * "today" to resolve them against, and a guessed year would drop good sentences.
+ */
+function statedPeriods(text: string): FoundPeriod[] {
+  const context = { yearlessWhenBare: true };
+  const chinese = parseChinesePeriods(text, context).filter((found) => found.period.kind !== "to-date");
+  // "2023" inside 2023年上半年 is the Chinese expression's, not a second period.
+  const english = parseEnglishPeriods(text, context).filter((found) => !chinese.some((zh) => found.index < zh.end && zh.index < found.end));
+  return [...chinese, ...english].sort((a, b) => a.index - b.index);
+}
+
+/**
+ * A fact's period agrees with a stated one when it is the same period or lies inside it (a
+ * January–June figure stated "in 2023"). "Since 2019" has no end in an answer, so it agrees with a
+ * cumulative fact that starts in 2019.
+ */
+function periodsAgree(fact: Period, stated: Period): boolean {
+  // A to-date total ("截至目前累计…") does not say since when, so it is not contradicted.
+  if (stated.kind === "since") return fact.kind === "to-date" || (fact.kind === "since" && fact.from === stated.from);
+  return samePeriod(fact, stated) || withinPeriod(fact, stated);
+}
+
+interface Unbound {
+  figure: Figure;
+  /** Why the figure is not bound, for the warning. */
+  reason: string;
+}
+
+/**
+ * Binds each figure to who and when. Who: the zone or place named nearest before it in the
+ * sentence; a figure said of a zone must be a fact of that zone in a cited passage ("Hengyang …
+ * 10.6 billion [1] and Changzhi … 10.56 billion [2]" fails when 10.6 billion is Changzhi's).
+ * When: the period stated nearest before or after it ("2023年上半年，… 28个", "28 projects in
+ * 2022"); the cited fact it matches must be of that period or inside it. A figure with no stated
+ * period, or whose matching facts include one without a resolved period, is not judged on period.
+ */
+function unboundFigures(body: string, cited: Chunk[], binding: FactBinding): Unbound[] {
+  const citedIds = new Set(cited.map((chunk) => chunk.id));
+  const facts = binding.facts.filter((fact) => citedIds.has(fact.chunkId));
+  if (facts.length === 0) return [];
+  // The text extractFigures reads, so figure positions and period spans share offsets.
+  const text = chineseNumeralsToDigits(body.normalize("NFKC"));
+  const lower = text.toLowerCase();
+  const places = [...new Set(binding.facts.map((fact) => fact.place))];
+  const mentions = places.flatMap((place) => {
+    const names = [place, binding.english[place]].filter((name): name is string => Boolean(name));
+    return names.flatMap((name) => {
+      const found: { place: string; index: number }[] = [];
+      for (let at = lower.indexOf(name.toLowerCase()); at !== -1; at = lower.indexOf(name.toLowerCase(), at + 1)) found.push({ place, index: at });
+      return found;
+    });
+  });
+  const periods = statedPeriods(text);
+  const factFigures = new Map(facts.map((fact) => [fact, extractFigures(fact.raw)]));
+  const occurrences = new Map<string, number>();
+  const unbound: Unbound[] = [];
+  for (const figure of extractFigures(body)) {
+    const nth = occurrences.get(figure.raw) ?? 0;
+    occurrences.set(figure.raw, nth + 1);
+    if (figure.kind === "date" || figure.yearLike) continue;
+    const found = positionOf(text, figure.raw, nth);
+    const at = found === -1 ? text.length : found;
+    // Digits of a period expression (the 1 and 6 of 1-6月) are when, not how much.
+    if (found !== -1 && periods.some((period) => found >= period.index && found < period.end)) continue;
+
+    const owner = mentions.filter((mention) => mention.index < at).sort((a, b) => b.index - a.index)[0];
+    const candidates = owner ? facts.filter((fact) => fact.place === owner.place) : facts;
+    const matching = candidates.filter((fact) => isFigureGrounded(figure, factFigures.get(fact) ?? []));
+    if (owner && matching.length === 0) {
+      unbound.push({ figure, reason: `${figure.raw} is not a figure of ${binding.english[owner.place] ?? owner.place} in` });
+      continue;
+    }
+    if (found === -1 || matching.length === 0) continue;
+    const before = periods.filter((period) => period.end <= found).at(-1);
+    const after = periods.find((period) => period.index >= found + figure.raw.length);
+    const stated = [before, after].filter((period): period is FoundPeriod => period !== undefined).map((period) => period.period);
+    if (stated.length === 0) continue;
+    if (matching.some((fact) => !fact.period || fact.period.yearless)) continue;
+    if (matching.some((fact) => stated.some((period) => periodsAgree(fact.period!, period)))) continue;
+    const factPeriods = [...new Set(matching.map((fact) => fact.period!.en))].join(", ");
+    unbound.push({ figure, reason: `${figure.raw} is stated for ${stated.map((period) => period.en).join(" or ")}, but its fact is for ${factPeriods} in` });
+  }
+  return unbound;
+}
+
+export function groundAnswer(text: string, passages: Chunk[], figuresByPassage: Figure[][] = passages.map(passageFigures), binding?: FactBinding): GroundingResult {
   const warnings: string[] = [];
   const allFigures = figuresByPassage.flat();
   const renumber = new Map<number, number>();
@@ -138,10 +245,12 @@ export function groundAnswer(text: string, passages: Chunk[], figuresByPassage: 
     const body = sentence.replace(markerPattern, "");
     const figures = extractFigures(body);
     const pool = cited.length > 0 ? cited.flatMap((n) => figuresByPassage[n - 1]) : allFigures;
+    const unbound = binding ? unboundFigures(body, cited.map((n) => passages[n - 1]!), binding).filter((item) => isFigureGrounded(item.figure, pool)) : [];
     const missing = figures.filter((figure) => !isFigureGrounded(figure, pool));
-    if (missing.length > 0) {
+    if (missing.length > 0 || unbound.length > 0) {
       const where = cited.length > 0 ? `passage ${cited.map((n) => `[${n}]`).join("")}` : "any passage";
-      warnings.push(`Dropped a sentence because ${missing.map(describeFigure).join(", ")} is not in ${where}: "${shorten(body)}"`);
+      const reasons = [...(missing.length > 0 ? [`${missing.map(describeFigure).join(", ")} is not in`] : []), ...unbound.map((item) => item.reason)];
+      warnings.push(`Dropped a sentence because ${reasons.join("; ")} ${where}: "${shorten(body)}"`);
       // Keep the line break so the remaining sentences keep their layout.
       if (/\n$/u.test(sentence) && kept.length > 0 && !/\n$/u.test(kept[kept.length - 1])) kept.push("\n");
       continue;

@@ -5,6 +5,7 @@ import { silentLogger, type Logger } from "../../core/logger.js";
 import type { Answer, AnswerInput, Answerer, Chunk, ComposeOptions, Language } from "../../core/types.js";
 import { groundAnswer, noAnswerSentences, saysNotCovered } from "./grounding.js";
 import { fillTemplate, type Prompts } from "./prompt-loader.js";
+import type { Fact } from "../../facts/types.js";
 
 export interface LlmAnswererOptions {
   config: Pick<Config, "LLM_TIMEOUT_MS">;
@@ -19,7 +20,7 @@ export interface LlmAnswererOptions {
   maxPassageChars?: number;
 }
 
-const delimiterTag = /<\s*\/?\s*(passages|question|history|followup)\b[^>]*>/giu;
+const delimiterTag = /<\s*\/?\s*(passages|question|history|followup|facts)\b[^>]*>/giu;
 
 /**
  * Passages and questions are data: a text that closes our <passages> tag or fakes a "[n]" header
@@ -39,6 +40,19 @@ export function formatPassages(chunks: Chunk[], maxChars = 1500): string {
     .join("\n\n");
 }
 
+/**
+ * The figures of the passages as fact records, each with its passage number: who (zone, level),
+ * when (period), what (metric) and how much, so the model states a figure with its zone and period.
+ */
+export function formatFacts(facts: Fact[], chunks: Chunk[]): string {
+  const numberOf = new Map(chunks.map((chunk, index) => [chunk.id, index + 1]));
+  const lines = facts
+    .filter((fact) => numberOf.has(fact.chunkId))
+    .slice(0, 40)
+    .map((fact) => `[${numberOf.get(fact.chunkId)}] ${fact.zone} (${fact.level}) | ${fact.period ? `${fact.period.zh} / ${fact.period.en}` : "no period stated"} | ${fact.metric === "other" ? fact.label : fact.metric} | ${fact.qualifier ?? ""}${fact.raw}${fact.event ? " | one event" : ""}${fact.scope ? ` | subset: ${fact.scope}` : ""}`);
+  return lines.length > 0 ? lines.join("\n") : "(none)";
+}
+
 export function buildAnswerMessages(
   prompts: Prompts,
   language: Language,
@@ -46,9 +60,12 @@ export function buildAnswerMessages(
   chunks: Chunk[],
   maxChars?: number,
   placeNames?: Record<string, string>,
+  facts: Fact[] = [],
 ): BaseMessage[] {
   const template = prompts.answer[language];
   const values = {
+    // Tags are neutralised like any data; the [n] passage numbers stay, they are ours.
+    facts: formatFacts(facts, chunks).replace(delimiterTag, (tag) => tag.replace(/</gu, "＜").replace(/>/gu, "＞")),
     passages: formatPassages(chunks, maxChars),
     question: asData(question),
     noAnswer: noAnswerSentences[language],
@@ -150,7 +167,7 @@ export function createLlmAnswerer(options: LlmAnswererOptions): Answerer {
     const passages = input.hits.slice(0, maxPassages).map((hit) => hit.chunk);
     if (passages.length === 0) return fallBack("no passages were retrieved");
 
-    const messages = buildAnswerMessages(prompts, language, input.standaloneQuestion || input.question, passages, options.maxPassageChars, input.placeNames);
+    const messages = buildAnswerMessages(prompts, language, input.standaloneQuestion || input.question, passages, options.maxPassageChars, input.placeNames, input.facts);
 
     let text: string | undefined;
     try {
@@ -183,7 +200,8 @@ export function createLlmAnswerer(options: LlmAnswererOptions): Answerer {
       return fallBack("the model said the passages do not answer the question");
     }
 
-    const grounded = groundAnswer(trimmed, passages);
+    // Figures are bound to who and when: a figure said of a zone must be a fact of that zone in a cited passage.
+    const grounded = groundAnswer(trimmed, passages, undefined, input.facts && input.facts.length > 0 ? { facts: input.facts, english: input.placeNames } : undefined);
     for (const warning of grounded.warnings) log.warn(warning);
     if (grounded.citedSentences === 0) {
       const reason = saysNotCovered(trimmed)

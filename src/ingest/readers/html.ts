@@ -119,6 +119,14 @@ export function htmlToDocument(html: string): { text: string; metadata: CatalogE
   if (date) metadata.date = date;
   const publisher = metaContent(root, ["publisher", "contentsource", "og:site_name", "sitename"]);
   if (publisher) metadata.publisher = publisher;
+  // <meta name="zone" content="柳河县, 柳河">: the page declares its zones, as catalog.json can.
+  const zones = metaContent(root, ["zone", "zones"])?.split(/[,，、;；]/).map((zone) => zone.trim()).filter(Boolean);
+  if (zones && zones.length > 0) metadata.zones = zones;
+  for (const key of ["effective", "expires"] as const) {
+    const value = metaContent(root, [key]);
+    const date = value ? normalizeDate(value) : undefined;
+    if (date) metadata[key] = date;
+  }
   return { text: tidyLines(lines), metadata };
 }
 

@@ -81,12 +81,12 @@ async function pollJob() {
 function renderStatus(status) {
   const live = status.live;
   document.getElementById("live").textContent = t("liveLine", { ...live, builtAt: new Date(live.builtAt).toLocaleString() });
-  // Issue 8 adds instruction-like text found in documents; show it when the index reports it.
-  const flagged = status.flagged ?? status.live?.flagged ?? status.lastJob?.flagged;
+  // Instruction-like sentences found in documents at index time (never quoted in answers), per file.
+  const flagged = (live.flaggedInstructions ?? []).flatMap((entry) => entry.sentences.map((sentence) => `${entry.file}: ${sentence.text}`));
   const flaggedBox = document.getElementById("flagged");
   flaggedBox.replaceChildren();
-  if (Array.isArray(flagged) && flagged.length > 0) {
-    flaggedBox.append(el("h3", {}, t("flagged")), el("ul", {}, flagged.map((entry) => el("li", {}, typeof entry === "string" ? entry : [entry.file, entry.text ?? entry.excerpt ?? entry.reason].filter(Boolean).join(": ")))));
+  if (flagged.length > 0) {
+    flaggedBox.append(el("h3", {}, t("flagged")), el("ul", {}, flagged.map((line) => el("li", {}, line))));
   }
   const rows = (status.liveFiles ?? []).map((file) => {
     const name = file.file.split("/").slice(1).join("/");

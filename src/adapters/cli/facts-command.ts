@@ -1,0 +1,81 @@
+import { loadLexicon } from "../../app/lexicon.js";
+import { loadLiveIndex } from "../../app/live-index.js";
+import { filterFacts } from "../../facts/fact-store.js";
+import { listRules, type RuleListing } from "../../ingest/policy-rules.js";
+import { cliSetup, parseCommandArgs, runCli } from "./cli-support.js";
+
+/**
+ * npm run facts -- [--zone 衡阳高新区] [--metric signed_investment | --metric rules] [--limit 50] [--json]
+ * Lists the figures the live index holds as facts: who, when, what, how much, and the sentence;
+ * then the rule records of policy items (amount, condition, cap, schedule, validity).
+ */
+
+export const factsCommand = {
+  usage: "npm run facts -- [--zone ZONE] [--metric KEY | --metric rules] [--limit N] [--json]",
+  description: [
+    "Lists the figures the live index holds as facts (who, when, what, how much, the sentence),",
+    "then the rule records of policy items (amount, condition, cap, schedule, validity).",
+    "  --zone ZONE     only facts and rules of this zone, e.g. 衡阳高新区",
+    "  --metric KEY    only this metric (keys in corpus/metrics.json); 'rules' lists rules only",
+    "  --limit N       at most N facts and N rules",
+    "  --json          print JSON",
+    "  --help          show this text",
+  ].join("\n"),
+  options: { zone: { type: "string" }, metric: { type: "string" }, limit: { type: "string" }, json: { type: "boolean" } },
+  maxPositionals: 0,
+} as const;
+
+runCli(async () => {
+  const { values: flags } = parseCommandArgs(factsCommand);
+  const { config } = cliSetup();
+  const live = await loadLiveIndex(config, await loadLexicon(config.CORPUS_DIR));
+  const limit = typeof flags.limit === "string" ? Number(flags.limit) : undefined;
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+    process.stderr.write("--limit needs a positive whole number.\n");
+    return 1;
+  }
+  const zone = typeof flags.zone === "string" ? flags.zone : undefined;
+  const metric = typeof flags.metric === "string" ? flags.metric : undefined;
+  const facts = metric === "rules" ? [] : filterFacts(live.facts.facts, { zone, metric, limit });
+  const rules = metric && metric !== "rules" ? [] : listRules(live.search.chunks, { zone, limit }, new Date().toISOString().slice(0, 10));
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(metric === undefined && rules.length > 0 ? { facts, rules } : metric === "rules" ? rules : facts, null, 2)}\n`);
+    return 0;
+  }
+  if (metric === "rules" || (facts.length === 0 && rules.length > 0)) {
+    printRules(rules);
+    return 0;
+  }
+  if (facts.length === 0) {
+    process.stdout.write(`No facts match (the index holds ${live.facts.size}). Metric keys are listed in ${config.CORPUS_DIR}/metrics.json.\n`);
+    return 0;
+  }
+  for (const fact of facts) {
+    const flagsText = [fact.qualifier, fact.scope ? `scope: ${fact.scope}` : "", fact.event ? "event" : ""].filter(Boolean).join(", ");
+    process.stdout.write(
+      `${fact.zone} (${fact.level}) | ${fact.period?.zh ?? "no period"} | ${fact.metric} (${fact.label}) | ${fact.raw} = ${fact.normalized} ${fact.normalizedUnit}${flagsText ? ` | ${flagsText}` : ""}\n` +
+        `    ${fact.sentence}  [${fact.source}:${fact.sentenceStart}-${fact.sentenceEnd}]\n`,
+    );
+  }
+  process.stdout.write(`${facts.length} of ${live.facts.size} facts.\n`);
+  if (rules.length > 0) printRules(rules);
+  return 0;
+});
+
+function printRules(rules: RuleListing[]): void {
+  for (const rule of rules) {
+    const parts = [
+      rule.amounts.length > 0 ? rule.amounts.join("、") : "",
+      rule.rates.length > 0 ? rule.rates.join("、") : "",
+      rule.uncapped ? "不设上限" : rule.cap ?? "",
+      rule.schedule ? `schedule: ${rule.schedule}` : "",
+      rule.period ? `period: ${rule.period}` : "",
+      rule.expires ? `${rule.expired ? "expired" : "valid until"} ${rule.expires}` : "",
+    ].filter(Boolean);
+    process.stdout.write(
+      `${rule.zone} | ${rule.document} › ${rule.section} | ${rule.measure.join(", ") || "rule"} | ${parts.join(" | ")}\n` +
+        `    ${rule.condition ? `who: ${rule.condition}; ` : ""}${rule.text}  [${rule.source}]\n`,
+    );
+  }
+  process.stdout.write(`${rules.length} rule clauses.\n`);
+}

@@ -1,0 +1,156 @@
+import { describe, expect, it } from "vitest";
+import type { AnswerInput, Chunk, SearchHit } from "../../src/core/types.js";
+import { composeRuleAnswer, missingRuleTopic, ruleQuestionKind } from "../../src/answer/rule-answer.js";
+import { extractRule, readClause, splitClauses } from "../../src/ingest/policy-rules.js";
+import { parseValidity } from "../../src/ingest/validity.js";
+import { selectSenses } from "../../src/retrieve/analyze-query.js";
+
+// Items as they stand in county policy texts (柳河县 实施意见 and 若干意见).
+const listing = "第15条鼓励企业挂牌上市。对在主板上市企业，给予企业300万元奖励；对在中小板、创业板、科创板上市企业，给予企业200万元奖励；对在新三板挂牌企业，给予企业100万元奖励。";
+const headquarters =
+  "第5条对新引进的总部经济项目，自认定当年起，参照其年度地方财政贡献给予企业连续5年奖励，即：年度地方财政贡献1000万元及以上至2000万元、2000万元以上至5000万元、5000万元以上的，分别参照其地方财政贡献的70%、80%和90%给予企业奖励，奖励额度不设上限。";
+const growth = "第11条鼓励企业产值稳步增长。对规上工业企业年产值同比增长超过1000万元的，给予企业超出额0.5%的奖励，奖励最高不超过20万元。";
+const stages =
+  "第21条政策奖励按项目实现建筑物主体封闭、建筑工程通过正式竣工验收和正常运营满6个月后(以企业开出第一张发票为起止时间)3个阶段，分别按应奖励额的30%、30%和40%对企业进行奖励。新建重点产业项目在12个月内全面建成并投产，可在项目启动建设后一次性兑现全额政策奖励。";
+const services = "对新增并纳入统计口径的规模以上服务业企业，给予企业10万元奖励(第一年奖励5万元，第二年奖励3万元，第三年奖励2万元)。";
+
+describe("rule records", () => {
+  it("splits an item into clauses at top-level 。；, never inside brackets", () => {
+    expect(splitClauses(services)).toHaveLength(1);
+    expect(splitClauses(listing).map((clause) => clause.text)).toHaveLength(4);
+  });
+
+  it("reads amount and condition per clause, the item's title apart", () => {
+    const rule = extractRule(listing)!;
+    expect(rule.title).toBe("鼓励企业挂牌上市");
+    expect(rule.measure).toEqual(expect.arrayContaining(["reward", "listing"]));
+    expect(rule.clauses.map((clause) => [clause.condition, clause.amounts])).toEqual([
+      ["对在主板上市企业", ["300万元"]],
+      ["对在中小板、创业板、科创板上市企业", ["200万元"]],
+      ["对在新三板挂牌企业", ["100万元"]],
+    ]);
+  });
+
+  it("reads caps, no cap, rates and periods", () => {
+    const capped = readClause(growth.split("。")[1]!);
+    expect(capped.cap).toBe("最高不超过20万元");
+    expect(capped.rates).toEqual(["0.5%"]);
+    const uncapped = extractRule(headquarters)!.clauses[0]!;
+    expect(uncapped.uncapped).toBe(true);
+    expect(uncapped.rates).toEqual(["70%", "80%", "90%"]);
+    expect(uncapped.period).toBe("自认定当年起");
+  });
+
+  it("reads staged payments", () => {
+    const [staged, lumpSum] = extractRule(stages)!.clauses;
+    expect(staged!.schedule).toBe("3个阶段");
+    expect(staged!.rates).toEqual(["30%", "30%", "40%"]);
+    expect(lumpSum!.schedule).toMatch(/^一次性兑现/);
+    expect(readClause(services).schedule).toMatch(/^第一年奖励5万元/);
+  });
+});
+
+function chunk(id: number, text: string, section: string, extra: Partial<Chunk> = {}): Chunk {
+  return {
+    id: `policies/p.txt#0:${id}`,
+    source: "policies/p.txt",
+    articleId: "policies/p.txt#0",
+    articleIndex: 0,
+    ordinal: id,
+    title: "柳河县关于支持重点产业加快发展的实施意见",
+    zones: ["柳河县", "柳河"],
+    date: "2023-02-08",
+    text,
+    section,
+    rule: extractRule(text),
+    indexText: text,
+    start: 0,
+    end: text.length,
+    ...extra,
+  };
+}
+
+function input(question: string, groups: string[][], hits: Chunk[], language: "zh" | "en" = "zh"): AnswerInput {
+  return {
+    question,
+    standaloneQuestion: question,
+    language,
+    places: ["柳河"],
+    terms: groups.flat(),
+    termGroups: groups,
+    asksFigure: true,
+    placeNames: { 柳河: "Liuhe" },
+    hits: hits.map((item, index): SearchHit => ({ chunk: item, score: 1 / (index + 1) })),
+    history: [],
+  };
+}
+
+const validity = parseValidity("第26条本政策自发布之日起施行，暂定三年有效期。", "2023-02-08");
+const items = [
+  chunk(1, listing, "二、支持范围 › 第15条 鼓励企业挂牌上市", { validity }),
+  chunk(2, growth, "二、支持范围 › 第11条 鼓励企业产值稳步增长", { validity }),
+  chunk(3, headquarters, "二、支持范围 › (三)总部经济奖励 › 第5条", { validity }),
+  chunk(4, "第26条本政策自发布之日起施行，暂定三年有效期。", "五、其他 › 第26条", { validity }),
+];
+const before = new Date("2024-06-01T00:00:00Z");
+const after = new Date("2026-12-01T00:00:00Z");
+
+describe("rule answers", () => {
+  it("classifies what a rule question asks", () => {
+    expect(ruleQuestionKind("柳河县重点产业政策奖励分几个阶段兑现？")).toBe("schedule");
+    expect(ruleQuestionKind("Is there a cap on the headquarters reward?")).toBe("cap");
+    expect(ruleQuestionKind("工业类项目需要满足什么条件才能拿到奖励？")).toBe("condition");
+    expect(ruleQuestionKind("政策有效期到什么时候？")).toBe("validity");
+    expect(ruleQuestionKind("Until when does this policy apply?")).toBe("validity");
+    expect(ruleQuestionKind("对新三板挂牌企业奖励多少？")).toBe("amount");
+  });
+
+  it("leads with the asked clause, not its neighbour's figure", () => {
+    const answer = composeRuleAnswer(input("对在新三板挂牌的企业奖励多少？", [["新三板"], ["挂牌"], ["奖励"]], items), before)!;
+    const lead = answer.answer.split("\n")[0]!;
+    expect(lead).toContain("100万元");
+    expect(lead).not.toContain("300万元");
+    expect(lead).not.toContain("200万元");
+    expect(answer.citations[0]!.chunkId).toBe(items[0]!.id);
+    // The quoted item follows the lead.
+    expect(answer.answer.split("\n")[1]).toContain("第15条鼓励企业挂牌上市");
+  });
+
+  it("answers a cap question with the rule's 'no cap', in English", () => {
+    const answer = composeRuleAnswer(input("Is there a cap on Liuhe's headquarters reward?", [["总部", "总部经济"], ["奖励"]], items, "en"), before)!;
+    expect(answer.answer.split("\n")[0]).toMatch(/^No, there is no cap \(不设上限\)/);
+  });
+
+  it("answers validity from the document's metadata and notes an expired policy", () => {
+    const current = composeRuleAnswer(input("这个政策有效期多长？", [["政策"]], items), before)!;
+    expect(current.answer.split("\n")[0]).toBe("《柳河县关于支持重点产业加快发展的实施意见》自2023年2月8日起施行，暂定三年有效期，有效至2026年2月7日[1]。");
+    const expired = composeRuleAnswer(input("对在主板上市企业奖励多少？", [["主板"], ["上市"], ["奖励"]], items), after)!;
+    expect(expired.answer).toContain("注：该政策自2023年2月8日起施行，已于2026年2月7日到期[1]。");
+    const english = composeRuleAnswer(input("How much is the main board listing reward?", [["主板"], ["上市"], ["奖励"]], items, "en"), after)!;
+    expect(english.answer).toContain("Note: this policy ran 2023–2026 [1].");
+  });
+
+  it("finds a rule a document lacks: the decisive word is in no policy item", () => {
+    expect(missingRuleTopic(input("柳河县对引进的博士人才给多少安家补贴？", [["博士"], ["人才"], ["安家补贴"]], items))).toBe("博士");
+    expect(missingRuleTopic(input("对在主板上市企业奖励多少？", [["主板"], ["上市"], ["奖励"]], items))).toBeUndefined();
+  });
+
+  it("leaves questions no rule item answers to the general composer", () => {
+    expect(composeRuleAnswer(input("长治高新区聘请了多少名招商大使？", [["招商大使"]], [{ ...items[0]!, rule: undefined, section: undefined }]), before)).toBeUndefined();
+  });
+});
+
+describe("dictionary sense selection", () => {
+  const counts: Record<string, number> = { 交通: 12, 运输: 0, 应用: 3, 申报: 9 };
+  const documentFrequency = (term: string) => counts[term] ?? 0;
+
+  it("prefers the senses the live index uses, most used first", () => {
+    expect(selectSenses(["运输", "交通"], documentFrequency)).toEqual(["交通"]);
+    expect(selectSenses(["应用", "申报"], documentFrequency)).toEqual(["申报", "应用"]);
+  });
+
+  it("keeps every sense when the index uses none, or when there is no index", () => {
+    expect(selectSenses(["差距", "缺口"], documentFrequency)).toEqual(["差距", "缺口"]);
+    expect(selectSenses(["运输", "交通"])).toEqual(["运输", "交通"]);
+  });
+});

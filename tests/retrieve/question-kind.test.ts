@@ -1,0 +1,45 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { classifyQuestion, isNonQuestion } from "../../src/retrieve/question-kind.js";
+import { matchMetrics } from "../../src/facts/match-metric.js";
+import { loadMetricList } from "../../src/facts/metrics.js";
+
+describe("question kinds", () => {
+  it.each([
+    ["a", 0, "help"],
+    ["?", 0, "help"],
+    ["。", 0, "help"],
+    ["hello", 0, "help"],
+    ["Which zones do you cover?", 0, "coverage"],
+    ["你能回答哪些园区的问题？", 0, "coverage"],
+    ["Compare Ankang and Changzhi incentives", 2, "comparison"],
+    ["安康高新区和长治高新区哪个签约投资更多？", 2, "comparison"],
+    ["Which zone signed the most investment in the first half of 2023?", 0, "superlative"],
+    ["哪个高新区上半年签约项目最多？", 0, "superlative"],
+    ["Does Changzhi High-tech Zone offer a renovation subsidy?", 1, "yesno"],
+    ["长治高新区有装修补贴吗？", 1, "yesno"],
+    ["Who leads Hengyang High-tech Zone's management committee?", 1, "entity"],
+    ["衡阳高新区与哪家公司达成了代理招商协议？", 1, "entity"],
+    ["How many projects did Hengyang sign in H1 2023?", 1, "figure"],
+    ["衡阳高新区上半年签约多少项目？", 1, "figure"],
+    ["安康高新区优化营商环境有哪些措施？", 1, "list"],
+  ] as const)("%s → %s", (question, places, kind) => {
+    expect(classifyQuestion(question, places).kind).toBe(kind);
+  });
+
+  it("a real question is never a non-question", () => {
+    expect(isNonQuestion("GDP?")).toBe(false);
+    expect(isNonQuestion("外资")).toBe(false);
+    expect(isNonQuestion("ok")).toBe(true);
+  });
+});
+
+describe("metric matching", () => {
+  it("finds the metric a question asks about, the longest cue first", async () => {
+    const metrics = await loadMetricList(path.resolve("corpus/metrics.json"));
+    expect(matchMetrics("安康高新区“十三五”期间实际利用外资多少？", metrics, "zh").map((match) => match.metric.key)).toEqual(["foreign_capital_used"]);
+    expect(matchMetrics("衡阳高新区上半年签约项目多少个，总投资多少？", metrics, "zh").map((match) => match.metric.key)).toEqual(["signed_projects", "signed_investment"]);
+    expect(matchMetrics("How much foreign capital did Hengyang use in H1 2023?", metrics, "en").map((match) => match.metric.key)).toContain("foreign_capital_used");
+    expect(matchMetrics("What was the import and export growth rate?", metrics, "en")[0]!.metric.key).toBe("import_export_growth");
+  });
+});
