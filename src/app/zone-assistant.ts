@@ -13,7 +13,7 @@ import { hybridSearch } from "../retrieve/hybrid-search.js";
 import { toSimplified } from "../retrieve/simplified-chinese.js";
 import { filterFacts } from "../facts/fact-store.js";
 import type { Fact } from "../facts/types.js";
-import { matchMetrics } from "../facts/match-metric.js";
+import { comparedMetrics, matchMetrics } from "../facts/match-metric.js";
 import { parseChinesePeriods, questionPeriod, samePeriod, withinPeriod } from "../facts/period.js";
 import type { Period } from "../facts/types.js";
 import { splitSentences } from "../ingest/sentences.js";
@@ -208,7 +208,7 @@ export class ZoneAssistant implements AnswerService {
     const request: LeadRequest = {
       language: query.language,
       subjects: subjectsOf(query, live),
-      metrics: metricMatches.map((match) => match.metric),
+      metrics: kind === "comparison" ? comparedMetrics(standalone, metricMatches, live.metrics, query.language) : metricMatches.map((match) => match.metric),
       matchedCues: Object.fromEntries(metricMatches.map((match) => [match.metric.key, match.matched])),
       period: questionPeriod(standalone, query.language),
       followUp: standalone !== question,

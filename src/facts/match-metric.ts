@@ -72,3 +72,28 @@ export function matchMetrics(question: string, metrics: MetricList, language: "z
   }
   return kept.sort((a, b) => a.index - b.index);
 }
+
+const englishComparative = /\b(?:more|higher|larger|bigger|greater|less|lower|fewer|smaller)\b/;
+
+/**
+ * The metric a comparison weighs, first: in English, what follows the comparative ("signed more
+ * investment" weighs investment, not the projects the verb names). When that metric is a broad one
+ * and another matched word narrows it (signed + investment), the narrower metric of both keys
+ * (`signed_investment` from `signed_projects` and `project_investment`) is taken when the list has it.
+ */
+export function comparedMetrics(question: string, matches: MetricMatch[], metrics: MetricList, language: "zh" | "en"): MetricDefinition[] {
+  const all = matches.map((match) => match.metric);
+  if (language !== "en" || matches.length < 2) return all;
+  const text = ` ${question.toLowerCase().replace(/[^a-z0-9&\s-]/g, " ").replace(/\s+/g, " ")} `;
+  const at = englishComparative.exec(text)?.index;
+  if (at === undefined) return all;
+  const compared = matches.find((match) => match.index >= at);
+  if (!compared) return all;
+  const head = compared.metric.key.split("_").pop()!;
+  const narrowed = matches
+    .filter((other) => other !== compared)
+    .map((other) => metrics.metrics.find((metric) => metric.key === `${other.metric.key.split("_")[0]}_${head}`))
+    .find((metric): metric is MetricDefinition => metric !== undefined && metric.key !== compared.metric.key);
+  const first = narrowed ?? compared.metric;
+  return [first, ...all.filter((metric) => metric.key !== first.key)];
+}

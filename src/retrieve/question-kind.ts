@@ -29,6 +29,17 @@ const comparisonCues = [
   /比较|对比|相比|比[^较]{1,12}(?:多|少|高|低|大|小)|哪个[^？?]{0,14}(?:更|较)(?:多|少|高|低|大|小|快|强)|哪个(?:多|高|大|少|低)|谁(?:更|多|高|大)|还是/u,
 ];
 
+/**
+ * Two named places and a comparative asked as a choice: "Which signed more …, A or B?", "Did A or B
+ * … more …?", "Who … more, A or B", "A和B哪个…多", "A比B…多还是少". The choice word and the comparative
+ * may sit anywhere in the sentence, with figures and periods between them.
+ */
+const choiceComparative = [
+  /\b(?:more|higher|larger|bigger|greater|less|lower|fewer|smaller|better|faster|stronger)\b/i,
+  /(?:哪个|哪家|哪一个|谁|还是)[^？?]{0,24}(?:多|少|高|低|大|小|快|强)|(?:多|少|高|低|大|小|快|强)[^？?]{0,6}还是/u,
+];
+const choiceWord = /\bor\b|\bwhich\b|\bwho\b/i;
+
 const superlativeCues = [
   /\b(?:most|highest|largest|biggest|greatest|least|lowest|smallest|fewest|top|leading|best)\b/i,
   /\brank(?:ing|ed)?\b/i,
@@ -66,6 +77,12 @@ export function isNonQuestion(text: string): boolean {
   return words.length === 0 || (words.length === 1 && words[0]!.length < 3);
 }
 
+/** A comparative asked as a choice between the named sides (see choiceComparative). */
+function isChoiceComparison(text: string): boolean {
+  if (choiceComparative[1]!.test(text)) return true;
+  return choiceComparative[0]!.test(text) && choiceWord.test(text);
+}
+
 export function classifyQuestion(text: string, placeCount = 0): QuestionKindResult {
   const language = detectLanguage(text);
   const trimmed = text.trim();
@@ -75,6 +92,7 @@ export function classifyQuestion(text: string, placeCount = 0): QuestionKindResu
     const comparison = comparisonCues.some((cue) => cue.test(trimmed));
     const superlative = superlativeCues.some((cue) => cue.test(trimmed));
     if (comparison && placeCount >= 2) return "comparison";
+    if (placeCount >= 2 && !superlative && isChoiceComparison(trimmed)) return "comparison";
     // "Which zone attracted the most …?" ranks; "the most important measure" of one zone is a list.
     if (superlative && placeCount <= 1 && (/\bwhich\b|\bwhat (?:zone|park|city)\b|哪个|哪里|哪家|谁/iu.test(trimmed) || placeCount === 0)) return "superlative";
     if (comparison && /\bor\b|还是|哪个/iu.test(trimmed) && placeCount >= 2) return "comparison";

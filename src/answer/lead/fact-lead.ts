@@ -219,14 +219,25 @@ export function comparisonLead(request: LeadRequest): Lead | undefined {
   if (request.subjects.length < 2 || request.metrics.length === 0) return undefined;
   const metric = request.metrics[0]!;
   const sides = request.subjects.map((subject) => ({ subject, fact: factsFor({ ...request, metrics: [metric] }, subject, request.period)[0] }));
+  // A side without a figure for the asked period: its nearest period, labelled, is shown but not compared.
+  const nearestOf = (subject: Subject): Fact | undefined =>
+    request.period
+      ? request.facts.nearest({ places: [subject.place], zones: subject.zone ? [subject.zone] : undefined, level: subject.level ?? "zone", metrics: [metric.key], period: request.period }).find((fact) => about(fact, request))
+      : undefined;
+  const fallbacks: Fact[] = [];
   // Without an asked period, compare the latest figure of each side.
-  const parts = sides.map(({ subject, fact }) =>
-    fact
-      ? describeFacts([fact], [metric], request.language, request.english)
-      : request.language === "zh"
-        ? `${subjectLabel(subject, "zh", request.english)}：资料中没有${request.period ? request.period.zh : ""}${metric.zh}数据`
-        : `${subjectLabel(subject, "en", request.english)}: no ${request.period ? `${request.period.en} ` : ""}figure for ${metric.en} in the reports`,
-  );
+  const parts = sides.map(({ subject, fact }) => {
+    if (fact) return describeFacts([fact], [metric], request.language, request.english);
+    const nearest = nearestOf(subject);
+    if (nearest) fallbacks.push(nearest);
+    const who = subjectLabel(subject, request.language, request.english);
+    if (request.language === "zh") {
+      const none = `${who}：资料中没有${request.period ? request.period.zh : ""}${metric.zh}数据`;
+      return nearest ? `${none}，最接近的是${describeFacts([nearest], [metric], "zh", request.english)}` : none;
+    }
+    const none = `${who}: the reports have no ${request.period ? `${request.period.en} ` : ""}figure for ${metric.en}`;
+    return nearest ? `${none}; the nearest is ${describeFacts([nearest], [metric], "en", request.english)}` : none;
+  });
   const present = sides.filter((side): side is { subject: Subject; fact: Fact } => side.fact !== undefined);
   if (present.length === 0) return undefined;
   const separator = request.language === "zh" ? "；" : "; ";
@@ -254,8 +265,11 @@ export function comparisonLead(request: LeadRequest): Lead | undefined {
             : `${aName} is higher than ${bName} by ${differenceText(difference, a!.fact, "en")}${share !== undefined ? ` (about ${share}%)` : ""}.`;
     }
   }
+  if (present.length === 1 && sides.length === 2) {
+    verdict = request.language === "zh" ? "缺少同一时期的数据，无法直接比较。" : "Without figures for the same period, the two cannot be compared directly.";
+  }
   const text = `${parts.join(separator)}${request.language === "zh" ? "。" : ". "}${verdict}`.trim();
-  return { text, facts: present.map((side) => side.fact) };
+  return { text, facts: [...present.map((side) => side.fact), ...fallbacks] };
 }
 
 function samePeriodLabel(a: Fact, b: Fact): boolean {
