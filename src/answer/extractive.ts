@@ -11,6 +11,7 @@ import { englishZoneName } from "./zone-names.js";
 import { composeRuleAnswer, missingRuleTopic } from "./rule-answer.js";
 import { entitiesIn } from "./lead/simple-leads.js";
 import { figureInEnglish } from "../facts/figures.js";
+import { itemInEnglish } from "./glossary-english.js";
 
 /**
  * The default answer mode: no model, only sentences quoted from the retrieved passages. It picks
@@ -185,6 +186,10 @@ function englishLead(input: AnswerInput, cited: { text: string; n: number; score
     const date = best.text.match(/(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日/);
     if (date) return `${subject}: ${monthNames[Number(date[2]) - 1]} ${Number(date[3])}${date[1] ? `, ${date[1]}` : ""} (${date[0]}) ${marker}.`;
   }
+  if (input.asksList && !input.asksFigure) {
+    const lead = listLead(input, cited, subject);
+    if (lead) return lead;
+  }
   if (input.asksFigure) {
     const labelled = labelledFigures(input, best.text);
     if (labelled.length > 0) return `${subject}: ${labelled.join("; ")} ${marker}.`;
@@ -196,10 +201,69 @@ function englishLead(input: AnswerInput, cited: { text: string; n: number; score
   return `${subject} ${marker}: ${clause}${labelled.length > 0 ? ` (${labelled.join("; ")})` : ""}`;
 }
 
+/**
+ * "What incentives does X offer?": the quoted sentence that spells the list out (its figures filed
+ * under a metric, or a run of 、-separated items) is said in English: its labelled figures (how many
+ * measures, the cap) and the items it names, cited. A sentence that only names a document is passed
+ * over for one that says what is in it.
+ */
+function listLead(input: AnswerInput, cited: { text: string; n: number; score: number }[], subject: string): string | undefined {
+  const candidates = cited
+    .map((sentence, order) => {
+      const labelled = labelledFigures(input, sentence.text, true);
+      const items = listItems(sentence.text);
+      return { sentence, order, labelled, items, weight: (labelled.length > 0 ? 2 : 0) + (items ? 1 : 0) };
+    })
+    .filter((candidate) => candidate.weight > 0)
+    .sort((a, b) => b.weight - a.weight || b.sentence.score - a.sentence.score || a.order - b.order);
+  const best = candidates[0];
+  if (!best) return undefined;
+  const marker = `[${best.sentence.n}]`;
+  const items = best.items ? `${best.labelled.length > 0 ? "including " : ""}${best.items.map((item) => itemInEnglish(item, input.glossary)).join(", ")}` : "";
+  const figures = best.labelled.join("; ");
+  return `${subject} ${marker}: the reports list ${[figures, items].filter(Boolean).join("; ")}.`;
+}
+
+/** A verb or linking word after which a list begins ("明确项目奖励、…", "制定出台了土地供应、…"). */
+const listOpener = /^.*(?:明确|包括|包含|涵盖|出台|推出|设立|实施|提供|制定|落实|围绕|聚焦|以|了|有|在)/u;
+
+/**
+ * The items of the longest 、-list of a sentence, each short (a name, not a clause): the first item
+ * loses the words before the list's opener, the last the "等…" after it; a clause-long item ends a list.
+ */
+export function listItems(sentence: string): string[] | undefined {
+  let best: string[] = [];
+  for (const clause of sentence.split(/[，,。；;：:！？!?]/u)) {
+    const parts = clause.split("、");
+    if (parts.length < 3) continue;
+    let run: string[] = [];
+    const close = () => {
+      if (run.length > best.length) best = run;
+      run = [];
+    };
+    parts.forEach((part, index) => {
+      let item = part.trim();
+      if (index < parts.length - 1 && item.length > 8) {
+        // A long item closes the list before it and may open the next one with its tail.
+        close();
+        const tail = item.replace(listOpener, "");
+        if (tail !== item && tail.length > 0 && tail.length <= 8) run.push(tail);
+        return;
+      }
+      if (index === 0) item = item.replace(listOpener, "") || item;
+      if (index === parts.length - 1) item = item.replace(/(?:等|及其他|以及).*$/u, "");
+      if (item.length === 0 || item.length > 8) return close();
+      run.push(item);
+    });
+    close();
+  }
+  return best.length >= 3 ? best.map((item) => item.replace(/^[“"「]|[”"」]$/gu, "")) : undefined;
+}
+
 const monthNames = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
 /** The sentence's figures with the metric (and period) their facts give them, those nearest an asked term first. */
-function labelledFigures(input: AnswerInput, sentence: string): string[] {
+function labelledFigures(input: AnswerInput, sentence: string, filedOnly = false): string[] {
   const terms = input.termGroups.flat().filter((term) => term.length >= 2);
   const facts = (input.facts ?? []).filter((fact) => sameSentence(fact.sentence, sentence));
   const ordered = figuresNearTerms(sentence, terms);
@@ -208,9 +272,11 @@ function labelledFigures(input: AnswerInput, sentence: string): string[] {
     const fact = facts.find((item) => item.raw === figure.raw || figure.raw.startsWith(item.raw));
     if (fact) {
       const metric = fact.metric !== "other" ? input.metricLabels?.[fact.metric]?.en : undefined;
+      // A list's lead names only figures the metric list can label; "“、同一项目”: 1亿" tells a reader nothing.
+      if (filedOnly && !metric) continue;
       const label = metric ?? (fact.label ? `“${fact.label}”` : "figure");
       labelled.push(`${label}${fact.period ? ` (${fact.period.en})` : ""}: ${figureInEnglish(fact)}`);
-    } else labelled.push(`“${sentence.slice(Math.max(0, figure.index - 8), figure.index).replace(/^.*[，,；;：:]/u, "")}”: ${figure.english}`);
+    } else if (!filedOnly) labelled.push(`“${sentence.slice(Math.max(0, figure.index - 8), figure.index).replace(/^.*[，,；;：:]/u, "")}”: ${figure.english}`);
   }
   return labelled;
 }

@@ -296,6 +296,8 @@ export class ZoneAssistant implements AnswerService {
       termGroups: groups,
       termWeights: weights,
       asksFigure: query.asksFigure,
+      asksList: query.asksList || kind === "list",
+      glossary: lexicon.glossary.entries,
       placeNames,
       hits,
       history,

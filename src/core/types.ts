@@ -231,6 +231,10 @@ export interface AnswerInput {
   termWeights?: (number | undefined)[];
   /** True when the question asks for a figure (多少, how many, rate …). */
   asksFigure: boolean;
+  /** True when the question asks for a list (measures, policies, services a zone offers). */
+  asksList?: boolean;
+  /** The glossary's entries, to say a list's Chinese items in English. */
+  glossary?: import("../retrieve/glossary.js").GlossaryEntry[];
   /** English display names of `places` (e.g. Changzhi), for English answers. */
   placeNames: Record<string, string>;
   /** Retrieved passages, best first. */

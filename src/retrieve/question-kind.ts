@@ -55,7 +55,7 @@ const entityCues = [
   /谁|哪位|哪家|哪个(?:公司|企业|单位|部门|园区|高新区|城市|项目|产业|行业|领导)|什么(?:公司|企业|单位|荣誉|称号|名字|产业|行业)|名称|叫什么/u,
 ];
 
-const listCues = /分别|哪些|有哪些|包括|什么措施|举措|怎么|怎样|如何|措施|\bwhat (?:measures|steps|actions|policies|incentives|services)\b|\bwhich (?:measures|steps|policies|areas|fields)\b|\blist\b|\bhow (?:does|do|did)\b/i;
+const listCues = /分别|哪些|有哪些|包括|什么措施|举措|怎么|怎样|如何|措施|\bwhat (?:[a-z-]+ ){0,2}(?:measures|steps|actions|policies|incentives|services|support)\b|\bwhich (?:measures|steps|policies|areas|fields)\b|\blist\b|\bhow (?:does|do|did)\b/i;
 
 const figureCues = /多少|几[个家项名次亿万]|几|比例|增速|增长率|达成率|规模|总额|总投资|how many|how much|what (?:was|is|were|are) the (?:rate|growth|share|total|amount|number|value)|\brate\b|percentage|amount|\btotal\b|figure|number of|\bvalue\b|\bworth\b/i;
 
