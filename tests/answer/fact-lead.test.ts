@@ -52,6 +52,19 @@ describe("comparison composer", () => {
     expect(differing.text).toMatch(/periods or levels differ/);
   });
 
+  it("gives a side without a figure for the asked period its nearest period, labelled, and no verdict", () => {
+    const facts = new FactStore([fact("衡阳高新区", "衡阳", "150.8亿元", 150.8e8, half2023), fact("无锡高新区", "无锡", "100亿元", 100e8, year2022)]);
+    const lead = comparisonLead({ ...request({ subjects: [{ place: "衡阳", zone: "衡阳高新区" }, { place: "无锡", zone: "无锡高新区" }], period: half2023 }), facts })!;
+    expect(lead.text).toContain("RMB 15.08 billion");
+    expect(lead.text).toMatch(/Wuxi High-tech Zone \(无锡高新区\): the reports have no January–June 2023 figure for signed investment; the nearest is .*2022: RMB 10 billion/);
+    expect(lead.text).toMatch(/cannot be compared directly/);
+    expect(lead.text).not.toMatch(/is higher than/);
+    expect(lead.facts).toHaveLength(2);
+    const zh = comparisonLead({ ...request({ language: "zh", subjects: [{ place: "衡阳", zone: "衡阳高新区" }, { place: "无锡", zone: "无锡高新区" }], period: half2023 }), facts })!;
+    expect(zh.text).toMatch(/无锡高新区：资料中没有2023年1-6月签约投资额数据，最接近的是无锡高新区2022年/);
+    expect(zh.text).not.toMatch(/更多/);
+  });
+
   it("answers in Chinese with 更多", () => {
     const lead = comparisonLead(request({ language: "zh", subjects: [{ place: "衡阳", zone: "衡阳高新区" }, { place: "长治", zone: "长治高新区" }], period: half2023 }))!;
     expect(lead.text).toMatch(/衡阳高新区更多，多45\.17亿元/);

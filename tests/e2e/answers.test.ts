@@ -83,6 +83,21 @@ describe("English questions", () => {
     expectCitedFrom(answer, "002");
     expect(answer.answer).toContain("Changzhi");
     expect(answer.answer).toMatch(/优惠政策|补贴|奖励/);
+    // The first paragraph says in English what the passage lists, its figures labelled.
+    const lead = answer.answer.split("\n")[0]!;
+    expect(lead).toMatch(/policy measures: 13/);
+    expect(lead).toMatch(/maximum subsidy: RMB 100 million/);
+    expect(lead).not.toMatch(/出台《/);
+  });
+
+  it("compares two zones asked as a choice, with both sides and the larger one", async () => {
+    const answer = await ask("Which signed more investment in the first half of 2023, Hengyang or Changzhi?");
+    expectCitedFrom(answer, "004");
+    expectCitedFrom(answer, "002");
+    const lead = answer.answer.split("\n")[0]!;
+    expect(lead).toContain("RMB 15.08 billion");
+    expect(lead).toContain("RMB 10.563 billion");
+    expect(lead).toMatch(/Hengyang High-tech Zone \(衡阳高新区\) is higher than Changzhi High-tech Zone \(长治高新区\)/);
   });
 });
 

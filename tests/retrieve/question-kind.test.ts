@@ -1,7 +1,7 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { classifyQuestion, isNonQuestion } from "../../src/retrieve/question-kind.js";
-import { matchMetrics } from "../../src/facts/match-metric.js";
+import { comparedMetrics, matchMetrics } from "../../src/facts/match-metric.js";
 import { loadMetricList } from "../../src/facts/metrics.js";
 
 describe("question kinds", () => {
@@ -23,6 +23,17 @@ describe("question kinds", () => {
     ["How many projects did Hengyang sign in H1 2023?", 1, "figure"],
     ["衡阳高新区上半年签约多少项目？", 1, "figure"],
     ["安康高新区优化营商环境有哪些措施？", 1, "list"],
+    // A comparative asked as a choice between two named places, the choice word anywhere.
+    ["Which signed more projects in the first half of 2023, Changzhi or Hengyang?", 2, "comparison"],
+    ["Did Hengyang or Changzhi attract more signed investment in H1 2023?", 2, "comparison"],
+    ["Who signed more investment, Changzhi or Hengyang, in January-June 2023?", 2, "comparison"],
+    ["衡阳高新区和长治高新区上半年哪个签约投资额多？", 2, "comparison"],
+    ["长治高新区比衡阳高新区上半年新签约项目多还是少？", 2, "comparison"],
+    // Two places without a comparative are not compared; one place with one is not either.
+    ["Did Hengyang and Changzhi both sign projects in 2023?", 2, "yesno"],
+    ["Did Hengyang sign more projects in 2023?", 1, "yesno"],
+    ["What incentives does Changzhi offer investors?", 1, "list"],
+    ["What preferential policies does Ankang High-tech Zone offer to attract investors?", 1, "list"],
   ] as const)("%s → %s", (question, places, kind) => {
     expect(classifyQuestion(question, places).kind).toBe(kind);
   });
@@ -41,5 +52,17 @@ describe("metric matching", () => {
     expect(matchMetrics("衡阳高新区上半年签约项目多少个，总投资多少？", metrics, "zh").map((match) => match.metric.key)).toEqual(["signed_projects", "signed_investment"]);
     expect(matchMetrics("How much foreign capital did Hengyang use in H1 2023?", metrics, "en").map((match) => match.metric.key)).toContain("foreign_capital_used");
     expect(matchMetrics("What was the import and export growth rate?", metrics, "en")[0]!.metric.key).toBe("import_export_growth");
+  });
+});
+
+describe("the metric a comparison weighs", () => {
+  it("is what follows the comparative, narrowed by the verb's metric when the list has both", async () => {
+    const metrics = await loadMetricList(path.resolve("corpus/metrics.json"));
+    const weighed = (question: string) => comparedMetrics(question, matchMetrics(question, metrics, "en"), metrics, "en")[0]!.key;
+    expect(weighed("Who signed more investment, Changzhi or Hengyang, in January-June 2023?")).toBe("signed_investment");
+    expect(weighed("Which signed more projects in the first half of 2023, Changzhi or Hengyang?")).toBe("signed_projects");
+    // Chinese keeps the order of matchMetrics (the noun phrase's head is already the asked metric).
+    const zh = "衡阳高新区和长治高新区上半年哪个签约投资额多？";
+    expect(comparedMetrics(zh, matchMetrics(zh, metrics, "zh"), metrics, "zh").map((metric) => metric.key)).toEqual(matchMetrics(zh, metrics, "zh").map((match) => match.metric.key));
   });
 });
