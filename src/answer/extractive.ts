@@ -105,6 +105,12 @@ export function composeExtractiveSync(input: AnswerInput): Answer {
     return { ...sentence, n };
   });
 
+  // A Chinese list question is answered first by the sentence that spells the list out, not by
+  // one that only names the document ("出台《…办法》").
+  if (input.language === "zh" && input.asksList && cited.length > 1 && !listContent(input, cited[0]!.text)) {
+    const spelled = cited.findIndex((sentence) => listContent(input, sentence.text));
+    if (spelled > 0) cited.unshift(...cited.splice(spelled, 1));
+  }
   const body = cited.map((sentence) => `${sentence.text.replace(/[。；;，,]$/, "")}[${sentence.n}]${/[！？!?]$/.test(sentence.text) ? "" : "。"}`).join("\n");
   const answer = input.language === "en" ? `${englishLead(input, cited, citations)}\n${body}` : body;
   return {
@@ -222,6 +228,11 @@ function listLead(input: AnswerInput, cited: { text: string; n: number; score: n
   const items = best.items ? `${best.labelled.length > 0 ? "including " : ""}${best.items.map((item) => itemInEnglish(item, input.glossary)).join(", ")}` : "";
   const figures = best.labelled.join("; ");
   return `${subject} ${marker}: the reports list ${[figures, items].filter(Boolean).join("; ")}.`;
+}
+
+/** The sentence gives a list's items or a figure the metric list files (how many measures, a cap). */
+function listContent(input: AnswerInput, sentence: string): boolean {
+  return listItems(sentence) !== undefined || (input.facts ?? []).some((fact) => fact.metric !== "other" && sameSentence(fact.sentence, sentence));
 }
 
 /** A verb or linking word after which a list begins ("明确项目奖励、…", "制定出台了土地供应、…"). */

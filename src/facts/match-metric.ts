@@ -83,17 +83,21 @@ const englishComparative = /\b(?:more|higher|larger|bigger|greater|less|lower|fe
  */
 export function comparedMetrics(question: string, matches: MetricMatch[], metrics: MetricList, language: "zh" | "en"): MetricDefinition[] {
   const all = matches.map((match) => match.metric);
-  if (language !== "en" || matches.length < 2) return all;
+  if (language !== "en" || matches.length === 0) return all;
   const text = ` ${question.toLowerCase().replace(/[^a-z0-9&\s-]/g, " ").replace(/\s+/g, " ")} `;
   const at = englishComparative.exec(text)?.index;
-  if (at === undefined) return all;
-  const compared = matches.find((match) => match.index >= at);
-  if (!compared) return all;
+  const compared = (at !== undefined ? matches.find((match) => match.index >= at) : undefined) ?? matches[0]!;
   const head = compared.metric.key.split("_").pop()!;
-  const narrowed = matches
-    .filter((other) => other !== compared)
-    .map((other) => metrics.metrics.find((metric) => metric.key === `${other.metric.key.split("_")[0]}_${head}`))
-    .find((metric): metric is MetricDefinition => metric !== undefined && metric.key !== compared.metric.key);
+  // The narrowing word may belong to a metric the asked unit ruled out ("how much … signed" drops
+  // the count of signed projects), so every metric's cues are looked for in the question.
+  const named = (metric: MetricDefinition) => (metric.enCues ?? []).some((cue) => text.includes(` ${cue.toLowerCase()} `));
+  const narrowed = metrics.metrics
+    .filter((metric) => metric.key !== compared.metric.key && metric.key.endsWith(`_${head}`) && metric.key.split("_").length === 2)
+    .find((metric) => {
+      const prefix = metric.key.split("_")[0]!;
+      // Another metric of that prefix with another head ("signed" of signed_projects) names the narrowing.
+      return metrics.metrics.some((other) => other.key.startsWith(`${prefix}_`) && !other.key.endsWith(`_${head}`) && named(other));
+    });
   const first = narrowed ?? compared.metric;
   return [first, ...all.filter((metric) => metric.key !== first.key)];
 }

@@ -90,6 +90,12 @@ describe("English questions", () => {
     expect(lead).not.toMatch(/出台《/);
   });
 
+  it("leads a Chinese list question with the sentence that spells the list out", async () => {
+    const answer = await ask("长治高新区出台了哪些招商优惠政策？");
+    expectCitedFrom(answer, "002");
+    expect(answer.answer.split("\n")[0]).toMatch(/房租补贴等13条具体政策/);
+  });
+
   it("compares two zones asked as a choice, with both sides and the larger one", async () => {
     const answer = await ask("Which signed more investment in the first half of 2023, Hengyang or Changzhi?");
     expectCitedFrom(answer, "004");

@@ -61,6 +61,10 @@ describe("the metric a comparison weighs", () => {
     const weighed = (question: string) => comparedMetrics(question, matchMetrics(question, metrics, "en"), metrics, "en")[0]!.key;
     expect(weighed("Who signed more investment, Changzhi or Hengyang, in January-June 2023?")).toBe("signed_investment");
     expect(weighed("Which signed more projects in the first half of 2023, Changzhi or Hengyang?")).toBe("signed_projects");
+    // Already the narrow metric: it stays; a unit that rules out the count still narrows by its word.
+    expect(weighed("Did Hengyang or Changzhi attract more signed investment in H1 2023?")).toBe("signed_investment");
+    expect(weighed("Hengyang vs Changzhi: how much investment was signed in the first half of 2023?")).toBe("signed_investment");
+    expect(weighed("Compare the industrial investment of Wuxi and Jinan")).toBe("industrial_investment");
     // Chinese keeps the order of matchMetrics (the noun phrase's head is already the asked metric).
     const zh = "衡阳高新区和长治高新区上半年哪个签约投资额多？";
     expect(comparedMetrics(zh, matchMetrics(zh, metrics, "zh"), metrics, "zh").map((metric) => metric.key)).toEqual(matchMetrics(zh, metrics, "zh").map((match) => match.metric.key));
