@@ -2,7 +2,7 @@ import pg from "pg";
 import { AppError } from "../core/errors.js";
 import type { Turn } from "../core/types.js";
 import { decideRate, type RateDecision, type RateRule, type RateState } from "./rate-limit.js";
-import { auditFromRow } from "./sqlite-state-store.js";
+import { auditFromRow, feedbackFromRow } from "./sqlite-state-store.js";
 import {
   boundTurns,
   DELIVERY_TTL_MS,
@@ -210,17 +210,7 @@ export class PostgresStateStore implements StateStore {
 
   async listFeedback(limit: number): Promise<FeedbackRecord[]> {
     const { rows } = await this.pool.query('SELECT platform, "user", conversation_id, message_id, value, question, answer, snapshot_version, at FROM feedback ORDER BY id DESC LIMIT $1', [limit]);
-    return rows.map((row) => ({
-      platform: row.platform,
-      user: row.user,
-      conversationId: row.conversation_id,
-      messageId: row.message_id,
-      value: row.value,
-      ...(row.question === null ? {} : { question: row.question }),
-      ...(row.answer === null ? {} : { answer: row.answer }),
-      ...(row.snapshot_version === null ? {} : { snapshotVersion: row.snapshot_version }),
-      at: Number(row.at),
-    }));
+    return rows.map(feedbackFromRow);
   }
 
   async claimDelivery(platform: ChatPlatform, messageId: string): Promise<boolean> {

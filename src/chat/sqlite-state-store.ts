@@ -287,17 +287,7 @@ export class SqliteStateStore implements StateStore {
   }
 
   async listFeedback(limit: number): Promise<FeedbackRecord[]> {
-    return this.statements.selectFeedback.all(limit).map((row) => ({
-      platform: row.platform,
-      user: row.user,
-      conversationId: row.conversation_id,
-      messageId: row.message_id,
-      value: row.value,
-      ...(row.question === null ? {} : { question: row.question }),
-      ...(row.answer === null ? {} : { answer: row.answer }),
-      ...(row.snapshot_version === null ? {} : { snapshotVersion: row.snapshot_version }),
-      at: row.at,
-    }));
+    return this.statements.selectFeedback.all(limit).map(feedbackFromRow);
   }
 
   async claimDelivery(platform: ChatPlatform, messageId: string): Promise<boolean> {
@@ -382,6 +372,31 @@ function migrate(db: Database.Database): void {
     if (version < sqliteMigrations.length) db.pragma(`user_version = ${sqliteMigrations.length}`);
   });
   apply.immediate();
+}
+
+/** A feedback row of either store (PostgreSQL returns BIGINT times as strings). */
+export function feedbackFromRow(row: {
+  platform: string;
+  user: string;
+  conversation_id: string;
+  message_id: string;
+  value: FeedbackRecord["value"];
+  question: string | null;
+  answer: string | null;
+  snapshot_version: string | null;
+  at: number | string;
+}): FeedbackRecord {
+  return {
+    platform: row.platform,
+    user: row.user,
+    conversationId: row.conversation_id,
+    messageId: row.message_id,
+    value: row.value,
+    ...(row.question === null ? {} : { question: row.question }),
+    ...(row.answer === null ? {} : { answer: row.answer }),
+    ...(row.snapshot_version === null ? {} : { snapshotVersion: row.snapshot_version }),
+    at: Number(row.at),
+  };
 }
 
 export function auditFromRow(row: { actor: string; action: string; detail: string; at: number | string; count?: number | null }): AuditEntry {
