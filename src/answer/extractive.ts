@@ -200,7 +200,8 @@ function englishLead(input: AnswerInput, cited: { text: string; n: number; score
     const labelled = labelledFigures(input, best.text);
     if (labelled.length > 0) return `${subject}: ${labelled.join("; ")} ${marker}.`;
   }
-  const items = listRun(best.text);
+  // Whole list items only (listItems), never a run cut at a fixed length inside a word or a figure.
+  const items = listItems(best.text)?.join("、");
   if (items) return `${subject} ${marker}: ${items}.`;
   const labelled = labelledFigures(input, best.text);
   const clause = best.text.length > 140 ? `${best.text.slice(0, 140)}…` : best.text;
@@ -290,13 +291,6 @@ function labelledFigures(input: AnswerInput, sentence: string, filedOnly = false
     } else if (!filedOnly) labelled.push(`“${sentence.slice(Math.max(0, figure.index - 8), figure.index).replace(/^.*[，,；;：:]/u, "")}”: ${figure.english}`);
   }
   return labelled;
-}
-
-/** The longest run of 、-separated items in a sentence ("电子信息、先进制造、新型材料…"), when it has three or more. */
-function listRun(sentence: string): string | undefined {
-  const runs = sentence.match(/[^，,。；;：:、]{1,14}(?:、[^，,。；;：:、]{1,14}){2,}/gu) ?? [];
-  const longest = runs.sort((a, b) => b.length - a.length)[0];
-  return longest?.trim();
 }
 
 /** The sentence after `sentence` in the source; chunks overlap by a sentence, so look in every copy. */
