@@ -1,6 +1,6 @@
 /**
- * All cores (WORKERS): HTTP throughput and memory of real server processes (`node --import tsx
- * src/server.ts`, as `npm start` runs it), side by side in one run:
+ * All cores (WORKERS): HTTP throughput and memory of real server processes (`node dist/server.js`,
+ * as `npm start` runs it after compiling), side by side in one run:
  *   - 1 worker (WORKERS=1),
  *   - WORKERS=2 (node:cluster, one port),
  *   - reference: two independent single-worker servers on two ports, the load split between them.
@@ -108,10 +108,20 @@ async function memoryOf(pid: number): Promise<{ rss: number; pss: number }> {
   }
 }
 
+let built = false;
+
+/** `npm start` runs the compiled server: build dist/ once per bench run (scripts/build.mjs). */
+function buildOnce(): void {
+  if (built) return;
+  execFileSync(process.execPath, [path.join(repoRoot, "scripts/build.mjs")], { cwd: repoRoot, stdio: "inherit" });
+  built = true;
+}
+
 async function startServers(label: string, env: Record<string, string>, ports: number[], workers: number): Promise<ServerGroup> {
   let text = "";
+  buildOnce();
   const children = ports.map((port) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "src/server.ts")], {
+    const child = spawn(process.execPath, [path.join(repoRoot, "dist/server.js")], {
       cwd: repoRoot,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env, HOST: "127.0.0.1", PORT: String(port), WORKERS: String(workers), LOG_LEVEL: "info", ADMIN_TOKEN },
       stdio: ["ignore", "pipe", "pipe"],
