@@ -59,6 +59,10 @@ export interface ClusterMemoryRow {
   processes: number;
   rssMb: number;
   pssMb: number;
+  /** Private pages of all processes: what each process holds for itself. */
+  ussMb: number;
+  /** The largest private share of one process (a worker). */
+  largestUssMb: number;
 }
 
 async function freePort(): Promise<number> {
@@ -98,13 +102,14 @@ async function cpuSeconds(pid: number): Promise<number> {
   }
 }
 
-async function memoryOf(pid: number): Promise<{ rss: number; pss: number }> {
+/** RSS, PSS (shared pages split between the processes mapping them) and USS (private pages only), in MB. */
+async function memoryOf(pid: number): Promise<{ rss: number; pss: number; uss: number }> {
   try {
     const rollup = await readFile(`/proc/${pid}/smaps_rollup`, "utf8");
     const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, "m").exec(rollup)?.[1] ?? 0);
-    return { rss: kb("Rss") / 1024, pss: kb("Pss") / 1024 };
+    return { rss: kb("Rss") / 1024, pss: kb("Pss") / 1024, uss: (kb("Private_Clean") + kb("Private_Dirty")) / 1024 };
   } catch {
-    return { rss: 0, pss: 0 };
+    return { rss: 0, pss: 0, uss: 0 };
   }
 }
 
@@ -262,6 +267,8 @@ export async function measureClusterMemory(dataDir: string, corpusDir: string, c
         processes: pids.length,
         rssMb: Math.round(memory.reduce((sum, entry) => sum + entry.rss, 0)),
         pssMb: Math.round(memory.reduce((sum, entry) => sum + entry.pss, 0)),
+        ussMb: Math.round(memory.reduce((sum, entry) => sum + entry.uss, 0)),
+        largestUssMb: Math.round(Math.max(0, ...memory.map((entry) => entry.uss))),
       });
     } finally {
       await stopServers(group);
