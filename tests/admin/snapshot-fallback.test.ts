@@ -40,7 +40,7 @@ describe("previousLiveVersions", () => {
   });
 });
 
-const corrupt = (config: Config, version: string) => writeFile(path.join(snapshotDir(config.DATA_DIR, version), "chunks.json"), "[");
+const corrupt = (config: Config, version: string) => writeFile(path.join(snapshotDir(config.DATA_DIR, version), "chunks.sqlite"), "[");
 
 describe("start-up fallback after faults", () => {
   const workspaces: TempWorkspace[] = [];
