@@ -149,7 +149,7 @@ function summary(articleId: string, first: Pick<Chunk, "source" | "title" | "zon
 const REBUILD_HINT = "Rebuild the index with `npm run index`.";
 
 /** Decoded chunks kept per process: enough for a few hundred concurrent answers, bounded whatever the corpus size. */
-const DEFAULT_CACHE_SIZE = 4096;
+const DEFAULT_CACHE_SIZE = 2048;
 
 /** A chunk's JSON is stored with its text taken out (the text column holds it once). */
 const TEXT_PLACEHOLDER = 0;
