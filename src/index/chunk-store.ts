@@ -94,7 +94,7 @@ export class MemoryChunkStore implements ChunkStore {
   }
 
   ruleChunks(): Chunk[] {
-    return this.chunks.filter((chunk) => chunk.rule !== undefined);
+    return this.chunks.filter((chunk) => Boolean(chunk.rule));
   }
 
   zoneNames(perChunk: number): string[] {
@@ -247,7 +247,7 @@ function guarded<T>(file: string, run: () => T): T {
     return run();
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw corrupt(file, "cannot be read", error);
+    throw corrupt(file, `cannot be read (${error instanceof Error ? error.message : String(error)})`, error);
   }
 }
 
@@ -293,7 +293,7 @@ export class SqliteChunkStore implements ChunkStore {
     try {
       db = new Database(file, { readonly: true, fileMustExist: true });
     } catch (error) {
-      throw corrupt(file, "cannot be opened", error);
+      throw corrupt(file, `cannot be opened (${error instanceof Error ? error.message : String(error)})`, error);
     }
     try {
       db.pragma("mmap_size = 4294967296");
@@ -362,18 +362,30 @@ export class SqliteChunkStore implements ChunkStore {
   }
 
   forEachArticle(visit: (group: ArticleGroup) => void): void {
+    // The caller's own errors pass through as they are; only SQLite's become INDEX_CORRUPT.
+    let failure: { error: unknown } | undefined;
+    const deliver = (group: ArticleGroup): boolean => {
+      try {
+        visit(group);
+        return true;
+      } catch (error) {
+        failure = { error };
+        return false;
+      }
+    };
     guarded(this.file, () => {
       let group: ArticleGroup | undefined;
       for (const row of this.statements.groups.iterate()) {
         if (!group || group.articleId !== row.article_id) {
-          if (group) visit(group);
+          if (group && !deliver(group)) return;
           group = { articleId: row.article_id, positions: [], chunks: [] };
         }
         group.positions.push(row.position);
         group.chunks.push({ title: row.title, zones: this.parseZones(row.zones), text: row.text });
       }
-      if (group) visit(group);
+      if (group) deliver(group);
     });
+    if (failure) throw failure.error;
   }
 
   all(): Chunk[] {

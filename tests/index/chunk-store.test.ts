@@ -100,7 +100,7 @@ describe.each(corpora)("chunk stores over $name", ({ directory, needles }) => {
 
   it.each(["memory", "sqlite"])("%s: rule chunks, zone names and passages mentioning a place", (kind) => {
     const { store } = stores.find((entry) => entry.kind === kind)!;
-    expect(store.ruleChunks()).toEqual(chunks.filter((chunk) => chunk.rule !== undefined));
+    expect(store.ruleChunks()).toEqual(chunks.filter((chunk) => Boolean(chunk.rule)));
     expect(store.zoneNames(3)).toEqual([...new Set(chunks.flatMap((chunk) => chunk.zones.slice(0, 3)))]);
     expect(store.zoneNames(1)).toEqual([...new Set(chunks.flatMap((chunk) => chunk.zones.slice(0, 1)))]);
     for (const list of needles) {
@@ -122,7 +122,7 @@ describe.each(corpora)("chunk stores over $name", ({ directory, needles }) => {
   });
 
   it("has rule chunks in the policy fixtures only where policies are", () => {
-    const rules = chunks.filter((chunk) => chunk.rule !== undefined).length;
+    const rules = chunks.filter((chunk) => Boolean(chunk.rule)).length;
     if (directory.endsWith("policies")) expect(rules).toBeGreaterThan(0);
     expect(stores[1]!.store.ruleChunks()).toHaveLength(rules);
   });
