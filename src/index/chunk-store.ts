@@ -46,8 +46,11 @@ export interface ChunkStore {
   zoneNames(perChunk: number): string[];
   /** Every article once, in order of its first chunk's position (coverage answers). */
   articles(): ArticleSummary[];
-  /** Positions (ascending) of the chunks whose text contains any of `needles`. */
-  positionsMentioning(needles: readonly string[]): number[];
+  /**
+   * Positions (ascending) of the chunks whose text contains one of `places`, or, with
+   * `followedBy`, one of the places directly followed by one of those words (长治 + 高新区).
+   */
+  positionsMentioning(places: readonly string[], followedBy?: readonly string[]): number[];
   /**
    * Calls `visit` for every article, in order of its first chunk's position. Synchronous on
    * purpose: the SQLite implementation streams rows, and nothing else may use the connection meanwhile.
@@ -114,10 +117,10 @@ export class MemoryChunkStore implements ChunkStore {
     return [...seen.entries()].map(([articleId, { first, chunkCount }]) => summary(articleId, first, chunkCount));
   }
 
-  positionsMentioning(needles: readonly string[]): number[] {
+  positionsMentioning(places: readonly string[], followedBy?: readonly string[]): number[] {
     const positions: number[] = [];
     this.chunks.forEach((chunk, position) => {
-      if (needles.some((needle) => chunk.text.includes(needle))) positions.push(position);
+      if (mentions(chunk.text, places, followedBy)) positions.push(position);
     });
     return positions;
   }
@@ -140,6 +143,10 @@ export class MemoryChunkStore implements ChunkStore {
   }
 
   close(): void {}
+}
+
+function mentions(text: string, places: readonly string[], followedBy?: readonly string[]): boolean {
+  return places.some((place) => (followedBy ? followedBy.some((word) => text.includes(place + word)) : text.includes(place)));
 }
 
 function summary(articleId: string, first: Pick<Chunk, "source" | "title" | "zones" | "date">, chunkCount: number): ArticleSummary {
@@ -186,6 +193,16 @@ export async function writeChunkDatabase(file: string, chunks: readonly Chunk[],
         text TEXT NOT NULL,
         json TEXT NOT NULL
       );
+      -- One row per article, computed here once: coverage answers read this instead of every chunk.
+      CREATE TABLE articles (
+        first_position INTEGER PRIMARY KEY,
+        article_id TEXT NOT NULL,
+        source TEXT NOT NULL,
+        title TEXT NOT NULL,
+        zones TEXT NOT NULL,
+        date TEXT,
+        chunk_count INTEGER NOT NULL
+      );
     `);
     const insert = db.prepare(
       "INSERT INTO chunks (position, id, article_id, article_first, source, ordinal, title, zones, date, has_rule, text, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -194,6 +211,7 @@ export async function writeChunkDatabase(file: string, chunks: readonly Chunk[],
     chunks.forEach((chunk, position) => {
       if (!firstPosition.has(chunk.articleId)) firstPosition.set(chunk.articleId, position);
     });
+    const insertArticle = db.prepare("INSERT INTO articles (first_position, article_id, source, title, zones, date, chunk_count) VALUES (?, ?, ?, ?, ?, ?, ?)");
     const batchSize = options.batchSize ?? 2000;
     db.exec("BEGIN");
     try {
@@ -219,6 +237,9 @@ export async function writeChunkDatabase(file: string, chunks: readonly Chunk[],
         }
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
+      new MemoryChunkStore(chunks).articles().forEach((article) => {
+        insertArticle.run(firstPosition.get(article.articleId)!, article.articleId, article.source, article.title, JSON.stringify(article.zones), article.date ?? null, article.chunkCount);
+      });
       db.prepare("INSERT INTO meta (key, value) VALUES (?, ?), (?, ?)").run("format", String(CHUNK_DATABASE_FORMAT), "count", String(chunks.length));
       // Indexes after the rows: one sort each instead of a b-tree update per insert.
       db.exec(`
@@ -253,6 +274,8 @@ function guarded<T>(file: string, run: () => T): T {
 
 export class SqliteChunkStore implements ChunkStore {
   private readonly cache = new Map<number, Chunk>();
+  /** Prepared once per number of places asked about (and whether the texts are needed). */
+  private readonly mentioning = new Map<string, Database.Statement<string[], { position: number; text: string }>>();
   private readonly statements;
 
   private constructor(
@@ -269,14 +292,8 @@ export class SqliteChunkStore implements ChunkStore {
       zoneNames: db.prepare<[number], { zone: string }>(
         "SELECT j.value AS zone FROM chunks AS c, json_each(c.zones) AS j WHERE j.key < ? GROUP BY j.value ORDER BY min(c.position * 1024 + j.key)",
       ),
-      articles: db.prepare<[], { article_id: string; source: string; title: string; zones: string; date: string | null; chunk_count: number }>(`
-        SELECT c.article_id, c.source, c.title, c.zones, c.date, g.chunk_count
-        FROM (SELECT article_first, article_id, count(*) AS chunk_count FROM chunks GROUP BY article_first) AS g
-        JOIN chunks AS c ON c.position = (SELECT position FROM chunks WHERE article_id = g.article_id ORDER BY ordinal, position LIMIT 1)
-        ORDER BY g.article_first`),
-      // instr() scans the texts inside SQLite: no chunk is decoded into the JS heap.
-      mentioning: db.prepare<[string], { position: number }>(
-        "SELECT position FROM chunks WHERE EXISTS (SELECT 1 FROM json_each(?) AS n WHERE instr(chunks.text, n.value) > 0) ORDER BY position",
+      articles: db.prepare<[], { article_id: string; source: string; title: string; zones: string; date: string | null; chunk_count: number }>(
+        "SELECT article_id, source, title, zones, date, chunk_count FROM articles ORDER BY first_position",
       ),
       groups: db.prepare<[], { position: number; article_id: string; title: string; zones: string; text: string }>(
         "SELECT position, article_id, title, zones, text FROM chunks ORDER BY article_first, position",
@@ -356,9 +373,21 @@ export class SqliteChunkStore implements ChunkStore {
     );
   }
 
-  positionsMentioning(needles: readonly string[]): number[] {
-    if (needles.length === 0) return [];
-    return guarded(this.file, () => this.statements.mentioning.all(JSON.stringify(needles))).map((row) => row.position);
+  positionsMentioning(places: readonly string[], followedBy?: readonly string[]): number[] {
+    if (places.length === 0) return [];
+    // instr() scans the texts inside SQLite: only chunks naming a place reach the JS heap, as text
+    // alone, and only when the place must be followed by a zone word.
+    const key = `${places.length}:${followedBy ? "text" : "position"}`;
+    let statement = this.mentioning.get(key);
+    if (!statement) {
+      statement = this.db.prepare<string[], { position: number; text: string }>(
+        `SELECT position, ${followedBy ? "text" : "'' AS text"} FROM chunks WHERE ${places.map(() => "instr(text, ?) > 0").join(" OR ")} ORDER BY position`,
+      );
+      this.mentioning.set(key, statement);
+    }
+    const prepared = statement;
+    const rows = guarded(this.file, () => prepared.all(...places));
+    return rows.filter((row) => !followedBy || mentions(row.text, places, followedBy)).map((row) => row.position);
   }
 
   forEachArticle(visit: (group: ArticleGroup) => void): void {

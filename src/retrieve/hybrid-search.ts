@@ -60,9 +60,8 @@ export async function hybridSearch(
       // A question about a zone (深圳高新区, "Shenzhen High-tech Zone") is not answered by a passage
       // that only names the city in passing (a trip to 深圳科技园): it must name the zone itself.
       const aboutZone = asksAboutZone(query);
-      const needles = aboutZone ? query.places.flatMap((place) => zoneKindSurfaces.map((kind) => place + kind)) : query.places;
       // The store searches the texts where they live (SQLite's instr), without decoding every chunk.
-      for (const position of chunks.positionsMentioning(needles)) {
+      for (const position of chunks.positionsMentioning(query.places, aboutZone ? zoneKindSurfaces : undefined)) {
         allowed[position] = 1;
         count++;
       }

@@ -51,7 +51,7 @@ const expected = {
 
 const corpora = [
   { name: "the real corpus", directory: path.resolve("corpus"), needles: [["长治"], ["衡阳", "安康高新区"], ["装修补贴"], ["这段文字不在资料里"]] },
-  { name: "the policy fixtures", directory: path.resolve("tests/fixtures/policies"), needles: [["柳河"], ["补贴", "奖励"], ["没有的词"]] },
+  { name: "the policy fixtures", directory: path.resolve("tests/fixtures/policies"), needles: [["柳河"], ["沙湾", "临港"], ["补贴", "奖励"], ["没有的词"]] },
 ];
 
 describe.each(corpora)("chunk stores over $name", ({ directory, needles }) => {
@@ -106,6 +106,9 @@ describe.each(corpora)("chunk stores over $name", ({ directory, needles }) => {
     for (const list of needles) {
       const scanned = chunks.flatMap((chunk, position) => (list.some((needle) => chunk.text.includes(needle)) ? [position] : []));
       expect(store.positionsMentioning(list)).toEqual(scanned);
+      const kinds = ["高新区", "县", "市"];
+      const followed = chunks.flatMap((chunk, position) => (list.some((place) => kinds.some((kind) => chunk.text.includes(place + kind))) ? [position] : []));
+      expect(store.positionsMentioning(list, kinds)).toEqual(followed);
     }
     expect(store.positionsMentioning([])).toEqual([]);
   });
