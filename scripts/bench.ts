@@ -247,11 +247,6 @@ async function main(): Promise<void> {
         String(row.processes),
       ]),
     );
-    table(
-      `Where the chunks live, ${syntheticCount} synthetic chunks (one process each: chunks, id and article lookups, place lists; lookups per call)`,
-      chunkStoreHeader,
-      chunkStoreRows(chunkStores),
-    );
     const single = clusterMemory[0];
     table(
       `Server memory, idle after warm-up, ${syntheticCount} synthetic chunks (all processes: primary, workers, tsx helpers)`,
@@ -276,6 +271,11 @@ async function main(): Promise<void> {
         String(summary.falseRefusals),
         `${summary.englishPassed}/${summary.english}`,
       ]],
+    );
+    table(
+      `Where the chunks live, ${syntheticCount} synthetic chunks (one process each: chunks, id and article lookups, place lists; lookups per call)`,
+      chunkStoreHeader,
+      chunkStoreRows(chunkStores),
     );
     const web = await measureWeb();
     table(
