@@ -20,6 +20,7 @@ import { createLogger } from "../src/core/logger.js";
 import { createEmbedder } from "../src/index/embedders/create-embedder.js";
 import { writeSnapshot } from "../src/index/snapshot.js";
 import { parseCommandArgs } from "../src/adapters/cli/cli-support.js";
+import { chunkStoreHeader, chunkStoreRows, measureChunkStores } from "./bench-chunks.js";
 import { measureClusterLoad, measureClusterMemory } from "./bench-cluster.js";
 import { measureChainOverhead, measureTimeoutFallback } from "./bench-llm.js";
 import { measureWeb } from "./bench-web.js";
@@ -188,6 +189,8 @@ async function main(): Promise<void> {
     const synthetic = await createRuntime(syntheticConfig, { log, memoryState: true, buildIfMissing: false });
     latency.push(...(await latencyRows(`synthetic ${syntheticCount}`, synthetic, syntheticQuestions)));
     await synthetic.close();
+    // Chunks in the JS heap (as before) vs chunks.sqlite, each loaded in a fresh process.
+    const chunkStores = await measureChunkStores(syntheticConfig.DATA_DIR, syntheticConfig.CORPUS_DIR);
 
     // Real server processes: WORKERS=1 vs 2 vs two servers (real corpus), then memory at the synthetic size.
     const clusterLoad = await measureClusterLoad({ clients: 32, durationMs: Number(process.env.BENCH_LOAD_MS ?? 5000) });
@@ -274,6 +277,11 @@ async function main(): Promise<void> {
         String(summary.falseRefusals),
         `${summary.englishPassed}/${summary.english}`,
       ]],
+    );
+    table(
+      `Where the chunks live, ${syntheticCount} synthetic chunks (one process each: chunks, id and article lookups, place lists; lookups per call)`,
+      chunkStoreHeader,
+      chunkStoreRows(chunkStores),
     );
     const web = await measureWeb();
     table(

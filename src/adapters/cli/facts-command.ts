@@ -37,7 +37,7 @@ runCli(async () => {
   const zone = typeof flags.zone === "string" ? flags.zone : undefined;
   const metric = typeof flags.metric === "string" ? flags.metric : undefined;
   const facts = metric === "rules" ? [] : filterFacts(live.facts.facts, { zone, metric, limit });
-  const rules = metric && metric !== "rules" ? [] : listRules(live.search.chunks, { zone, limit }, new Date().toISOString().slice(0, 10));
+  const rules = metric && metric !== "rules" ? [] : listRules(live.search.chunks.ruleChunks(), { zone, limit }, new Date().toISOString().slice(0, 10));
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(metric === undefined && rules.length > 0 ? { facts, rules } : metric === "rules" ? rules : facts, null, 2)}\n`);
     return 0;
