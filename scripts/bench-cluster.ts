@@ -59,6 +59,9 @@ export interface ClusterMemoryRow {
   processes: number;
   rssMb: number;
   pssMb: number;
+  /** The largest single process (a server worker): its RSS counts the mapped index pages it touched, its PSS only its share of them. */
+  largestRssMb: number;
+  largestPssMb: number;
 }
 
 async function freePort(): Promise<number> {
@@ -252,6 +255,8 @@ export async function measureClusterMemory(dataDir: string, corpusDir: string, c
         processes: pids.length,
         rssMb: Math.round(memory.reduce((sum, entry) => sum + entry.rss, 0)),
         pssMb: Math.round(memory.reduce((sum, entry) => sum + entry.pss, 0)),
+        largestRssMb: Math.round(Math.max(...memory.map((entry) => entry.rss))),
+        largestPssMb: Math.round(Math.max(...memory.map((entry) => entry.pss))),
       });
     } finally {
       await stopServers(group);

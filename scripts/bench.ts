@@ -28,6 +28,7 @@ import { measurePolicyIngest } from "./bench-policy.js";
 import { prepareEvalCorpus } from "../src/app/eval-corpus.js";
 import { measureRetrievalQuality } from "./bench-quality.js";
 import { measureStateStores, printStateTable } from "./bench-state.js";
+import { measureVectorSearch } from "./bench-vectors.js";
 import { makeSyntheticChunks } from "./make-synthetic-corpus.js";
 import { extractFacts } from "../src/facts/extract-facts.js";
 import { loadMetricList, METRICS_FILE } from "../src/facts/metrics.js";
@@ -185,6 +186,7 @@ async function main(): Promise<void> {
       buildRows.push([`synthetic, ${threads} thread${threads === 1 ? "" : "s"}`, "-", String(chunks.length), ms(performance.now() - started), mb()]);
       if (threads === 1) await rm(dataDir, { recursive: true, force: true });
     }
+    const vectorSearch = await measureVectorSearch(syntheticConfig.DATA_DIR, syntheticConfig.CORPUS_DIR);
     const synthetic = await createRuntime(syntheticConfig, { log, memoryState: true, buildIfMissing: false });
     latency.push(...(await latencyRows(`synthetic ${syntheticCount}`, synthetic, syntheticQuestions)));
     await synthetic.close();
@@ -245,12 +247,25 @@ async function main(): Promise<void> {
       ]),
     );
     const single = clusterMemory[0];
+    const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
     table(
       `Server memory, idle after warm-up, ${syntheticCount} synthetic chunks (all processes: primary, workers, tsx helpers)`,
-      ["setup", "processes", "RSS total", "PSS total", "RSS vs 1 worker"],
-      clusterMemory.map((row) => [row.setup, String(row.processes), `${row.rssMb} MB`, `${row.pssMb} MB`, single ? `${(row.rssMb / single.rssMb).toFixed(2)}×` : "-"]),
+      ["setup", "processes", "RSS total", "PSS total", "RSS vs 1 worker", "PSS vs 1 worker", "largest process RSS / PSS"],
+      clusterMemory.map((row) => [
+        row.setup,
+        String(row.processes),
+        `${row.rssMb} MB`,
+        `${row.pssMb} MB`,
+        single ? `${(row.rssMb / single.rssMb).toFixed(2)}×` : "-",
+        single ? `${(row.pssMb / single.pssMb).toFixed(2)}×` : "-",
+        `${row.largestRssMb} / ${row.largestPssMb} MB`,
+      ]),
     );
-    const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
+    table(
+      `Vector search, ${syntheticCount} synthetic chunks, k 10, same ef and queries (TypeScript over the mapped file is what the server runs)`,
+      ["engine", "filter", "queries", "ef", "p50", "p95", "same neighbours as hnswlib"],
+      vectorSearch.map((row) => [row.engine, row.filter, String(row.queries), String(row.ef), `${row.p50Us.toFixed(0)} µs`, `${row.p95Us.toFixed(0)} µs`, pct(row.sameAsHnswlib)]),
+    );
     table(
       `Retrieval quality on ${path.relative(process.cwd(), evalFile)} (answerable, standalone questions)`,
       ["pipeline", "questions", "hit@1", "hit@5", "answer in top 5"],

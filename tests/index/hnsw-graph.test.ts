@@ -97,8 +97,11 @@ function compare(
 }
 
 describe("HnswGraph over a file written by hnswlib-node", () => {
+  let medium: ReturnType<typeof buildBoth> | undefined;
+  const mediumIndex = () => (medium ??= buildBoth(3000, 64, 7));
+
   it("returns hnswlib's neighbours on 3,000 × 64-d points, at several ef", async () => {
-    const built = await buildBoth(3000, 64, 7);
+    const built = await mediumIndex();
     for (const ef of [10, 40, 128]) {
       const { overlap, oursRecall, theirRecall } = compare(built, 10, ef);
       expect(overlap).toBeGreaterThanOrEqual(0.99);
@@ -116,7 +119,7 @@ describe("HnswGraph over a file written by hnswlib-node", () => {
   });
 
   it("applies filters as hnswlib does: selective, permissive and refusing everything", async () => {
-    const built = await buildBoth(3000, 64, 13);
+    const built = await mediumIndex();
     const selective = compare(built, 10, 64, (label) => label % 50 === 7);
     expect(selective.overlap).toBeGreaterThanOrEqual(0.98);
     expect(selective.oursRecall).toBeGreaterThanOrEqual(selective.theirRecall - 0.01);
