@@ -29,7 +29,7 @@ export interface KnnResult {
 }
 
 function corrupt(file: string, problem: string): AppError {
-  return new AppError("INDEX_CORRUPT", `The vector index ${file} is damaged or not an hnswlib index (${problem}).`, { hint: REBUILD_HINT });
+  return new AppError("INDEX_CORRUPT", `The vector index ${file} cannot be read: it is damaged or not an hnswlib index (${problem}).`, { hint: REBUILD_HINT });
 }
 
 /** Binary heap over parallel typed arrays (distance, id): no object per entry, grown by doubling. */
