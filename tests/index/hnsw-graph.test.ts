@@ -3,17 +3,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import hnswlib from "hnswlib-node";
 import { afterAll, describe, expect, it } from "vitest";
+import { cosine, seeded } from "../helpers/random-vectors.js";
 import { HnswGraph } from "../../src/index/hnsw-graph.js";
 import { mapFile } from "../../src/index/mapped-file.js";
 import { VectorStore, VECTORS_FILE, CODES_FILE } from "../../src/index/vector-store.js";
 
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 4294967296 - 0.5;
-  };
-}
 
 const directories: string[] = [];
 afterAll(async () => {
@@ -26,17 +20,6 @@ async function temporaryDirectory(): Promise<string> {
   return directory;
 }
 
-function cosine(a: number[], b: number[]): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return dot / Math.sqrt(na * nb);
-}
 
 function exact(points: number[][], query: number[], k: number, filter?: (label: number) => boolean): number[] {
   return points
