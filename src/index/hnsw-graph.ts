@@ -108,7 +108,7 @@ export class HnswGraph {
   /** Per-process scratch, reused by every query (searches are synchronous, so never shared). */
   private visited: Uint32Array;
   private visitTag = 0;
-  private readonly query: Float32Array;
+  private readonly query: Float64Array;
   private readonly results = new Heap(true);
   private readonly candidates = new Heap(false);
 
@@ -190,7 +190,7 @@ export class HnswGraph {
     }
     this.deletedCount = deleted;
     this.visited = new Uint32Array(count);
-    this.query = new Float32Array(dimensions);
+    this.query = new Float64Array(dimensions);
   }
 
   private bytesOfUpper(id: number): number {
