@@ -193,7 +193,11 @@ async function main(): Promise<void> {
 
     // Real server processes: WORKERS=1 vs 2 vs two servers (real corpus), then memory at the synthetic size.
     const clusterLoad = await measureClusterLoad({ clients: 32, durationMs: Number(process.env.BENCH_LOAD_MS ?? 5000) });
-    const clusterMemory = await measureClusterMemory(syntheticConfig.DATA_DIR, syntheticConfig.CORPUS_DIR, syntheticCount);
+    // Memory at this corpus's size shows the fixed cost of one server process; at the synthetic size, what grows with the corpus.
+    const clusterMemory = [
+      ...(await measureClusterMemory(config.DATA_DIR, config.CORPUS_DIR, report.chunks)),
+      ...(await measureClusterMemory(syntheticConfig.DATA_DIR, syntheticConfig.CORPUS_DIR, syntheticCount)),
+    ];
 
     const chain = await measureChainOverhead(200);
     const timeouts = await measureTimeoutFallback(300);
@@ -246,21 +250,15 @@ async function main(): Promise<void> {
         String(row.processes),
       ]),
     );
-    const single = clusterMemory[0];
-    const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
     table(
-      `Server memory, idle after warm-up, ${syntheticCount} synthetic chunks (all processes: primary, workers, tsx helpers)`,
-      ["setup", "processes", "RSS total", "PSS total", "RSS vs 1 worker", "PSS vs 1 worker", "largest process RSS / PSS"],
-      clusterMemory.map((row) => [
-        row.setup,
-        String(row.processes),
-        `${row.rssMb} MB`,
-        `${row.pssMb} MB`,
-        single ? `${(row.rssMb / single.rssMb).toFixed(2)}×` : "-",
-        single ? `${(row.pssMb / single.pssMb).toFixed(2)}×` : "-",
-        `${row.largestRssMb} / ${row.largestPssMb} MB`,
-      ]),
+      "Server memory, idle after warm-up (all processes: supervisor and workers; PSS counts a shared page once, USS is private pages only)",
+      ["chunks", "setup", "processes", "RSS total", "PSS total", "PSS vs 1 worker", "USS total", "largest USS"],
+      clusterMemory.map((row) => {
+        const single = clusterMemory.find((other) => other.chunks === row.chunks && other.setup === "WORKERS=1");
+        return [String(row.chunks), row.setup, String(row.processes), `${row.rssMb} MB`, `${row.pssMb} MB`, single ? `${(row.pssMb / single.pssMb).toFixed(2)}×` : "-", `${row.ussMb} MB`, `${row.largestUssMb} MB`];
+      }),
     );
+    const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
     table(
       `Vector search, ${syntheticCount} synthetic chunks, k 10, same ef and queries (TypeScript over the mapped file is what the server runs)`,
       ["engine", "filter", "queries", "ef", "p50", "p95", "same neighbours as hnswlib"],
