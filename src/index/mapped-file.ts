@@ -22,13 +22,16 @@ let nativeModule: MmapModule | null | undefined;
 let fallbackNotice: string | undefined;
 let noticeTaken = false;
 
+/** Loaded once per process; null (not undefined) records that it failed, so it is not retried. */
 function loadNative(): MmapModule | null {
+  if (nativeModule !== undefined) return nativeModule;
   try {
-    return require("@riaskov/mmap-io") as MmapModule;
+    nativeModule = require("@riaskov/mmap-io") as MmapModule;
   } catch (error) {
+    nativeModule = null;
     fallbackNotice = `Memory-mapping is unavailable (${error instanceof Error ? error.message.split("\n")[0] : String(error)}); the index files are read into each process's memory instead, so server workers do not share them.`;
-    return null;
   }
+  return nativeModule;
 }
 
 /** The fallback warning, returned once per process (the first caller logs it). */
@@ -48,7 +51,7 @@ export function takeMappingNotice(): string | undefined {
  * cannot see a file change under it.
  * `native` is for tests of the fallback: pass null to read the file as on a platform without the module.
  */
-export function mapFile(file: string, what: string, native: MmapModule | null = (nativeModule ??= loadNative())): MappedFile {
+export function mapFile(file: string, what: string, native: MmapModule | null = loadNative()): MappedFile {
   const hint = "Rebuild the index with `npm run index`.";
   let fd: number;
   try {
