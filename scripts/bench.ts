@@ -29,6 +29,7 @@ import { measurePolicyIngest } from "./bench-policy.js";
 import { prepareEvalCorpus } from "../src/app/eval-corpus.js";
 import { measureRetrievalQuality } from "./bench-quality.js";
 import { measureStateStores, printStateTable } from "./bench-state.js";
+import { measureVectorSearch } from "./bench-vectors.js";
 import { makeSyntheticChunks } from "./make-synthetic-corpus.js";
 import { extractFacts } from "../src/facts/extract-facts.js";
 import { loadMetricList, METRICS_FILE } from "../src/facts/metrics.js";
@@ -186,6 +187,7 @@ async function main(): Promise<void> {
       buildRows.push([`synthetic, ${threads} thread${threads === 1 ? "" : "s"}`, "-", String(chunks.length), ms(performance.now() - started), mb()]);
       if (threads === 1) await rm(dataDir, { recursive: true, force: true });
     }
+    const vectorSearch = await measureVectorSearch(syntheticConfig.DATA_DIR, syntheticConfig.CORPUS_DIR);
     const synthetic = await createRuntime(syntheticConfig, { log, memoryState: true, buildIfMissing: false });
     latency.push(...(await latencyRows(`synthetic ${syntheticCount}`, synthetic, syntheticQuestions)));
     await synthetic.close();
@@ -260,6 +262,11 @@ async function main(): Promise<void> {
       }),
     );
     const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
+    table(
+      `Vector search, ${syntheticCount} synthetic chunks, k 10, same ef and queries (TypeScript over the mapped file is what the server runs)`,
+      ["engine", "filter", "queries", "ef", "p50", "p95", "same neighbours as hnswlib"],
+      vectorSearch.map((row) => [row.engine, row.filter, String(row.queries), String(row.ef), `${row.p50Us.toFixed(0)} µs`, `${row.p95Us.toFixed(0)} µs`, pct(row.sameAsHnswlib)]),
+    );
     table(
       `Retrieval quality on ${path.relative(process.cwd(), evalFile)} (answerable, standalone questions)`,
       ["pipeline", "questions", "hit@1", "hit@5", "answer in top 5"],

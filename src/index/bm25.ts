@@ -10,11 +10,13 @@ export interface ScoredIndex {
 
 const K1 = 1.2;
 const B = 0.75;
-const FORMAT = "bm25-csr-v1";
+/** Snapshots written before the arrays moved to a binary file: arrays as base64 inside JSON. */
+const JSON_FORMAT = "bm25-csr-v1";
+/** Header in JSON, the four arrays in a separate binary file that each server process maps. */
+const MAPPED_FORMAT = "bm25-csr-v2";
 
-/** Typed arrays travel as base64 inside JSON: ten million postings parse in milliseconds, not seconds. */
 const serialisedSchema = z.object({
-  format: z.literal(FORMAT),
+  format: z.literal(JSON_FORMAT),
   k1: z.number(),
   b: z.number(),
   docCount: z.number().int().nonnegative(),
@@ -25,6 +27,35 @@ const serialisedSchema = z.object({
   postingFrequencies: z.string(),
   docLengths: z.string(),
 });
+
+const arrayRangeSchema = z.object({ byteOffset: z.number().int().nonnegative(), byteLength: z.number().int().nonnegative() });
+
+const headerSchema = z.object({
+  format: z.literal(MAPPED_FORMAT),
+  k1: z.number(),
+  b: z.number(),
+  docCount: z.number().int().nonnegative(),
+  averageLength: z.number().nonnegative(),
+  terms: z.array(z.string()),
+  arrays: z.object({
+    termOffsets: arrayRangeSchema,
+    postingDocs: arrayRangeSchema,
+    postingFrequencies: arrayRangeSchema,
+    docLengths: arrayRangeSchema,
+  }),
+});
+
+type ArrayName = keyof z.infer<typeof headerSchema>["arrays"];
+
+/** The BM25 index as written into a snapshot: `header` as JSON, `data` as the binary file it describes. */
+export interface SerialisedBm25 {
+  header: z.infer<typeof headerSchema>;
+  data: Buffer;
+}
+
+function indexCorrupt(message: string, cause?: unknown): AppError {
+  return new AppError("INDEX_CORRUPT", message, { hint: "Rebuild the index with `npm run index`.", cause });
+}
 
 function encode(array: Uint32Array | Float32Array | Uint16Array): string {
   return Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString("base64");
@@ -185,9 +216,108 @@ export class Bm25Index {
     return top.sorted();
   }
 
+  /**
+   * The header and the binary file of the snapshot. Each array starts on an 8-byte boundary, so
+   * a loader can view it in place in a mapping (which starts on a page boundary).
+   */
+  serialise(): SerialisedBm25 {
+    const arrays: Record<ArrayName, Uint32Array | Uint16Array | Float32Array> = {
+      termOffsets: this.termOffsets,
+      postingDocs: this.postingDocs,
+      postingFrequencies: this.postingFrequencies,
+      docLengths: this.docLengths,
+    };
+    const ranges = {} as SerialisedBm25["header"]["arrays"];
+    const parts: Buffer[] = [];
+    let at = 0;
+    for (const [name, array] of Object.entries(arrays) as [ArrayName, Uint32Array | Uint16Array | Float32Array][]) {
+      const padding = (8 - (at % 8)) % 8;
+      if (padding) parts.push(Buffer.alloc(padding));
+      at += padding;
+      ranges[name] = { byteOffset: at, byteLength: array.byteLength };
+      parts.push(Buffer.from(array.buffer, array.byteOffset, array.byteLength));
+      at += array.byteLength;
+    }
+    return {
+      header: {
+        format: MAPPED_FORMAT,
+        k1: this.k1,
+        b: this.b,
+        docCount: this.size,
+        averageLength: this.averageLength,
+        terms: this.terms,
+        arrays: ranges,
+      },
+      data: Buffer.concat(parts, at),
+    };
+  }
+
+  /** True when `header` (bm25.json) describes arrays in a separate binary file (bm25.bin). */
+  static hasBinaryArrays(header: unknown): boolean {
+    return typeof header === "object" && header !== null && (header as { format?: unknown }).format === MAPPED_FORMAT;
+  }
+
+  /**
+   * Views the arrays in place in `data` (a mapped bm25.bin): no copy, so server processes share
+   * the postings through the page cache. Only the term map and the idf/score scratch arrays are
+   * per process.
+   */
+  static fromMapped(header: unknown, data: Buffer, tokenizer: Tokenizer): Bm25Index {
+    const parsed = headerSchema.safeParse(header);
+    if (!parsed.success) throw indexCorrupt("The BM25 index header is not in the expected format.", parsed.error);
+    const value = parsed.data;
+    const view = <T>(name: ArrayName, bytesPerElement: number, make: (buffer: ArrayBufferLike, byteOffset: number, length: number) => T): T => {
+      const { byteOffset, byteLength } = value.arrays[name];
+      if (byteOffset + byteLength > data.length || byteLength % bytesPerElement !== 0 || (data.byteOffset + byteOffset) % bytesPerElement !== 0) {
+        throw indexCorrupt(`The BM25 index file is inconsistent (${name} lies outside the binary file or is misaligned).`);
+      }
+      return make(data.buffer, data.byteOffset + byteOffset, byteLength / bytesPerElement);
+    };
+    return Bm25Index.checked(
+      tokenizer,
+      value,
+      view("termOffsets", 4, (buffer, offset, n) => new Uint32Array(buffer, offset, n)),
+      view("postingDocs", 4, (buffer, offset, n) => new Uint32Array(buffer, offset, n)),
+      view("postingFrequencies", 2, (buffer, offset, n) => new Uint16Array(buffer, offset, n)),
+      view("docLengths", 4, (buffer, offset, n) => new Float32Array(buffer, offset, n)),
+    );
+  }
+
+  /** Refuses arrays whose lengths disagree, so a search never indexes past them. */
+  private static checked(
+    tokenizer: Tokenizer,
+    value: { terms: string[]; docCount: number; averageLength: number; k1: number; b: number },
+    termOffsets: Uint32Array,
+    postingDocs: Uint32Array,
+    postingFrequencies: Uint16Array,
+    docLengths: Float32Array,
+  ): Bm25Index {
+    if (
+      termOffsets.length !== value.terms.length + 1 ||
+      docLengths.length !== value.docCount ||
+      postingDocs.length !== postingFrequencies.length ||
+      termOffsets[value.terms.length] !== postingDocs.length ||
+      !termOffsets.every((offset, id) => id === 0 || offset >= termOffsets[id - 1])
+    ) {
+      throw indexCorrupt("The BM25 index file is inconsistent (array lengths disagree).");
+    }
+    return new Bm25Index(
+      tokenizer,
+      value.terms,
+      termOffsets,
+      postingDocs,
+      postingFrequencies,
+      docLengths,
+      value.averageLength,
+      value.k1,
+      value.b,
+    );
+  }
+
+  /** The older single-file form (bm25-csr-v1), kept so tests and tools can write it. */
   toJSON(): unknown {
     return {
-      format: FORMAT,
+      format: JSON_FORMAT,
       k1: this.k1,
       b: this.b,
       docCount: this.size,
@@ -202,37 +332,12 @@ export class Bm25Index {
 
   static fromJSON(data: unknown, tokenizer: Tokenizer): Bm25Index {
     const parsed = serialisedSchema.safeParse(data);
-    if (!parsed.success) {
-      throw new AppError("INDEX_CORRUPT", "The BM25 index file is not in the expected format.", {
-        hint: "Rebuild the index with `npm run index`.",
-        cause: parsed.error,
-      });
-    }
+    if (!parsed.success) throw indexCorrupt("The BM25 index file is not in the expected format.", parsed.error);
     const value = parsed.data;
     const termOffsets = decode(value.termOffsets, (buffer, n) => new Uint32Array(buffer, 0, n), 4);
     const postingDocs = decode(value.postingDocs, (buffer, n) => new Uint32Array(buffer, 0, n), 4);
     const postingFrequencies = decode(value.postingFrequencies, (buffer, n) => new Uint16Array(buffer, 0, n), 2);
     const docLengths = decode(value.docLengths, (buffer, n) => new Float32Array(buffer, 0, n), 4);
-    if (
-      termOffsets.length !== value.terms.length + 1 ||
-      docLengths.length !== value.docCount ||
-      postingDocs.length !== postingFrequencies.length ||
-      termOffsets[value.terms.length] !== postingDocs.length
-    ) {
-      throw new AppError("INDEX_CORRUPT", "The BM25 index file is inconsistent (array lengths disagree).", {
-        hint: "Rebuild the index with `npm run index`.",
-      });
-    }
-    return new Bm25Index(
-      tokenizer,
-      value.terms,
-      termOffsets,
-      postingDocs,
-      postingFrequencies,
-      docLengths,
-      value.averageLength,
-      value.k1,
-      value.b,
-    );
+    return Bm25Index.checked(tokenizer, value, termOffsets, postingDocs, postingFrequencies, docLengths);
   }
 }

@@ -12,6 +12,7 @@ import { MANIFEST_FORMAT_VERSION, manifestSchema, type Manifest, type ManifestFi
 import type { NamedTokenizer, Tokenizer } from "./tokenizer.js";
 import { appendSnapshotEvent, type SnapshotEvent } from "./snapshot-log.js";
 import { VectorStore } from "./vector-store.js";
+import { mapFile, takeMappingNotice } from "./mapped-file.js";
 import type { LocalEmbedder } from "./embedders/local-embedder.js";
 import { canBuildInParallel, embedInThreads } from "./parallel-build.js";
 
@@ -23,7 +24,10 @@ export const snapshotFiles = {
   chunkDatabase: "chunks.sqlite",
   /** Snapshots written before chunks.sqlite kept the chunks as one JSON list; they still load. */
   chunks: "chunks.json",
+  /** BM25 header (terms, parameters, array ranges); older snapshots hold the arrays here too, in base64. */
   bm25: "bm25.json",
+  /** BM25 postings as binary arrays, mapped by every server process (see mapped-file.ts). */
+  bm25Arrays: "bm25.bin",
   embedderState: "embedder-state.json",
   /** Figures as facts (src/facts), written when the build extracted them. */
   facts: "facts.json",
@@ -269,7 +273,9 @@ export async function writeSnapshot(dataDir: string, input: WriteSnapshotInput):
     const tokenizerId = input.tokenizerId ?? ("id" in input.tokenizer ? input.tokenizer.id : "custom");
 
     await writeChunkDatabase(path.join(temporaryDir, snapshotFiles.chunkDatabase), chunks, { signal: input.signal });
-    await writeFile(path.join(temporaryDir, snapshotFiles.bm25), JSON.stringify(bm25.toJSON()), "utf8");
+    const serialisedBm25 = bm25.serialise();
+    await writeFile(path.join(temporaryDir, snapshotFiles.bm25Arrays), serialisedBm25.data);
+    await writeFile(path.join(temporaryDir, snapshotFiles.bm25), JSON.stringify(serialisedBm25.header), "utf8");
     if (input.facts) await writeFile(path.join(temporaryDir, snapshotFiles.facts), JSON.stringify({ metrics: input.metrics ?? [], facts: input.facts }), "utf8");
     await vectors.save(temporaryDir);
     if (embedder.state) {
@@ -409,13 +415,18 @@ export async function loadSnapshot(
     );
   }
 
-  const bm25 = Bm25Index.fromJSON(await readJson(path.join(directory, snapshotFiles.bm25), "the BM25 index"), tokenizer);
+  const bm25Header = await readJson(path.join(directory, snapshotFiles.bm25), "the BM25 index");
+  const bm25 = Bm25Index.hasBinaryArrays(bm25Header)
+    ? Bm25Index.fromMapped(bm25Header, mapFile(path.join(directory, snapshotFiles.bm25Arrays), "the BM25 postings").buffer, tokenizer)
+    : Bm25Index.fromJSON(bm25Header, tokenizer);
   if (bm25.size !== manifest.chunkCount) {
     throw new AppError("INDEX_CORRUPT", `The BM25 index of snapshot ${chosen} covers ${bm25.size} chunks, not ${manifest.chunkCount}.`, {
       hint: REBUILD_HINT,
     });
   }
   const vectors = await VectorStore.load(directory, manifest.embedder.dimensions, manifest.chunkCount);
+  const mappingNotice = takeMappingNotice();
+  if (mappingNotice) warnings.push(mappingNotice);
 
   const restored = embedder.clone ? embedder.clone() : embedder;
   if (restored.load) {

@@ -1,8 +1,11 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import hnswlib from "hnswlib-node";
 import { AppError } from "../core/errors.js";
 import type { ScoredIndex } from "./bm25.js";
+import { HnswGraph } from "./hnsw-graph.js";
+import { mapFile } from "./mapped-file.js";
 
 export const VECTORS_FILE = "vectors.hnsw";
 /** Int8 copy of the vectors (per-vector scale), for exact search within a zone's chunks. */
@@ -19,6 +22,10 @@ const DEFAULT_EF = 128;
  * space and a filter is a plain `(index) => boolean`), the snapshot already persists chunks
  * itself (HNSWLib would write a second docstore copy), and we need `setEf` and Float32 input,
  * which the LangChain wrapper hides.
+ *
+ * hnswlib-node builds the graph and writes it; a loaded snapshot is searched by HnswGraph over
+ * the memory-mapped file instead (hnswlib's readIndex would copy the graph and its float vectors
+ * into each process's native memory: ~220 MB per server worker at 100k chunks).
  */
 export class VectorStore {
   /**
@@ -30,7 +37,7 @@ export class VectorStore {
   private scales?: Float32Array;
 
   private constructor(
-    private readonly index: hnswlib.HierarchicalNSW,
+    private readonly backend: { index: hnswlib.HierarchicalNSW } | { graph: HnswGraph; file: Buffer },
     readonly dimensions: number,
     private ef: number,
   ) {}
@@ -40,7 +47,7 @@ export class VectorStore {
     index.initIndex({ maxElements: Math.max(capacity, 1), m: M, efConstruction: EF_CONSTRUCTION, randomSeed: options.seed ?? 100 });
     const ef = options.ef ?? DEFAULT_EF;
     index.setEf(ef);
-    const store = new VectorStore(index, dimensions, ef);
+    const store = new VectorStore({ index }, dimensions, ef);
     store.codes = new Int8Array(Math.max(capacity, 1) * dimensions);
     store.scales = new Float32Array(Math.max(capacity, 1));
     return store;
@@ -85,10 +92,11 @@ export class VectorStore {
   }
 
   get size(): number {
-    return this.index.getCurrentCount();
+    return "index" in this.backend ? this.backend.index.getCurrentCount() : this.backend.graph.count;
   }
 
   add(vector: ArrayLike<number>, label: number): void {
+    if (!("index" in this.backend)) throw new Error("A loaded (mapped) vector index is read-only; build a new one with VectorStore.create.");
     if (vector.length !== this.dimensions) {
       throw new AppError(
         "INDEX_DIMENSION_MISMATCH",
@@ -97,7 +105,7 @@ export class VectorStore {
       );
     }
     // The binding accepts only plain arrays (a Float32Array is refused).
-    this.index.addPoint(Array.isArray(vector) ? vector : Array.from(vector), label);
+    this.backend.index.addPoint(Array.isArray(vector) ? vector : Array.from(vector), label);
     this.encode(vector, label);
   }
 
@@ -116,29 +124,34 @@ export class VectorStore {
       );
     }
     const n = Math.min(k, count);
-    const query = Array.isArray(vector) ? vector : Array.from(vector);
     // Search breadth must be at least k, and some extra keeps recall up for larger k.
     let ef = Math.max(this.ef, n * 2);
     if (filter && allowedCount !== undefined && allowedCount > 0) ef = Math.min(count, Math.max(ef, Math.ceil((n * 2 * count) / allowedCount)));
-    let hits = this.searchWithEf(query, n, ef, filter);
+    let hits = this.searchWithEf(vector, n, ef, filter);
     // A selective filter (e.g. one zone's chunks) can starve the beam: widen it until enough
     // allowed neighbours are found or the whole graph has been within reach.
     while (filter && hits.length < n && ef < count) {
       ef = Math.min(count, ef * 8);
-      hits = this.searchWithEf(query, n, ef, filter);
+      hits = this.searchWithEf(vector, n, ef, filter);
     }
     return hits.sort((a, b) => b.score - a.score || a.index - b.index);
   }
 
-  private searchWithEf(query: number[], n: number, ef: number, filter?: (index: number) => boolean): ScoredIndex[] {
-    if (this.index.getEf() !== ef) this.index.setEf(ef);
-    const result = this.index.searchKnn(query, n, filter);
+  private searchWithEf(vector: ArrayLike<number>, n: number, ef: number, filter?: (index: number) => boolean): ScoredIndex[] {
+    if ("graph" in this.backend) {
+      const result = this.backend.graph.searchKnn(vector, n, ef, filter);
+      return result.labels.map((label, i) => ({ index: label, score: 1 - result.distances[i] }));
+    }
+    const { index } = this.backend;
+    if (index.getEf() !== ef) index.setEf(ef);
+    const result = index.searchKnn(Array.isArray(vector) ? vector : Array.from(vector), n, filter);
     return result.neighbors.map((label, i) => ({ index: label, score: 1 - result.distances[i] }));
   }
 
   async save(directory: string): Promise<void> {
     await mkdir(directory, { recursive: true });
-    await this.index.writeIndex(path.join(directory, VECTORS_FILE));
+    if ("index" in this.backend) await this.backend.index.writeIndex(path.join(directory, VECTORS_FILE));
+    else await writeFile(path.join(directory, VECTORS_FILE), this.backend.file);
     if (this.codes && this.scales) {
       const count = this.size;
       const codes = Buffer.from(this.codes.buffer, this.codes.byteOffset, count * this.dimensions);
@@ -147,34 +160,31 @@ export class VectorStore {
     }
   }
 
-  /** `count` and `dimensions` come from the manifest and are checked against the file. */
+  /**
+   * Maps the saved graph and int8 codes (see mapped-file.ts); `count` and `dimensions` come from
+   * the manifest and are checked against the files.
+   */
   static async load(directory: string, dimensions: number, count: number, options: { ef?: number } = {}): Promise<VectorStore> {
-    const index = new hnswlib.HierarchicalNSW("cosine", dimensions);
-    try {
-      await index.readIndex(path.join(directory, VECTORS_FILE));
-    } catch (error) {
-      throw new AppError("INDEX_CORRUPT", `The vector index ${path.join(directory, VECTORS_FILE)} cannot be read.`, {
-        hint: "Rebuild the index with `npm run index`.",
-        cause: error,
-      });
-    }
-    if (index.getCurrentCount() !== count || index.getNumDimensions() !== dimensions) {
-      throw new AppError(
-        "INDEX_CORRUPT",
-        `The vector index holds ${index.getCurrentCount()} vectors of ${index.getNumDimensions()} dimensions; the manifest says ${count} of ${dimensions}.`,
-        { hint: "Rebuild the index with `npm run index`." },
-      );
-    }
-    const ef = options.ef ?? DEFAULT_EF;
-    index.setEf(ef);
-    const store = new VectorStore(index, dimensions, ef);
-    const codes = await readFile(path.join(directory, CODES_FILE)).catch(() => undefined);
-    if (codes && codes.length === count * (4 + dimensions)) {
-      // Copy into aligned arrays: a Buffer's offset inside Node's pool need not be 4-byte aligned.
-      store.scales = new Float32Array(count);
-      new Uint8Array(store.scales.buffer).set(codes.subarray(0, count * 4));
-      store.codes = new Int8Array(count * dimensions);
-      new Uint8Array(store.codes.buffer).set(codes.subarray(count * 4));
+    const file = path.join(directory, VECTORS_FILE);
+    const mapped = mapFile(file, "the vector index");
+    const graph = new HnswGraph(mapped.buffer, dimensions, count, file);
+    const store = new VectorStore({ graph, file: mapped.buffer }, dimensions, options.ef ?? DEFAULT_EF);
+    const codesFile = path.join(directory, CODES_FILE);
+    // Snapshots written before the codes existed lack the file: they search with the filter instead.
+    if (count > 0 && existsSync(codesFile)) {
+      const codes = mapFile(codesFile, "the int8 vector codes").buffer;
+      if (codes.length !== count * (4 + dimensions)) {
+        throw new AppError("INDEX_CORRUPT", `The vector codes ${codesFile} hold ${codes.length} bytes, not ${count * (4 + dimensions)} for ${count} vectors of ${dimensions} dimensions.`, {
+          hint: "Rebuild the index with `npm run index`.",
+        });
+      }
+      // Views straight onto the mapping: scales (Float32) at byte 0, codes (Int8) after them; a
+      // mapping starts on a page boundary, so the Float32 view is aligned.
+      store.scales = new Float32Array(codes.buffer, codes.byteOffset, count);
+      store.codes = new Int8Array(codes.buffer, codes.byteOffset + count * 4, count * dimensions);
+    } else if (count === 0) {
+      store.scales = new Float32Array(0);
+      store.codes = new Int8Array(0);
     }
     return store;
   }

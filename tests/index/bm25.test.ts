@@ -49,6 +49,22 @@ describe("Bm25Index", () => {
     }
   });
 
+  it("gives the same results over its binary arrays (header + bm25.bin), aligned for in-place views", () => {
+    const { header, data } = index.serialise();
+    for (const range of Object.values(header.arrays)) expect(range.byteOffset % 8).toBe(0);
+    // Copy into a fresh ArrayBuffer at offset 0, as a mapping (page-aligned) would present it.
+    const aligned = Buffer.from(new Uint8Array(data).buffer);
+    const restored = Bm25Index.fromMapped(JSON.parse(JSON.stringify(header)), aligned, tokenizer);
+    expect(Bm25Index.hasBinaryArrays(header)).toBe(true);
+    expect(Bm25Index.hasBinaryArrays(index.toJSON())).toBe(false);
+    for (const query of ["装修补贴", "长治高新区 招商引资", "97.5%", "厂房"]) {
+      expect(restored.search(query, 5)).toEqual(index.search(query, 5));
+    }
+    expect(() => Bm25Index.fromMapped(header, aligned.subarray(0, aligned.length - 4), tokenizer)).toThrow(/outside/);
+    expect(() => Bm25Index.fromMapped({ ...header, terms: ["x"] }, aligned, tokenizer)).toThrow(/inconsistent/);
+    expect(() => Bm25Index.fromMapped({ ...header, format: "bm25-csr-v9" }, aligned, tokenizer)).toThrow(AppError);
+  });
+
   it("refuses malformed serialised data", () => {
     expect(() => Bm25Index.fromJSON({ format: "nope" }, tokenizer)).toThrow(AppError);
     const data = index.toJSON() as Record<string, unknown>;

@@ -79,7 +79,7 @@ describe("snapshots", () => {
     expect(progress).toEqual([[0, 4], [3, 4], [4, 4]]);
     expect(await readCurrentVersion(dataDir)).toBe(manifest.version);
     expect((await readdir(snapshotDir(dataDir, manifest.version))).sort()).toEqual(
-      ["bm25.json", "chunks.sqlite", "embedder-state.json", "manifest.json", "vectors.hnsw", "vectors.i8"],
+      ["bm25.bin", "bm25.json", "chunks.sqlite", "embedder-state.json", "manifest.json", "vectors.hnsw", "vectors.i8"],
     );
 
     const loaded = await loadSnapshot(dataDir, configured, tokenizer);
@@ -172,13 +172,41 @@ describe("snapshots", () => {
     await writeFile(manifestFile, JSON.stringify({ ...JSON.parse(original), chunkCount: 5 }));
     await expect(loadSnapshot(dataDir, embedder, tokenizer)).rejects.toMatchObject({ code: "INDEX_CORRUPT" });
     await writeFile(manifestFile, original);
-    await rm(path.join(snapshotDir(dataDir, manifest.version), "bm25.json"));
+    const bm25Binary = path.join(snapshotDir(dataDir, manifest.version), "bm25.bin");
+    const bm25Header = path.join(snapshotDir(dataDir, manifest.version), "bm25.json");
+    const binary = await readFile(bm25Binary);
+    const header = JSON.parse(await readFile(bm25Header, "utf8"));
+    await writeFile(bm25Binary, binary.subarray(0, binary.length - 8));
+    await expect(loadSnapshot(dataDir, embedder, tokenizer)).rejects.toMatchObject({ code: "INDEX_CORRUPT", message: expect.stringContaining("BM25") });
+    await writeFile(bm25Binary, "");
+    await expect(loadSnapshot(dataDir, embedder, tokenizer)).rejects.toMatchObject({ code: "INDEX_CORRUPT", message: expect.stringContaining("empty") });
+    await rm(bm25Binary);
+    await expect(loadSnapshot(dataDir, embedder, tokenizer)).rejects.toMatchObject({ code: "INDEX_CORRUPT" });
+    await writeFile(bm25Binary, binary);
+    await writeFile(bm25Header, JSON.stringify({ ...header, docCount: header.docCount + 1 }));
+    await expect(loadSnapshot(dataDir, embedder, tokenizer)).rejects.toMatchObject({ code: "INDEX_CORRUPT", message: expect.stringContaining("inconsistent") });
+    await writeFile(bm25Header, JSON.stringify(header));
+    await rm(bm25Header);
     await expect(loadSnapshot(dataDir, embedder, tokenizer)).rejects.toMatchObject({ code: "INDEX_CORRUPT" });
 
     await writeFile(path.join(dataDir, "current.json"), "[]");
     await expect(loadSnapshot(dataDir, embedder, tokenizer)).rejects.toMatchObject({ code: "INDEX_CORRUPT" });
     await writeFile(path.join(dataDir, "current.json"), JSON.stringify({ version: "gone" }));
     await expect(loadSnapshot(dataDir, embedder, tokenizer)).rejects.toMatchObject({ code: "INDEX_CORRUPT" });
+  });
+
+  it("loads a snapshot written before bm25.bin (arrays in bm25.json as base64) with the same rankings", async () => {
+    const dataDir = await tempDir();
+    const manifest = await writeSnapshot(dataDir, input());
+    const embedder = new LocalEmbedder({ dimensions: 128, tokenizer });
+    const current = await loadSnapshot(dataDir, embedder, tokenizer);
+    const directory = snapshotDir(dataDir, manifest.version);
+    await writeFile(path.join(directory, "bm25.json"), JSON.stringify(current.bm25.toJSON()));
+    await rm(path.join(directory, "bm25.bin"));
+    const older = await loadSnapshot(dataDir, embedder, tokenizer);
+    for (const query of ["装修补贴", "衡阳高新区 进出口", "招商大使"]) {
+      expect(older.bm25.search(query, 4)).toEqual(current.bm25.search(query, 4));
+    }
   });
 
   it("reports INDEX_WRITE_FAILED when DATA_DIR cannot be written (a path under a regular file)", async () => {
