@@ -47,7 +47,7 @@ export async function measureVectorSearch(dataDir: string, corpusDir: string, qu
   const { chunks, vectors, manifest } = snapshot;
   // Queries: the first half of evenly spread chunk texts, so they resemble questions about the corpus.
   const texts = Array.from({ length: queryCount }, (_, i) => {
-    const text = chunks[Math.floor((i * chunks.length) / queryCount)]!.text;
+    const text = chunks.get(Math.floor((i * chunks.count) / queryCount))!.text;
     return text.slice(0, Math.max(8, Math.floor(text.length / 2)));
   });
   const queries = (await snapshot.embedder.embed(texts)).map((vector) => Array.from(vector));
