@@ -8,7 +8,7 @@ import { computeArticlePlaces, type ArticlePlaces } from "../retrieve/places.js"
 import { placeOfAdministrativeName } from "../ingest/issuing-body.js";
 import { detectZones } from "../ingest/zones.js";
 import type { Lexicon } from "./lexicon.js";
-import { FactStore } from "../facts/fact-store.js";
+import type { FactStore } from "../facts/fact-store.js";
 import { createMetricList, type MetricList } from "../facts/metrics.js";
 
 /**
@@ -52,7 +52,7 @@ export async function loadLiveIndex(config: Config, lexicon: Lexicon, version?: 
     warnings: snapshot.warnings,
     lexicon,
     articleChunks: groupByArticle(snapshot.chunks),
-    facts: new FactStore(snapshot.facts),
+    facts: snapshot.facts,
     metrics: createMetricList(snapshot.metrics),
     chunksById: new Map(snapshot.chunks.map((chunk) => [chunk.id, chunk])),
   };

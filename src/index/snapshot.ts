@@ -5,6 +5,8 @@ import { z } from "zod";
 import { AppError, isAppError } from "../core/errors.js";
 import type { Chunk } from "../core/types.js";
 import type { Fact, MetricDefinition } from "../facts/types.js";
+import { MemoryFactStore, type FactStore } from "../facts/fact-store.js";
+import { openSqliteFactStore, writeFactDatabase } from "../facts/sqlite-fact-store.js";
 import { Bm25Index } from "./bm25.js";
 import type { Embedder } from "./embedder.js";
 import { MANIFEST_FORMAT_VERSION, manifestSchema, type Manifest, type ManifestFile } from "./manifest.js";
@@ -21,7 +23,9 @@ export const snapshotFiles = {
   chunks: "chunks.json",
   bm25: "bm25.json",
   embedderState: "embedder-state.json",
-  /** Figures as facts (src/facts), written when the build extracted them. */
+  /** Figures as facts (src/facts) with their metric list, written when the build extracted them; queried, never loaded whole. */
+  factDatabase: "facts.sqlite",
+  /** The same as one JSON document, written by builds before facts.sqlite; still loaded (into memory). */
   facts: "facts.json",
 } as const;
 
@@ -29,7 +33,7 @@ const REBUILD_HINT = "Rebuild the index with `npm run index`.";
 
 export interface WriteSnapshotInput {
   chunks: Chunk[];
-  /** Facts extracted from the chunks' articles; stored as facts.json when given. */
+  /** Facts extracted from the chunks' articles; stored as facts.sqlite when given. */
   facts?: Fact[];
   /** The metric list the facts were filed under (stored with them, so labels match the build). */
   metrics?: MetricDefinition[];
@@ -65,7 +69,7 @@ export interface LoadedSnapshot {
   /** Non-fatal differences, e.g. a tokenizer whose user dictionary changed since the build. */
   warnings: string[];
   /** The figures of the corpus as facts (empty for a snapshot built before facts existed). */
-  facts: Fact[];
+  facts: FactStore;
   metrics: MetricDefinition[];
 }
 
@@ -266,7 +270,8 @@ export async function writeSnapshot(dataDir: string, input: WriteSnapshotInput):
 
     await writeFile(path.join(temporaryDir, snapshotFiles.chunks), JSON.stringify(chunks), "utf8");
     await writeFile(path.join(temporaryDir, snapshotFiles.bm25), JSON.stringify(bm25.toJSON()), "utf8");
-    if (input.facts) await writeFile(path.join(temporaryDir, snapshotFiles.facts), JSON.stringify({ metrics: input.metrics ?? [], facts: input.facts }), "utf8");
+    // SQLite rather than JSON: a server worker queries the facts instead of holding them (see sqlite-fact-store.ts).
+    if (input.facts) writeFactDatabase(path.join(temporaryDir, snapshotFiles.factDatabase), input.facts, input.metrics ?? []);
     await vectors.save(temporaryDir);
     if (embedder.state) {
       await writeFile(path.join(temporaryDir, snapshotFiles.embedderState), JSON.stringify(embedder.state()), "utf8");
@@ -284,6 +289,7 @@ export async function writeSnapshot(dataDir: string, input: WriteSnapshotInput):
       },
       tokenizer: { id: tokenizerId },
       chunkCount: chunks.length,
+      ...(input.facts ? { factCount: input.facts.length } : {}),
       articleCount: input.articleCount,
       files: input.files,
       buildMs: Date.now() - startedAt,
@@ -426,18 +432,37 @@ export async function loadSnapshot(
   if (restored.load) {
     restored.load(await readJson(path.join(directory, snapshotFiles.embedderState), "the embedder state"));
   }
-  const { facts, metrics } = await loadFacts(directory, chosen);
+  const { facts, metrics } = await loadFacts(directory, chosen, manifest);
   return { manifest, chunks: chunks as Chunk[], bm25, vectors, embedder: restored, warnings, facts, metrics };
 }
 
-/** facts.json is optional (older snapshots lack it) but, when present, must be a list of facts. */
-async function loadFacts(directory: string, version: string): Promise<{ facts: Fact[]; metrics: MetricDefinition[] }> {
+/**
+ * Facts are optional (snapshots built before they existed have none). facts.sqlite is opened
+ * read-only and checked against the manifest's count; a snapshot written before facts.sqlite
+ * has facts.json, which is loaded into memory as before.
+ */
+async function loadFacts(directory: string, version: string, manifest: Manifest): Promise<{ facts: FactStore; metrics: MetricDefinition[] }> {
+  const database = path.join(directory, snapshotFiles.factDatabase);
+  if (await exists(database)) {
+    let opened: ReturnType<typeof openSqliteFactStore>;
+    try {
+      opened = openSqliteFactStore(database);
+    } catch (error) {
+      throw new AppError("INDEX_CORRUPT", `The fact database of snapshot ${version} (${database}) cannot be read: ${error instanceof Error ? error.message : String(error)}.`, {
+        hint: REBUILD_HINT,
+        cause: error,
+      });
+    }
+    if (manifest.factCount !== undefined && opened.count !== manifest.factCount) {
+      opened.store.close();
+      throw new AppError("INDEX_CORRUPT", `The fact database of snapshot ${version} holds ${opened.count} facts, not ${manifest.factCount} as its manifest says.`, { hint: REBUILD_HINT });
+    }
+    return { facts: opened.store, metrics: opened.metrics };
+  }
   const file = path.join(directory, snapshotFiles.facts);
-  try {
-    await stat(file);
-  } catch {
+  if (!(await exists(file))) {
     // Built without facts (before they existed, or by a tool that writes chunks only): answers fall back to passages.
-    return { facts: [], metrics: [] };
+    return { facts: new MemoryFactStore([]), metrics: [] };
   }
   const stored = (await readJson(file, "the fact list")) as { facts?: unknown; metrics?: unknown } | null;
   const facts = stored?.facts;
@@ -445,7 +470,16 @@ async function loadFacts(directory: string, version: string): Promise<{ facts: F
   if (!Array.isArray(metrics) || !Array.isArray(facts) || !facts.every((fact: unknown) => typeof fact === "object" && fact !== null && typeof (fact as Fact).metric === "string" && typeof (fact as Fact).normalized === "number")) {
     throw new AppError("INDEX_CORRUPT", `The fact list of snapshot ${version} is damaged.`, { hint: REBUILD_HINT });
   }
-  return { facts: facts as Fact[], metrics: metrics as MetricDefinition[] };
+  return { facts: new MemoryFactStore(facts as Fact[]), metrics: metrics as MetricDefinition[] };
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export const BUILD_LOCK_FILE = "build.lock";
