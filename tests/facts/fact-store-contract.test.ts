@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { extractFacts } from "../../src/facts/extract-facts.js";
-import { MemoryFactStore, sentenceKey, type FactQuery, type FactStore } from "../../src/facts/fact-store.js";
+import { MemoryFactStore, sentenceKey, type FactListFilter, type FactQuery, type FactStore } from "../../src/facts/fact-store.js";
 import { loadMetricList, METRICS_FILE } from "../../src/facts/metrics.js";
 import { samePeriod, withinPeriod } from "../../src/facts/period.js";
 import { openSqliteFactStore, writeFactDatabase, type SqliteFactStore } from "../../src/facts/sqlite-fact-store.js";
@@ -123,7 +123,7 @@ describe("FactStore contract: MemoryFactStore and SqliteFactStore agree on a rea
   it("zones, list and examples return the same", () => {
     expect(sqlite.zones()).toEqual(memory.zones());
     for (const place of unique(facts.map((fact) => fact.place))) expect(sqlite.zones({ places: [place], level: "zone", includeParts: true })).toEqual(memory.zones({ places: [place], level: "zone", includeParts: true }));
-    const filters = [{}, { limit: 5 }, { metric: "other" }, { metric: "no_such_metric" }, { zone: "  " }];
+    const filters: FactListFilter[] = [{}, { limit: 5 }, { metric: "other" }, { metric: "no_such_metric" }, { zone: "  " }];
     for (const fact of facts.slice(0, 40)) filters.push({ zone: fact.zone }, { zone: fact.place, limit: 3 }, { zone: [...fact.zone].slice(0, 1).join("") }, { zone: fact.zone, metric: fact.metric });
     for (const filter of filters) expect(ids(sqlite.list(filter).facts), JSON.stringify(filter)).toEqual(ids(memory.list(filter).facts));
     for (const filter of filters) expect(sqlite.list(filter).total).toBe(memory.list(filter).total);
