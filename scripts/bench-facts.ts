@@ -85,6 +85,7 @@ async function runProbe(kind: "memory" | "sqlite", file: string, sampleFile: str
   const after = settledMemory();
   const lookups: FactStoreRow["lookups"] = [];
   const time = (name: string, run: (fact: Fact) => unknown) => {
+    if (sample[0]) run(sample[0]); // warm-up: JIT, prepared statement
     const samples: number[] = [];
     for (const fact of sample) {
       const t = performance.now();
