@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import Database from "better-sqlite3";
 import { exampleWorthy, matchPeriod, nearestPeriod, sentenceKey, type FactListFilter, type FactMatch, type FactQuery, type FactStore, type RankKey, type ZoneFactCount } from "./fact-store.js";
 import type { Fact, MetricDefinition, Period, PeriodKind, ZoneLevel } from "./types.js";
@@ -9,12 +10,11 @@ import type { Fact, MetricDefinition, Period, PeriodKind, ZoneLevel } from "./ty
  * keeps only a page cache of its own (a few MB), its prepared statements and a small LRU of decoded
  * facts. The file is written once, in the snapshot's temporary directory, and only read after.
  *
- * Each row holds the full fact as JSON plus the columns lookups filter and rank on. `id` is the
- * extraction order, the order the in-memory store returns facts in, so both stores agree.
+ * `id` is the extraction order, the order the in-memory store returns facts in, so both stores agree.
  */
 
 /** Bumped when the table layout changes; a file of another layout is refused (rebuild the index). */
-export const FACT_SCHEMA_VERSION = "1";
+export const FACT_SCHEMA_VERSION = "2";
 /** Decoded facts kept per process: enough for a question's passages and leads, bounded whatever the corpus. */
 const DECODED_CACHE_SIZE = 4096;
 /** Prepared statements kept per process (their SQL varies with the number of zones, places and metrics asked). */
@@ -22,6 +22,10 @@ const STATEMENT_CACHE_SIZE = 64;
 /** SQLite's own page cache per connection, in KiB: pages beyond it come from the OS page cache, shared by all processes. */
 const PAGE_CACHE_KIB = 8192;
 
+// Two tables: the columns lookups filter and rank on, compact so that scanning a pool (every
+// zone's figure of one metric) reads few pages, and the whole facts as JSON, read only for the
+// facts returned. A sentence is looked up by a 48-bit hash of its key (the sentence repeated in an
+// index would add ~100 MB at 100,000 chunks); a match is confirmed on the decoded fact's sentence.
 const schema = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE facts (
@@ -31,19 +35,17 @@ CREATE TABLE facts (
   level TEXT NOT NULL,
   metric TEXT NOT NULL,
   parts INTEGER NOT NULL,
-  event INTEGER NOT NULL,
-  scope TEXT,
   period_kind TEXT,
   period_from TEXT,
   period_to TEXT,
   period_day TEXT,
   period_yearless INTEGER NOT NULL,
   chunk_id TEXT NOT NULL,
-  sentence_key TEXT NOT NULL,
+  sentence_hash INTEGER NOT NULL,
   date TEXT,
-  sentence_start INTEGER NOT NULL,
-  fact TEXT NOT NULL
-);`;
+  sentence_start INTEGER NOT NULL
+);
+CREATE TABLE fact_json (id INTEGER PRIMARY KEY, fact TEXT NOT NULL);`;
 
 // Created after the rows are in (faster than maintaining them row by row), then ANALYZEd so the
 // planner starts from the most selective one, as the in-memory store starts from its smallest pool.
@@ -52,7 +54,7 @@ CREATE INDEX facts_zone ON facts(zone);
 CREATE INDEX facts_place ON facts(place);
 CREATE INDEX facts_metric ON facts(metric);
 CREATE INDEX facts_chunk ON facts(chunk_id);
-CREATE INDEX facts_sentence ON facts(sentence_key);
+CREATE INDEX facts_sentence ON facts(sentence_hash);
 ANALYZE;`;
 
 /** Writes `facts` (in extraction order) and the metric list they were filed under into a new SQLite file, in one transaction. */
@@ -64,9 +66,10 @@ export function writeFactDatabase(file: string, facts: readonly Fact[], metrics:
     db.pragma("synchronous = OFF");
     db.exec(schema);
     const insert = db.prepare(
-      `INSERT INTO facts (id, zone, place, level, metric, parts, event, scope, period_kind, period_from, period_to, period_day, period_yearless, chunk_id, sentence_key, date, sentence_start, fact)
-       VALUES (@id, @zone, @place, @level, @metric, @parts, @event, @scope, @periodKind, @periodFrom, @periodTo, @periodDay, @periodYearless, @chunkId, @sentenceKey, @date, @sentenceStart, @fact)`,
+      `INSERT INTO facts (id, zone, place, level, metric, parts, period_kind, period_from, period_to, period_day, period_yearless, chunk_id, sentence_hash, date, sentence_start)
+       VALUES (@id, @zone, @place, @level, @metric, @parts, @periodKind, @periodFrom, @periodTo, @periodDay, @periodYearless, @chunkId, @sentenceHash, @date, @sentenceStart)`,
     );
+    const insertJson = db.prepare("INSERT INTO fact_json (id, fact) VALUES (?, ?)");
     const meta = db.prepare("INSERT INTO meta (key, value) VALUES (?, ?)");
     db.transaction(() => {
       facts.forEach((fact, id) => {
@@ -77,19 +80,17 @@ export function writeFactDatabase(file: string, facts: readonly Fact[], metrics:
           level: fact.level,
           metric: fact.metric,
           parts: fact.scope || fact.event ? 1 : 0,
-          event: fact.event ? 1 : 0,
-          scope: fact.scope ?? null,
           periodKind: fact.period?.kind ?? null,
           periodFrom: fact.period?.from ?? null,
           periodTo: fact.period?.to ?? null,
           periodDay: fact.period?.day ?? null,
           periodYearless: fact.period?.yearless ? 1 : 0,
           chunkId: fact.chunkId,
-          sentenceKey: sentenceKey(fact.sentence),
+          sentenceHash: sentenceHash(sentenceKey(fact.sentence)),
           date: fact.date ?? null,
           sentenceStart: fact.sentenceStart,
-          fact: JSON.stringify(fact),
         });
+        insertJson.run(id, JSON.stringify(fact));
       });
       meta.run("schema", FACT_SCHEMA_VERSION);
       meta.run("count", String(facts.length));
@@ -161,7 +162,8 @@ export class SqliteFactStore implements FactStore {
   }
 
   inSentence(sentence: string): Fact[] {
-    return this.facts("sentence_key = ?", [sentenceKey(sentence)]);
+    const key = sentenceKey(sentence);
+    return this.facts("sentence_hash = ?", [sentenceHash(key)]).filter((fact) => sentenceKey(fact.sentence) === key);
   }
 
   candidates(query: FactQuery): Fact[] {
@@ -176,7 +178,11 @@ export class SqliteFactStore implements FactStore {
 
   find(query: FactQuery): FactMatch[] {
     // Period matching and ranking run on the few columns they read; only the matches are decoded.
-    return matchPeriod(this.ranked(query), query.period).map(({ item, periodMatch }) => ({ fact: this.decode(item.id), periodMatch }));
+    // An asked period with a year (not one day) matches only facts inside it, exact ones included:
+    // SQL narrows the pool to those first, and samePeriod/withinPeriod decide as before.
+    const asked = query.period;
+    const inside = asked && !asked.yearless && !(asked.kind === "day" && asked.day) ? { where: "period_from >= ? AND period_to <= ?", params: [asked.from, asked.to] } : undefined;
+    return matchPeriod(this.ranked(query, inside), asked).map(({ item, periodMatch }) => ({ fact: this.decode(item.id), periodMatch }));
   }
 
   nearest(query: FactQuery): Fact[] {
@@ -219,7 +225,7 @@ export class SqliteFactStore implements FactStore {
     if (cached) return cached;
     const chosen: Fact[] = [];
     // Streamed in extraction order and stopped at `count` zones: the first rows usually suffice.
-    for (const row of this.statement("SELECT id, zone, fact FROM facts WHERE level = 'zone' AND period_kind IS NOT NULL AND metric <> 'other' AND parts = 0 ORDER BY id").iterate() as IterableIterator<{ id: number; zone: string; fact: string }>) {
+    for (const row of this.statement("SELECT facts.id AS id, zone, fact FROM facts JOIN fact_json ON fact_json.id = facts.id WHERE level = 'zone' AND period_kind IS NOT NULL AND metric <> 'other' AND parts = 0 ORDER BY facts.id").iterate() as IterableIterator<{ id: number; zone: string; fact: string }>) {
       if (chosen.length >= count) break;
       if (chosen.some((other) => other.zone === row.zone)) continue;
       const fact = this.remember(row.id, row.fact);
@@ -230,20 +236,20 @@ export class SqliteFactStore implements FactStore {
   }
 
   private facts(where: string, params: unknown[], limit?: number): Fact[] {
-    const rows = this.statement(`SELECT id, fact FROM facts WHERE ${where} ORDER BY id${limit !== undefined ? " LIMIT ?" : ""}`).all(...params, ...(limit !== undefined ? [limit] : [])) as { id: number; fact: string }[];
+    const rows = this.statement(`SELECT facts.id AS id, fact_json.fact AS fact FROM facts JOIN fact_json ON fact_json.id = facts.id WHERE ${where} ORDER BY facts.id${limit !== undefined ? " LIMIT ?" : ""}`).all(...params, ...(limit !== undefined ? [limit] : [])) as { id: number; fact: string }[];
     return rows.map((row) => this.remember(row.id, row.fact));
   }
 
-  private ranked(query: FactQuery): Ranked[] {
+  private ranked(query: FactQuery, extra?: { where: string; params: unknown[] }): Ranked[] {
     const { where, params } = whereOf(query);
-    const rows = this.statement(`SELECT id, period_kind, period_from, period_to, period_day, period_yearless, date, sentence_start FROM facts WHERE ${where} ORDER BY id`).all(...params) as LightRow[];
+    const rows = this.statement(`SELECT id, period_kind, period_from, period_to, period_day, period_yearless, date, sentence_start FROM facts WHERE ${where}${extra ? ` AND ${extra.where}` : ""} ORDER BY id`).all(...params, ...(extra?.params ?? [])) as LightRow[];
     return rows.map(rankKey);
   }
 
   private decode(id: number): Fact {
     const hit = this.decoded.get(id);
     if (hit) return this.touch(id, hit);
-    const row = this.statement("SELECT fact FROM facts WHERE id = ?").get(id) as { fact: string } | undefined;
+    const row = this.statement("SELECT fact FROM fact_json WHERE id = ?").get(id) as { fact: string } | undefined;
     if (!row) throw new Error(`fact ${id} vanished from facts.sqlite`);
     return this.remember(id, row.fact);
   }
@@ -296,6 +302,11 @@ function whereOf(query: FactQuery): { where: string; params: unknown[] } {
   }
   if (!query.includeParts) clauses.push("parts = 0");
   return { where: clauses.length > 0 ? clauses.join(" AND ") : "1", params };
+}
+
+/** 48 bits of SHA-1: collisions are rare and harmless (inSentence re-checks the key). */
+function sentenceHash(key: string): number {
+  return createHash("sha1").update(key).digest().readIntBE(0, 6);
 }
 
 function rankKey(row: LightRow): Ranked {
