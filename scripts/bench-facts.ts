@@ -99,7 +99,7 @@ async function runProbe(kind: "memory" | "sqlite", file: string, sampleFile: str
   time("inSentence", (fact) => store.inSentence(fact.sentence));
   time("find (zone, metric, period)", (fact) => store.find({ ...subject(fact), level: "zone" }));
   time("nearest (zone, metric, 1990)", (fact) => store.nearest({ ...subject(fact), period: { kind: "year", from: "1990-01", to: "1990-12", zh: "", en: "" } }));
-  time("find (metric, period: every zone)", (fact) => store.find({ metrics: [fact.metric], period: fact.period, level: "zone" }));
+  time("highestPerZone (metric, period: every zone)", (fact) => store.highestPerZone({ metrics: [fact.metric], period: fact.period, level: "zone" }));
   time("zones (place)", (fact) => store.zones({ places: [fact.place], level: "zone", includeParts: true }));
   time("count (zone)", (fact) => store.count({ zones: [fact.zone], includeParts: true }));
   time("list (zone, limit 500)", (fact) => store.list({ zone: fact.zone, limit: 500 }));

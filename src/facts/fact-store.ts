@@ -59,6 +59,12 @@ export interface FactStore {
   find(query: FactQuery): FactMatch[];
   /** The facts of the period nearest the asked one, when it has none (for "the latest is …"). */
   nearest(query: FactQuery): Fact[];
+  /**
+   * Each zone's highest figure among `find(query)`'s matches (only the exact ones when a period
+   * is asked), zones in the order they first appear there: a superlative over every zone decodes
+   * one fact per zone, not every figure of the metric.
+   */
+  highestPerZone(query: FactQuery): Fact[];
   /** Zones with facts (of the query, when given) and how many, most first: what the assistant covers. */
   zones(query?: FactQuery): ZoneFactCount[];
   /** Facts in extraction order for a listing, at most `limit`, with how many match in all. */
@@ -96,6 +102,17 @@ export function nearestPeriod<T extends RankKey>(pool: T[], asked: Period | unde
   let best = Infinity;
   for (const item of dated) best = Math.min(best, distance(item));
   return dated.filter((item) => distance(item) === best).sort(compareLatest);
+}
+
+/** `highestPerZone` over ranked matches: the first of a zone's largest values wins. */
+export function highestOf<T extends { zone: string; normalized: number }>(matches: { item: T; periodMatch: FactMatch["periodMatch"] }[], periodAsked: boolean): T[] {
+  const best = new Map<string, T>();
+  for (const { item, periodMatch } of matches) {
+    if (periodAsked && periodMatch !== "exact") continue;
+    const current = best.get(item.zone);
+    if (!current || item.normalized > current.normalized) best.set(item.zone, item);
+  }
+  return [...best.values()];
 }
 
 export function sentenceKey(sentence: string): string {
@@ -181,6 +198,10 @@ export class MemoryFactStore implements FactStore {
 
   nearest(query: FactQuery): Fact[] {
     return nearestPeriod(this.candidates(query), query.period);
+  }
+
+  highestPerZone(query: FactQuery): Fact[] {
+    return highestOf(matchPeriod(this.candidates(query), query.period), query.period !== undefined);
   }
 
   zones(query?: FactQuery): ZoneFactCount[] {

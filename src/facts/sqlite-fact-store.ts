@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import Database from "better-sqlite3";
-import { exampleWorthy, matchPeriod, nearestPeriod, sentenceKey, type FactListFilter, type FactMatch, type FactQuery, type FactStore, type RankKey, type ZoneFactCount } from "./fact-store.js";
+import { exampleWorthy, highestOf, matchPeriod, nearestPeriod, sentenceKey, type FactListFilter, type FactMatch, type FactQuery, type FactStore, type RankKey, type ZoneFactCount } from "./fact-store.js";
 import type { Fact, MetricDefinition, Period, PeriodKind, ZoneLevel } from "./types.js";
 
 /**
@@ -14,7 +14,7 @@ import type { Fact, MetricDefinition, Period, PeriodKind, ZoneLevel } from "./ty
  */
 
 /** Bumped when the table layout changes; a file of another layout is refused (rebuild the index). */
-export const FACT_SCHEMA_VERSION = "2";
+export const FACT_SCHEMA_VERSION = "3";
 /** Decoded facts kept per process: enough for a question's passages and leads, bounded whatever the corpus. */
 const DECODED_CACHE_SIZE = 4096;
 /** Prepared statements kept per process (their SQL varies with the number of zones, places and metrics asked). */
@@ -35,6 +35,7 @@ CREATE TABLE facts (
   level TEXT NOT NULL,
   metric TEXT NOT NULL,
   parts INTEGER NOT NULL,
+  normalized REAL,
   period_kind TEXT,
   period_from TEXT,
   period_to TEXT,
@@ -66,8 +67,8 @@ export function writeFactDatabase(file: string, facts: readonly Fact[], metrics:
     db.pragma("synchronous = OFF");
     db.exec(schema);
     const insert = db.prepare(
-      `INSERT INTO facts (id, zone, place, level, metric, parts, period_kind, period_from, period_to, period_day, period_yearless, chunk_id, sentence_hash, date, sentence_start)
-       VALUES (@id, @zone, @place, @level, @metric, @parts, @periodKind, @periodFrom, @periodTo, @periodDay, @periodYearless, @chunkId, @sentenceHash, @date, @sentenceStart)`,
+      `INSERT INTO facts (id, zone, place, level, metric, parts, normalized, period_kind, period_from, period_to, period_day, period_yearless, chunk_id, sentence_hash, date, sentence_start)
+       VALUES (@id, @zone, @place, @level, @metric, @parts, @normalized, @periodKind, @periodFrom, @periodTo, @periodDay, @periodYearless, @chunkId, @sentenceHash, @date, @sentenceStart)`,
     );
     const insertJson = db.prepare("INSERT INTO fact_json (id, fact) VALUES (?, ?)");
     const meta = db.prepare("INSERT INTO meta (key, value) VALUES (?, ?)");
@@ -80,6 +81,7 @@ export function writeFactDatabase(file: string, facts: readonly Fact[], metrics:
           level: fact.level,
           metric: fact.metric,
           parts: fact.scope || fact.event ? 1 : 0,
+          normalized: fact.normalized,
           periodKind: fact.period?.kind ?? null,
           periodFrom: fact.period?.from ?? null,
           periodTo: fact.period?.to ?? null,
@@ -104,6 +106,8 @@ export function writeFactDatabase(file: string, facts: readonly Fact[], metrics:
 
 interface LightRow {
   id: number;
+  zone: string;
+  normalized: number | null;
   period_kind: PeriodKind | null;
   period_from: string | null;
   period_to: string | null;
@@ -115,6 +119,8 @@ interface LightRow {
 
 interface Ranked extends RankKey {
   id: number;
+  zone: string;
+  normalized: number;
 }
 
 /**
@@ -178,11 +184,13 @@ export class SqliteFactStore implements FactStore {
 
   find(query: FactQuery): FactMatch[] {
     // Period matching and ranking run on the few columns they read; only the matches are decoded.
-    // An asked period with a year (not one day) matches only facts inside it, exact ones included:
-    // SQL narrows the pool to those first, and samePeriod/withinPeriod decide as before.
     const asked = query.period;
-    const inside = asked && !asked.yearless && !(asked.kind === "day" && asked.day) ? { where: "period_from >= ? AND period_to <= ?", params: [asked.from, asked.to] } : undefined;
-    return matchPeriod(this.ranked(query, inside), asked).map(({ item, periodMatch }) => ({ fact: this.decode(item.id), periodMatch }));
+    return matchPeriod(this.ranked(query, insidePeriod(asked)), asked).map(({ item, periodMatch }) => ({ fact: this.decode(item.id), periodMatch }));
+  }
+
+  highestPerZone(query: FactQuery): Fact[] {
+    const asked = query.period;
+    return highestOf(matchPeriod(this.ranked(query, insidePeriod(asked)), asked), asked !== undefined).map((item) => this.decode(item.id));
   }
 
   nearest(query: FactQuery): Fact[] {
@@ -242,7 +250,7 @@ export class SqliteFactStore implements FactStore {
 
   private ranked(query: FactQuery, extra?: { where: string; params: unknown[] }): Ranked[] {
     const { where, params } = whereOf(query);
-    const rows = this.statement(`SELECT id, period_kind, period_from, period_to, period_day, period_yearless, date, sentence_start FROM facts WHERE ${where}${extra ? ` AND ${extra.where}` : ""} ORDER BY id`).all(...params, ...(extra?.params ?? [])) as LightRow[];
+    const rows = this.statement(`SELECT id, zone, normalized, period_kind, period_from, period_to, period_day, period_yearless, date, sentence_start FROM facts WHERE ${where}${extra ? ` AND ${extra.where}` : ""} ORDER BY id`).all(...params, ...(extra?.params ?? [])) as LightRow[];
     return rows.map(rankKey);
   }
 
@@ -304,6 +312,14 @@ function whereOf(query: FactQuery): { where: string; params: unknown[] } {
   return { where: clauses.length > 0 ? clauses.join(" AND ") : "1", params };
 }
 
+/**
+ * An asked period with a year (not one day) matches only facts inside it, exact ones included:
+ * SQL narrows the pool to those first, and samePeriod/withinPeriod decide as before.
+ */
+function insidePeriod(asked: Period | undefined): { where: string; params: unknown[] } | undefined {
+  return asked && !asked.yearless && !(asked.kind === "day" && asked.day) ? { where: "period_from >= ? AND period_to <= ?", params: [asked.from, asked.to] } : undefined;
+}
+
 /** 48 bits of SHA-1: collisions are rare and harmless (inSentence re-checks the key). */
 function sentenceHash(key: string): number {
   return createHash("sha1").update(key).digest().readIntBE(0, 6);
@@ -315,6 +331,6 @@ function rankKey(row: LightRow): Ranked {
     row.period_kind && row.period_from !== null && row.period_to !== null
       ? { kind: row.period_kind, from: row.period_from, to: row.period_to, zh: "", en: "", ...(row.period_day !== null ? { day: row.period_day } : {}), ...(row.period_yearless ? { yearless: true } : {}) }
       : undefined;
-  return { id: row.id, period, date: row.date ?? undefined, sentenceStart: row.sentence_start };
+  return { id: row.id, zone: row.zone, normalized: row.normalized ?? Number.NaN, period, date: row.date ?? undefined, sentenceStart: row.sentence_start };
 }
 

@@ -115,6 +115,7 @@ describe("FactStore contract: MemoryFactStore and SqliteFactStore agree on a rea
       const found = memory.find(query);
       expect(sqlite.find(query).map((match) => [match.fact.id, match.periodMatch]), JSON.stringify(query)).toEqual(found.map((match) => [match.fact.id, match.periodMatch]));
       expect(ids(sqlite.nearest(query)), JSON.stringify(query)).toEqual(ids(memory.nearest(query)));
+      expect(ids(sqlite.highestPerZone(query)), JSON.stringify(query)).toEqual(ids(memory.highestPerZone(query)));
       if (found.length > 0) nonEmpty++;
     }
     expect(nonEmpty).toBeGreaterThan(100);
@@ -176,6 +177,25 @@ describe.each(["memory", "sqlite"])("FactStore semantics (%s)", (name) => {
     // Distance adds the span difference, so the nearest is among the earliest-ending periods, never a later one than all.
     expect(nearest.every((fact) => fact.metric === metric && fact.period)).toBe(true);
     expect(nearest[0]!.period!.to.slice(0, 4)).toBe(earliest!.slice(0, 4));
+  });
+
+  it("highestPerZone keeps each zone's largest exact-period figure", () => {
+    let compared = 0;
+    for (const metric of unique(facts.map((fact) => fact.metric))) {
+      for (const period of [undefined, ...periodsOf(facts)]) {
+        const query = { metrics: [metric], period, level: "zone" as const };
+        const best = store().highestPerZone(query);
+        const pool = store().find(query).filter((match) => !period || match.periodMatch === "exact").map((match) => match.fact);
+        expect(unique(best.map((fact) => fact.zone))).toHaveLength(best.length);
+        for (const fact of best) {
+          expect(pool).toContainEqual(fact);
+          expect(pool.filter((other) => other.zone === fact.zone).every((other) => other.normalized <= fact.normalized)).toBe(true);
+          compared++;
+        }
+        expect(best.length).toBe(unique(pool.map((fact) => fact.zone)).length);
+      }
+    }
+    expect(compared).toBeGreaterThan(20);
   });
 
   it("zones counts every fact once, most first", () => {
