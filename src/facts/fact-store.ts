@@ -75,7 +75,19 @@ export interface FactStore {
 
 /** Latest period first; within a period, the earlier sentence (reports lead with totals); then extraction order. */
 export function compareLatest(a: RankKey, b: RankKey): number {
-  return (b.period?.to ?? "").localeCompare(a.period?.to ?? "") || (b.date ?? "").localeCompare(a.date ?? "") || a.sentenceStart - b.sentenceStart;
+  return compareText(b.period?.to ?? "", a.period?.to ?? "") || compareText(b.date ?? "", a.date ?? "") || a.sentenceStart - b.sentenceStart;
+}
+
+const digitsAndHyphens = /^[0-9-]*$/;
+
+/**
+ * localeCompare, with a fast path for months and dates (2023-06, 2023-07-20): for strings of
+ * digits and hyphens the locale order is the code-unit order ('-' before digits in both), and
+ * ranking 100,000 figures for a superlative spends most of its time here.
+ */
+function compareText(a: string, b: string): number {
+  if (digitsAndHyphens.test(a) && digitsAndHyphens.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+  return a.localeCompare(b);
 }
 
 /** What ranking and period matching read of a fact (the SQLite store ranks on these columns before decoding). */

@@ -50,10 +50,12 @@ CREATE TABLE fact_json (id INTEGER PRIMARY KEY, fact TEXT NOT NULL);`;
 
 // Created after the rows are in (faster than maintaining them row by row), then ANALYZEd so the
 // planner starts from the most selective one, as the in-memory store starts from its smallest pool.
+// The metric index covers every column ranking reads: a superlative ranks every zone's figures of
+// one metric (60,000 rows at 100,000 chunks), read in one index range instead of row by row.
 const indexes = `
 CREATE INDEX facts_zone ON facts(zone);
 CREATE INDEX facts_place ON facts(place);
-CREATE INDEX facts_metric ON facts(metric);
+CREATE INDEX facts_metric ON facts(metric, level, parts, id, zone, normalized, period_kind, period_from, period_to, period_day, period_yearless, date, sentence_start);
 CREATE INDEX facts_chunk ON facts(chunk_id);
 CREATE INDEX facts_sentence ON facts(sentence_hash);
 ANALYZE;`;
@@ -104,18 +106,8 @@ export function writeFactDatabase(file: string, facts: readonly Fact[], metrics:
   }
 }
 
-interface LightRow {
-  id: number;
-  zone: string;
-  normalized: number | null;
-  period_kind: PeriodKind | null;
-  period_from: string | null;
-  period_to: string | null;
-  period_day: string | null;
-  period_yearless: number;
-  date: string | null;
-  sentence_start: number;
-}
+/** id, zone, normalized, period kind, from, to, day, yearless, date, sentence start. */
+type LightRow = [number, string, number | null, PeriodKind | null, string | null, string | null, string | null, number, string | null, number];
 
 interface Ranked extends RankKey {
   id: number;
@@ -250,7 +242,10 @@ export class SqliteFactStore implements FactStore {
 
   private ranked(query: FactQuery, extra?: { where: string; params: unknown[] }): Ranked[] {
     const { where, params } = whereOf(query);
-    const rows = this.statement(`SELECT id, zone, normalized, period_kind, period_from, period_to, period_day, period_yearless, date, sentence_start FROM facts WHERE ${where}${extra ? ` AND ${extra.where}` : ""} ORDER BY id`).all(...params, ...(extra?.params ?? [])) as LightRow[];
+    // Rows as arrays (raw): pools can be large, and objects per row cost more than the query.
+    const rows = this.statement(`SELECT id, zone, normalized, period_kind, period_from, period_to, period_day, period_yearless, date, sentence_start FROM facts WHERE ${where}${extra ? ` AND ${extra.where}` : ""} ORDER BY id`)
+      .raw(true)
+      .all(...params, ...(extra?.params ?? [])) as LightRow[];
     return rows.map(rankKey);
   }
 
@@ -325,12 +320,9 @@ function sentenceHash(key: string): number {
   return createHash("sha1").update(key).digest().readIntBE(0, 6);
 }
 
-function rankKey(row: LightRow): Ranked {
+function rankKey([id, zone, normalized, kind, from, to, day, yearless, date, sentenceStart]: LightRow): Ranked {
   // Only the fields period matching and ranking read (kind, from, to, day, yearless); labels are not needed here.
   const period: Period | undefined =
-    row.period_kind && row.period_from !== null && row.period_to !== null
-      ? { kind: row.period_kind, from: row.period_from, to: row.period_to, zh: "", en: "", ...(row.period_day !== null ? { day: row.period_day } : {}), ...(row.period_yearless ? { yearless: true } : {}) }
-      : undefined;
-  return { id: row.id, zone: row.zone, normalized: row.normalized ?? Number.NaN, period, date: row.date ?? undefined, sentenceStart: row.sentence_start };
+    kind && from !== null && to !== null ? { kind, from, to, zh: "", en: "", ...(day !== null ? { day } : {}), ...(yearless ? { yearless: true } : {}) } : undefined;
+  return { id, zone, normalized: normalized ?? Number.NaN, period, date: date ?? undefined, sentenceStart };
 }
-
