@@ -1,6 +1,6 @@
 /**
- * All cores (WORKERS): HTTP throughput and memory of real server processes (`node --import tsx
- * src/server.ts`, as `npm start` runs it), side by side in one run:
+ * All cores (WORKERS): HTTP throughput and memory of real server processes (`node dist/server.js`,
+ * as `npm start` runs it after compiling), side by side in one run:
  *   - 1 worker (WORKERS=1),
  *   - WORKERS=2 (node:cluster, one port),
  *   - reference: two independent single-worker servers on two ports, the load split between them.
@@ -59,6 +59,10 @@ export interface ClusterMemoryRow {
   processes: number;
   rssMb: number;
   pssMb: number;
+  /** Private pages of all processes: what each process holds for itself. */
+  ussMb: number;
+  /** The largest private share of one process (a worker). */
+  largestUssMb: number;
 }
 
 async function freePort(): Promise<number> {
@@ -98,20 +102,31 @@ async function cpuSeconds(pid: number): Promise<number> {
   }
 }
 
-async function memoryOf(pid: number): Promise<{ rss: number; pss: number }> {
+/** RSS, PSS (shared pages split between the processes mapping them) and USS (private pages only), in MB. */
+async function memoryOf(pid: number): Promise<{ rss: number; pss: number; uss: number }> {
   try {
     const rollup = await readFile(`/proc/${pid}/smaps_rollup`, "utf8");
     const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, "m").exec(rollup)?.[1] ?? 0);
-    return { rss: kb("Rss") / 1024, pss: kb("Pss") / 1024 };
+    return { rss: kb("Rss") / 1024, pss: kb("Pss") / 1024, uss: (kb("Private_Clean") + kb("Private_Dirty")) / 1024 };
   } catch {
-    return { rss: 0, pss: 0 };
+    return { rss: 0, pss: 0, uss: 0 };
   }
+}
+
+let built = false;
+
+/** `npm start` runs the compiled server: build dist/ once per bench run (scripts/build.mjs). */
+function buildOnce(): void {
+  if (built) return;
+  execFileSync(process.execPath, [path.join(repoRoot, "scripts/build.mjs")], { cwd: repoRoot, stdio: "inherit" });
+  built = true;
 }
 
 async function startServers(label: string, env: Record<string, string>, ports: number[], workers: number): Promise<ServerGroup> {
   let text = "";
+  buildOnce();
   const children = ports.map((port) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "src/server.ts")], {
+    const child = spawn(process.execPath, [path.join(repoRoot, "dist/server.js")], {
       cwd: repoRoot,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env, HOST: "127.0.0.1", PORT: String(port), WORKERS: String(workers), LOG_LEVEL: "info", ADMIN_TOKEN },
       stdio: ["ignore", "pipe", "pipe"],
@@ -252,6 +267,8 @@ export async function measureClusterMemory(dataDir: string, corpusDir: string, c
         processes: pids.length,
         rssMb: Math.round(memory.reduce((sum, entry) => sum + entry.rss, 0)),
         pssMb: Math.round(memory.reduce((sum, entry) => sum + entry.pss, 0)),
+        ussMb: Math.round(memory.reduce((sum, entry) => sum + entry.uss, 0)),
+        largestUssMb: Math.round(Math.max(0, ...memory.map((entry) => entry.uss))),
       });
     } finally {
       await stopServers(group);

@@ -106,7 +106,7 @@ export async function measureTimeoutFallback(timeoutMs = 300): Promise<TimeoutFa
         LLM_TIMEOUT_MS: String(timeoutMs),
         LLM_MAX_RETRIES: "0",
       });
-      const model = createChatModel(config)!;
+      const model = (await createChatModel(config))!;
       const fallback: Answerer = async (input) => ({ answer: "fallback", refused: false, mode: "extractive", language: input.language, citations: [], warnings: [] });
       const answerer = createLlmAnswerer({ config, model, fallback, prompts });
       const hits = Array.from({ length: 4 }, (_, index) => ({ chunk: syntheticChunk(index), score: 1 / (index + 1) }));

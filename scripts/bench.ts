@@ -20,6 +20,7 @@ import { createLogger } from "../src/core/logger.js";
 import { createEmbedder } from "../src/index/embedders/create-embedder.js";
 import { writeSnapshot } from "../src/index/snapshot.js";
 import { parseCommandArgs } from "../src/adapters/cli/cli-support.js";
+import { chunkStoreHeader, chunkStoreRows, measureChunkStores } from "./bench-chunks.js";
 import { measureClusterLoad, measureClusterMemory } from "./bench-cluster.js";
 import { measureChainOverhead, measureTimeoutFallback } from "./bench-llm.js";
 import { measureWeb } from "./bench-web.js";
@@ -191,10 +192,16 @@ async function main(): Promise<void> {
     const synthetic = await createRuntime(syntheticConfig, { log, memoryState: true, buildIfMissing: false });
     latency.push(...(await latencyRows(`synthetic ${syntheticCount}`, synthetic, syntheticQuestions)));
     await synthetic.close();
+    // Chunks in the JS heap (as before) vs chunks.sqlite, each loaded in a fresh process.
+    const chunkStores = await measureChunkStores(syntheticConfig.DATA_DIR, syntheticConfig.CORPUS_DIR);
 
     // Real server processes: WORKERS=1 vs 2 vs two servers (real corpus), then memory at the synthetic size.
     const clusterLoad = await measureClusterLoad({ clients: 32, durationMs: Number(process.env.BENCH_LOAD_MS ?? 5000) });
-    const clusterMemory = await measureClusterMemory(syntheticConfig.DATA_DIR, syntheticConfig.CORPUS_DIR, syntheticCount);
+    // Memory at this corpus's size shows the fixed cost of one server process; at the synthetic size, what grows with the corpus.
+    const clusterMemory = [
+      ...(await measureClusterMemory(config.DATA_DIR, config.CORPUS_DIR, report.chunks)),
+      ...(await measureClusterMemory(syntheticConfig.DATA_DIR, syntheticConfig.CORPUS_DIR, syntheticCount)),
+    ];
 
     const chain = await measureChainOverhead(200);
     const timeouts = await measureTimeoutFallback(300);
@@ -248,11 +255,13 @@ async function main(): Promise<void> {
         String(row.processes),
       ]),
     );
-    const single = clusterMemory[0];
     table(
-      `Server memory, idle after warm-up, ${syntheticCount} synthetic chunks (all processes: primary, workers, tsx helpers)`,
-      ["setup", "processes", "RSS total", "PSS total", "RSS vs 1 worker"],
-      clusterMemory.map((row) => [row.setup, String(row.processes), `${row.rssMb} MB`, `${row.pssMb} MB`, single ? `${(row.rssMb / single.rssMb).toFixed(2)}×` : "-"]),
+      "Server memory, idle after warm-up (all processes: supervisor and workers; PSS counts a shared page once, USS is private pages only)",
+      ["chunks", "setup", "processes", "RSS total", "PSS total", "PSS vs 1 worker", "USS total", "largest USS"],
+      clusterMemory.map((row) => {
+        const single = clusterMemory.find((other) => other.chunks === row.chunks && other.setup === "WORKERS=1");
+        return [String(row.chunks), row.setup, String(row.processes), `${row.rssMb} MB`, `${row.pssMb} MB`, single ? `${(row.pssMb / single.pssMb).toFixed(2)}×` : "-", `${row.ussMb} MB`, `${row.largestUssMb} MB`];
+      }),
     );
     const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
     table(
@@ -272,6 +281,11 @@ async function main(): Promise<void> {
         String(summary.falseRefusals),
         `${summary.englishPassed}/${summary.english}`,
       ]],
+    );
+    table(
+      `Where the chunks live, ${syntheticCount} synthetic chunks (one process each: chunks, id and article lookups, place lists; lookups per call)`,
+      chunkStoreHeader,
+      chunkStoreRows(chunkStores),
     );
     const web = await measureWeb();
     table(

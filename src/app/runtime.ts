@@ -78,7 +78,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions): Pr
   // Extractive answers are the default; a configured model only adds a checked generative layer.
   // Follow-ups are read with the live index's gazetteer, which a re-index can extend.
   const ruleRewriter = createRuleRewriter(() => service.liveIndex.lexicon.places);
-  const model = createChatModel(config);
+  const model = await createChatModel(config);
   const prompts = model ? loadPrompts(config.PROMPTS_DIR) : undefined;
   const service = new ZoneAssistant({
     config,

@@ -45,13 +45,12 @@ export function highlightRanges(text: string, quote: string): Array<{ start: num
 
 export async function viewSource(live: LiveIndex, corpusDir: string, chunkId: string, quote: string): Promise<SourceView> {
   const articleId = chunkId.replace(/:\d+$/, "");
-  const chunks = live.articleChunks.get(articleId);
-  const chunk = chunks?.find((candidate) => candidate.id === chunkId);
-  if (!chunks || !chunk) {
+  const chunks = live.search.chunks.ofArticle(articleId);
+  const chunk = chunks.find((candidate) => candidate.id === chunkId);
+  if (!chunk) {
     throw new AppError("NOT_FOUND", `The passage ${chunkId} is not in the live index.`, { hint: "The index may have been rebuilt since the answer: ask again." });
   }
-  const ordered = [...chunks].sort((a, b) => a.ordinal - b.ordinal);
-  const text = joinChunks(ordered);
+  const text = joinChunks(chunks);
   const relative = chunk.source.split("/").slice(1).join("/");
   const entry = catalogEntry(await loadCatalog(corpusDir).catch(() => ({})), relative || path.basename(chunk.source));
   return {

@@ -84,7 +84,7 @@ export class ZoneAssistant implements AnswerService {
     // A query with a limit (the API's default is 500): the facts are not all held in this process.
     const listed = rulesOnly ? { total: 0, facts: [] } : this.live.facts.list(filter);
     // Policy rules sit beside the figures; a figure metric filter leaves them out.
-    const rules = filter.metric && !rulesOnly ? [] : listRules(this.live.search.chunks, { zone: filter.zone, limit: filter.limit }, new Date().toISOString().slice(0, 10));
+    const rules = filter.metric && !rulesOnly ? [] : listRules(this.live.search.chunks.ruleChunks(), { zone: filter.zone, limit: filter.limit }, new Date().toISOString().slice(0, 10));
     return { ...listed, rules };
   }
 
@@ -201,7 +201,7 @@ export class ZoneAssistant implements AnswerService {
     const { lexicon } = live;
     const english = (place: string) => lexicon.places.english(place);
     const kind = classifyQuestion(standalone, query.places.length).kind;
-    if (kind === "coverage") return coverageAnswer({ articleChunks: live.articleChunks, facts: live.facts, metrics: live.metrics, english }, query.language, standalone);
+    if (kind === "coverage") return coverageAnswer({ chunks: live.search.chunks, facts: live.facts, metrics: live.metrics, english }, query.language, standalone);
     if (kind === "help") return helpAnswer({ facts: live.facts, metrics: live.metrics, english }, query.language, standalone);
 
     const metricMatches = matchMetrics(standalone, live.metrics, query.language);
@@ -221,12 +221,12 @@ export class ZoneAssistant implements AnswerService {
     };
     if (request.period?.kind === "day") request.asksEvent = true;
     const attach = (answer: Answer, lead: Lead, replaceFirstLine = false) =>
-      attachLead(answer, lead, { chunksById: live.chunksById, facts: live.facts, period: request.period, subjects: request.subjects, replaceFirstLine });
+      attachLead(answer, lead, { chunks: live.search.chunks, facts: live.facts, period: request.period, subjects: request.subjects, replaceFirstLine });
     const empty: Answer = { answer: "", refused: false, mode: "extractive", language: query.language, citations: [], warnings: [], standaloneQuestion: standalone };
 
     // Rankings and comparisons of one metric are lookups over facts, not passages.
     if (kind === "superlative" && request.subjects.length === 0 && request.metrics.length > 0) {
-      const zonesInIndex = coverageOf(live).filter((zone) => zone.zone !== zone.place).map((zone) => zone.zone);
+      const zonesInIndex = coverageOf({ chunks: live.search.chunks }).filter((zone) => zone.zone !== zone.place).map((zone) => zone.zone);
       const lead = superlativeLead({ ...request, zonesInIndex, lowest: /\b(?:least|lowest|fewest|smallest)\b|最少|最低|最小/iu.test(standalone) });
       if (lead) return attach(empty, lead);
     }
@@ -444,7 +444,7 @@ function withSides(answer: Answer, subjects: Subject[], language: Language, engl
 function withFollowingPassages(hits: SearchHit[], live: LiveIndex, count = 3): SearchHit[] {
   const top = hits[0];
   if (!top) return hits;
-  const article = live.articleChunks.get(top.chunk.articleId) ?? [];
+  const article = live.search.chunks.ofArticle(top.chunk.articleId);
   const seen = new Set(hits.map((hit) => hit.chunk.id));
   const following = article.filter((chunk) => chunk.ordinal > top.chunk.ordinal && !seen.has(chunk.id)).slice(0, count);
   return [...hits, ...following.map((chunk) => ({ chunk, score: 0 }))];

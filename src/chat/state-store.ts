@@ -345,14 +345,14 @@ export class MemoryStateStore implements StateStore {
  * `postgresql://…`) for PostgreSQL shared by replicas on several machines.
  */
 export async function createStateStore(
-  config: Pick<Config, "DATA_DIR" | "STATE_URL">,
+  config: Pick<Config, "DATA_DIR" | "STATE_URL"> & Partial<Pick<Config, "STATE_POOL_SIZE">>,
   options: { onError?: (message: string, error: unknown) => void } = {},
 ): Promise<StateStore> {
   const url = config.STATE_URL;
   if (url === "memory:" || url === "memory") return new MemoryStateStore();
   if (url !== undefined && /^postgres(ql)?:\/\//.test(url)) {
     const { PostgresStateStore } = await import("./postgres-state-store.js");
-    return PostgresStateStore.open({ url, onError: options.onError });
+    return PostgresStateStore.open({ url, max: config.STATE_POOL_SIZE, onError: options.onError });
   }
   const { SqliteStateStore } = await import("./sqlite-state-store.js");
   if (url === undefined) return SqliteStateStore.open({ dataDir: config.DATA_DIR });

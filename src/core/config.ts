@@ -93,6 +93,11 @@ export const configSchema = z.object({
   SNAPSHOTS_KEEP: positiveInt(3),
   SNAPSHOT_POLL_MS: positiveInt(2000),
   STATE_URL: optionalString,
+  /**
+   * PostgreSQL connections per server process (STATE_URL=postgres://…). Every worker and replica
+   * has its own pool, so the database sees WORKERS × replicas × this many at most.
+   */
+  STATE_POOL_SIZE: positiveInt(10),
   /** Retention in days; 0 keeps rows forever. Pruned at start and hourly by every server. */
   CONVERSATION_TTL_DAYS: z.coerce.number().int().min(0).default(30),
   QUESTION_LOG_DAYS: z.coerce.number().int().min(0).default(90),

@@ -1,4 +1,4 @@
-import type { Chunk } from "../core/types.js";
+import type { ChunkStore } from "./chunk-store.js";
 import type { ScoredIndex } from "./bm25.js";
 import type { EmbedOptions } from "./embedder.js";
 import type { LoadedSnapshot } from "./snapshot.js";
@@ -6,13 +6,13 @@ import type { LoadedSnapshot } from "./snapshot.js";
 export type IndexFilter = (index: number) => boolean;
 
 /**
- * The two raw rankings over one loaded snapshot; indices point into `chunks`. Fusion and zone
+ * The two raw rankings over one loaded snapshot; indices are positions in `chunks`. Fusion and zone
  * logic are the retrieve room's business.
  */
 export class SearchIndex {
   constructor(readonly snapshot: LoadedSnapshot) {}
 
-  get chunks(): Chunk[] {
+  get chunks(): ChunkStore {
     return this.snapshot.chunks;
   }
 

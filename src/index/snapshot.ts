@@ -4,9 +4,10 @@ import path from "node:path";
 import { z } from "zod";
 import { AppError, isAppError } from "../core/errors.js";
 import type { Chunk } from "../core/types.js";
+import { MemoryChunkStore, SqliteChunkStore, writeChunkDatabase, type ChunkStore } from "./chunk-store.js";
 import type { Fact, MetricDefinition } from "../facts/types.js";
 import { MemoryFactStore, type FactStore } from "../facts/fact-store.js";
-import { openSqliteFactStore, writeFactDatabase } from "../facts/sqlite-fact-store.js";
+import { openSqliteFactStore, SqliteFactStore, writeFactDatabase } from "../facts/sqlite-fact-store.js";
 import { Bm25Index } from "./bm25.js";
 import type { Embedder } from "./embedder.js";
 import { MANIFEST_FORMAT_VERSION, manifestSchema, type Manifest, type ManifestFile } from "./manifest.js";
@@ -20,6 +21,9 @@ export const SNAPSHOTS_DIR = "snapshots";
 export const CURRENT_FILE = "current.json";
 export const snapshotFiles = {
   manifest: "manifest.json",
+  /** The chunks, one row per position, read through a ChunkStore (src/index/chunk-store.ts). */
+  chunkDatabase: "chunks.sqlite",
+  /** Snapshots written before chunks.sqlite kept the chunks as one JSON list; they still load. */
   chunks: "chunks.json",
   bm25: "bm25.json",
   embedderState: "embedder-state.json",
@@ -61,7 +65,7 @@ export interface WriteSnapshotInput {
 
 export interface LoadedSnapshot {
   manifest: Manifest;
-  chunks: Chunk[];
+  chunks: ChunkStore;
   bm25: Bm25Index;
   vectors: VectorStore;
   /** The configured embedder with the snapshot's fitted state restored (a copy when it can clone). */
@@ -268,7 +272,7 @@ export async function writeSnapshot(dataDir: string, input: WriteSnapshotInput):
     const bm25 = Bm25Index.build(texts, bm25Tokenizer);
     const tokenizerId = input.tokenizerId ?? ("id" in input.tokenizer ? input.tokenizer.id : "custom");
 
-    await writeFile(path.join(temporaryDir, snapshotFiles.chunks), JSON.stringify(chunks), "utf8");
+    await writeChunkDatabase(path.join(temporaryDir, snapshotFiles.chunkDatabase), chunks, { signal: input.signal });
     await writeFile(path.join(temporaryDir, snapshotFiles.bm25), JSON.stringify(bm25.toJSON()), "utf8");
     // SQLite rather than JSON: a server worker queries the facts instead of holding them (see sqlite-fact-store.ts).
     if (input.facts) writeFactDatabase(path.join(temporaryDir, snapshotFiles.factDatabase), input.facts, input.metrics ?? []);
@@ -411,15 +415,6 @@ export async function loadSnapshot(
     );
   }
 
-  const chunks = await readJson(path.join(directory, snapshotFiles.chunks), "the chunk list");
-  if (
-    !Array.isArray(chunks) ||
-    chunks.length !== manifest.chunkCount ||
-    !chunks.every((chunk: unknown) => typeof chunk === "object" && chunk !== null && typeof (chunk as Chunk).id === "string" && typeof (chunk as Chunk).text === "string")
-  ) {
-    throw new AppError("INDEX_CORRUPT", `The chunk list of snapshot ${chosen} does not match its manifest.`, { hint: REBUILD_HINT });
-  }
-
   const bm25 = Bm25Index.fromJSON(await readJson(path.join(directory, snapshotFiles.bm25), "the BM25 index"), tokenizer);
   if (bm25.size !== manifest.chunkCount) {
     throw new AppError("INDEX_CORRUPT", `The BM25 index of snapshot ${chosen} covers ${bm25.size} chunks, not ${manifest.chunkCount}.`, {
@@ -433,7 +428,31 @@ export async function loadSnapshot(
     restored.load(await readJson(path.join(directory, snapshotFiles.embedderState), "the embedder state"));
   }
   const { facts, metrics } = await loadFacts(directory, chosen, manifest);
-  return { manifest, chunks: chunks as Chunk[], bm25, vectors, embedder: restored, warnings, facts, metrics };
+  // Last, so that no later failure leaves the chunk database open; a failure here closes the fact database.
+  let chunks: ChunkStore;
+  try {
+    chunks = await loadChunks(directory, chosen, manifest.chunkCount);
+  } catch (error) {
+    if (facts instanceof SqliteFactStore) facts.close();
+    throw error;
+  }
+  return { manifest, chunks, bm25, vectors, embedder: restored, warnings, facts, metrics };
+}
+
+/** chunks.sqlite (read-only, shared through the page cache), or chunks.json in an older snapshot. */
+async function loadChunks(directory: string, version: string, chunkCount: number): Promise<ChunkStore> {
+  const database = path.join(directory, snapshotFiles.chunkDatabase);
+  const exists = await stat(database).then(() => true, () => false);
+  if (exists) return SqliteChunkStore.open(database, chunkCount);
+  const chunks = await readJson(path.join(directory, snapshotFiles.chunks), "the chunk list");
+  if (
+    !Array.isArray(chunks) ||
+    chunks.length !== chunkCount ||
+    !chunks.every((chunk: unknown) => typeof chunk === "object" && chunk !== null && typeof (chunk as Chunk).id === "string" && typeof (chunk as Chunk).text === "string")
+  ) {
+    throw new AppError("INDEX_CORRUPT", `The chunk list of snapshot ${version} does not match its manifest.`, { hint: REBUILD_HINT });
+  }
+  return new MemoryChunkStore(chunks as Chunk[]);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Jieba } from "@node-rs/jieba";
 import { dict } from "@node-rs/jieba/dict.js";
 
@@ -69,6 +70,46 @@ export function getJieba(userWords: readonly string[] = []): Jieba {
   return jieba;
 }
 
+/**
+ * Sub-words of a user word by the base dictionary (实际利用外资 → 实际, 利用, 外资, 利用外资).
+ * A second jieba holding the base dictionary costs about 45 MB of native memory that is not given
+ * back once loaded, in every server process; so the sub-words of the bundled words (places,
+ * zone kinds, glossary terms) ship precomputed in data/user-word-subwords.json (made by
+ * scripts/build-user-word-subwords.ts, checked against jieba by tests/index/tokenizer.test.ts), and
+ * the base dictionary is loaded only for a word an admin added that the table lacks.
+ */
+let bundledParts: Map<string, string[]> | undefined;
+let baseJieba: Jieba | undefined;
+const computedParts = new Map<string, string[]>();
+
+export const USER_WORD_SUBWORDS_FILE = new URL("./data/user-word-subwords.json", import.meta.url);
+
+/** The sub-words jieba's base dictionary gives for one (normalised) user word. */
+export function baseSubwords(word: string): string[] {
+  baseJieba ??= Jieba.withDict(dict);
+  return [...new Set(baseJieba.cutForSearch(word, false))].filter((part) => part !== word && part.length > 1 && !stopwords.has(part));
+}
+
+function userWordParts(word: string): string[] {
+  if (!bundledParts) {
+    try {
+      bundledParts = new Map(Object.entries(JSON.parse(readFileSync(USER_WORD_SUBWORDS_FILE, "utf8")) as Record<string, string[]>));
+    } catch {
+      bundledParts = new Map();
+    }
+  }
+  const known = bundledParts.get(word) ?? computedParts.get(word);
+  if (known) return known;
+  const parts = baseSubwords(word);
+  computedParts.set(word, parts);
+  return parts;
+}
+
+/** How a user word is looked up in the sub-word table (the form the tokenizer emits). */
+export function normaliseUserWord(word: string): string {
+  return word.normalize("NFKC").toLowerCase().replace(/\s+/g, "");
+}
+
 const wordCharacter = /[\p{L}\p{N}]/u;
 
 /**
@@ -110,8 +151,7 @@ export function createTokenizer(options: TokenizerOptions = {}): NamedTokenizer 
   const userWords = options.userWords ?? [];
   const subwords = options.subwords ?? "user";
   const jieba = getJieba(userWords);
-  const base = getJieba();
-  const userWordSet = new Set(userWords.map((word) => word.normalize("NFKC").toLowerCase().replace(/\s+/g, "")));
+  const userWordSet = new Set(userWords.map(normaliseUserWord));
   const tokenize = (text: string): string[] => {
     // NFKC folds full-width digits, letters and punctuation (１０％ → 10%) used in Chinese print.
     // The full-width comma becomes 、 first so that NFKC cannot turn "100，200" into a thousands separator.
@@ -125,8 +165,7 @@ export function createTokenizer(options: TokenizerOptions = {}): NamedTokenizer 
       if (subwords === "user" && userWordSet.has(value)) {
         // All dictionary sub-words, recursively: 实际利用外资 → 实际, 利用, 外资, 利用外资, so a
         // question saying 到位外资 (→ 外资) still meets a passage saying 实际利用外资.
-        const parts = base.cutForSearch(value, false);
-        for (const part of new Set(parts)) if (part !== value && part.length > 1 && !stopwords.has(part)) tokens.push(part);
+        for (const part of userWordParts(value)) tokens.push(part);
       }
     }
     return tokens;

@@ -43,7 +43,7 @@ export async function hybridSearch(
   let allowedCount: number | undefined;
   let scope: RetrievalResult["scope"] = "all";
   if (query.places.length > 0) {
-    allowed = new Uint8Array(chunks.length);
+    allowed = new Uint8Array(chunks.count);
     let count = 0;
     if (knownPlaces.length > 0) {
       for (const place of knownPlaces) {
@@ -60,12 +60,11 @@ export async function hybridSearch(
       // A question about a zone (深圳高新区, "Shenzhen High-tech Zone") is not answered by a passage
       // that only names the city in passing (a trip to 深圳科技园): it must name the zone itself.
       const aboutZone = asksAboutZone(query);
-      chunks.forEach((chunk, index) => {
-        if (query.places.some((place) => (aboutZone ? zoneKindSurfaces.some((kind) => chunk.text.includes(place + kind)) : chunk.text.includes(place)))) {
-          allowed![index] = 1;
-          count++;
-        }
-      });
+      // The store searches the texts where they live (SQLite's instr), without decoding every chunk.
+      for (const position of chunks.positionsMentioning(query.places, aboutZone ? zoneKindSurfaces : undefined)) {
+        allowed[position] = 1;
+        count++;
+      }
       scope = count > 0 ? "mentions-place" : "none";
     }
     if (count === 0) return { hits: [], unknownPlaces, scope };
@@ -84,7 +83,7 @@ export async function hybridSearch(
     { ids: dense.map((hit) => hit.index), weight: options.vectorWeight ?? 0.8 },
   ]);
   const hits = fused.slice(0, options.topK).map((result) => ({
-    chunk: chunks[result.id]!,
+    chunk: chunks.get(result.id)!,
     score: result.score,
     bm25Rank: result.ranks[0],
     vectorRank: result.ranks[1],

@@ -1,4 +1,4 @@
-import type { Chunk } from "../core/types.js";
+import type { ChunkStore } from "../index/chunk-store.js";
 import type { Gazetteer } from "../ingest/gazetteer.js";
 import { detectZones } from "../ingest/zones.js";
 
@@ -50,10 +50,11 @@ function unique<T>(items: T[]): T[] {
 }
 
 export interface ArticlePlaces {
-  /** articleId → places the article is about. */
-  byArticle: Map<string, string[]>;
-  /** place → indexes of the chunks of articles about it, ascending (the zone filter's lists). */
-  chunksByPlace: Map<string, number[]>;
+  /**
+   * place → positions of the chunks of articles about it, ascending (the zone filter's lists).
+   * Typed arrays: 4 bytes per entry, the only per-chunk data a process keeps besides the index.
+   */
+  chunksByPlace: Map<string, Uint32Array>;
   /** Every place some article is about. */
   all: Set<string>;
 }
@@ -61,15 +62,10 @@ export interface ArticlePlaces {
 /**
  * Places an article is about: named in its title, or among its most mentioned places. Candidates
  * are the article's zones from ingest (shared by all its chunks), so this stays linear in the
- * corpus size instead of scanning every text for every known place.
+ * corpus size instead of scanning every text for every known place. The store hands over one
+ * article at a time, so the texts are never all in the heap at once.
  */
-export function computeArticlePlaces(chunks: Chunk[], resolver: PlaceResolver): ArticlePlaces {
-  const grouped = new Map<string, Chunk[]>();
-  for (const chunk of chunks) {
-    const list = grouped.get(chunk.articleId);
-    if (list) list.push(chunk);
-    else grouped.set(chunk.articleId, [chunk]);
-  }
+export function computeArticlePlaces(chunks: ChunkStore, resolver: PlaceResolver): ArticlePlaces {
   const placeOfName = new Map<string, string[]>();
   const placesOf = (name: string): string[] => {
     let places = placeOfName.get(name);
@@ -79,9 +75,9 @@ export function computeArticlePlaces(chunks: Chunk[], resolver: PlaceResolver): 
     }
     return places;
   };
-  const byArticle = new Map<string, string[]>();
   const all = new Set<string>();
-  for (const [articleId, list] of grouped) {
+  const positionsByPlace = new Map<string, number[]>();
+  chunks.forEachArticle(({ positions, chunks: list }) => {
     const shared = list.reduce<string[]>((common, chunk) => common.filter((zone) => chunk.zones.includes(zone)), list[0]!.zones);
     const candidates = unique(shared.flatMap(placesOf));
     const title = list[0]!.title;
@@ -92,16 +88,15 @@ export function computeArticlePlaces(chunks: Chunk[], resolver: PlaceResolver): 
     });
     const top = Math.max(0, ...counts.map((item) => item.count));
     const places = counts.filter((item) => item.count >= Math.min(top, Math.max(2, top * 0.3))).map((item) => item.place);
-    byArticle.set(articleId, places);
-    places.forEach((place) => all.add(place));
-  }
-  const chunksByPlace = new Map<string, number[]>();
-  chunks.forEach((chunk, index) => {
-    for (const place of byArticle.get(chunk.articleId) ?? []) {
-      const list = chunksByPlace.get(place);
-      if (list) list.push(index);
-      else chunksByPlace.set(place, [index]);
+    for (const place of places) {
+      all.add(place);
+      const known = positionsByPlace.get(place);
+      if (known) known.push(...positions);
+      else positionsByPlace.set(place, [...positions]);
     }
   });
-  return { byArticle, all, chunksByPlace };
+  const chunksByPlace = new Map<string, Uint32Array>();
+  // Articles come in order of their first chunk; an article's chunks need not be contiguous.
+  for (const [place, positions] of positionsByPlace) chunksByPlace.set(place, Uint32Array.from(positions).sort());
+  return { all, chunksByPlace };
 }

@@ -186,7 +186,7 @@ describe("ReindexManager: gate, swap, failures, rollback, CLI pick-up, start-up 
   it("at start-up falls back to the snapshot live before the current one when that is corrupt", async () => {
     const good = await reindex(config, runtime.lexicon, { log, gate: false });
     const bad = await reindex(config, runtime.lexicon, { log, gate: false });
-    await writeFile(path.join(snapshotDir(config.DATA_DIR, bad.version), "chunks.json"), "[");
+    await writeFile(path.join(snapshotDir(config.DATA_DIR, bad.version), "chunks.sqlite"), "[");
     lines.length = 0;
     const restarted = await createRuntime(config, { log, memoryState: true, buildIfMissing: false });
     try {
@@ -201,13 +201,14 @@ describe("ReindexManager: gate, swap, failures, rollback, CLI pick-up, start-up 
 
   it("rebuilds at start-up when no snapshot loads", async () => {
     for (const snapshot of await snapshotsByBuildTime(config.DATA_DIR)) {
-      await writeFile(path.join(snapshotDir(config.DATA_DIR, snapshot.version), "chunks.json"), "[");
+      await writeFile(path.join(snapshotDir(config.DATA_DIR, snapshot.version), "chunks.sqlite"), "[");
     }
     const restarted = await createRuntime(config, { log, memoryState: true });
     try {
       const serving = restarted.service.status().indexVersion;
       expect(await readCurrentVersion(config.DATA_DIR)).toBe(serving);
-      expect(JSON.parse(await readFile(path.join(snapshotDir(config.DATA_DIR, serving), "chunks.json"), "utf8"))).not.toHaveLength(0);
+      expect(restarted.service.liveIndex.search.chunks.count).toBeGreaterThan(0);
+      expect(restarted.service.liveIndex.search.chunks.get(0)?.text).toBeTruthy();
       expect((await restarted.service.ask(QUESTION)).refused).toBe(false);
     } finally {
       await restarted.close();

@@ -40,7 +40,7 @@ describe("previousLiveVersions", () => {
   });
 });
 
-const corrupt = (config: Config, version: string) => writeFile(path.join(snapshotDir(config.DATA_DIR, version), "chunks.json"), "[");
+const corrupt = (config: Config, version: string) => writeFile(path.join(snapshotDir(config.DATA_DIR, version), "chunks.sqlite"), "[");
 
 describe("start-up fallback after faults", () => {
   const workspaces: TempWorkspace[] = [];
@@ -97,7 +97,7 @@ describe("start-up fallback after faults", () => {
       expect(lines.join("\n")).toContain(`Serving the previous snapshot ${first.version} instead`);
       const status = await restarted.admin.status();
       expect(status.startupFallback).toMatchObject({ from: second.version, to: first.version });
-      expect(status.startupFallback?.reason).toMatch(/chunk list|not valid JSON/);
+      expect(status.startupFallback?.reason).toMatch(/chunk database|chunk list|not valid JSON/);
       expect(status.history[0]).toMatchObject({ action: "fallback", version: first.version, from: second.version, actor: "startup" });
       expect(status.live.version).toBe(status.currentFile);
       expect((await restarted.service.ask(QUESTION)).refused).toBe(false);

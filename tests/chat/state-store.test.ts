@@ -382,4 +382,20 @@ describe.skipIf(skipPostgres)("postgres state store across replicas", () => {
     expect(after).toBeDefined();
     await after!.release();
   });
+
+  it("opens at most STATE_POOL_SIZE connections per process, however many writes run at once", async () => {
+    const database = await freshDatabase();
+    databases.push(database.drop);
+    const store = await createStateStore({ DATA_DIR: "unused", STATE_URL: database.url, STATE_POOL_SIZE: 2 });
+    stores.push(store as PostgresStateStore);
+    const claims = await Promise.all(Array.from({ length: 40 }, (_, i) => store.claimDelivery("wechat", `pool-${i % 20}`)));
+    expect(claims.filter(Boolean)).toHaveLength(20);
+    const { default: pg } = await import("pg");
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    const { rows } = await client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    await client.end();
+    expect(rows[0].n).toBeGreaterThan(0);
+    expect(rows[0].n).toBeLessThanOrEqual(2);
+  });
 });

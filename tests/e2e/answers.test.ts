@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 const ask = (question: string, conversationId?: string) => test.runtime.service.ask(question, { conversationId });
-const chunkText = (chunkId: string) => test.runtime.service.liveIndex.search.chunks.find((chunk) => chunk.id === chunkId)?.text;
+const chunkText = (chunkId: string) => test.runtime.service.liveIndex.search.chunks.byId(chunkId)?.text;
 
 function expectCitedFrom(answer: Answer, stem: string): void {
   expect(answer.refused).toBe(false);

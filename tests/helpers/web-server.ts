@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import puppeteer, { type Browser } from "puppeteer-core";
 import { silentLogger } from "../../src/core/logger.js";
-import { startServer, type StartedServer } from "../../src/server.js";
+import { startServer, type StartedServer } from "../../src/start-server.js";
 import { createTempWorkspace, testConfig, type TempWorkspace } from "./temp-runtime.js";
 
 /**

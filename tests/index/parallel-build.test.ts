@@ -26,7 +26,7 @@ describe("parallel local build", () => {
       return dataDir;
     };
     const [one, two] = [await build(1), await build(2)];
-    for (const file of ["embedder-state.json", "bm25.json", "vectors.hnsw", "vectors.i8", "chunks.json"]) {
+    for (const file of ["embedder-state.json", "bm25.json", "vectors.hnsw", "vectors.i8", "chunks.sqlite"]) {
       const a = await readFile(path.join(snapshotDir(one, "v1"), file));
       const b = await readFile(path.join(snapshotDir(two, "v1"), file));
       expect(b.equals(a), file).toBe(true);

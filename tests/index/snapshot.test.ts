@@ -79,12 +79,12 @@ describe("snapshots", () => {
     expect(progress).toEqual([[0, 4], [3, 4], [4, 4]]);
     expect(await readCurrentVersion(dataDir)).toBe(manifest.version);
     expect((await readdir(snapshotDir(dataDir, manifest.version))).sort()).toEqual(
-      ["bm25.json", "chunks.json", "embedder-state.json", "manifest.json", "vectors.hnsw", "vectors.i8"],
+      ["bm25.json", "chunks.sqlite", "embedder-state.json", "manifest.json", "vectors.hnsw", "vectors.i8"],
     );
 
     const loaded = await loadSnapshot(dataDir, configured, tokenizer);
     expect(loaded.manifest).toEqual(manifest);
-    expect(loaded.chunks).toEqual(chunks);
+    expect(loaded.chunks.all()).toEqual(chunks);
     expect(loaded.warnings).toEqual([]);
     // The configured instance stays unfitted; the snapshot gets a restored copy.
     expect(loaded.embedder).not.toBe(configured);

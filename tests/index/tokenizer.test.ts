@@ -52,3 +52,20 @@ describe("createTokenizer", () => {
     expect(createTokenizer({ userWords: ["a", "b"] }).id).toEqual(createTokenizer({ userWords: ["b", "a"] }).id);
   });
 });
+
+describe("bundled user-word sub-word table", () => {
+  it("is what jieba's base dictionary gives for every word of the shipped lexicon (re-run scripts/build-user-word-subwords.ts when it is not)", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const { USER_WORD_SUBWORDS_FILE } = await import("../../src/index/tokenizer.js");
+    const { userWordSubwordTable } = await import("../../scripts/build-user-word-subwords.js");
+    const shipped = JSON.parse(await readFile(USER_WORD_SUBWORDS_FILE, "utf8")) as Record<string, string[]>;
+    const expected = await userWordSubwordTable(new URL("../../corpus", import.meta.url).pathname);
+    expect(Object.keys(shipped).length).toBeGreaterThan(1000);
+    expect(shipped).toEqual(expected);
+  });
+
+  it("still splits a user word the table lacks (an admin's addition) with the base dictionary", () => {
+    const tokens = createTokenizer({ userWords: ["青龙湾生物医药产业园"] })("青龙湾生物医药产业园今年签约");
+    expect(tokens).toEqual(expect.arrayContaining(["青龙湾生物医药产业园", "生物", "医药", "产业园"]));
+  });
+});

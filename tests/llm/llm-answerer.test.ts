@@ -14,7 +14,7 @@ const prompts = loadPrompts(path.resolve("prompts"));
 for (const provider of ["openai", "ollama"] as const) {
   describe(`LLM answerer over ${provider}`, () => {
     let mock: MockLlmServer;
-    const makeAnswerer = (settings: Record<string, string> = {}): Answerer => {
+    const makeAnswerer = (settings: Record<string, string> = {}): Answerer => async (request, options) => {
       const config = loadConfig({
         LLM_PROVIDER: provider,
         LLM_MODEL: "mock-model",
@@ -24,9 +24,9 @@ for (const provider of ["openai", "ollama"] as const) {
         LLM_MAX_RETRIES: "2",
         ...settings,
       });
-      const model = createChatModel(config);
+      const model = await createChatModel(config);
       if (!model) throw new Error("model expected");
-      return createLlmAnswerer({ config, model, fallback: fakeExtractive, prompts });
+      return createLlmAnswerer({ config, model, fallback: fakeExtractive, prompts })(request, options);
     };
     const promptText = () => JSON.stringify(mock.requests.at(-1)?.body.messages);
 
@@ -230,7 +230,7 @@ describe("LLM answerer retries", () => {
       { kind: "text", text: "清河高新区签约项目18个[1]。" },
     ]);
     const config = loadConfig({ LLM_PROVIDER: "openai", OPENAI_BASE_URL: `${mock.url}/v1`, LLM_TIMEOUT_MS: "5000", LLM_MAX_RETRIES: "2" });
-    const model = createChatModel(config)!;
+    const model = (await createChatModel(config))!;
     const answer = await createLlmAnswerer({ config, model, fallback: fakeExtractive, prompts })(input("签约了多少个项目？", "zh"));
     expect(mock.requests).toHaveLength(2);
     expect(answer.mode).toBe("llm");
@@ -240,7 +240,7 @@ describe("LLM answerer retries", () => {
   it("returns the fallback without calling the model when nothing was retrieved", async () => {
     mock.script([{ kind: "text", text: "should not be used" }]);
     const config = loadConfig({ LLM_PROVIDER: "openai", OPENAI_BASE_URL: `${mock.url}/v1` });
-    const answer = await createLlmAnswerer({ config, model: createChatModel(config)!, fallback: fakeExtractive, prompts })(input("问题", "zh", []));
+    const answer = await createLlmAnswerer({ config, model: (await createChatModel(config))!, fallback: fakeExtractive, prompts })(input("问题", "zh", []));
     expect(mock.requests).toHaveLength(0);
     expect(answer.mode).toBe("extractive");
   });
@@ -251,7 +251,7 @@ describe("LLM answerer retries", () => {
     const failing: Answerer = async () => {
       throw new Error("boom");
     };
-    const answer = await createLlmAnswerer({ config, model: createChatModel(config)!, fallback: failing, prompts })(input("签约了多少个项目？", "zh"));
+    const answer = await createLlmAnswerer({ config, model: (await createChatModel(config))!, fallback: failing, prompts })(input("签约了多少个项目？", "zh"));
     expect(answer.refused).toBe(true);
     expect(answer.answer.length).toBeGreaterThan(0);
   });

@@ -25,8 +25,8 @@ for (const provider of ["openai", "ollama"] as const) {
     beforeAll(async () => {
       mock = await startMockLlmServer();
       const config = loadConfig({ LLM_PROVIDER: provider, OPENAI_BASE_URL: `${mock.url}/v1`, OLLAMA_BASE_URL: mock.url, LLM_MAX_RETRIES: "0" });
-      rewrite = createLlmRewriter({ model: createChatModel(config)!, prompts, fallback: ruleBased, timeoutMs: 5000 });
-      impatientRewrite = createLlmRewriter({ model: createChatModel(config)!, prompts, fallback: ruleBased, timeoutMs: 300 });
+      rewrite = createLlmRewriter({ model: (await createChatModel(config))!, prompts, fallback: ruleBased, timeoutMs: 5000 });
+      impatientRewrite = createLlmRewriter({ model: (await createChatModel(config))!, prompts, fallback: ruleBased, timeoutMs: 300 });
     });
     afterAll(async () => {
       await mock.close();

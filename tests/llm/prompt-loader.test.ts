@@ -46,12 +46,12 @@ describe("fillTemplate", () => {
 });
 
 describe("createChatModel", () => {
-  it("builds the configured provider", () => {
-    expect(createChatModel(loadConfig({}))).toBeUndefined();
-    const openai = createChatModel(loadConfig({ LLM_PROVIDER: "openai", LLM_MODEL: "deepseek-chat", OPENAI_BASE_URL: "http://127.0.0.1:9/v1" }));
+  it("builds the configured provider", async () => {
+    expect(await createChatModel(loadConfig({}))).toBeUndefined();
+    const openai = await createChatModel(loadConfig({ LLM_PROVIDER: "openai", LLM_MODEL: "deepseek-chat", OPENAI_BASE_URL: "http://127.0.0.1:9/v1" }));
     expect(openai).toBeInstanceOf(ChatOpenAI);
     expect((openai as ChatOpenAI).model).toBe("deepseek-chat");
-    const ollama = createChatModel(loadConfig({ LLM_PROVIDER: "ollama", OLLAMA_BASE_URL: "http://127.0.0.1:9" }));
+    const ollama = await createChatModel(loadConfig({ LLM_PROVIDER: "ollama", OLLAMA_BASE_URL: "http://127.0.0.1:9" }));
     expect(ollama).toBeInstanceOf(ChatOllama);
     expect((ollama as ChatOllama).baseUrl).toBe("http://127.0.0.1:9");
     expect(describeChatModel(loadConfig({ LLM_PROVIDER: "ollama", LLM_MODEL: "qwen2.5:14b" }))).toBe("ollama:qwen2.5:14b");

@@ -41,7 +41,7 @@ runCli(async () => {
   // The facts are queried with a limit, not loaded whole (524,327 facts at 100,000 chunks).
   const listed = metric === "rules" ? { total: 0, facts: [] } : live.facts.list({ zone, metric, limit: limit ?? DEFAULT_LIMIT });
   const facts = listed.facts;
-  const rules = metric && metric !== "rules" ? [] : listRules(live.search.chunks, { zone, limit }, new Date().toISOString().slice(0, 10));
+  const rules = metric && metric !== "rules" ? [] : listRules(live.search.chunks.ruleChunks(), { zone, limit }, new Date().toISOString().slice(0, 10));
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(metric === undefined && rules.length > 0 ? { facts, rules } : metric === "rules" ? rules : facts, null, 2)}\n`);
     return 0;

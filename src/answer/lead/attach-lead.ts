@@ -1,7 +1,8 @@
-import type { Answer, Chunk, Citation } from "../../core/types.js";
+import type { Answer, Citation } from "../../core/types.js";
 import type { FactStore } from "../../facts/fact-store.js";
 import { samePeriod, withinPeriod } from "../../facts/period.js";
 import type { Fact, Period } from "../../facts/types.js";
+import type { ChunkStore } from "../../index/chunk-store.js";
 import type { Lead, Subject } from "./fact-lead.js";
 
 /**
@@ -12,7 +13,8 @@ import type { Lead, Subject } from "./fact-lead.js";
  */
 
 export interface AttachOptions {
-  chunksById: Map<string, Chunk>;
+  /** Where the passage a fact comes from is looked up by id, to cite it. */
+  chunks: Pick<ChunkStore, "byId">;
   facts: FactStore;
   period?: Period;
   subjects?: Subject[];
@@ -31,7 +33,7 @@ export function attachLead(answer: Answer, lead: Lead, options: AttachOptions): 
   const numberFor = (fact: Fact): number | undefined => {
     let citation = citations.find((item) => item.chunkId === fact.chunkId);
     if (!citation) {
-      const chunk = options.chunksById.get(fact.chunkId);
+      const chunk = options.chunks.byId(fact.chunkId);
       if (!chunk) return undefined;
       citation = { n: citations.length + 1, source: chunk.source, title: chunk.title, zone: chunk.zones[0] ?? "", date: chunk.date, quote: "", chunkId: chunk.id, start: chunk.start, end: chunk.end };
       citations.push(citation);

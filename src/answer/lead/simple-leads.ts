@@ -1,4 +1,5 @@
-import type { Answer, Chunk, Language } from "../../core/types.js";
+import type { Answer, Language } from "../../core/types.js";
+import type { ChunkStore } from "../../index/chunk-store.js";
 import type { FactStore } from "../../facts/fact-store.js";
 import type { MetricList } from "../../facts/metrics.js";
 import { zoneLabel } from "./fact-lead.js";
@@ -9,7 +10,8 @@ import { zoneLabel } from "./fact-lead.js";
  */
 
 export interface CoverageInput {
-  articleChunks: Map<string, Chunk[]>;
+  /** Coverage reads one summary per article, never every chunk. */
+  chunks: Pick<ChunkStore, "articles">;
   facts: FactStore;
   metrics: MetricList;
   english: (place: string) => string;
@@ -23,16 +25,31 @@ interface ZoneCoverage {
   chunks: number;
 }
 
-export function coverageOf(input: Pick<CoverageInput, "articleChunks">): ZoneCoverage[] {
+/**
+ * Per snapshot (the store is swapped with it): coverage and superlatives ask for it on every such
+ * question, and reading every article's summary costs tens of ms at 100,000 chunks. It holds one
+ * entry per zone (documents and dates), a few bytes per chunk.
+ */
+const coverageCache = new WeakMap<object, ZoneCoverage[]>();
+
+/** Zones covered, most passages first (shared, read-only: callers must not change it). */
+export function coverageOf(input: Pick<CoverageInput, "chunks">): ZoneCoverage[] {
+  const cached = coverageCache.get(input.chunks);
+  if (cached) return cached;
+  const zones = computeCoverage(input);
+  coverageCache.set(input.chunks, zones);
+  return zones;
+}
+
+function computeCoverage(input: Pick<CoverageInput, "chunks">): ZoneCoverage[] {
   const byZone = new Map<string, ZoneCoverage>();
-  for (const chunks of input.articleChunks.values()) {
-    const first = chunks[0];
-    const zone = first?.zones[0];
-    if (!first || !zone) continue;
+  for (const first of input.chunks.articles()) {
+    const zone = first.zones[0];
+    if (!zone) continue;
     const entry = byZone.get(zone) ?? { zone, place: first.zones.find((name) => zone.startsWith(name) && name !== zone) ?? zone, documents: new Set<string>(), dates: [], chunks: 0 };
     entry.documents.add(first.source);
     if (first.date) entry.dates.push(first.date);
-    entry.chunks += chunks.length;
+    entry.chunks += first.chunkCount;
     byZone.set(zone, entry);
   }
   return [...byZone.values()].sort((a, b) => b.chunks - a.chunks);

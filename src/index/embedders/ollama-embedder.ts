@@ -1,4 +1,4 @@
-import { OllamaEmbeddings } from "@langchain/ollama";
+import type { OllamaEmbeddings } from "@langchain/ollama";
 import type { Embedder } from "../embedder.js";
 import { RemoteEmbedder } from "./remote-embedder.js";
 
@@ -16,7 +16,9 @@ export class OllamaEmbedder extends RemoteEmbedder implements Embedder {
   readonly provider = "ollama" as const;
   readonly model: string;
   readonly id: string;
-  private readonly client: OllamaEmbeddings;
+  /** Made on first use: the LangChain provider module is loaded only when this embedder is (see create-chat-model.ts). */
+  private client?: Promise<OllamaEmbeddings>;
+  private readonly options: OllamaEmbedderOptions;
 
   constructor(options: OllamaEmbedderOptions) {
     super(
@@ -26,7 +28,13 @@ export class OllamaEmbedder extends RemoteEmbedder implements Embedder {
     );
     this.model = options.model;
     this.id = `ollama:${options.model}`;
-    this.client = new OllamaEmbeddings({
+    this.options = options;
+  }
+
+  private async makeClient(): Promise<OllamaEmbeddings> {
+    const { OllamaEmbeddings } = await import("@langchain/ollama");
+    const options = this.options;
+    return new OllamaEmbeddings({
       model: options.model,
       baseUrl: options.baseUrl,
       maxRetries: options.maxRetries ?? 2,
@@ -34,7 +42,8 @@ export class OllamaEmbedder extends RemoteEmbedder implements Embedder {
     });
   }
 
-  protected request(texts: string[]): Promise<number[][]> {
-    return this.client.embedDocuments(texts);
+  protected async request(texts: string[]): Promise<number[][]> {
+    this.client ??= this.makeClient();
+    return (await this.client).embedDocuments(texts);
   }
 }

@@ -1,4 +1,4 @@
-import { OpenAIEmbeddings } from "@langchain/openai";
+import type { OpenAIEmbeddings } from "@langchain/openai";
 import type { Embedder } from "../embedder.js";
 import { RemoteEmbedder } from "./remote-embedder.js";
 
@@ -22,7 +22,9 @@ export class OpenAIEmbedder extends RemoteEmbedder implements Embedder {
   readonly provider = "openai" as const;
   readonly model: string;
   readonly id: string;
-  private readonly client: OpenAIEmbeddings;
+  /** Made on first use: the LangChain provider module is loaded only when this embedder is (see create-chat-model.ts). */
+  private client?: Promise<OpenAIEmbeddings>;
+  private readonly options: OpenAIEmbedderOptions;
 
   constructor(options: OpenAIEmbedderOptions) {
     super(
@@ -32,7 +34,13 @@ export class OpenAIEmbedder extends RemoteEmbedder implements Embedder {
     );
     this.model = options.model;
     this.id = `openai:${options.model}`;
-    this.client = new OpenAIEmbeddings({
+    this.options = options;
+  }
+
+  private async makeClient(): Promise<OpenAIEmbeddings> {
+    const { OpenAIEmbeddings } = await import("@langchain/openai");
+    const options = this.options;
+    return new OpenAIEmbeddings({
       model: options.model,
       // Compatible servers without auth still need a non-empty key for the OpenAI client.
       apiKey: options.apiKey ?? "not-needed",
@@ -46,7 +54,8 @@ export class OpenAIEmbedder extends RemoteEmbedder implements Embedder {
     });
   }
 
-  protected request(texts: string[]): Promise<number[][]> {
-    return this.client.embedDocuments(texts);
+  protected async request(texts: string[]): Promise<number[][]> {
+    this.client ??= this.makeClient();
+    return (await this.client).embedDocuments(texts);
   }
 }

@@ -1,0 +1,162 @@
+import path from "node:path";
+import type { Logger as PinoLogger } from "pino";
+import { createRuntime, type Runtime } from "./app/runtime.js";
+import { withQuestionLog } from "./app/question-log.js";
+import { createAdminRoutes } from "./adapters/admin/admin-routes.js";
+import { cookieSecretFor } from "./adapters/admin/admin-auth.js";
+import { createApiRoutes } from "./adapters/api/api-routes.js";
+import { createMetrics } from "./adapters/http/metrics.js";
+import { createOpenApiDocument } from "./adapters/http/openapi.js";
+import type { Route } from "./adapters/http/routes.js";
+import { startHttpServer, type RunningServer } from "./adapters/http/server.js";
+import { createSlackRoutes } from "./adapters/slack/slack-adapter.js";
+import { createApiKeyGuard, createWebRoutes, pagesDir, securityHeaders } from "./adapters/web/web-routes.js";
+import { createWechatRoutes } from "./adapters/wechat/wechat-adapter.js";
+import { createWecomRoutes } from "./adapters/wecom/wecom-adapter.js";
+import { describeJob } from "./admin/reindex-manager.js";
+import { createDeliveryCore } from "./chat/delivery.js";
+import type { Config } from "./core/config.js";
+import { isAppError } from "./core/errors.js";
+import type { Logger } from "./core/logger.js";
+import { notifyReady, notifySnapshotLive, onSnapshotLiveElsewhere } from "./app/cluster-primary.js";
+
+
+/**
+ * Composition root: reads config, wires the rooms, mounts every adapter's routes on the one
+ * HTTP server (API, web pages, admin console, chat platforms, metrics) and starts it.
+ */
+
+export interface StartedServer {
+  url: string;
+  runtime: Runtime;
+  http: RunningServer;
+  /** Names of the chat adapters that are on. */
+  chatAdapters: string[];
+  /** Stops the server; requests in flight get up to `drainMs` (default 0) to finish first. */
+  close(drainMs?: number): Promise<void>;
+}
+
+export interface StartServerOptions {
+  /** Called when this process made a snapshot live (re-index or rollback); the cluster relays it. */
+  onLive?: (version: string) => void;
+}
+
+export async function startServer(config: Config, logging: { log: Logger; pino?: PinoLogger }, options: StartServerOptions = {}): Promise<StartedServer> {
+  const { log } = logging;
+  // Start-up (src/app/runtime.ts): the state store from STATE_URL with its migrations, the live
+  // snapshot with fallback, or a first build — waiting up to STARTUP_WAIT_SECONDS for another
+  // process's build instead of racing it.
+  const runtime = await createRuntime(config, { log, onLive: options.onLive });
+  const metrics = createMetrics(() => runtime.service.status());
+  // Every adapter answers through the logging service: one question log, log line and metric per answer.
+  const service = withQuestionLog({ service: runtime.service, store: runtime.store, log, onAnswered: metrics.observeAnswer });
+  runtime.admin.onJobFinished((job) =>
+    metrics.observeReindex({ state: job.state, ...(job.startedAt && job.finishedAt ? { seconds: (Date.parse(job.finishedAt) - Date.parse(job.startedAt)) / 1000 } : {}) }),
+  );
+
+  // --- chat platforms: each adapter whose settings are present, sharing one delivery core ---
+  const delivery = createDeliveryCore({ service, store: runtime.store, rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE, log });
+  const chatRoutes: Route[] = [];
+  const chatAdapters: string[] = [];
+  let stopSlack: (() => Promise<void>) | undefined;
+  if (config.SLACK_BOT_TOKEN || config.SLACK_SIGNING_SECRET) {
+    // Slack `/zone reindex` starts a job in the admin ReindexManager; its outcome is posted back.
+    const slack = await createSlackRoutes({
+      config,
+      delivery,
+      service,
+      store: runtime.store,
+      log,
+      onReindex: async (userId) => {
+        const job = await runtime.admin.start(`slack:${userId}`);
+        return { started: describeJob(job), finished: runtime.admin.wait(job.id).then(describeJob) };
+      },
+    });
+    chatRoutes.push(...slack.routes);
+    stopSlack = () => slack.stop();
+    chatAdapters.push(config.SLACK_APP_TOKEN ? "slack (socket mode)" : "slack (POST /slack/events)");
+  }
+  const wechat = createWechatRoutes({ config, delivery, log });
+  if (wechat.length > 0) chatAdapters.push("wechat (/wechat)");
+  const wecom = createWecomRoutes({ config, delivery, log });
+  if (wecom.length > 0) chatAdapters.push("wecom (/wecom)");
+  chatRoutes.push(...wechat, ...wecom);
+
+  // --- admin (re-index jobs, rollback, status, uploads, question log, CLI snapshot pick-up) ---
+  const adminRoutes = createAdminRoutes({
+    manager: runtime.admin,
+    token: config.ADMIN_TOKEN,
+    corpusDir: config.CORPUS_DIR,
+    upload: { maxFileBytes: config.UPLOAD_MAX_BYTES, maxFiles: config.UPLOAD_MAX_FILES },
+    questions: runtime.store,
+    sessionTtlMs: config.ADMIN_SESSION_HOURS * 3600_000,
+  });
+  // Snapshot pick-up and retention pruning (CONVERSATION_TTL_DAYS, QUESTION_LOG_DAYS, AUDIT_DAYS:
+  // one schedule for every kind of row, see src/chat/retention.ts).
+  runtime.admin.startWatching(config.SNAPSHOT_POLL_MS);
+  if (!config.ADMIN_TOKEN) log.info("Admin API and console off: set ADMIN_TOKEN to enable /admin.");
+
+  const openApi = createOpenApiDocument();
+  const routes: Route[] = [
+    ...createApiRoutes(service),
+    ...createWebRoutes({ service, store: runtime.store, log, apiKeys: config.API_KEYS }),
+    { method: "GET", path: "/api/openapi.json", reply: () => openApi },
+    {
+      method: "GET",
+      path: "/metrics",
+      reply: async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+    },
+    ...chatRoutes,
+    ...adminRoutes,
+  ];
+  const http = await startHttpServer({
+    host: config.HOST,
+    port: config.PORT,
+    routes,
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    log,
+    pino: logging.pino,
+    cookieSecret: cookieSecretFor(config.ADMIN_TOKEN),
+    upload: { maxFileBytes: config.UPLOAD_MAX_BYTES, maxFiles: config.UPLOAD_MAX_FILES },
+    staticDirs: [{ root: path.join(pagesDir, "assets"), prefix: "/assets/" }],
+    headers: securityHeaders,
+    guard: createApiKeyGuard(config.API_KEYS),
+    onResponse: metrics.observeRequest,
+  });
+  return {
+    url: http.url,
+    runtime,
+    http,
+    chatAdapters,
+    async close(drainMs = 0) {
+      await http.close(drainMs);
+      // Stop a running re-index first: chat listeners may be waiting on it.
+      await runtime.admin.close();
+      await stopSlack?.();
+      await delivery.close();
+      await runtime.close();
+    },
+  };
+}
+
+/** The server process (WORKERS=1, or one cluster worker): start, announce, drain on SIGTERM/SIGINT. */
+export async function runServer(config: Config, logging: { log: Logger; pino?: PinoLogger }): Promise<void> {
+  const { log } = logging;
+  const server = await startServer(config, logging, { onLive: notifySnapshotLive });
+  const status = server.runtime.service.status();
+  log.info(`Zone assistant listening on ${server.url} (index ${status.indexVersion}, ${status.chunks} chunks, LLM ${status.llm}).`);
+  notifyReady();
+  onSnapshotLiveElsewhere(() => void server.runtime.admin.checkForNewSnapshot());
+  log.info(`Chat adapters: ${server.chatAdapters.length > 0 ? server.chatAdapters.join(", ") : "none configured (see README)"}.`);
+  log.info(`Open ${server.url}/ to chat${config.ADMIN_TOKEN ? `, ${server.url}/admin to manage the corpus` : ""}.`);
+  log.info(`Try: curl -s ${server.url}/api/ask -H 'content-type: application/json' -d '{"question":"长治高新区有哪些招商优惠政策？"}'`);
+
+  const shutdown = async (signal: string) => {
+    log.info(`${signal} received, shutting down.`);
+    // Requests in flight finish (bounded by SHUTDOWN_TIMEOUT_MS) before the runtime closes.
+    await server.close(config.SHUTDOWN_TIMEOUT_MS);
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
