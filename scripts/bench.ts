@@ -28,6 +28,7 @@ import { measureLoad, percentile } from "./bench-load.js";
 import { measurePolicyIngest } from "./bench-policy.js";
 import { prepareEvalCorpus } from "../src/app/eval-corpus.js";
 import { measureRetrievalQuality } from "./bench-quality.js";
+import { factStoreTables, measureFactStores } from "./bench-facts.js";
 import { measureStateStores, printStateTable } from "./bench-state.js";
 import { measureVectorSearch } from "./bench-vectors.js";
 import { makeSyntheticChunks } from "./make-synthetic-corpus.js";
@@ -170,6 +171,8 @@ async function main(): Promise<void> {
     const factMs = performance.now() - factStarted;
     factRows.push([`synthetic ${syntheticCount}`, String(articles.length), String(facts.length), ms(factMs), `${((factMs / syntheticCount) * 1000).toFixed(1)} µs`]);
     factRows.unshift(["this corpus", String(report.articles), String(report.facts), ms(report.factMs), `${((report.factMs / Math.max(1, report.chunks)) * 1000).toFixed(1)} µs`]);
+    // Where the facts live: parsed into each process (facts.json) or queried from facts.sqlite.
+    const factStores = await measureFactStores(facts, metrics.metrics);
     // The same snapshot built on one thread and on all cores (BUILD_THREADS); the latter is served below.
     for (const threads of [1, cores]) {
       const dataDir = threads === 1 ? path.join(work, "synthetic-one-thread") : syntheticConfig.DATA_DIR;
@@ -209,6 +212,7 @@ async function main(): Promise<void> {
 
     table("Index build (local embedder)", ["corpus", "files", "chunks", "build time", "RSS after"], buildRows);
     table("Fact extraction at index time (figures → facts)", ["corpus", "articles", "facts", "time", "per chunk"], factRows);
+    factStoreTables(factStores, table);
     table("Ask latency (extractive mode)", ["corpus", "path", "asks", "p50", "p95", "RSS"], latency);
     table(
       `Policy ingest at index time (${policyCost.textMb.toFixed(2)} MB of policy text, ${policyCost.items} items)`,

@@ -7,7 +7,7 @@ import { computeArticlePlaces, type ArticlePlaces } from "../retrieve/places.js"
 import { placeOfAdministrativeName } from "../ingest/issuing-body.js";
 import { detectZones } from "../ingest/zones.js";
 import type { Lexicon } from "./lexicon.js";
-import { FactStore } from "../facts/fact-store.js";
+import type { FactStore } from "../facts/fact-store.js";
 import { createMetricList, type MetricList } from "../facts/metrics.js";
 
 /**
@@ -46,7 +46,7 @@ export async function loadLiveIndex(config: Config, lexicon: Lexicon, version?: 
     manifest: snapshot.manifest,
     warnings: snapshot.warnings,
     lexicon,
-    facts: new FactStore(snapshot.facts),
+    facts: snapshot.facts,
     metrics: createMetricList(snapshot.metrics),
   };
 }

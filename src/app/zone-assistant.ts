@@ -11,7 +11,6 @@ import { detectLanguage, escapeRegExp } from "../core/language.js";
 import { analyzeQuery, type AnalyzedQuery } from "../retrieve/analyze-query.js";
 import { hybridSearch } from "../retrieve/hybrid-search.js";
 import { toSimplified } from "../retrieve/simplified-chinese.js";
-import { filterFacts } from "../facts/fact-store.js";
 import type { Fact } from "../facts/types.js";
 import { comparedMetrics, matchMetrics } from "../facts/match-metric.js";
 import { parseChinesePeriods, questionPeriod, samePeriod, withinPeriod } from "../facts/period.js";
@@ -82,10 +81,11 @@ export class ZoneAssistant implements AnswerService {
 
   facts(filter: { zone?: string; metric?: string; limit?: number }): { total: number; facts: Fact[]; rules: RuleListing[] } {
     const rulesOnly = filter.metric === "rules";
-    const all = rulesOnly ? [] : filterFacts(this.live.facts.facts, { zone: filter.zone, metric: filter.metric });
+    // A query with a limit (the API's default is 500): the facts are not all held in this process.
+    const listed = rulesOnly ? { total: 0, facts: [] } : this.live.facts.list(filter);
     // Policy rules sit beside the figures; a figure metric filter leaves them out.
     const rules = filter.metric && !rulesOnly ? [] : listRules(this.live.search.chunks.ruleChunks(), { zone: filter.zone, limit: filter.limit }, new Date().toISOString().slice(0, 10));
-    return { total: all.length, facts: filter.limit !== undefined ? all.slice(0, filter.limit) : all, rules };
+    return { ...listed, rules };
   }
 
   source(chunkId: string, quote: string): Promise<SourceView> {
@@ -391,13 +391,10 @@ function subjectsOf(query: AnalyzedQuery, live: LiveIndex): Subject[] {
       else if (after) level = "zone";
       if (level === "zone") {
         // The zone of that place the facts know best (the English name does not say its Chinese kind).
-        const zones = live.facts.candidates({ places: [place], level: "zone", includeParts: true });
-        const counts = new Map<string, number>();
-        for (const fact of zones) counts.set(fact.zone, (counts.get(fact.zone) ?? 0) + 1);
-        zone = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+        zone = live.facts.zones({ places: [place], level: "zone", includeParts: true })[0]?.zone;
       }
     }
-    if (zone && live.facts.candidates({ zones: [zone], includeParts: true }).length === 0) zone = undefined;
+    if (zone && live.facts.count({ zones: [zone], includeParts: true }) === 0) zone = undefined;
     subjects.push({ place, zone, level });
   }
   return subjects;

@@ -5,6 +5,12 @@ import type { Fact, Period, ZoneLevel } from "./types.js";
  * Lookups over the snapshot's facts: by zone (or place and level), metric and period. A figure
  * answers a question only for the zone, level and period it was stated about; `nearest` finds
  * the closest period the corpus has when the asked one is missing, so the answer can say so.
+ *
+ * Two implementations answer the same contract (tests/facts/fact-store-contract.test.ts):
+ * `MemoryFactStore` over an array (tests, snapshots written with facts.json) and
+ * `SqliteFactStore` over the snapshot's facts.sqlite, which keeps a large corpus's facts out of
+ * every server worker's heap. Results are in extraction order unless ranked; rankings break ties
+ * by that order too, so both stores return the same lists.
  */
 
 export interface FactQuery {
@@ -25,8 +31,120 @@ export interface FactMatch {
   periodMatch: "exact" | "within" | "none";
 }
 
-export class FactStore {
+export interface ZoneFactCount {
+  zone: string;
+  place: string;
+  level: ZoneLevel;
+  facts: number;
+}
+
+/** What `npm run facts` and GET /api/facts filter by: a zone (or its place, or a prefix of its name) and a metric. */
+export interface FactListFilter {
+  zone?: string;
+  metric?: string;
+  limit?: number;
+}
+
+export interface FactStore {
+  readonly size: number;
+  /** The facts of one chunk (a retrieved passage). */
+  inChunk(chunkId: string): Fact[];
+  /** The facts stated in a sentence (as quoted: trailing punctuation does not matter). */
+  inSentence(sentence: string): Fact[];
+  /** Facts of the asked who and what, any period. */
+  candidates(query: FactQuery): Fact[];
+  /** How many facts `candidates(query)` would return. */
+  count(query: FactQuery): number;
+  /** Facts for the asked period: exact periods first, then those inside it; all, latest first, when no period is asked. */
+  find(query: FactQuery): FactMatch[];
+  /** The facts of the period nearest the asked one, when it has none (for "the latest is …"). */
+  nearest(query: FactQuery): Fact[];
+  /**
+   * Each zone's highest figure among `find(query)`'s matches (only the exact ones when a period
+   * is asked), zones in the order they first appear there: a superlative over every zone decodes
+   * one fact per zone, not every figure of the metric.
+   */
+  highestPerZone(query: FactQuery): Fact[];
+  /** Zones with facts (of the query, when given) and how many, most first: what the assistant covers. */
+  zones(query?: FactQuery): ZoneFactCount[];
+  /** Facts in extraction order for a listing, at most `limit`, with how many match in all. */
+  list(filter: FactListFilter): { total: number; facts: Fact[] };
+  /** The first dated, labelled zone-level total of each of the first `count` zones (example questions). */
+  examples(count: number): Fact[];
+}
+
+/** Latest period first; within a period, the earlier sentence (reports lead with totals); then extraction order. */
+export function compareLatest(a: RankKey, b: RankKey): number {
+  return compareText(b.period?.to ?? "", a.period?.to ?? "") || compareText(b.date ?? "", a.date ?? "") || a.sentenceStart - b.sentenceStart;
+}
+
+const digitsAndHyphens = /^[0-9-]*$/;
+
+/**
+ * localeCompare, with a fast path for months and dates (2023-06, 2023-07-20): for strings of
+ * digits and hyphens the locale order is the code-unit order ('-' before digits in both), and
+ * ranking 100,000 figures for a superlative spends most of its time here.
+ */
+function compareText(a: string, b: string): number {
+  if (digitsAndHyphens.test(a) && digitsAndHyphens.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+  return a.localeCompare(b);
+}
+
+/** What ranking and period matching read of a fact (the SQLite store ranks on these columns before decoding). */
+export interface RankKey {
+  period?: Period;
+  date?: string;
+  sentenceStart: number;
+}
+
+/** Splits a pool into the asked period's exact and within matches, each ranked latest first (`find`). */
+export function matchPeriod<T extends RankKey>(pool: T[], asked: Period | undefined): { item: T; periodMatch: FactMatch["periodMatch"] }[] {
+  if (!asked) return [...pool].sort(compareLatest).map((item) => ({ item, periodMatch: "none" }));
+  const exact = pool.filter((item) => item.period && samePeriod(item.period, asked));
+  const exactSet = new Set(exact);
+  const within = pool.filter((item) => item.period && !exactSet.has(item) && withinPeriod(item.period, asked));
+  return [...exact.sort(compareLatest).map((item) => ({ item, periodMatch: "exact" as const })), ...within.sort(compareLatest).map((item) => ({ item, periodMatch: "within" as const }))];
+}
+
+/** The pool's items of the period nearest the asked one, ranked (`nearest`). */
+export function nearestPeriod<T extends RankKey>(pool: T[], asked: Period | undefined): T[] {
+  const dated = pool.filter((item) => item.period);
+  if (dated.length === 0 || !asked) return dated.sort(compareLatest).slice(0, 1);
+  const distance = (item: T) => periodDistance(item.period!, asked);
+  let best = Infinity;
+  for (const item of dated) best = Math.min(best, distance(item));
+  return dated.filter((item) => distance(item) === best).sort(compareLatest);
+}
+
+/** `highestPerZone` over ranked matches: the first of a zone's largest values wins. */
+export function highestOf<T extends { zone: string; normalized: number }>(matches: { item: T; periodMatch: FactMatch["periodMatch"] }[], periodAsked: boolean): T[] {
+  const best = new Map<string, T>();
+  for (const { item, periodMatch } of matches) {
+    if (periodAsked && periodMatch !== "exact") continue;
+    const current = best.get(item.zone);
+    if (!current || item.normalized > current.normalized) best.set(item.zone, item);
+  }
+  return [...best.values()];
+}
+
+export function sentenceKey(sentence: string): string {
+  return sentence.replace(/[。！？!?；;，,\s]+$/u, "");
+}
+
+/** A listing's zone filter: the zone itself, its place, or a zone whose name starts with it. */
+export function listZoneMatches(fact: Pick<Fact, "zone" | "place">, zone: string): boolean {
+  return fact.zone === zone || fact.place === zone || fact.zone.startsWith(zone);
+}
+
+/** A fact an example question can be built from: a zone's dated, labelled period total. */
+export function exampleWorthy(fact: Fact): boolean {
+  return fact.level === "zone" && fact.period !== undefined && fact.metric !== "other" && !fact.event && !fact.scope;
+}
+
+/** The facts as an array with in-process indexes: tests, small corpora, and snapshots that store facts.json. */
+export class MemoryFactStore implements FactStore {
   readonly facts: readonly Fact[];
+  private readonly order = new Map<Fact, number>();
   private readonly byPlace = new Map<string, Fact[]>();
   private readonly byMetric = new Map<string, Fact[]>();
   private readonly bySentence = new Map<string, Fact[]>();
@@ -35,36 +153,41 @@ export class FactStore {
 
   constructor(facts: readonly Fact[]) {
     this.facts = facts;
-    for (const fact of facts) {
+    facts.forEach((fact, index) => {
+      this.order.set(fact, index);
       push(this.byPlace, fact.place, fact);
       push(this.byMetric, fact.metric, fact);
       push(this.bySentence, sentenceKey(fact.sentence), fact);
       push(this.byZone, fact.zone, fact);
       push(this.byChunk, fact.chunkId, fact);
-    }
+    });
   }
 
-  /** The facts of one chunk (a retrieved passage). */
   inChunk(chunkId: string): Fact[] {
-    return this.byChunk.get(chunkId) ?? [];
+    return [...(this.byChunk.get(chunkId) ?? [])];
   }
 
-  /** The facts stated in a sentence (as quoted: trailing punctuation does not matter). */
   inSentence(sentence: string): Fact[] {
-    return this.bySentence.get(sentenceKey(sentence)) ?? [];
+    return [...(this.bySentence.get(sentenceKey(sentence)) ?? [])];
   }
 
   get size(): number {
     return this.facts.length;
   }
 
-  /** Facts of the asked who and what, any period. */
   candidates(query: FactQuery): Fact[] {
     // Start from the smallest index that applies: at 100k chunks a full scan per question is too slow.
     const pools: (readonly Fact[])[] = [];
-    if (query.zones && query.zones.length > 0) pools.push(query.zones.flatMap((zone) => this.byZone.get(zone) ?? []));
-    if (query.places && query.places.length > 0) pools.push(query.places.flatMap((place) => this.byPlace.get(place) ?? []));
-    if (query.metrics && query.metrics.length > 0) pools.push(query.metrics.flatMap((metric) => this.byMetric.get(metric) ?? []));
+    const lookup = (index: Map<string, Fact[]>, keys: string[] | undefined) => {
+      if (!keys || keys.length === 0) return;
+      const unique = [...new Set(keys)];
+      const pool = unique.flatMap((key) => index.get(key) ?? []);
+      // Several keys: back into extraction order, the order the SQLite store returns.
+      pools.push(unique.length > 1 ? pool.sort((a, b) => this.order.get(a)! - this.order.get(b)!) : pool);
+    };
+    lookup(this.byZone, query.zones);
+    lookup(this.byPlace, query.places);
+    lookup(this.byMetric, query.metrics);
     const pool = pools.length > 0 ? pools.reduce((smallest, next) => (next.length < smallest.length ? next : smallest)) : this.facts;
     return pool.filter((fact) => {
       if (query.metrics && query.metrics.length > 0 && !query.metrics.includes(fact.metric)) return false;
@@ -77,58 +200,50 @@ export class FactStore {
     });
   }
 
-  /** Facts for the asked period: exact periods first, then those inside it; none when no period is asked and none fit. */
+  count(query: FactQuery): number {
+    return this.candidates(query).length;
+  }
+
   find(query: FactQuery): FactMatch[] {
-    const pool = this.candidates(query);
-    const asked = query.period;
-    if (!asked) return rankLatest(pool).map((fact) => ({ fact, periodMatch: "none" }));
-    const exact = pool.filter((fact) => fact.period && samePeriod(fact.period, asked));
-    const within = pool.filter((fact) => fact.period && !exact.includes(fact) && withinPeriod(fact.period, asked));
-    return [...rankLatest(exact).map((fact) => ({ fact, periodMatch: "exact" as const })), ...rankLatest(within).map((fact) => ({ fact, periodMatch: "within" as const }))];
+    return matchPeriod(this.candidates(query), query.period).map(({ item, periodMatch }) => ({ fact: item, periodMatch }));
   }
 
-  /** The facts of the period nearest the asked one, when it has none (for "the latest is …"). */
   nearest(query: FactQuery): Fact[] {
-    const asked = query.period;
-    const pool = this.candidates(query).filter((fact) => fact.period);
-    if (pool.length === 0 || !asked) return rankLatest(pool).slice(0, 1);
-    const distance = (fact: Fact) => periodDistance(fact.period!, asked);
-    const best = Math.min(...pool.map(distance));
-    return rankLatest(pool.filter((fact) => distance(fact) === best));
+    return nearestPeriod(this.candidates(query), query.period);
   }
 
-  /** Zones with facts, with their documents and report dates: what the assistant covers. */
-  zones(): { zone: string; place: string; level: ZoneLevel; facts: number }[] {
-    const counts = new Map<string, { zone: string; place: string; level: ZoneLevel; facts: number }>();
-    for (const fact of this.facts) {
+  highestPerZone(query: FactQuery): Fact[] {
+    return highestOf(matchPeriod(this.candidates(query), query.period), query.period !== undefined);
+  }
+
+  zones(query?: FactQuery): ZoneFactCount[] {
+    const counts = new Map<string, ZoneFactCount>();
+    for (const fact of query ? this.candidates(query) : this.facts) {
       const entry = counts.get(fact.zone) ?? { zone: fact.zone, place: fact.place, level: fact.level, facts: 0 };
       entry.facts++;
       counts.set(fact.zone, entry);
     }
     return [...counts.values()].sort((a, b) => b.facts - a.facts);
   }
-}
 
-/** Latest period first; within a period, the earlier sentence (reports lead with totals). */
-function rankLatest(facts: Fact[]): Fact[] {
-  return [...facts].sort((a, b) => (b.period?.to ?? "").localeCompare(a.period?.to ?? "") || (b.date ?? "").localeCompare(a.date ?? "") || a.sentenceStart - b.sentenceStart);
-}
+  list(filter: FactListFilter): { total: number; facts: Fact[] } {
+    const zone = filter.zone?.trim();
+    const result = this.facts.filter((fact) => (!zone || listZoneMatches(fact, zone)) && (!filter.metric || fact.metric === filter.metric));
+    return { total: result.length, facts: filter.limit !== undefined ? result.slice(0, filter.limit) : result };
+  }
 
-function sentenceKey(sentence: string): string {
-  return sentence.replace(/[。！？!?；;，,\s]+$/u, "");
+  examples(count: number): Fact[] {
+    const chosen: Fact[] = [];
+    for (const fact of this.facts) {
+      if (chosen.length >= count) break;
+      if (exampleWorthy(fact) && !chosen.some((other) => other.zone === fact.zone)) chosen.push(fact);
+    }
+    return chosen;
+  }
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
-}
-
-/** Facts filtered for `npm run facts` and GET /api/facts. */
-export function filterFacts(facts: readonly Fact[], filter: { zone?: string; metric?: string; limit?: number }): Fact[] {
-  const zone = filter.zone?.trim();
-  const result = facts.filter(
-    (fact) => (!zone || fact.zone === zone || fact.place === zone || fact.zone.startsWith(zone)) && (!filter.metric || fact.metric === filter.metric),
-  );
-  return filter.limit !== undefined ? result.slice(0, filter.limit) : result;
 }

@@ -2,7 +2,7 @@
  * Figures as facts: who (zone and level), when (a resolved period), what (a metric of the
  * admin-editable metric list), how much (value, unit, normalised value, qualifier) and where it is
  * said (the sentence, its chunk and offsets). Extracted at index time, stored in the snapshot
- * (facts.json) and looked up when answering. These shapes are shared with the policy-rule work:
+ * (facts.sqlite) and looked up when answering. These shapes are shared with the policy-rule work:
  * extend them with optional fields only.
  */
 

@@ -32,6 +32,8 @@ export const manifestSchema = z.object({
   }),
   tokenizer: z.object({ id: z.string() }),
   chunkCount: z.number().int().nonnegative(),
+  /** Facts in facts.sqlite, checked against the file at load (absent: built before facts.sqlite, or without facts). */
+  factCount: z.number().int().nonnegative().optional(),
   articleCount: z.number().int().nonnegative(),
   files: z.array(manifestFileSchema),
   buildMs: z.number().nonnegative(),

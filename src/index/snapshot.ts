@@ -6,6 +6,8 @@ import { AppError, isAppError } from "../core/errors.js";
 import type { Chunk } from "../core/types.js";
 import { MemoryChunkStore, SqliteChunkStore, writeChunkDatabase, type ChunkStore } from "./chunk-store.js";
 import type { Fact, MetricDefinition } from "../facts/types.js";
+import { MemoryFactStore, type FactStore } from "../facts/fact-store.js";
+import { openSqliteFactStore, SqliteFactStore, writeFactDatabase } from "../facts/sqlite-fact-store.js";
 import { Bm25Index } from "./bm25.js";
 import type { Embedder } from "./embedder.js";
 import { MANIFEST_FORMAT_VERSION, manifestSchema, type Manifest, type ManifestFile } from "./manifest.js";
@@ -29,7 +31,9 @@ export const snapshotFiles = {
   /** BM25 postings as binary arrays, mapped by every server process (see mapped-file.ts). */
   bm25Arrays: "bm25.bin",
   embedderState: "embedder-state.json",
-  /** Figures as facts (src/facts), written when the build extracted them. */
+  /** Figures as facts (src/facts) with their metric list, written when the build extracted them; queried, never loaded whole. */
+  factDatabase: "facts.sqlite",
+  /** The same as one JSON document, written by builds before facts.sqlite; still loaded (into memory). */
   facts: "facts.json",
 } as const;
 
@@ -37,7 +41,7 @@ const REBUILD_HINT = "Rebuild the index with `npm run index`.";
 
 export interface WriteSnapshotInput {
   chunks: Chunk[];
-  /** Facts extracted from the chunks' articles; stored as facts.json when given. */
+  /** Facts extracted from the chunks' articles; stored as facts.sqlite when given. */
   facts?: Fact[];
   /** The metric list the facts were filed under (stored with them, so labels match the build). */
   metrics?: MetricDefinition[];
@@ -73,7 +77,7 @@ export interface LoadedSnapshot {
   /** Non-fatal differences, e.g. a tokenizer whose user dictionary changed since the build. */
   warnings: string[];
   /** The figures of the corpus as facts (empty for a snapshot built before facts existed). */
-  facts: Fact[];
+  facts: FactStore;
   metrics: MetricDefinition[];
 }
 
@@ -276,7 +280,8 @@ export async function writeSnapshot(dataDir: string, input: WriteSnapshotInput):
     const serialisedBm25 = bm25.serialise();
     await writeFile(path.join(temporaryDir, snapshotFiles.bm25Arrays), serialisedBm25.data);
     await writeFile(path.join(temporaryDir, snapshotFiles.bm25), JSON.stringify(serialisedBm25.header), "utf8");
-    if (input.facts) await writeFile(path.join(temporaryDir, snapshotFiles.facts), JSON.stringify({ metrics: input.metrics ?? [], facts: input.facts }), "utf8");
+    // SQLite rather than JSON: a server worker queries the facts instead of holding them (see sqlite-fact-store.ts).
+    if (input.facts) writeFactDatabase(path.join(temporaryDir, snapshotFiles.factDatabase), input.facts, input.metrics ?? []);
     await vectors.save(temporaryDir);
     if (embedder.state) {
       await writeFile(path.join(temporaryDir, snapshotFiles.embedderState), JSON.stringify(embedder.state()), "utf8");
@@ -294,6 +299,7 @@ export async function writeSnapshot(dataDir: string, input: WriteSnapshotInput):
       },
       tokenizer: { id: tokenizerId },
       chunkCount: chunks.length,
+      ...(input.facts ? { factCount: input.facts.length } : {}),
       articleCount: input.articleCount,
       files: input.files,
       buildMs: Date.now() - startedAt,
@@ -432,9 +438,15 @@ export async function loadSnapshot(
   if (restored.load) {
     restored.load(await readJson(path.join(directory, snapshotFiles.embedderState), "the embedder state"));
   }
-  const { facts, metrics } = await loadFacts(directory, chosen);
-  // Last, so that no later failure leaves the chunk database open.
-  const chunks = await loadChunks(directory, chosen, manifest.chunkCount);
+  const { facts, metrics } = await loadFacts(directory, chosen, manifest);
+  // Last, so that no later failure leaves the chunk database open; a failure here closes the fact database.
+  let chunks: ChunkStore;
+  try {
+    chunks = await loadChunks(directory, chosen, manifest.chunkCount);
+  } catch (error) {
+    if (facts instanceof SqliteFactStore) facts.close();
+    throw error;
+  }
   return { manifest, chunks, bm25, vectors, embedder: restored, warnings, facts, metrics };
 }
 
@@ -454,14 +466,33 @@ async function loadChunks(directory: string, version: string, chunkCount: number
   return new MemoryChunkStore(chunks as Chunk[]);
 }
 
-/** facts.json is optional (older snapshots lack it) but, when present, must be a list of facts. */
-async function loadFacts(directory: string, version: string): Promise<{ facts: Fact[]; metrics: MetricDefinition[] }> {
+/**
+ * Facts are optional (snapshots built before they existed have none). facts.sqlite is opened
+ * read-only and checked against the manifest's count; a snapshot written before facts.sqlite
+ * has facts.json, which is loaded into memory as before.
+ */
+async function loadFacts(directory: string, version: string, manifest: Manifest): Promise<{ facts: FactStore; metrics: MetricDefinition[] }> {
+  const database = path.join(directory, snapshotFiles.factDatabase);
+  if (await exists(database)) {
+    let opened: ReturnType<typeof openSqliteFactStore>;
+    try {
+      opened = openSqliteFactStore(database);
+    } catch (error) {
+      throw new AppError("INDEX_CORRUPT", `The fact database of snapshot ${version} (${database}) cannot be read: ${error instanceof Error ? error.message : String(error)}.`, {
+        hint: REBUILD_HINT,
+        cause: error,
+      });
+    }
+    if (manifest.factCount !== undefined && opened.count !== manifest.factCount) {
+      opened.store.close();
+      throw new AppError("INDEX_CORRUPT", `The fact database of snapshot ${version} holds ${opened.count} facts, not ${manifest.factCount} as its manifest says.`, { hint: REBUILD_HINT });
+    }
+    return { facts: opened.store, metrics: opened.metrics };
+  }
   const file = path.join(directory, snapshotFiles.facts);
-  try {
-    await stat(file);
-  } catch {
+  if (!(await exists(file))) {
     // Built without facts (before they existed, or by a tool that writes chunks only): answers fall back to passages.
-    return { facts: [], metrics: [] };
+    return { facts: new MemoryFactStore([]), metrics: [] };
   }
   const stored = (await readJson(file, "the fact list")) as { facts?: unknown; metrics?: unknown } | null;
   const facts = stored?.facts;
@@ -469,7 +500,16 @@ async function loadFacts(directory: string, version: string): Promise<{ facts: F
   if (!Array.isArray(metrics) || !Array.isArray(facts) || !facts.every((fact: unknown) => typeof fact === "object" && fact !== null && typeof (fact as Fact).metric === "string" && typeof (fact as Fact).normalized === "number")) {
     throw new AppError("INDEX_CORRUPT", `The fact list of snapshot ${version} is damaged.`, { hint: REBUILD_HINT });
   }
-  return { facts: facts as Fact[], metrics: metrics as MetricDefinition[] };
+  return { facts: new MemoryFactStore(facts as Fact[]), metrics: metrics as MetricDefinition[] };
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export const BUILD_LOCK_FILE = "build.lock";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { comparisonLead, figureLead, superlativeLead, type LeadRequest } from "../../src/answer/lead/fact-lead.js";
-import { FactStore } from "../../src/facts/fact-store.js";
+import { MemoryFactStore } from "../../src/facts/fact-store.js";
 import { createMetricList } from "../../src/facts/metrics.js";
 import type { Fact, MetricDefinition, Period } from "../../src/facts/types.js";
 
@@ -20,7 +20,7 @@ function fact(zone: string, place: string, raw: string, normalized: number, peri
   };
 }
 
-const store = new FactStore([
+const store = new MemoryFactStore([
   fact("衡阳高新区", "衡阳", "150.8亿元", 150.8e8, half2023),
   fact("长治高新区", "长治", "105.63亿元", 105.63e8, half2023),
   fact("长治高新区", "长治", "106亿元", 106e8, year2022),
@@ -47,13 +47,13 @@ describe("comparison composer", () => {
     const lead = comparisonLead(request({ subjects: [{ place: "衡阳", zone: "衡阳高新区" }, { place: "长治", zone: "长治高新区" }], period: undefined }))!;
     // Without an asked period each side's latest: both January–June 2023 here, so they compare.
     expect(lead.text).toMatch(/is higher than/);
-    const mixed = new FactStore([fact("衡阳高新区", "衡阳", "150.8亿元", 150.8e8, half2023), fact("无锡高新区", "无锡", "100亿元", 100e8, year2022)]);
+    const mixed = new MemoryFactStore([fact("衡阳高新区", "衡阳", "150.8亿元", 150.8e8, half2023), fact("无锡高新区", "无锡", "100亿元", 100e8, year2022)]);
     const differing = comparisonLead({ ...request({ subjects: [{ place: "衡阳", zone: "衡阳高新区" }, { place: "无锡", zone: "无锡高新区" }] }), facts: mixed })!;
     expect(differing.text).toMatch(/periods or levels differ/);
   });
 
   it("gives a side without a figure for the asked period its nearest period, labelled, and no verdict", () => {
-    const facts = new FactStore([fact("衡阳高新区", "衡阳", "150.8亿元", 150.8e8, half2023), fact("无锡高新区", "无锡", "100亿元", 100e8, year2022)]);
+    const facts = new MemoryFactStore([fact("衡阳高新区", "衡阳", "150.8亿元", 150.8e8, half2023), fact("无锡高新区", "无锡", "100亿元", 100e8, year2022)]);
     const lead = comparisonLead({ ...request({ subjects: [{ place: "衡阳", zone: "衡阳高新区" }, { place: "无锡", zone: "无锡高新区" }], period: half2023 }), facts })!;
     expect(lead.text).toContain("RMB 15.08 billion");
     expect(lead.text).toMatch(/Wuxi High-tech Zone \(无锡高新区\): the reports have no January–June 2023 figure for signed investment; the nearest is .*2022: RMB 10 billion/);

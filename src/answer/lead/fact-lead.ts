@@ -297,13 +297,8 @@ function differenceText(difference: number, like: Fact, language: Language): str
 export function superlativeLead(request: LeadRequest & { lowest?: boolean; zonesInIndex: string[] }): Lead | undefined {
   const metric = request.metrics[0];
   if (!metric) return undefined;
-  const matches = request.facts.find({ metrics: [metric.key], period: request.period, level: "zone" });
-  const pool = request.period ? matches.filter((match) => match.periodMatch === "exact") : matches;
-  const best = new Map<string, Fact>();
-  for (const { fact } of pool) {
-    const current = best.get(fact.zone);
-    if (!current || fact.normalized > current.normalized) best.set(fact.zone, fact);
-  }
+  // Each zone's highest figure for the period (exact matches only when one is asked).
+  const best = new Map(request.facts.highestPerZone({ metrics: [metric.key], period: request.period, level: "zone" }).map((fact) => [fact.zone, fact]));
   const ranked = [...best.values()].sort((a, b) => (request.lowest ? a.normalized - b.normalized : b.normalized - a.normalized));
   if (ranked.length === 0) return undefined;
   const unit = ranked[0]!.normalizedUnit;
