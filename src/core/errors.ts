@@ -35,6 +35,9 @@ export const errorCodes = {
 
 export type ErrorCode = keyof typeof errorCodes;
 
+/** The hint of every INDEX_CORRUPT error about a snapshot file. */
+export const REBUILD_INDEX_HINT = "Rebuild the index with `npm run index`.";
+
 export interface AppErrorOptions {
   /** What the user or admin should do next. */
   hint?: string;

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { LRUCache } from "lru-cache";
 import Database from "better-sqlite3";
 import { exampleWorthy, highestOf, matchPeriod, nearestPeriod, sentenceKey, type FactListFilter, type FactMatch, type FactQuery, type FactStore, type RankKey, type ZoneFactCount } from "./fact-store.js";
 import type { Fact, MetricDefinition, Period, PeriodKind, ZoneLevel } from "./types.js";
@@ -140,8 +141,9 @@ export function openSqliteFactStore(file: string): { store: SqliteFactStore; met
 
 /** The FactStore contract answered by indexed queries over facts.sqlite. */
 export class SqliteFactStore implements FactStore {
-  private readonly statements = new Map<string, Database.Statement>();
-  private readonly decoded = new Map<number, Fact>();
+  /** Least recently used dropped first, for both. */
+  private readonly statements = new LRUCache<string, Database.Statement>({ max: STATEMENT_CACHE_SIZE });
+  private readonly decoded = new LRUCache<number, Fact>({ max: DECODED_CACHE_SIZE });
   private allZones?: ZoneFactCount[];
   private readonly exampleCache = new Map<number, Fact[]>();
 
@@ -251,7 +253,7 @@ export class SqliteFactStore implements FactStore {
 
   private decode(id: number): Fact {
     const hit = this.decoded.get(id);
-    if (hit) return this.touch(id, hit);
+    if (hit) return hit;
     const row = this.statement("SELECT fact FROM fact_json WHERE id = ?").get(id) as { fact: string } | undefined;
     if (!row) throw new Error(`fact ${id} vanished from facts.sqlite`);
     return this.remember(id, row.fact);
@@ -259,29 +261,18 @@ export class SqliteFactStore implements FactStore {
 
   private remember(id: number, json: string): Fact {
     const hit = this.decoded.get(id);
-    if (hit) return this.touch(id, hit);
+    if (hit) return hit;
     const fact = JSON.parse(json) as Fact;
-    this.decoded.set(id, fact);
-    if (this.decoded.size > DECODED_CACHE_SIZE) this.decoded.delete(this.decoded.keys().next().value!);
-    return fact;
-  }
-
-  /** Moves a cache hit to the young end of the LRU (a Map iterates in insertion order). */
-  private touch(id: number, fact: Fact): Fact {
-    this.decoded.delete(id);
     this.decoded.set(id, fact);
     return fact;
   }
 
   private statement(sql: string): Database.Statement {
     let statement = this.statements.get(sql);
-    if (statement) {
-      this.statements.delete(sql);
-    } else {
+    if (!statement) {
       statement = this.db.prepare(sql);
-      if (this.statements.size >= STATEMENT_CACHE_SIZE) this.statements.delete(this.statements.keys().next().value!);
+      this.statements.set(sql, statement);
     }
-    this.statements.set(sql, statement);
     return statement;
   }
 }

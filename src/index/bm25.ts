@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AppError } from "../core/errors.js";
+import { AppError, REBUILD_INDEX_HINT } from "../core/errors.js";
 import { TopK } from "./top-k.js";
 import type { Tokenizer } from "./tokenizer.js";
 
@@ -54,7 +54,7 @@ export interface SerialisedBm25 {
 }
 
 function indexCorrupt(message: string, cause?: unknown): AppError {
-  return new AppError("INDEX_CORRUPT", message, { hint: "Rebuild the index with `npm run index`.", cause });
+  return new AppError("INDEX_CORRUPT", message, { hint: REBUILD_INDEX_HINT, cause });
 }
 
 function encode(array: Uint32Array | Float32Array | Uint16Array): string {

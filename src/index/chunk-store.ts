@@ -1,6 +1,7 @@
 import { rm } from "node:fs/promises";
+import { LRUCache } from "lru-cache";
 import Database from "better-sqlite3";
-import { AppError } from "../core/errors.js";
+import { AppError, REBUILD_INDEX_HINT } from "../core/errors.js";
 import type { Chunk } from "../core/types.js";
 
 /**
@@ -153,7 +154,6 @@ function summary(articleId: string, first: Pick<Chunk, "source" | "title" | "zon
   return { articleId, source: first.source, title: first.title, zones: first.zones, ...(first.date !== undefined ? { date: first.date } : {}), chunkCount };
 }
 
-const REBUILD_HINT = "Rebuild the index with `npm run index`.";
 
 /** Decoded chunks kept per process: enough for a few hundred concurrent answers, bounded whatever the corpus size. */
 const DEFAULT_CACHE_SIZE = 2048;
@@ -259,7 +259,7 @@ export async function writeChunkDatabase(file: string, chunks: readonly Chunk[],
 }
 
 function corrupt(file: string, detail: string, cause?: unknown): AppError {
-  return new AppError("INDEX_CORRUPT", `The index is damaged: the chunk database (${file}) ${detail}.`, { hint: REBUILD_HINT, cause });
+  return new AppError("INDEX_CORRUPT", `The index is damaged: the chunk database (${file}) ${detail}.`, { hint: REBUILD_INDEX_HINT, cause });
 }
 
 /** Runs a query, turning SQLite's errors (a damaged page, a missing table) into INDEX_CORRUPT. */
@@ -273,7 +273,8 @@ function guarded<T>(file: string, run: () => T): T {
 }
 
 export class SqliteChunkStore implements ChunkStore {
-  private readonly cache = new Map<number, Chunk>();
+  /** Decoded chunks, least recently used dropped first. */
+  private readonly cache: LRUCache<number, Chunk>;
   /** Prepared once per number of places asked about (and whether the texts are needed). */
   private readonly mentioning = new Map<string, Database.Statement<string[], { position: number; text: string }>>();
   private readonly statements;
@@ -282,8 +283,9 @@ export class SqliteChunkStore implements ChunkStore {
     private readonly db: Database.Database,
     private readonly file: string,
     readonly count: number,
-    private readonly cacheSize: number,
+    cacheSize: number,
   ) {
+    this.cache = new LRUCache({ max: Math.max(1, cacheSize) });
     this.statements = {
       get: db.prepare<[number], ChunkRow>("SELECT text, json FROM chunks WHERE position = ?"),
       byId: db.prepare<[string], { position: number }>("SELECT position FROM chunks WHERE id = ? ORDER BY position DESC LIMIT 1"),
@@ -335,17 +337,9 @@ export class SqliteChunkStore implements ChunkStore {
   get(position: number): Chunk | undefined {
     if (!Number.isInteger(position) || position < 0 || position >= this.count) return undefined;
     const cached = this.cache.get(position);
-    if (cached) {
-      // Least recently used first: a hit moves the chunk to the end.
-      this.cache.delete(position);
-      this.cache.set(position, cached);
-      return cached;
-    }
+    if (cached) return cached;
     const chunk = this.read(position);
-    if (chunk) {
-      this.cache.set(position, chunk);
-      if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
-    }
+    if (chunk) this.cache.set(position, chunk);
     return chunk;
   }
 

@@ -1,4 +1,4 @@
-import { AppError } from "../core/errors.js";
+import { AppError, REBUILD_INDEX_HINT } from "../core/errors.js";
 
 /**
  * Read-only HNSW search over an index file saved by hnswlib (hnswlib-node's `writeIndex`), in
@@ -20,7 +20,6 @@ import { AppError } from "../core/errors.js";
  */
 
 const HEADER_BYTES = 96;
-const REBUILD_HINT = "Rebuild the index with `npm run index`.";
 
 export interface KnnResult {
   labels: number[];
@@ -29,7 +28,7 @@ export interface KnnResult {
 }
 
 function corrupt(file: string, problem: string): AppError {
-  return new AppError("INDEX_CORRUPT", `The vector index ${file} cannot be read: it is damaged or not an hnswlib index (${problem}).`, { hint: REBUILD_HINT });
+  return new AppError("INDEX_CORRUPT", `The vector index ${file} cannot be read: it is damaged or not an hnswlib index (${problem}).`, { hint: REBUILD_INDEX_HINT });
 }
 
 /** Binary heap over parallel typed arrays (distance, id): no object per entry, grown by doubling. */
@@ -142,7 +141,7 @@ export class HnswGraph {
       throw new AppError(
         "INDEX_DIMENSION_MISMATCH",
         `The vector index ${file} holds ${fileDimensions}-dimensional vectors; the manifest says ${dimensions}.`,
-        { hint: REBUILD_HINT },
+        { hint: REBUILD_INDEX_HINT },
       );
     }
     if (count !== expectedCount) throw corrupt(file, `it holds ${count} vectors; the manifest says ${expectedCount}`);

@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { createRequire } from "node:module";
-import { AppError } from "../core/errors.js";
+import { AppError, REBUILD_INDEX_HINT } from "../core/errors.js";
 
 /** The part of @riaskov/mmap-io used here. */
 export interface MmapModule {
@@ -52,7 +52,7 @@ export function takeMappingNotice(): string | undefined {
  * `native` is for tests of the fallback: pass null to read the file as on a platform without the module.
  */
 export function mapFile(file: string, what: string, native: MmapModule | null = loadNative()): MappedFile {
-  const hint = "Rebuild the index with `npm run index`.";
+  const hint = REBUILD_INDEX_HINT;
   let fd: number;
   try {
     fd = openSync(file, "r");

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { AppError, isAppError } from "../core/errors.js";
+import { AppError, isAppError, REBUILD_INDEX_HINT } from "../core/errors.js";
 import type { Chunk } from "../core/types.js";
 import { MemoryChunkStore, SqliteChunkStore, writeChunkDatabase, type ChunkStore } from "./chunk-store.js";
 import type { Fact, MetricDefinition } from "../facts/types.js";
@@ -37,7 +37,6 @@ export const snapshotFiles = {
   facts: "facts.json",
 } as const;
 
-const REBUILD_HINT = "Rebuild the index with `npm run index`.";
 
 export interface WriteSnapshotInput {
   chunks: Chunk[];
@@ -118,17 +117,17 @@ export async function readCurrentVersion(dataDir: string): Promise<string | unde
     text = await readFile(path.join(dataDir, CURRENT_FILE), "utf8");
   } catch (error) {
     if (errorCode(error) === "ENOENT" || errorCode(error) === "ENOTDIR") return undefined;
-    throw new AppError("INDEX_CORRUPT", `Cannot read ${path.join(dataDir, CURRENT_FILE)}.`, { hint: REBUILD_HINT, cause: error });
+    throw new AppError("INDEX_CORRUPT", `Cannot read ${path.join(dataDir, CURRENT_FILE)}.`, { hint: REBUILD_INDEX_HINT, cause: error });
   }
   let parsed: z.SafeParseReturnType<unknown, { version: string }>;
   try {
     parsed = currentSchema.safeParse(JSON.parse(text));
   } catch (error) {
-    throw new AppError("INDEX_CORRUPT", `${path.join(dataDir, CURRENT_FILE)} is not valid JSON.`, { hint: REBUILD_HINT, cause: error });
+    throw new AppError("INDEX_CORRUPT", `${path.join(dataDir, CURRENT_FILE)} is not valid JSON.`, { hint: REBUILD_INDEX_HINT, cause: error });
   }
   if (!parsed.success) {
     throw new AppError("INDEX_CORRUPT", `${path.join(dataDir, CURRENT_FILE)} does not name a snapshot version.`, {
-      hint: REBUILD_HINT,
+      hint: REBUILD_INDEX_HINT,
     });
   }
   return parsed.data.version;
@@ -326,7 +325,7 @@ async function readJson(file: string, what: string): Promise<unknown> {
     text = await readFile(file, "utf8");
   } catch (error) {
     throw new AppError("INDEX_CORRUPT", `The index is incomplete: ${what} (${file}) cannot be read.`, {
-      hint: REBUILD_HINT,
+      hint: REBUILD_INDEX_HINT,
       cause: error,
     });
   }
@@ -334,7 +333,7 @@ async function readJson(file: string, what: string): Promise<unknown> {
     return JSON.parse(text) as unknown;
   } catch (error) {
     throw new AppError("INDEX_CORRUPT", `The index is damaged: ${what} (${file}) is not valid JSON.`, {
-      hint: REBUILD_HINT,
+      hint: REBUILD_INDEX_HINT,
       cause: error,
     });
   }
@@ -399,7 +398,7 @@ export async function loadSnapshot(
       });
     }
     throw new AppError("INDEX_CORRUPT", `current.json names snapshot ${chosen}, but ${directory} does not exist.`, {
-      hint: REBUILD_HINT,
+      hint: REBUILD_INDEX_HINT,
       cause: error,
     });
   }
@@ -408,7 +407,7 @@ export async function loadSnapshot(
   if (!parsedManifest.success) {
     const problems = parsedManifest.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
     throw new AppError("INDEX_CORRUPT", `The index manifest of snapshot ${chosen} is invalid (${problems}).`, {
-      hint: REBUILD_HINT,
+      hint: REBUILD_INDEX_HINT,
     });
   }
   const manifest = parsedManifest.data;
@@ -427,7 +426,7 @@ export async function loadSnapshot(
     : Bm25Index.fromJSON(bm25Header, tokenizer);
   if (bm25.size !== manifest.chunkCount) {
     throw new AppError("INDEX_CORRUPT", `The BM25 index of snapshot ${chosen} covers ${bm25.size} chunks, not ${manifest.chunkCount}.`, {
-      hint: REBUILD_HINT,
+      hint: REBUILD_INDEX_HINT,
     });
   }
   const vectors = await VectorStore.load(directory, manifest.embedder.dimensions, manifest.chunkCount);
@@ -461,7 +460,7 @@ async function loadChunks(directory: string, version: string, chunkCount: number
     chunks.length !== chunkCount ||
     !chunks.every((chunk: unknown) => typeof chunk === "object" && chunk !== null && typeof (chunk as Chunk).id === "string" && typeof (chunk as Chunk).text === "string")
   ) {
-    throw new AppError("INDEX_CORRUPT", `The chunk list of snapshot ${version} does not match its manifest.`, { hint: REBUILD_HINT });
+    throw new AppError("INDEX_CORRUPT", `The chunk list of snapshot ${version} does not match its manifest.`, { hint: REBUILD_INDEX_HINT });
   }
   return new MemoryChunkStore(chunks as Chunk[]);
 }
@@ -479,13 +478,13 @@ async function loadFacts(directory: string, version: string, manifest: Manifest)
       opened = openSqliteFactStore(database);
     } catch (error) {
       throw new AppError("INDEX_CORRUPT", `The fact database of snapshot ${version} (${database}) cannot be read: ${error instanceof Error ? error.message : String(error)}.`, {
-        hint: REBUILD_HINT,
+        hint: REBUILD_INDEX_HINT,
         cause: error,
       });
     }
     if (manifest.factCount !== undefined && opened.count !== manifest.factCount) {
       opened.store.close();
-      throw new AppError("INDEX_CORRUPT", `The fact database of snapshot ${version} holds ${opened.count} facts, not ${manifest.factCount} as its manifest says.`, { hint: REBUILD_HINT });
+      throw new AppError("INDEX_CORRUPT", `The fact database of snapshot ${version} holds ${opened.count} facts, not ${manifest.factCount} as its manifest says.`, { hint: REBUILD_INDEX_HINT });
     }
     return { facts: opened.store, metrics: opened.metrics };
   }
@@ -498,7 +497,7 @@ async function loadFacts(directory: string, version: string, manifest: Manifest)
   const facts = stored?.facts;
   const metrics = stored?.metrics;
   if (!Array.isArray(metrics) || !Array.isArray(facts) || !facts.every((fact: unknown) => typeof fact === "object" && fact !== null && typeof (fact as Fact).metric === "string" && typeof (fact as Fact).normalized === "number")) {
-    throw new AppError("INDEX_CORRUPT", `The fact list of snapshot ${version} is damaged.`, { hint: REBUILD_HINT });
+    throw new AppError("INDEX_CORRUPT", `The fact list of snapshot ${version} is damaged.`, { hint: REBUILD_INDEX_HINT });
   }
   return { facts: new MemoryFactStore(facts as Fact[]), metrics: metrics as MetricDefinition[] };
 }

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import hnswlib from "hnswlib-node";
-import { AppError } from "../core/errors.js";
+import { AppError, REBUILD_INDEX_HINT } from "../core/errors.js";
 import type { ScoredIndex } from "./bm25.js";
 import { HnswGraph } from "./hnsw-graph.js";
 import { mapFile } from "./mapped-file.js";
@@ -175,7 +175,7 @@ export class VectorStore {
       const codes = mapFile(codesFile, "the int8 vector codes").buffer;
       if (codes.length !== count * (4 + dimensions)) {
         throw new AppError("INDEX_CORRUPT", `The vector codes ${codesFile} hold ${codes.length} bytes, not ${count * (4 + dimensions)} for ${count} vectors of ${dimensions} dimensions.`, {
-          hint: "Rebuild the index with `npm run index`.",
+          hint: REBUILD_INDEX_HINT,
         });
       }
       // Views straight onto the mapping: scales (Float32) at byte 0, codes (Int8) after them; a

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AppError } from "../../core/errors.js";
+import { AppError, REBUILD_INDEX_HINT } from "../../core/errors.js";
 import { normalise, type Embedder, type EmbedOptions } from "../embedder.js";
 import type { Tokenizer } from "../tokenizer.js";
 
@@ -115,14 +115,14 @@ export class LocalEmbedder implements Embedder {
     const parsed = stateSchema.safeParse(state);
     if (!parsed.success || parsed.data.dimensions !== this.dimensions) {
       throw new AppError("INDEX_CORRUPT", "The local embedder state in the snapshot is unreadable or for other dimensions.", {
-        hint: "Rebuild the index with `npm run index`.",
+        hint: REBUILD_INDEX_HINT,
         cause: parsed.success ? undefined : parsed.error,
       });
     }
     const bytes = Buffer.from(parsed.data.documentFrequencies, "base64");
     if (bytes.byteLength !== DF_BUCKETS * 4) {
       throw new AppError("INDEX_CORRUPT", "The local embedder state has the wrong size.", {
-        hint: "Rebuild the index with `npm run index`.",
+        hint: REBUILD_INDEX_HINT,
       });
     }
     const frequencies = new Uint32Array(DF_BUCKETS);
