@@ -15,6 +15,8 @@ import { AppError } from "../core/errors.js";
  */
 
 const languageFiles = ["glossary.json", "gazetteer.json"];
+/** `--alone`: the folder is indexed as real users' documents would be, with no list of places written for this corpus. */
+const aloneFiles = ["glossary.json"];
 
 export interface EvalCorpus {
   /** The given config with CORPUS_DIR and DATA_DIR pointing into the temporary folder. */
@@ -22,7 +24,7 @@ export interface EvalCorpus {
   cleanup(): Promise<void>;
 }
 
-export async function prepareEvalCorpus(config: Config, documentsDir: string): Promise<EvalCorpus> {
+export async function prepareEvalCorpus(config: Config, documentsDir: string, options: { alone?: boolean } = {}): Promise<EvalCorpus> {
   const isDirectory = await stat(documentsDir).then((info) => info.isDirectory(), () => false);
   if (!isDirectory) {
     throw new AppError("CORPUS_DIR_MISSING", `The corpus folder ${documentsDir} given with --corpus does not exist.`, {
@@ -34,7 +36,7 @@ export async function prepareEvalCorpus(config: Config, documentsDir: string): P
     // The folder keeps its name: citations read `<name>/<file>`, as they would if DIR were CORPUS_DIR.
     const corpusDir = path.join(root, path.basename(path.resolve(documentsDir)));
     await cp(documentsDir, corpusDir, { recursive: true });
-    for (const file of languageFiles) {
+    for (const file of options.alone ? aloneFiles : languageFiles) {
       const own = await access(path.join(corpusDir, file)).then(() => true, () => false);
       const configured = path.join(config.CORPUS_DIR, file);
       if (!own && (await access(configured).then(() => true, () => false))) await cp(configured, path.join(corpusDir, file));

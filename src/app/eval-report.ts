@@ -4,7 +4,7 @@ import { loadEvalFile, runEval, summarize, type EvalResult, type EvalSummary } f
 /** Human-readable eval report: one line per question, then the summary. */
 export function formatEvalReport(results: EvalResult[], summary: EvalSummary): string {
   const lines = results.map((result) => {
-    const status = result.passed ? "PASS" : "FAIL";
+    const status = result.passed ? "PASS" : result.verdict === "wrong" ? "WRONG" : result.verdict === "abstained" ? "ABST" : "FAIL";
     const why: string[] = [];
     if (!result.passed) {
       if (result.error) why.push(`error: ${result.error}`);
@@ -27,6 +27,7 @@ export function formatEvalReport(results: EvalResult[], summary: EvalSummary): s
   lines.push(
     "",
     `Questions:        ${summary.total}`,
+    `Verdicts:         ${summary.correct} correct / ${summary.abstained} abstained / ${summary.wrong} wrong / ${summary.missed} missed (of ${summary.total})`,
     `Passed:           ${summary.passed} (${percent(summary.passed, summary.total)})`,
     `Cited right:      ${summary.citedRight} (${percent(summary.citedRight, summary.total)})`,
     `Answer right:     ${summary.answerRight} (${percent(summary.answerRight, summary.total)})`,

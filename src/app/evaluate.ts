@@ -24,8 +24,16 @@ const evalItemSchema = z.object({
 
 export type EvalItem = z.infer<typeof evalItemSchema>;
 
+/**
+ * correct: passes; wrong: a claim that must not be made (a `none` string shown, or a negative
+ * answered); abstained: refused, or a first paragraph that claims nothing (quote only);
+ * missed: answered with a claim that lacks what was expected.
+ */
+export type Verdict = "correct" | "abstained" | "wrong" | "missed";
+
 export interface EvalResult {
   id: string;
+  verdict: Verdict;
   question: string;
   lang: "zh" | "en";
   type?: string;
@@ -54,6 +62,14 @@ export interface EvalResult {
   error?: string;
 }
 
+export function verdictOf(result: Pick<EvalResult, "passed" | "type" | "refused" | "forbidden" | "error">, abstained: boolean): Verdict {
+  if (result.passed) return "correct";
+  if (result.type === "negative") return "wrong";
+  if (result.forbidden.length > 0) return "wrong";
+  if (result.refused || abstained || result.error) return "abstained";
+  return "missed";
+}
+
 export interface EvalSummary {
   total: number;
   passed: number;
@@ -68,6 +84,10 @@ export interface EvalSummary {
   /** Answerable questions with `lead` groups, and how many matched them all (not refused). */
   leadQuestions: number;
   leadPassed: number;
+  correct: number;
+  abstained: number;
+  wrong: number;
+  missed: number;
   /** Answerable questions with `none` strings, and how many showed at least one of them. */
   noneQuestions: number;
   noneViolations: number;
@@ -152,8 +172,10 @@ export function scoreItem(item: EvalItem, answer: Answer): EvalResult {
   const forbidden = negative ? [] : forbiddenStrings(item.none ?? [], answer.answer);
   const citedRight = negative ? answer.refused : answerable && missingSourceList.length === 0;
   const answerRight = negative ? answer.refused : answerable && missing.length === 0 && missingLead.length === 0 && forbidden.length === 0;
+  const passed = citedRight && answerRight;
   return {
     id: item.id,
+    verdict: verdictOf({ passed, type: item.type, refused: answer.refused, forbidden }, answer.abstained === true),
     question: item.q,
     lang: item.lang,
     type: item.type,
@@ -163,7 +185,7 @@ export function scoreItem(item: EvalItem, answer: Answer): EvalResult {
     citations: answer.citations,
     citedRight,
     answerRight,
-    passed: citedRight && answerRight,
+    passed,
     missingSources: missingSourceList,
     missingGroups: missing,
     missingLead,
@@ -186,6 +208,7 @@ export async function runEval(service: AnswerService, items: EvalItem[], options
       const message = error instanceof Error ? error.message : String(error);
       results.push({
         id: item.id,
+        verdict: "abstained",
         question: item.q,
         lang: item.lang,
         type: item.type,
@@ -226,6 +249,10 @@ export function summarize(results: EvalResult[]): EvalSummary {
     leadPassed: count((result) => result.hasLead && !result.refused && !result.error && result.missingLead.length === 0),
     noneQuestions: count((result) => result.hasNone),
     noneViolations: count((result) => result.forbidden.length > 0),
+    correct: count((result) => result.verdict === "correct"),
+    abstained: count((result) => result.verdict === "abstained"),
+    wrong: count((result) => result.verdict === "wrong"),
+    missed: count((result) => result.verdict === "missed"),
     accuracy: results.length === 0 ? 0 : passed / results.length,
   };
 }

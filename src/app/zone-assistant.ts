@@ -25,6 +25,9 @@ import { classifyQuestion, isNonQuestion, type QuestionKind } from "../retrieve/
 import type { LiveIndex } from "./live-index.js";
 import { listRules, type RuleListing } from "../ingest/policy-rules.js";
 import { viewSource } from "./source-view.js";
+import { answerWithClaims } from "../answer/claims/engine.js";
+import { readFrame, zoneKindOf, type Frame } from "../answer/claims/frame.js";
+import type { EvidenceContext } from "../answer/claims/evidence.js";
 
 /**
  * The core's one entry point: question → standalone question → retrieval → refusal or answer.
@@ -285,6 +288,17 @@ export class ZoneAssistant implements AnswerService {
       return refuse(describeTopic(query));
     }
 
+    // Figures, yes/no and who: a claim computed from the passages and verified against them.
+    // Policy items are answered from their rule records (rule-answer.ts), not as report figures.
+    const aboutRules = retrieval.hits.slice(0, 3).some((hit) => hit.chunk.rule !== undefined);
+    if (!aboutRules && (kind === "yesno" || kind === "figure" || kind === "general" || kind === "entity")) {
+      const frame = frameOf(standalone, kind, query, request.period);
+      if (kind !== "entity" || frame.intent === "person") {
+        const claimed = answerWithClaims(frame, withFactPassages(retrieval.hits, frame, live), evidenceContext(live));
+        if (claimed) return claimed;
+      }
+    }
+
     const hits = query.asksList ? withFollowingPassages(retrieval.hits, live) : retrieval.hits;
     const hitFacts = hits.flatMap((hit) => live.facts.inChunk(hit.chunk.id));
     const input: AnswerInput = {
@@ -309,7 +323,6 @@ export class ZoneAssistant implements AnswerService {
     if (answer.refused || answer.mode !== "extractive") return answer;
     if (single) return attach(answer, single, query.language === "en");
     if (kind === "comparison" && request.subjects.length >= 2) return withSides(answer, request.subjects, query.language, english);
-    if (kind === "yesno") return withYes(answer);
     if (kind === "entity" && query.language === "zh") return withEntities(answer);
     return answer;
   }
@@ -401,10 +414,44 @@ function subjectsOf(query: AnalyzedQuery, live: LiveIndex): Subject[] {
 }
 
 
-/** "是的。" / "Yes." before the quoted sentence that says so. */
-function withYes(answer: Answer): Answer {
-  const yes = answer.language === "zh" ? "是的。" : "Yes. ";
-  return { ...answer, answer: `${yes}${answer.answer}` };
+/** The question read once for the claim strategies (answer/claims/frame.ts). */
+function frameOf(question: string, kind: QuestionKind, query: AnalyzedQuery, period: Period | undefined): Frame {
+  const subjects = query.places.map((place) => {
+    const zoneName = query.zoneNames.find((name) => name.includes(place) && name !== place);
+    return { place, zoneName, kind: zoneKindOf(zoneName ?? (query.language === "en" ? question : "")) };
+  });
+  return readFrame({ question, language: query.language, kind, terms: query.groups, subjects, period });
+}
+
+function evidenceContext(live: LiveIndex): EvidenceContext {
+  const bm25 = live.search.snapshot.bm25;
+  const places = live.lexicon.places;
+  return {
+    documentFrequency: (term) => bm25.documentFrequency(term),
+    documents: bm25.size,
+    zoneNamesIn: (text) => places.inChinese(text).zoneNames,
+    placesIn: (text) => places.inChinese(text).places,
+    factsIn: (sentence) => live.facts.inSentence(sentence),
+  };
+}
+
+/**
+ * The passages retrieval ranked, then those where the facts put the subject's figures that share
+ * the question's words: a figure stated in a passage the search ranked low is still found.
+ */
+function withFactPassages(hits: SearchHit[], frame: Frame, live: LiveIndex, topK = 8, extra = 6): SearchHit[] {
+  const ranked = hits.slice(0, topK);
+  if (frame.subjects.length !== 1 || frame.terms.length === 0) return ranked;
+  const seen = new Set(ranked.map((hit) => hit.chunk.id));
+  const scored = new Map<string, number>();
+  for (const fact of live.facts.candidates({ places: [frame.subjects[0]!.place], includeParts: true })) {
+    if (seen.has(fact.chunkId)) continue;
+    const shared = frame.terms.filter((group) => group.alternatives.some((term) => fact.sentence.includes(term))).length;
+    if (shared >= Math.min(2, frame.terms.length)) scored.set(fact.chunkId, Math.max(scored.get(fact.chunkId) ?? 0, shared));
+  }
+  const added = [...scored.entries()].sort((a, b) => b[1] - a[1]).slice(0, extra);
+  const chunks = added.map(([id]) => live.search.chunks.byId(id)).filter((chunk): chunk is NonNullable<typeof chunk> => chunk !== undefined);
+  return [...ranked, ...chunks.map((chunk) => ({ chunk, score: 0 }))];
 }
 
 /** The names a who/which question asks for, before the sentence that names them. */

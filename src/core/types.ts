@@ -140,6 +140,8 @@ export interface Answer {
   citations: Citation[];
   /** Things the user or admin should know: dropped sentences, LLM fallbacks. */
   warnings: string[];
+  /** The first paragraph states no claim (the evidence neither confirms nor refutes; a quote only). */
+  abstained?: boolean;
   conversationId?: string;
   /** The standalone question actually answered (after follow-up rewriting). */
   standaloneQuestion?: string;

@@ -7,14 +7,15 @@ import { cliSetup, parseCommandArgs, runCli } from "./cli-support.js";
 const DEFAULT_EVAL_FILE = "tests/eval/dev.jsonl";
 
 const evalCommand = {
-  usage: "npm run eval -- [FILE.jsonl] [--json OUT.json] [--corpus DIR]",
+  usage: "npm run eval -- [FILE.jsonl] [--json OUT.json] [--corpus DIR [--alone]]",
   description: [
     `Runs the evaluation questions in FILE.jsonl (default ${DEFAULT_EVAL_FILE}) against the live index and prints a table.`,
     "  --json OUT.json   also write the raw answers to OUT.json",
     "  --corpus DIR      answer from a throw-away index built from DIR (DATA_DIR is neither read nor changed)",
+    "  --alone           with --corpus: index DIR alone, without this repo's gazetteer (as a user's own documents)",
     "  --help            show this text",
   ].join("\n"),
-  options: { json: { type: "string" }, corpus: { type: "string" } },
+  options: { json: { type: "string" }, corpus: { type: "string" }, alone: { type: "boolean" } },
   maxPositionals: 1,
 } as const;
 
@@ -25,7 +26,7 @@ runCli(async () => {
   if (positionals[0] === undefined) process.stderr.write(`No question file given: using ${DEFAULT_EVAL_FILE} (pass another as \`npm run eval -- FILE.jsonl\`).\n`);
   const { config, log } = cliSetup();
   // --corpus DIR: a throw-away index over DIR; the live index in DATA_DIR is neither read nor changed.
-  const scratch = typeof flags.corpus === "string" ? await prepareEvalCorpus(config, flags.corpus) : undefined;
+  const scratch = typeof flags.corpus === "string" ? await prepareEvalCorpus(config, flags.corpus, { alone: flags.alone === true }) : undefined;
   const runtime = await createRuntime(scratch?.config ?? config, { log, memoryState: true }).catch(async (error: unknown) => {
     await scratch?.cleanup();
     throw error;
@@ -34,8 +35,9 @@ runCli(async () => {
     const { results, table } = await evaluateWithSummary(runtime.service, file);
     process.stdout.write(table + "\n");
     if (typeof flags.json === "string") {
-      const raw = results.map(({ id, question, answer, refused, mode, citations, passed, missingSources, missingGroups, missingLead, forbidden }) => ({
+      const raw = results.map(({ id, verdict, question, answer, refused, mode, citations, passed, missingSources, missingGroups, missingLead, forbidden }) => ({
         id,
+        verdict,
         question,
         answer,
         refused,

@@ -1,0 +1,47 @@
+import type { Answer, SearchHit } from "../../core/types.js";
+import { isHeadingSentence } from "../../ingest/policy-structure.js";
+import { isInstructionLike } from "../../ingest/instructions.js";
+import { gatherEvidence, type EvidenceContext, type EvidenceSentence } from "./evidence.js";
+import type { Frame } from "./frame.js";
+import { renderFigures, renderPerson, renderUndecided, renderVerdict } from "./render.js";
+import { figureStrategy, personStrategy, yesNoStrategy } from "./strategies.js";
+import { verifyFigure } from "./verify.js";
+
+/**
+ * frame → strategies → claims → verify → render. Returns an answer only when a strategy produced
+ * a claim that passed verification (or, for yes/no, an explicit "cannot tell"); otherwise
+ * undefined, and the caller answers with quoted passages and no claim of its own.
+ */
+
+export function answerWithClaims(frame: Frame, hits: SearchHit[], context: EvidenceContext): Answer | undefined {
+  const evidence = usable(gatherEvidence(frame, hits, context));
+  const verify = verifyFigure(frame);
+  switch (frame.intent) {
+    case "yesno": {
+      const verdict = yesNoStrategy(frame, evidence, context, verify);
+      if (verdict) return renderVerdict(frame, verdict);
+      return renderUndecided(frame, closest(evidence));
+    }
+    case "person": {
+      const person = personStrategy(frame, evidence);
+      return person ? renderPerson(frame, person) : undefined;
+    }
+    case "figure": {
+      const claims = figureStrategy(frame, evidence, context, verify);
+      // Every asked part answered, or none claimed: half an answer in the lead reads as the whole.
+      const asked = frame.parts.filter((part) => part.asked.length > 0 && !part.asked.includes("person")).length;
+      return claims.length > 0 && claims.length === asked ? renderFigures(frame, claims) : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Headings and instructions planted in a document are never evidence. */
+function usable(evidence: EvidenceSentence[]): EvidenceSentence[] {
+  return evidence.filter((sentence) => /[\u4e00-\u9fa5]/u.test(sentence.text) && !isHeadingSentence(sentence.text) && !isInstructionLike(sentence.text));
+}
+
+function closest(evidence: EvidenceSentence[]): EvidenceSentence | undefined {
+  return [...evidence].sort((a, b) => b.coverage - a.coverage || a.hitRank - b.hitRank)[0];
+}

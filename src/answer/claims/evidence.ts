@@ -1,0 +1,136 @@
+import type { SearchHit } from "../../core/types.js";
+import { parseChinesePeriods, samePeriod, withinPeriod } from "../../facts/period.js";
+import type { Period } from "../../facts/types.js";
+import { splitSentences } from "../../ingest/sentences.js";
+import { yearOf } from "../../ingest/dates.js";
+import type { TermGroup } from "../../retrieve/analyze-query.js";
+import type { Frame, Subject } from "./frame.js";
+import { zoneKindOf } from "./frame.js";
+import { quantitiesIn, type Quantity } from "./quantities.js";
+
+/**
+ * The sentences of the retrieved passages as evidence: each with how much of the question it
+ * covers (terms weighted by rarity), whether it is about the asked subject and period, and its
+ * quantities. Strategies choose from these; nothing here decides an answer.
+ */
+
+export interface EvidenceSentence {
+  text: string;
+  hit: SearchHit;
+  hitRank: number;
+  position: number;
+  /** Share of the question's term weight the sentence (with its article title) holds, 0..1. */
+  coverage: number;
+  /** Term groups present. */
+  present: Set<TermGroup>;
+  /** The sentence's period agrees (1), says nothing (0) or names another period (-1); a sentence that names none takes the one before it, at half weight. */
+  periodFit: number;
+  /** Periods the ingest resolved for the sentence's figures (by figure as written), from the facts. */
+  figurePeriods: Map<string, Period>;
+  quantities: Quantity[];
+  /** The report year, for periods like 今年. */
+  year?: number;
+  /** The text before: what the sentence continues ("高新区此次…" after the event sentence). */
+  previous?: string;
+}
+
+export interface EvidenceContext {
+  /** Documents holding a term, for rarity weights. */
+  documentFrequency(term: string): number;
+  documents: number;
+  /** Zone names found in a Chinese text (detectZones). */
+  zoneNamesIn(text: string): string[];
+  /** Places (cities, provinces, counties) named in a Chinese text. */
+  placesIn(text: string): string[];
+  /** The facts extracted from a sentence at ingest (with their resolved periods). */
+  factsIn?(sentence: string): { raw: string; period?: Period }[];
+}
+
+export function termWeight(group: TermGroup, context: EvidenceContext): number {
+  const df = Math.max(0, ...group.alternatives.map((term) => context.documentFrequency(term)));
+  const idf = Math.log(1 + (context.documents + 1) / (df + 0.5));
+  return idf * (group.weight ?? 1);
+}
+
+/** Does the text hold the group (any alternative)? */
+export function holds(text: string, group: TermGroup): boolean {
+  return group.alternatives.some((term) => term.length > 0 && text.includes(term));
+}
+
+export function gatherEvidence(frame: Frame, hits: SearchHit[], context: EvidenceContext, maxHits = 8): EvidenceSentence[] {
+  const weights = new Map(frame.terms.map((group) => [group, termWeight(group, context)]));
+  const total = [...weights.values()].reduce((sum, weight) => sum + weight, 0) || 1;
+  const sentences: EvidenceSentence[] = [];
+  hits.slice(0, maxHits).forEach((hit, hitRank) => {
+    const year = yearOf(hit.chunk.date);
+    const spans = splitSentences(hit.chunk.text);
+    spans.forEach((span, position) => {
+      const present = new Set(frame.terms.filter((group) => holds(span.text, group)));
+      // The title names the event or zone a sentence belongs to: it counts, at half weight.
+      const inTitle = frame.terms.filter((group) => !present.has(group) && holds(hit.chunk.title, group));
+      const covered = [...present].reduce((sum, group) => sum + weights.get(group)!, 0) + 0.5 * inTitle.reduce((sum, group) => sum + weights.get(group)!, 0);
+      sentences.push({
+        text: span.text,
+        hit,
+        hitRank,
+        position,
+        coverage: covered / total,
+        present,
+        periodFit: frame.period ? sentencePeriodFit(span.text, position > 0 ? spans[position - 1]!.text : undefined, frame.period, year) : 0,
+        figurePeriods: new Map((context.factsIn?.(span.text) ?? []).filter((fact) => fact.period).map((fact) => [fact.raw, fact.period!])),
+        quantities: quantitiesIn(span.text),
+        year,
+        previous: position > 0 ? spans[position - 1]!.text : undefined,
+      });
+    });
+  });
+  return sentences;
+}
+
+function sentencePeriodFit(text: string, previous: string | undefined, asked: Period, year: number | undefined): number {
+  const own = periodFit(text, asked, year);
+  if (own !== 0 || !previous) return own;
+  return 0.5 * periodFit(previous, asked, year);
+}
+
+function periodFit(text: string, asked: Period, year: number | undefined): number {
+  const found = parseChinesePeriods(text, { year }).filter((item) => item.period.kind !== "to-date");
+  if (found.length === 0) return 0;
+  return found.some((item) => fits(item.period, asked)) ? 1 : -1;
+}
+
+/** A period answers the asked one when it is the same or lies inside it; a wider one ("十三五" for 2019) does not. */
+export function fits(period: Period, asked: Period): boolean {
+  return samePeriod(period, asked) || withinPeriod(period, asked);
+}
+
+/**
+ * How the words before a figure relate to the asked subject: 1 when they name it, -1 when they name
+ * another zone, place or level (全市, 全省 when a zone is asked), 0 when they name no one.
+ */
+export function subjectFit(prefix: string, subjects: Subject[], context: EvidenceContext, questionText: string): number {
+  if (subjects.length === 0) return 0;
+  const names = context.zoneNamesIn(prefix);
+  const askedZone = subjects.some((subject) => subject.level === "zone" || subject.kind !== undefined || subject.zoneName !== undefined);
+  for (const name of names) {
+    const mine = subjects.some((subject) => sameZone(name, subject, context.placesIn));
+    if (mine) return 1;
+  }
+  if (names.length > 0) return -1;
+  if (askedZone && /全市|全省|全国|全区域/u.test(prefix) && !/全市|全省|全国|province|provincial|city-?wide|nationwide|\ball\b/iu.test(questionText)) return -1;
+  if (subjects.some((subject) => prefix.includes(subject.zoneName ?? subject.place))) return 1;
+  return 0;
+}
+
+/**
+ * A zone name written in a report is the asked subject when the kinds agree (高新 vs 经开) and it
+ * names the subject's place or no place at all ("高新区", "稀土高新区" in a report on 包头).
+ */
+export function sameZone(name: string, subject: Subject, placesIn: (text: string) => string[] = () => []): boolean {
+  if (subject.zoneName && (name.includes(subject.zoneName) || subject.zoneName.includes(name))) return true;
+  const kind = zoneKindOf(name);
+  if (subject.kind && kind && kind !== subject.kind) return false;
+  if (name.includes(subject.place)) return true;
+  const places = placesIn(name);
+  return places.length === 0;
+}

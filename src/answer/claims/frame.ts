@@ -1,0 +1,192 @@
+import type { Language } from "../../core/types.js";
+import type { Period } from "../../facts/types.js";
+import type { TermGroup } from "../../retrieve/analyze-query.js";
+import { claimLexicon, type AskedKind } from "./lexicon.js";
+import { chineseNumber } from "./quantities.js";
+
+/**
+ * The question read once into a typed value: what it asks (one part per asked figure: "多少个项目？
+ * 总投资多少？" is two), about whom, for which period, and under which condition a yes/no is decided
+ * ("more than 30%", "超过一倍", "top 50"). Strategies work from this value only; the words that signal
+ * each field live in data/lexicon.json.
+ */
+
+export type Intent = "figure" | "yesno" | "person" | "other";
+
+export interface FramePart {
+  /** The words of the question this part covers (its clause). */
+  text: string;
+  /** What kind of figure answers it, most specific first; empty when the part names none. */
+  asked: AskedKind[];
+  /** The question's term groups that occur in this part. */
+  terms: TermGroup[];
+}
+
+export type ConditionOp = "above" | "below" | "atMost" | "equals";
+
+export interface Condition {
+  op: ConditionOp;
+  value: number;
+  /** The normalised unit the threshold is in: percent, count, yuan, usd, rank (a position). */
+  unit: "percent" | "count" | "yuan" | "usd" | "rank" | "score" | "any";
+  /** The words of the question that state it, e.g. "more than 30%", "超过一倍". */
+  text: string;
+}
+
+export interface Subject {
+  place: string;
+  /** The zone as written in a Chinese question (银川经济技术开发区). */
+  zoneName?: string;
+  /** The zone kind asked ("高新", "经开", "新区", "工业园"), when the question names one. */
+  kind?: string;
+  level?: "zone" | "city" | "county" | "province";
+}
+
+export interface Frame {
+  question: string;
+  language: Language;
+  intent: Intent;
+  parts: FramePart[];
+  /** Every term group of the question (parts' and context's). */
+  terms: TermGroup[];
+  subjects: Subject[];
+  period?: Period;
+  condition?: Condition;
+  /** The question asks about a plan, target or expectation: such figures are then results. */
+  asksPlan: boolean;
+}
+
+export interface FrameInput {
+  question: string;
+  language: Language;
+  /** The question kind of question-kind.ts (yesno, entity, figure …). */
+  kind: string;
+  terms: TermGroup[];
+  subjects: Subject[];
+  period?: Period;
+}
+
+const planCue = /计划|目标|预计|力争|规划|\b(?:plan(?:ned)?|target(?:ed)?|expected|projected|aim(?:s|ed)?|goal)\b/iu;
+
+export function readFrame(input: FrameInput): Frame {
+  const { question, language } = input;
+  const parts = splitParts(question, language, input.terms);
+  const condition = input.kind === "yesno" ? readCondition(question, language) : undefined;
+  let intent: Intent = "other";
+  if (input.kind === "yesno") intent = "yesno";
+  else if (parts.some((part) => part.asked.includes("person"))) intent = "person";
+  else if (parts.some((part) => part.asked.length > 0)) intent = "figure";
+  return {
+    question,
+    language,
+    intent,
+    parts,
+    terms: input.terms,
+    subjects: input.subjects,
+    period: input.period,
+    condition,
+    asksPlan: planCue.test(question),
+  };
+}
+
+/** Zone kind named by a zone name or an English question: the part of a name that tells two zones of one city apart. */
+export function zoneKindOf(text: string): string | undefined {
+  if (/高新|high[- ]?tech|hi-tech/iu.test(text)) return "高新";
+  if (/经开|经济技术|经济开发|economic(?: and technological)? development|\betdz\b/iu.test(text)) return "经开";
+  if (/新区|new area|new district/iu.test(text)) return "新区";
+  if (/工业园|产业园|industrial park/iu.test(text)) return "工业园";
+  if (/保税|综合保税|bonded/iu.test(text)) return "保税";
+  if (/自贸|free trade/iu.test(text)) return "自贸";
+  return undefined;
+}
+
+/**
+ * A question's clauses, each with the figure kinds it asks; clauses that ask nothing are context
+ * for the next one ("在…考评中，南昌高新区得了多少分、排名第几？" is two parts).
+ */
+export function splitParts(question: string, language: Language, terms: TermGroup[]): FramePart[] {
+  const pieces = language === "zh" ? question.split(/[？?；;，,、。！!]/u) : question.split(/\?|;|,\s*(?:and\s+)?(?=(?:what|how|which|who|when|where|and)\b)|\s+and\s+(?=(?:what|how|which|who|when|where)\b)/iu);
+  const parts: FramePart[] = [];
+  let context = "";
+  for (const piece of pieces.map((text) => text.trim()).filter(Boolean)) {
+    const asked = askedIn(piece, language);
+    if (asked.length === 0) {
+      context = `${context} ${piece}`.trim();
+      continue;
+    }
+    parts.push({ text: piece, asked, terms: termsIn(piece, terms, language) });
+    context = "";
+  }
+  // Trailing context ("…多少个项目，在哪里举行") belongs to the last part.
+  if (context && parts.length > 0) {
+    const last = parts[parts.length - 1]!;
+    last.terms = [...last.terms, ...termsIn(context, terms, language).filter((term) => !last.terms.includes(term))];
+  }
+  return parts;
+}
+
+/** The kinds one clause asks for, in the order the lexicon prefers when several cues meet. */
+export function askedIn(text: string, language: Language): AskedKind[] {
+  const lexicon = claimLexicon();
+  const found = (kind: AskedKind) => lexicon.asked[kind][language].test(text);
+  const order: AskedKind[] = language === "zh"
+    ? ["person", "rank", "score", "area", "percent", "count", "amount"]
+    : ["person", "rank", "score", "count", "area", "percent", "amount"];
+  const kinds = order.filter(found);
+  if (language === "en" && kinds.includes("count")) return ["count", ...kinds.filter((kind) => kind !== "count" && kind !== "amount")];
+  // "how much did it grow": growth wins over the money words of the same clause.
+  if (language === "en" && kinds.includes("percent") && /\bhow much\b[^?]*\bgr[eo]w/iu.test(text)) return ["percent"];
+  if (language === "zh" && kinds.length === 0 && /多少|几何|是多少/u.test(text)) return ["amount", "count", "percent"];
+  return kinds;
+}
+
+function termsIn(piece: string, terms: TermGroup[], language: Language): TermGroup[] {
+  const lower = piece.toLowerCase();
+  return terms.filter((group) => (language === "zh" ? piece.includes(group.label) || group.alternatives.some((term) => piece.includes(term)) : lower.includes(group.label.toLowerCase())));
+}
+
+const numberText = "(\\d+(?:\\.\\d+)?|[零一二两三四五六七八九十百千万]+)";
+
+/** The threshold a yes/no question is decided against, when it states one. */
+export function readCondition(question: string, language: Language): Condition | undefined {
+  const cues = claimLexicon().condition[language];
+  const double = cues.double.exec(question);
+  if (double) return { op: "above", value: 100, unit: "percent", text: double[0] };
+  const top = new RegExp(cues.topN.source, "iu").exec(question);
+  if (top) {
+    const digits = top.slice(1).find((group) => group !== undefined);
+    const value = digits ? chineseNumber(digits) : /百强/u.test(top[0]) ? 100 : undefined;
+    if (value) return { op: "atMost", value, unit: "rank", text: top[0] };
+  }
+  const unitText = language === "zh" ? "(%|％|倍|个|家|项|户|名|位|亿美元|万美元|美元|亿元|万元|亿|万|元|分)?" : "\\s*(%|percent|per cent|billion|million|projects?|companies|firms|enterprises|points)?";
+  for (const op of ["above", "below"] as const) {
+    const pattern = language === "zh"
+      ? new RegExp(`(?:${cues[op].source})\\s*${numberText}${unitText}`, "iu")
+      : new RegExp(`\\b(?:${cues[op].source})\\s+(?:rmb|us\\$|\\$|¥)?\\s*(\\d[\\d,]*(?:\\.\\d+)?)${unitText}`, "iu");
+    const match = pattern.exec(question);
+    if (!match) continue;
+    const value = chineseNumber(match[1]!.replace(/,/g, ""));
+    if (value === undefined) continue;
+    return { op, ...conditionValue(value, match[2], question, language), text: match[0] };
+  }
+  const first = cues.first.exec(question);
+  if (first && (language === "en" ? /\brank|\bplace|\bposition|\bcome\b|\bcame\b/iu.test(question) : true)) return { op: "equals", value: 1, unit: "rank", text: first[0] };
+  return undefined;
+}
+
+function conditionValue(value: number, unit: string | undefined, question: string, language: Language): Pick<Condition, "value" | "unit"> {
+  const text = (unit ?? "").toLowerCase();
+  if (/^(?:%|％|percent|per cent)$/u.test(text)) return { value, unit: "percent" };
+  if (text === "倍") return { value: value * 100, unit: "percent" };
+  if (/美元/u.test(text)) return { value: value * (text.startsWith("亿") ? 1e8 : text.startsWith("万") ? 1e4 : 1), unit: "usd" };
+  if (/^(?:亿元|亿|万元|万|元)$/u.test(text)) return { value: value * (text.startsWith("亿") ? 1e8 : text.startsWith("万") ? 1e4 : 1), unit: "yuan" };
+  if (text === "billion" || text === "million") {
+    const scaled = value * (text === "billion" ? 1e9 : 1e6);
+    return { value: scaled, unit: /us\$|\$|dollar/iu.test(question) && !/rmb|yuan/iu.test(question) ? "usd" : "yuan" };
+  }
+  if (text === "分" || text === "points") return { value, unit: "score" };
+  if (text) return { value, unit: "count" };
+  // A bare number after "more than": growth questions mean percent, others a count.
+  if (language === "en" ? /\bgr[eo]w|\bincrease|\brise|\brose/iu.test(question) : /增长|增速|增幅/u.test(question)) return { value, unit: "percent" };
+  return { value, unit: "any" };
+}

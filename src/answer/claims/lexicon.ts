@@ -1,0 +1,85 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import type { Language } from "../../core/types.js";
+
+/**
+ * The cue words of the question frame and of the claim checks, read from data/lexicon.json once.
+ * Code asks "does this text hold an asked-kind cue / a projection marker / a negation", never
+ * spells the words itself, so a new wording is a data change with a test, not a new branch.
+ */
+
+const bilingual = z.object({ zh: z.array(z.string()), en: z.array(z.string()) });
+const conditionWords = z.object({ above: z.array(z.string()), below: z.array(z.string()), double: z.array(z.string()), topN: z.array(z.string()), first: z.array(z.string()) });
+
+const lexiconSchema = z.object({
+  asked: z.record(z.string(), bilingual),
+  unitsOfKind: z.record(z.string(), z.array(z.string())),
+  condition: z.object({ zh: conditionWords, en: conditionWords }),
+  notResult: bilingual,
+  threshold: z.object({ zh: z.array(z.string()), zhBefore: z.array(z.string()) }),
+  negation: bilingual,
+  respectively: bilingual,
+  personTitles: z.array(z.string()),
+  personVerbs: z.array(z.string()),
+});
+
+export type AskedKind = "count" | "amount" | "percent" | "rank" | "score" | "area" | "person";
+export const askedKinds: AskedKind[] = ["count", "amount", "percent", "rank", "score", "area", "person"];
+
+export interface CompiledLexicon {
+  /** Each asked kind's cue, per language. */
+  asked: Record<AskedKind, Record<Language, RegExp>>;
+  /** Normalised units (figures.ts) that answer each asked kind. */
+  unitsOfKind: Record<string, string[]>;
+  condition: Record<Language, { above: RegExp; below: RegExp; double: RegExp; topN: RegExp; first: RegExp }>;
+  /** A figure said with these words before it in its clause is a plan, target or projection. */
+  notResult: Record<Language, RegExp>;
+  /** Text right after a figure that makes it a threshold ("5亿元以上项目"), and right before it. */
+  thresholdAfter: RegExp;
+  thresholdBefore: RegExp;
+  negation: Record<Language, RegExp>;
+  respectively: Record<Language, RegExp>;
+  personTitles: string[];
+  personVerbs: string[];
+}
+
+const alternation = (patterns: string[]) => patterns.map((pattern) => `(?:${pattern})`).join("|");
+const compile = (patterns: string[], flags = "iu") => new RegExp(alternation(patterns), flags);
+
+function compileLexicon(raw: z.infer<typeof lexiconSchema>): CompiledLexicon {
+  const asked = {} as CompiledLexicon["asked"];
+  for (const kind of askedKinds) {
+    const entry = raw.asked[kind];
+    if (!entry) throw new Error(`lexicon.json: asked kind "${kind}" is missing`);
+    asked[kind] = { zh: compile(entry.zh), en: compile(entry.en) };
+  }
+  const conditions = (words: z.infer<typeof conditionWords>, language: Language) => ({
+    above: compile(words.above),
+    below: compile(words.below),
+    double: compile(words.double),
+    topN: compile(words.topN),
+    first: language === "en" ? compile(words.first) : compile(words.first),
+  });
+  return {
+    asked,
+    unitsOfKind: raw.unitsOfKind,
+    condition: { zh: conditions(raw.condition.zh, "zh"), en: conditions(raw.condition.en, "en") },
+    notResult: { zh: compile(raw.notResult.zh), en: compile(raw.notResult.en) },
+    thresholdAfter: compile(raw.threshold.zh),
+    thresholdBefore: compile(raw.threshold.zhBefore),
+    negation: { zh: compile(raw.negation.zh), en: compile(raw.negation.en) },
+    respectively: { zh: compile(raw.respectively.zh), en: compile(raw.respectively.en) },
+    personTitles: [...raw.personTitles].sort((a, b) => b.length - a.length),
+    personVerbs: raw.personVerbs,
+  };
+}
+
+let cached: CompiledLexicon | undefined;
+
+export function claimLexicon(): CompiledLexicon {
+  if (!cached) {
+    const file = new URL("./data/lexicon.json", import.meta.url);
+    cached = compileLexicon(lexiconSchema.parse(JSON.parse(readFileSync(file, "utf8"))));
+  }
+  return cached;
+}

@@ -1,0 +1,166 @@
+import { findFigureValues, figureInEnglish } from "../../facts/figures.js";
+import type { Language } from "../../core/types.js";
+import { claimLexicon } from "./lexicon.js";
+
+/**
+ * The quantities of one report sentence, each with the words that govern it in its clause:
+ * "签约产业项目18个、总投资230亿元" holds 18个 (governed by 签约产业项目) and 230亿元 (总投资).
+ * Figures with units come from facts/figures.ts; positions (第三名, 排名第一, 榜首) and scores (88.87分)
+ * are read here. A figure followed by 以上/以下 is a threshold, and one after 将/预计/力争… a plan.
+ */
+
+export type QuantityUnit = "yuan" | "usd" | "percent" | "m2" | "mu" | "count" | "tonne" | "km" | "other" | "rank" | "score";
+
+export interface Quantity {
+  raw: string;
+  /** The value in the normalised unit (yuan, percent, position …). */
+  value: number;
+  unit: QuantityUnit;
+  approximate?: boolean;
+  start: number;
+  end: number;
+  /** The words from the clause boundary (or the previous quantity) up to the figure. */
+  before: string;
+  /** The words after the figure up to the next boundary (the noun of "17个项目"). */
+  after: string;
+  /** The whole clause the figure sits in and where it starts in the sentence. */
+  clause: string;
+  clauseStart: number;
+  /** Said as a plan, target or projection (将, 预计, 达产后 …) in its clause. */
+  notResult: boolean;
+  /** A bound in a description ("5亿元以上项目"), not a reported result. */
+  threshold: boolean;
+  /** When the sentence says "A、B、C … 分别 X、Y、Z": the list item this figure belongs to. */
+  owner?: string;
+}
+
+const digits: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+const units: Record<string, number> = { 十: 10, 百: 100, 千: 1000, 万: 10000 };
+
+/** "94" → 94, "九十四" → 94, "十" → 10, "一百" → 100, "百" → 100. */
+export function chineseNumber(text: string): number | undefined {
+  if (/^\d+(?:\.\d+)?$/.test(text)) return Number(text);
+  if (!/^[零〇一二两三四五六七八九十百千万]+$/u.test(text)) return undefined;
+  let total = 0;
+  let section = 0;
+  let number = 0;
+  for (const char of text) {
+    if (char in digits) number = digits[char]!;
+    else {
+      const unit = units[char]!;
+      if (unit === 10000) {
+        total += (section + number) * unit;
+        section = 0;
+      } else section += (number === 0 ? 1 : number) * unit;
+      number = 0;
+    }
+  }
+  return total + section + number;
+}
+
+const boundary = /[，,；;：:（）()。！？!?\n]/u;
+const rankPattern = /(?:第\s*(\d+|[一二两三四五六七八九十百零]+)\s*(?:名|位)|(?:排名|排|列|居|位列|位居|位于)(?:全国|全省|全区|第)?第?\s*(\d+|[一二两三四五六七八九十百零]+)(?:名|位)?|榜首|首位)/gu;
+const scorePattern = /(\d+(?:\.\d+)?)\s*分(?![之钟别期配类])/gu;
+
+export function quantitiesIn(sentence: string): Quantity[] {
+  const lexicon = claimLexicon();
+  const found: Omit<Quantity, "before" | "after" | "clause" | "clauseStart" | "notResult" | "threshold">[] = [];
+  for (const figure of findFigureValues(sentence)) {
+    found.push({ raw: figure.raw, value: figure.normalized, unit: figure.normalizedUnit, approximate: figure.approximate, start: figure.start, end: figure.end });
+  }
+  for (const match of sentence.matchAll(rankPattern)) {
+    const text = match[1] ?? match[2];
+    const value = text ? chineseNumber(text) : 1;
+    // "第一季度", "第三批": an ordinal that is not a position in a ranking.
+    const next = sentence.slice((match.index ?? 0) + match[0].length, (match.index ?? 0) + match[0].length + 2);
+    if (value === undefined || (!/[名位]$/u.test(match[0]) && /^[季批次期届阶产年个家条]/u.test(next))) continue;
+    const start = match.index ?? 0;
+    if (found.some((item) => start < item.end && item.start < start + match[0].length)) continue;
+    found.push({ raw: match[0], value, unit: "rank", start, end: start + match[0].length });
+  }
+  for (const match of sentence.matchAll(scorePattern)) {
+    const start = match.index ?? 0;
+    if (found.some((item) => start < item.end && item.start < start + match[0].length)) continue;
+    found.push({ raw: match[0], value: Number(match[1]), unit: "score", start, end: start + match[0].length });
+  }
+  found.sort((a, b) => a.start - b.start);
+  const quantities = found.map((item, index): Quantity => {
+    let clauseStart = item.start;
+    while (clauseStart > 0 && !boundary.test(sentence[clauseStart - 1]!)) clauseStart--;
+    let clauseEnd = item.end;
+    while (clauseEnd < sentence.length && !boundary.test(sentence[clauseEnd]!)) clauseEnd++;
+    const previous = found[index - 1];
+    const from = Math.max(clauseStart, previous && previous.end <= item.start ? previous.end : 0);
+    const before = sentence.slice(from, item.start).replace(/^[、和及与]/u, "");
+    const following = found[index + 1];
+    const after = sentence.slice(item.end, Math.min(clauseEnd, following ? following.start : clauseEnd, item.end + 8));
+    const clause = sentence.slice(clauseStart, clauseEnd);
+    const lead = sentence.slice(clauseStart, item.start);
+    return {
+      ...item,
+      before,
+      after,
+      clause,
+      clauseStart,
+      notResult: lexicon.notResult.zh.test(lead),
+      threshold: lexicon.thresholdAfter.test(sentence.slice(item.end, item.end + 6)) && /^(?:元|万元|亿元)?(?:以上|以下|及以上|以内)(?:的)?[\u4e00-\u9fa5]/u.test(sentence.slice(item.end, item.end + 8)),
+    };
+  });
+  assignOwners(sentence, quantities);
+  return quantities;
+}
+
+/**
+ * "苏州工业园区、昆山经开区、南京经开区…分别列第三名、第七名、第八名": the i-th figure after 分别 belongs
+ * to the i-th name before it. Figures so assigned carry their owner, so one zone is never given
+ * another's figure.
+ */
+function assignOwners(sentence: string, quantities: Quantity[]): void {
+  const marker = claimLexicon().respectively.zh;
+  const match = marker.exec(sentence);
+  if (!match) return;
+  const at = match.index;
+  const after = quantities.filter((quantity) => quantity.start > at);
+  // The names: the enumeration (、) closest before 分别, within its clause run.
+  const head = sentence.slice(0, at);
+  const clauseStart = Math.max(head.lastIndexOf("。"), head.lastIndexOf("；"), head.lastIndexOf(";")) + 1;
+  const segment = head.slice(clauseStart);
+  const listMatch = [...segment.matchAll(/[^，,：:、]+(?:、[^，,：:、]+)+/gu)].pop();
+  if (!listMatch) return;
+  const names = listMatch[0].split("、").map((name) => name.trim());
+  if (names.length < 2) return;
+  const byUnit = new Map<string, Quantity[]>();
+  for (const quantity of after) byUnit.set(quantity.unit, [...(byUnit.get(quantity.unit) ?? []), quantity]);
+  for (const list of byUnit.values()) {
+    if (list.length !== names.length) continue;
+    list.forEach((quantity, index) => (quantity.owner = names[index]));
+  }
+}
+
+/** A quantity in the asker's language: "RMB 17.625 billion (176.25亿元)", "3rd (第三名)". */
+export function quantityText(quantity: Quantity, language: Language): string {
+  if (language === "zh") return quantity.raw;
+  if (quantity.unit === "rank") return `${ordinal(quantity.value)} (${quantity.raw})`;
+  if (quantity.unit === "score") return `${quantity.value} points (${quantity.raw})`;
+  return figureInEnglish({ raw: quantity.raw, normalized: quantity.value, normalizedUnit: quantity.unit, approximate: quantity.approximate, unit: "" });
+}
+
+function ordinal(value: number): string {
+  const tens = value % 100;
+  if (tens >= 11 && tens <= 13) return `${value}th`;
+  return `${value}${({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[value % 10] ?? "th"}`;
+}
+
+/** Does the figure satisfy the condition? (positions: a smaller number is better). */
+export function meetsCondition(quantity: Pick<Quantity, "value" | "unit">, condition: { op: string; value: number }): boolean {
+  switch (condition.op) {
+    case "above":
+      return quantity.value > condition.value;
+    case "below":
+      return quantity.value < condition.value;
+    case "atMost":
+      return quantity.value <= condition.value;
+    default:
+      return quantity.value === condition.value;
+  }
+}

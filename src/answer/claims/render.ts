@@ -1,0 +1,112 @@
+import { pinyin } from "pinyin-pro";
+import type { Answer, Citation, Language } from "../../core/types.js";
+import type { EvidenceSentence } from "./evidence.js";
+import type { Frame } from "./frame.js";
+import { quantityText, type Quantity } from "./quantities.js";
+import type { FigureClaim, PersonClaim, VerdictClaim } from "./strategies.js";
+
+/**
+ * The only place that writes words for claims, in Chinese or English. A figure is shown with the
+ * words that govern it in its source ("签约协议总投资额为176.25亿元"), never with a label of our own;
+ * the sentences the claims rest on are quoted below the first paragraph, and nothing else is.
+ */
+
+class Citer {
+  readonly citations: Citation[] = [];
+  private readonly quoted: EvidenceSentence[] = [];
+
+  cite(sentence: EvidenceSentence): number {
+    const chunk = sentence.hit.chunk;
+    let citation = this.citations.find((item) => item.chunkId === chunk.id);
+    if (!citation) {
+      citation = { n: this.citations.length + 1, source: chunk.source, title: chunk.title, zone: chunk.zones[0] ?? "", date: chunk.date, quote: "", chunkId: chunk.id, start: chunk.start, end: chunk.end };
+      this.citations.push(citation);
+    }
+    if (!this.quoted.some((other) => other.hit.chunk.id === chunk.id && other.position === sentence.position)) {
+      this.quoted.push(sentence);
+      citation.quote = `${citation.quote}${sentence.text}`;
+    }
+    return citation.n;
+  }
+
+  evidence(): string[] {
+    return this.quoted.map((sentence) => `${sentence.text.replace(/[。；;，,]$/u, "")}[${this.cite(sentence)}]${/[！？!?]$/u.test(sentence.text) ? "" : "。"}`);
+  }
+}
+
+function answerOf(frame: Frame, lead: string, citer: Citer, abstained = false): Answer {
+  return {
+    answer: [lead, ...citer.evidence()].join("\n"),
+    refused: false,
+    abstained,
+    mode: "extractive",
+    language: frame.language,
+    citations: citer.citations,
+    warnings: [],
+    standaloneQuestion: frame.question,
+  };
+}
+
+/** The figure with the words that govern it: "集中签约项目21个", "共有17个项目". */
+export function governedPhrase(quantity: Quantity): string {
+  const before = quantity.before.replace(/^(?:其中|据统计|据了解|据悉|同时|并且|并|且|另外|此外|而)/u, "").trim();
+  const noun = (quantity.unit === "count" || quantity.unit === "rank") && before.length < 4 ? /^[\u4e00-\u9fa5]{0,6}/u.exec(quantity.after)?.[0] ?? "" : "";
+  return `${before}${quantity.raw}${noun}`;
+}
+
+function figureText(claim: FigureClaim, language: Language, n: number): string {
+  const phrase = governedPhrase(claim.quantity);
+  if (language === "zh") return `${phrase}[${n}]`;
+  return `${quantityText(claim.quantity, language)} (“${phrase}”) [${n}]`;
+}
+
+export function renderFigures(frame: Frame, claims: FigureClaim[]): Answer {
+  const citer = new Citer();
+  const parts = claims.map((claim) => figureText(claim, frame.language, citer.cite(claim.sentence)));
+  const lead = frame.language === "zh" ? `${parts.join("；")}。` : `${parts.join("; ")}.`;
+  return answerOf(frame, lead, citer);
+}
+
+export function renderVerdict(frame: Frame, claim: VerdictClaim): Answer {
+  const citer = new Citer();
+  const n = citer.cite(claim.sentence);
+  const zh = frame.language === "zh";
+  if (claim.basis === "statement" || !claim.figure || !claim.condition) {
+    const quote = claim.sentence.text.replace(/[。；;，,]$/u, "");
+    return answerOf(frame, zh ? `是的。${quote}[${n}]。` : `Yes. The report says so: “${quote}” [${n}].`, citer);
+  }
+  const yes = claim.answer === "yes";
+  const figure = figureText(claim.figure, frame.language, n);
+  const condition = claim.condition.text;
+  const lead = zh ? `${yes ? "是的" : "不是"}。${figure}${yes ? `，符合“${condition}”` : `，不符合“${condition}”`}。` : `${yes ? "Yes" : "No"}. ${figure}${yes ? ` — that is ${condition}` : ` — not ${condition}`}.`;
+  return answerOf(frame, lead, citer);
+}
+
+/** "刘志仁（市委书记）" / "Liu Zhiren (刘志仁), 市委书记". */
+export function renderPerson(frame: Frame, claim: PersonClaim): Answer {
+  const citer = new Citer();
+  const n = citer.cite(claim.sentence);
+  if (frame.language === "zh") return answerOf(frame, `${claim.name}（${claim.title}）[${n}]。`, citer);
+  return answerOf(frame, `${nameInPinyin(claim.name)} (${claim.name}), ${claim.title} [${n}].`, citer);
+}
+
+/** A yes/no the evidence neither confirms nor refutes: said plainly, with the closest passage. */
+export function renderUndecided(frame: Frame, closest: EvidenceSentence | undefined): Answer {
+  const citer = new Citer();
+  if (!closest) {
+    const lead = frame.language === "zh" ? "资料中没有能判断是或否的内容。" : "The reports do not say enough to answer yes or no.";
+    return { ...answerOf(frame, lead, citer, true), refused: true };
+  }
+  const n = citer.cite(closest);
+  const lead = frame.language === "zh"
+    ? `资料没有直接说明这一点，无法判断是或否；最相关的内容见引用[${n}]。`
+    : `The reports do not settle this either way; the closest passage is quoted below [${n}].`;
+  return answerOf(frame, lead, citer, true);
+}
+
+export function nameInPinyin(name: string): string {
+  const syllables = pinyin(name, { toneType: "none", type: "array" }) as string[];
+  const cap = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+  if (syllables.length < 2) return cap(syllables.join(""));
+  return `${cap(syllables[0]!)} ${cap(syllables.slice(1).join(""))}`;
+}

@@ -1,0 +1,187 @@
+import type { TermGroup } from "../../retrieve/analyze-query.js";
+import { fits, holds, subjectFit, termWeight, type EvidenceContext, type EvidenceSentence } from "./evidence.js";
+import type { Condition, Frame, FramePart } from "./frame.js";
+import { claimLexicon, type AskedKind } from "./lexicon.js";
+import { meetsCondition, type Quantity } from "./quantities.js";
+
+/**
+ * Strategies, one per intent: each turns the frame and the evidence into ranked candidate claims
+ * holding their evidence. They compute (which figure a clause's words govern, whether it meets the
+ * threshold, who the titled name is); verify.ts checks each claim before render.ts says it.
+ */
+
+export interface FigureClaim {
+  kind: "figure";
+  part: FramePart;
+  quantity: Quantity;
+  sentence: EvidenceSentence;
+  score: number;
+  /** Share of the part's term weight found in the figure's clause (0..1). */
+  local: number;
+  /** How the words before the figure relate to the subject: 1 named, 0 unnamed, -1 someone else. */
+  subject: number;
+  /** The figure's period agrees (1), is unknown (0) or is another one (-1). */
+  period: number;
+}
+
+export interface VerdictClaim {
+  kind: "verdict";
+  answer: "yes" | "no";
+  /** A threshold decided against a figure, or a statement the passage makes in the question's words. */
+  basis: "threshold" | "statement";
+  condition?: Condition;
+  figure?: FigureClaim;
+  sentence: EvidenceSentence;
+}
+
+export interface PersonClaim {
+  kind: "person";
+  name: string;
+  title: string;
+  sentence: EvidenceSentence;
+  score: number;
+}
+
+export interface QuoteClaim {
+  kind: "quote";
+  sentence: EvidenceSentence;
+}
+
+export type Claim = FigureClaim | VerdictClaim | PersonClaim | QuoteClaim;
+
+/** Normalised units that answer an asked kind. */
+export function unitsFor(kinds: AskedKind[]): Set<string> {
+  const table = claimLexicon().unitsOfKind;
+  return new Set(kinds.flatMap((kind) => table[kind] ?? []));
+}
+
+// Words that carry no topic in the governing phrase of a figure ("实现", "同比增长", "共").
+const functionWords = /实现|完成|达到|达|为|是|共有|共计|共|累计|合计|总计|同比|比上年|比去年|较上年|较去年|同期|增长|提高|提升|上升|下降|其中|全年|今年|去年|当年|本年|年度|上半年|下半年|前三季度|季度|月份|以来|截至|已|约|近|超过|超|逾|达|有|新|的|了|和|及|与|等|个|项|家|在|中|上|年|月|日|分别|一|全区|全面/gu;
+
+function uncoveredChars(text: string, frame: Frame): number {
+  let rest = text;
+  const covering = [...frame.terms.flatMap((group) => group.alternatives), ...frame.subjects.flatMap((subject) => [subject.zoneName ?? "", subject.place])].filter((term) => term.length > 0).sort((a, b) => b.length - a.length);
+  for (const term of covering) rest = rest.split(term).join(" ");
+  rest = rest.replace(functionWords, " ");
+  return (rest.match(/[\u4e00-\u9fa5]/gu) ?? []).length;
+}
+
+function weighted(groups: TermGroup[], context: EvidenceContext, present: (group: TermGroup) => boolean): number {
+  const total = groups.reduce((sum, group) => sum + termWeight(group, context), 0);
+  if (total === 0) return 0;
+  return groups.filter(present).reduce((sum, group) => sum + termWeight(group, context), 0) / total;
+}
+
+/** Candidate figures for one part, best first. */
+export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSentence[], context: EvidenceContext): FigureClaim[] {
+  const units = unitsFor(part.asked);
+  const candidates: FigureClaim[] = [];
+  for (const sentence of evidence) {
+    for (const quantity of sentence.quantities) {
+      if (!units.has(quantity.unit)) continue;
+      const window = `${quantity.before}${quantity.raw}${quantity.after}`;
+      const local = part.terms.length > 0 ? weighted(part.terms, context, (group) => holds(quantity.clause, group) || holds(window, group)) : sentence.coverage;
+      const near = part.terms.length > 0 ? weighted(part.terms, context, (group) => holds(window, group)) : 0;
+      const prefix = quantity.owner ?? sentence.text.slice(0, quantity.start);
+      let subject = subjectFit(prefix, frame.subjects, context, frame.question);
+      // "A、B…分别X、Y": a figure owned by a name that is not the subject is someone else's.
+      if (quantity.owner && frame.subjects.length > 0 && subject < 1) subject = -1;
+      const extra = Math.min(uncoveredChars(quantity.before, frame), 8);
+      // The period the ingest resolved for this very figure, else what the sentence (or the one before) says.
+      const resolved = frame.period ? sentence.figurePeriods.get(quantity.raw) : undefined;
+      const period = frame.period && resolved ? (fits(resolved, frame.period) ? 1 : -1) : sentence.periodFit;
+      let score = sentence.coverage + 0.8 * local + 0.8 * near - 0.06 * extra + 0.35 * subject + 0.6 * period - 0.04 * sentence.hitRank;
+      if (quantity.notResult && !frame.asksPlan) score -= 1;
+      if (quantity.threshold) score -= 2;
+      candidates.push({ kind: "figure", part, quantity, sentence, score, local, subject, period });
+    }
+  }
+  return candidates.sort((a, b) => b.score - a.score);
+}
+
+/** One figure per part; later parts prefer the sentence of the earlier ones ("…多少个？总投资多少？"). */
+export function figureStrategy(frame: Frame, evidence: EvidenceSentence[], context: EvidenceContext, verify: (claim: FigureClaim) => boolean): FigureClaim[] {
+  const chosen: FigureClaim[] = [];
+  for (const part of frame.parts) {
+    if (part.asked.length === 0 || part.asked.includes("person")) continue;
+    const ranked = rankFigures(frame, part, evidence, context)
+      .map((claim) => ({ ...claim, score: claim.score + (chosen.some((other) => other.sentence === claim.sentence) ? 0.3 : 0) }))
+      .sort((a, b) => b.score - a.score)
+      .filter((claim) => !chosen.some((other) => other.sentence === claim.sentence && other.quantity.start === claim.quantity.start));
+    const best = ranked.find(verify);
+    if (best) chosen.push(best);
+  }
+  return chosen;
+}
+
+const conditionKinds: Record<Condition["unit"], AskedKind[]> = {
+  percent: ["percent"],
+  count: ["count"],
+  yuan: ["amount"],
+  usd: ["amount"],
+  rank: ["rank"],
+  score: ["score"],
+  any: ["count", "amount", "percent"],
+};
+
+/**
+ * Yes or no, computed: the figure the question's words govern, compared with its threshold; or,
+ * without a threshold, a sentence that states what was asked (its terms, about the subject, not
+ * negated). Anything else is undecided, and said so.
+ */
+export function yesNoStrategy(frame: Frame, evidence: EvidenceSentence[], context: EvidenceContext, verify: (claim: FigureClaim) => boolean): VerdictClaim | undefined {
+  const condition = frame.condition;
+  if (condition) {
+    const terms = frame.terms.filter((group) => !group.alternatives.some((term) => condition.text.includes(term)) && !condition.text.toLowerCase().includes(group.label.toLowerCase()));
+    const part: FramePart = { text: frame.question, asked: conditionKinds[condition.unit], terms };
+    const scoped = { ...frame, terms: terms.length > 0 ? terms : frame.terms };
+    const figure = rankFigures(scoped, part, evidence, context).find((claim) => claim.local > 0 && verify(claim));
+    if (figure) {
+      const value = condition.unit === "percent" || condition.unit === "rank" || condition.unit === "score" || condition.unit === "any" ? figure.quantity : figure.quantity;
+      return { kind: "verdict", answer: meetsCondition(value, condition) ? "yes" : "no", basis: "threshold", condition, figure, sentence: figure.sentence };
+    }
+    if (condition.unit !== "rank") return undefined;
+  }
+  return statementVerdict(frame, evidence, context);
+}
+
+function statementVerdict(frame: Frame, evidence: EvidenceSentence[], context: EvidenceContext): VerdictClaim | undefined {
+  if (frame.terms.length === 0) return undefined;
+  const negation = claimLexicon().negation.zh;
+  const weights = frame.terms.map((group) => termWeight(group, context));
+  const rarest = frame.terms[weights.indexOf(Math.max(...weights))]!;
+  const best = evidence
+    .filter((sentence) => sentence.coverage >= 0.75 && sentence.present.has(rarest) && sentence.periodFit >= 0)
+    .filter((sentence) => subjectFit(sentence.text, frame.subjects, context, frame.question) >= 0)
+    .filter((sentence) => {
+      // "未纳入…", "没有…补贴": the statement is denied, not made.
+      const at = Math.min(...rarest.alternatives.map((term) => sentence.text.indexOf(term)).filter((index) => index >= 0));
+      return !negation.test(sentence.text.slice(Math.max(0, at - 4), at));
+    })
+    .sort((a, b) => b.coverage - a.coverage || a.hitRank - b.hitRank)[0];
+  return best ? { kind: "verdict", answer: "yes", basis: "statement", sentence: best } : undefined;
+}
+
+const nameChars = "[\\u4e00-\\u9fa5]{2,3}?";
+
+/** Who did what: a titled name (市委书记刘志仁) in the sentence that holds the question's action. */
+export function personStrategy(frame: Frame, evidence: EvidenceSentence[]): PersonClaim | undefined {
+  const lexicon = claimLexicon();
+  const pattern = new RegExp(`(${lexicon.personTitles.join("|")})(${nameChars})(?=${lexicon.personVerbs.map((verb) => verb.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})`, "gu");
+  const candidates: PersonClaim[] = [];
+  for (const sentence of evidence) {
+    if (sentence.coverage < 0.3) continue;
+    for (const match of sentence.text.matchAll(pattern)) {
+      const name = match[2]!;
+      if (/^(?:副|兼|和|及|等|一行|代表)/u.test(name)) continue;
+      const at = (match.index ?? 0) + match[0].length;
+      // The action the question asks about is said right after the name ("刘志仁宣布项目开工").
+      const following = sentence.text.slice(at, at + 16);
+      const actionNear = frame.terms.filter((group) => holds(following, group)).length;
+      const titleStart = Math.max(sentence.text.lastIndexOf("，", match.index ?? 0), sentence.text.lastIndexOf(",", match.index ?? 0), sentence.text.lastIndexOf("。", match.index ?? 0)) + 1;
+      const title = sentence.text.slice(titleStart, (match.index ?? 0) + match[1]!.length).replace(/^[^\u4e00-\u9fa5]+/u, "");
+      candidates.push({ kind: "person", name, title, sentence, score: sentence.coverage + 0.5 * actionNear - 0.03 * sentence.hitRank });
+    }
+  }
+  return candidates.sort((a, b) => b.score - a.score)[0];
+}
