@@ -26,7 +26,8 @@ import type { LiveIndex } from "./live-index.js";
 import { listRules, type RuleListing } from "../ingest/policy-rules.js";
 import { viewSource } from "./source-view.js";
 import { answerWithClaims } from "../answer/claims/engine.js";
-import { readFrame, zoneKindOf, type Frame } from "../answer/claims/frame.js";
+import { detectZones } from "../ingest/zones.js";
+import { readCondition, readFrame, zoneKindOf, type Condition, type Frame } from "../answer/claims/frame.js";
 import type { EvidenceContext } from "../answer/claims/evidence.js";
 
 /**
@@ -270,6 +271,8 @@ export class ZoneAssistant implements AnswerService {
       const missing = retrieval.unknownPlaces.length > 0 ? retrieval.unknownPlaces : query.places;
       return refuse(describePlaces(query, missing, placeNames) || describeTopic(query));
     }
+    // A yes/no's threshold ("超过一倍", "more than 30%") is what is decided, not a topic the passages must hold.
+    if (kind === "yesno") query.groups = withoutCondition(query.groups, readCondition(standalone, query.language));
     const groups = query.groups.map((group) => group.alternatives);
     const weights = query.groups.map((group) => group.weight);
     const answerability = assessAnswerability(groups, retrieval.hits, { untranslated: query.untranslated.length, weights });
@@ -294,7 +297,7 @@ export class ZoneAssistant implements AnswerService {
     if (!aboutRules && (kind === "yesno" || kind === "figure" || kind === "general" || kind === "entity")) {
       const frame = frameOf(standalone, kind, query, request.period);
       if (kind !== "entity" || frame.intent === "person") {
-        const claimed = answerWithClaims(frame, withFactPassages(retrieval.hits, frame, live), evidenceContext(live));
+        const claimed = answerWithClaims(frame, withFactPassages(retrieval.hits, frame, live), evidenceContext(live), process.env.EXPLAIN_CLAIMS ? (line) => process.stderr.write(`${line}\n`) : undefined);
         if (claimed) return claimed;
       }
     }
@@ -423,26 +426,42 @@ function frameOf(question: string, kind: QuestionKind, query: AnalyzedQuery, per
   return readFrame({ question, language: query.language, kind, terms: query.groups, subjects, period });
 }
 
+function withoutCondition(groups: AnalyzedQuery["groups"], condition: Condition | undefined): AnalyzedQuery["groups"] {
+  if (!condition) return groups;
+  const text = condition.text.toLowerCase();
+  return groups.filter((group) => !text.includes(group.label.toLowerCase()) && !group.alternatives.some((term) => text.includes(term)));
+}
+
 function evidenceContext(live: LiveIndex): EvidenceContext {
   const bm25 = live.search.snapshot.bm25;
   const places = live.lexicon.places;
   return {
     documentFrequency: (term) => bm25.documentFrequency(term),
     documents: bm25.size,
-    zoneNamesIn: (text) => places.inChinese(text).zoneNames,
+    zoneMentions: (text) => detectZones(text),
     placesIn: (text) => places.inChinese(text).places,
     factsIn: (sentence) => live.facts.inSentence(sentence),
   };
 }
 
 /**
- * The passages retrieval ranked, then those where the facts put the subject's figures that share
- * the question's words: a figure stated in a passage the search ranked low is still found.
+ * The passages retrieval ranked, the rest of the best one's article, then those where the facts put
+ * the subject's figures that share the question's words: a figure stated in a passage the search
+ * ranked low is still found.
  */
 function withFactPassages(hits: SearchHit[], frame: Frame, live: LiveIndex, topK = 8, extra = 6): SearchHit[] {
   const ranked = hits.slice(0, topK);
-  if (frame.subjects.length !== 1 || frame.terms.length === 0) return ranked;
   const seen = new Set(ranked.map((hit) => hit.chunk.id));
+  // The rest of the best passage's article: a report states its figures over several passages.
+  const top = ranked[0];
+  if (top) {
+    for (const chunk of live.search.chunks.ofArticle(top.chunk.articleId).slice(0, 12)) {
+      if (seen.has(chunk.id)) continue;
+      seen.add(chunk.id);
+      ranked.push({ chunk, score: 0 });
+    }
+  }
+  if (frame.subjects.length !== 1 || frame.terms.length === 0) return ranked;
   const scored = new Map<string, number>();
   for (const fact of live.facts.candidates({ places: [frame.subjects[0]!.place], includeParts: true })) {
     if (seen.has(fact.chunkId)) continue;

@@ -4,8 +4,8 @@ import { isInstructionLike } from "../../ingest/instructions.js";
 import { gatherEvidence, type EvidenceContext, type EvidenceSentence } from "./evidence.js";
 import type { Frame } from "./frame.js";
 import { renderFigures, renderPerson, renderUndecided, renderVerdict } from "./render.js";
-import { figureStrategy, personStrategy, yesNoStrategy } from "./strategies.js";
-import { verifyFigure } from "./verify.js";
+import { figureStrategy, personStrategy, rankFigures, yesNoStrategy } from "./strategies.js";
+import { checkFigure, verifyFigure } from "./verify.js";
 
 /**
  * frame → strategies → claims → verify → render. Returns an answer only when a strategy produced
@@ -13,9 +13,10 @@ import { verifyFigure } from "./verify.js";
  * undefined, and the caller answers with quoted passages and no claim of its own.
  */
 
-export function answerWithClaims(frame: Frame, hits: SearchHit[], context: EvidenceContext): Answer | undefined {
+export function answerWithClaims(frame: Frame, hits: SearchHit[], context: EvidenceContext, trace?: (line: string) => void): Answer | undefined {
   const evidence = usable(gatherEvidence(frame, hits, context));
   const verify = verifyFigure(frame);
+  if (trace) traceFrame(frame, evidence, context, trace);
   switch (frame.intent) {
     case "yesno": {
       const verdict = yesNoStrategy(frame, evidence, context, verify);
@@ -44,4 +45,16 @@ function usable(evidence: EvidenceSentence[]): EvidenceSentence[] {
 
 function closest(evidence: EvidenceSentence[]): EvidenceSentence | undefined {
   return [...evidence].sort((a, b) => b.coverage - a.coverage || a.hitRank - b.hitRank)[0];
+}
+
+/** For developers (scripts/explain-question.ts): the frame and each part's best candidates with their checks. */
+function traceFrame(frame: Frame, evidence: EvidenceSentence[], context: EvidenceContext, trace: (line: string) => void): void {
+  trace(`intent=${frame.intent} period=${frame.period?.zh ?? "-"} condition=${JSON.stringify(frame.condition ?? null)} subjects=${JSON.stringify(frame.subjects)}`);
+  trace(`terms=${frame.terms.map((group) => `${group.label}→${group.alternatives.join("/")}`).join(" | ")}`);
+  for (const part of frame.parts) {
+    trace(`part "${part.text}" asks ${part.asked.join(",")} terms ${part.terms.map((group) => group.label).join(",")}`);
+    for (const claim of rankFigures(frame, part, evidence, context).slice(0, 5)) {
+      trace(`  ${claim.score.toFixed(2)} ${claim.quantity.raw} [${checkFigure(claim, frame)}] local=${claim.local.toFixed(2)} subj=${claim.subject} period=${claim.period} cov=${claim.sentence.coverage.toFixed(2)} «${claim.quantity.before}|${claim.quantity.raw}|${claim.quantity.after}»`);
+    }
+  }
 }

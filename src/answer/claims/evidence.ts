@@ -38,8 +38,8 @@ export interface EvidenceContext {
   /** Documents holding a term, for rarity weights. */
   documentFrequency(term: string): number;
   documents: number;
-  /** Zone names found in a Chinese text (detectZones). */
-  zoneNamesIn(text: string): string[];
+  /** Zones and places named in a Chinese text (ingest/zones.ts detectZones): name, place, kind (高新区, 市 …). */
+  zoneMentions(text: string): { name: string; place: string; kind: string }[];
   /** Places (cities, provinces, counties) named in a Chinese text. */
   placesIn(text: string): string[];
   /** The facts extracted from a sentence at ingest (with their resolved periods). */
@@ -57,7 +57,7 @@ export function holds(text: string, group: TermGroup): boolean {
   return group.alternatives.some((term) => term.length > 0 && text.includes(term));
 }
 
-export function gatherEvidence(frame: Frame, hits: SearchHit[], context: EvidenceContext, maxHits = 8): EvidenceSentence[] {
+export function gatherEvidence(frame: Frame, hits: SearchHit[], context: EvidenceContext, maxHits = 32): EvidenceSentence[] {
   const weights = new Map(frame.terms.map((group) => [group, termWeight(group, context)]));
   const total = [...weights.values()].reduce((sum, weight) => sum + weight, 0) || 1;
   const sentences: EvidenceSentence[] = [];
@@ -106,21 +106,24 @@ export function fits(period: Period, asked: Period): boolean {
 
 /**
  * How the words before a figure relate to the asked subject: 1 when they name it, -1 when they name
- * another zone, place or level (全市, 全省 when a zone is asked), 0 when they name no one.
+ * another zone, another city or province as such (衡阳市, 全市 when a zone is asked), 0 when they
+ * name no one. A company's name holding a place ("青岛中加特电气") names no one.
  */
 export function subjectFit(prefix: string, subjects: Subject[], context: EvidenceContext, questionText: string): number {
   if (subjects.length === 0) return 0;
-  const names = context.zoneNamesIn(prefix);
+  const mentions = context.zoneMentions(prefix);
+  const zones = mentions.filter((mention) => !placeLevels.has(mention.kind));
+  if (zones.some((zone) => subjects.some((subject) => sameZone(zone.name, subject, context.placesIn)))) return 1;
+  if (zones.length > 0) return -1;
   const askedZone = subjects.some((subject) => subject.level === "zone" || subject.kind !== undefined || subject.zoneName !== undefined);
-  for (const name of names) {
-    const mine = subjects.some((subject) => sameZone(name, subject, context.placesIn));
-    if (mine) return 1;
-  }
-  if (names.length > 0) return -1;
-  if (askedZone && /全市|全省|全国|全区域/u.test(prefix) && !/全市|全省|全国|province|provincial|city-?wide|nationwide|\ball\b/iu.test(questionText)) return -1;
+  const places = mentions.filter((mention) => placeLevels.has(mention.kind) && new RegExp(`${mention.place}(?:省|市|县|自治区|全市|全省)`, "u").test(prefix));
+  if (places.some((place) => !subjects.some((subject) => subject.place === place.place))) return -1;
+  if (askedZone && /全市|全省|全国/u.test(prefix) && !/全市|全省|全国|province|provincial|city-?wide|nationwide|\ball\b/iu.test(questionText)) return -1;
   if (subjects.some((subject) => prefix.includes(subject.zoneName ?? subject.place))) return 1;
   return 0;
 }
+
+const placeLevels = new Set(["省", "市", "县", "区", "州", "盟", "旗"]);
 
 /**
  * A zone name written in a report is the asked subject when the kinds agree (高新 vs 经开) and it

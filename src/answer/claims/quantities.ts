@@ -58,7 +58,8 @@ export function chineseNumber(text: string): number | undefined {
   return total + section + number;
 }
 
-const boundary = /[，,；;：:（）()。！？!?\n]/u;
+// Parentheses stay inside a clause: "实际利用外资(商务部口径)4亿美元" is governed by 实际利用外资.
+const boundary = /[，,；;：:。！？!?\n]/u;
 const rankPattern = /(?:第\s*(\d+|[一二两三四五六七八九十百零]+)\s*(?:名|位)|(?:排名|排|列|居|位列|位居|位于)(?:全国|全省|全区|第)?第?\s*(\d+|[一二两三四五六七八九十百零]+)(?:名|位)?|榜首|首位)/gu;
 const scorePattern = /(\d+(?:\.\d+)?)\s*分(?![之钟别期配类])/gu;
 

@@ -72,16 +72,31 @@ function weighted(groups: TermGroup[], context: EvidenceContext, present: (group
   return groups.filter(present).reduce((sum, group) => sum + termWeight(group, context), 0) / total;
 }
 
+/**
+ * The part's words that say what is measured: not its numbers ("13 zones"), dates ("May 7") or the
+ * subject's own name ("rare earth" of 稀土高新区). A figure is governed by the question when these are
+ * in its clause.
+ */
+export function metricTerms(part: FramePart, frame: Frame): TermGroup[] {
+  const names = frame.subjects.flatMap((subject) => [subject.zoneName ?? "", subject.place]).filter(Boolean);
+  return part.terms.filter(
+    (group) =>
+      !group.alternatives.every((term) => /^\d/u.test(term) || /^(?:\d+|[一二三四五六七八九十]+)[月日号]$/u.test(term)) &&
+      !group.alternatives.some((term) => names.some((name) => name.includes(term))),
+  );
+}
+
 /** Candidate figures for one part, best first. */
 export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSentence[], context: EvidenceContext): FigureClaim[] {
   const units = unitsFor(part.asked);
   const candidates: FigureClaim[] = [];
+  const measured = metricTerms(part, frame);
   for (const sentence of evidence) {
     for (const quantity of sentence.quantities) {
       if (!units.has(quantity.unit)) continue;
       const window = `${quantity.before}${quantity.raw}${quantity.after}`;
-      const local = part.terms.length > 0 ? weighted(part.terms, context, (group) => holds(quantity.clause, group) || holds(window, group)) : sentence.coverage;
-      const near = part.terms.length > 0 ? weighted(part.terms, context, (group) => holds(window, group)) : 0;
+      const local = measured.length > 0 ? weighted(measured, context, (group) => holds(quantity.clause, group) || holds(window, group)) : sentence.coverage;
+      const near = measured.length > 0 ? weighted(measured, context, (group) => holds(window, group)) : 0;
       const prefix = quantity.owner ?? sentence.text.slice(0, quantity.start);
       let subject = subjectFit(prefix, frame.subjects, context, frame.question);
       // "A、B…分别X、Y": a figure owned by a name that is not the subject is someone else's.
@@ -90,7 +105,7 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
       // The period the ingest resolved for this very figure, else what the sentence (or the one before) says.
       const resolved = frame.period ? sentence.figurePeriods.get(quantity.raw) : undefined;
       const period = frame.period && resolved ? (fits(resolved, frame.period) ? 1 : -1) : sentence.periodFit;
-      let score = sentence.coverage + 0.8 * local + 0.8 * near - 0.06 * extra + 0.35 * subject + 0.6 * period - 0.04 * sentence.hitRank;
+      let score = sentence.coverage + 0.8 * local + 0.8 * near - 0.06 * extra + 0.35 * subject + 0.6 * period - 0.02 * Math.min(sentence.hitRank, 10);
       if (quantity.notResult && !frame.asksPlan) score -= 1;
       if (quantity.threshold) score -= 2;
       candidates.push({ kind: "figure", part, quantity, sentence, score, local, subject, period });
@@ -105,7 +120,7 @@ export function figureStrategy(frame: Frame, evidence: EvidenceSentence[], conte
   for (const part of frame.parts) {
     if (part.asked.length === 0 || part.asked.includes("person")) continue;
     const ranked = rankFigures(frame, part, evidence, context)
-      .map((claim) => ({ ...claim, score: claim.score + (chosen.some((other) => other.sentence === claim.sentence) ? 0.3 : 0) }))
+      .map((claim) => ({ ...claim, score: claim.score + (chosen.some((other) => other.sentence === claim.sentence) ? 0.3 : chosen.some((other) => other.sentence.hit === claim.sentence.hit && claim.sentence.position === other.sentence.position + 1) ? 0.2 : 0) }))
       .sort((a, b) => b.score - a.score)
       .filter((claim) => !chosen.some((other) => other.sentence === claim.sentence && other.quantity.start === claim.quantity.start));
     const best = ranked.find(verify);
@@ -170,7 +185,7 @@ export function personStrategy(frame: Frame, evidence: EvidenceSentence[]): Pers
   const pattern = new RegExp(`(${lexicon.personTitles.join("|")})(${nameChars})(?=${lexicon.personVerbs.map((verb) => verb.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})`, "gu");
   const candidates: PersonClaim[] = [];
   for (const sentence of evidence) {
-    if (sentence.coverage < 0.3) continue;
+    if (sentence.coverage < 0.15) continue;
     for (const match of sentence.text.matchAll(pattern)) {
       const name = match[2]!;
       if (/^(?:副|兼|和|及|等|一行|代表)/u.test(name)) continue;

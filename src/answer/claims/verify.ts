@@ -1,5 +1,5 @@
 import type { Frame } from "./frame.js";
-import type { FigureClaim } from "./strategies.js";
+import { metricTerms, type FigureClaim } from "./strategies.js";
 
 /**
  * A figure claim is said only when its cited sentence bears it out: the figure is written there,
@@ -17,7 +17,7 @@ export function checkFigure(claim: FigureClaim, frame: Frame): FigureCheck {
   if (quantity.notResult && !frame.asksPlan) return "not-a-result";
   if (claim.subject < 0) return "other-subject";
   if (claim.period < 0) return "other-period";
-  if (claim.part.terms.length > 0 && claim.local === 0) return "not-governed";
+  if (metricTerms(claim.part, frame).length > 0 && claim.local === 0) return "not-governed";
   // A sentence that shares little with the question proves little, whatever figure it has.
   if (sentence.coverage < 0.3) return "weak-evidence";
   return "ok";
