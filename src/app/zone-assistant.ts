@@ -294,8 +294,11 @@ export class ZoneAssistant implements AnswerService {
     // Figures, yes/no and who: a claim computed from the passages and verified against them.
     // Policy items are answered from their rule records (rule-answer.ts), not as report figures.
     const aboutRules = retrieval.hits.slice(0, 3).some((hit) => hit.chunk.rule !== undefined);
-    if (!aboutRules && (kind === "yesno" || kind === "figure" || kind === "general" || kind === "entity")) {
-      const frame = frameOf(standalone, kind, query, request.period);
+    // A figure of a known metric that the facts file under the subject and period (fact-lead.ts) is
+    // such a claim already, checked at ingest; the claim strategies answer the rest.
+    const knownFigure = single !== undefined && single.facts.length > 0 && single.facts.every((fact) => fact.metric !== "other");
+    if (!aboutRules && !knownFigure && (kind === "yesno" || kind === "figure" || kind === "general" || kind === "entity")) {
+      const frame = frameOf(standalone, kind, query, request.period, live);
       if (kind !== "entity" || frame.intent === "person") {
         const claimed = answerWithClaims(frame, withFactPassages(retrieval.hits, frame, live), evidenceContext(live), process.env.EXPLAIN_CLAIMS ? (line) => process.stderr.write(`${line}\n`) : undefined);
         if (claimed) return claimed;
@@ -418,10 +421,12 @@ function subjectsOf(query: AnalyzedQuery, live: LiveIndex): Subject[] {
 
 
 /** The question read once for the claim strategies (answer/claims/frame.ts). */
-function frameOf(question: string, kind: QuestionKind, query: AnalyzedQuery, period: Period | undefined): Frame {
+function frameOf(question: string, kind: QuestionKind, query: AnalyzedQuery, period: Period | undefined, live: LiveIndex): Frame {
   const subjects = query.places.map((place) => {
     const zoneName = query.zoneNames.find((name) => name.includes(place) && name !== place);
-    return { place, zoneName, kind: zoneKindOf(zoneName ?? (query.language === "en" ? question : "")) };
+    // An English question names the kind right after the place ("Suzhou Industrial Park"), maybe after other zones' kinds.
+    const english = query.language === "en" ? question.slice(Math.max(0, question.toLowerCase().indexOf(live.lexicon.places.english(place).toLowerCase()))).slice(0, 80) : "";
+    return { place, zoneName, kind: zoneKindOf(zoneName ?? english) };
   });
   return readFrame({ question, language: query.language, kind, terms: query.groups, subjects, period });
 }

@@ -47,7 +47,7 @@ const superlativeCues = [
 ];
 
 // "Did …?", and "In the first half of 2021, did …?": the auxiliary may follow a leading phrase and its comma.
-const yesNoStart = /^(?:(?:in|during|for|by|as of|at|on|since|after|before|according to|between|from|over|within|compared with|last|this)\b[^?,]{0,80},\s*)?(?:does|do|did|is|are|was|were|has|have|had|can|could|will|would|should)\b/i;
+const yesNoStart = /^(?:(?:in|during|for|by|as of|at|on|since|after|before|according to|between|from|over|within|compared with|last|this)\b[^?,]{0,160},\s*)?(?:does|do|did|is|are|was|were|has|have|had|can|could|will|would|should)\b/i;
 const yesNoChinese = /吗[？?。！!]*$|是否|有没有|能否|可否|是不是|会不会|可不可以|能不能/u;
 
 const entityCues = [

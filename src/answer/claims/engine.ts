@@ -6,6 +6,10 @@ import type { Frame } from "./frame.js";
 import { renderFigures, renderPerson, renderUndecided, renderVerdict } from "./render.js";
 import { figureStrategy, personStrategy, rankFigures, yesNoStrategy } from "./strategies.js";
 import { checkFigure, verifyFigure } from "./verify.js";
+import { refusal, topicOf } from "../refusal.js";
+import { holds, termWeight } from "./evidence.js";
+import type { FramePart } from "./frame.js";
+import { metricTerms } from "./strategies.js";
 
 /**
  * frame → strategies → claims → verify → render. Returns an answer only when a strategy produced
@@ -31,11 +35,34 @@ export function answerWithClaims(frame: Frame, hits: SearchHit[], context: Evide
       const claims = figureStrategy(frame, evidence, context, verify);
       // Every asked part answered, or none claimed: half an answer in the lead reads as the whole.
       const asked = frame.parts.filter((part) => part.asked.length > 0 && !part.asked.includes("person")).length;
-      return claims.length > 0 && claims.length === asked ? renderFigures(frame, claims) : undefined;
+      if (claims.length > 0 && claims.length === asked) return renderFigures(frame, claims);
+      const missing = unreportedPart(frame, evidence, context);
+      return missing ? refusal(frame.language, topicOf(missing.text, frame.language), frame.question) : undefined;
     }
     default:
       return undefined;
   }
+}
+
+/**
+ * A part whose measure no passage about the subject speaks of ("实际利用外资" in a report that never
+ * mentions foreign capital): refused from the evidence, not for a missing function word. A part
+ * counts as reported when some sentence about the subject holds a third of its measure's weight.
+ */
+function unreportedPart(frame: Frame, evidence: EvidenceSentence[], context: EvidenceContext): FramePart | undefined {
+  if (frame.subjects.length !== 1) return undefined;
+  const subject = frame.subjects[0]!;
+  const about = evidence.filter((sentence) => sentence.hit.chunk.zones.some((zone) => zone.includes(subject.place)) || sentence.text.includes(subject.place));
+  if (about.length === 0) return undefined;
+  for (const part of frame.parts) {
+    const measured = metricTerms(part, frame).filter((group) => group.weight === undefined || group.weight >= 1);
+    if (measured.length === 0) continue;
+    const total = measured.reduce((sum, group) => sum + termWeight(group, context), 0);
+    const best = Math.max(...about.map((sentence) => measured.filter((group) => holds(sentence.text, group)).reduce((sum, group) => sum + termWeight(group, context), 0) / total));
+    if (process.env.EXPLAIN_CLAIMS) process.stderr.write(`unreported? "${part.text}" best=${best.toFixed(2)} of ${measured.map((group) => group.label).join(",")}\n`);
+    if (best < 0.34) return part;
+  }
+  return undefined;
 }
 
 /** Headings and instructions planted in a document are never evidence. */

@@ -21,6 +21,8 @@ export interface EvidenceSentence {
   position: number;
   /** Share of the question's term weight the sentence (with its article title) holds, 0..1. */
   coverage: number;
+  /** The best coverage of any sentence of the same article: the context a sentence is read in. */
+  articleCoverage: number;
   /** Term groups present. */
   present: Set<TermGroup>;
   /** The sentence's period agrees (1), says nothing (0) or names another period (-1); a sentence that names none takes the one before it, at half weight. */
@@ -75,6 +77,7 @@ export function gatherEvidence(frame: Frame, hits: SearchHit[], context: Evidenc
         hitRank,
         position,
         coverage: covered / total,
+        articleCoverage: 0,
         present,
         periodFit: frame.period ? sentencePeriodFit(span.text, position > 0 ? spans[position - 1]!.text : undefined, frame.period, year) : 0,
         figurePeriods: new Map((context.factsIn?.(span.text) ?? []).filter((fact) => fact.period).map((fact) => [fact.raw, fact.period!])),
@@ -84,6 +87,9 @@ export function gatherEvidence(frame: Frame, hits: SearchHit[], context: Evidenc
       });
     });
   });
+  const byArticle = new Map<string, number>();
+  for (const sentence of sentences) byArticle.set(sentence.hit.chunk.articleId, Math.max(byArticle.get(sentence.hit.chunk.articleId) ?? 0, sentence.coverage));
+  for (const sentence of sentences) sentence.articleCoverage = byArticle.get(sentence.hit.chunk.articleId)!;
   return sentences;
 }
 

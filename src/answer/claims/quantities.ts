@@ -30,6 +30,8 @@ export interface Quantity {
   notResult: boolean;
   /** A bound in a description ("5亿元以上项目"), not a reported result. */
   threshold: boolean;
+  /** Said of a part of a total: after 其中 in its sentence, or of a bounded group ("2亿元以上项目…22个"). */
+  subset: boolean;
   /** When the sentence says "A、B、C … 分别 X、Y、Z": the list item this figure belongs to. */
   owner?: string;
 }
@@ -65,7 +67,7 @@ const scorePattern = /(\d+(?:\.\d+)?)\s*分(?![之钟别期配类])/gu;
 
 export function quantitiesIn(sentence: string): Quantity[] {
   const lexicon = claimLexicon();
-  const found: Omit<Quantity, "before" | "after" | "clause" | "clauseStart" | "notResult" | "threshold">[] = [];
+  const found: Omit<Quantity, "before" | "after" | "clause" | "clauseStart" | "notResult" | "threshold" | "subset">[] = [];
   for (const figure of findFigureValues(sentence)) {
     found.push({ raw: figure.raw, value: figure.normalized, unit: figure.normalizedUnit, approximate: figure.approximate, start: figure.start, end: figure.end });
   }
@@ -104,8 +106,14 @@ export function quantitiesIn(sentence: string): Quantity[] {
       clause,
       clauseStart,
       notResult: lexicon.notResult.zh.test(lead),
+      subset: false,
       threshold: lexicon.thresholdAfter.test(sentence.slice(item.end, item.end + 6)) && /^(?:元|万元|亿元)?(?:以上|以下|及以上|以内)(?:的)?[\u4e00-\u9fa5]/u.test(sentence.slice(item.end, item.end + 8)),
     };
+  });
+  quantities.forEach((quantity, index) => {
+    const previous = quantities[index - 1];
+    const boundedGroup = previous !== undefined && previous.threshold && previous.clauseStart === quantity.clauseStart;
+    quantity.subset = boundedGroup || /其中/u.test(sentence.slice(0, quantity.start));
   });
   assignOwners(sentence, quantities);
   return quantities;
@@ -134,7 +142,11 @@ function assignOwners(sentence: string, quantities: Quantity[]): void {
   for (const quantity of after) byUnit.set(quantity.unit, [...(byUnit.get(quantity.unit) ?? []), quantity]);
   for (const list of byUnit.values()) {
     if (list.length !== names.length) continue;
-    list.forEach((quantity, index) => (quantity.owner = names[index]));
+    list.forEach((quantity, index) => {
+      quantity.owner = names[index];
+      // What the figures measure is said before the names ("跻身“实际使用外资”单项十强榜单"): the whole sentence governs them.
+      quantity.clause = sentence;
+    });
   }
 }
 

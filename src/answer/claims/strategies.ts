@@ -3,6 +3,7 @@ import { fits, holds, subjectFit, termWeight, type EvidenceContext, type Evidenc
 import type { Condition, Frame, FramePart } from "./frame.js";
 import { claimLexicon, type AskedKind } from "./lexicon.js";
 import { meetsCondition, type Quantity } from "./quantities.js";
+import { parseChinesePeriods } from "../../facts/period.js";
 
 /**
  * Strategies, one per intent: each turns the frame and the evidence into ranked candidate claims
@@ -81,10 +82,13 @@ export function metricTerms(part: FramePart, frame: Frame): TermGroup[] {
   const names = frame.subjects.flatMap((subject) => [subject.zoneName ?? "", subject.place]).filter(Boolean);
   return part.terms.filter(
     (group) =>
-      !group.alternatives.every((term) => /^\d/u.test(term) || /^(?:\d+|[一二三四五六七八九十]+)[月日号]$/u.test(term)) &&
+      !group.alternatives.every((term) => /^\d/u.test(term) || /^(?:\d+|[一二三四五六七八九十]+)[月日号]$/u.test(term) || parseChinesePeriods(term, { year: 2000, yearlessWhenBare: true }).length > 0 || questionWord.test(term) || zoneKindWord.test(term)) &&
       !group.alternatives.some((term) => names.some((name) => name.includes(term))),
   );
 }
+
+const questionWord = /^(?:第几|多少|几|哪|什么|是否|吗)/u;
+const zoneKindWord = /^(?:国家级|省级)?(?:经济技术开发区|高新技术产业开发区|经济开发区|开发区|高新区|经开区|新区|园区|工业园区?)$/u;
 
 /** Candidate figures for one part, best first. */
 export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSentence[], context: EvidenceContext): FigureClaim[] {
@@ -106,6 +110,8 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
       const resolved = frame.period ? sentence.figurePeriods.get(quantity.raw) : undefined;
       const period = frame.period && resolved ? (fits(resolved, frame.period) ? 1 : -1) : sentence.periodFit;
       let score = sentence.coverage + 0.8 * local + 0.8 * near - 0.06 * extra + 0.35 * subject + 0.6 * period - 0.02 * Math.min(sentence.hitRank, 10);
+      // "其中…", "2亿元以上项目签约数22个": a part of the total, unless the question asks for that part.
+      if (quantity.subset && uncoveredChars(quantity.before, frame) > 0) score -= 0.4;
       if (quantity.notResult && !frame.asksPlan) score -= 1;
       if (quantity.threshold) score -= 2;
       candidates.push({ kind: "figure", part, quantity, sentence, score, local, subject, period });
@@ -184,8 +190,11 @@ export function personStrategy(frame: Frame, evidence: EvidenceSentence[]): Pers
   const lexicon = claimLexicon();
   const pattern = new RegExp(`(${lexicon.personTitles.join("|")})(${nameChars})(?=${lexicon.personVerbs.map((verb) => verb.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})`, "gu");
   const candidates: PersonClaim[] = [];
+  // "局长是谁", "who heads its management committee": the asked post must be the name's post.
+  const askedTitles = frame.language === "zh" ? lexicon.personTitles.filter((title) => frame.question.includes(title)) : englishTitles(frame.question);
   for (const sentence of evidence) {
-    if (sentence.coverage < 0.15) continue;
+    // A sentence of the best passage's article may name the person without the question's words.
+    if (sentence.coverage < (sentence.hit.chunk.articleId === evidence[0]?.hit.chunk.articleId ? 0.05 : 0.15)) continue;
     for (const match of sentence.text.matchAll(pattern)) {
       const name = match[2]!;
       if (/^(?:副|兼|和|及|等|一行|代表)/u.test(name)) continue;
@@ -195,8 +204,21 @@ export function personStrategy(frame: Frame, evidence: EvidenceSentence[]): Pers
       const actionNear = frame.terms.filter((group) => holds(following, group)).length;
       const titleStart = Math.max(sentence.text.lastIndexOf("，", match.index ?? 0), sentence.text.lastIndexOf(",", match.index ?? 0), sentence.text.lastIndexOf("。", match.index ?? 0)) + 1;
       const title = sentence.text.slice(titleStart, (match.index ?? 0) + match[1]!.length).replace(/^[^\u4e00-\u9fa5]+/u, "");
-      candidates.push({ kind: "person", name, title, sentence, score: sentence.coverage + 0.5 * actionNear - 0.03 * sentence.hitRank });
+      if (askedTitles.length > 0 && !askedTitles.some((asked) => title.endsWith(asked) || title.includes(`${asked}、`))) continue;
+      candidates.push({ kind: "person", name, title, sentence, score: sentence.coverage + 0.5 * actionNear - 0.02 * Math.min(sentence.hitRank, 10) });
     }
   }
   return candidates.sort((a, b) => b.score - a.score)[0];
+}
+
+/** Posts an English question asks for, in the Chinese the reports use. */
+function englishTitles(question: string): string[] {
+  const table: [RegExp, string[]][] = [
+    [/\bmayor\b/iu, ["市长"]],
+    [/\b(?:party )?secretary\b/iu, ["书记"]],
+    [/\b(?:director|head(?:s|ed)?|chief)\b/iu, ["主任", "局长", "厅长", "负责人"]],
+    [/\bchair(?:man|woman|person)?\b/iu, ["董事长", "主席"]],
+    [/\bgeneral manager\b|\bceo\b|\bpresident\b/iu, ["总经理", "总裁"]],
+  ];
+  return table.filter(([pattern]) => pattern.test(question)).flatMap(([, titles]) => titles);
 }

@@ -18,8 +18,9 @@ export function checkFigure(claim: FigureClaim, frame: Frame): FigureCheck {
   if (claim.subject < 0) return "other-subject";
   if (claim.period < 0) return "other-period";
   if (metricTerms(claim.part, frame).length > 0 && claim.local === 0) return "not-governed";
-  // A sentence that shares little with the question proves little, whatever figure it has.
-  if (sentence.coverage < 0.3) return "weak-evidence";
+  // A sentence that shares little with the question proves little, whatever figure it has, unless
+  // its measure is the question's and its article is the one the question is about.
+  if (sentence.coverage < 0.3 && !(claim.local >= 0.5 && sentence.articleCoverage >= 0.5)) return "weak-evidence";
   return "ok";
 }
 
