@@ -14,8 +14,13 @@ import type { FigureClaim, PersonClaim, VerdictClaim } from "./strategies.js";
 class Citer {
   readonly citations: Citation[] = [];
   private readonly quoted: EvidenceSentence[] = [];
+  /** Per quoted sentence, the clauses the claims rest on (figure offsets); none = the whole sentence. */
+  private readonly spans = new Map<EvidenceSentence, Quantity[]>();
 
-  cite(sentence: EvidenceSentence): number {
+  /** Cites the sentence; with a quantity, only the clauses holding the claimed figures are quoted. */
+  cite(sentence: EvidenceSentence, quantity?: Quantity): number {
+    if (quantity) this.spans.set(sentence, [...(this.spans.get(sentence) ?? []), quantity]);
+    else if (!this.spans.has(sentence)) this.spans.set(sentence, []);
     const chunk = sentence.hit.chunk;
     let citation = this.citations.find((item) => item.chunkId === chunk.id);
     if (!citation) {
@@ -30,8 +35,27 @@ class Citer {
   }
 
   evidence(): string[] {
-    return this.quoted.map((sentence) => `${sentence.text.replace(/[。；;，,]$/u, "")}[${this.cite(sentence)}]${/[！？!?]$/u.test(sentence.text) ? "" : "。"}`);
+    return this.quoted.map((sentence) => {
+      const text = excerpt(sentence, this.spans.get(sentence) ?? []);
+      return `${text.replace(/[。；;，,]$/u, "")}[${this.cite(sentence)}]${/[！？!?…]$/u.test(text) ? "" : "。"}`;
+    });
   }
+}
+
+/**
+ * The part of a sentence a claim rests on: from its first claimed clause (or the sentence start,
+ * when only figure-free context comes before) to its last claimed clause, so that the other figures
+ * of a long sentence (another project's investment, another year) are not shown beside the answer.
+ */
+export function excerpt(sentence: EvidenceSentence, claimed: Quantity[]): string {
+  const text = sentence.text;
+  if (claimed.length === 0 || claimed.some((quantity) => quantity.owner !== undefined)) return text;
+  const first = Math.min(...claimed.map((quantity) => quantity.clauseStart));
+  const last = Math.max(...claimed.map((quantity) => quantity.clauseStart + quantity.clause.length));
+  const contextFree = !sentence.quantities.some((quantity) => quantity.start < first);
+  const start = contextFree ? 0 : first;
+  const end = sentence.quantities.some((quantity) => quantity.start >= last) ? last : text.length;
+  return `${start > 0 ? "…" : ""}${text.slice(start, end)}${end < text.length ? "…" : ""}`;
 }
 
 function answerOf(frame: Frame, lead: string, citer: Citer, abstained = false): Answer {
@@ -62,14 +86,14 @@ function figureText(claim: FigureClaim, language: Language, n: number): string {
 
 export function renderFigures(frame: Frame, claims: FigureClaim[]): Answer {
   const citer = new Citer();
-  const parts = claims.map((claim) => figureText(claim, frame.language, citer.cite(claim.sentence)));
+  const parts = claims.map((claim) => figureText(claim, frame.language, citer.cite(claim.sentence, claim.quantity)));
   const lead = frame.language === "zh" ? `${parts.join("；")}。` : `${parts.join("; ")}.`;
   return answerOf(frame, lead, citer);
 }
 
 export function renderVerdict(frame: Frame, claim: VerdictClaim): Answer {
   const citer = new Citer();
-  const n = citer.cite(claim.sentence);
+  const n = citer.cite(claim.sentence, claim.figure?.quantity);
   const zh = frame.language === "zh";
   if (claim.basis === "statement" || !claim.figure || !claim.condition) {
     const quote = claim.sentence.text.replace(/[。；;，,]$/u, "");
