@@ -51,8 +51,8 @@ export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:3000 */
   url: string;
   app: FastifyInstance;
-  /** Every route the server answers (method and path pattern), e.g. to check the OpenAPI document. */
-  routes: Array<{ method: string; url: string }>;
+  /** Every route the server answers (method, path pattern and declared access), e.g. to check the OpenAPI document. */
+  routes: Array<{ method: string; url: string; access?: string }>;
   /** Stops listening; requests in flight get up to `drainMs` (default 0: cut at once) to finish. */
   close(drainMs?: number): Promise<void>;
 }
@@ -124,10 +124,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   }) as unknown as FastifyInstance;
 
   const knownPaths = new Set(options.routes.map((route) => route.path));
-  const mounted: Array<{ method: string; url: string }> = [];
-  app.addHook("onRoute", (route) => {
-    for (const method of [route.method].flat()) if (method !== "HEAD") mounted.push({ method, url: route.url });
-  });
+  const mounted: Array<{ method: string; url: string; access?: string }> = [];
   app.addHook("onRequest", async (request, reply) => {
     const started = process.hrtime.bigint();
     reply.raw.setHeader("x-request-id", request.id);
@@ -165,9 +162,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const staticPrefixes = (options.staticDirs ?? []).map((dir) => dir.prefix);
   app.addHook("onRoute", (route) => {
     const config = route.config ?? {};
-    if (config.access) return;
-    if (staticPrefixes.some((prefix) => route.url.startsWith(prefix))) route.config = { ...config, access: "public" };
-    else throw new Error(`Route ${[route.method].flat().join(",")} ${route.url} declares no access (public, apiKey, admin or metrics).`);
+    if (!config.access) {
+      if (!staticPrefixes.some((prefix) => route.url.startsWith(prefix))) {
+        throw new Error(`Route ${[route.method].flat().join(",")} ${route.url} declares no access (public, apiKey, admin or metrics).`);
+      }
+      route.config = { ...config, access: "public" };
+    }
+    for (const method of [route.method].flat()) if (method !== "HEAD") mounted.push({ method, url: route.url, access: route.config?.access });
   });
 
   // Framework scope: cookies, CSRF, multipart, static pages.
