@@ -2,15 +2,17 @@ import path from "node:path";
 import type { Logger as PinoLogger } from "pino";
 import { createRuntime, type Runtime } from "./app/runtime.js";
 import { withQuestionLog } from "./app/question-log.js";
-import { createAdminRoutes } from "./adapters/admin/admin-routes.js";
-import { cookieSecretFor } from "./adapters/admin/admin-auth.js";
+import { createAdminApi } from "./adapters/admin/admin-routes.js";
 import { createApiRoutes } from "./adapters/api/api-routes.js";
-import { createMetrics } from "./adapters/http/metrics.js";
+import { cookieSecretFor } from "./adapters/http/cookie-secret.js";
+import { createMetrics, createMetricsAuthorizer } from "./adapters/http/metrics.js";
 import { createOpenApiDocument } from "./adapters/http/openapi.js";
 import type { Route } from "./adapters/http/routes.js";
 import { startHttpServer, type RunningServer } from "./adapters/http/server.js";
 import { createSlackRoutes } from "./adapters/slack/slack-adapter.js";
-import { createApiKeyGuard, createWebRoutes, pagesDir, securityHeaders } from "./adapters/web/web-routes.js";
+import { createAskLimiter } from "./adapters/web/ask-limits.js";
+import { createApiKeyAuthorizer, createWebRoutes, pagesDir, securityHeaders } from "./adapters/web/web-routes.js";
+import { createSignInGuard } from "./admin/sign-in-guard.js";
 import { createWechatRoutes } from "./adapters/wechat/wechat-adapter.js";
 import { createWecomRoutes } from "./adapters/wecom/wecom-adapter.js";
 import { describeJob } from "./admin/reindex-manager.js";
@@ -83,8 +85,13 @@ export async function startServer(config: Config, logging: { log: Logger; pino?:
   chatRoutes.push(...wechat, ...wecom);
 
   // --- admin (re-index jobs, rollback, status, uploads, question log, CLI snapshot pick-up) ---
-  const adminRoutes = createAdminRoutes({
+  // Wrong secrets are counted per client address (TRUST_PROXY decides what that is), in the state
+  // store so every worker and replica counts together; admin and API-key guesses apart.
+  const adminSignIns = createSignInGuard({ store: runtime.store, limit: config.ADMIN_SIGNIN_FAILURES_PER_MINUTE, log });
+  const apiSignIns = createSignInGuard({ store: runtime.store, limit: config.API_SIGNIN_FAILURES_PER_MINUTE, log, scope: "api" });
+  const adminApi = createAdminApi({
     manager: runtime.admin,
+    signIns: adminSignIns,
     token: config.ADMIN_TOKEN,
     corpusDir: config.CORPUS_DIR,
     upload: { maxFileBytes: config.UPLOAD_MAX_BYTES, maxFiles: config.UPLOAD_MAX_FILES },
@@ -99,15 +106,16 @@ export async function startServer(config: Config, logging: { log: Logger; pino?:
   const openApi = createOpenApiDocument();
   const routes: Route[] = [
     ...createApiRoutes(service),
-    ...createWebRoutes({ service, store: runtime.store, log, apiKeys: config.API_KEYS }),
-    { method: "GET", path: "/api/openapi.json", reply: () => openApi },
+    ...createWebRoutes({ service, store: runtime.store, log, apiKeys: config.API_KEYS, signIns: apiSignIns }),
+    { method: "GET", path: "/api/openapi.json", access: "public", reply: () => openApi },
     {
       method: "GET",
       path: "/metrics",
+      access: "metrics",
       reply: async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
     },
     ...chatRoutes,
-    ...adminRoutes,
+    ...adminApi.routes,
   ];
   const http = await startHttpServer({
     host: config.HOST,
@@ -116,11 +124,32 @@ export async function startServer(config: Config, logging: { log: Logger; pino?:
     maxBodyBytes: config.MAX_BODY_BYTES,
     log,
     pino: logging.pino,
-    cookieSecret: cookieSecretFor(config.ADMIN_TOKEN),
+    // Every worker, replica and restart signs cookies alike (see adapters/http/cookie-secret.ts).
+    cookieSecret: await cookieSecretFor({ sessionSecret: config.SESSION_SECRET, adminToken: config.ADMIN_TOKEN, apiKeys: config.API_KEYS, dataDir: config.DATA_DIR }),
+    trustProxy: config.TRUST_PROXY,
+    secureCookies: config.COOKIE_SECURE,
     upload: { maxFileBytes: config.UPLOAD_MAX_BYTES, maxFiles: config.UPLOAD_MAX_FILES },
     staticDirs: [{ root: path.join(pagesDir, "assets"), prefix: "/assets/" }],
     headers: securityHeaders,
-    guard: createApiKeyGuard(config.API_KEYS),
+    // Who may call what is declared on each route; these are the checks behind the declarations.
+    access: {
+      authorizers: {
+        apiKey: createApiKeyAuthorizer(config.API_KEYS, apiSignIns),
+        admin: adminApi.authorize,
+        metrics: createMetricsAuthorizer({ metricsToken: config.METRICS_TOKEN, adminToken: config.ADMIN_TOKEN, apiKeys: config.API_KEYS, signIns: adminSignIns }),
+      },
+      limiters: {
+        ask: createAskLimiter({
+          store: runtime.store,
+          perMinute: config.ASK_RATE_PER_MINUTE,
+          maxInFlight: config.ASK_STREAMS_MAX,
+          perClientInFlight: config.ASK_STREAMS_PER_CLIENT,
+          apiKeys: config.API_KEYS,
+          log,
+        }),
+      },
+      allowedOrigins: config.ALLOWED_ORIGINS,
+    },
     onResponse: metrics.observeRequest,
   });
   return {

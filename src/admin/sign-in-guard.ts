@@ -7,6 +7,8 @@ import type { StateStore } from "../chat/state-store.js";
  * counts them together): after `limit` failures in a window the address is refused (429) until
  * the window moves on, correct token or not, and the audit log gets one row per address and
  * window whose count grows — a flood of bad tokens cannot bury the other audit entries.
+ * Only a wrong secret counts: a request with no credential (a signed-out page checking its
+ * session) or with an expired session cookie is not an attempt to guess one.
  */
 
 export interface SignInGuard {
@@ -23,6 +25,8 @@ export interface SignInGuardOptions {
   windowMs?: number;
   log: Logger;
   now?: () => number;
+  /** What is being signed in to, so admin and API-key failures keep separate counters (default "admin"). */
+  scope?: "admin" | "api";
 }
 
 export const SIGN_IN_ACTOR = "admin-api";
@@ -31,7 +35,8 @@ export function createSignInGuard(options: SignInGuardOptions): SignInGuard {
   const { store, limit, log } = options;
   const windowMs = options.windowMs ?? 60_000;
   const now = options.now ?? Date.now;
-  const key = (address: string) => `admin-sign-in:${address}`;
+  const scope = options.scope ?? "admin";
+  const key = (address: string) => `${scope}-sign-in:${address}`;
   return {
     async blocked(address) {
       try {
@@ -48,10 +53,10 @@ export function createSignInGuard(options: SignInGuardOptions): SignInGuard {
       const window = Math.floor(at / windowMs);
       const since = new Date(window * windowMs).toISOString();
       await store
-        .auditAggregate(`auth.failed:${address}:${window}`, {
+        .auditAggregate(`${scope === "admin" ? "auth" : "api-auth"}.failed:${address}:${window}`, {
           actor: SIGN_IN_ACTOR,
-          action: "auth.failed",
-          detail: `failed admin sign-ins from ${address} in the window from ${since} (last: ${what})`,
+          action: scope === "admin" ? "auth.failed" : "api-auth.failed",
+          detail: `failed ${scope === "admin" ? "admin" : "API-key"} sign-ins from ${address} in the window from ${since} (last: ${what})`,
           at,
         })
         .catch((error: unknown) => log.warn("admin: cannot audit a failed sign-in", error));

@@ -1,6 +1,8 @@
 import type { Config } from "../core/config.js";
 import type { Logger } from "../core/logger.js";
+import { createIsolatedParser } from "../ingest/isolated-parser.js";
 import { readCorpus, type FileReport } from "../ingest/read-corpus.js";
+import { defaultReadLimits } from "../ingest/readers.js";
 import type { Embedder } from "../index/embedder.js";
 import { createEmbedder } from "../index/embedders/create-embedder.js";
 import type { Manifest } from "../index/manifest.js";
@@ -41,11 +43,16 @@ export interface BuildReport {
 export async function buildIndex(config: Config, lexicon: Lexicon, options: BuildOptions): Promise<BuildReport> {
   const startedAt = Date.now();
   const onStage = options.onStage;
+  // Documents are parsed in a worker with memory and time limits: a hostile file (zip bomb,
+  // endless PDF) is skipped by name instead of taking the serving process down.
+  const parser = createIsolatedParser({ timeoutMs: config.DOCUMENT_PARSE_TIMEOUT_MS, memoryMb: config.DOCUMENT_PARSE_MEMORY_MB });
   const corpus = await readCorpus(config.CORPUS_DIR, {
     onFile: options.onFile,
     onStep: onStage && ((step, done, total) => onStage(progressAt(step, done, total))),
     log: (message) => options.log.info(message),
-  });
+    limits: { ...defaultReadLimits, maxFileBytes: config.DOCUMENT_MAX_BYTES, maxUnpackedBytes: config.DOCUMENT_MAX_UNPACKED_BYTES },
+    parser,
+  }).finally(() => parser.close());
   const embedder = options.embedder ?? createEmbedder(config, { tokenizer: lexicon.tokenizer });
   // The metric list is read at each build, so an admin's edit goes live with the next re-index.
   const metrics = await loadMetricList(path.join(config.CORPUS_DIR, METRICS_FILE));

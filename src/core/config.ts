@@ -23,14 +23,39 @@ const csv = z
       .filter((item) => item.length > 0),
   );
 
+/**
+ * TRUST_PROXY: unset or "false" trusts no proxy (the socket address is the client); "true" trusts
+ * every hop; a number trusts that many hops; anything else is a comma-separated list of proxy
+ * addresses or CIDR ranges (Fastify's trustProxy).
+ */
+const trustProxy = z
+  .string()
+  .optional()
+  .transform((value): boolean | number | string => {
+    const given = (value ?? "").trim();
+    if (given === "" || given === "false") return false;
+    if (given === "true") return true;
+    if (/^\d+$/.test(given)) return Number(given);
+    return given;
+  });
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 /** A process or thread count; unset or empty means one per core. */
+const bytes = (fallback: number) => z.coerce.number().int().min(1024).default(fallback);
 const countOrCores = () =>
   z.preprocess((value) => (value === "" ? undefined : value), z.coerce.number().int().min(1).max(256).default(availableParallelism()));
 
 export const configSchema = z.object({
   HOST: z.string().default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Whose X-Forwarded-For/-Proto to believe (client address for limits, https for cookies). */
+  TRUST_PROXY: trustProxy,
+  /** `Secure` on cookies: auto (when the request came over HTTPS), true, false. */
+  COOKIE_SECURE: z.enum(["auto", "true", "false"]).default("auto"),
+  /** Signs cookies; unset: derived from ADMIN_TOKEN and API_KEYS, else a random secret kept in DATA_DIR. */
+  SESSION_SECRET: optionalString,
+  /** Origins besides the server's own that may send state-changing requests (a proxy that rewrites Host). */
+  ALLOWED_ORIGINS: csv,
   /** Server processes sharing PORT (node:cluster); 1 runs a single process without a supervisor. */
   WORKERS: countOrCores(),
   /** Worker threads an index build with the local embedder uses (fit, embed, BM25 segmentation). */
@@ -103,6 +128,22 @@ export const configSchema = z.object({
   QUESTION_LOG_DAYS: z.coerce.number().int().min(0).default(90),
   AUDIT_DAYS: z.coerce.number().int().min(0).default(365),
   ADMIN_SIGNIN_FAILURES_PER_MINUTE: positiveInt(10),
+  /** Wrong API keys (POST /api/session, bearer) allowed per address and minute. */
+  API_SIGNIN_FAILURES_PER_MINUTE: positiveInt(10),
+  /** Questions per client (API key, else address) and minute on /api/ask and /api/ask/stream. */
+  ASK_RATE_PER_MINUTE: positiveInt(30),
+  /** Asks answered at once by one server process, and by one client. */
+  ASK_STREAMS_MAX: positiveInt(64),
+  ASK_STREAMS_PER_CLIENT: positiveInt(4),
+  /** Bearer token for GET /metrics; unset: ADMIN_TOKEN when the server has secrets, open when it has none. */
+  METRICS_TOKEN: optionalString,
+  /** Corpus files larger than this are skipped at index time (DOCUMENT_TOO_LARGE). */
+  DOCUMENT_MAX_BYTES: bytes(20 * 1024 * 1024),
+  /** What a .docx may unpack to (declared and actual sizes), against zip bombs (DOCUMENT_UNSAFE). */
+  DOCUMENT_MAX_UNPACKED_BYTES: bytes(64 * 1024 * 1024),
+  /** Limits of the worker that parses .docx/.pdf/.html files (DOCUMENT_PARSE_LIMIT). */
+  DOCUMENT_PARSE_TIMEOUT_MS: positiveInt(60_000),
+  DOCUMENT_PARSE_MEMORY_MB: positiveInt(512),
   /** How long a server starting with no snapshot waits for another process's first build. */
   STARTUP_WAIT_SECONDS: z.coerce.number().int().min(0).default(900),
 });

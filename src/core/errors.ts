@@ -9,6 +9,12 @@ export const errorCodes = {
   CORPUS_DIR_MISSING: 500,
   CORPUS_EMPTY: 500,
   CORPUS_FILE_UNREADABLE: 500,
+  /** A corpus file larger than DOCUMENT_MAX_BYTES: skipped, named in the job and the CLI output. */
+  DOCUMENT_TOO_LARGE: 413,
+  /** A hostile-looking file (zip bomb, endless nesting): refused before it is parsed. */
+  DOCUMENT_UNSAFE: 422,
+  /** Parsing a file passed the worker's time or memory limit (DOCUMENT_PARSE_TIMEOUT_MS, DOCUMENT_PARSE_MEMORY_MB). */
+  DOCUMENT_PARSE_LIMIT: 422,
   INDEX_MISSING: 503,
   INDEX_CORRUPT: 503,
   INDEX_DIMENSION_MISMATCH: 503,

@@ -10,7 +10,8 @@ import { issuingPlaces, selfNamedCounty } from "./issuing-body.js";
 import { mapRange, normalizeText } from "./normalize-text.js";
 import { extractRule } from "./policy-rules.js";
 import { mergeValidity, parseValidity } from "./validity.js";
-import { extractDocument, readerFor, supportedExtensions } from "./readers.js";
+import { defaultReadLimits, extractDocument, readerFor, supportedExtensions, tooLarge, UnreadableDocumentError, type ReadLimits } from "./readers.js";
+import type { DocumentParser } from "./isolated-parser.js";
 import { splitArticles } from "./split-articles.js";
 import { articleZones, detectZones } from "./zones.js";
 import { isInstructionLike } from "./instructions.js";
@@ -29,6 +30,8 @@ export interface FileReport {
   warnings?: string[];
   /** Sentences that give orders to an assistant: flagged, never quoted (see ingest/instructions.ts). */
   instructions?: { text: string; start: number }[];
+  /** Why a skipped file was refused, when it was refused as too large or hostile (DOCUMENT_UNSAFE …). */
+  code?: string;
 }
 
 export interface CorpusReadResult {
@@ -45,10 +48,22 @@ export interface ReadCorpusOptions {
   onStep?: (step: "reading" | "chunking", done: number, total: number) => void;
   log?: (message: string) => void;
   chunk?: ChunkOptions;
+  /** Size and shape limits for hostile files (DOCUMENT_MAX_BYTES, DOCUMENT_MAX_UNPACKED_BYTES). */
+  limits?: ReadLimits;
+  /** Reads .docx/.pdf/.html out of process memory's way (a worker with limits); in-process when omitted. */
+  parser?: DocumentParser;
 }
 
-/** Metadata files that live in the corpus folder but are not documents. */
-const metadataFiles = new Set([catalogFileName, "gazetteer.json", "glossary.json", "metrics.json"]);
+/** Plain text is read in-process: its cost is bounded by its size. */
+const plainText = new Set([".txt", ".md", ".markdown"]);
+
+/** Configuration files that live in the corpus folder but are not documents (never indexed, listed or deleted as such). */
+export const configurationFiles: ReadonlySet<string> = new Set([catalogFileName, "gazetteer.json", "glossary.json", "metrics.json"]);
+
+/** Whether a top-level corpus file name is one of the configuration files (any letter case). */
+export function isConfigurationFile(name: string): boolean {
+  return configurationFiles.has(name.normalize("NFC").trim().toLowerCase());
+}
 
 async function listFiles(dir: string, relative = ""): Promise<string[]> {
   const entries = await readdir(path.join(dir, relative), { withFileTypes: true });
@@ -57,7 +72,7 @@ async function listFiles(dir: string, relative = ""): Promise<string[]> {
     if (entry.name.startsWith(".")) continue;
     const child = relative ? `${relative}/${entry.name}` : entry.name;
     if (entry.isDirectory()) files.push(...(await listFiles(dir, child)));
-    else if (!(relative === "" && metadataFiles.has(entry.name))) files.push(child);
+    else if (!(relative === "" && isConfigurationFile(entry.name))) files.push(child);
   }
   return files;
 }
@@ -71,6 +86,7 @@ export async function readCorpus(corpusDir: string, options: ReadCorpusOptions =
     });
   }
   const catalog = await loadCatalog(corpusDir);
+  const limits = options.limits ?? defaultReadLimits;
   const prefix = path.basename(path.resolve(corpusDir));
   const result: CorpusReadResult = { articles: [], chunks: [], files: [], places: [] };
   const places = new Set<string>();
@@ -85,11 +101,15 @@ export async function readCorpus(corpusDir: string, options: ReadCorpusOptions =
       if (!readerFor(relative)) {
         report.reason = `${source}: unsupported file type (supported: ${supportedExtensions.join(", ")})`;
       } else {
+        // Refused before it is read into memory at all.
+        const size = (await stat(absolute)).size;
+        if (size > limits.maxFileBytes) throw tooLarge(size, limits.maxFileBytes);
         const bytes = await readFile(absolute);
         report.bytes = bytes.length;
         report.sha256 = createHash("sha256").update(bytes).digest("hex");
         // For .html/.docx/.pdf, `raw` is extracted text and chunk offsets point into it, not into the file.
-        const document = await extractDocument(bytes, relative);
+        const isolated = options.parser && !plainText.has(path.extname(relative).toLowerCase());
+        const document = isolated ? await options.parser!.parse(bytes, relative, limits) : await extractDocument(bytes, relative, limits);
         // Kangxi radicals, compatibility ideographs and full-width digits become standard characters;
         // chunk offsets are mapped back, so citations still point into the file's (extracted) text.
         const normalized = normalizeText(document.text);
@@ -155,7 +175,10 @@ export async function readCorpus(corpusDir: string, options: ReadCorpusOptions =
       }
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      report.reason = `${source}: ${reason}`;
+      // Refused as too large or hostile: the code leads, so the job, the console and `npm run index` name it.
+      const code = error instanceof UnreadableDocumentError && error.code !== "CORPUS_FILE_UNREADABLE" ? error.code : undefined;
+      if (code) report.code = code;
+      report.reason = code ? `${source}: ${code}: ${reason}` : `${source}: ${reason}`;
     }
     if (report.instructions?.length) log(`warning ${source}: ${report.instructions.length} instruction-like sentence(s) flagged; they are never quoted`);
     if (report.status === "skipped") log(`skipped ${report.reason}`);

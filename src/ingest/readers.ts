@@ -1,5 +1,5 @@
 import path from "node:path";
-import { UnreadableDocumentError, type DocumentReader, type ExtractedDocument } from "./readers/document.js";
+import { defaultReadLimits, UnreadableDocumentError, type DocumentReader, type ExtractedDocument, type ReadLimits } from "./readers/document.js";
 import { readDocx } from "./readers/docx.js";
 import { readHtml } from "./readers/html.js";
 import { readPdf } from "./readers/pdf.js";
@@ -11,7 +11,7 @@ import { readPlainText } from "./readers/plain-text.js";
  * into this text: the file's own text for .txt/.md, the extracted text for .html/.docx/.pdf.
  */
 
-export { UnreadableDocumentError, type DocumentReader, type ExtractedDocument };
+export { defaultReadLimits, UnreadableDocumentError, type DocumentReader, type ExtractedDocument, type ReadLimits };
 
 const readers: Record<string, DocumentReader> = {
   ".txt": readPlainText,
@@ -30,9 +30,15 @@ export function readerFor(file: string): DocumentReader | undefined {
 }
 
 /** Extracts text and self-stated metadata from bytes already read; throws UnreadableDocumentError with the reason. */
-export async function extractDocument(bytes: Buffer, file: string): Promise<ExtractedDocument> {
+export async function extractDocument(bytes: Buffer, file: string, limits: ReadLimits = defaultReadLimits): Promise<ExtractedDocument> {
   const reader = readerFor(file);
   if (!reader) throw new UnreadableDocumentError(`files ending in "${path.extname(file)}" are not supported (supported: ${supportedExtensions.join(", ")})`);
   if (bytes.length === 0) throw new UnreadableDocumentError("it is empty");
-  return reader(bytes, file);
+  if (bytes.length > limits.maxFileBytes) throw tooLarge(bytes.length, limits.maxFileBytes);
+  return reader(bytes, file, limits);
+}
+
+export function tooLarge(size: number, limit: number): UnreadableDocumentError {
+  const mb = (bytes: number) => `${Math.round((bytes / 1048576) * 10) / 10} MB`;
+  return new UnreadableDocumentError(`it is ${mb(size)}, larger than the limit of ${mb(limit)} (DOCUMENT_MAX_BYTES)`, "DOCUMENT_TOO_LARGE");
 }

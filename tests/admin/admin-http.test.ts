@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiRoutes } from "../../src/adapters/api/api-routes.js";
 import { startHttpServer, type RunningServer } from "../../src/adapters/http/server.js";
-import { createAdminRoutes } from "../../src/adapters/admin/admin-routes.js";
+import { createAdminApi } from "../../src/adapters/admin/admin-routes.js";
+import { openApiAccess } from "../../src/adapters/http/access.js";
 import { createSignInGuard } from "../../src/admin/sign-in-guard.js";
 import { MemoryStateStore } from "../../src/chat/state-store.js";
 import type { ReindexJob } from "../../src/admin/reindex-manager.js";
@@ -23,12 +24,16 @@ describe("HTTP admin API", () => {
     workspace = await createTempWorkspace();
     const config = testConfig(workspace, { ADMIN_TOKEN: TOKEN });
     runtime = await createRuntime(config, { log: silentLogger, memoryState: true });
-    const routes = [...createApiRoutes(runtime.service), ...createAdminRoutes({ manager: runtime.admin, token: config.ADMIN_TOKEN })];
-    server = await startHttpServer({ host: "127.0.0.1", port: 0, routes, maxBodyBytes: 65536, log: silentLogger });
+    const adminApi = createAdminApi({ manager: runtime.admin, token: config.ADMIN_TOKEN });
+    const routes = [...createApiRoutes(runtime.service), ...adminApi.routes];
+    const access = { ...openApiAccess, authorizers: { ...openApiAccess.authorizers, admin: adminApi.authorize } };
+    server = await startHttpServer({ host: "127.0.0.1", port: 0, routes, access, maxBodyBytes: 65536, log: silentLogger });
+    const off = createAdminApi({ manager: runtime.admin, token: undefined });
     disabled = await startHttpServer({
       host: "127.0.0.1",
       port: 0,
-      routes: createAdminRoutes({ manager: runtime.admin, token: undefined }),
+      routes: off.routes,
+      access: { authorizers: { admin: off.authorize } },
       maxBodyBytes: 65536,
       log: silentLogger,
     });
@@ -175,10 +180,12 @@ describe("HTTP admin API", () => {
 
   it("rate-limits failed sign-ins per address and audits them as one row per window", async () => {
     const store = new MemoryStateStore();
+    const adminApi = createAdminApi({ manager: runtime.admin, token: TOKEN, signIns: createSignInGuard({ store, limit: 3, log: silentLogger }) });
     const guarded = await startHttpServer({
       host: "127.0.0.1",
       port: 0,
-      routes: createAdminRoutes({ manager: runtime.admin, token: TOKEN, signIns: createSignInGuard({ store, limit: 3, log: silentLogger }) }),
+      routes: adminApi.routes,
+      access: { authorizers: { admin: adminApi.authorize } },
       maxBodyBytes: 65536,
       log: silentLogger,
     });
@@ -202,10 +209,12 @@ describe("HTTP admin API", () => {
 
   it("counts wrong console sign-ins too, and refuses the right one while the address is blocked", async () => {
     const store = new MemoryStateStore();
+    const adminApi = createAdminApi({ manager: runtime.admin, token: TOKEN, signIns: createSignInGuard({ store, limit: 2, log: silentLogger }) });
     const guarded = await startHttpServer({
       host: "127.0.0.1",
       port: 0,
-      routes: createAdminRoutes({ manager: runtime.admin, token: TOKEN, signIns: createSignInGuard({ store, limit: 2, log: silentLogger }) }),
+      routes: adminApi.routes,
+      access: { authorizers: { admin: adminApi.authorize } },
       maxBodyBytes: 65536,
       log: silentLogger,
       cookieSecret: "test-secret",

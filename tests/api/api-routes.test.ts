@@ -2,6 +2,7 @@ import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiRoutes, parseAskBody } from "../../src/adapters/api/api-routes.js";
 import { startHttpServer, type RunningServer } from "../../src/adapters/http/server.js";
+import { openApiAccess } from "../../src/adapters/http/access.js";
 import { silentLogger } from "../../src/core/logger.js";
 import type { Answer } from "../../src/core/types.js";
 import { createTestRuntime, type TestRuntime } from "../helpers/temp-runtime.js";
@@ -14,7 +15,7 @@ let server: RunningServer;
 
 beforeAll(async () => {
   test = await createTestRuntime();
-  server = await startHttpServer({ host: "127.0.0.1", port: 0, routes: createApiRoutes(test.runtime.service), maxBodyBytes, log: silentLogger });
+  server = await startHttpServer({ host: "127.0.0.1", port: 0, routes: createApiRoutes(test.runtime.service), access: openApiAccess, maxBodyBytes, log: silentLogger });
 });
 afterAll(async () => {
   await server?.close();
@@ -122,7 +123,7 @@ describe("POST /api/ask", () => {
 
   it("answers 400 QUESTION_TOO_LONG for a 10,000-character question, naming the limit", async () => {
     // 10,000 Chinese characters are 30 KB of JSON: use a server with the default 64 KB body limit.
-    const big = await startHttpServer({ host: "127.0.0.1", port: 0, routes: createApiRoutes(test.runtime.service), maxBodyBytes: 64 * 1024, log: silentLogger });
+    const big = await startHttpServer({ host: "127.0.0.1", port: 0, routes: createApiRoutes(test.runtime.service), access: openApiAccess, maxBodyBytes: 64 * 1024, log: silentLogger });
     try {
       const response = await fetch(`${big.url}/api/ask`, {
         method: "POST",

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockLlmServer, type MockLlmServer } from "../llm/mock-llm-server.js";
-import { startWebServer, parseSse, type WebServer } from "../helpers/web-server.js";
+import { ADMIN_TOKEN, startWebServer, parseSse, type WebServer } from "../helpers/web-server.js";
 
 /** The streaming ask endpoint with a model that streams (a local OpenAI-compatible mock). */
 
@@ -40,7 +40,8 @@ describe("POST /api/ask/stream with an LLM", () => {
     const final = events.at(-1)!;
     expect(final.data.mode).toBe("extractive");
     expect(final.data.answer).not.toContain("99名");
-    const metrics = await (await fetch(`${web.server.url}/metrics`)).text();
+    // The test server has ADMIN_TOKEN set, so metrics need it.
+    const metrics = await (await fetch(`${web.server.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
     expect(metrics).toMatch(/zone_llm_fallbacks_total [1-9]/);
   });
 });

@@ -256,8 +256,9 @@ describe("question log", () => {
 });
 
 describe("operations", () => {
-  it("exposes Prometheus metrics", async () => {
-    const response = await fetch(url("/metrics"));
+  it("exposes Prometheus metrics to the admin token (the server has secrets)", async () => {
+    expect((await fetch(url("/metrics"))).status).toBe(401);
+    const response = await fetch(url("/metrics"), { headers: bearer });
     expect(response.headers.get("content-type")).toContain("text/plain");
     const text = await response.text();
     const version = web.server.runtime.service.status().indexVersion;

@@ -22,15 +22,16 @@ export function secretMatches(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
+/** The bearer token of an `Authorization: Bearer …` header, if one is sent. */
+export function bearerToken(headers: IncomingHttpHeaders): string | undefined {
+  const match = /^Bearer\s+(.+)$/i.exec((headers.authorization ?? "").trim());
+  return match?.[1]?.trim();
+}
+
 export function bearerMatches(headers: IncomingHttpHeaders, token: string): boolean {
   const header = headers.authorization ?? "";
   const match = /^Bearer\s+(.+)$/i.exec(header.trim());
   return secretMatches(match?.[1] ?? "", token) && match !== null;
-}
-
-/** The cookie-signing secret derived from ADMIN_TOKEN, so every worker and restart agrees. */
-export function cookieSecretFor(adminToken: string | undefined): string | undefined {
-  return adminToken ? createHash("sha256").update(`zone-admin-session\u0000${adminToken}`).digest("hex") : undefined;
 }
 
 export interface AdminSessions {
@@ -47,6 +48,7 @@ export type SessionRevocations = Pick<StateStore, "revokeSession" | "sessionRevo
 export function createAdminSessions(options: {
   ttlMs: number;
   now?: () => number;
+  /** Force `Secure` on or off; by default the server's COOKIE_SECURE rule for the request decides. */
   secure?: boolean;
   /** The state store: a session signed out in one worker or replica is refused by all of them. */
   revocations?: SessionRevocations;
@@ -58,12 +60,13 @@ export function createAdminSessions(options: {
   const revoked = new Map<string, number>();
   // The store keeps a digest, never a usable cookie value.
   const sessionId = (value: string) => createHash("sha256").update(`zone-admin-session-id\u0000${value}`).digest("hex");
-  const cookieOptions = { path: "/", httpOnly: true, sameSite: "strict" as const, signed: true, secure: options.secure ?? false };
+  const cookieOptions = { path: "/", httpOnly: true, sameSite: "strict" as const, signed: true };
   return {
     signIn(reply) {
       const expires = now() + options.ttlMs;
       const value = `${expires}.${randomBytes(16).toString("hex")}`;
-      void reply.setCookie(SESSION_COOKIE, value, { ...cookieOptions, expires: new Date(expires), maxAge: Math.floor(options.ttlMs / 1000) });
+      const secure = options.secure ?? reply.request.secureCookie?.() ?? false;
+      void reply.setCookie(SESSION_COOKIE, value, { ...cookieOptions, secure, expires: new Date(expires), maxAge: Math.floor(options.ttlMs / 1000) });
       return expires;
     },
     async signOut(request, reply) {
@@ -93,16 +96,4 @@ export function createAdminSessions(options: {
       return elsewhere ? undefined : expires;
     },
   };
-}
-
-/** Requests that proved themselves with the bearer token (not CSRF-able: a page cannot set that header cross-site). */
-export const bearerRequests = new WeakSet<FastifyRequest>();
-
-/**
- * preHandler: @fastify/csrf-protection's check (the `x-csrf-token` header against the signed
- * `_csrf` cookie) for every cookie-authenticated request; it answers 403 itself on failure.
- */
-export function csrfUnlessBearer(request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {
-  if (bearerRequests.has(request)) return done();
-  request.server.csrfProtection(request, reply, done);
 }

@@ -1,12 +1,13 @@
-import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { QuestionLog } from "../../chat/state-store.js";
 import { AppError, isAppError } from "../../core/errors.js";
 import type { ReindexManager } from "../../admin/reindex-manager.js";
 import { createSignInGuard, type SignInGuard } from "../../admin/sign-in-guard.js";
+import type { Authorizer } from "../http/access.js";
 import type { FrameworkRoute } from "../http/routes.js";
 import { parseWith } from "../http/validate.js";
-import { bearerMatches, bearerRequests, createAdminSessions, csrfUnlessBearer, secretMatches, type AdminSessions } from "./admin-auth.js";
+import { bearerToken, createAdminSessions, secretMatches, type AdminSessions } from "./admin-auth.js";
 import { deleteDocument, listDocuments, receiveUploads, type UploadLimits } from "./corpus-files.js";
 import { questionsCsv } from "./questions-csv.js";
 
@@ -24,10 +25,12 @@ export { bearerMatches } from "./admin-auth.js";
  *   POST   /admin/documents   multipart files   → 201 {saved}
  *   DELETE /admin/documents/:name               → 200 {deleted}
  *   GET    /admin/questions   ?refused&feedback&limit&format=csv → question log
- * All but sign-in need `Authorization: Bearer $ADMIN_TOKEN` or the session cookie (plus the
- * `x-csrf-token` header when changing something). Without ADMIN_TOKEN set they answer 403. Too
- * many failed sign-ins (bad bearer token, bad console token) from one address answer 429 for the
- * rest of the window, right token or not; each address and window is one audit row.
+ * All but sign-in declare `access: "admin"`: `Authorization: Bearer $ADMIN_TOKEN` or the session
+ * cookie (plus the `x-csrf-token` header when changing something), checked by `authorize` from the
+ * server's one access hook. Without ADMIN_TOKEN set they answer 403. Too many wrong tokens (bearer
+ * or console sign-in; a missing one is not counted) from one address answer 429 for the rest of the
+ * window, right token or not; each address and window is one audit row. Admin answers are never
+ * cached (`Cache-Control: no-store`).
  */
 
 export const ADMIN_ACTOR = "admin-api";
@@ -62,7 +65,13 @@ export interface AdminRoutesOptions {
   signIns?: SignInGuard;
 }
 
-export function createAdminRoutes(options: AdminRoutesOptions): FrameworkRoute[] {
+export interface AdminApi {
+  routes: FrameworkRoute[];
+  /** The check behind every route that declares `access: "admin"` (pass to the server's access options). */
+  authorize: Authorizer;
+}
+
+export function createAdminApi(options: AdminRoutesOptions): AdminApi {
   const { manager, token } = options;
   // Signed-out sessions are shared through the state store, so every worker and replica refuses them.
   const sessions =
@@ -80,27 +89,34 @@ export function createAdminRoutes(options: AdminRoutesOptions): FrameworkRoute[]
     void reply.header("retry-after", String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
     return new AppError("RATE_LIMITED", "Too many failed admin sign-ins from this address.", { hint: "Wait a minute, then send the right ADMIN_TOKEN." });
   };
-  /** A failed sign-in: counted (and audited into the window's one row) even while blocked, so the row shows the flood's size. */
-  const refuse = async (request: FastifyRequest, reply: FastifyReply, blockedFor: number | undefined) => {
-    const decision = await signIns.failed(request.ip, `${request.method} ${request.url.split("?")[0]}`);
-    if (blockedFor !== undefined || !decision.allowed) return tooMany(reply, blockedFor ?? decision.retryAfterMs);
+  const unauthorized = (reply: FastifyReply) => {
     void reply.header("www-authenticate", 'Bearer realm="admin"');
     return new AppError("UNAUTHORIZED", "Missing or wrong admin token.", { hint: "Sign in on /admin, or send `Authorization: Bearer <ADMIN_TOKEN>`." });
   };
-  const requireAdmin: preHandlerHookHandler = async (request, reply) => {
-    if (!token) throw adminOff();
-    const blockedFor = await signIns.blocked(request.ip);
-    const bearer = bearerMatches(request.headers, token);
-    const session = !bearer && (await sessions.validSession(request)) !== undefined;
-    if (!bearer && !session) throw await refuse(request, reply, blockedFor);
-    // Blocked addresses are refused even with the right token: a brute-force run must learn nothing until the window ends.
-    if (bearer && blockedFor !== undefined) throw tooMany(reply, blockedFor);
-    if (bearer) bearerRequests.add(request);
+  /** A wrong token: counted (and audited into the window's one row) even while blocked, so the row shows the flood's size. */
+  const refuse = async (request: FastifyRequest, reply: FastifyReply, blockedFor: number | undefined) => {
+    const decision = await signIns.failed(request.ip, `${request.method} ${request.routeOptions.url ?? "?"}`);
+    if (blockedFor !== undefined || !decision.allowed) return tooMany(reply, blockedFor ?? decision.retryAfterMs);
+    return unauthorized(reply);
   };
-  const guarded = (route: Omit<FrameworkRoute, "preHandler">, changes: boolean): FrameworkRoute => ({
-    ...route,
-    preHandler: changes ? [requireAdmin, csrfUnlessBearer] : [requireAdmin],
-  });
+  const authorize: Authorizer = async (request, reply) => {
+    if (!token) throw adminOff();
+    const presented = bearerToken(request.headers);
+    if (presented !== undefined) {
+      const blockedFor = await signIns.blocked(request.ip);
+      if (!secretMatches(presented, token)) throw await refuse(request, reply, blockedFor);
+      // Blocked addresses are refused even with the right token: a brute-force run must learn nothing until the window ends.
+      if (blockedFor !== undefined) throw tooMany(reply, blockedFor);
+      // A bearer token cannot be sent by another site's page, so no CSRF token is needed.
+      return;
+    }
+    // No credential, or a session that expired or was signed out: not a guess at the token, so not
+    // counted (a signed-out console checks GET /admin/session on every load).
+    if ((await sessions.validSession(request)) === undefined) throw unauthorized(reply);
+    // Browsers add cookies by themselves: a cookie-authenticated change must also carry the CSRF token.
+    if (request.method !== "GET" && request.method !== "HEAD") await checkCsrf(request, reply);
+  };
+  const admin = (route: Omit<FrameworkRoute, "access">): FrameworkRoute => ({ ...route, access: "admin" });
   const corpusDir = () => {
     if (!options.corpusDir) throw new AppError("NOT_FOUND", "Document management is not mounted on this server.");
     return options.corpusDir;
@@ -110,10 +126,13 @@ export function createAdminRoutes(options: AdminRoutesOptions): FrameworkRoute[]
     return options.questions;
   };
 
-  return [
+  const routes: FrameworkRoute[] = [
     {
       method: "POST",
       path: "/admin/session",
+      // Checks the token itself (and counts wrong ones); public so a signed-out browser can reach it.
+      access: "public",
+      noStore: true,
       reply: async (request, reply) => {
         if (!token) throw adminOff();
         const body = parseWith(signInBodySchema, request.body, 'Send {"token": "<ADMIN_TOKEN>"} as application/json.');
@@ -122,21 +141,20 @@ export function createAdminRoutes(options: AdminRoutesOptions): FrameworkRoute[]
         if (blockedFor !== undefined) throw tooMany(reply, blockedFor);
         const expiresAt = sessions.signIn(reply);
         await manager.audit(ADMIN_ACTOR, "auth.signin", `console session from ${request.ip}`);
-        return { signedIn: true, expiresAt: new Date(expiresAt).toISOString(), csrfToken: reply.generateCsrf() };
+        return { signedIn: true, expiresAt: new Date(expiresAt).toISOString(), csrfToken: reply.generateCsrf({ secure: request.secureCookie() }) };
       },
     },
-    guarded(
+    admin(
       {
         method: "GET",
         path: "/admin/session",
         reply: async (request, reply) => {
           const expires = await sessions.validSession(request);
-          return { signedIn: true, ...(expires ? { expiresAt: new Date(expires).toISOString() } : {}), csrfToken: reply.generateCsrf() };
+          return { signedIn: true, ...(expires ? { expiresAt: new Date(expires).toISOString() } : {}), csrfToken: reply.generateCsrf({ secure: request.secureCookie() }) };
         },
       },
-      false,
     ),
-    guarded(
+    admin(
       {
         method: "DELETE",
         path: "/admin/session",
@@ -145,9 +163,8 @@ export function createAdminRoutes(options: AdminRoutesOptions): FrameworkRoute[]
           return { signedIn: false };
         },
       },
-      true,
     ),
-    guarded(
+    admin(
       {
         method: "POST",
         path: "/admin/reindex",
@@ -167,10 +184,9 @@ export function createAdminRoutes(options: AdminRoutesOptions): FrameworkRoute[]
           }
         },
       },
-      true,
     ),
-    guarded({ method: "GET", path: "/admin/status", reply: () => manager.status() }, false),
-    guarded(
+    admin({ method: "GET", path: "/admin/status", reply: () => manager.status() }),
+    admin(
       {
         method: "POST",
         path: "/admin/rollback",
@@ -180,10 +196,9 @@ export function createAdminRoutes(options: AdminRoutesOptions): FrameworkRoute[]
             parseWith(rollbackBodySchema, request.body, 'Send no body to go back to the previous snapshot, or {"version": "<a version from GET /admin/status>"}.'),
           ),
       },
-      true,
     ),
-    guarded({ method: "GET", path: "/admin/documents", reply: async () => ({ documents: await listDocuments(corpusDir()) }) }, false),
-    guarded(
+    admin({ method: "GET", path: "/admin/documents", reply: async () => ({ documents: await listDocuments(corpusDir()) }) }),
+    admin(
       {
         method: "POST",
         path: "/admin/documents",
@@ -198,9 +213,8 @@ export function createAdminRoutes(options: AdminRoutesOptions): FrameworkRoute[]
           return { saved, next: "POST /admin/reindex to make them searchable" };
         },
       },
-      true,
     ),
-    guarded(
+    admin(
       {
         method: "DELETE",
         path: "/admin/documents/:name",
@@ -211,9 +225,8 @@ export function createAdminRoutes(options: AdminRoutesOptions): FrameworkRoute[]
           return { deleted: name, next: "POST /admin/reindex to drop it from the index" };
         },
       },
-      true,
     ),
-    guarded(
+    admin(
       {
         method: "GET",
         path: "/admin/questions",
@@ -231,7 +244,12 @@ export function createAdminRoutes(options: AdminRoutesOptions): FrameworkRoute[]
           return { questions: records };
         },
       },
-      false,
     ),
   ];
+  return { routes, authorize };
+}
+
+function checkCsrf(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  // @fastify/csrf-protection's check: the `x-csrf-token` header against the signed `_csrf` cookie.
+  return new Promise((resolve, reject) => request.server.csrfProtection(request, reply, (error?: Error) => (error ? reject(error) : resolve())));
 }

@@ -3,6 +3,7 @@ import { readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { MultipartFile } from "@fastify/multipart";
 import { AppError } from "../../core/errors.js";
+import { isConfigurationFile } from "../../ingest/read-corpus.js";
 
 /**
  * Documents in CORPUS_DIR as the admin console manages them: uploads are checked completely
@@ -13,8 +14,6 @@ import { AppError } from "../../core/errors.js";
 
 export const uploadExtensions = [".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"] as const;
 
-/** Files in CORPUS_DIR that are configuration, not documents. */
-const reservedNames = new Set(["catalog.json", "glossary.json", "gazetteer.json"]);
 
 export interface UploadLimits {
   maxFileBytes: number;
@@ -45,7 +44,7 @@ export function safeDocumentName(given: string): string {
   if (!(uploadExtensions as readonly string[]).includes(extension)) {
     throw invalid(`"${given}" is not a supported document type.`, `Upload ${uploadExtensions.join(" ")} files (old .doc files: save them as .docx).`);
   }
-  if (reservedNames.has(cleaned.toLowerCase())) throw invalid(`"${given}" is a configuration file name.`, "Rename the document.");
+  if (isConfigurationFile(cleaned)) throw invalid(`"${given}" is a configuration file name.`, "Rename the document.");
   if (Buffer.byteLength(cleaned) > 200) throw invalid(`The file name "${given}" is too long.`, "Use a name under 200 bytes.");
   return cleaned;
 }
@@ -86,7 +85,7 @@ export async function listDocuments(corpusDir: string): Promise<Array<{ name: st
   const entries = await readdir(corpusDir, { withFileTypes: true }).catch(() => []);
   const documents = [];
   for (const entry of entries) {
-    if (!entry.isFile() || entry.name.startsWith(".") || reservedNames.has(entry.name)) continue;
+    if (!entry.isFile() || entry.name.startsWith(".") || isConfigurationFile(entry.name)) continue;
     const info = await stat(path.join(corpusDir, entry.name));
     documents.push({ name: entry.name, bytes: info.size, modifiedAt: info.mtime.toISOString() });
   }
@@ -94,8 +93,11 @@ export async function listDocuments(corpusDir: string): Promise<Array<{ name: st
 }
 
 export async function deleteDocument(corpusDir: string, given: string): Promise<void> {
-  if (/[/\\\u0000]/.test(given) || given.includes("..") || given.startsWith(".") || reservedNames.has(given)) {
+  if (/[/\\\u0000]/.test(given) || given.includes("..") || given.startsWith(".")) {
     throw invalid(`"${given}" is not a document name.`, "Use a name from GET /admin/documents.");
+  }
+  if (isConfigurationFile(given)) {
+    throw invalid(`"${given}" is a configuration file, not a document.`, "Edit configuration files on the server; they cannot be deleted from the console.");
   }
   const target = path.join(corpusDir, given);
   const info = await stat(target).catch(() => undefined);

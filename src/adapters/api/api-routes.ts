@@ -52,11 +52,13 @@ export function createApiRoutes(service: AnswerService): Route[] {
     {
       method: "GET",
       path: "/healthz",
+      access: "public",
       handler: ({ res }) => sendJson(res, 200, { ok: true, ...service.status() }),
     },
     {
       method: "GET",
       path: "/api/facts",
+      access: "apiKey",
       // The figures the live index holds as facts: ?zone=衡阳高新区&metric=signed_investment&limit=100
       handler: ({ res, url }) => {
         const params = factsQuerySchema.safeParse(Object.fromEntries(url.searchParams));
@@ -73,6 +75,8 @@ export function createApiRoutes(service: AnswerService): Route[] {
     {
       method: "POST",
       path: "/api/ask",
+      access: "apiKey",
+      limit: "ask",
       handler: async ({ req, res, rawBody }) => {
         requireJson(req.headers["content-type"]);
         const body = parseAskBody(rawBody);

@@ -1,5 +1,9 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { SignInGuard } from "../../admin/sign-in-guard.js";
+import { AppError } from "../../core/errors.js";
 import type { ServiceStatus } from "../../core/types.js";
+import { bearerToken, secretMatches } from "../admin/admin-auth.js";
+import type { Authorizer } from "./access.js";
 
 /**
  * Prometheus metrics for `GET /metrics` (prom-client). Counters are fed by the HTTP server
@@ -61,5 +65,38 @@ export function createMetrics(status: () => ServiceStatus): Metrics {
       reindexRuns.inc({ state });
       if (seconds !== undefined) reindexSeconds.observe(seconds);
     },
+  };
+}
+
+/**
+ * The check behind `access: "metrics"` (GET /metrics): `Authorization: Bearer $METRICS_TOKEN`
+ * (or ADMIN_TOKEN). A server with no secrets at all (a local install) serves metrics openly; one
+ * with API_KEYS or ADMIN_TOKEN does not leak them. Wrong tokens count as failed admin sign-ins.
+ */
+export function createMetricsAuthorizer(options: {
+  metricsToken?: string;
+  adminToken?: string;
+  apiKeys: readonly string[];
+  signIns?: SignInGuard;
+}): Authorizer {
+  const accepted = [options.metricsToken, options.adminToken].filter((token): token is string => Boolean(token));
+  const open = accepted.length === 0 && options.apiKeys.length === 0;
+  return async (request, reply) => {
+    if (open) return;
+    if (accepted.length === 0) {
+      throw new AppError("FORBIDDEN", "Metrics are not served on this server.", { hint: "Set METRICS_TOKEN and send it as `Authorization: Bearer <token>`." });
+    }
+    const presented = bearerToken(request.headers);
+    const blockedFor = presented !== undefined && options.signIns ? await options.signIns.blocked(request.ip) : undefined;
+    if (presented !== undefined && accepted.some((token) => secretMatches(presented, token))) {
+      if (blockedFor === undefined) return;
+    } else if (presented !== undefined && options.signIns) {
+      await options.signIns.failed(request.ip, "GET /metrics");
+    }
+    if (blockedFor !== undefined) void reply.header("retry-after", String(Math.max(1, Math.ceil(blockedFor / 1000))));
+    void reply.header("www-authenticate", 'Bearer realm="metrics"');
+    throw blockedFor !== undefined
+      ? new AppError("RATE_LIMITED", "Too many wrong tokens from this address.", { hint: "Wait a minute." })
+      : new AppError("UNAUTHORIZED", "Metrics need a token.", { hint: "Send `Authorization: Bearer <METRICS_TOKEN>`." });
   };
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from "fastify";
+import type { RoutePolicy } from "./access.js";
 
 /**
  * The contract between the one HTTP server (Fastify, src/adapters/http/server.ts) and the
@@ -10,6 +11,8 @@ import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from "fastif
  *   handler writes to the Node response itself.
  * - framework routes (`reply`): ordinary Fastify handlers with the cookie, CSRF and multipart
  *   plugins available (the web pages, the admin console).
+ *
+ * Both declare who may call them (`access`, see ./access.ts): the server refuses a route without.
  */
 export interface RouteContext {
   req: IncomingMessage;
@@ -22,18 +25,18 @@ export type RouteHandler = (context: RouteContext) => Promise<void> | void;
 
 export type HttpMethod = "GET" | "POST" | "DELETE";
 
-export interface RawRoute {
+export interface RawRoute extends RoutePolicy {
   method: HttpMethod;
   path: string;
   handler: RouteHandler;
 }
 
-export interface FrameworkRoute {
+export interface FrameworkRoute extends RoutePolicy {
   method: HttpMethod;
   path: string;
   /** Fastify handler; a returned value is sent as JSON. */
   reply: (request: FastifyRequest, reply: FastifyReply) => unknown;
-  /** Checks run before the handler (auth, CSRF). */
+  /** Checks run before the handler (e.g. CSRF); who may call the route is `access`. */
   preHandler?: preHandlerHookHandler[];
   /** Multipart routes get no body limit from MAX_BODY_BYTES (the multipart limits apply). */
   multipart?: boolean;

@@ -10,6 +10,7 @@ import type { Logger as PinoLogger } from "pino";
 import { AppError, isAppError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
 import { requestContext } from "../../core/request-context.js";
+import { createAccessHook, type AccessOptions } from "./access.js";
 import { isRawRoute, sendJson, type FrameworkRoute, type RawRoute, type Route } from "./routes.js";
 
 export interface HttpServerOptions {
@@ -20,18 +21,29 @@ export interface HttpServerOptions {
   log: Logger;
   /** Structured request logs (one line per request, with its id); none when omitted. */
   pino?: PinoLogger;
-  /** Signs cookies (admin session, CSRF secret); random per process when omitted. */
+  /** Signs cookies (admin session, CSRF secret, API-key sign-in); random per process when omitted (tests). */
   cookieSecret?: string;
+  /** Who may call each kind of route, per-route limits and extra allowed origins (see ./access.ts). */
+  access?: AccessOptions;
+  /** Fastify's trustProxy (TRUST_PROXY): whose X-Forwarded-* headers give the client address and scheme. */
+  trustProxy?: boolean | number | string;
+  /** `Secure` on cookies: always, never, or when the request came over HTTPS (COOKIE_SECURE). */
+  secureCookies?: "auto" | "true" | "false";
   /** Upload limits for multipart routes. */
   upload?: { maxFileBytes: number; maxFiles: number };
   /** Folders served as static files (the web pages). */
   staticDirs?: Array<{ root: string; prefix: string }>;
   /** Headers added to every response (Content-Security-Policy …). */
   headers?: Record<string, string>;
-  /** Runs on every request once cookies are parsed; throws an AppError to refuse it (API_KEYS). */
-  guard?: (request: FastifyRequest) => Promise<void>;
   /** Called once per finished request, e.g. for Prometheus counters. */
   onResponse?: (sample: { route: string; method: string; status: number; seconds: number }) => void;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** Whether cookies set in answer to this request get `Secure` (COOKIE_SECURE, or HTTPS when auto). */
+    secureCookie(): boolean;
+  }
 }
 
 export interface RunningServer {
@@ -39,8 +51,8 @@ export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:3000 */
   url: string;
   app: FastifyInstance;
-  /** Every route the server answers (method and path pattern), e.g. to check the OpenAPI document. */
-  routes: Array<{ method: string; url: string }>;
+  /** Every route the server answers (method, path pattern and declared access), e.g. to check the OpenAPI document. */
+  routes: Array<{ method: string; url: string; access?: string }>;
   /** Stops listening; requests in flight get up to `drainMs` (default 0: cut at once) to finish. */
   close(drainMs?: number): Promise<void>;
 }
@@ -107,13 +119,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     // in flight may finish (see close below); new requests during close get 503.
     keepAliveTimeout: 5000,
     forceCloseConnections: "idle",
+    // Fastify also takes a hop count (its types omit it): proxy-addr trusts that many hops.
+    trustProxy: (options.trustProxy ?? false) as boolean | string,
   }) as unknown as FastifyInstance;
 
   const knownPaths = new Set(options.routes.map((route) => route.path));
-  const mounted: Array<{ method: string; url: string }> = [];
-  app.addHook("onRoute", (route) => {
-    for (const method of [route.method].flat()) if (method !== "HEAD") mounted.push({ method, url: route.url });
-  });
+  const mounted: Array<{ method: string; url: string; access?: string }> = [];
   app.addHook("onRequest", async (request, reply) => {
     const started = process.hrtime.bigint();
     reply.raw.setHeader("x-request-id", request.id);
@@ -146,9 +157,28 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     void reply.code(status).send(body);
   });
 
+  // Routes the static plugin adds are public (the pages' scripts and styles); any other route
+  // must declare its access, or the server does not start.
+  const staticPrefixes = (options.staticDirs ?? []).map((dir) => dir.prefix);
+  app.addHook("onRoute", (route) => {
+    const config = route.config ?? {};
+    if (!config.access) {
+      if (!staticPrefixes.some((prefix) => route.url.startsWith(prefix))) {
+        throw new Error(`Route ${[route.method].flat().join(",")} ${route.url} declares no access (public, apiKey, admin or metrics).`);
+      }
+      route.config = { ...config, access: "public" };
+    }
+    for (const method of [route.method].flat()) if (method !== "HEAD") mounted.push({ method, url: route.url, access: route.config?.access });
+  });
+
   // Framework scope: cookies, CSRF, multipart, static pages.
   await app.register(fastifyCookie, { secret: options.cookieSecret ?? randomBytes(32).toString("hex") });
-  if (options.guard) app.addHook("onRequest", options.guard);
+  // After the cookie parser: one check on the matched route's declared access, for every scope.
+  app.addHook("onRequest", createAccessHook(options.access ?? {}));
+  const secureCookies = options.secureCookies ?? "auto";
+  app.decorateRequest("secureCookie", function (this: FastifyRequest) {
+    return secureCookies === "true" || (secureCookies === "auto" && this.protocol === "https");
+  });
   await app.register(fastifyCsrf, {
     cookieOpts: { path: "/", httpOnly: true, sameSite: "strict", signed: true },
     getToken: (request) => request.headers["x-csrf-token"] as string | undefined,
@@ -166,6 +196,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     app.route({
       method: route.method,
       url: route.path,
+      config: { access: route.access, limit: route.limit, noStore: route.noStore },
       preHandler: route.preHandler,
       ...(route.multipart ? { bodyLimit: Number.MAX_SAFE_INTEGER } : {}),
       handler: (request, reply) => requestContext.run({ reqId: String(request.id) }, () => route.reply(request, reply)),
@@ -204,6 +235,7 @@ function registerRaw(scope: FastifyInstance, route: RawRoute, options: HttpServe
   scope.route({
     method: route.method,
     url: route.path,
+    config: { access: route.access, limit: route.limit, noStore: route.noStore },
     handler: async (request, reply: FastifyReply) => {
       // The adapter writes to the Node response itself (Bolt's receiver, XML replies).
       reply.hijack();

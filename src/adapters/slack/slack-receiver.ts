@@ -45,7 +45,8 @@ export class SlackRouteReceiver implements Receiver {
   }
 
   route(): Route {
-    return { method: "POST", path: this.options.path ?? "/slack/events", handler: (context) => this.handle(context) };
+    // Public: the receiver verifies Slack's request signature on the raw body itself.
+    return { method: "POST", path: this.options.path ?? "/slack/events", access: "public", handler: (context) => this.handle(context) };
   }
 
   private async handle({ req, res, rawBody }: RouteContext): Promise<void> {

@@ -7,7 +7,9 @@ import type { QuestionLog, StateStore } from "../../chat/state-store.js";
 import { AppError, isAppError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
 import type { AnswerService } from "../../core/types.js";
-import { secretMatches } from "../admin/admin-auth.js";
+import type { SignInGuard } from "../../admin/sign-in-guard.js";
+import { bearerToken, secretMatches } from "../admin/admin-auth.js";
+import type { Authorizer } from "../http/access.js";
 import { askBodySchema, requireJson } from "../api/api-routes.js";
 import type { FrameworkRoute } from "../http/routes.js";
 import { parseWith } from "../http/validate.js";
@@ -19,6 +21,7 @@ import { parseWith } from "../http/validate.js";
  *   GET  /api/sources/:chunkId       the cited article with the quoted sentences' ranges
  *   POST /api/feedback               👍/👎 on an answer, stored with question, answer and snapshot
  *   POST /api/session, DELETE …      sign in with one of API_KEYS (cookie) / sign out
+ * Each declares its access (see ../http/access.ts); the API_KEYS check is `createApiKeyAuthorizer`.
  */
 
 export const pagesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "pages");
@@ -49,18 +52,42 @@ export const sourceQuerySchema = z.object({ quote: z.string().max(5000).optional
 
 export const API_KEY_COOKIE = "zone_api";
 
+/** Who is asking, for per-client limits: the API key's digest when one is used, else the address. */
+export function clientKey(request: FastifyRequest, keys: readonly string[]): string {
+  const presented = bearerToken(request.headers);
+  if (presented !== undefined && keys.some((key) => secretMatches(presented, key))) return `key:${keyDigest(presented).slice(0, 32)}`;
+  const cookie = request.cookies[API_KEY_COOKIE];
+  const unsigned = cookie ? request.unsignCookie(cookie) : undefined;
+  if (unsigned?.valid && unsigned.value && keys.length > 0) return `key:${unsigned.value.slice(0, 32)}`;
+  return `ip:${request.ip}`;
+}
+
 /**
- * Optional API_KEYS: when set, /api/* (except sign-in and the OpenAPI document) needs one,
- * as `Authorization: Bearer <key>` or the signed cookie set by POST /api/session.
+ * The check behind `access: "apiKey"` routes. With API_KEYS set: `Authorization: Bearer <key>` or
+ * the signed cookie set by POST /api/session; a wrong bearer key counts as a failed sign-in for
+ * the address (API_SIGNIN_FAILURES_PER_MINUTE). Without API_KEYS: open.
  */
-export function createApiKeyGuard(keys: string[]): ((request: FastifyRequest) => Promise<void>) | undefined {
-  if (keys.length === 0) return undefined;
-  const open = new Set(["/api/session", "/api/openapi.json"]);
-  return async (request) => {
-    const pathname = request.url.split("?")[0]!;
-    if (!pathname.startsWith("/api/") || open.has(pathname) || carriesKey(request, keys)) return;
+export function createApiKeyAuthorizer(keys: readonly string[], signIns?: SignInGuard): Authorizer {
+  return async (request, reply) => {
+    if (keys.length === 0) return;
+    const presented = bearerToken(request.headers);
+    if (presented === undefined && carriesKey(request, keys)) return;
+    const blockedFor = signIns ? await signIns.blocked(request.ip) : undefined;
+    if (presented !== undefined && keys.some((key) => secretMatches(presented, key))) {
+      if (blockedFor !== undefined) throw tooManyKeys(reply, blockedFor);
+      return;
+    }
+    if (presented !== undefined && signIns) {
+      const decision = await signIns.failed(request.ip, `${request.method} ${request.routeOptions.url ?? "?"}`);
+      if (blockedFor !== undefined || !decision.allowed) throw tooManyKeys(reply, blockedFor ?? decision.retryAfterMs);
+    }
     throw new AppError("UNAUTHORIZED", "This server needs an API key.", { hint: "Sign in on the chat page, or send `Authorization: Bearer <key>` (one of API_KEYS)." });
   };
+}
+
+function tooManyKeys(reply: FastifyReply, retryAfterMs: number): AppError {
+  void reply.header("retry-after", String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+  return new AppError("RATE_LIMITED", "Too many wrong API keys from this address.", { hint: "Wait a minute, then try again with a valid key." });
 }
 
 export interface WebRoutesOptions {
@@ -68,6 +95,8 @@ export interface WebRoutesOptions {
   store: Pick<StateStore, "recordFeedback"> & Pick<QuestionLog, "getQuestion" | "setQuestionFeedback">;
   log: Logger;
   apiKeys?: string[];
+  /** Failed API-key sign-ins per address (POST /api/session); unlimited when omitted. */
+  signIns?: SignInGuard;
 }
 
 function sse(reply: FastifyReply, event: string, data: unknown): void {
@@ -78,11 +107,13 @@ export function createWebRoutes(options: WebRoutesOptions): FrameworkRoute[] {
   const { service, store, log } = options;
   const apiKeys = options.apiKeys ?? [];
   return [
-    { method: "GET", path: "/", reply: (_request, reply) => reply.type("text/html; charset=utf-8").sendFile("index.html", pagesDir) },
-    { method: "GET", path: "/admin", reply: (_request, reply) => reply.type("text/html; charset=utf-8").sendFile("admin.html", pagesDir) },
+    { method: "GET", path: "/", access: "public", reply: (_request, reply) => reply.type("text/html; charset=utf-8").sendFile("index.html", pagesDir) },
+    { method: "GET", path: "/admin", access: "public", reply: (_request, reply) => reply.type("text/html; charset=utf-8").sendFile("admin.html", pagesDir) },
     {
       method: "POST",
       path: "/api/ask/stream",
+      access: "apiKey",
+      limit: "ask",
       reply: async (request, reply) => {
         requireJson(request.headers["content-type"]);
         const body = parseWith(askBodySchema, request.body, 'Send {"question": "…", "conversationId": "optional"}.');
@@ -114,6 +145,7 @@ export function createWebRoutes(options: WebRoutesOptions): FrameworkRoute[] {
     {
       method: "GET",
       path: "/api/sources/:chunkId",
+      access: "apiKey",
       reply: async (request) => {
         if (!service.source) throw new AppError("NOT_FOUND", "Source viewing is not available on this server.");
         const { quote } = parseWith(sourceQuerySchema, request.query, "Use ?quote=<quoted text>.");
@@ -123,6 +155,7 @@ export function createWebRoutes(options: WebRoutesOptions): FrameworkRoute[] {
     {
       method: "POST",
       path: "/api/feedback",
+      access: "apiKey",
       reply: async (request) => {
         requireJson(request.headers["content-type"]);
         const body = parseWith(feedbackBodySchema, request.body, 'Send {"answerId": "<from the answer>", "value": "up" | "down"}.');
@@ -146,22 +179,34 @@ export function createWebRoutes(options: WebRoutesOptions): FrameworkRoute[] {
     {
       method: "GET",
       path: "/api/session",
+      access: "public",
+      noStore: true,
       reply: async (request) => ({ required: apiKeys.length > 0, signedIn: apiKeys.length === 0 || carriesKey(request, apiKeys) }),
     },
     {
       method: "POST",
       path: "/api/session",
+      // Checks the key itself: wrong keys count per address, like admin sign-ins.
+      access: "public",
+      noStore: true,
       reply: async (request, reply) => {
         requireJson(request.headers["content-type"]);
         const body = parseWith(apiSessionBodySchema, request.body, 'Send {"key": "<one of API_KEYS>"}.');
-        if (!apiKeys.some((key) => secretMatches(body.key, key))) throw new AppError("UNAUTHORIZED", "That key is not valid.", { hint: "Ask the administrator for a key." });
-        void reply.setCookie(API_KEY_COOKIE, keyDigest(body.key), { path: "/api/", httpOnly: true, sameSite: "strict", signed: true, maxAge: 30 * 86400 });
+        const blockedFor = options.signIns ? await options.signIns.blocked(request.ip) : undefined;
+        if (!apiKeys.some((key) => secretMatches(body.key, key))) {
+          const decision = await options.signIns?.failed(request.ip, "POST /api/session");
+          if (blockedFor !== undefined || (decision && !decision.allowed)) throw tooManyKeys(reply, blockedFor ?? decision!.retryAfterMs);
+          throw new AppError("UNAUTHORIZED", "That key is not valid.", { hint: "Ask the administrator for a key." });
+        }
+        if (blockedFor !== undefined) throw tooManyKeys(reply, blockedFor);
+        void reply.setCookie(API_KEY_COOKIE, keyDigest(body.key), { path: "/api/", httpOnly: true, sameSite: "strict", signed: true, secure: request.secureCookie(), maxAge: 30 * 86400 });
         return { signedIn: true };
       },
     },
     {
       method: "DELETE",
       path: "/api/session",
+      access: "public",
       reply: async (_request, reply) => {
         void reply.clearCookie(API_KEY_COOKIE, { path: "/api/" });
         return { signedIn: false };
@@ -175,10 +220,9 @@ function keyDigest(key: string): string {
   return createHash("sha256").update(`zone-api-key\u0000${key}`).digest("hex");
 }
 
-function carriesKey(request: FastifyRequest, keys: string[]): boolean {
-  const matches = (given: string) => keys.some((key) => secretMatches(given, key));
-  const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? "");
-  if (bearer && matches(bearer[1]!.trim())) return true;
+function carriesKey(request: FastifyRequest, keys: readonly string[]): boolean {
+  const bearer = bearerToken(request.headers);
+  if (bearer !== undefined && keys.some((key) => secretMatches(bearer, key))) return true;
   const cookie = request.cookies[API_KEY_COOKIE];
   const unsigned = cookie ? request.unsignCookie(cookie) : undefined;
   return unsigned?.valid === true && unsigned.value !== null && keys.some((key) => secretMatches(unsigned.value!, keyDigest(key)));

@@ -139,7 +139,7 @@ export function createWechatRoutes(options: WechatRoutesOptions): Route[] {
   }
 
   return [
-    { method: "GET", path: "/wechat", handler: verifyUrl },
-    { method: "POST", path: "/wechat", handler: receive },
+    { method: "GET", path: "/wechat", access: "public", handler: verifyUrl },
+    { method: "POST", path: "/wechat", access: "public", handler: receive },
   ];
 }

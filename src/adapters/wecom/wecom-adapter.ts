@@ -88,8 +88,8 @@ export function createWecomRoutes(options: WecomRoutesOptions): Route[] {
   }
 
   return [
-    { method: "GET", path: "/wecom", handler: verifyUrl },
-    { method: "POST", path: "/wecom", handler: receive },
+    { method: "GET", path: "/wecom", access: "public", handler: verifyUrl },
+    { method: "POST", path: "/wecom", access: "public", handler: receive },
   ];
 }
 

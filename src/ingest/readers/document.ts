@@ -1,3 +1,4 @@
+import type { ErrorCode } from "../../core/errors.js";
 import type { CatalogEntry } from "../../core/types.js";
 
 /** What a reader makes of one file's bytes. */
@@ -17,10 +18,33 @@ export interface ExtractedDocument {
   warnings?: string[];
 }
 
-export type DocumentReader = (bytes: Buffer, file: string) => Promise<ExtractedDocument>;
+/** Limits on what reading one file may cost (hostile files: zip bombs, endless nesting). */
+export interface ReadLimits {
+  /** Largest file read at all (DOCUMENT_MAX_BYTES). */
+  maxFileBytes: number;
+  /** What an archive (.docx) may unpack to (DOCUMENT_MAX_UNPACKED_BYTES). */
+  maxUnpackedBytes: number;
+  /** Deepest element nesting accepted in HTML. */
+  maxHtmlDepth: number;
+}
 
-/** Thrown when a file's bytes are not a document its reader can use; the message is the reason. */
-export class UnreadableDocumentError extends Error {}
+export const defaultReadLimits: ReadLimits = { maxFileBytes: 20 * 1024 * 1024, maxUnpackedBytes: 64 * 1024 * 1024, maxHtmlDepth: 400 };
+
+export type DocumentReader = (bytes: Buffer, file: string, limits: ReadLimits) => Promise<ExtractedDocument>;
+
+/**
+ * Thrown when a file's bytes are not a document its reader can use; the message is the reason.
+ * A code from the error family marks files refused as hostile or too costly (DOCUMENT_UNSAFE …).
+ */
+export class UnreadableDocumentError extends Error {
+  constructor(
+    message: string,
+    readonly code: ErrorCode = "CORPUS_FILE_UNREADABLE",
+  ) {
+    super(message);
+    this.name = "UnreadableDocumentError";
+  }
+}
 
 /** Lines trimmed, blank lines and runs of spaces dropped: the shape extracted formats hand on. */
 export function tidyLines(lines: Iterable<string>): string {

@@ -1,7 +1,7 @@
 import { HTMLElement, NodeType, parse, type Node } from "node-html-parser";
 import type { CatalogEntry } from "../../core/types.js";
 import { normalizeDate } from "../front-matter.js";
-import { UnreadableDocumentError, tidyLines, type DocumentReader } from "./document.js";
+import { defaultReadLimits, UnreadableDocumentError, tidyLines, type DocumentReader } from "./document.js";
 
 /**
  * HTML pages (saved news pages, policy pages from zone websites). Scripts, styles and page chrome
@@ -96,8 +96,24 @@ function metaContent(root: HTMLElement, names: string[]): string | undefined {
   return undefined;
 }
 
-export function htmlToDocument(html: string): { text: string; metadata: CatalogEntry } {
+/** The deepest element nesting, measured without recursion (a recursive walk would overflow the stack first). */
+export function nestingDepth(root: Node): number {
+  let deepest = 0;
+  const stack: Array<[Node, number]> = [[root, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > deepest) deepest = depth;
+    for (const child of node.childNodes) if (child instanceof HTMLElement) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+export function htmlToDocument(html: string, maxDepth = defaultReadLimits.maxHtmlDepth): { text: string; metadata: CatalogEntry } {
   const root = parse(html, { comment: false, blockTextElements: { pre: true } });
+  const depth = nestingDepth(root);
+  if (depth > maxDepth) {
+    throw new UnreadableDocumentError(`its elements are nested ${depth} deep (limit ${maxDepth}); no real page needs this`, "DOCUMENT_UNSAFE");
+  }
   const pageTitle = tidyInline(root.querySelector("title")?.text ?? "") || undefined;
   const body = root.querySelector("body") ?? root;
   const found = collectBlocks(body);
@@ -137,7 +153,7 @@ function declaredCharset(bytes: Buffer): string {
   return charset && /^(gb2312|gbk|gb18030|x-gbk)$/.test(charset) ? "gb18030" : "utf-8";
 }
 
-export const readHtml: DocumentReader = async (bytes) => {
+export const readHtml: DocumentReader = async (bytes, _file, limits) => {
   if (bytes.includes(0)) throw new UnreadableDocumentError("it contains NUL bytes (not an HTML page)");
   const charset = declaredCharset(bytes);
   let html: string;
@@ -146,6 +162,6 @@ export const readHtml: DocumentReader = async (bytes) => {
   } catch {
     throw new UnreadableDocumentError(`it is not valid ${charset === "utf-8" ? "UTF-8" : "GBK"} HTML (save the page as UTF-8)`);
   }
-  const { text, metadata } = htmlToDocument(html);
+  const { text, metadata } = htmlToDocument(html, limits.maxHtmlDepth);
   return { text, metadata, extracted: true };
 };

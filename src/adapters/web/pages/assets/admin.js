@@ -14,7 +14,7 @@ async function api(path, init = {}) {
   const isJson = (response.headers.get("content-type") ?? "").includes("json");
   const body = isJson ? await response.json() : await response.text();
   if (response.status === 401) showSignIn();
-  if (!response.ok) throw Object.assign(new Error(body?.error?.message ?? response.statusText), { status: response.status, body });
+  if (!response.ok) throw Object.assign(new Error(body?.error?.message ?? response.statusText), { status: response.status, body, retryAfter: response.headers.get("retry-after") });
   return body;
 }
 
@@ -47,7 +47,8 @@ signInForm.addEventListener("submit", async (event) => {
     showConsole(session);
   } catch (failure) {
     signInForm.hidden = false;
-    error.textContent = failure.status === 401 ? t("tokenWrong") : failure.message;
+    error.textContent =
+      failure.status === 401 ? t("tokenWrong") : failure.status === 429 ? t("signInLimited", { seconds: failure.retryAfter ?? "60" }) : failure.message;
   }
 });
 
@@ -88,7 +89,13 @@ function renderStatus(status) {
   if (flagged.length > 0) {
     flaggedBox.append(el("h3", {}, t("flagged")), el("ul", {}, flagged.map((line) => el("li", {}, line))));
   }
-  const rows = (status.liveFiles ?? []).map((file) => {
+  // Files the last job skipped (a hostile or broken file after a failed build) are listed too, so
+  // they can be deleted even when no snapshot holds them.
+  const listed = new Set((status.liveFiles ?? []).map((file) => file.file));
+  const skippedByJob = (status.lastJob?.skipped ?? [])
+    .filter((file) => !listed.has(file.file))
+    .map((file) => ({ file: file.file, status: "skipped", reason: file.reason, articles: 0, chunks: 0 }));
+  const rows = [...(status.liveFiles ?? []), ...skippedByJob].map((file) => {
     const name = file.file.split("/").slice(1).join("/");
     return el(
       "tr",

@@ -73,7 +73,12 @@ async function ask(question) {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ question, conversationId }),
     });
-    if (response.status === 401) return showKeyForm();
+    if (response.status === 401) {
+      body.textContent = t("apiKeyPrompt");
+      return showKeyForm();
+    }
+    // Said in the page's language, with the wait the server asks for.
+    if (response.status === 429) throw { message: t("rateLimited", { seconds: response.headers.get("retry-after") ?? "60" }) };
     if (!response.ok) throw await response.json();
     let streamed = "";
     for await (const { event, data } of readEvents(response)) {
@@ -195,6 +200,7 @@ keyForm.addEventListener("submit", async (event) => {
   event.preventDefault();
   const response = await fetch("/api/session", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ key: document.getElementById("api-key").value }) });
   if (response.ok) keyForm.hidden = true;
+  else if (response.status === 429) document.getElementById("key-error").textContent = t("signInLimited", { seconds: response.headers.get("retry-after") ?? "60" });
   else document.getElementById("key-error").textContent = t("keyWrong");
 });
 fetch("/api/session")
