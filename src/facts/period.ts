@@ -211,11 +211,43 @@ const monthIndex = (name: string) => ["jan", "feb", "mar", "apr", "may", "jun", 
 const planWords: Record<string, string> = { "12th": "十二五", twelfth: "十二五", "13th": "十三五", thirteenth: "十三五", "14th": "十四五", fourteenth: "十四五" };
 
 /** Period expressions in an English question. */
-export function parseEnglishPeriods(text: string, context: PeriodContext = {}): FoundPeriod[] {
+const englishDay = /\b(?:(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?|(\d{1,2})(?:st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?)(?:,?\s+((?:19|20)\d{2}))?\b/giu;
+
+/** "May 7, 2022", "7 May 2022", "May 7": one day (a question's day without a year is any year's). */
+function englishDays(text: string, context: PeriodContext): FoundPeriod[] {
   const found: FoundPeriod[] = [];
+  for (const match of text.matchAll(englishDay)) {
+    const monthWord = (match[1] ?? match[4])!;
+    const day = Number(match[2] ?? match[3]);
+    const month = monthIndex(monthWord.slice(0, 3));
+    if (month < 1 || day < 1 || day > 31) continue;
+    const year = match[5] ? Number(match[5]) : context.yearlessWhenBare ? undefined : context.year;
+    if (year === undefined && !context.yearlessWhenBare) continue;
+    const index = match.index ?? 0;
+    found.push({
+      period: {
+        kind: "day",
+        from: ym(year, month),
+        to: ym(year, month),
+        zh: `${year !== undefined ? `${year}年` : ""}${month}月${day}日`,
+        en: `${monthNames[month - 1]} ${day}${year !== undefined ? `, ${year}` : ""}`,
+        day: `${year ?? "????"}-${pad(month)}-${pad(day)}`,
+        ...(year === undefined ? { yearless: true } : {}),
+      },
+      index,
+      end: index + match[0].length,
+    });
+  }
+  return found;
+}
+
+export function parseEnglishPeriods(text: string, context: PeriodContext = {}): FoundPeriod[] {
+  const found: FoundPeriod[] = englishDays(text, context);
   for (const match of text.matchAll(englishPattern)) {
     const index = match.index ?? 0;
     const end = index + match[0].length;
+    // The year of "May 7, 2022" is part of the day already found.
+    if (found.some((day) => index >= day.index && end <= day.end)) continue;
     const [, yearFrom, yearTo, h, halfWord, qa, qb, quarterWord, partYear, m1, m2, rangeYear, planWord, since, sinceYear, relative, plainYear] = match;
     const yearless = context.yearlessWhenBare === true;
     let period: Period | undefined;

@@ -20,6 +20,8 @@ export interface FramePart {
   asked: AskedKind[];
   /** The question's term groups that occur in this part. */
   terms: TermGroup[];
+  /** A percentage asked as growth ("增长多少", "grow") or as a share ("占比", "share"). */
+  rate?: "growth" | "share";
 }
 
 export type ConditionOp = "above" | "below" | "atMost" | "equals";
@@ -72,6 +74,8 @@ export function readFrame(input: FrameInput): Frame {
   const { question, language } = input;
   const parts = splitParts(question, language, input.terms);
   const condition = input.kind === "yesno" ? readCondition(question, language) : undefined;
+  // A yes/no's threshold kind comes from the question as a whole ("grow by more than 25%" asks growth).
+  if (condition) parts.forEach((part) => (part.rate ??= rateAsked(question)));
   let intent: Intent = "other";
   if (input.kind === "yesno") intent = "yesno";
   else if (parts.some((part) => part.asked.includes("person"))) intent = "person";
@@ -114,7 +118,7 @@ export function splitParts(question: string, language: Language, terms: TermGrou
       context = `${context} ${piece}`.trim();
       continue;
     }
-    parts.push({ text: piece, asked, terms: termsIn(piece, terms, language) });
+    parts.push({ text: piece, asked, terms: termsIn(piece, terms, language), rate: rateAsked(piece) });
     context = "";
   }
   // Trailing context ("…多少个项目，在哪里举行") belongs to the last part.
@@ -123,6 +127,12 @@ export function splitParts(question: string, language: Language, terms: TermGrou
     last.terms = [...last.terms, ...termsIn(context, terms, language).filter((term) => !last.terms.includes(term))];
   }
   return parts;
+}
+
+export function rateAsked(text: string): FramePart["rate"] {
+  if (/比重|占比|份额|比例|\bshare\b|\bproportion\b|\bpercentage of\b/iu.test(text)) return "share";
+  if (/增长|增速|增幅|提高|上升|下降|翻番|翻一番|一倍|\bgr[eo]w|\bincrease|\brise\b|\brose\b|\bdecline|\bdouble/iu.test(text)) return "growth";
+  return undefined;
 }
 
 /** The kinds one clause asks for, in the order the lexicon prefers when several cues meet. */

@@ -23,6 +23,13 @@ export interface Quantity {
   before: string;
   /** The words after the figure up to the next boundary (the noun of "17个项目"). */
   after: string;
+  /**
+   * The words that say what the figure measures: `before`, and for a rate said right after another
+   * figure ("固定资产投资7.82亿元,同比增长107%") also that figure's words.
+   */
+  governs: string;
+  /** A percentage said as growth (增长, 增速, 提高 …) or as a share (比重, 占 …); undefined otherwise. */
+  rateKind?: "growth" | "share";
   /** The whole clause the figure sits in and where it starts in the sentence. */
   clause: string;
   clauseStart: number;
@@ -67,7 +74,7 @@ const scorePattern = /(\d+(?:\.\d+)?)\s*分(?![之钟别期配类])/gu;
 
 export function quantitiesIn(sentence: string): Quantity[] {
   const lexicon = claimLexicon();
-  const found: Omit<Quantity, "before" | "after" | "clause" | "clauseStart" | "notResult" | "threshold" | "subset">[] = [];
+  const found: Omit<Quantity, "before" | "after" | "governs" | "rateKind" | "clause" | "clauseStart" | "notResult" | "threshold" | "subset">[] = [];
   for (const figure of findFigureValues(sentence)) {
     found.push({ raw: figure.raw, value: figure.normalized, unit: figure.normalizedUnit, approximate: figure.approximate, start: figure.start, end: figure.end });
   }
@@ -99,10 +106,15 @@ export function quantitiesIn(sentence: string): Quantity[] {
     const after = sentence.slice(item.end, Math.min(clauseEnd, following ? following.start : clauseEnd, item.end + 8));
     const clause = sentence.slice(clauseStart, clauseEnd);
     const lead = sentence.slice(clauseStart, item.start);
+    const growthOnly = /^[,，、\s]*(?:同比|比上年|比去年|较上年|较去年|较)?(?:分别)?(?:增长|增速|增幅|提高|提升|上升|下降|减少|增加)(?:了|为|达到?)?$/u.test(before);
+    const governs = growthOnly && previous ? `${sentence.slice(Math.max(clauseStart - 40, 0, previous.start - 30), previous.start).split(/[，,；;。]/u).pop() ?? ""}${before}` : before;
+    const rateKind = item.unit !== "percent" ? undefined : /增长|增速|增幅|提高|提升|上升|下降|减少|增加|翻/u.test(before) ? "growth" : /比重|占比|占|份额|比例/u.test(before) ? "share" : undefined;
     return {
       ...item,
       before,
       after,
+      governs,
+      rateKind,
       clause,
       clauseStart,
       notResult: lexicon.notResult.zh.test(lead),

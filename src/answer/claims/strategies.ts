@@ -1,6 +1,6 @@
 import type { TermGroup } from "../../retrieve/analyze-query.js";
 import { fits, holds, subjectFit, termWeight, type EvidenceContext, type EvidenceSentence } from "./evidence.js";
-import type { Condition, Frame, FramePart } from "./frame.js";
+import { rateAsked, type Condition, type Frame, type FramePart } from "./frame.js";
 import { claimLexicon, type AskedKind } from "./lexicon.js";
 import { meetsCondition, type Quantity } from "./quantities.js";
 import { parseChinesePeriods } from "../../facts/period.js";
@@ -59,8 +59,11 @@ export function unitsFor(kinds: AskedKind[]): Set<string> {
 // Words that carry no topic in the governing phrase of a figure ("实现", "同比增长", "共").
 const functionWords = /实现|完成|达到|达|为|是|共有|共计|共|累计|合计|总计|同比|比上年|比去年|较上年|较去年|同期|增长|提高|提升|上升|下降|其中|全年|今年|去年|当年|本年|年度|上半年|下半年|前三季度|季度|月份|以来|截至|已|约|近|超过|超|逾|达|有|新|的|了|和|及|与|等|个|项|家|在|中|上|年|月|日|分别|一|全区|全面/gu;
 
+const zoneWords = /[\u4e00-\u9fa5]{0,8}?(?:经济技术开发区|高新技术产业开发区|经济开发区|开发区|高新区|经开区|新区|工业园区|产业园|园区)/gu;
+
 function uncoveredChars(text: string, frame: Frame): number {
-  let rest = text;
+  // Who is named is the subject check's business, not the measure's.
+  let rest = text.replace(zoneWords, " ");
   const covering = [...frame.terms.flatMap((group) => group.alternatives), ...frame.subjects.flatMap((subject) => [subject.zoneName ?? "", subject.place])].filter((term) => term.length > 0).sort((a, b) => b.length - a.length);
   for (const term of covering) rest = rest.split(term).join(" ");
   rest = rest.replace(functionWords, " ");
@@ -98,26 +101,34 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
   for (const sentence of evidence) {
     for (const quantity of sentence.quantities) {
       if (!units.has(quantity.unit)) continue;
-      const window = `${quantity.before}${quantity.raw}${quantity.after}`;
+      const window = `${quantity.governs}${quantity.raw}${quantity.after}`;
       const local = measured.length > 0 ? weighted(measured, context, (group) => holds(quantity.clause, group) || holds(window, group)) : sentence.coverage;
       const near = measured.length > 0 ? weighted(measured, context, (group) => holds(window, group)) : 0;
       const prefix = quantity.owner ?? sentence.text.slice(0, quantity.start);
-      let subject = subjectFit(prefix, frame.subjects, context, frame.question);
+      let subject = subjectFit(prefix, frame.subjects, context, frame.question, sentence.hit.chunk.zones);
       // "A、B…分别X、Y": a figure owned by a name that is not the subject is someone else's.
       if (quantity.owner && frame.subjects.length > 0 && subject < 1) subject = -1;
       const extra = Math.min(uncoveredChars(quantity.before, frame), 8);
       // The period the ingest resolved for this very figure, else what the sentence (or the one before) says.
       const resolved = frame.period ? sentence.figurePeriods.get(quantity.raw) : undefined;
       const period = frame.period && resolved ? (fits(resolved, frame.period) ? 1 : -1) : sentence.periodFit;
-      let score = sentence.coverage + 0.8 * local + 0.8 * near - 0.06 * extra + 0.35 * subject + 0.6 * period - 0.02 * Math.min(sentence.hitRank, 10);
+      let score = 0.6 * sentence.coverage + 1.2 * local + 0.6 * near - 0.06 * extra + 0.35 * subject + 0.6 * period - 0.02 * Math.min(sentence.hitRank, 10);
       // "其中…", "2亿元以上项目签约数22个": a part of the total, unless the question asks for that part.
-      if (quantity.subset && uncoveredChars(quantity.before, frame) > 0) score -= 0.4;
+      if (quantity.subset && uncoveredChars(subsetWords(sentence.text, quantity), frame) > 0) score -= 0.4;
+      // Growth asked, a share given (or the other way round): another measure.
+      if (part.rate && quantity.rateKind && quantity.rateKind !== part.rate) score -= 1;
       if (quantity.notResult && !frame.asksPlan) score -= 1;
       if (quantity.threshold) score -= 2;
       candidates.push({ kind: "figure", part, quantity, sentence, score, local, subject, period });
     }
   }
   return candidates.sort((a, b) => b.score - a.score);
+}
+
+/** The words that make a figure a part of a total: from 其中 (or the clause start) to the figure. */
+function subsetWords(sentence: string, quantity: Quantity): string {
+  const at = sentence.lastIndexOf("其中", quantity.start);
+  return at >= 0 ? sentence.slice(at + 2, quantity.start) : quantity.before;
 }
 
 /** One figure per part; later parts prefer the sentence of the earlier ones ("…多少个？总投资多少？"). */
@@ -154,7 +165,7 @@ export function yesNoStrategy(frame: Frame, evidence: EvidenceSentence[], contex
   const condition = frame.condition;
   if (condition) {
     const terms = frame.terms.filter((group) => !group.alternatives.some((term) => condition.text.includes(term)) && !condition.text.toLowerCase().includes(group.label.toLowerCase()));
-    const part: FramePart = { text: frame.question, asked: conditionKinds[condition.unit], terms };
+    const part: FramePart = { text: frame.question, asked: conditionKinds[condition.unit], terms, rate: rateAsked(frame.question) };
     const scoped = { ...frame, terms: terms.length > 0 ? terms : frame.terms };
     const figure = rankFigures(scoped, part, evidence, context).find((claim) => claim.local > 0 && verify(claim));
     if (figure) {
