@@ -260,6 +260,21 @@ export class ZoneAssistant implements AnswerService {
     let single = request.subjects.length === 1 && request.metrics.length > 0 && (kind === "figure" || kind === "general" || kind === "comparison" || kind === "superlative")
       ? figureLead(request)
       : undefined;
+    // A yes/no's threshold ("超过一倍", "more than 30%") is what is decided, not a topic the passages must hold.
+    if (kind === "yesno") query.groups = withoutCondition(query.groups, readCondition(standalone, query.language));
+    // Policy items are answered from their rule records (rule-answer.ts), not as report figures.
+    const aboutRules = retrieval.hits.slice(0, 3).some((hit) => hit.chunk.rule !== undefined);
+    // A figure of a known metric that the facts file under the subject and period (fact-lead.ts) is
+    // such a claim already, checked at ingest; the claim strategies answer the rest.
+    const knownFigure = single !== undefined && single.facts.length > 0 && single.facts.every((fact) => fact.metric !== "other");
+    if (!aboutRules && !knownFigure && (kind === "yesno" || kind === "figure" || kind === "general" || kind === "entity")) {
+      const frame = frameOf(standalone, kind, query, request.period, live);
+      if (kind !== "entity" || frame.intent === "person") {
+        const claimed = answerWithClaims(frame, withFactPassages(retrieval.hits, frame, live), evidenceContext(live), process.env.EXPLAIN_CLAIMS ? (line) => process.stderr.write(`${line}\n`) : undefined);
+        if (claimed) return claimed;
+      }
+    }
+
     // The asked period has no figure: refuse, unless a passage does speak of that period (in words the facts missed).
     if (single?.refused) {
       if (!request.period || !periodInPassages(request.period, retrieval.hits, request.metrics.map((metric) => metric.key), live, request.subjects[0])) return { ...empty, answer: single.text, refused: true };
@@ -271,8 +286,6 @@ export class ZoneAssistant implements AnswerService {
       const missing = retrieval.unknownPlaces.length > 0 ? retrieval.unknownPlaces : query.places;
       return refuse(describePlaces(query, missing, placeNames) || describeTopic(query));
     }
-    // A yes/no's threshold ("超过一倍", "more than 30%") is what is decided, not a topic the passages must hold.
-    if (kind === "yesno") query.groups = withoutCondition(query.groups, readCondition(standalone, query.language));
     const groups = query.groups.map((group) => group.alternatives);
     const weights = query.groups.map((group) => group.weight);
     const answerability = assessAnswerability(groups, retrieval.hits, { untranslated: query.untranslated.length, weights });
@@ -292,19 +305,6 @@ export class ZoneAssistant implements AnswerService {
     }
 
     // Figures, yes/no and who: a claim computed from the passages and verified against them.
-    // Policy items are answered from their rule records (rule-answer.ts), not as report figures.
-    const aboutRules = retrieval.hits.slice(0, 3).some((hit) => hit.chunk.rule !== undefined);
-    // A figure of a known metric that the facts file under the subject and period (fact-lead.ts) is
-    // such a claim already, checked at ingest; the claim strategies answer the rest.
-    const knownFigure = single !== undefined && single.facts.length > 0 && single.facts.every((fact) => fact.metric !== "other");
-    if (!aboutRules && !knownFigure && (kind === "yesno" || kind === "figure" || kind === "general" || kind === "entity")) {
-      const frame = frameOf(standalone, kind, query, request.period, live);
-      if (kind !== "entity" || frame.intent === "person") {
-        const claimed = answerWithClaims(frame, withFactPassages(retrieval.hits, frame, live), evidenceContext(live), process.env.EXPLAIN_CLAIMS ? (line) => process.stderr.write(`${line}\n`) : undefined);
-        if (claimed) return claimed;
-      }
-    }
-
     const hits = query.asksList ? withFollowingPassages(retrieval.hits, live) : retrieval.hits;
     const hitFacts = hits.flatMap((hit) => live.facts.inChunk(hit.chunk.id));
     const input: AnswerInput = {

@@ -17,6 +17,19 @@ function pad(value: string): string {
  */
 export function detectReportDate(raw: string, headerLines = 40): string | undefined {
   const lines = raw.split(/\r?\n/).filter((line) => line.trim() !== "").slice(0, headerLines);
+  // Web reports put a source line under the title: "2022-05-08 内蒙古日报", "2023/2/7 来源：广西日报".
+  for (const line of lines.slice(0, 4)) {
+    const source = /^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?=$|[\s(（\u4e00-\u9fa5])/u.exec(line);
+    if (!source || line.trim().length > 80) continue;
+    const [, year, month, day] = source;
+    if (Number(month) < 1 || Number(month) > 12 || Number(day) < 1 || Number(day) > 31) continue;
+    return `${year}-${pad(month!)}-${pad(day!)}`;
+  }
+  // A source line with the year alone ("2024年（页面未载日期…）"): the year is still the report's.
+  for (const line of lines.slice(1, 3)) {
+    const yearOnly = /^\s*((?:19|20)\d{2})年?\s*(?:[(（]|$)/u.exec(line);
+    if (yearOnly && line.trim().length <= 80) return yearOnly[1];
+  }
   for (const line of lines) {
     const trimmed = line.trim();
     const match = fullDate.exec(trimmed);

@@ -137,6 +137,11 @@ export async function readCorpus(corpusDir: string, options: ReadCorpusOptions =
             articles[0].title = title;
             articles[0].zones = articleZones(title.replace(/\s+/g, ""), articles[0].text);
           }
+          // A report that names its zone only in its source line ("2023-05-25 渭南高新区管委会网站") is about that zone.
+          if (articles.length === 1 && articles[0]!.zones.length === 0) {
+            const header = raw.split(/\r?\n/).filter((line) => line.trim() !== "").slice(0, 3).join("");
+            articles[0]!.zones = articleZones(`${articles[0]!.title}${header}`.replace(/\s+/g, ""), articles[0]!.text);
+          }
           for (const article of articles) {
             // Declared zones say what a file is about (its text may not name the zone): they go first,
             // then the county or city of the issuing body (中共柳河县委 → 柳河县), known to no gazetteer perhaps.

@@ -25,6 +25,10 @@ export function answerWithClaims(frame: Frame, hits: SearchHit[], context: Evide
     case "yesno": {
       const verdict = yesNoStrategy(frame, evidence, context, verify);
       if (verdict) return renderVerdict(frame, verdict);
+      // What is asked about is nowhere in the subject's passages: not "cannot tell", but not covered.
+      const asked: FramePart = { text: frame.question, asked: [], terms: frame.terms.filter((group) => !frame.condition || !frame.condition.text.includes(group.label)) };
+      const missing = unreportedPart({ ...frame, parts: [asked] }, evidence, context);
+      if (missing) return refusal(frame.language, topicOf(frame.question, frame.language), frame.question);
       return renderUndecided(frame, closest(evidence));
     }
     case "person": {

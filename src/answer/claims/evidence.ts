@@ -102,7 +102,14 @@ function sentencePeriodFit(text: string, previous: string | undefined, asked: Pe
 function periodFit(text: string, asked: Period, year: number | undefined): number {
   const found = parseChinesePeriods(text, { year }).filter((item) => item.period.kind !== "to-date");
   if (found.length === 0) return 0;
-  return found.some((item) => fits(item.period, asked)) ? 1 : -1;
+  if (found.some((item) => fits(item.period, asked))) return 1;
+  // A wider or overlapping period (the quarter of an April event) neither confirms nor contradicts.
+  return found.some((item) => overlaps(item.period, asked)) ? 0 : -1;
+}
+
+export function overlaps(period: Period, asked: Period): boolean {
+  if (asked.yearless || period.yearless) return true;
+  return period.from <= asked.to && asked.from <= period.to;
 }
 
 /** A period answers the asked one when it is the same or lies inside it; a wider one ("十三五" for 2019) does not. */

@@ -30,7 +30,7 @@ export interface Condition {
   op: ConditionOp;
   value: number;
   /** The normalised unit the threshold is in: percent, count, yuan, usd, rank (a position). */
-  unit: "percent" | "count" | "yuan" | "usd" | "rank" | "score" | "any";
+  unit: "percent" | "count" | "yuan" | "usd" | "rank" | "score" | "area" | "any";
   /** The words of the question that state it, e.g. "more than 30%", "超过一倍". */
   text: string;
 }
@@ -168,7 +168,7 @@ export function readCondition(question: string, language: Language): Condition |
     const value = digits ? chineseNumber(digits) : /百强/u.test(top[0]) ? 100 : undefined;
     if (value) return { op: "atMost", value, unit: "rank", text: top[0] };
   }
-  const unitText = language === "zh" ? "(%|％|倍|个|家|项|户|名|位|亿美元|万美元|美元|亿元|万元|亿|万|元|分)?" : "\\s*(%|percent|per cent|billion|million|projects?|companies|firms|enterprises|points)?";
+  const unitText = language === "zh" ? "(%|％|倍|个|家|项|户|名|位|亿美元|万美元|美元|亿元|万元|亿|万|元|分|平方公里|平方米|万平方米|亩)?" : "\\s*(%|percent|per cent|billion|million|projects?|companies|firms|enterprises|points|square kilomet(?:re|er)s?|km2|km²|square met(?:re|er)s?|mu)?";
   for (const op of ["above", "below"] as const) {
     const pattern = language === "zh"
       ? new RegExp(`(?:${cues[op].source})\\s*${numberText}${unitText}`, "iu")
@@ -195,6 +195,9 @@ function conditionValue(value: number, unit: string | undefined, question: strin
     return { value: scaled, unit: /us\$|\$|dollar/iu.test(question) && !/rmb|yuan/iu.test(question) ? "usd" : "yuan" };
   }
   if (text === "分" || text === "points") return { value, unit: "score" };
+  if (/平方公里|square kilomet|km/u.test(text)) return { value: value * 1e6, unit: "area" };
+  if (/平方米|square met/u.test(text)) return { value: value * (text.startsWith("万") ? 1e4 : 1), unit: "area" };
+  if (text === "亩" || text === "mu") return { value, unit: "area" };
   if (text) return { value, unit: "count" };
   // A bare number after "more than": growth questions mean percent, others a count.
   if (language === "en" ? /\bgr[eo]w|\bincrease|\brise|\brose/iu.test(question) : /增长|增速|增幅/u.test(question)) return { value, unit: "percent" };

@@ -21,6 +21,7 @@ const lexiconSchema = z.object({
   respectively: bilingual,
   personTitles: z.array(z.string()),
   personVerbs: z.array(z.string()),
+  countNouns: z.array(z.object({ cue: z.string(), units: z.array(z.string()) })),
 });
 
 export type AskedKind = "count" | "amount" | "percent" | "rank" | "score" | "area" | "person";
@@ -41,6 +42,8 @@ export interface CompiledLexicon {
   respectively: Record<Language, RegExp>;
   personTitles: string[];
   personVerbs: string[];
+  /** What a counted noun is counted in: enterprises in 家/户/个, projects in 个/项. */
+  countNouns: { cue: RegExp; units: string[] }[];
 }
 
 const alternation = (patterns: string[]) => patterns.map((pattern) => `(?:${pattern})`).join("|");
@@ -71,6 +74,7 @@ function compileLexicon(raw: z.infer<typeof lexiconSchema>): CompiledLexicon {
     respectively: { zh: compile(raw.respectively.zh), en: compile(raw.respectively.en) },
     personTitles: [...raw.personTitles].sort((a, b) => b.length - a.length),
     personVerbs: raw.personVerbs,
+    countNouns: raw.countNouns.map((noun) => ({ cue: new RegExp(noun.cue, "iu"), units: noun.units })),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { TermGroup } from "../../retrieve/analyze-query.js";
-import { fits, holds, subjectFit, termWeight, type EvidenceContext, type EvidenceSentence } from "./evidence.js";
+import { fits, holds, overlaps, subjectFit, termWeight, type EvidenceContext, type EvidenceSentence } from "./evidence.js";
 import { rateAsked, type Condition, type Frame, type FramePart } from "./frame.js";
 import { claimLexicon, type AskedKind } from "./lexicon.js";
 import { meetsCondition, type Quantity } from "./quantities.js";
@@ -90,7 +90,8 @@ export function metricTerms(part: FramePart, frame: Frame): TermGroup[] {
   );
 }
 
-const questionWord = /^(?:第几|多少|几|哪|什么|是否|吗)/u;
+// Question words and the grammar around them ("排第几位" segments as 排第 + 几位): they ask, they do not measure.
+const questionWord = /^(?:第几|多少|几|哪|什么|是否|吗|多大|多高|多长|多久|多快|一共|总共|共计|那场|这场|那次|这次|排第|几位|几名|几个)/u;
 const zoneKindWord = /^(?:国家级|省级)?(?:经济技术开发区|高新技术产业开发区|经济开发区|开发区|高新区|经开区|新区|园区|工业园区?)$/u;
 
 /** Candidate figures for one part, best first. */
@@ -111,7 +112,7 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
       const extra = Math.min(uncoveredChars(quantity.before, frame), 8);
       // The period the ingest resolved for this very figure, else what the sentence (or the one before) says.
       const resolved = frame.period ? sentence.figurePeriods.get(quantity.raw) : undefined;
-      const period = frame.period && resolved ? (fits(resolved, frame.period) ? 1 : -1) : sentence.periodFit;
+      const period = frame.period && resolved ? (fits(resolved, frame.period) ? 1 : overlaps(resolved, frame.period) ? 0 : -1) : sentence.periodFit;
       let score = 0.6 * sentence.coverage + 1.2 * local + 0.6 * near - 0.06 * extra + 0.35 * subject + 0.6 * period - 0.02 * Math.min(sentence.hitRank, 10);
       // "其中…", "2亿元以上项目签约数22个": a part of the total, unless the question asks for that part.
       if (quantity.subset && uncoveredChars(subsetWords(sentence.text, quantity), frame) > 0) score -= 0.4;
@@ -153,6 +154,7 @@ const conditionKinds: Record<Condition["unit"], AskedKind[]> = {
   usd: ["amount"],
   rank: ["rank"],
   score: ["score"],
+  area: ["area"],
   any: ["count", "amount", "percent"],
 };
 

@@ -1,5 +1,7 @@
 import type { Frame } from "./frame.js";
 import { metricTerms, type FigureClaim } from "./strategies.js";
+import type { Period } from "../../facts/types.js";
+import { claimLexicon } from "./lexicon.js";
 
 /**
  * A figure claim is said only when its cited sentence bears it out: the figure is written there,
@@ -8,7 +10,7 @@ import { metricTerms, type FigureClaim } from "./strategies.js";
  * names no other period, and the figure is a result (not a plan, target, projection or threshold).
  */
 
-export type FigureCheck = "ok" | "figure-absent" | "not-governed" | "other-subject" | "other-period" | "not-a-result" | "threshold" | "weak-evidence";
+export type FigureCheck = "ok" | "period-unknown" | "unit-mismatch" | "figure-absent" | "not-governed" | "other-subject" | "other-period" | "not-a-result" | "threshold" | "weak-evidence";
 
 export function checkFigure(claim: FigureClaim, frame: Frame): FigureCheck {
   const { quantity, sentence } = claim;
@@ -17,6 +19,10 @@ export function checkFigure(claim: FigureClaim, frame: Frame): FigureCheck {
   if (quantity.notResult && !frame.asksPlan) return "not-a-result";
   if (claim.subject < 0) return "other-subject";
   if (claim.period < 0) return "other-period";
+  // A period was asked and nothing near the figure names one: the report's date must lie in it
+  // (or just after it, when a report sums up the period).
+  if (frame.period && claim.period <= 0 && !reportedDuring(sentence.hit.chunk.date, frame.period)) return "period-unknown";
+  if (!unitAgrees(claim)) return "unit-mismatch";
   if (metricTerms(claim.part, frame).length > 0 && claim.local === 0) return "not-governed";
   // A sentence that shares little with the question proves little, whatever figure it has, unless
   // its measure is the question's and its article is the one the question is about.
@@ -25,3 +31,23 @@ export function checkFigure(claim: FigureClaim, frame: Frame): FigureCheck {
 }
 
 export const verifyFigure = (frame: Frame) => (claim: FigureClaim) => checkFigure(claim, frame) === "ok";
+
+function reportedDuring(date: string | undefined, period: Period): boolean {
+  if (!date || period.yearless) return period.yearless === true;
+  if (/^\d{4}$/u.test(date)) return period.from.startsWith(date) || period.to.startsWith(date);
+  const month = date.slice(0, 7);
+  const [year, last] = period.to.split("-").map(Number) as [number, number];
+  const grace = new Date(Date.UTC(year, last - 1 + 3, 1)).toISOString().slice(0, 7);
+  return month >= period.from && month < grace;
+}
+
+/** A count of enterprises is in 家 or 户, of projects in 个 or 项: a "20条" answers neither. */
+function unitAgrees(claim: FigureClaim): boolean {
+  if (claim.quantity.unit !== "count") return true;
+  const unit = /[个家项户名人条座批套台所款场届位件种类次]$/u.exec(claim.quantity.raw.replace(/[多余]$/u, ""))?.[0];
+  if (!unit) return true;
+  for (const noun of claimLexicon().countNouns) {
+    if (noun.cue.test(claim.part.text)) return noun.units.includes(unit);
+  }
+  return true;
+}
