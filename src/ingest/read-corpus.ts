@@ -6,6 +6,7 @@ import { AppError } from "../core/errors.js";
 import { catalogEntry, catalogFileName, loadCatalog } from "./catalog.js";
 import { chunkArticle, type ChunkOptions } from "./chunk-article.js";
 import { detectReportDate } from "./dates.js";
+import { toSimplified } from "../retrieve/simplified-chinese.js";
 import { issuingPlaces, selfNamedCounty } from "./issuing-body.js";
 import { mapRange, normalizeText } from "./normalize-text.js";
 import { extractRule } from "./policy-rules.js";
@@ -113,7 +114,10 @@ export async function readCorpus(corpusDir: string, options: ReadCorpusOptions =
         // Kangxi radicals, compatibility ideographs and full-width digits become standard characters;
         // chunk offsets are mapped back, so citations still point into the file's (extracted) text.
         const normalized = normalizeText(document.text);
-        const raw = normalized.text;
+        // A document in traditional characters (蕪湖經開區) is read in simplified, the script questions
+        // and place names are matched in; only when the conversion keeps every offset.
+        const simplified = toSimplified(normalized.text);
+        const raw = simplified.length === normalized.text.length ? simplified : normalized.text;
         if (document.warnings?.length) {
           report.warnings = document.warnings.map((warning) => `${source}: ${warning}`);
           for (const warning of report.warnings) log(`warning ${warning}`);
@@ -138,9 +142,16 @@ export async function readCorpus(corpusDir: string, options: ReadCorpusOptions =
             articles[0].zones = articleZones(title.replace(/\s+/g, ""), articles[0].text);
           }
           // A report that names its zone only in its source line ("2023-05-25 渭南高新区管委会网站") is about that zone.
-          if (articles.length === 1 && articles[0]!.zones.length === 0) {
-            const header = raw.split(/\r?\n/).filter((line) => line.trim() !== "").slice(0, 3).join("");
-            articles[0]!.zones = articleZones(`${articles[0]!.title}${header}`.replace(/\s+/g, ""), articles[0]!.text);
+          // A title with a bare zone word ("经开区举行…") is about the zone its source line names.
+          if (articles.length === 1) {
+            const article = articles[0]!;
+            const header = raw.split(/\r?\n/).filter((line) => line.trim() !== "").slice(0, 3).join("").replace(/\s+/g, "");
+            const bareTitle = /^(?:经开区|高新区|开发区|新区|园区|工业园区|我区|全区)|[^\u4e00-\u9fa5](?:经开区|高新区)/u.test(article.title);
+            if (article.zones.length === 0) article.zones = articleZones(`${article.title}${header}`.replace(/\s+/g, ""), article.text);
+            else if (bareTitle) {
+              const named = articleZones(header, "").filter((zone) => !article.zones.slice(0, 1).includes(zone));
+              if (named.length > 0) article.zones = [...new Set([...named, ...article.zones])];
+            }
           }
           for (const article of articles) {
             // Declared zones say what a file is about (its text may not name the zone): they go first,

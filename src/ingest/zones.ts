@@ -108,6 +108,11 @@ function placeBefore(before: string, kind: string): { place: string; name?: stri
     const candidate = trimmed.slice(trimmed.length - length);
     if (isKnownPlace(candidate)) return { place: candidate };
   }
+  // "旺苍县工业园区", "滨海县经济开发区": a county no list knows, named as a county right before its zone.
+  if (/县$/u.test(before) && trimmed.length >= 2) {
+    const county = trimmed.slice(-2);
+    if (!stopWords.has(county) && ![...county].some((char) => stopChars.has(char))) return { place: county, name: `${county}县` };
+  }
   if (needsKnownPlace.has(kind) || trimmed.length < 2) return undefined;
   const guess = trimmed.slice(-2);
   if (stopWords.has(guess) || [...guess].some((char) => stopChars.has(char))) return undefined;
