@@ -42,6 +42,8 @@ export interface Subject {
   /** The zone kind asked ("高新", "经开", "新区", "工业园"), when the question names one. */
   kind?: string;
   level?: "zone" | "city" | "county" | "province";
+  /** Names the subject's documents use for it (稀土高新区 for 包头): their words name, they do not measure. */
+  aliases?: string[];
 }
 
 export interface Frame {
