@@ -75,6 +75,8 @@ const planCue = /计划|目标|预计|力争|规划|\b(?:plan(?:ned)?|target(?:e
 export function readFrame(input: FrameInput): Frame {
   const { question, language } = input;
   const parts = splitParts(question, language, input.terms);
+  // "What was the GDP of …?": a figure is asked though no clause names its kind.
+  if (parts.length === 0 && input.kind === "figure") parts.push({ text: question, asked: ["amount", "count", "percent"], terms: input.terms, rate: rateAsked(question) });
   const condition = input.kind === "yesno" ? readCondition(question, language) : undefined;
   // A yes/no's threshold kind comes from the question as a whole ("grow by more than 25%" asks growth).
   if (condition) parts.forEach((part) => (part.rate ??= rateAsked(question)));
