@@ -21,7 +21,11 @@ export function answerWithClaims(asked: Frame, hits: SearchHit[], context: Evide
   // The names the subject's own passages give it are names, not measures ("rare earth" of 稀土高新区).
   const frame: Frame = {
     ...asked,
-    subjects: asked.subjects.map((subject) => ({ ...subject, aliases: [...new Set(hits.flatMap((hit) => (hit.chunk.zones.some((zone) => zone.includes(subject.place)) ? hit.chunk.zones.filter((zone) => zone !== subject.place) : [])))] })),
+    subjects: asked.subjects.map((subject) => ({
+      ...subject,
+      // Only names of the subject itself: with its place, or bare ("稀土高新区" in a report on 包头), not the other zones a report names.
+      aliases: [...new Set(hits.flatMap((hit) => (hit.chunk.zones.some((zone) => zone.includes(subject.place)) ? hit.chunk.zones.filter((zone) => zone !== subject.place && (zone.includes(subject.place) || hit.chunk.zones.indexOf(zone) === 0)) : [])))],
+    })),
   };
   const evidence = usable(gatherEvidence(frame, hits, context));
   const verify = verifyFigure(frame);
