@@ -125,7 +125,9 @@ export function renderUndecided(frame: Frame, closest: EvidenceSentence | undefi
   const lead = frame.language === "zh"
     ? `资料没有直接说明这一点，无法判断是或否；最相关的内容见引用[${n}]。`
     : `The reports do not settle this either way; the closest passage is quoted below [${n}].`;
-  return answerOf(frame, lead, citer, true);
+  // Nothing is claimed: marked refused, so channels and the question log treat it as no answer,
+  // with the closest passage still cited for the reader to judge.
+  return { ...answerOf(frame, lead, citer, true), refused: true };
 }
 
 export function nameInPinyin(name: string): string {
