@@ -89,7 +89,7 @@ export function metricTerms(part: FramePart, frame: Frame): TermGroup[] {
   const names = frame.subjects.flatMap((subject) => [subject.zoneName ?? "", subject.place, ...(subject.aliases ?? [])]).filter(Boolean);
   return part.terms.filter(
     (group) =>
-      !group.alternatives.every((term) => /^\d/u.test(term) || /^(?:\d+|[一二三四五六七八九十]+)[月日号]$/u.test(term) || parseChinesePeriods(term, { year: 2000, yearlessWhenBare: true }).length > 0 || questionWord.test(term) || zoneKindWord.test(term)) &&
+      !group.alternatives.every((term) => /^\d/u.test(term) || /^(?:元|万元|亿元|美元|万美元|亿美元|%|％|人民币)$/u.test(term) || /^(?:\d+|[一二三四五六七八九十]+)[月日号]$/u.test(term) || parseChinesePeriods(term, { year: 2000, yearlessWhenBare: true }).length > 0 || questionWord.test(term) || zoneKindWord.test(term)) &&
       !group.alternatives.some((term) => names.some((name) => name.includes(term))),
   );
 }
@@ -111,7 +111,7 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
       const window = `${quantity.governs}${quantity.raw}${quantity.after}`;
       // No measure words ("排第几位"): a position or score asked is matched by its kind itself.
       const kindIsMeasure = (quantity.unit === "rank" || quantity.unit === "score") && units.has(quantity.unit) && part.asked[0] === (quantity.unit === "rank" ? "rank" : "score");
-      const local = measured.length > 0 ? weighted(measured, context, (group) => holds(quantity.clause, group) || holds(window, group)) : kindIsMeasure ? 1 : sentence.coverage;
+      const local = measured.length > 0 ? weighted(measured, context, (group) => holds(quantity.clause, group) || holds(window, group) || holds(quantity.topic, group)) : kindIsMeasure ? 1 : sentence.coverage;
       const near = measured.length > 0 ? weighted(measured, context, (group) => holds(window, group)) : 0;
       const prefix = quantity.owner ?? sentence.text.slice(0, quantity.start);
       let subject = subjectFit(prefix, frame.subjects, context, frame.question, sentence.hit.chunk.zones, quantity.owner ?? sentence.text.slice(quantity.clauseStart, quantity.start));
