@@ -78,6 +78,8 @@ export function quantitiesIn(sentence: string): Quantity[] {
   const lexicon = claimLexicon();
   const found: Omit<Quantity, "before" | "after" | "governs" | "rateKind" | "clause" | "topic" | "clauseStart" | "notResult" | "threshold" | "subset">[] = [];
   for (const figure of findFigureValues(sentence)) {
+    // "第94位" is a position, read below, not 94 of something.
+    if (sentence[figure.start - 1] === "第") continue;
     found.push({ raw: figure.raw, value: figure.normalized, unit: figure.normalizedUnit, approximate: figure.approximate, start: figure.start, end: figure.end });
   }
   for (const match of sentence.matchAll(rankPattern)) {
@@ -166,7 +168,8 @@ function assignOwners(sentence: string, quantities: Quantity[]): void {
   const segment = head.slice(clauseStart);
   const listMatch = [...segment.matchAll(/[^，,：:、]+(?:、[^，,：:、]+)+/gu)].pop();
   if (!listMatch) return;
-  const names = listMatch[0].split("、").map((name) => name.trim());
+  // The last name runs into the verb ("南京经开区跻身…榜单"): each name ends at its zone word, when it has one.
+  const names = listMatch[0].split("、").map((name) => /^.*(?:开发区|高新区|经开区|新区|园区|工业园|产业园|投资区|示范区|保税区)/u.exec(name.trim())?.[0] ?? name.trim());
   if (names.length < 2) return;
   const byUnit = new Map<string, Quantity[]>();
   for (const quantity of after) byUnit.set(quantity.unit, [...(byUnit.get(quantity.unit) ?? []), quantity]);

@@ -51,7 +51,8 @@ export function excerpt(sentence: EvidenceSentence, claimed: Quantity[]): string
   const text = sentence.text;
   if (claimed.length === 0 || claimed.some((quantity) => quantity.owner !== undefined)) return text;
   const first = Math.min(...claimed.map((quantity) => quantity.clauseStart));
-  const last = Math.max(...claimed.map((quantity) => quantity.clauseStart + quantity.clause.length));
+  // A clause may list several figures with "、" ("固定资产投资增长21%、工业固定资产投资增长65.2%"): it ends at the claimed one's.
+  const last = Math.max(...claimed.map((quantity) => quantity.end + (/^[^、]*/u.exec(quantity.after)?.[0].length ?? 0)));
   const contextFree = !sentence.quantities.some((quantity) => quantity.start < first);
   const start = contextFree ? 0 : first;
   const end = sentence.quantities.some((quantity) => quantity.start >= last) ? last : text.length;
