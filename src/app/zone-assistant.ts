@@ -277,7 +277,8 @@ export class ZoneAssistant implements AnswerService {
       if (kind !== "entity" || frame.intent === "person") {
         const claimed = answerWithClaims(frame, withFactPassages(retrieval.hits, frame, live), evidenceContext(live), process.env.EXPLAIN_CLAIMS ? (line) => process.stderr.write(`${line}\n`) : undefined);
         if (claimed) return claimed;
-        unclaimed = frame.intent !== "other";
+        // Who-questions without a titled name fall back to the names the passages give (withEntities).
+        unclaimed = frame.intent === "figure" || frame.intent === "yesno";
       }
     }
 
