@@ -272,6 +272,12 @@ export class ZoneAssistant implements AnswerService {
     // Set when a claim was asked for and none could be verified: the answer below then quotes
     // passages under a lead that says so, and claims nothing of its own.
     let unclaimed = false;
+    // A policy question that states the asker's case is answered by the tier for that case.
+    if (aboutRules && kind !== "comparison" && kind !== "superlative") {
+      const frame = frameOf(standalone, kind, query, request.period, live);
+      const tiered = frame.cases.length > 0 ? answerWithClaims(frame, retrieval.hits.slice(0, 8), evidenceContext(live), undefined, { tiersOnly: true }) : undefined;
+      if (tiered) return tiered;
+    }
     if (!aboutRules && !knownFigure && (kind === "yesno" || kind === "figure" || kind === "general" || kind === "entity")) {
       const frame = frameOf(standalone, kind, query, request.period, live);
       if (kind !== "entity" || frame.intent === "person") {

@@ -3,8 +3,8 @@ import { isHeadingSentence } from "../../ingest/policy-structure.js";
 import { isInstructionLike } from "../../ingest/instructions.js";
 import { gatherEvidence, type EvidenceContext, type EvidenceSentence } from "./evidence.js";
 import type { Frame } from "./frame.js";
-import { renderFigures, renderPerson, renderUndecided, renderVerdict } from "./render.js";
-import { figureStrategy, personStrategy, rankFigures, yesNoStrategy } from "./strategies.js";
+import { renderFigures, renderPerson, renderTier, renderUndecided, renderVerdict } from "./render.js";
+import { figureStrategy, personStrategy, rankFigures, tierStrategy, yesNoStrategy } from "./strategies.js";
 import { checkFigure, verifyFigure } from "./verify.js";
 import { refusal, topicOf } from "../refusal.js";
 import { holds, termWeight } from "./evidence.js";
@@ -17,7 +17,7 @@ import { metricTerms } from "./strategies.js";
  * undefined, and the caller answers with quoted passages and no claim of its own.
  */
 
-export function answerWithClaims(asked: Frame, hits: SearchHit[], context: EvidenceContext, trace?: (line: string) => void): Answer | undefined {
+export function answerWithClaims(asked: Frame, hits: SearchHit[], context: EvidenceContext, trace?: (line: string) => void, options: { tiersOnly?: boolean } = {}): Answer | undefined {
   // The names the subject's own passages give it are names, not measures ("rare earth" of 稀土高新区).
   const frame: Frame = {
     ...asked,
@@ -30,6 +30,10 @@ export function answerWithClaims(asked: Frame, hits: SearchHit[], context: Evide
   const evidence = usable(gatherEvidence(frame, hits, context));
   const verify = verifyFigure(frame);
   if (trace) traceFrame(frame, evidence, context, trace);
+  // The asker states their case ("larger than 500 mu"): the rule's tier for it answers first.
+  const tier = frame.intent !== "person" ? tierStrategy(frame, evidence) : undefined;
+  if (tier) return renderTier(frame, tier);
+  if (options.tiersOnly) return undefined;
   switch (frame.intent) {
     case "yesno": {
       const verdict = yesNoStrategy(frame, evidence, context, verify);

@@ -58,6 +58,8 @@ export interface Frame {
   condition?: Condition;
   /** The question asks about a plan, target or expectation: such figures are then results. */
   asksPlan: boolean;
+  /** Amounts that describe the asker's case ("larger than 500 mu", "20家以上民宿"): they pick a tier of a rule. */
+  cases: number[];
 }
 
 export interface FrameInput {
@@ -95,6 +97,7 @@ export function readFrame(input: FrameInput): Frame {
     period: input.period,
     condition,
     asksPlan: planCue.test(question),
+    cases: casesIn(question, language),
   };
 }
 
@@ -210,4 +213,19 @@ function conditionValue(value: number, unit: string | undefined, question: strin
   // A bare number after "more than": growth questions mean percent, others a count.
   if (language === "en" ? /\bgr[eo]w|\bincrease|\brise|\brose/iu.test(question) : /增长|增速|增幅/u.test(question)) return { value, unit: "percent" };
   return { value, unit: "any" };
+}
+
+/**
+ * The numbers that describe the asker's own case: "a base larger than 500 mu", "20 or more
+ * homestays", "新建面积800亩的". Years, dates and the threshold of a yes/no are not cases.
+ */
+export function casesIn(question: string, language: Language): number[] {
+  const pattern = language === "zh" ? /(\d+(?:\.\d+)?)\s*(?:万元|亿元|元|亩|家|个|人|张|间|名|平方米|万平方米|吨|户)/gu : /(\d+(?:\.\d+)?)\s*(?:or more\s+)?(?:mu|homestays?|companies|firms|projects|people|beds|rooms|employees|households|square met(?:re|er)s|tonnes|million|billion|yuan)\b/giu;
+  const found: number[] = [];
+  for (const match of question.matchAll(pattern)) {
+    const before = question.slice(Math.max(0, (match.index ?? 0) - 2), match.index ?? 0);
+    if (/[年月日第]$/u.test(before)) continue;
+    found.push(Number(match[1]));
+  }
+  return found;
 }

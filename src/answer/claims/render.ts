@@ -3,7 +3,7 @@ import type { Answer, Citation, Language } from "../../core/types.js";
 import type { EvidenceSentence } from "./evidence.js";
 import type { Frame, FramePart } from "./frame.js";
 import { quantityText, type Quantity } from "./quantities.js";
-import type { FigureClaim, PersonClaim, VerdictClaim } from "./strategies.js";
+import type { FigureClaim, PersonClaim, TierClaim, VerdictClaim } from "./strategies.js";
 
 /**
  * The only place that writes words for claims, in Chinese or English. A figure is shown with the
@@ -137,4 +137,13 @@ export function nameInPinyin(name: string): string {
   const cap = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
   if (syllables.length < 2) return cap(syllables.join(""));
   return `${cap(syllables[0]!)} ${cap(syllables.slice(1).join(""))}`;
+}
+
+/** "对新建面积在500亩以上的，给予企业200元/亩奖励[1]。" / "RMB 200 (200元) — “…” [1]." */
+export function renderTier(frame: Frame, claim: TierClaim): Answer {
+  const citer = new Citer();
+  const n = citer.cite(claim.sentence);
+  const clause = claim.clause.replace(/^[\s，,]+/u, "");
+  const lead = frame.language === "zh" ? `${clause}[${n}]。` : `${quantityText(claim.quantity, "en")} — “${clause}” [${n}].`;
+  return answerOf(frame, lead, citer);
 }

@@ -259,3 +259,35 @@ function otherPlaceNamed(title: string, frame: Frame, context: EvidenceContext):
   const places = context.placesIn(title);
   return places.length > 0 && !places.some((place) => frame.subjects.some((subject) => subject.place === place || (subject.aliases ?? []).some((alias) => alias.includes(place))));
 }
+
+export interface TierClaim {
+  kind: "tier";
+  /** The rule's clause for the asker's case ("对新建面积在500亩以上的，给予企业200元/亩奖励"). */
+  clause: string;
+  quantity: Quantity;
+  sentence: EvidenceSentence;
+}
+
+/**
+ * The tier of a rule that applies to the asker's case: the clause whose lower bound is the case's
+ * number ("500亩以上" for "larger than 500 mu"), not the tier it ends ("100亩及以上至500亩"), and the
+ * amount that clause gives (not its other bounds, "总投入在1000万元以上").
+ */
+export function tierStrategy(frame: Frame, evidence: EvidenceSentence[]): TierClaim | undefined {
+  if (frame.cases.length === 0) return undefined;
+  const candidates: (TierClaim & { score: number })[] = [];
+  for (const sentence of evidence) {
+    let offset = 0;
+    for (const clause of sentence.text.split(/(?<=[；;。])/u)) {
+      const start = offset;
+      offset += clause.length;
+      const bounded = frame.cases.some((value) => new RegExp(`(?<![至到\\d.-])${String(value).replace(".", "\\.")}\\s*[^\\d，,；;。]{0,4}?(?:及以上|以上|或以上)`, "u").test(clause));
+      if (!bounded) continue;
+      const amount = sentence.quantities.find((quantity) => quantity.start >= start && quantity.end <= offset && (quantity.unit === "yuan" || quantity.unit === "percent") && !quantity.threshold && !/(?:以上|以下)/u.test(sentence.text.slice(quantity.end, quantity.end + 3)));
+      if (!amount) continue;
+      candidates.push({ kind: "tier", clause: clause.replace(/[；;。]$/u, ""), quantity: amount, sentence, score: sentence.coverage - 0.02 * Math.min(sentence.hitRank, 10) });
+    }
+  }
+  const best = candidates.sort((a, b) => b.score - a.score)[0];
+  return best && best.sentence.coverage >= 0.3 ? best : undefined;
+}
