@@ -21,5 +21,6 @@ run policy-holdout tests/eval/policy-holdout.jsonl --corpus tests/fixtures/polic
 run news-dev tests/eval/news-dev.jsonl --corpus tests/fixtures/news-dev --alone
 run policy-dev tests/eval/policy-dev.jsonl --corpus tests/fixtures/policy-dev --alone
 run paraphrase-news tests/eval/paraphrase-news.jsonl --corpus tests/fixtures/news-dev --alone
+run news-dev2 tests/eval/news-dev2.jsonl --corpus tests/fixtures/news-dev2 --alone
 run news-holdout tests/eval/news-holdout.jsonl --corpus tests/fixtures/news-holdout --alone
 run policy-holdout-real tests/eval/policy-holdout-real.jsonl --corpus tests/fixtures/policy-holdout --alone

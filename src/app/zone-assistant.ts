@@ -263,15 +263,21 @@ export class ZoneAssistant implements AnswerService {
     // A yes/no's threshold ("超过一倍", "more than 30%") is what is decided, not a topic the passages must hold.
     if (kind === "yesno") query.groups = withoutCondition(query.groups, readCondition(standalone, query.language));
     // Policy items are answered from their rule records (rule-answer.ts), not as report figures.
-    const aboutRules = retrieval.hits.slice(0, 3).some((hit) => hit.chunk.rule !== undefined);
+    // A report with numbered sections ("三、固定资产投资持续负增长") is still a report: only a policy
+    // text (with a validity, or a policy's title) is answered from its rules.
+    const aboutRules = retrieval.hits.slice(0, 3).some((hit) => hit.chunk.rule !== undefined && (hit.chunk.validity !== undefined || policyTitle.test(hit.chunk.title)));
     // A figure of a known metric that the facts file under the subject and period (fact-lead.ts) is
     // such a claim already, checked at ingest; the claim strategies answer the rest.
     const knownFigure = single !== undefined && single.facts.length > 0 && single.facts.every((fact) => fact.metric !== "other");
+    // Set when a claim was asked for and none could be verified: the answer below then quotes
+    // passages under a lead that says so, and claims nothing of its own.
+    let unclaimed = false;
     if (!aboutRules && !knownFigure && (kind === "yesno" || kind === "figure" || kind === "general" || kind === "entity")) {
       const frame = frameOf(standalone, kind, query, request.period, live);
       if (kind !== "entity" || frame.intent === "person") {
         const claimed = answerWithClaims(frame, withFactPassages(retrieval.hits, frame, live), evidenceContext(live), process.env.EXPLAIN_CLAIMS ? (line) => process.stderr.write(`${line}\n`) : undefined);
         if (claimed) return claimed;
+        unclaimed = frame.intent !== "other";
       }
     }
 
@@ -327,6 +333,7 @@ export class ZoneAssistant implements AnswerService {
     const answerer = this.options.answerer ?? composeExtractive;
     const answer = await answerer(input, { signal: options.signal, onToken: options.onToken });
     if (answer.refused || answer.mode !== "extractive") return answer;
+    if (unclaimed) return quotedOnly(answer);
     if (single) return attach(answer, single, query.language === "en");
     if (kind === "comparison" && request.subjects.length >= 2) return withSides(answer, request.subjects, query.language, english);
     if (kind === "entity" && query.language === "zh") return withEntities(answer);
@@ -385,6 +392,8 @@ function periodInPassages(period: Period, hits: SearchHit[], metrics: string[], 
   );
 }
 
+const policyTitle = /办法|措施|意见|通知|规定|政策|细则|条例|方案|若干|决定|指引|公告/u;
+
 /** A question about one event (a ceremony, a fair, a roadshow) wants that event's figures, not the period's total. */
 const eventCue = /仪式|推介会|大会|博览会|丝博会|洽谈会|交流会|座谈会|会上|现场|活动|期间.{0,4}会|\b(?:ceremony|event|roadshow|fair|expo|forum|conference|summit|launch)\b/iu;
 /** …and one about a subset ("亿元以上项目", "projects worth over RMB 200 million") wants the subset's figure. */
@@ -419,6 +428,20 @@ function subjectsOf(query: AnalyzedQuery, live: LiveIndex): Subject[] {
   return subjects;
 }
 
+
+/**
+ * Passages quoted under a lead that claims nothing: the English lead the composer writes from a
+ * sentence's figures would label them with words of our own, so it gives way to a plain note.
+ */
+function quotedOnly(answer: Answer): Answer {
+  const lines = answer.answer.split("\n");
+  if (answer.language === "en") {
+    const lead = "The reports do not state this figure directly; the closest passages are quoted below.";
+    return { ...answer, answer: [lead, ...lines.slice(1)].join("\n"), abstained: true };
+  }
+  // A Chinese extractive answer is quotes already (no lead of its own).
+  return { ...answer, abstained: true };
+}
 
 /** The question read once for the claim strategies (answer/claims/frame.ts). */
 function frameOf(question: string, kind: QuestionKind, query: AnalyzedQuery, period: Period | undefined, live: LiveIndex): Frame {

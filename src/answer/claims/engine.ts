@@ -17,7 +17,12 @@ import { metricTerms } from "./strategies.js";
  * undefined, and the caller answers with quoted passages and no claim of its own.
  */
 
-export function answerWithClaims(frame: Frame, hits: SearchHit[], context: EvidenceContext, trace?: (line: string) => void): Answer | undefined {
+export function answerWithClaims(asked: Frame, hits: SearchHit[], context: EvidenceContext, trace?: (line: string) => void): Answer | undefined {
+  // The names the subject's own passages give it are names, not measures ("rare earth" of 稀土高新区).
+  const frame: Frame = {
+    ...asked,
+    subjects: asked.subjects.map((subject) => ({ ...subject, aliases: [...new Set(hits.flatMap((hit) => (hit.chunk.zones.some((zone) => zone.includes(subject.place)) ? hit.chunk.zones.filter((zone) => zone !== subject.place) : [])))] })),
+  };
   const evidence = usable(gatherEvidence(frame, hits, context));
   const verify = verifyFigure(frame);
   if (trace) traceFrame(frame, evidence, context, trace);

@@ -139,7 +139,9 @@ export function subjectFit(prefix: string, subjects: Subject[], context: Evidenc
   const askedZone = subjects.some((subject) => subject.level === "zone" || subject.kind !== undefined || subject.zoneName !== undefined);
   const places = mentions.filter((mention) => placeLevels.has(mention.kind) && new RegExp(`${mention.place}(?:省|市|县|自治区|全市|全省)`, "u").test(prefix));
   if (places.some((place) => !subjects.some((subject) => subject.place === place.place))) return -1;
-  if (askedZone && /全市|全省|全国/u.test(prefix) && !/全市|全省|全国|province|provincial|city-?wide|nationwide|\ball\b/iu.test(questionText)) return -1;
+  // "全市" is the city itself when the question names the city as such ("银川市工业园区").
+  const asksWhole = /全市|全省|全国|province|provincial|city-?wide|nationwide|\ball\b/iu.test(questionText) || subjects.some((subject) => new RegExp(`${subject.place}(?:市|省)`, "u").test(questionText));
+  if (askedZone && /全市|全省|全国/u.test(prefix) && !asksWhole) return -1;
   if (subjects.some((subject) => prefix.includes(subject.zoneName ?? subject.place))) return 1;
   return 0;
 }

@@ -42,6 +42,8 @@ export interface Subject {
   /** The zone kind asked ("高新", "经开", "新区", "工业园"), when the question names one. */
   kind?: string;
   level?: "zone" | "city" | "county" | "province";
+  /** Names the subject's documents use for it (稀土高新区 for 包头): their words name, they do not measure. */
+  aliases?: string[];
 }
 
 export interface Frame {
@@ -73,6 +75,8 @@ const planCue = /计划|目标|预计|力争|规划|\b(?:plan(?:ned)?|target(?:e
 export function readFrame(input: FrameInput): Frame {
   const { question, language } = input;
   const parts = splitParts(question, language, input.terms);
+  // "What was the GDP of …?": a figure is asked though no clause names its kind.
+  if (parts.length === 0 && input.kind === "figure") parts.push({ text: question, asked: ["amount", "count", "percent"], terms: input.terms, rate: rateAsked(question) });
   const condition = input.kind === "yesno" ? readCondition(question, language) : undefined;
   // A yes/no's threshold kind comes from the question as a whole ("grow by more than 25%" asks growth).
   if (condition) parts.forEach((part) => (part.rate ??= rateAsked(question)));

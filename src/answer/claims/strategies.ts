@@ -23,6 +23,8 @@ export interface FigureClaim {
   subject: number;
   /** The figure's period agrees (1), is unknown (0) or is another one (-1). */
   period: number;
+  /** Rarity weight of each of the question's term groups (for the key-term check). */
+  rarity: Map<TermGroup, number>;
 }
 
 export interface VerdictClaim {
@@ -82,7 +84,7 @@ function weighted(groups: TermGroup[], context: EvidenceContext, present: (group
  * in its clause.
  */
 export function metricTerms(part: FramePart, frame: Frame): TermGroup[] {
-  const names = frame.subjects.flatMap((subject) => [subject.zoneName ?? "", subject.place]).filter(Boolean);
+  const names = frame.subjects.flatMap((subject) => [subject.zoneName ?? "", subject.place, ...(subject.aliases ?? [])]).filter(Boolean);
   return part.terms.filter(
     (group) =>
       !group.alternatives.every((term) => /^\d/u.test(term) || /^(?:\d+|[一二三四五六七八九十]+)[月日号]$/u.test(term) || parseChinesePeriods(term, { year: 2000, yearlessWhenBare: true }).length > 0 || questionWord.test(term) || zoneKindWord.test(term)) &&
@@ -99,6 +101,7 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
   const units = unitsFor(part.asked);
   const candidates: FigureClaim[] = [];
   const measured = metricTerms(part, frame);
+  const rarity = new Map(frame.terms.map((group) => [group, termWeight(group, context)]));
   for (const sentence of evidence) {
     for (const quantity of sentence.quantities) {
       if (!units.has(quantity.unit)) continue;
@@ -120,7 +123,7 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
       if (part.rate && quantity.rateKind && quantity.rateKind !== part.rate) score -= 1;
       if (quantity.notResult && !frame.asksPlan) score -= 1;
       if (quantity.threshold) score -= 2;
-      candidates.push({ kind: "figure", part, quantity, sentence, score, local, subject, period });
+      candidates.push({ kind: "figure", part, quantity, sentence, score, local, subject, period, rarity });
     }
   }
   return candidates.sort((a, b) => b.score - a.score);
@@ -141,7 +144,9 @@ export function figureStrategy(frame: Frame, evidence: EvidenceSentence[], conte
       .map((claim) => ({ ...claim, score: claim.score + (chosen.some((other) => other.sentence === claim.sentence) ? 0.3 : chosen.some((other) => other.sentence.hit === claim.sentence.hit && claim.sentence.position === other.sentence.position + 1) ? 0.2 : 0) }))
       .sort((a, b) => b.score - a.score)
       .filter((claim) => !chosen.some((other) => other.sentence === claim.sentence && other.quantity.start === claim.quantity.start));
-    const best = ranked.find(verify);
+    // "…, and for how much?": a part without words of its own is read in the sentence of the part before.
+    const own = metricTerms(part, frame).length > 0 || chosen.length === 0;
+    const best = own ? ranked.find(verify) : ranked.find((claim) => chosen.some((other) => other.sentence === claim.sentence) && verify({ ...claim, sentence: { ...claim.sentence, coverage: Math.max(claim.sentence.coverage, 0.3) } }));
     if (best) chosen.push(best);
   }
   return chosen;

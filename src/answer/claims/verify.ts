@@ -1,5 +1,6 @@
 import type { Frame } from "./frame.js";
 import { metricTerms, type FigureClaim } from "./strategies.js";
+import type { TermGroup } from "../../retrieve/analyze-query.js";
 import type { Period } from "../../facts/types.js";
 import { claimLexicon } from "./lexicon.js";
 
@@ -10,7 +11,7 @@ import { claimLexicon } from "./lexicon.js";
  * names no other period, and the figure is a result (not a plan, target, projection or threshold).
  */
 
-export type FigureCheck = "ok" | "period-unknown" | "unit-mismatch" | "figure-absent" | "not-governed" | "other-subject" | "other-period" | "not-a-result" | "threshold" | "weak-evidence";
+export type FigureCheck = "ok" | "key-term-absent" | "period-unknown" | "unit-mismatch" | "figure-absent" | "not-governed" | "other-subject" | "other-period" | "not-a-result" | "threshold" | "weak-evidence";
 
 export function checkFigure(claim: FigureClaim, frame: Frame): FigureCheck {
   const { quantity, sentence } = claim;
@@ -24,6 +25,10 @@ export function checkFigure(claim: FigureClaim, frame: Frame): FigureCheck {
   if (frame.period && claim.period <= 0 && !reportedDuring(sentence.hit.chunk.date, frame.period)) return "period-unknown";
   if (!unitAgrees(claim)) return "unit-mismatch";
   if (metricTerms(claim.part, frame).length > 0 && claim.local === 0) return "not-governed";
+  // The part's most telling word (航空 in "航空产业主营业务收入") must be in the sentence or the one
+  // before it: a clause of another industry with the same measure is another figure.
+  const key = keyTerm(claim, frame);
+  if (key && !key.alternatives.some((term) => sentence.text.includes(term) || (sentence.previous ?? "").includes(term) || sentence.hit.chunk.title.includes(term))) return "key-term-absent";
   // A sentence that shares little with the question proves little, whatever figure it has, unless
   // its measure is the question's and its article is the one the question is about.
   if (sentence.coverage < 0.3 && !(claim.local >= 0.5 && sentence.articleCoverage >= 0.5)) return "weak-evidence";
@@ -50,4 +55,11 @@ function unitAgrees(claim: FigureClaim): boolean {
     if (noun.cue.test(claim.part.text)) return noun.units.includes(unit);
   }
   return true;
+}
+
+/** The rarest curated measure word of the claim's part (dictionary guesses are too loose to insist on). */
+function keyTerm(claim: FigureClaim, frame: Frame): TermGroup | undefined {
+  const measured = metricTerms(claim.part, frame).filter((group) => group.weight === undefined && group.alternatives.some((term) => term.length >= 2));
+  if (measured.length < 2) return undefined;
+  return [...measured].sort((a, b) => (claim.rarity.get(b) ?? 0) - (claim.rarity.get(a) ?? 0))[0];
 }
