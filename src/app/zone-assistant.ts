@@ -269,6 +269,32 @@ export class ZoneAssistant implements AnswerService {
     // A figure of a known metric that the facts file under the subject and period (fact-lead.ts) is
     // such a claim already, checked at ingest; the claim strategies answer the rest.
     const knownFigure = single !== undefined && single.facts.length > 0 && single.facts.every((fact) => fact.metric !== "other");
+    const groups = query.groups.map((group) => group.alternatives);
+    const weights = query.groups.map((group) => group.weight);
+    // The passages, with their facts, written into an answer by the configured answerer (a model, or extractive).
+    const compose = async (): Promise<Answer> => {
+      const hits = query.asksList ? withFollowingPassages(retrieval.hits, live) : retrieval.hits;
+      const hitFacts = hits.flatMap((hit) => live.facts.inChunk(hit.chunk.id));
+      const input: AnswerInput = {
+        question,
+        standaloneQuestion: standalone,
+        language: query.language,
+        places: query.places,
+        terms: groups.flat(),
+        termGroups: groups,
+        termWeights: weights,
+        asksFigure: query.asksFigure,
+        asksList: query.asksList || kind === "list",
+        glossary: lexicon.glossary.entries,
+        placeNames,
+        hits,
+        history,
+        facts: [...(single?.facts ?? []), ...hitFacts.filter((fact) => !single?.facts.some((other) => other.id === fact.id))].slice(0, 40),
+        metricLabels: Object.fromEntries(live.metrics.metrics.map((metric) => [metric.key, { zh: metric.zh, en: metric.en }])),
+      };
+      const answerer = this.options.answerer ?? composeExtractive;
+      return answerer(input, { signal: options.signal, onToken: options.onToken });
+    };
     // Set when a claim was asked for and none could be verified: the answer below then quotes
     // passages under a lead that says so, and claims nothing of its own.
     let unclaimed = false;
@@ -276,6 +302,12 @@ export class ZoneAssistant implements AnswerService {
       const frame = frameOf(standalone, kind, query, request.period, live);
       if (kind !== "entity" || frame.intent === "person") {
         const claimed = answerWithClaims(frame, withFactPassages(retrieval.hits, frame, live), evidenceContext(live), process.env.EXPLAIN_CLAIMS ? (line) => process.stderr.write(`${line}\n`) : undefined);
+        // With a model configured the model writes the answer, as for every other question, and the
+        // verified claim is what is shown when the model's answer cannot be trusted (its warnings kept).
+        if (claimed && !claimed.refused && this.options.answerer && this.options.answerer !== composeExtractive) {
+          const written = await compose();
+          return !written.refused && written.mode !== "extractive" ? written : { ...claimed, warnings: [...claimed.warnings, ...written.warnings] };
+        }
         if (claimed) return claimed;
         unclaimed = frame.intent !== "other";
       }
@@ -292,8 +324,6 @@ export class ZoneAssistant implements AnswerService {
       const missing = retrieval.unknownPlaces.length > 0 ? retrieval.unknownPlaces : query.places;
       return refuse(describePlaces(query, missing, placeNames) || describeTopic(query));
     }
-    const groups = query.groups.map((group) => group.alternatives);
-    const weights = query.groups.map((group) => group.weight);
     const answerability = assessAnswerability(groups, retrieval.hits, { untranslated: query.untranslated.length, weights });
     if (!answerability.answerable) {
       if (single) return attach(empty, single);
@@ -310,28 +340,7 @@ export class ZoneAssistant implements AnswerService {
       return refuse(describeTopic(query));
     }
 
-    // Figures, yes/no and who: a claim computed from the passages and verified against them.
-    const hits = query.asksList ? withFollowingPassages(retrieval.hits, live) : retrieval.hits;
-    const hitFacts = hits.flatMap((hit) => live.facts.inChunk(hit.chunk.id));
-    const input: AnswerInput = {
-      question,
-      standaloneQuestion: standalone,
-      language: query.language,
-      places: query.places,
-      terms: groups.flat(),
-      termGroups: groups,
-      termWeights: weights,
-      asksFigure: query.asksFigure,
-      asksList: query.asksList || kind === "list",
-      glossary: lexicon.glossary.entries,
-      placeNames,
-      hits,
-      history,
-      facts: [...(single?.facts ?? []), ...hitFacts.filter((fact) => !single?.facts.some((other) => other.id === fact.id))].slice(0, 40),
-      metricLabels: Object.fromEntries(live.metrics.metrics.map((metric) => [metric.key, { zh: metric.zh, en: metric.en }])),
-    };
-    const answerer = this.options.answerer ?? composeExtractive;
-    const answer = await answerer(input, { signal: options.signal, onToken: options.onToken });
+    const answer = await compose();
     if (answer.refused || answer.mode !== "extractive") return answer;
     if (unclaimed) return quotedOnly(answer);
     if (single) return attach(answer, single, query.language === "en");
