@@ -260,6 +260,13 @@ export class ZoneAssistant implements AnswerService {
     let single = request.subjects.length === 1 && request.metrics.length > 0 && (kind === "figure" || kind === "general" || kind === "comparison" || kind === "superlative")
       ? figureLead(request)
       : undefined;
+    // The asked period has no figure: refuse, unless a passage does speak of that period (in words the facts missed).
+    // Before the claim strategies: a figure of no stated period is not one of the asked period.
+    if (single?.refused) {
+      if (!request.period || !periodInPassages(request.period, retrieval.hits, request.metrics.map((metric) => metric.key), live, request.subjects[0])) return { ...empty, answer: single.text, refused: true };
+      single = undefined;
+    }
+
     // A yes/no's threshold ("超过一倍", "more than 30%") is what is decided, not a topic the passages must hold.
     if (kind === "yesno") query.groups = withoutCondition(query.groups, readCondition(standalone, query.language));
     // Policy items are answered from their rule records (rule-answer.ts), not as report figures.
@@ -311,12 +318,6 @@ export class ZoneAssistant implements AnswerService {
         if (claimed) return claimed;
         unclaimed = frame.intent !== "other";
       }
-    }
-
-    // The asked period has no figure: refuse, unless a passage does speak of that period (in words the facts missed).
-    if (single?.refused) {
-      if (!request.period || !periodInPassages(request.period, retrieval.hits, request.metrics.map((metric) => metric.key), live, request.subjects[0])) return { ...empty, answer: single.text, refused: true };
-      single = undefined;
     }
 
     if (retrieval.hits.length === 0) {
