@@ -8,7 +8,7 @@ import { composeExtractive } from "../answer/extractive.js";
 import { refusal, topicOf } from "../answer/refusal.js";
 import type { StateStore } from "../chat/state-store.js";
 import { detectLanguage, escapeRegExp } from "../core/language.js";
-import { analyzeQuery, type AnalyzedQuery } from "../retrieve/analyze-query.js";
+import { analyzeQuery, extractYears, type AnalyzedQuery } from "../retrieve/analyze-query.js";
 import { hybridSearch } from "../retrieve/hybrid-search.js";
 import { toSimplified } from "../retrieve/simplified-chinese.js";
 import type { Fact } from "../facts/types.js";
@@ -453,6 +453,15 @@ function quotedOnly(answer: Answer): Answer {
   return { ...answer, abstained: true };
 }
 
+/** "今年以来到4月底…（2022年）": a relative period takes the year the question states elsewhere. */
+function withQuestionYear(period: Period | undefined, question: string): Period | undefined {
+  const years = extractYears(question);
+  if (!period || period.yearless || years.length !== 1 || period.from.startsWith(years[0]!) || period.to.startsWith(years[0]!)) return period;
+  if (period.from.slice(0, 4) !== period.to.slice(0, 4)) return period;
+  const year = years[0]!;
+  return { ...period, from: `${year}${period.from.slice(4)}`, to: `${year}${period.to.slice(4)}`, zh: period.zh.replace(/^\d{4}/u, year), en: period.en.replace(/\d{4}/u, year), ...(period.day ? { day: `${year}${period.day.slice(4)}` } : {}) };
+}
+
 /** The question read once for the claim strategies (answer/claims/frame.ts). */
 function frameOf(question: string, kind: QuestionKind, query: AnalyzedQuery, period: Period | undefined, live: LiveIndex): Frame {
   const subjects = query.places.map((place) => {
@@ -461,7 +470,7 @@ function frameOf(question: string, kind: QuestionKind, query: AnalyzedQuery, per
     const english = query.language === "en" ? question.slice(Math.max(0, question.toLowerCase().indexOf(live.lexicon.places.english(place).toLowerCase()))).slice(0, 80) : "";
     return { place, zoneName, kind: zoneKindOf(zoneName ?? english) };
   });
-  return readFrame({ question, language: query.language, kind, terms: query.groups, subjects, period });
+  return readFrame({ question, language: query.language, kind, terms: query.groups, subjects, period: withQuestionYear(period, question) });
 }
 
 function withoutCondition(groups: AnalyzedQuery["groups"], condition: Condition | undefined): AnalyzedQuery["groups"] {

@@ -25,6 +25,11 @@ export function detectReportDate(raw: string, headerLines = 40): string | undefi
     if (Number(month) < 1 || Number(month) > 12 || Number(day) < 1 || Number(day) > 31) continue;
     return `${year}-${pad(month!)}-${pad(day!)}`;
   }
+  // A source line with year and month ("2023-11（页面未载日期…）").
+  for (const line of lines.slice(1, 3)) {
+    const month = /^\s*((?:19|20)\d{2})[-/.年](\d{1,2})月?\s*(?:[(（]|$)/u.exec(line);
+    if (month && Number(month[2]) >= 1 && Number(month[2]) <= 12 && line.trim().length <= 80) return `${month[1]}-${pad(month[2]!)}`;
+  }
   // A source line with the year alone ("2024年（页面未载日期…）"): the year is still the report's.
   for (const line of lines.slice(1, 3)) {
     const yearOnly = /^\s*((?:19|20)\d{2})年?\s*(?:[(（]|$)/u.exec(line);

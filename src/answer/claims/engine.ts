@@ -21,7 +21,11 @@ export function answerWithClaims(asked: Frame, hits: SearchHit[], context: Evide
   // The names the subject's own passages give it are names, not measures ("rare earth" of 稀土高新区).
   const frame: Frame = {
     ...asked,
-    subjects: asked.subjects.map((subject) => ({ ...subject, aliases: [...new Set(hits.flatMap((hit) => (hit.chunk.zones.some((zone) => zone.includes(subject.place)) ? hit.chunk.zones.filter((zone) => zone !== subject.place) : [])))] })),
+    subjects: asked.subjects.map((subject) => ({
+      ...subject,
+      // Only names of the subject itself: with its place, or bare ("稀土高新区" in a report on 包头), not the other zones a report names.
+      aliases: [...new Set(hits.flatMap((hit) => (hit.chunk.zones.some((zone) => zone.includes(subject.place)) ? hit.chunk.zones.filter((zone) => zone !== subject.place && (zone.includes(subject.place) || hit.chunk.zones.indexOf(zone) === 0)) : [])))],
+    })),
   };
   const evidence = usable(gatherEvidence(frame, hits, context));
   const verify = verifyFigure(frame);
@@ -45,7 +49,7 @@ export function answerWithClaims(asked: Frame, hits: SearchHit[], context: Evide
       // Every asked part answered, or none claimed: half an answer in the lead reads as the whole.
       const asked = frame.parts.filter((part) => part.asked.length > 0 && !part.asked.includes("person")).length;
       if (claims.length > 0 && claims.length === asked) return renderFigures(frame, claims);
-      const missing = unreportedPart(frame, evidence, context);
+      const missing = unreportedPart(frame, evidence, context) ?? ungovernedPart(frame, evidence, context);
       return missing ? refusal(frame.language, topicOf(missing.text, frame.language), frame.question) : undefined;
     }
     default:
@@ -70,6 +74,20 @@ function unreportedPart(frame: Frame, evidence: EvidenceSentence[], context: Evi
     const best = Math.max(...about.map((sentence) => measured.filter((group) => holds(sentence.text, group)).reduce((sum, group) => sum + termWeight(group, context), 0) / total));
     if (process.env.EXPLAIN_CLAIMS) process.stderr.write(`unreported? "${part.text}" best=${best.toFixed(2)} of ${measured.map((group) => group.label).join(",")}\n`);
     if (best < 0.34) return part;
+  }
+  return undefined;
+}
+
+/**
+ * A part whose measure the subject's passages name, but never with a figure of the asked kind
+ * ("进出口增势良好" and no amount): the figure is not reported, and saying so beats quoting around it.
+ */
+function ungovernedPart(frame: Frame, evidence: EvidenceSentence[], context: EvidenceContext): FramePart | undefined {
+  if (frame.subjects.length !== 1) return undefined;
+  for (const part of frame.parts) {
+    if (part.asked.length === 0 || part.asked.includes("person") || metricTerms(part, frame).length === 0) continue;
+    const ranked = rankFigures(frame, part, evidence, context);
+    if (!ranked.some((claim) => claim.local > 0 && claim.subject >= 0)) return part;
   }
   return undefined;
 }

@@ -100,7 +100,9 @@ function sentencePeriodFit(text: string, previous: string | undefined, asked: Pe
 }
 
 function periodFit(text: string, asked: Period, year: number | undefined): number {
-  const found = parseChinesePeriods(text, { year }).filter((item) => item.period.kind !== "to-date");
+  // Without the report's year, "1-10月" is read as any year's January–October: it cannot contradict a year.
+  const found = parseChinesePeriods(text, year === undefined ? { yearlessWhenBare: true } : { year }).filter((item) => item.period.kind !== "to-date");
+  if (year === undefined && found.some((item) => item.period.yearless && item.period.from.slice(5) === asked.from.slice(5) && item.period.to.slice(5) === asked.to.slice(5))) return 1;
   if (found.length === 0) return 0;
   if (found.some((item) => fits(item.period, asked))) return 1;
   // A wider or overlapping period (the quarter of an April event) neither confirms nor contradicts.

@@ -76,7 +76,7 @@ export function readFrame(input: FrameInput): Frame {
   const { question, language } = input;
   const parts = splitParts(question, language, input.terms);
   // "What was the GDP of …?": a figure is asked though no clause names its kind.
-  if (parts.length === 0 && input.kind === "figure") parts.push({ text: question, asked: ["amount", "count", "percent"], terms: input.terms, rate: rateAsked(question) });
+  if (parts.length === 0 && input.kind === "figure") parts.push({ text: question, asked: ["any"], terms: input.terms, rate: rateAsked(question) });
   const condition = input.kind === "yesno" ? readCondition(question, language) : undefined;
   // A yes/no's threshold kind comes from the question as a whole ("grow by more than 25%" asks growth).
   if (condition) parts.forEach((part) => (part.rate ??= rateAsked(question)));
@@ -144,14 +144,13 @@ export function askedIn(text: string, language: Language): AskedKind[] {
   const lexicon = claimLexicon();
   const found = (kind: AskedKind) => lexicon.asked[kind][language].test(text);
   const order: AskedKind[] = language === "zh"
-    ? ["person", "rank", "score", "area", "percent", "count", "amount"]
-    : ["person", "rank", "score", "count", "area", "percent", "amount"];
+    ? ["person", "rank", "score", "area", "percent", "count", "amount", "any"]
+    : ["person", "rank", "score", "count", "area", "percent", "amount", "any"];
   const kinds = order.filter(found);
-  if (language === "en" && kinds.includes("count")) return ["count", ...kinds.filter((kind) => kind !== "count" && kind !== "amount")];
+  if (language === "en" && kinds.includes("count")) return ["count", ...kinds.filter((kind) => kind !== "count" && kind !== "amount" && kind !== "any")];
   // "how much did it grow": growth wins over the money words of the same clause.
   if (language === "en" && kinds.includes("percent") && /\bhow much\b[^?]*\bgr[eo]w/iu.test(text)) return ["percent"];
-  if (language === "zh" && kinds.length === 0 && /多少|几何|是多少/u.test(text)) return ["amount", "count", "percent"];
-  return kinds;
+  return kinds.length > 0 ? kinds.filter((kind) => kind !== "any" || kinds.length === 1) : kinds;
 }
 
 function termsIn(piece: string, terms: TermGroup[], language: Language): TermGroup[] {
@@ -182,6 +181,10 @@ export function readCondition(question: string, language: Language): Condition |
     const value = chineseNumber(match[1]!.replace(/,/g, ""));
     if (value === undefined) continue;
     return { op, ...conditionValue(value, match[2], question, language), text: match[0] };
+  }
+  // "Did it grow?", "增长了吗": growth above zero is the condition.
+  if (language === "en" ? /\b(?:grow|grew|grown|increase[ds]?|rise|rose)\b/iu.test(question) && !/\bhow\b/iu.test(question) : /(?:增长|增加|上升)(?:了)?吗|是否(?:实现)?(?:正)?增长|有没有增长|正增长/u.test(question)) {
+    if (!cues.first.test(question) && !top) return { op: "above", value: 0, unit: "percent", text: language === "zh" ? "增长" : "growth" };
   }
   const first = cues.first.exec(question);
   if (first && (language === "en" ? /\brank|\bplace|\bposition|\bcome\b|\bcame\b/iu.test(question) : true)) return { op: "equals", value: 1, unit: "rank", text: first[0] };

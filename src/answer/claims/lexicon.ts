@@ -22,10 +22,11 @@ const lexiconSchema = z.object({
   personTitles: z.array(z.string()),
   personVerbs: z.array(z.string()),
   countNouns: z.array(z.object({ cue: z.string(), units: z.array(z.string()) })),
+  extraCountUnits: z.array(z.string()),
 });
 
-export type AskedKind = "count" | "amount" | "percent" | "rank" | "score" | "area" | "person";
-export const askedKinds: AskedKind[] = ["count", "amount", "percent", "rank", "score", "area", "person"];
+export type AskedKind = "count" | "amount" | "percent" | "rank" | "score" | "area" | "person" | "any";
+export const askedKinds: AskedKind[] = ["count", "amount", "percent", "rank", "score", "area", "person", "any"];
 
 export interface CompiledLexicon {
   /** Each asked kind's cue, per language. */
@@ -44,6 +45,8 @@ export interface CompiledLexicon {
   personVerbs: string[];
   /** What a counted noun is counted in: enterprises in 家/户/个, projects in 个/项. */
   countNouns: { cue: RegExp; units: string[] }[];
+  /** Measure words the figure parser does not know ("30对师徒", "5万吨"): counted figures all the same. */
+  extraCountUnits: string[];
 }
 
 const alternation = (patterns: string[]) => patterns.map((pattern) => `(?:${pattern})`).join("|");
@@ -75,6 +78,7 @@ function compileLexicon(raw: z.infer<typeof lexiconSchema>): CompiledLexicon {
     personTitles: [...raw.personTitles].sort((a, b) => b.length - a.length),
     personVerbs: raw.personVerbs,
     countNouns: raw.countNouns.map((noun) => ({ cue: new RegExp(noun.cue, "iu"), units: noun.units })),
+    extraCountUnits: [...raw.extraCountUnits].sort((a, b) => b.length - a.length),
   };
 }
 

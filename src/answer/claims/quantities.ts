@@ -88,6 +88,15 @@ export function quantitiesIn(sentence: string): Quantity[] {
     if (found.some((item) => start < item.end && item.start < start + match[0].length)) continue;
     found.push({ raw: match[0], value, unit: "rank", start, end: start + match[0].length });
   }
+  const extra = new RegExp(`(\\d+(?:\\.\\d+)?)\\s*(多|余)?\\s*(${lexicon.extraCountUnits.join("|")})`, "gu");
+  for (const match of sentence.matchAll(extra)) {
+    const start = match.index ?? 0;
+    if (/[\d.]/u.test(sentence[start - 1] ?? "") || found.some((item) => start < item.end && item.start < start + match[0].length)) continue;
+    const unit = match[3]!;
+    const scale = unit.startsWith("万") ? 1e4 : unit.startsWith("亿") ? 1e8 : 1;
+    const measure = /吨/u.test(unit) ? "tonne" : "count";
+    found.push({ raw: match[0], value: Number(match[1]) * scale, unit: measure, approximate: match[2] ? true : undefined, start, end: start + match[0].length });
+  }
   for (const match of sentence.matchAll(scorePattern)) {
     const start = match.index ?? 0;
     if (found.some((item) => start < item.end && item.start < start + match[0].length)) continue;
@@ -109,8 +118,11 @@ export function quantitiesIn(sentence: string): Quantity[] {
     const growthOnly = /^[,，、\s]*(?:同比|比上年|比去年|较上年|较去年|较)?(?:分别)?(?:增长|增速|增幅|提高|提升|上升|下降|减少|增加)(?:了|为|达到?)?$/u.test(before);
     const governs = growthOnly && previous ? `${sentence.slice(Math.max(clauseStart - 40, 0, previous.start - 30), previous.start).split(/[，,；;。]/u).pop() ?? ""}${before}` : before;
     const rateKind = item.unit !== "percent" ? undefined : /增长|增速|增幅|提高|提升|上升|下降|减少|增加|翻/u.test(before) ? "growth" : /比重|占比|占|份额|比例/u.test(before) ? "share" : undefined;
+    // "固定资产投资下降10.9%": a fall is a negative change, so "did it grow?" is answered no.
+    const falls = item.unit === "percent" && /(?:下降|减少|回落|降低|负增长|下滑|收窄)(?:了|为|达)?$/u.test(before);
     return {
       ...item,
+      value: falls ? -item.value : item.value,
       before,
       after,
       governs,

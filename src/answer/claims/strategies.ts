@@ -25,6 +25,8 @@ export interface FigureClaim {
   period: number;
   /** Rarity weight of each of the question's term groups (for the key-term check). */
   rarity: Map<TermGroup, number>;
+  /** The weight of a word no indexed passage holds (document frequency 0). */
+  unseenWeight: number;
 }
 
 export interface VerdictClaim {
@@ -102,11 +104,14 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
   const candidates: FigureClaim[] = [];
   const measured = metricTerms(part, frame);
   const rarity = new Map(frame.terms.map((group) => [group, termWeight(group, context)]));
+  const unseenWeight = termWeight({ label: "", alternatives: [] }, context) - 1e-9;
   for (const sentence of evidence) {
     for (const quantity of sentence.quantities) {
       if (!units.has(quantity.unit)) continue;
       const window = `${quantity.governs}${quantity.raw}${quantity.after}`;
-      const local = measured.length > 0 ? weighted(measured, context, (group) => holds(quantity.clause, group) || holds(window, group)) : sentence.coverage;
+      // No measure words ("排第几位"): a position or score asked is matched by its kind itself.
+      const kindIsMeasure = (quantity.unit === "rank" || quantity.unit === "score") && units.has(quantity.unit) && part.asked[0] === (quantity.unit === "rank" ? "rank" : "score");
+      const local = measured.length > 0 ? weighted(measured, context, (group) => holds(quantity.clause, group) || holds(window, group)) : kindIsMeasure ? 1 : sentence.coverage;
       const near = measured.length > 0 ? weighted(measured, context, (group) => holds(window, group)) : 0;
       const prefix = quantity.owner ?? sentence.text.slice(0, quantity.start);
       let subject = subjectFit(prefix, frame.subjects, context, frame.question, sentence.hit.chunk.zones);
@@ -123,7 +128,7 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
       if (part.rate && quantity.rateKind && quantity.rateKind !== part.rate) score -= 1;
       if (quantity.notResult && !frame.asksPlan) score -= 1;
       if (quantity.threshold) score -= 2;
-      candidates.push({ kind: "figure", part, quantity, sentence, score, local, subject, period, rarity });
+      candidates.push({ kind: "figure", part, quantity, sentence, score, local, subject, period, rarity, unseenWeight });
     }
   }
   return candidates.sort((a, b) => b.score - a.score);

@@ -25,13 +25,15 @@ export function checkFigure(claim: FigureClaim, frame: Frame): FigureCheck {
   if (frame.period && claim.period <= 0 && !reportedDuring(sentence.hit.chunk.date, frame.period)) return "period-unknown";
   if (!unitAgrees(claim)) return "unit-mismatch";
   if (metricTerms(claim.part, frame).length > 0 && claim.local === 0) return "not-governed";
+  // "排第几位": the position asked is the measure; the subject must be named at it.
+  const positionAsked = metricTerms(claim.part, frame).length === 0 && (quantity.unit === "rank" || quantity.unit === "score") && claim.subject > 0;
   // The part's most telling word (航空 in "航空产业主营业务收入") must be in the sentence or the one
   // before it: a clause of another industry with the same measure is another figure.
   const key = keyTerm(claim, frame);
   if (key && !key.alternatives.some((term) => sentence.text.includes(term) || (sentence.previous ?? "").includes(term) || sentence.hit.chunk.title.includes(term))) return "key-term-absent";
   // A sentence that shares little with the question proves little, whatever figure it has, unless
   // its measure is the question's and its article is the one the question is about.
-  if (sentence.coverage < 0.3 && !(claim.local >= 0.5 && sentence.articleCoverage >= 0.5)) return "weak-evidence";
+  if (sentence.coverage < 0.3 && !positionAsked && !(claim.local >= 0.5 && sentence.articleCoverage >= 0.5)) return "weak-evidence";
   return "ok";
 }
 
@@ -59,7 +61,8 @@ function unitAgrees(claim: FigureClaim): boolean {
 
 /** The rarest curated measure word of the claim's part (dictionary guesses are too loose to insist on). */
 function keyTerm(claim: FigureClaim, frame: Frame): TermGroup | undefined {
-  const measured = metricTerms(claim.part, frame).filter((group) => group.weight === undefined && group.alternatives.some((term) => term.length >= 2));
+  // A word the corpus never uses ("签下" for 签约) cannot be insisted on: no passage could hold it.
+  const measured = metricTerms(claim.part, frame).filter((group) => group.weight === undefined && group.alternatives.some((term) => term.length >= 2) && (claim.rarity.get(group) ?? 0) < claim.unseenWeight);
   if (measured.length < 2) return undefined;
   return [...measured].sort((a, b) => (claim.rarity.get(b) ?? 0) - (claim.rarity.get(a) ?? 0))[0];
 }
