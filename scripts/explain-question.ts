@@ -10,7 +10,7 @@ import { createLogger } from "../src/core/logger.js";
 const args = process.argv.slice(2);
 const corpusAt = args.indexOf("--corpus");
 const corpus = corpusAt >= 0 ? args[corpusAt + 1] : undefined;
-const questions = args.filter((arg, index) => !arg.startsWith("--") && index !== corpusAt + 1);
+const questions = args.filter((arg, index) => !arg.startsWith("--") && (corpusAt < 0 || index !== corpusAt + 1));
 const config = loadConfig(process.env);
 const log = createLogger("error");
 const scratch = corpus ? await prepareEvalCorpus(config, corpus, { alone: args.includes("--alone") }) : undefined;

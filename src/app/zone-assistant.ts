@@ -28,7 +28,7 @@ import { viewSource } from "./source-view.js";
 import { answerWithClaims } from "../answer/claims/engine.js";
 import { detectZones } from "../ingest/zones.js";
 import { readCondition, readFrame, zoneKindOf, type Condition, type Frame } from "../answer/claims/frame.js";
-import type { EvidenceContext } from "../answer/claims/evidence.js";
+import { subjectFit, type EvidenceContext } from "../answer/claims/evidence.js";
 
 /**
  * The core's one entry point: question → standalone question → retrieval → refusal or answer.
@@ -275,7 +275,7 @@ export class ZoneAssistant implements AnswerService {
     const aboutRules = retrieval.hits.slice(0, 3).some((hit) => hit.chunk.rule !== undefined && (hit.chunk.validity !== undefined || policyTitle.test(hit.chunk.title)));
     // A figure of a known metric that the facts file under the subject and period (fact-lead.ts) is
     // such a claim already, checked at ingest; the claim strategies answer the rest.
-    const knownFigure = single !== undefined && single.facts.length > 0 && single.facts.every((fact) => fact.metric !== "other");
+    const knownFigure = single !== undefined && single.facts.length > 0 && single.facts.every((fact) => fact.metric !== "other" && factAboutSubject(fact, frameOf(standalone, kind, query, request.period, live), live));
     const groups = query.groups.map((group) => group.alternatives);
     const weights = query.groups.map((group) => group.weight);
     // The passages, with their facts, written into an answer by the configured answerer (a model, or extractive).
@@ -451,6 +451,12 @@ function quotedOnly(answer: Answer): Answer {
   }
   // A Chinese extractive answer is quotes already (no lead of its own).
   return { ...answer, abstained: true };
+}
+
+/** A fact's figure is said of the asked subject, not of the province or another zone named before it. */
+function factAboutSubject(fact: Fact, frame: Frame, live: LiveIndex): boolean {
+  const at = fact.sentence.indexOf(fact.raw);
+  return subjectFit(fact.sentence.slice(0, Math.max(at, 0)), frame.subjects, evidenceContext(live), frame.question) >= 0;
 }
 
 /** "今年以来到4月底…（2022年）": a relative period takes the year the question states elsewhere. */

@@ -241,8 +241,24 @@ function englishDays(text: string, context: PeriodContext): FoundPeriod[] {
   return found;
 }
 
+const countWords: Record<string, number> = { two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11 };
+
+/** "the first seven months of 2024", "first 5 months": January to that month. */
+function firstMonths(text: string, context: PeriodContext): FoundPeriod[] {
+  const found: FoundPeriod[] = [];
+  for (const match of text.matchAll(/\bfirst (two|three|four|five|six|seven|eight|nine|ten|eleven|\d{1,2}) months(?:\s+of\s+|,?\s*)?((?:19|20)\d{2})?/giu)) {
+    const count = countWords[match[1]!.toLowerCase()] ?? Number(match[1]);
+    if (!(count >= 1 && count <= 12)) continue;
+    const year = match[2] ? Number(match[2]) : context.yearlessWhenBare ? undefined : context.year;
+    if (year === undefined && !context.yearlessWhenBare) continue;
+    const index = match.index ?? 0;
+    found.push({ period: monthRange(year, 1, count, "months", year === undefined), index, end: index + match[0].length });
+  }
+  return found;
+}
+
 export function parseEnglishPeriods(text: string, context: PeriodContext = {}): FoundPeriod[] {
-  const found: FoundPeriod[] = englishDays(text, context);
+  const found: FoundPeriod[] = [...englishDays(text, context), ...firstMonths(text, context)];
   for (const match of text.matchAll(englishPattern)) {
     const index = match.index ?? 0;
     const end = index + match[0].length;

@@ -124,7 +124,7 @@ export function fits(period: Period, asked: Period): boolean {
  * another zone, another city or province as such (衡阳市, 全市 when a zone is asked), 0 when they
  * name no one. A company's name holding a place ("青岛中加特电气") names no one.
  */
-export function subjectFit(prefix: string, subjects: Subject[], context: EvidenceContext, questionText: string, ownZones: string[] = []): number {
+export function subjectFit(prefix: string, subjects: Subject[], context: EvidenceContext, questionText: string, ownZones: string[] = [], clause = prefix): number {
   if (subjects.length === 0) return 0;
   const mentions = context.zoneMentions(prefix);
   const zones = mentions.filter((mention) => !placeLevels.has(mention.kind));
@@ -132,7 +132,8 @@ export function subjectFit(prefix: string, subjects: Subject[], context: Evidenc
   if (zones.length > 0) return -1;
   // Parks the place list does not know ("苏银产业园"): another park unless it is the article's own
   // zone, or of the kind asked.
-  for (const match of prefix.matchAll(/[\u4e00-\u9fa5]{2,4}?(?:产业园|工业园区|工业园|园区|开发区|高新区|经开区|新区)/gu)) {
+  // Only in the figure's own clause: "建成智能终端产业园、…等六大园区，建成厂房150万㎡" lists parks inside the zone.
+  for (const match of clause.matchAll(/[\u4e00-\u9fa5]{2,4}?(?:产业园|工业园区|工业园|园区|开发区|高新区|经开区|新区)/gu)) {
     const name = match[0];
     if (ownZones.some((zone) => zone.includes(name) || name.includes(zone))) continue;
     const kind = zoneKindOf(name);

@@ -32,6 +32,8 @@ export interface Quantity {
   rateKind?: "growth" | "share";
   /** The whole clause the figure sits in and where it starts in the sentence. */
   clause: string;
+  /** The sentence's opening clause when it holds no figure ("航空产业实现大幅增长,完成…108亿元"): the topic. */
+  topic: string;
   clauseStart: number;
   /** Said as a plan, target or projection (将, 预计, 达产后 …) in its clause. */
   notResult: boolean;
@@ -74,8 +76,10 @@ const scorePattern = /(\d+(?:\.\d+)?)\s*分(?![之钟别期配类])/gu;
 
 export function quantitiesIn(sentence: string): Quantity[] {
   const lexicon = claimLexicon();
-  const found: Omit<Quantity, "before" | "after" | "governs" | "rateKind" | "clause" | "clauseStart" | "notResult" | "threshold" | "subset">[] = [];
+  const found: Omit<Quantity, "before" | "after" | "governs" | "rateKind" | "clause" | "topic" | "clauseStart" | "notResult" | "threshold" | "subset">[] = [];
   for (const figure of findFigureValues(sentence)) {
+    // "第94位" is a position, read below, not 94 of something.
+    if (sentence[figure.start - 1] === "第") continue;
     found.push({ raw: figure.raw, value: figure.normalized, unit: figure.normalizedUnit, approximate: figure.approximate, start: figure.start, end: figure.end });
   }
   for (const match of sentence.matchAll(rankPattern)) {
@@ -120,8 +124,12 @@ export function quantitiesIn(sentence: string): Quantity[] {
     const rateKind = item.unit !== "percent" ? undefined : /增长|增速|增幅|提高|提升|上升|下降|减少|增加|翻/u.test(before) ? "growth" : /比重|占比|占|份额|比例/u.test(before) ? "share" : undefined;
     // "固定资产投资下降10.9%": a fall is a negative change, so "did it grow?" is answered no.
     const falls = item.unit === "percent" && /(?:下降|减少|回落|降低|负增长|下滑|收窄)(?:了|为|达)?$/u.test(before);
+    const firstBoundary = sentence.search(boundary);
+    const opening = firstBoundary > 0 ? sentence.slice(0, firstBoundary) : "";
+    const topic = opening && clauseStart > firstBoundary && !found.some((other) => other.start < firstBoundary) ? opening : "";
     return {
       ...item,
+      topic,
       value: falls ? -item.value : item.value,
       before,
       after,
@@ -160,7 +168,8 @@ function assignOwners(sentence: string, quantities: Quantity[]): void {
   const segment = head.slice(clauseStart);
   const listMatch = [...segment.matchAll(/[^，,：:、]+(?:、[^，,：:、]+)+/gu)].pop();
   if (!listMatch) return;
-  const names = listMatch[0].split("、").map((name) => name.trim());
+  // The last name runs into the verb ("南京经开区跻身…榜单"): each name ends at its zone word, when it has one.
+  const names = listMatch[0].split("、").map((name) => /^.*(?:开发区|高新区|经开区|新区|园区|工业园|产业园|投资区|示范区|保税区)/u.exec(name.trim())?.[0] ?? name.trim());
   if (names.length < 2) return;
   const byUnit = new Map<string, Quantity[]>();
   for (const quantity of after) byUnit.set(quantity.unit, [...(byUnit.get(quantity.unit) ?? []), quantity]);

@@ -51,7 +51,8 @@ export function excerpt(sentence: EvidenceSentence, claimed: Quantity[]): string
   const text = sentence.text;
   if (claimed.length === 0 || claimed.some((quantity) => quantity.owner !== undefined)) return text;
   const first = Math.min(...claimed.map((quantity) => quantity.clauseStart));
-  const last = Math.max(...claimed.map((quantity) => quantity.clauseStart + quantity.clause.length));
+  // A clause may list several figures with "、" ("固定资产投资增长21%、工业固定资产投资增长65.2%"): it ends at the claimed one's.
+  const last = Math.max(...claimed.map((quantity) => quantity.end + (/^[^、]*/u.exec(quantity.after)?.[0].length ?? 0)));
   const contextFree = !sentence.quantities.some((quantity) => quantity.start < first);
   const start = contextFree ? 0 : first;
   const end = sentence.quantities.some((quantity) => quantity.start >= last) ? last : text.length;
@@ -125,7 +126,9 @@ export function renderUndecided(frame: Frame, closest: EvidenceSentence | undefi
   const lead = frame.language === "zh"
     ? `资料没有直接说明这一点，无法判断是或否；最相关的内容见引用[${n}]。`
     : `The reports do not settle this either way; the closest passage is quoted below [${n}].`;
-  return answerOf(frame, lead, citer, true);
+  // Nothing is claimed: marked refused, so channels and the question log treat it as no answer,
+  // with the closest passage still cited for the reader to judge.
+  return { ...answerOf(frame, lead, citer, true), refused: true };
 }
 
 export function nameInPinyin(name: string): string {

@@ -89,7 +89,7 @@ export function metricTerms(part: FramePart, frame: Frame): TermGroup[] {
   const names = frame.subjects.flatMap((subject) => [subject.zoneName ?? "", subject.place, ...(subject.aliases ?? [])]).filter(Boolean);
   return part.terms.filter(
     (group) =>
-      !group.alternatives.every((term) => /^\d/u.test(term) || /^(?:\d+|[一二三四五六七八九十]+)[月日号]$/u.test(term) || parseChinesePeriods(term, { year: 2000, yearlessWhenBare: true }).length > 0 || questionWord.test(term) || zoneKindWord.test(term)) &&
+      !group.alternatives.every((term) => /^\d/u.test(term) || /^(?:元|万元|亿元|美元|万美元|亿美元|%|％|人民币)$/u.test(term) || /^(?:\d+|[一二三四五六七八九十]+)[月日号]$/u.test(term) || parseChinesePeriods(term, { year: 2000, yearlessWhenBare: true }).length > 0 || questionWord.test(term) || zoneKindWord.test(term)) &&
       !group.alternatives.some((term) => names.some((name) => name.includes(term))),
   );
 }
@@ -111,10 +111,10 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
       const window = `${quantity.governs}${quantity.raw}${quantity.after}`;
       // No measure words ("排第几位"): a position or score asked is matched by its kind itself.
       const kindIsMeasure = (quantity.unit === "rank" || quantity.unit === "score") && units.has(quantity.unit) && part.asked[0] === (quantity.unit === "rank" ? "rank" : "score");
-      const local = measured.length > 0 ? weighted(measured, context, (group) => holds(quantity.clause, group) || holds(window, group)) : kindIsMeasure ? 1 : sentence.coverage;
+      const local = measured.length > 0 ? weighted(measured, context, (group) => holds(quantity.clause, group) || holds(window, group) || holds(quantity.topic, group)) : kindIsMeasure ? 1 : sentence.coverage;
       const near = measured.length > 0 ? weighted(measured, context, (group) => holds(window, group)) : 0;
       const prefix = quantity.owner ?? sentence.text.slice(0, quantity.start);
-      let subject = subjectFit(prefix, frame.subjects, context, frame.question, sentence.hit.chunk.zones);
+      let subject = subjectFit(prefix, frame.subjects, context, frame.question, sentence.hit.chunk.zones, quantity.owner ?? sentence.text.slice(quantity.clauseStart, quantity.start));
       // "A、B…分别X、Y": a figure owned by a name that is not the subject is someone else's.
       if (quantity.owner && frame.subjects.length > 0 && subject < 1) subject = -1;
       const extra = Math.min(uncoveredChars(quantity.before, frame), 8);
@@ -146,7 +146,7 @@ export function figureStrategy(frame: Frame, evidence: EvidenceSentence[], conte
   for (const part of frame.parts) {
     if (part.asked.length === 0 || part.asked.includes("person")) continue;
     const ranked = rankFigures(frame, part, evidence, context)
-      .map((claim) => ({ ...claim, score: claim.score + (chosen.some((other) => other.sentence === claim.sentence) ? 0.3 : chosen.some((other) => other.sentence.hit === claim.sentence.hit && claim.sentence.position === other.sentence.position + 1) ? 0.2 : 0) }))
+      .map((claim) => ({ ...claim, score: claim.score + (chosen.some((other) => other.sentence === claim.sentence) ? 0.5 : chosen.some((other) => other.sentence.hit === claim.sentence.hit && claim.sentence.position === other.sentence.position + 1) ? 0.2 : 0) }))
       .sort((a, b) => b.score - a.score)
       .filter((claim) => !chosen.some((other) => other.sentence === claim.sentence && other.quantity.start === claim.quantity.start));
     // "…, and for how much?": a part without words of its own is read in the sentence of the part before.

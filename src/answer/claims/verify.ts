@@ -27,10 +27,10 @@ export function checkFigure(claim: FigureClaim, frame: Frame): FigureCheck {
   if (metricTerms(claim.part, frame).length > 0 && claim.local === 0) return "not-governed";
   // "排第几位": the position asked is the measure; the subject must be named at it.
   const positionAsked = metricTerms(claim.part, frame).length === 0 && (quantity.unit === "rank" || quantity.unit === "score") && claim.subject > 0;
-  // The part's most telling word (航空 in "航空产业主营业务收入") must be in the sentence or the one
-  // before it: a clause of another industry with the same measure is another figure.
+  // The part's most telling word (航空 in "航空产业主营业务收入") must be in the sentence (or the
+  // article's title): a clause of another industry with the same measure is another figure.
   const key = keyTerm(claim, frame);
-  if (key && !key.alternatives.some((term) => sentence.text.includes(term) || (sentence.previous ?? "").includes(term) || sentence.hit.chunk.title.includes(term))) return "key-term-absent";
+  if (key && !key.alternatives.some((term) => sentence.text.includes(term) || sentence.hit.chunk.title.includes(term))) return "key-term-absent";
   // A sentence that shares little with the question proves little, whatever figure it has, unless
   // its measure is the question's and its article is the one the question is about.
   if (sentence.coverage < 0.3 && !positionAsked && !(claim.local >= 0.5 && sentence.articleCoverage >= 0.5)) return "weak-evidence";

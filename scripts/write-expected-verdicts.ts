@@ -1,0 +1,34 @@
+/**
+ * `npm run eval:verdicts`: answers the real-document sets (each over its folder alone) and writes
+ * every question's verdict to tests/eval/expected-verdicts.json, which tests/e2e/real-documents-eval.test.ts
+ * holds. Run it when a change is meant to improve verdicts, and commit the file with the change.
+ */
+import { writeFile } from "node:fs/promises";
+import { prepareEvalCorpus } from "../src/app/eval-corpus.js";
+import { loadEvalFile, runEval, summarize } from "../src/app/evaluate.js";
+import { createRuntime } from "../src/app/runtime.js";
+import { loadConfig } from "../src/core/config.js";
+import { createLogger } from "../src/core/logger.js";
+
+const sets = [
+  ["news-dev", "tests/eval/news-dev.jsonl", "tests/fixtures/news-dev"],
+  ["news-dev2", "tests/eval/news-dev2.jsonl", "tests/fixtures/news-dev2"],
+  ["policy-dev", "tests/eval/policy-dev.jsonl", "tests/fixtures/policy-dev"],
+  ["news-holdout", "tests/eval/news-holdout.jsonl", "tests/fixtures/news-holdout"],
+  ["policy-holdout-real", "tests/eval/policy-holdout-real.jsonl", "tests/fixtures/policy-holdout"],
+] as const;
+
+const config = loadConfig(process.env);
+const output: Record<string, Record<string, string>> = {};
+for (const [name, questions, corpus] of sets) {
+  const scratch = await prepareEvalCorpus(config, corpus, { alone: true });
+  const runtime = await createRuntime(scratch.config, { log: createLogger("error"), memoryState: true });
+  const results = await runEval(runtime.service, await loadEvalFile(questions));
+  output[name] = Object.fromEntries(results.map((result) => [result.id, result.verdict]));
+  const summary = summarize(results);
+  process.stdout.write(`${name.padEnd(20)} ${summary.correct} correct / ${summary.abstained} abstained / ${summary.wrong} wrong / ${summary.missed} missed (of ${summary.total})\n`);
+  await runtime.close();
+  await scratch.cleanup();
+}
+await writeFile("tests/eval/expected-verdicts.json", JSON.stringify(output, null, 1) + "\n");
+process.stdout.write("Wrote tests/eval/expected-verdicts.json\n");

@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import { answerWithClaims } from "../../../src/answer/claims/engine.js";
+import type { EvidenceContext } from "../../../src/answer/claims/evidence.js";
+import { readFrame, type Subject } from "../../../src/answer/claims/frame.js";
+import { excerpt } from "../../../src/answer/claims/render.js";
+import { gatherEvidence } from "../../../src/answer/claims/evidence.js";
+import type { Chunk, SearchHit } from "../../../src/core/types.js";
+import type { Period } from "../../../src/facts/types.js";
+import { detectZones } from "../../../src/ingest/zones.js";
+import type { TermGroup } from "../../../src/retrieve/analyze-query.js";
+
+/**
+ * The claim engine over hand-written passages: what it claims, what it refuses to claim, and the
+ * evidence it quotes. The passages are real report sentences; the context is the real zone
+ * detection with a flat document frequency.
+ */
+
+function hit(text: string, { title = "报道", zones = ["兰州新区", "兰州"], date = "2022-11-01", id = "r.txt#0:0" }: Partial<Pick<Chunk, "title" | "zones" | "date" | "id">> = {}): SearchHit {
+  const chunk: Chunk = { id, source: "news/r.txt", articleId: id.split(":")[0]!, articleIndex: 0, ordinal: 0, title, zones, date, text, indexText: text, start: 0, end: text.length };
+  return { chunk, score: 1 };
+}
+
+const context: EvidenceContext = {
+  documentFrequency: (term) => (term === "签下" ? 0 : 1),
+  documents: 10,
+  zoneMentions: (text) => detectZones(text),
+  placesIn: (text) => detectZones(text).map((zone) => zone.place),
+};
+
+const group = (label: string, ...alternatives: string[]): TermGroup => ({ label, alternatives: alternatives.length > 0 ? alternatives : [label] });
+const lanzhou: Subject = { place: "兰州", zoneName: "兰州新区", kind: "新区" };
+const q1to3: Period = { kind: "quarter", from: "2022-01", to: "2022-09", zh: "2022年前三季度", en: "January–September 2022" };
+const lanzhouReport = hit("今年前三季度,兰州新区GDP增长13%。具体来看,规上工业增加值增长19.4%,固定资产投资增长21%、工业固定资产投资增长65.2%,一般预算收入增长29.5%。");
+
+describe("yes/no decided from the evidence", () => {
+  it("says no when the figure the question's words govern is below the threshold, not the larger figure of a narrower measure", () => {
+    const frame = readFrame({ question: "兰州新区前三季度固定资产投资增长超过30%了吗？", language: "zh", kind: "yesno", terms: [group("固定资产投资"), group("增长")], subjects: [lanzhou], period: q1to3 });
+    const answer = answerWithClaims(frame, [lanzhouReport], context)!;
+    const lead = answer.answer.split("\n")[0]!;
+    expect(lead.startsWith("不是。")).toBe(true);
+    expect(lead).toContain("21%");
+    expect(answer.answer).not.toContain("65.2%");
+    expect(answer.refused).toBe(false);
+  });
+
+  it("says yes when the figure meets it, in English too", () => {
+    const frame = readFrame({ question: "Did Lanzhou New Area's industrial fixed-asset investment grow by more than 60%?", language: "en", kind: "yesno", terms: [group("industrial fixed asset investment", "工业固定资产投资"), group("grow", "增长")], subjects: [lanzhou], period: q1to3 });
+    const lead = answerWithClaims(frame, [lanzhouReport], context)!.answer.split("\n")[0]!;
+    expect(lead.startsWith("Yes.")).toBe(true);
+    expect(lead).toContain("65.2%");
+  });
+
+  it("refuses to say yes or no when nothing about the subject speaks of what is asked", () => {
+    const frame = readFrame({ question: "兰州新区实际利用外资超过1亿美元了吗？", language: "zh", kind: "yesno", terms: [group("实际利用外资", "外资")], subjects: [lanzhou], period: q1to3 });
+    const answer = answerWithClaims(frame, [lanzhouReport], context)!;
+    expect(answer.refused).toBe(true);
+    expect(answer.answer).not.toMatch(/^是的|^不是/u);
+  });
+});
+
+describe("figures claimed only when verified", () => {
+  it("answers each part of a two-part question from the clause that governs it, and quotes only those clauses", () => {
+    const report = hit("据了解,本次活动签约产业项目18个、总投资230亿元,基础设施项目18个、协议投资1250亿元,23家金融机构意向授信1160亿元。", { zones: ["高竹新区"], date: "2021-03-31" });
+    const frame = readFrame({ question: "高竹新区签约产业项目多少个？总投资多少？", language: "zh", kind: "figure", terms: [group("签约"), group("产业项目", "产业项目", "项目"), group("总投资")], subjects: [] });
+    const answer = answerWithClaims(frame, [report], context)!;
+    const [lead, ...evidence] = answer.answer.split("\n");
+    expect(lead).toMatch(/签约产业项目18个\[1\]；总投资230亿元\[1\]。$/u);
+    expect(evidence.join("\n")).not.toContain("1250亿元");
+    expect(answer.citations).toHaveLength(1);
+  });
+
+  it("never states a projection as a result", () => {
+    const report = hit("项目全部投产达产后,产值将超200亿元。", { zones: ["衡阳高新区", "衡阳"], date: "2023-07-20" });
+    const frame = readFrame({ question: "衡阳高新区产值多少？", language: "zh", kind: "figure", terms: [group("产值")], subjects: [{ place: "衡阳", zoneName: "衡阳高新区", kind: "高新" }] });
+    const answer = answerWithClaims(frame, [report], context);
+    expect(answer?.answer ?? "").not.toMatch(/^产值将超200亿元/u);
+  });
+
+  it("does not give another zone's figure, even in the same sentence", () => {
+    const report = hit("1~2月份,全市工业园区共签约落地项目11个。其中,银川经济技术开发区共签约5个项目,总投资80亿元。银川高新技术产业开发区共签约2个项目,总投资6.32亿元。", { zones: ["银川工业园区", "银川"], date: "2022-03-30" });
+    const frame = readFrame({ question: "银川高新区1-2月签约多少个项目？", language: "zh", kind: "figure", terms: [group("签约"), group("项目")], subjects: [{ place: "银川", zoneName: "银川高新区", kind: "高新" }] });
+    const lead = answerWithClaims(frame, [report], context)!.answer.split("\n")[0]!;
+    expect(lead).toContain("2个");
+    expect(lead).not.toContain("5个");
+    expect(lead).not.toContain("11个");
+  });
+
+  it("refuses when the subject's passages never speak of the measure", () => {
+    const report = hit("据统计,一季度贵阳经开区规模以上工业增加值同比增长16.1%。", { zones: ["贵阳经开区", "贵阳"], date: "2022-04-29" });
+    const frame = readFrame({ question: "贵阳经开区一季度实际利用外资是多少？", language: "zh", kind: "figure", terms: [group("实际利用外资", "实际利用外资", "外资")], subjects: [{ place: "贵阳", zoneName: "贵阳经开区", kind: "经开" }] });
+    expect(answerWithClaims(frame, [report], context)!.refused).toBe(true);
+  });
+});
+
+describe("who, by the post asked", () => {
+  it("names the person whose post the question asks, with the post", () => {
+    const report = hit("5月25日上午,高新区举行重点项目集中开工动员会。区党工委副书记、管委会主任蔡军宣布开工令,区党工委副书记、党群工作部部长党锋主持开工仪式。", { zones: ["渭南高新区", "渭南"], date: "2023-05-25" });
+    const frame = readFrame({ question: "渭南高新区开工动员会上谁宣布开工令？", language: "zh", kind: "entity", terms: [group("开工"), group("宣布")], subjects: [{ place: "渭南", zoneName: "渭南高新区", kind: "高新" }] });
+    expect(answerWithClaims(frame, [report], context)!.answer.split("\n")[0]).toBe("蔡军（区党工委副书记、管委会主任）[1]。");
+    const english = readFrame({ question: "Who announced the start of construction at Weinan High-tech Zone?", language: "en", kind: "entity", terms: [group("announced", "宣布")], subjects: [{ place: "渭南", kind: "高新" }] });
+    expect(answerWithClaims(english, [report], context)!.answer).toMatch(/^Cai Jun \(蔡军\)/u);
+  });
+});
+
+describe("evidence excerpts", () => {
+  it("keep the context before the claimed clause when it holds no figure, and cut other figures after it", () => {
+    const frame = readFrame({ question: "总投资多少？", language: "zh", kind: "figure", terms: [group("总投资")], subjects: [] });
+    const [sentence] = gatherEvidence(frame, [hit("高新区此次集中开工项目6个,总投资3.56亿元,其中产业项目3个,总投资2.6亿元。")], context);
+    const claimed = sentence!.quantities.filter((quantity) => quantity.raw === "6个" || quantity.raw === "3.56亿元");
+    const text = excerpt(sentence!, claimed);
+    expect(text).toBe("高新区此次集中开工项目6个,总投资3.56亿元…");
+  });
+});
