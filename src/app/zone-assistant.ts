@@ -316,7 +316,8 @@ export class ZoneAssistant implements AnswerService {
           return !written.refused && written.mode !== "extractive" ? written : { ...claimed, warnings: [...claimed.warnings, ...written.warnings] };
         }
         if (claimed) return claimed;
-        unclaimed = frame.intent !== "other";
+        // Who-questions without a titled name fall back to the names the passages give (withEntities).
+        unclaimed = frame.intent === "figure" || frame.intent === "yesno";
       }
     }
 

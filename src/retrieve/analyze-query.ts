@@ -52,7 +52,9 @@ const chineseQuestionWords = new Set(
     "请问 请 介绍 一下 告诉 我 你 我们 关于 情况 方面 具体 主要 分别 指 进行 获得 得到 哪 谁 何 为何 为什么 多 了解 目前 现在 " +
     "高新区 经开区 开发区 示范区 新区 园区 市 县 区 省 该 其 它 他们 这 那 那么 这个 那个 呢 还 还有 以及 共 共计 " +
     // Words that say what kind of answer is wanted (a condition, a requirement), not its topic.
-    "条件 需要 满足 要求 符合 什么样 拿到 可以 能 能否 才能 获得 享受 给予 怎么 给 发 分几 几年 每年 多长 多久 时候 什么时候 哪几年 开始 门槛 每个 各是 各 分别是 各为 多高"
+    "条件 需要 满足 要求 符合 什么样 拿到 可以 能 能否 才能 获得 享受 给予 怎么 给 发 分几 几年 每年 多长 多久 时候 什么时候 哪几年 开始 门槛 每个 各是 各 分别是 各为 多高 " +
+    // How a question asks (an amount, which item, a comparison, a condition), never what it is about.
+    "多少钱 多少个 多少家 多少项 多大 多快 哪种 哪类 哪一类 哪一条 哪条 哪一项 哪项 能领 能拿 可领 可拿 如果 假如 若 更高 更多 更大 更少 更低 哪个 一样 一样吗 相同 是否相同 分段 计算 怎么算 文件 一共 总共 得了 排第 几位 那场 这场"
   ).split(" "),
 );
 

@@ -41,14 +41,16 @@ export function answerWithClaims(asked: Frame, hits: SearchHit[], context: Evide
       return renderUndecided(frame, closest(evidence));
     }
     case "person": {
-      const person = personStrategy(frame, evidence);
+      const person = personStrategy(frame, evidence, context);
       return person ? renderPerson(frame, person) : undefined;
     }
     case "figure": {
       const claims = figureStrategy(frame, evidence, context, verify);
       // Every asked part answered, or none claimed: half an answer in the lead reads as the whole.
-      const asked = frame.parts.filter((part) => part.asked.length > 0 && !part.asked.includes("person")).length;
-      if (claims.length > 0 && claims.length === asked) return renderFigures(frame, claims);
+      const asked = frame.parts.filter((part) => part.asked.length > 0 && !part.asked.includes("person"));
+      if (claims.length > 0 && claims.length === asked.length) return renderFigures(frame, claims);
+      // Some parts verified: those are answered, and the others said to be missing, by name.
+      if (claims.length > 0) return renderFigures(frame, claims, asked.filter((part) => !claims.some((claim) => claim.part === part)));
       const missing = unreportedPart(frame, evidence, context) ?? ungovernedPart(frame, evidence, context);
       return missing ? refusal(frame.language, topicOf(missing.text, frame.language), frame.question) : undefined;
     }

@@ -70,7 +70,8 @@ export interface FrameInput {
   period?: Period;
 }
 
-const planCue = /计划|目标|预计|力争|规划|\b(?:plan(?:ned)?|target(?:ed)?|expected|projected|aim(?:s|ed)?|goal)\b/iu;
+// A question that itself asks about a plan or what a project will do once running wants those figures.
+const planCue = /计划|目标|预计|力争|规划|达产|投产后|建成后|建成以后|投产以后|\b(?:plan(?:ned)?|target(?:ed)?|expected|projected|aim(?:s|ed)?|goal|will|once (?:completed|running|in operation)|full capacity)\b/iu;
 
 export function readFrame(input: FrameInput): Frame {
   const { question, language } = input;
@@ -149,7 +150,7 @@ export function askedIn(text: string, language: Language): AskedKind[] {
   const kinds = order.filter(found);
   if (language === "en" && kinds.includes("count")) return ["count", ...kinds.filter((kind) => kind !== "count" && kind !== "amount" && kind !== "any")];
   // "how much did it grow": growth wins over the money words of the same clause.
-  if (language === "en" && kinds.includes("percent") && /\bhow much\b[^?]*\bgr[eo]w/iu.test(text)) return ["percent"];
+  if (language === "en" && kinds.includes("percent") && (/\bhow much\b[^?]*\b(?:gr[eo]w|improve|increase|rise|rose)/iu.test(text) || /\bby how much\b/iu.test(text))) return ["percent"];
   return kinds.length > 0 ? kinds.filter((kind) => kind !== "any" || kinds.length === 1) : kinds;
 }
 

@@ -166,10 +166,11 @@ function assignOwners(sentence: string, quantities: Quantity[]): void {
   const head = sentence.slice(0, at);
   const clauseStart = Math.max(head.lastIndexOf("。"), head.lastIndexOf("；"), head.lastIndexOf(";")) + 1;
   const segment = head.slice(clauseStart);
-  const listMatch = [...segment.matchAll(/[^，,：:、]+(?:、[^，,：:、]+)+/gu)].pop();
+  // "A、B、C…分别", or two names joined by 和/与/及 ("龙岩经开区和厦门海沧台商投资区…分别为67位和89位").
+  const listMatch = [...segment.matchAll(/[^，,：:、]+(?:、[^，,：:、]+)+/gu)].pop() ?? [...segment.matchAll(/[^，,：:、和与及]+[和与及][^，,：:、和与及]+/gu)].pop();
   if (!listMatch) return;
   // The last name runs into the verb ("南京经开区跻身…榜单"): each name ends at its zone word, when it has one.
-  const names = listMatch[0].split("、").map((name) => /^.*(?:开发区|高新区|经开区|新区|园区|工业园|产业园|投资区|示范区|保税区)/u.exec(name.trim())?.[0] ?? name.trim());
+  const names = listMatch[0].split(/[、和与及]/u).map((name) => /^.*(?:开发区|高新区|经开区|新区|园区|工业园|产业园|投资区|示范区|保税区)/u.exec(name.trim())?.[0] ?? name.trim());
   if (names.length < 2) return;
   const byUnit = new Map<string, Quantity[]>();
   for (const quantity of after) byUnit.set(quantity.unit, [...(byUnit.get(quantity.unit) ?? []), quantity]);

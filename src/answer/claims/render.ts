@@ -1,7 +1,7 @@
 import { pinyin } from "pinyin-pro";
 import type { Answer, Citation, Language } from "../../core/types.js";
 import type { EvidenceSentence } from "./evidence.js";
-import type { Frame } from "./frame.js";
+import type { Frame, FramePart } from "./frame.js";
 import { quantityText, type Quantity } from "./quantities.js";
 import type { FigureClaim, PersonClaim, VerdictClaim } from "./strategies.js";
 
@@ -85,10 +85,11 @@ function figureText(claim: FigureClaim, language: Language, n: number): string {
   return `${quantityText(claim.quantity, language)} (“${phrase}”) [${n}]`;
 }
 
-export function renderFigures(frame: Frame, claims: FigureClaim[]): Answer {
+export function renderFigures(frame: Frame, claims: FigureClaim[], unanswered: FramePart[] = []): Answer {
   const citer = new Citer();
   const parts = claims.map((claim) => figureText(claim, frame.language, citer.cite(claim.sentence, claim.quantity)));
-  const lead = frame.language === "zh" ? `${parts.join("；")}。` : `${parts.join("; ")}.`;
+  const missing = unanswered.map((part) => (frame.language === "zh" ? `资料未给出“${part.text}”的数字` : `the reports give no figure for "${part.text}"`));
+  const lead = frame.language === "zh" ? `${[...parts, ...missing].join("；")}。` : `${[...parts, ...missing].join("; ")}.`;
   return answerOf(frame, lead, citer);
 }
 

@@ -95,7 +95,7 @@ export function metricTerms(part: FramePart, frame: Frame): TermGroup[] {
 }
 
 // Question words and the grammar around them ("排第几位" segments as 排第 + 几位): they ask, they do not measure.
-const questionWord = /^(?:第几|多少|几|哪|什么|是否|吗|多大|多高|多长|多久|多快|一共|总共|共计|那场|这场|那次|这次|排第|几位|几名|几个)/u;
+const questionWord = /^(?:第几|多少|几|哪|什么|是否|吗|多大|多高|多长|多久|多快|一共|总共|共计|那场|这场|那次|这次|排第|几位|几名|几个|排名|名次|位次|得分|分数)$|^(?:第几|多少|几|哪|什么)/u;
 const zoneKindWord = /^(?:国家级|省级)?(?:经济技术开发区|高新技术产业开发区|经济开发区|开发区|高新区|经开区|新区|园区|工业园区?)$/u;
 
 /** Candidate figures for one part, best first. */
@@ -120,7 +120,9 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
       const extra = Math.min(uncoveredChars(quantity.before, frame), 8);
       // The period the ingest resolved for this very figure, else what the sentence (or the one before) says.
       const resolved = frame.period ? sentence.figurePeriods.get(quantity.raw) : undefined;
-      const period = frame.period && resolved ? (fits(resolved, frame.period) ? 1 : overlaps(resolved, frame.period) ? 0 : -1) : sentence.periodFit;
+      let period = frame.period && resolved ? (fits(resolved, frame.period) ? 1 : overlaps(resolved, frame.period) ? 0 : -1) : sentence.periodFit;
+      // "较2023年末净增11152户": the period after 较/比 is the base of a change, not the figure's own.
+      if (period < 0 && /(?:较|比|相比|同比|与)[^，,；;]{0,12}(?:年|月|季度|年末|年底|年初|同期)/u.test(quantity.before)) period = 0;
       let score = 0.6 * sentence.coverage + 1.2 * local + 0.6 * near - 0.06 * extra + 0.35 * subject + 0.6 * period - 0.02 * Math.min(sentence.hitRank, 10);
       // "其中…", "2亿元以上项目签约数22个": a part of the total, unless the question asks for that part.
       if (quantity.subset && uncoveredChars(subsetWords(sentence.text, quantity), frame) > 0) score -= 0.4;
@@ -195,7 +197,10 @@ function statementVerdict(frame: Frame, evidence: EvidenceSentence[], context: E
   const weights = frame.terms.map((group) => termWeight(group, context));
   const rarest = frame.terms[weights.indexOf(Math.max(...weights))]!;
   const best = evidence
-    .filter((sentence) => sentence.coverage >= 0.75 && sentence.present.has(rarest) && sentence.periodFit >= 0)
+    // Every curated word of the question is in the sentence (a dictionary guess may be phrased otherwise).
+    .filter((sentence) => sentence.coverage >= 0.6 && sentence.present.has(rarest) && sentence.periodFit >= 0 && frame.terms.every((group) => (group.weight ?? 1) < 1 || sentence.present.has(group)))
+    // A ranking asked ("rank first", "百强") is stated only by a sentence that says that very ranking.
+    .filter((sentence) => !frame.condition || sentence.text.includes(frame.condition.text))
     .filter((sentence) => subjectFit(sentence.text, frame.subjects, context, frame.question) >= 0)
     .filter((sentence) => {
       // "未纳入…", "没有…补贴": the statement is denied, not made.
@@ -209,7 +214,7 @@ function statementVerdict(frame: Frame, evidence: EvidenceSentence[], context: E
 const nameChars = "[\\u4e00-\\u9fa5]{2,3}?";
 
 /** Who did what: a titled name (市委书记刘志仁) in the sentence that holds the question's action. */
-export function personStrategy(frame: Frame, evidence: EvidenceSentence[]): PersonClaim | undefined {
+export function personStrategy(frame: Frame, evidence: EvidenceSentence[], context: EvidenceContext): PersonClaim | undefined {
   const lexicon = claimLexicon();
   const pattern = new RegExp(`(${lexicon.personTitles.join("|")})(${nameChars})(?=${lexicon.personVerbs.map((verb) => verb.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})`, "gu");
   const candidates: PersonClaim[] = [];
@@ -228,6 +233,8 @@ export function personStrategy(frame: Frame, evidence: EvidenceSentence[]): Pers
       const titleStart = Math.max(sentence.text.lastIndexOf("，", match.index ?? 0), sentence.text.lastIndexOf(",", match.index ?? 0), sentence.text.lastIndexOf("。", match.index ?? 0)) + 1;
       const title = sentence.text.slice(titleStart, (match.index ?? 0) + match[1]!.length).replace(/^[^\u4e00-\u9fa5]+/u, "");
       if (askedTitles.length > 0 && !askedTitles.some((asked) => title.endsWith(asked) || title.includes(`${asked}、`))) continue;
+      // "大宁县委书记" is another place's secretary: the post must be of the subject (or of no one named).
+      if (subjectFit(title, frame.subjects, context, frame.question) < 0 || otherPlaceNamed(title, frame, context)) continue;
       candidates.push({ kind: "person", name, title, sentence, score: sentence.coverage + 0.5 * actionNear - 0.02 * Math.min(sentence.hitRank, 10) });
     }
   }
@@ -244,4 +251,11 @@ function englishTitles(question: string): string[] {
     [/\bgeneral manager\b|\bceo\b|\bpresident\b/iu, ["总经理", "总裁"]],
   ];
   return table.filter(([pattern]) => pattern.test(question)).flatMap(([, titles]) => titles);
+}
+
+/** A post's words name a place that is not the subject's ("大宁县委…" when 临汾经济开发区 is asked). */
+function otherPlaceNamed(title: string, frame: Frame, context: EvidenceContext): boolean {
+  if (frame.subjects.length === 0) return false;
+  const places = context.placesIn(title);
+  return places.length > 0 && !places.some((place) => frame.subjects.some((subject) => subject.place === place || (subject.aliases ?? []).some((alias) => alias.includes(place))));
 }
