@@ -260,6 +260,13 @@ export class ZoneAssistant implements AnswerService {
     let single = request.subjects.length === 1 && request.metrics.length > 0 && (kind === "figure" || kind === "general" || kind === "comparison" || kind === "superlative")
       ? figureLead(request)
       : undefined;
+    // The asked period has no figure: refuse, unless a passage does speak of that period (in words the facts missed).
+    // Before the claim strategies: a figure of no stated period is not one of the asked period.
+    if (single?.refused) {
+      if (!request.period || !periodInPassages(request.period, retrieval.hits, request.metrics.map((metric) => metric.key), live, request.subjects[0])) return { ...empty, answer: single.text, refused: true };
+      single = undefined;
+    }
+
     // A yes/no's threshold ("超过一倍", "more than 30%") is what is decided, not a topic the passages must hold.
     if (kind === "yesno") query.groups = withoutCondition(query.groups, readCondition(standalone, query.language));
     // Policy items are answered from their rule records (rule-answer.ts), not as report figures.
@@ -269,6 +276,32 @@ export class ZoneAssistant implements AnswerService {
     // A figure of a known metric that the facts file under the subject and period (fact-lead.ts) is
     // such a claim already, checked at ingest; the claim strategies answer the rest.
     const knownFigure = single !== undefined && single.facts.length > 0 && single.facts.every((fact) => fact.metric !== "other" && factAboutSubject(fact, frameOf(standalone, kind, query, request.period, live), live));
+    const groups = query.groups.map((group) => group.alternatives);
+    const weights = query.groups.map((group) => group.weight);
+    // The passages, with their facts, written into an answer by the configured answerer (a model, or extractive).
+    const compose = async (): Promise<Answer> => {
+      const hits = query.asksList ? withFollowingPassages(retrieval.hits, live) : retrieval.hits;
+      const hitFacts = hits.flatMap((hit) => live.facts.inChunk(hit.chunk.id));
+      const input: AnswerInput = {
+        question,
+        standaloneQuestion: standalone,
+        language: query.language,
+        places: query.places,
+        terms: groups.flat(),
+        termGroups: groups,
+        termWeights: weights,
+        asksFigure: query.asksFigure,
+        asksList: query.asksList || kind === "list",
+        glossary: lexicon.glossary.entries,
+        placeNames,
+        hits,
+        history,
+        facts: [...(single?.facts ?? []), ...hitFacts.filter((fact) => !single?.facts.some((other) => other.id === fact.id))].slice(0, 40),
+        metricLabels: Object.fromEntries(live.metrics.metrics.map((metric) => [metric.key, { zh: metric.zh, en: metric.en }])),
+      };
+      const answerer = this.options.answerer ?? composeExtractive;
+      return answerer(input, { signal: options.signal, onToken: options.onToken });
+    };
     // Set when a claim was asked for and none could be verified: the answer below then quotes
     // passages under a lead that says so, and claims nothing of its own.
     let unclaimed = false;
@@ -282,16 +315,16 @@ export class ZoneAssistant implements AnswerService {
       const frame = frameOf(standalone, kind, query, request.period, live);
       if (kind !== "entity" || frame.intent === "person") {
         const claimed = answerWithClaims(frame, withFactPassages(retrieval.hits, frame, live), evidenceContext(live), process.env.EXPLAIN_CLAIMS ? (line) => process.stderr.write(`${line}\n`) : undefined);
+        // With a model configured the model writes the answer, as for every other question, and the
+        // verified claim is what is shown when the model's answer cannot be trusted (its warnings kept).
+        if (claimed && !claimed.refused && this.options.answerer && this.options.answerer !== composeExtractive) {
+          const written = await compose();
+          return !written.refused && written.mode !== "extractive" ? written : { ...claimed, warnings: [...claimed.warnings, ...written.warnings] };
+        }
         if (claimed) return claimed;
         // Who-questions without a titled name fall back to the names the passages give (withEntities).
         unclaimed = frame.intent === "figure" || frame.intent === "yesno";
       }
-    }
-
-    // The asked period has no figure: refuse, unless a passage does speak of that period (in words the facts missed).
-    if (single?.refused) {
-      if (!request.period || !periodInPassages(request.period, retrieval.hits, request.metrics.map((metric) => metric.key), live, request.subjects[0])) return { ...empty, answer: single.text, refused: true };
-      single = undefined;
     }
 
     if (retrieval.hits.length === 0) {
@@ -299,8 +332,6 @@ export class ZoneAssistant implements AnswerService {
       const missing = retrieval.unknownPlaces.length > 0 ? retrieval.unknownPlaces : query.places;
       return refuse(describePlaces(query, missing, placeNames) || describeTopic(query));
     }
-    const groups = query.groups.map((group) => group.alternatives);
-    const weights = query.groups.map((group) => group.weight);
     const answerability = assessAnswerability(groups, retrieval.hits, { untranslated: query.untranslated.length, weights });
     if (!answerability.answerable) {
       if (single) return attach(empty, single);
@@ -317,28 +348,7 @@ export class ZoneAssistant implements AnswerService {
       return refuse(describeTopic(query));
     }
 
-    // Figures, yes/no and who: a claim computed from the passages and verified against them.
-    const hits = query.asksList ? withFollowingPassages(retrieval.hits, live) : retrieval.hits;
-    const hitFacts = hits.flatMap((hit) => live.facts.inChunk(hit.chunk.id));
-    const input: AnswerInput = {
-      question,
-      standaloneQuestion: standalone,
-      language: query.language,
-      places: query.places,
-      terms: groups.flat(),
-      termGroups: groups,
-      termWeights: weights,
-      asksFigure: query.asksFigure,
-      asksList: query.asksList || kind === "list",
-      glossary: lexicon.glossary.entries,
-      placeNames,
-      hits,
-      history,
-      facts: [...(single?.facts ?? []), ...hitFacts.filter((fact) => !single?.facts.some((other) => other.id === fact.id))].slice(0, 40),
-      metricLabels: Object.fromEntries(live.metrics.metrics.map((metric) => [metric.key, { zh: metric.zh, en: metric.en }])),
-    };
-    const answerer = this.options.answerer ?? composeExtractive;
-    const answer = await answerer(input, { signal: options.signal, onToken: options.onToken });
+    const answer = await compose();
     if (answer.refused || answer.mode !== "extractive") return answer;
     if (unclaimed) return quotedOnly(answer);
     if (single) return attach(answer, single, query.language === "en");

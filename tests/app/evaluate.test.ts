@@ -107,12 +107,14 @@ describe("scoreItem", () => {
 
   it("a refused answerable item misses its sources, groups and lead", () => {
     const item: EvalItem = { id: "r", lang: "zh", q: "问", sources: ["004"], all: [["28个"]], lead: [["28个"]] };
-    expect(scoreItem(item, answer("资料中没有找到", [], true))).toMatchObject({ passed: false, missingSources: ["004"], missingGroups: [["28个"]], missingLead: [["28个"]] });
+    expect(scoreItem(item, answer("资料中没有找到", [], true))).toMatchObject({ passed: false, verdict: "abstained", missingSources: ["004"], missingGroups: [["28个"]], missingLead: [["28个"]] });
   });
 
   it("a negative passes only when refused", () => {
     expect(scoreItem(negative, answer("资料中没有找到", [], true)).passed).toBe(true);
     expect(scoreItem(negative, answer("something", ["corpus/004_a.txt"])).passed).toBe(false);
+    // Answering what the corpus does not hold is a wrong claim, not a miss.
+    expect(scoreItem(negative, answer("something", ["corpus/004_a.txt"])).verdict).toBe("wrong");
   });
 });
 
@@ -141,9 +143,13 @@ describe("runEval and summarize", () => {
     const summary = summarize(results);
     expect(summary).toMatchObject({ total: 4, passed: 3, negatives: 1, negativesRefused: 1, english: 1, englishPassed: 1, accuracy: 0.75 });
     expect(summary).toMatchObject({ leadQuestions: 0, leadPassed: 0, noneQuestions: 0, noneViolations: 0 });
+    // A question whose answer failed with an error claims nothing: abstained, not wrong.
+    expect(results.map((result) => result.verdict)).toEqual(["correct", "correct", "correct", "abstained"]);
+    expect(summary).toMatchObject({ correct: 3, abstained: 1, wrong: 0, missed: 0 });
     const report = formatEvalReport(results, summary);
     expect(report).toMatch(/^PASS a\b/m);
-    expect(report).toMatch(/^FAIL d\b.*error: index exploded/m);
+    expect(report).toMatch(/^ABST d\b.*error: index exploded/m);
+    expect(report).toMatch(/Verdicts:\s+3 correct \/ 1 abstained \/ 0 wrong \/ 0 missed \(of 4\)/);
     expect(report).toMatch(/Passed:\s+3 \(75\.0%\)/);
     expect(report).toMatch(/English:\s+1\/1 passed/);
   });
@@ -161,14 +167,18 @@ describe("formatEvalReport", () => {
     ];
     const summary = summarize(results);
     expect(summary).toMatchObject({ total: 5, passed: 1, leadQuestions: 4, leadPassed: 3, noneQuestions: 4, noneViolations: 1 });
+    // A forbidden string is a wrong claim; a claim lacking the source, lead or group is a miss.
+    expect(results.map((result) => result.verdict)).toEqual(["correct", "missed", "missed", "wrong", "missed"]);
+    expect(summary).toMatchObject({ correct: 1, abstained: 0, wrong: 1, missed: 3 });
     const report = formatEvalReport(results, summary);
     expect(report).toMatch(/^PASS q1\b/m);
     expect(report).toMatch(/^FAIL q2\b.*missing source 004 \(cited corpus\/002_a\.txt\)/m);
     expect(report).toMatch(/^FAIL q3\b.*lead group missing from the first paragraph: 28个/m);
-    expect(report).toMatch(/^FAIL q4\b.*forbidden string shown: 10个/m);
+    expect(report).toMatch(/^WRONG q4\b.*forbidden string shown: 10个/m);
     expect(report).toMatch(/^FAIL q5\b.*all group missing: 28个/m);
     expect(report).toMatch(/Lead:\s+3\/4 .*\(75\.0%\)/);
     expect(report).toMatch(/Forbidden:\s+1\/4 /);
+    expect(report).toMatch(/Verdicts:\s+1 correct \/ 0 abstained \/ 1 wrong \/ 3 missed \(of 5\)/);
   });
 });
 

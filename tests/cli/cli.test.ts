@@ -122,7 +122,7 @@ describe("ask command", () => {
 });
 
 describe("eval command", () => {
-  it("prints PASS/FAIL lines and the summary, and writes raw results with --json", async () => {
+  it("prints PASS/FAIL/WRONG lines and the summary, and writes raw results with --json", async () => {
     const evalFile = path.join(workspace.root, "tiny.jsonl");
     const outFile = path.join(workspace.root, "tiny-results.json");
     const items = [
@@ -140,16 +140,18 @@ describe("eval command", () => {
     expect(result.stdout).toMatch(/^PASS t1\b/m);
     expect(result.stdout).toMatch(/^PASS t2\b/m);
     expect(result.stdout).toMatch(/^FAIL t3\b.*all group missing: 999个/m);
-    expect(result.stdout).toMatch(/^FAIL t5\b.*lead group missing from the first paragraph: 999个.*forbidden string shown: 500多万/m);
+    // A forbidden string shown is a wrong claim: WRONG, not FAIL (a miss).
+    expect(result.stdout).toMatch(/^WRONG t5\b.*lead group missing from the first paragraph: 999个.*forbidden string shown: 500多万/m);
     expect(result.stdout).toMatch(/Questions:\s+5/);
+    expect(result.stdout).toMatch(/Verdicts:\s+\d+ correct \/ \d+ abstained \/ 1 wrong \/ \d+ missed \(of 5\)/);
     expect(result.stdout).toMatch(/Lead:\s+0\/1 /);
     expect(result.stdout).toMatch(/Forbidden:\s+1\/1 /);
     expect(result.stdout).toMatch(/Refusals:\s+1\/1 negatives refused/);
     const raw = JSON.parse(await readFile(outFile, "utf8"));
     expect(raw).toHaveLength(5);
-    expect(Object.keys(raw[0]).sort()).toEqual(["answer", "citations", "failed", "id", "mode", "passed", "question", "refused"]);
-    expect(raw[4]).toMatchObject({ id: "t5", passed: false, failed: { missingSources: [], missingGroups: [], missingLead: [["999个"]], forbidden: ["500多万"] } });
-    expect(raw[1]).toMatchObject({ id: "t2", refused: true });
+    expect(Object.keys(raw[0]).sort()).toEqual(["answer", "citations", "failed", "id", "mode", "passed", "question", "refused", "verdict"]);
+    expect(raw[4]).toMatchObject({ id: "t5", passed: false, verdict: "wrong", failed: { missingSources: [], missingGroups: [], missingLead: [["999个"]], forbidden: ["500多万"] } });
+    expect(raw[1]).toMatchObject({ id: "t2", refused: true, verdict: "correct" });
   });
 
   it("exits 1 with EVAL_FILE_INVALID naming the bad line", async () => {

@@ -44,6 +44,8 @@ describe("runtime with an OpenAI-compatible model", () => {
     expect(answer.mode).toBe("extractive");
     expect(answer.answer).not.toContain("99名");
     expect(answer.answer).toContain("招商大使");
+    // The fallback is the verified claim: its first paragraph holds the passage's figure.
+    expect(answer.answer.split("\n")[0]).toContain("10多名");
     expect(answer.warnings.join(" ")).toMatch(/99/);
   });
 
