@@ -140,7 +140,8 @@ export function subjectFit(prefix: string, subjects: Subject[], context: Evidenc
     if (subjects.some((subject) => subject.kind && kind && kind !== subject.kind)) return -1;
   }
   const askedZone = subjects.some((subject) => subject.level === "zone" || subject.kind !== undefined || subject.zoneName !== undefined);
-  const places = mentions.filter((mention) => placeLevels.has(mention.kind) && new RegExp(`${mention.place}(?:省|市|县|自治区|全市|全省)`, "u").test(prefix));
+  // "衡阳市…" names the city; "山东省、济南市重大项目" only says which level's list the projects are on.
+  const places = mentions.filter((mention) => placeLevels.has(mention.kind) && new RegExp(`${mention.place}(?:省|市|县|自治区|全市|全省)(?![、和及]|级|重大|重点)`, "u").test(prefix));
   if (places.some((place) => !subjects.some((subject) => subject.place === place.place))) return -1;
   // "全市" is the city itself when the question names the city as such ("银川市工业园区").
   const asksWhole = /全市|全省|全国|province|provincial|city-?wide|nationwide|\ball\b/iu.test(questionText) || subjects.some((subject) => new RegExp(`${subject.place}(?:市|省)`, "u").test(questionText));

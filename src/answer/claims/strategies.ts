@@ -198,7 +198,8 @@ function statementVerdict(frame: Frame, evidence: EvidenceSentence[], context: E
   const rarest = frame.terms[weights.indexOf(Math.max(...weights))]!;
   const best = evidence
     // Every curated word of the question is in the sentence (a dictionary guess may be phrased otherwise).
-    .filter((sentence) => sentence.coverage >= 0.6 && sentence.present.has(rarest) && sentence.periodFit >= 0 && frame.terms.every((group) => (group.weight ?? 1) < 1 || sentence.present.has(group)))
+    // Every telling curated word of the question is in the sentence; a common one ("企业") may be named otherwise.
+    .filter((sentence) => sentence.coverage >= 0.6 && sentence.present.has(rarest) && sentence.periodFit >= 0 && frame.terms.every((group, index) => (group.weight ?? 1) < 1 || sentence.present.has(group) || weights[index]! < 0.5 * Math.max(...weights)))
     // A ranking asked ("rank first", "百强") is stated only by a sentence that says that very ranking.
     .filter((sentence) => !frame.condition || sentence.text.includes(frame.condition.text))
     .filter((sentence) => subjectFit(sentence.text, frame.subjects, context, frame.question) >= 0)
