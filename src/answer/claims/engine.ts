@@ -4,7 +4,7 @@ import { isInstructionLike } from "../../ingest/instructions.js";
 import { gatherEvidence, type EvidenceContext, type EvidenceSentence } from "./evidence.js";
 import type { Frame } from "./frame.js";
 import { renderFigures, renderPerson, renderTier, renderUndecided, renderVerdict } from "./render.js";
-import { figureStrategy, personStrategy, rankFigures, tierStrategy, yesNoStrategy } from "./strategies.js";
+import { conditionAsked, figureStrategy, personStrategy, rankFigures, tierStrategy, yesNoStrategy } from "./strategies.js";
 import { checkFigure, verifyFigure } from "./verify.js";
 import { refusal, topicOf } from "../refusal.js";
 import { holds, termWeight } from "./evidence.js";
@@ -111,7 +111,8 @@ function closest(evidence: EvidenceSentence[]): EvidenceSentence | undefined {
 function traceFrame(frame: Frame, evidence: EvidenceSentence[], context: EvidenceContext, trace: (line: string) => void): void {
   trace(`intent=${frame.intent} period=${frame.period?.zh ?? "-"} condition=${JSON.stringify(frame.condition ?? null)} subjects=${JSON.stringify(frame.subjects)}`);
   trace(`terms=${frame.terms.map((group) => `${group.label}→${group.alternatives.join("/")}`).join(" | ")}`);
-  for (const part of frame.parts) {
+  const parts = frame.condition ? [...frame.parts, { text: "(yes/no condition)", asked: conditionAsked(frame), terms: frame.terms }] : frame.parts;
+  for (const part of parts) {
     trace(`part "${part.text}" asks ${part.asked.join(",")} terms ${part.terms.map((group) => group.label).join(",")}`);
     for (const claim of rankFigures(frame, part, evidence, context).slice(0, 5)) {
       trace(`  ${claim.score.toFixed(2)} ${claim.quantity.raw} [${checkFigure(claim, frame)}] local=${claim.local.toFixed(2)} subj=${claim.subject} period=${claim.period} cov=${claim.sentence.coverage.toFixed(2)} «${claim.quantity.before}|${claim.quantity.raw}|${claim.quantity.after}»`);

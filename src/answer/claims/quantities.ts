@@ -28,6 +28,8 @@ export interface Quantity {
    * figure ("固定资产投资7.82亿元,同比增长107%") also that figure's words.
    */
   governs: string;
+  /** For a rate said right after another figure, that figure's start: the rate is that figure's change. */
+  follows?: number;
   /** A percentage said as growth (增长, 增速, 提高 …) or as a share (比重, 占 …); undefined otherwise. */
   rateKind?: "growth" | "share";
   /** The whole clause the figure sits in and where it starts in the sentence. */
@@ -76,7 +78,7 @@ const scorePattern = /(\d+(?:\.\d+)?)\s*分(?![之钟别期配类])/gu;
 
 export function quantitiesIn(sentence: string): Quantity[] {
   const lexicon = claimLexicon();
-  const found: Omit<Quantity, "before" | "after" | "governs" | "rateKind" | "clause" | "topic" | "clauseStart" | "notResult" | "threshold" | "subset">[] = [];
+  const found: Omit<Quantity, "before" | "after" | "governs" | "follows" | "rateKind" | "clause" | "topic" | "clauseStart" | "notResult" | "threshold" | "subset">[] = [];
   for (const figure of findFigureValues(sentence)) {
     // "第94位" is a position, read below, not 94 of something.
     if (sentence[figure.start - 1] === "第") continue;
@@ -134,6 +136,7 @@ export function quantitiesIn(sentence: string): Quantity[] {
       before,
       after,
       governs,
+      follows: growthOnly && previous ? previous.start : undefined,
       rateKind,
       clause,
       clauseStart,

@@ -148,6 +148,8 @@ export function figureStrategy(frame: Frame, evidence: EvidenceSentence[], conte
   for (const part of frame.parts) {
     if (part.asked.length === 0 || part.asked.includes("person")) continue;
     const ranked = rankFigures(frame, part, evidence, context)
+      // "…实现规上工业总产值多少？同比增长多少？": the rate asked next is the change of the figure just given.
+      .map((claim) => ({ ...claim, score: claim.score + (chosen.some((other) => other.sentence === claim.sentence && claim.quantity.follows === other.quantity.start) ? 1 : 0) }))
       .map((claim) => ({ ...claim, score: claim.score + (chosen.some((other) => other.sentence === claim.sentence) ? 0.5 : chosen.some((other) => other.sentence.hit === claim.sentence.hit && claim.sentence.position === other.sentence.position + 1) ? 0.2 : 0) }))
       .sort((a, b) => b.score - a.score)
       .filter((claim) => !chosen.some((other) => other.sentence === claim.sentence && other.quantity.start === claim.quantity.start));
@@ -157,6 +159,11 @@ export function figureStrategy(frame: Frame, evidence: EvidenceSentence[], conte
     if (best) chosen.push(best);
   }
   return chosen;
+}
+
+/** The figure kinds a yes/no's condition is decided on. */
+export function conditionAsked(frame: Frame): AskedKind[] {
+  return frame.condition ? conditionKinds[frame.condition.unit] : [];
 }
 
 const conditionKinds: Record<Condition["unit"], AskedKind[]> = {

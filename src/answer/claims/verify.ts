@@ -30,7 +30,7 @@ export function checkFigure(claim: FigureClaim, frame: Frame): FigureCheck {
   // The part's most telling word (航空 in "航空产业主营业务收入") must be in the sentence (or the
   // article's title): a clause of another industry with the same measure is another figure.
   const key = keyTerm(claim, frame);
-  if (key && !key.alternatives.some((term) => sentence.text.includes(term) || sentence.hit.chunk.title.includes(term))) return "key-term-absent";
+  if (key && !key.alternatives.some((term) => said(term, sentence.text) || said(term, sentence.hit.chunk.title))) return "key-term-absent";
   // A sentence that shares little with the question proves little, whatever figure it has, unless
   // its measure is the question's and its article is the one the question is about.
   if (sentence.coverage < 0.3 && !positionAsked && !(claim.local >= 0.5 && sentence.articleCoverage >= 0.5)) return "weak-evidence";
@@ -65,4 +65,10 @@ function keyTerm(claim: FigureClaim, frame: Frame): TermGroup | undefined {
   const measured = metricTerms(claim.part, frame).filter((group) => group.weight === undefined && group.alternatives.some((term) => term.length >= 2) && (claim.rarity.get(group) ?? 0) < claim.unseenWeight);
   if (measured.length < 2) return undefined;
   return [...measured].sort((a, b) => (claim.rarity.get(b) ?? 0) - (claim.rarity.get(a) ?? 0))[0];
+}
+
+/** A word is said when written whole, or, for a long compound the segmenter made ("产值同比增长"), by its head and tail. */
+function said(term: string, text: string): boolean {
+  if (text.includes(term)) return true;
+  return term.length >= 5 && text.includes(term.slice(0, 2)) && text.includes(term.slice(-2));
 }
