@@ -139,6 +139,11 @@ export function analyzeQuery(question: string, deps: AnalyzeDependencies): Analy
     for (const name of [...found.zoneNames, ...places].sort((a, b) => b.length - a.length)) rest = rest.split(name).join(" ");
     // "柳河县建民宿": the 县 of a stripped place name is no content word ("县建").
     rest = rest.replace(/(^|\s)[县市区](?=[\u4e00-\u9fff])/g, "$1 ");
+    // "GDP", "R&D" in a Chinese question name a measure too: kept, with the glossary's Chinese for them.
+    for (const latin of rest.match(/[A-Za-z][A-Za-z&]+/gu) ?? []) {
+      const found = deps.glossary.lookup(latin)[0];
+      if (!groups.some((group) => group.label === latin)) groups.push({ label: latin, alternatives: [...new Set([latin, ...(found?.zh ?? [])])] });
+    }
     for (const word of deps.segment(rest)) {
       if (!/[\u4e00-\u9fff]/.test(word) || chineseQuestionWords.has(word) || placeWords.has(word)) continue;
       if (/^(?:19|20)\d{2}年?$/.test(word)) continue;

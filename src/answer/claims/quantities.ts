@@ -118,7 +118,8 @@ export function quantitiesIn(sentence: string): Quantity[] {
     const from = Math.max(clauseStart, previous && previous.end <= item.start ? previous.end : 0);
     const before = sentence.slice(from, item.start).replace(/^[、和及与]/u, "");
     const following = found[index + 1];
-    const after = sentence.slice(item.end, Math.min(clauseEnd, following ? following.start : clauseEnd, item.end + 8));
+    // The words after a figure up to the next item of a "、" list: "21%、工业固定资产投资…" is not about 21%.
+    const after = /^[^、]*/u.exec(sentence.slice(item.end, Math.min(clauseEnd, following ? following.start : clauseEnd, item.end + 8)))![0];
     const clause = sentence.slice(clauseStart, clauseEnd);
     const lead = sentence.slice(clauseStart, item.start);
     const growthOnly = /^[,，、\s]*(?:同比|比上年|比去年|较上年|较去年|较)?(?:分别)?(?:增长|增速|增幅|提高|提升|上升|下降|减少|增加)(?:了|为|达到?)?$/u.test(before);

@@ -89,14 +89,32 @@ export function metricTerms(part: FramePart, frame: Frame): TermGroup[] {
   const names = frame.subjects.flatMap((subject) => [subject.zoneName ?? "", subject.place, ...(subject.aliases ?? [])]).filter(Boolean);
   return part.terms.filter(
     (group) =>
-      !group.alternatives.every((term) => /^\d/u.test(term) || /^(?:元|万元|亿元|美元|万美元|亿美元|%|％|人民币)$/u.test(term) || /^(?:\d+|[一二三四五六七八九十]+)[月日号]$/u.test(term) || parseChinesePeriods(term, { year: 2000, yearlessWhenBare: true }).length > 0 || questionWord.test(term) || zoneKindWord.test(term)) &&
+      !group.alternatives.every((term) => /^\d/u.test(term) || /^(?:元|万元|亿元|美元|万美元|亿美元|%|％|人民币)$/u.test(term) || /^(?:\d+|[一二三四五六七八九十]+)[月日号]$/u.test(term) || parseChinesePeriods(term, { year: 2000, yearlessWhenBare: true }).length > 0 || questionWord.test(term) || zoneKindWord.test(term) || kindWord.test(term)) &&
       !group.alternatives.some((term) => names.some((name) => name.includes(term))),
   );
 }
 
 // Question words and the grammar around them ("排第几位" segments as 排第 + 几位): they ask, they do not measure.
 const questionWord = /^(?:第几|多少|几|哪|什么|是否|吗|多大|多高|多长|多久|多快|一共|总共|共计|那场|这场|那次|这次|排第|几位|几名|几个|排名|名次|位次|得分|分数)$|^(?:第几|多少|几|哪|什么)/u;
+// Change and comparison words say what kind of figure is asked (a rate, a bound), not what is measured.
+const kindWord = /^(?:同比)?(?:增长|增速|增幅|增长率|提高|提升|上升|下降|减少|增加)$|^(?:以上|以下|超过|达到|不到|不足)$/u;
 const zoneKindWord = /^(?:国家级|省级)?(?:经济技术开发区|高新技术产业开发区|经济开发区|开发区|高新区|经开区|新区|园区|工业园区?)$/u;
+
+/** Length of the longest run of characters the two texts share (Chinese: a shared phrase). */
+export function commonRun(a: string, b: string): number {
+  let best = 0;
+  const previous = new Array<number>(b.length + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = 0;
+    for (let j = 1; j <= b.length; j++) {
+      const above = previous[j]!;
+      previous[j] = a[i - 1] === b[j - 1] ? diagonal + 1 : 0;
+      diagonal = above;
+      if (previous[j]! > best) best = previous[j]!;
+    }
+  }
+  return best;
+}
 
 /** Candidate figures for one part, best first. */
 export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSentence[], context: EvidenceContext): FigureClaim[] {
@@ -123,7 +141,9 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
       let period = frame.period && resolved ? (fits(resolved, frame.period) ? 1 : overlaps(resolved, frame.period) ? 0 : -1) : sentence.periodFit;
       // "较2023年末净增11152户": the period after 较/比 is the base of a change, not the figure's own.
       if (period < 0 && /(?:较|比|相比|同比|与)[^，,；;]{0,12}(?:年|月|季度|年末|年底|年初|同期)/u.test(quantity.before)) period = 0;
-      let score = 0.6 * sentence.coverage + 1.2 * local + 0.6 * near - 0.06 * extra + 0.35 * subject + 0.6 * period - 0.02 * Math.min(sentence.hitRank, 10);
+      // The question's own phrase written before the figure ("工业投资…同比增长" for 190%, not "固定资产投资…" for 107%).
+      const phrase = Math.max(0, Math.min(commonRun(part.text, quantity.governs.replace(/[\s，,、；;：:()（）“”"]/gu, "")), 10) - 2);
+      let score = 0.6 * sentence.coverage + 1.2 * local + 0.6 * near + 0.1 * phrase - 0.06 * extra + 0.35 * subject + 0.6 * period - 0.02 * Math.min(sentence.hitRank, 10);
       // "其中…", "2亿元以上项目签约数22个": a part of the total, unless the question asks for that part.
       if (quantity.subset && uncoveredChars(subsetWords(sentence.text, quantity), frame) > 0) score -= 0.4;
       // Growth asked, a share given (or the other way round): another measure.
@@ -152,7 +172,8 @@ export function figureStrategy(frame: Frame, evidence: EvidenceSentence[], conte
       .map((claim) => ({ ...claim, score: claim.score + (chosen.some((other) => other.sentence === claim.sentence && claim.quantity.follows === other.quantity.start) ? 1 : 0) }))
       .map((claim) => ({ ...claim, score: claim.score + (chosen.some((other) => other.sentence === claim.sentence) ? 0.5 : chosen.some((other) => other.sentence.hit === claim.sentence.hit && claim.sentence.position === other.sentence.position + 1) ? 0.2 : 0) }))
       .sort((a, b) => b.score - a.score)
-      .filter((claim) => !chosen.some((other) => other.sentence === claim.sentence && other.quantity.start === claim.quantity.start));
+      // The same figure of the same sentence (in two overlapping passages) answers one part only.
+      .filter((claim) => !chosen.some((other) => other.sentence.text === claim.sentence.text && other.quantity.start === claim.quantity.start));
     // "…, and for how much?": a part without words of its own is read in the sentence of the part before.
     const own = metricTerms(part, frame).length > 0 || chosen.length === 0;
     const best = own ? ranked.find(verify) : ranked.find((claim) => chosen.some((other) => other.sentence === claim.sentence) && verify({ ...claim, sentence: { ...claim.sentence, coverage: Math.max(claim.sentence.coverage, 0.3) } }));
