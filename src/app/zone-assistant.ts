@@ -453,8 +453,9 @@ function subjectsOf(query: AnalyzedQuery, live: LiveIndex): Subject[] {
 function quotedOnly(answer: Answer): Answer {
   const lines = answer.answer.split("\n");
   if (answer.language === "en") {
+    // The lead claims nothing: to channels and the question log this is no answer (refused), passages kept.
     const lead = "The reports do not state this figure directly; the closest passages are quoted below.";
-    return { ...answer, answer: [lead, ...lines.slice(1)].join("\n"), abstained: true };
+    return { ...answer, answer: [lead, ...lines.slice(1)].join("\n"), abstained: true, refused: true };
   }
   // A Chinese extractive answer is quotes already (no lead of its own).
   return { ...answer, abstained: true };

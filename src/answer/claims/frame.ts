@@ -79,7 +79,9 @@ export function readFrame(input: FrameInput): Frame {
   const { question, language } = input;
   const parts = splitParts(question, language, input.terms);
   // "What was the GDP of …?": a figure is asked though no clause names its kind.
-  if (parts.length === 0 && input.kind === "figure") parts.push({ text: question, asked: ["any"], terms: input.terms, rate: rateAsked(question) });
+  // "What was the GDP of X in 2023?" (kind "general"): a measure of a subject for a period is a figure.
+  const measureOf = input.kind === "general" && input.period !== undefined && (language === "en" ? /^\s*what (?:was|is|were|are) (?:the|its|their) [^?]{1,60}\bof\b/iu.test(question) : /是多少|有多少|多少/u.test(question));
+  if (parts.length === 0 && (input.kind === "figure" || measureOf)) parts.push({ text: question, asked: ["any"], terms: input.terms, rate: rateAsked(question) });
   const condition = input.kind === "yesno" ? readCondition(question, language) : undefined;
   // A yes/no's threshold kind comes from the question as a whole ("grow by more than 25%" asks growth).
   if (condition) parts.forEach((part) => (part.rate ??= rateAsked(question)));

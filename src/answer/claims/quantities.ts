@@ -34,7 +34,7 @@ export interface Quantity {
   rateKind?: "growth" | "share";
   /** The whole clause the figure sits in and where it starts in the sentence. */
   clause: string;
-  /** The sentence's opening clause when it holds no figure ("航空产业实现大幅增长,完成…108亿元"): the topic. */
+  /** The clauses before the figure's, when they hold no figure ("航空产业实现大幅增长,完成…108亿元"): the topic. */
   topic: string;
   clauseStart: number;
   /** Said as a plan, target or projection (将, 预计, 达产后 …) in its clause. */
@@ -82,7 +82,9 @@ export function quantitiesIn(sentence: string): Quantity[] {
   for (const figure of findFigureValues(sentence)) {
     // "第94位" is a position, read below, not 94 of something.
     if (sentence[figure.start - 1] === "第") continue;
-    found.push({ raw: figure.raw, value: figure.normalized, unit: figure.normalizedUnit, approximate: figure.approximate, start: figure.start, end: figure.end });
+    // "57个工作日", "3天": a count of days all the same.
+    const unit = figure.normalizedUnit === "other" && /(?:工作日|天|日)$/u.test(figure.raw) ? "count" : figure.normalizedUnit;
+    found.push({ raw: figure.raw, value: figure.normalized, unit, approximate: figure.approximate, start: figure.start, end: figure.end });
   }
   for (const match of sentence.matchAll(rankPattern)) {
     const text = match[1] ?? match[2];
@@ -127,9 +129,8 @@ export function quantitiesIn(sentence: string): Quantity[] {
     const rateKind = item.unit !== "percent" ? undefined : /增长|增速|增幅|提高|提升|上升|下降|减少|增加|翻/u.test(before) ? "growth" : /比重|占比|占|份额|比例/u.test(before) ? "share" : undefined;
     // "固定资产投资下降10.9%": a fall is a negative change, so "did it grow?" is answered no.
     const falls = item.unit === "percent" && /(?:下降|减少|回落|降低|负增长|下滑|收窄)(?:了|为|达)?$/u.test(before);
-    const firstBoundary = sentence.search(boundary);
-    const opening = firstBoundary > 0 ? sentence.slice(0, firstBoundary) : "";
-    const topic = opening && clauseStart > firstBoundary && !found.some((other) => other.start < firstBoundary) ? opening : "";
+    // The clauses before this one, when they hold no figure, say what it is about ("…成功申请到“天府科创贷”,涉及金额2000万元").
+    const topic = clauseStart > 0 && !found.some((other) => other.start < clauseStart) ? sentence.slice(0, clauseStart) : "";
     return {
       ...item,
       topic,
