@@ -24,3 +24,4 @@ run paraphrase-news tests/eval/paraphrase-news.jsonl --corpus tests/fixtures/new
 run news-dev2 tests/eval/news-dev2.jsonl --corpus tests/fixtures/news-dev2 --alone
 run news-holdout tests/eval/news-holdout.jsonl --corpus tests/fixtures/news-holdout --alone
 run policy-holdout-real tests/eval/policy-holdout-real.jsonl --corpus tests/fixtures/policy-holdout --alone
+node scripts/paraphrase-agreement.mjs tests/eval/paraphrase-news.jsonl "$out/paraphrase-news.json"

@@ -2,7 +2,7 @@ import type { Answer, SearchHit } from "../../core/types.js";
 import { isHeadingSentence } from "../../ingest/policy-structure.js";
 import { isInstructionLike } from "../../ingest/instructions.js";
 import { gatherEvidence, type EvidenceContext, type EvidenceSentence } from "./evidence.js";
-import type { Frame } from "./frame.js";
+import { zoneKindOf, type Frame } from "./frame.js";
 import { renderFigures, renderPerson, renderTier, renderUndecided, renderVerdict } from "./render.js";
 import { conditionAsked, figureStrategy, personStrategy, rankFigures, tierStrategy, yesNoStrategy } from "./strategies.js";
 import { checkFigure, verifyFigure } from "./verify.js";
@@ -24,7 +24,7 @@ export function answerWithClaims(asked: Frame, hits: SearchHit[], context: Evide
     subjects: asked.subjects.map((subject) => ({
       ...subject,
       // Only names of the subject itself: with its place, or bare ("稀土高新区" in a report on 包头), not the other zones a report names.
-      aliases: [...new Set(hits.flatMap((hit) => (hit.chunk.zones.some((zone) => zone.includes(subject.place)) ? hit.chunk.zones.filter((zone) => zone !== subject.place && (zone.includes(subject.place) || hit.chunk.zones.indexOf(zone) === 0)) : [])))],
+      aliases: [...new Set(hits.flatMap((hit) => (hit.chunk.zones.some((zone) => zone.includes(subject.place)) ? hit.chunk.zones.filter((zone) => zone !== subject.place && (zone.includes(subject.place) || hit.chunk.zones.indexOf(zone) === 0) && sameKind(zone, subject.kind)) : [])))],
     })),
   };
   const evidence = usable(gatherEvidence(frame, hits, context));
@@ -96,6 +96,12 @@ function ungovernedPart(frame: Frame, evidence: EvidenceSentence[], context: Evi
     if (!ranked.some((claim) => claim.local > 0 && claim.subject >= 0)) return part;
   }
   return undefined;
+}
+
+/** A zone of the asked kind, or of none named (银川经开区 is not an alias of 银川高新区). */
+function sameKind(zone: string, kind: string | undefined): boolean {
+  const own = zoneKindOf(zone);
+  return !kind || !own || own === kind;
 }
 
 /** Headings and instructions planted in a document are never evidence. */

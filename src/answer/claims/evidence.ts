@@ -23,6 +23,8 @@ export interface EvidenceSentence {
   coverage: number;
   /** The best coverage of any sentence of the same article: the context a sentence is read in. */
   articleCoverage: number;
+  /** Some sentence of the same article names the asked period (and none of this sentence's periods contradicts it). */
+  articlePeriod: boolean;
   /** Term groups present. */
   present: Set<TermGroup>;
   /** The sentence's period agrees (1), says nothing (0) or names another period (-1); a sentence that names none takes the one before it, at half weight. */
@@ -78,6 +80,7 @@ export function gatherEvidence(frame: Frame, hits: SearchHit[], context: Evidenc
         position,
         coverage: covered / total,
         articleCoverage: 0,
+        articlePeriod: false,
         present,
         periodFit: frame.period ? sentencePeriodFit(span.text, position > 0 ? spans[position - 1]!.text : undefined, frame.period, year) : 0,
         figurePeriods: new Map((context.factsIn?.(span.text) ?? []).filter((fact) => fact.period).map((fact) => [fact.raw, fact.period!])),
@@ -90,6 +93,8 @@ export function gatherEvidence(frame: Frame, hits: SearchHit[], context: Evidenc
   const byArticle = new Map<string, number>();
   for (const sentence of sentences) byArticle.set(sentence.hit.chunk.articleId, Math.max(byArticle.get(sentence.hit.chunk.articleId) ?? 0, sentence.coverage));
   for (const sentence of sentences) sentence.articleCoverage = byArticle.get(sentence.hit.chunk.articleId)!;
+  const periodArticles = new Set(sentences.filter((sentence) => sentence.periodFit === 1).map((sentence) => sentence.hit.chunk.articleId));
+  for (const sentence of sentences) sentence.articlePeriod = periodArticles.has(sentence.hit.chunk.articleId);
   return sentences;
 }
 
@@ -144,7 +149,9 @@ export function subjectFit(prefix: string, subjects: Subject[], context: Evidenc
   const places = mentions.filter((mention) => placeLevels.has(mention.kind) && new RegExp(`${mention.place}(?:省|市|县|自治区|全市|全省)(?![、和及]|级|重大|重点)`, "u").test(prefix));
   if (places.some((place) => !subjects.some((subject) => subject.place === place.place))) return -1;
   // "全市" is the city itself when the question names the city as such ("银川市工业园区").
-  const asksWhole = /全市|全省|全国|province|provincial|city-?wide|nationwide|\ball\b/iu.test(questionText) || subjects.some((subject) => new RegExp(`${subject.place}(?:市|省)`, "u").test(questionText));
+  // …and "全省" is the province itself when a province's zones are asked ("Sichuan's high-tech zones").
+  const provinceAsked = subjects.some((subject) => context.zoneMentions(subject.place).some((mention) => mention.place === subject.place && mention.kind === "省"));
+  const asksWhole = provinceAsked || /全市|全省|全国|province|provincial|city-?wide|nationwide|\ball\b|\bzones\b|各(?:高新区|开发区|园区)/iu.test(questionText) || subjects.some((subject) => new RegExp(`${subject.place}(?:市|省)`, "u").test(questionText));
   if (askedZone && /全市|全省|全国/u.test(prefix) && !asksWhole) return -1;
   if (subjects.some((subject) => prefix.includes(subject.zoneName ?? subject.place))) return 1;
   return 0;
@@ -158,6 +165,8 @@ const placeLevels = new Set(["省", "市", "县", "区", "州", "盟", "旗"]);
  */
 export function sameZone(name: string, subject: Subject, placesIn: (text: string) => string[] = () => []): boolean {
   if (subject.zoneName && (name.includes(subject.zoneName) || subject.zoneName.includes(name))) return true;
+  // The names the subject's own documents give it (稀土高新区 for 包头).
+  if ((subject.aliases ?? []).some((alias) => alias === name || (alias.length >= 4 && (alias.includes(name) || name.includes(alias))))) return true;
   const kind = zoneKindOf(name);
   if (subject.kind && kind && kind !== subject.kind) return false;
   if (name.includes(subject.place)) return true;

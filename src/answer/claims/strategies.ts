@@ -135,7 +135,8 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
       let subject = subjectFit(prefix, frame.subjects, context, frame.question, sentence.hit.chunk.zones, quantity.owner ?? sentence.text.slice(quantity.clauseStart, quantity.start));
       // "A、B…分别X、Y": a figure owned by a name that is not the subject is someone else's.
       if (quantity.owner && frame.subjects.length > 0 && subject < 1) subject = -1;
-      const extra = Math.min(uncoveredChars(quantity.before, frame), 8);
+      // Words of the governing phrase the question does not have ("科技信息服务业" when 科技服务业 is asked).
+      const extra = Math.min(uncoveredChars(quantity.governs.replace(/\d+(?:\.\d+)?\s*(?:万亿|亿|万|千)?(?:元|美元|%|个|家|项)?/gu, ""), frame), 8);
       // The period the ingest resolved for this very figure, else what the sentence (or the one before) says.
       const resolved = frame.period ? sentence.figurePeriods.get(quantity.raw) : undefined;
       let period = frame.period && resolved ? (fits(resolved, frame.period) ? 1 : overlaps(resolved, frame.period) ? 0 : -1) : sentence.periodFit;

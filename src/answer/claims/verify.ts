@@ -20,9 +20,9 @@ export function checkFigure(claim: FigureClaim, frame: Frame): FigureCheck {
   if (quantity.notResult && !frame.asksPlan) return "not-a-result";
   if (claim.subject < 0) return "other-subject";
   if (claim.period < 0) return "other-period";
-  // A period was asked and nothing near the figure names one: the report's date must lie in it
-  // (or just after it, when a report sums up the period).
-  if (frame.period && claim.period <= 0 && !reportedDuring(sentence.hit.chunk.date, frame.period)) return "period-unknown";
+  // A period was asked and nothing near the figure names one: its article must name that period
+  // elsewhere, or the report's date lie in it (or just after it, when a report sums up the period).
+  if (frame.period && claim.period <= 0 && !sentence.articlePeriod && !reportedDuring(sentence.hit.chunk.date, frame.period)) return "period-unknown";
   if (!unitAgrees(claim)) return "unit-mismatch";
   if (metricTerms(claim.part, frame).length > 0 && claim.local === 0) return "not-governed";
   // "排第几位": the position asked is the measure; the subject must be named at it.
@@ -44,7 +44,8 @@ function reportedDuring(date: string | undefined, period: Period): boolean {
   if (/^\d{4}$/u.test(date)) return period.from.startsWith(date) || period.to.startsWith(date);
   const month = date.slice(0, 7);
   const [year, last] = period.to.split("-").map(Number) as [number, number];
-  const grace = new Date(Date.UTC(year, last - 1 + 3, 1)).toISOString().slice(0, 7);
+  // A year is summed up months later (annual reports come out in spring); a quarter within weeks.
+  const grace = new Date(Date.UTC(year, last - 1 + (period.kind === "year" ? 6 : 3), 1)).toISOString().slice(0, 7);
   return month >= period.from && month < grace;
 }
 
