@@ -222,7 +222,7 @@ function conditionValue(value: number, unit: string | undefined, question: strin
  * homestays", "新建面积800亩的". Years, dates and the threshold of a yes/no are not cases.
  */
 export function casesIn(question: string, language: Language): number[] {
-  const pattern = language === "zh" ? /(\d+(?:\.\d+)?)\s*(?:万元|亿元|元|亩|家|个|人|张|间|名|平方米|万平方米|吨|户)/gu : /(\d+(?:\.\d+)?)\s*(?:or more\s+)?(?:mu|homestays?|companies|firms|projects|people|beds|rooms|employees|households|square met(?:re|er)s|tonnes|million|billion|yuan)\b/giu;
+  const pattern = language === "zh" ? /(\d+(?:\.\d+)?)\s*(?:万元|亿元|元|亩|家|个|人|张|间|名|平方米|万平方米|吨|户)/gu : /(\d+(?:\.\d+)?)\s*(?:or more\s+)?(?:[a-z-]+\s+){0,2}?(?:mu|homestays?|companies|firms|projects|people|beds|rooms|employees|households|square met(?:re|er)s|tonnes|million|billion|yuan)\b/giu;
   const found: number[] = [];
   for (const match of question.matchAll(pattern)) {
     const before = question.slice(Math.max(0, (match.index ?? 0) - 2), match.index ?? 0);

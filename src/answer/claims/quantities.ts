@@ -73,6 +73,7 @@ export function chineseNumber(text: string): number | undefined {
 
 // Parentheses stay inside a clause: "实际利用外资(商务部口径)4亿美元" is governed by 实际利用外资.
 const boundary = /[，,；;：:。！？!?\n]/u;
+const boundaryChars = "，,；;：:。！？!?\n";
 const rankPattern = /(?:第\s*(\d+|[一二两三四五六七八九十百零]+)\s*(?:名|位)|(?:排名|排|列|居|位列|位居|位于)(?:全国|全省|全区|第)?第?\s*(\d+|[一二两三四五六七八九十百零]+)(?:名|位)?|榜首|首位)/gu;
 const scorePattern = /(\d+(?:\.\d+)?)\s*分(?![之钟别期配类])/gu;
 
@@ -121,7 +122,7 @@ export function quantitiesIn(sentence: string): Quantity[] {
     const before = sentence.slice(from, item.start).replace(/^[、和及与]/u, "");
     const following = found[index + 1];
     // The words after a figure up to the next item of a "、" list: "21%、工业固定资产投资…" is not about 21%.
-    const after = /^[^、]*/u.exec(sentence.slice(item.end, Math.min(clauseEnd, following ? following.start : clauseEnd, item.end + 8)))![0];
+    const after = /^[^、(（]*/u.exec(sentence.slice(item.end, Math.min(clauseEnd, following ? following.start : clauseEnd, item.end + 8)))![0];
     const clause = sentence.slice(clauseStart, clauseEnd);
     const lead = sentence.slice(clauseStart, item.start);
     const growthOnly = /^[,，、\s]*(?:同比|比上年|比去年|较上年|较去年|较)?(?:分别)?(?:增长|增速|增幅|提高|提升|上升|下降|减少|增加)(?:了|为|达到?)?$/u.test(before);
@@ -130,7 +131,8 @@ export function quantitiesIn(sentence: string): Quantity[] {
     // "固定资产投资下降10.9%": a fall is a negative change, so "did it grow?" is answered no.
     const falls = item.unit === "percent" && /(?:下降|减少|回落|降低|负增长|下滑|收窄)(?:了|为|达)?$/u.test(before);
     // The clauses before this one, when they hold no figure, say what it is about ("…成功申请到“天府科创贷”,涉及金额2000万元").
-    const topic = clauseStart > 0 && !found.some((other) => other.start < clauseStart) ? sentence.slice(0, clauseStart) : "";
+    const previousClauseStart = clauseStart > 1 ? Math.max(...[...boundaryChars].map((char) => sentence.lastIndexOf(char, clauseStart - 2))) + 1 : 0;
+    const topic = clauseStart === 0 ? "" : !found.some((other) => other.start < clauseStart) ? sentence.slice(0, clauseStart) : !found.some((other) => other.start >= previousClauseStart && other.start < clauseStart) ? sentence.slice(previousClauseStart, clauseStart) : "";
     return {
       ...item,
       topic,
