@@ -33,7 +33,7 @@ export function checkFigure(claim: FigureClaim, frame: Frame): FigureCheck {
   if (key && !key.alternatives.some((term) => said(term, sentence.text) || said(term, sentence.hit.chunk.title))) return "key-term-absent";
   // A sentence that shares little with the question proves little, whatever figure it has, unless
   // its measure is the question's and its article is the one the question is about.
-  if (sentence.coverage < 0.3 && !positionAsked && !(claim.local >= 0.5 && sentence.articleCoverage >= 0.5)) return "weak-evidence";
+  if (sentence.coverage < 0.3 && !positionAsked && !(claim.local >= 0.5 && (sentence.articleCoverage >= 0.4 || claim.subject > 0))) return "weak-evidence";
   return "ok";
 }
 
