@@ -144,8 +144,9 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
       let period = frame.period && resolved ? (fits(resolved, frame.period) ? 1 : overlaps(resolved, frame.period) ? 0 : -1) : sentence.periodFit;
       // "较2023年末净增11152户": the period after 较/比 is the base of a change, not the figure's own.
       if (period < 0 && /(?:较|比|相比|同比|与)[^，,；;]{0,12}(?:年|月|季度|年末|年底|年初|同期)/u.test(quantity.before)) period = 0;
-      // The question's own phrase written before the figure ("工业投资…同比增长" for 190%, not "固定资产投资…" for 107%).
-      const phrase = Math.max(0, Math.min(commonRun(part.text, quantity.governs.replace(/[\s，,、；;：:()（）“”"]/gu, "")), 10) - 2);
+      // The question's own phrase written before the figure ("工业投资…同比增长" for 190%, not "固定资产投资…" for 107%);
+      // zone names are the subject check's business, not the measure's.
+      const phrase = Math.max(0, Math.min(commonRun(part.text.replace(zoneWords, ""), quantity.governs.replace(zoneWords, "").replace(/[\s，,、；;：:()（）“”"]/gu, "")), 10) - 2);
       let score = 0.6 * sentence.coverage + 1.2 * local + 0.6 * near + 0.1 * phrase - 0.06 * extra + 0.35 * subject + 0.6 * period - 0.02 * Math.min(sentence.hitRank, 10);
       // "其中…", "2亿元以上项目签约数22个": a part of the total, unless the question asks for that part.
       if (quantity.subset && uncoveredChars(subsetWords(sentence.text, quantity), frame) > 0) score -= 0.4;

@@ -29,7 +29,9 @@ export function checkFigure(claim: FigureClaim, frame: Frame): FigureCheck {
   const positionAsked = metricTerms(claim.part, frame).length === 0 && (quantity.unit === "rank" || quantity.unit === "score") && claim.subject > 0;
   // The part's most telling word (航空 in "航空产业主营业务收入") must be in the sentence (or the
   // article's title): a clause of another industry with the same measure is another figure.
-  const key = keyTerm(claim, frame);
+  // A position asked ("进入全国百强了吗", "rank first") is checked by the position itself, named for the subject.
+  const positionOfSubject = quantity.unit === "rank" && claim.part.asked.includes("rank") && claim.subject > 0;
+  const key = positionOfSubject ? undefined : keyTerm(claim, frame);
   if (key && !key.alternatives.some((term) => said(term, sentence.text) || said(term, sentence.hit.chunk.title))) return "key-term-absent";
   // A sentence that shares little with the question proves little, whatever figure it has, unless
   // its measure is the question's and its article is the one the question is about.
