@@ -3,6 +3,7 @@
  * every question's verdict to tests/eval/expected-verdicts.json, which tests/e2e/real-documents-eval.test.ts
  * holds. Run it when a change is meant to improve verdicts, and commit the file with the change.
  */
+import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { prepareEvalCorpus } from "../src/app/eval-corpus.js";
 import { loadEvalFile, runEval, summarize } from "../src/app/evaluate.js";
@@ -10,17 +11,11 @@ import { createRuntime } from "../src/app/runtime.js";
 import { loadConfig } from "../src/core/config.js";
 import { createLogger } from "../src/core/logger.js";
 
-const sets = [
-  ["news-dev", "tests/eval/news-dev.jsonl", "tests/fixtures/news-dev"],
-  ["news-dev2", "tests/eval/news-dev2.jsonl", "tests/fixtures/news-dev2"],
-  ["policy-dev", "tests/eval/policy-dev.jsonl", "tests/fixtures/policy-dev"],
-  ["news-holdout", "tests/eval/news-holdout.jsonl", "tests/fixtures/news-holdout"],
-  ["policy-holdout-real", "tests/eval/policy-holdout-real.jsonl", "tests/fixtures/policy-holdout"],
-] as const;
+const sets = JSON.parse(readFileSync("tests/eval/real-document-sets.json", "utf8")) as { name: string; questions: string; corpus: string }[];
 
 const config = loadConfig(process.env);
 const output: Record<string, Record<string, string>> = {};
-for (const [name, questions, corpus] of sets) {
+for (const { name, questions, corpus } of sets) {
   const scratch = await prepareEvalCorpus(config, corpus, { alone: true });
   const runtime = await createRuntime(scratch.config, { log: createLogger("error"), memoryState: true });
   const results = await runEval(runtime.service, await loadEvalFile(questions));

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,13 +16,7 @@ import { createTempWorkspace, repoRoot, testConfig, type TempWorkspace } from ".
  * said in tests/eval/README.md; the held-out sets are here only so a regression is seen.
  */
 
-const sets = [
-  { name: "news-dev", questions: "tests/eval/news-dev.jsonl", corpus: "tests/fixtures/news-dev" },
-  { name: "news-dev2", questions: "tests/eval/news-dev2.jsonl", corpus: "tests/fixtures/news-dev2" },
-  { name: "policy-dev", questions: "tests/eval/policy-dev.jsonl", corpus: "tests/fixtures/policy-dev" },
-  { name: "news-holdout", questions: "tests/eval/news-holdout.jsonl", corpus: "tests/fixtures/news-holdout" },
-  { name: "policy-holdout-real", questions: "tests/eval/policy-holdout-real.jsonl", corpus: "tests/fixtures/policy-holdout" },
-];
+const sets = JSON.parse(readFileSync(path.join(repoRoot, "tests/eval/real-document-sets.json"), "utf8")) as { name: string; questions: string; corpus: string }[];
 
 let workspace: TempWorkspace;
 let expected: Record<string, Record<string, Verdict>>;
