@@ -20,7 +20,7 @@ import { yearOf } from "../ingest/dates.js";
 import { attachLead } from "../answer/lead/attach-lead.js";
 import { comparisonLead, figureLead, superlativeLead, type Lead, type LeadRequest, type Subject } from "../answer/lead/fact-lead.js";
 import { coverageAnswer, coverageOf, entitiesIn, helpAnswer } from "../answer/lead/simple-leads.js";
-import { correctPlaceNames } from "../retrieve/fuzzy-place.js";
+import { correctPlaceNames, editDistance } from "../retrieve/fuzzy-place.js";
 import { classifyQuestion, isNonQuestion, type QuestionKind } from "../retrieve/question-kind.js";
 import type { LiveIndex } from "./live-index.js";
 import { listRules, type RuleListing } from "../ingest/policy-rules.js";
@@ -173,7 +173,27 @@ export class ZoneAssistant implements AnswerService {
         return { text: question, drop: places.filter((place) => place !== inIndex[0]), note: `Taking ${english} as ${inIndex[0]} (the reports cover it, not ${other}).` };
       }
     }
-    const { text, corrections } = correctPlaceNames(question, covered.map((place) => ({ place, english: resolver.english(place) })), (word) => resolver.isEnglishPlace(word));
+    // A real place the reports do not cover, spelled one letter off places they do ("Changzi" = 长子,
+    // next to Changzhi 长治 and Changji 昌吉): ask which one was meant rather than answer about either.
+    for (const place of found.filter((item) => !live.articlePlaces.all.has(item))) {
+      const name = resolver.english(place).toLowerCase().replace(/[^a-z]/g, "");
+      const near = covered.filter((other) => editDistance(name, resolver.english(other).toLowerCase().replace(/[^a-z]/g, "")) === 1);
+      if (near.length === 0) continue;
+      const options = near.map((other) => `${resolver.english(other)} (${other})`).join(" or ");
+      return {
+        text: question,
+        askBack: { answer: `The reports do not cover ${resolver.english(place)} (${place}). Did you mean ${options}? Ask again with that name.`, refused: true, mode: "extractive", language: "en", citations: [], warnings: [], standaloneQuestion: question },
+      };
+    }
+    const { text, corrections, ambiguous } = correctPlaceNames(question, covered.map((place) => ({ place, english: resolver.english(place) })), (word) => resolver.isEnglishPlace(word));
+    if (ambiguous.length > 0) {
+      const [first] = ambiguous;
+      const options = first!.options.map((option) => `${option.english} (${option.place})`).join(" or ");
+      return {
+        text: question,
+        askBack: { answer: `"${first!.written}" is close to ${options}, and the reports cover each. Which one do you mean? Ask again with that name.`, refused: true, mode: "extractive", language: "en", citations: [], warnings: [], standaloneQuestion: question },
+      };
+    }
     if (corrections.length === 0) return { text: question };
     const note = `Assuming you mean ${corrections.map((item) => `${item.english} (${item.place})`).join(" and ")}.`;
     return { text, note };

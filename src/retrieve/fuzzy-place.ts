@@ -32,8 +32,9 @@ const normalize = (word: string) => word.toLowerCase().replace(/[^a-z]/g, "");
  * `places`: the places the index covers with their English names. Words already naming a place,
  * short words and lower-case words (ordinary English) are left alone.
  */
-export function correctPlaceNames(text: string, places: { place: string; english: string }[], isKnownPlace: (word: string) => boolean): { text: string; corrections: PlaceCorrection[] } {
+export function correctPlaceNames(text: string, places: { place: string; english: string }[], isKnownPlace: (word: string) => boolean): { text: string; corrections: PlaceCorrection[]; ambiguous: { written: string; options: PlaceCorrection[] }[] } {
   const corrections: PlaceCorrection[] = [];
+  const ambiguous: { written: string; options: PlaceCorrection[] }[] = [];
   const targets = places.map((item) => ({ ...item, key: normalize(item.english) })).filter((item) => item.key.length >= 4);
   const corrected = text.replace(/\b[A-Z][a-z]{3,}(?:['’][a-z]+)?\b/g, (word) => {
     const bare = word.replace(/['’]s$/i, "");
@@ -44,11 +45,14 @@ export function correctPlaceNames(text: string, places: { place: string; english
     if (close.length === 0) return word;
     const best = Math.min(...close.map((item) => item.distance));
     const winners = [...new Map(close.filter((item) => item.distance === best).map((item) => [item.target.english, item.target])).values()];
-    // Two places equally close: guessing would answer about the wrong one.
-    if (winners.length !== 1) return word;
+    // Two places equally close ("Changzi": Changzhi or Changji): guessing would answer about the wrong one; ask.
+    if (winners.length !== 1) {
+      ambiguous.push({ written: bare, options: winners.map((target) => ({ written: bare, place: target.place, english: target.english })) });
+      return word;
+    }
     const winner = winners[0]!;
     corrections.push({ written: bare, place: winner.place, english: winner.english });
     return word.replace(bare, winner.english);
   });
-  return { text: corrected, corrections };
+  return { text: corrected, corrections, ambiguous };
 }

@@ -38,3 +38,12 @@ describe("pinyin fuzzy matching", () => {
     expect(correctPlaceNames("What about Anang?", twins, noPlace).corrections).toEqual([]);
   });
 });
+
+describe("a name one letter from two covered places", () => {
+  it("is not guessed: both are offered", () => {
+    const places = [{ place: "长治", english: "Changzhi" }, { place: "昌吉", english: "Changji" }];
+    const result = correctPlaceNames("What incentives does Changzi offer?", places, () => false);
+    expect(result.corrections).toEqual([]);
+    expect(result.ambiguous[0]!.options.map((option) => option.place).sort()).toEqual(["昌吉", "长治"]);
+  });
+});
