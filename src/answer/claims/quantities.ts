@@ -93,6 +93,8 @@ export function quantitiesIn(sentence: string): Quantity[] {
     // "第一季度", "第三批": an ordinal that is not a position in a ranking.
     const next = sentence.slice((match.index ?? 0) + match[0].length, (match.index ?? 0) + match[0].length + 2);
     if (value === undefined || (!/[名位]$/u.test(match[0]) && /^[季批次期届阶产年个家条]/u.test(next))) continue;
+    // "排名五连进" is a run of rises, not a position: without 第 or 名/位 a number must end the phrase.
+    if (match[0] !== "榜首" && match[0] !== "首位" && !/第/u.test(match[0]) && !/[名位]$/u.test(match[0]) && /^[\u4e00-\u9fa5]/u.test(next)) continue;
     const start = match.index ?? 0;
     if (found.some((item) => start < item.end && item.start < start + match[0].length)) continue;
     found.push({ raw: match[0], value, unit: "rank", start, end: start + match[0].length });

@@ -128,10 +128,11 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
       if (!units.has(quantity.unit)) continue;
       const window = `${quantity.governs}${quantity.raw}${quantity.after}`;
       // No measure words ("排第几位"): a position or score asked is matched by its kind itself.
-      const kindIsMeasure = (quantity.unit === "rank" || quantity.unit === "score") && units.has(quantity.unit) && part.asked[0] === (quantity.unit === "rank" ? "rank" : "score");
+      // …also when the only words for it are the dictionary's guesses ("ranked" → 队伍/级别).
+      const kindIsMeasure = (quantity.unit === "rank" || quantity.unit === "score") && units.has(quantity.unit) && part.asked[0] === (quantity.unit === "rank" ? "rank" : "score") && measured.every((group) => (group.weight ?? 1) < 1);
       // An area asked ("how large is its site", "占地多少") is answered by an area whatever words name it.
       const areaAsked = part.asked[0] === "area" && (quantity.unit === "mu" || quantity.unit === "m2");
-      const local = areaAsked ? 1 : measured.length > 0 ? weighted(measured, context, (group) => holds(quantity.clause, group) || holds(window, group) || holds(quantity.topic, group)) : kindIsMeasure ? 1 : sentence.coverage;
+      const local = areaAsked || (kindIsMeasure && measured.length > 0) ? 1 : measured.length > 0 ? weighted(measured, context, (group) => holds(quantity.clause, group) || holds(window, group) || holds(quantity.topic, group)) : kindIsMeasure ? 1 : sentence.coverage;
       const near = measured.length > 0 ? weighted(measured, context, (group) => holds(window, group)) : 0;
       const prefix = quantity.owner ?? sentence.text.slice(0, quantity.start);
       let subject = subjectFit(prefix, frame.subjects, context, frame.question, sentence.hit.chunk.zones, quantity.owner ?? sentence.text.slice(quantity.clauseStart, quantity.start));

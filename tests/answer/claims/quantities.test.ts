@@ -67,3 +67,10 @@ describe("quantities of a sentence", () => {
     expect(chineseNumber("两")).toBe(2);
   });
 });
+
+describe("positions that are not positions", () => {
+  it("does not read 排名五连进 (five rises in a row) as fifth place", () => {
+    expect(quantitiesIn("实现了“国家高新区排名五连进”的历史性跨越").filter((item) => item.unit === "rank")).toEqual([]);
+    expect(quantitiesIn("在全国169个国家高新区中综合排名第63位").find((item) => item.unit === "rank")!.value).toBe(63);
+  });
+});
