@@ -65,7 +65,8 @@ export interface EvalResult {
 export function verdictOf(result: Pick<EvalResult, "passed" | "type" | "refused" | "forbidden" | "error">, abstained: boolean): Verdict {
   if (result.passed) return "correct";
   if (result.type === "negative") return "wrong";
-  if (result.forbidden.length > 0) return "wrong";
+  // As the independent scorer counts it: a refusal claims nothing, whatever passage it cites.
+  if (result.forbidden.length > 0 && !result.refused) return "wrong";
   if (result.refused || abstained || result.error) return "abstained";
   return "missed";
 }
