@@ -319,9 +319,12 @@ export function tierStrategy(frame: Frame, evidence: EvidenceSentence[]): TierCl
       if (!bounded) continue;
       const amount = sentence.quantities.find((quantity) => quantity.start >= start && quantity.end <= offset && (quantity.unit === "yuan" || quantity.unit === "percent") && !quantity.threshold && !/(?:以上|以下)/u.test(sentence.text.slice(quantity.end, quantity.end + 3)));
       if (!amount) continue;
-      candidates.push({ kind: "tier", clause: clause.replace(/[；;。]$/u, ""), quantity: amount, sentence, score: sentence.coverage - 0.02 * Math.min(sentence.hitRank, 10) });
+      // A tier is often its own sentence after "；": the item's words are in the sentence before it.
+      const inContext = `${sentence.previous ?? ""}${sentence.text}`;
+      const context = frame.terms.length === 0 ? 1 : frame.terms.filter((group) => holds(inContext, group)).length / frame.terms.length;
+      candidates.push({ kind: "tier", clause: clause.replace(/[；;。]$/u, ""), quantity: amount, sentence, score: context - 0.02 * Math.min(sentence.hitRank, 10) });
     }
   }
   const best = candidates.sort((a, b) => b.score - a.score)[0];
-  return best && best.sentence.coverage >= 0.3 ? best : undefined;
+  return best && best.score >= 0.3 ? best : undefined;
 }

@@ -111,3 +111,21 @@ describe("evidence excerpts", () => {
     expect(text).toBe("高新区此次集中开工项目6个,总投资3.56亿元…");
   });
 });
+
+describe("the tier of a rule for the asker's case", () => {
+  it("answers with the tier whose lower bound is the stated case, not the tier that ends there", () => {
+    const rule = hit("对医药企业投资新建GAP中药材种植基地面积在100亩及以上至500亩的，给予企业100元/亩奖励；对新建面积在500亩以上的，给予企业200元/亩奖励。", { zones: ["柳河县", "柳河"], date: "2023-02-08", title: "关于支持重点产业加快发展的实施意见" });
+    const frame = readFrame({ question: "How much does Liuhe pay per mu for a new GAP herb base larger than 500 mu?", language: "en", kind: "figure", terms: [group("herb", "中药材"), group("base", "基地")], subjects: [{ place: "柳河" }] });
+    expect(frame.cases).toEqual([500]);
+    const lead = answerWithClaims(frame, [rule], context, undefined, { tiersOnly: true })!.answer.split("\n")[0]!;
+    expect(lead).toContain("200元");
+    expect(lead).not.toContain("100元/亩");
+  });
+
+  it("takes the amount the tier gives, not its other bounds", () => {
+    const rule = hit("对一个行政村发展标准化民宿达20家以上、床位100张以上，总投入在1000万元以上且被认定的，给予投资方奖励100万元。", { zones: ["柳河县", "柳河"], date: "2019-01-01", title: "柳河县加快旅游业发展的若干意见" });
+    const frame = readFrame({ question: "柳河县一个村发展20家民宿奖励多少？", language: "zh", kind: "figure", terms: [group("民宿")], subjects: [{ place: "柳河" }] });
+    const lead = answerWithClaims(frame, [rule], context, undefined, { tiersOnly: true })!.answer.split("\n")[0]!;
+    expect(lead).toMatch(/给予投资方奖励100万元\[1\]。$/u);
+  });
+});
