@@ -530,6 +530,8 @@ function evidenceContext(live: LiveIndex): EvidenceContext {
  * the subject's figures that share the question's words: a figure stated in a passage the search
  * ranked low is still found.
  */
+const maxFactScan = 2000;
+
 function withFactPassages(hits: SearchHit[], frame: Frame, live: LiveIndex, topK = 8, extra = 6): SearchHit[] {
   const ranked = hits.slice(0, topK);
   const seen = new Set(ranked.map((hit) => hit.chunk.id));
@@ -543,8 +545,12 @@ function withFactPassages(hits: SearchHit[], frame: Frame, live: LiveIndex, topK
     }
   }
   if (frame.subjects.length !== 1 || frame.terms.length === 0) return ranked;
+  // A place with very many facts (a national corpus) is left to retrieval: reading them all per ask
+  // would cost more than it finds.
+  const query = { places: [frame.subjects[0]!.place], includeParts: true };
+  if (live.facts.count(query) > maxFactScan) return ranked;
   const scored = new Map<string, number>();
-  for (const fact of live.facts.candidates({ places: [frame.subjects[0]!.place], includeParts: true })) {
+  for (const fact of live.facts.candidates(query)) {
     if (seen.has(fact.chunkId)) continue;
     const shared = frame.terms.filter((group) => group.alternatives.some((term) => fact.sentence.includes(term))).length;
     if (shared >= Math.min(2, frame.terms.length)) scored.set(fact.chunkId, Math.max(scored.get(fact.chunkId) ?? 0, shared));
