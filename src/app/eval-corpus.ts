@@ -15,8 +15,8 @@ import { AppError } from "../core/errors.js";
  */
 
 const languageFiles = ["glossary.json", "gazetteer.json"];
-/** `--alone`: the folder is indexed as real users' documents would be, with no list of places written for this corpus. */
-const aloneFiles = ["glossary.json"];
+/** `--alone`: the folder is indexed as real users' documents would be: none of this repo's corpus files (the shipped vocabulary still applies). */
+const aloneFiles: string[] = [];
 
 export interface EvalCorpus {
   /** The given config with CORPUS_DIR and DATA_DIR pointing into the temporary folder. */

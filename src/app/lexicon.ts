@@ -5,7 +5,7 @@ import { placeEntries } from "../ingest/places-data.js";
 import { zoneKindSurfaces } from "../ingest/zones.js";
 import { createTokenizer, type NamedTokenizer } from "../index/tokenizer.js";
 import { loadEnglishDictionary, type EnglishDictionary } from "../retrieve/en-zh-dictionary.js";
-import { bundledPolicyTerms, createGlossary, loadGlossary, type Glossary } from "../retrieve/glossary.js";
+import { bundledTerms, createGlossary, loadGlossary, type Glossary } from "../retrieve/glossary.js";
 import { createPlaceResolver, type PlaceResolver } from "../retrieve/places.js";
 
 /**
@@ -31,7 +31,7 @@ export async function loadLexicon(corpusDir: string): Promise<Lexicon> {
     loadGlossary(path.join(corpusDir, "glossary.json")),
     loadGazetteerOverrides(corpusDir),
   ]);
-  const glossary = createGlossary([...bundledPolicyTerms(), ...corpusGlossary.entries]);
+  const glossary = createGlossary([...bundledTerms(), ...corpusGlossary.entries]);
   const gazetteer = createGazetteer(overrides);
   const userWords = [...glossary.chineseTerms(), ...zoneKindSurfaces, ...placeEntries.map((entry) => entry.zh), ...overrides.map((entry) => entry.zh)];
   return {

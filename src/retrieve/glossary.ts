@@ -95,14 +95,15 @@ export function createGlossary(entries: GlossaryEntry[]): Glossary {
 let bundled: GlossaryEntry[] | undefined;
 
 /**
- * The policy vocabulary shipped with the product (data/policy-glossary.json): measures, listing,
- * headquarters, medicine, tourism, talent, land, validity … so English questions reach any policy
- * corpus, with or without its own glossary.json. The corpus glossary is merged over it.
+ * The vocabulary shipped with the product, so English questions reach any corpus, with or without
+ * its own glossary.json (the corpus glossary is merged over it): data/policy-glossary.json (measures,
+ * listing, headquarters, medicine, tourism, talent, land, validity …) and data/report-glossary.json
+ * (figures, industries, periods and services of zone reports).
  */
-export function bundledPolicyTerms(): GlossaryEntry[] {
+export function bundledTerms(): GlossaryEntry[] {
   if (!bundled) {
-    const file = new URL("./data/policy-glossary.json", import.meta.url);
-    bundled = glossaryFileSchema.parse(JSON.parse(readFileSync(file, "utf8"))).terms;
+    const read = (name: string) => glossaryFileSchema.parse(JSON.parse(readFileSync(new URL(`./data/${name}`, import.meta.url), "utf8"))).terms;
+    bundled = [...read("policy-glossary.json"), ...read("report-glossary.json")];
   }
   return bundled;
 }

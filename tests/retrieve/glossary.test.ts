@@ -4,7 +4,6 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGlossary, loadGlossary, normalizeEnglish } from "../../src/retrieve/glossary.js";
 import { loadLexicon } from "../../src/app/lexicon.js";
-import { realCorpusDir } from "../helpers/temp-runtime.js";
 
 describe("normalizeEnglish", () => {
   it("folds case, punctuation and simple plurals", () => {
@@ -55,8 +54,10 @@ describe("loadGlossary", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("reads the shipped corpus glossary (incentive → 优惠政策, lithium iron phosphate → 磷酸铁锂)", async () => {
-    const glossary = await loadGlossary(path.join(realCorpusDir, "glossary.json"));
+  it("ships the report vocabulary with the product, for a corpus folder with no glossary of its own (incentive → 优惠政策, lithium iron phosphate → 磷酸铁锂)", async () => {
+    const bare = path.join(dir, "bare-corpus");
+    await mkdir(bare, { recursive: true });
+    const { glossary } = await loadLexicon(bare);
     expect(glossary.lookup("incentives")[0]!.zh).toContain("优惠政策");
     expect(glossary.lookup("signed projects")[0]!.zh).toContain("签约项目");
     expect(glossary.lookup("lithium iron phosphate")[0]!.zh).toContain("磷酸铁锂");
