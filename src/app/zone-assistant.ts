@@ -289,13 +289,16 @@ export class ZoneAssistant implements AnswerService {
 
     // A yes/no's threshold ("超过一倍", "more than 30%") is what is decided, not a topic the passages must hold.
     if (kind === "yesno") query.groups = withoutCondition(query.groups, readCondition(standalone, query.language));
+    // The question read once (after its threshold words left the topic) for the claim strategies and checks.
+    const frame = frameOf(standalone, kind, query, request.period, live);
+    const claimContext = evidenceContext(live);
     // Policy items are answered from their rule records (rule-answer.ts), not as report figures.
     // A report with numbered sections ("三、固定资产投资持续负增长") is still a report: only a policy
     // text (with a validity, or a policy's title) is answered from its rules.
     const aboutRules = retrieval.hits.slice(0, 3).some((hit) => hit.chunk.rule !== undefined && (hit.chunk.validity !== undefined || policyTitle.test(hit.chunk.title)));
     // A figure of a known metric that the facts file under the subject and period (fact-lead.ts) is
     // such a claim already, checked at ingest; the claim strategies answer the rest.
-    const knownFigure = single !== undefined && single.facts.length > 0 && single.facts.every((fact) => fact.metric !== "other" && factAboutSubject(fact, frameOf(standalone, kind, query, request.period, live), live));
+    const knownFigure = single !== undefined && single.facts.length > 0 && single.facts.every((fact) => fact.metric !== "other" && factAboutSubject(fact, frame, claimContext));
     const groups = query.groups.map((group) => group.alternatives);
     const weights = query.groups.map((group) => group.weight);
     // The passages, with their facts, written into an answer by the configured answerer (a model, or extractive).
@@ -327,14 +330,12 @@ export class ZoneAssistant implements AnswerService {
     let unclaimed = false;
     // A policy question that states the asker's case is answered by the tier for that case.
     if (aboutRules && kind !== "comparison" && kind !== "superlative") {
-      const frame = frameOf(standalone, kind, query, request.period, live);
-      const tiered = frame.cases.length > 0 ? answerWithClaims(frame, retrieval.hits.slice(0, 8), evidenceContext(live), undefined, { tiersOnly: true }) : undefined;
+      const tiered = frame.cases.length > 0 ? answerWithClaims(frame, retrieval.hits.slice(0, 8), claimContext, undefined, { tiersOnly: true }) : undefined;
       if (tiered) return tiered;
     }
     if (!aboutRules && !knownFigure && (kind === "yesno" || kind === "figure" || kind === "general" || kind === "entity")) {
-      const frame = frameOf(standalone, kind, query, request.period, live);
       if (kind !== "entity" || frame.intent === "person") {
-        const claimed = answerWithClaims(frame, withFactPassages(retrieval.hits, frame, live), evidenceContext(live), process.env.EXPLAIN_CLAIMS ? (line) => process.stderr.write(`${line}\n`) : undefined);
+        const claimed = answerWithClaims(frame, withFactPassages(retrieval.hits, frame, live), claimContext, process.env.EXPLAIN_CLAIMS ? (line) => process.stderr.write(`${line}\n`) : undefined);
         // With a model configured the model writes the answer, as for every other question, and the
         // verified claim is what is shown when the model's answer cannot be trusted (its warnings kept).
         if (claimed && !claimed.refused && this.options.answerer && this.options.answerer !== composeExtractive) {
@@ -482,9 +483,9 @@ function quotedOnly(answer: Answer): Answer {
 }
 
 /** A fact's figure is said of the asked subject, not of the province or another zone named before it. */
-function factAboutSubject(fact: Fact, frame: Frame, live: LiveIndex): boolean {
+function factAboutSubject(fact: Fact, frame: Frame, context: EvidenceContext): boolean {
   const at = fact.sentence.indexOf(fact.raw);
-  return subjectFit(fact.sentence.slice(0, Math.max(at, 0)), frame.subjects, evidenceContext(live), frame.question) >= 0;
+  return subjectFit(fact.sentence.slice(0, Math.max(at, 0)), frame.subjects, context, frame.question) >= 0;
 }
 
 /** "今年以来到4月底…（2022年）": a relative period takes the year the question states elsewhere. */

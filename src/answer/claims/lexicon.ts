@@ -16,7 +16,7 @@ const lexiconSchema = z.object({
   unitsOfKind: z.record(z.string(), z.array(z.string())),
   condition: z.object({ zh: conditionWords, en: conditionWords }),
   notResult: bilingual,
-  threshold: z.object({ zh: z.array(z.string()), zhBefore: z.array(z.string()) }),
+  threshold: z.object({ zh: z.array(z.string()) }),
   negation: bilingual,
   respectively: bilingual,
   personTitles: z.array(z.string()),
@@ -36,9 +36,8 @@ export interface CompiledLexicon {
   condition: Record<Language, { above: RegExp; below: RegExp; double: RegExp; topN: RegExp; first: RegExp }>;
   /** A figure said with these words before it in its clause is a plan, target or projection. */
   notResult: Record<Language, RegExp>;
-  /** Text right after a figure that makes it a threshold ("5亿元以上项目"), and right before it. */
+  /** Text right after a figure that makes it a threshold of a group ("5亿元以上项目"). */
   thresholdAfter: RegExp;
-  thresholdBefore: RegExp;
   negation: Record<Language, RegExp>;
   respectively: Record<Language, RegExp>;
   personTitles: string[];
@@ -72,7 +71,6 @@ function compileLexicon(raw: z.infer<typeof lexiconSchema>): CompiledLexicon {
     condition: { zh: conditions(raw.condition.zh, "zh"), en: conditions(raw.condition.en, "en") },
     notResult: { zh: compile(raw.notResult.zh), en: compile(raw.notResult.en) },
     thresholdAfter: compile(raw.threshold.zh),
-    thresholdBefore: compile(raw.threshold.zhBefore),
     negation: { zh: compile(raw.negation.zh), en: compile(raw.negation.en) },
     respectively: { zh: compile(raw.respectively.zh), en: compile(raw.respectively.en) },
     personTitles: [...raw.personTitles].sort((a, b) => b.length - a.length),

@@ -148,7 +148,7 @@ export function quantitiesIn(sentence: string): Quantity[] {
       clauseStart,
       notResult: lexicon.notResult.zh.test(lead),
       subset: false,
-      threshold: lexicon.thresholdAfter.test(sentence.slice(item.end, item.end + 6)) && /^(?:元|万元|亿元)?(?:以上|以下|及以上|以内)(?:的)?[\u4e00-\u9fa5]/u.test(sentence.slice(item.end, item.end + 8)),
+      threshold: lexicon.thresholdAfter.test(sentence.slice(item.end, item.end + 8)),
     };
   });
   quantities.forEach((quantity, index) => {

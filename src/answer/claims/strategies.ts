@@ -216,8 +216,7 @@ export function yesNoStrategy(frame: Frame, evidence: EvidenceSentence[], contex
     const scoped = { ...frame, terms: terms.length > 0 ? terms : frame.terms };
     const figure = rankFigures(scoped, part, evidence, context).find((claim) => claim.local > 0 && verify(claim));
     if (figure) {
-      const value = condition.unit === "percent" || condition.unit === "rank" || condition.unit === "score" || condition.unit === "any" ? figure.quantity : figure.quantity;
-      return { kind: "verdict", answer: meetsCondition(value, condition) ? "yes" : "no", basis: "threshold", condition, figure, sentence: figure.sentence };
+      return { kind: "verdict", answer: meetsCondition(figure.quantity, condition) ? "yes" : "no", basis: "threshold", condition, figure, sentence: figure.sentence };
     }
     if (condition.unit !== "rank") return undefined;
   }
