@@ -291,6 +291,7 @@ export class ZoneAssistant implements AnswerService {
     if (kind === "yesno") query.groups = withoutCondition(query.groups, readCondition(standalone, query.language));
     // The question read once (after its threshold words left the topic) for the claim strategies and checks.
     const frame = frameOf(standalone, kind, query, request.period, live);
+    if (process.env.EXPLAIN_CLAIMS) process.stderr.write(`kind=${kind} places=${query.places.join(",")} zoneNames=${query.zoneNames.join(",")}\n`);
     const claimContext = evidenceContext(live);
     // Policy items are answered from their rule records (rule-answer.ts), not as report figures.
     // A report with numbered sections ("三、固定资产投资持续负增长") is still a report: only a policy
@@ -333,7 +334,9 @@ export class ZoneAssistant implements AnswerService {
       const tiered = frame.cases.length > 0 ? answerWithClaims(frame, retrieval.hits.slice(0, 8), claimContext, undefined, { tiersOnly: true }) : undefined;
       if (tiered) return tiered;
     }
-    if (!aboutRules && !knownFigure && (kind === "yesno" || kind === "figure" || kind === "general" || kind === "entity")) {
+    // Two subjects each asked about ("A和B各…多少？哪个更多？") are answered side by side by the claim strategies.
+    const sideBySide = frame.sides && (kind === "comparison" || kind === "superlative");
+    if (!aboutRules && !knownFigure && (kind === "yesno" || kind === "figure" || kind === "general" || kind === "entity" || sideBySide)) {
       if (kind !== "entity" || frame.intent === "person") {
         const claimed = answerWithClaims(frame, withFactPassages(retrieval.hits, frame, live), claimContext, process.env.EXPLAIN_CLAIMS ? (line) => process.stderr.write(`${line}\n`) : undefined);
         // With a model configured the model writes the answer, as for every other question, and the
@@ -505,7 +508,9 @@ function frameOf(question: string, kind: QuestionKind, query: AnalyzedQuery, per
     const english = query.language === "en" ? question.slice(Math.max(0, question.toLowerCase().indexOf(live.lexicon.places.english(place).toLowerCase()))).slice(0, 80) : "";
     return { place, zoneName, kind: zoneKindOf(zoneName ?? english) };
   });
-  return readFrame({ question, language: query.language, kind, terms: query.groups, subjects, period: withQuestionYear(period, question) });
+  const names = subjects.map((subject) => [subject.zoneName ?? "", subject.place, query.language === "en" ? live.lexicon.places.english(subject.place) : ""]);
+  const periodOf = (text: string) => withQuestionYear(questionPeriod(text, query.language), question);
+  return readFrame({ question, language: query.language, kind, terms: query.groups, subjects, period: withQuestionYear(period, question), names, periodOf });
 }
 
 function withoutCondition(groups: AnalyzedQuery["groups"], condition: Condition | undefined): AnalyzedQuery["groups"] {

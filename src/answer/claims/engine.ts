@@ -3,8 +3,8 @@ import { isHeadingSentence } from "../../ingest/policy-structure.js";
 import { isInstructionLike } from "../../ingest/instructions.js";
 import { gatherEvidence, type EvidenceContext, type EvidenceSentence } from "./evidence.js";
 import { zoneKindOf, type Frame } from "./frame.js";
-import { renderFigures, renderPerson, renderTier, renderUndecided, renderVerdict } from "./render.js";
-import { conditionAsked, figureStrategy, personStrategy, rankFigures, tierStrategy, yesNoStrategy } from "./strategies.js";
+import { renderFigures, renderPerson, renderSides, renderTier, renderUndecided, renderVerdict } from "./render.js";
+import { compareSides, conditionAsked, figureStrategy, personStrategy, rankFigures, sidesStrategy, tierStrategy, yesNoStrategy } from "./strategies.js";
 import { checkFigure, verifyFigure } from "./verify.js";
 import { refusal, topicOf } from "../refusal.js";
 import { holds, termWeight } from "./evidence.js";
@@ -34,6 +34,13 @@ export function answerWithClaims(asked: Frame, hits: SearchHit[], context: Evide
   const tier = frame.intent !== "person" ? tierStrategy(frame, evidence) : undefined;
   if (tier) return renderTier(frame, tier);
   if (options.tiersOnly) return undefined;
+  // Two subjects named apart, each asked about: answered side by side (and compared when asked).
+  if (frame.sides && frame.intent === "figure") {
+    const evidenceFor = (side: Frame) => usable(gatherEvidence(side, hits, context));
+    const sides = sidesStrategy(frame, evidenceFor, context, verifyFigure);
+    if (trace) for (const side of sides) traceFrame(side.frame, evidenceFor(side.frame), context, trace);
+    return sides.some((side) => side.claims.length > 0) ? renderSides(frame, sides, compareSides(frame, sides)) : undefined;
+  }
   switch (frame.intent) {
     case "yesno": {
       const verdict = yesNoStrategy(frame, evidence, context, verify);

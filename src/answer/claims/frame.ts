@@ -22,6 +22,8 @@ export interface FramePart {
   terms: TermGroup[];
   /** A percentage asked as growth ("增长多少", "grow") or as a share ("占比", "share"). */
   rate?: "growth" | "share";
+  /** The noun after the last 的 of its words ("累计签约项目的计划总投资" → 计划总投资): what is measured. */
+  head?: string;
 }
 
 export type ConditionOp = "above" | "below" | "atMost" | "equals";
@@ -44,6 +46,12 @@ export interface Subject {
   level?: "zone" | "city" | "county" | "province";
   /** Names the subject's documents use for it (稀土高新区 for 包头): their words name, they do not measure. */
   aliases?: string[];
+  /** The subject as the question writes it ("大冶湖高新区", "Wuxi High-tech Zone"), when it names two or more. */
+  mention?: string;
+  /** The question's words about this subject only (from its name to the next subject's), when it names two or more. */
+  segment?: string;
+  /** The period the question gives this subject ("…in November 2020 with … on February 5, 2024"). */
+  period?: Period;
 }
 
 export interface Frame {
@@ -60,6 +68,10 @@ export interface Frame {
   asksPlan: boolean;
   /** Amounts that describe the asker's case ("larger than 500 mu", "20家以上民宿"): they pick a tier of a rule. */
   cases: number[];
+  /** "哪个更多", "which was larger": the figures of two subjects are compared, the larger (or smaller) named. */
+  compare?: { direction: "more" | "less"; text: string };
+  /** Two or more subjects each asked about in their own words ("A和B各签约多少个项目"): answered side by side. */
+  sides: boolean;
 }
 
 export interface FrameInput {
@@ -70,6 +82,10 @@ export interface FrameInput {
   terms: TermGroup[];
   subjects: Subject[];
   period?: Period;
+  /** The period a piece of the question names, for each subject's own period. */
+  periodOf?: (text: string) => Period | undefined;
+  /** The names each subject may be written with in the question (zone name, place, English name). */
+  names?: string[][];
 }
 
 // A question that itself asks about a plan or what a project will do once running wants those figures.
@@ -83,6 +99,15 @@ export function readFrame(input: FrameInput): Frame {
   const measureOf = input.kind === "general" && input.period !== undefined && (language === "en" ? /^\s*what (?:was|is|were|are) (?:the|its|their) [^?]{1,60}\bof\b/iu.test(question) : /是多少|有多少|多少/u.test(question));
   if (parts.length === 0 && (input.kind === "figure" || measureOf)) parts.push({ text: question, asked: ["any"], terms: input.terms, rate: rateAsked(question) });
   const condition = input.kind === "yesno" ? readCondition(question, language) : undefined;
+  const compare = input.kind !== "yesno" ? readCompare(question, language) : undefined;
+  const subjects = input.names ? placeSubjects(question, input.subjects, input.names, language, input.periodOf) : input.subjects;
+  const sides = subjects.filter((subject) => subject.segment !== undefined).length >= 2;
+  // "Compare the total investment of A with that of B. Which was larger?": the comparison asks a figure.
+  if (parts.length === 0 && compare && sides) {
+    // "…签约项目的总投资，哪个更少？": the head noun says what is compared.
+    const head = language === "zh" ? headNoun(question) : undefined;
+    parts.push({ text: question, asked: head ? ["any"] : ["amount", "count", "percent"], terms: input.terms, rate: rateAsked(question), ...(head ? { head } : {}) });
+  }
   // A yes/no's threshold kind comes from the question as a whole ("grow by more than 25%" asks growth).
   if (condition) parts.forEach((part) => (part.rate ??= rateAsked(question)));
   let intent: Intent = "other";
@@ -95,12 +120,65 @@ export function readFrame(input: FrameInput): Frame {
     intent,
     parts,
     terms: input.terms,
-    subjects: input.subjects,
+    subjects,
     period: input.period,
     condition,
     asksPlan: planCue.test(question),
     cases: casesIn(question, language),
+    compare: sides ? compare : undefined,
+    sides,
   };
+}
+
+/** "哪个总投资更高", "Which was larger?": the comparison the question asks for, if any. */
+export function readCompare(question: string, language: Language): Frame["compare"] {
+  const cues = claimLexicon().compare;
+  for (const direction of ["less", "more"] as const) {
+    const match = cues[direction][language].exec(question);
+    if (match) return { direction, text: match[0] };
+  }
+  return undefined;
+}
+
+const zoneSuffix = /^[\u4e00-\u9fa5]{0,8}?(?:经济技术开发区|高新技术产业开发区|经济开发区|台商投资区|开发区|高新区|经开区|新区|工业园区|产业园|园区|综合保税区|保税区|试验区|示范区)/u;
+
+/**
+ * Where each subject is named in a question that names two or more apart ("滨州高新区和大冶湖高新区…",
+ * "Compare … Wuxi High-tech Zone … with … Jingmen High-tech Zone"): its mention, the words up to the
+ * next subject's name, and the period those words give. Names written together ("江苏苏州工业园区")
+ * are one subject, and get no segments.
+ */
+export function placeSubjects(question: string, subjects: Subject[], names: string[][], language: Language, periodOf?: (text: string) => Period | undefined): Subject[] {
+  const lower = question.toLowerCase();
+  const found = subjects.map((subject, index) => {
+    const positions = (names[index] ?? []).filter((name) => name.length > 0).map((name) => ({ at: lower.indexOf(name.toLowerCase()), name })).filter((item) => item.at >= 0);
+    return positions.sort((a, b) => a.at - b.at)[0];
+  });
+  const order = subjects.map((_, index) => index).filter((index) => found[index]).sort((a, b) => found[a]!.at - found[b]!.at);
+  if (order.length < 2) return subjects;
+  // Each name must stand apart, joined to the next by "和", "or", "with" …: "Jinpu New Area in Dalian",
+  // "大连金普新区" name one subject twice.
+  for (let k = 1; k < order.length; k++) {
+    const previous = found[order[k - 1]!]!;
+    const gap = question.slice(previous.at + previous.name.length, found[order[k]!]!.at);
+    if (!(language === "zh" ? /[和与及、跟同或比]|还是|对比|相比/u : /\b(?:and|or|with|versus|vs\.?|than|compared|against)\b/iu).test(gap)) return subjects;
+  }
+  const prefix = question.slice(0, found[order[0]!]!.at);
+  const shared = periodOf?.(prefix);
+  const result = subjects.map((subject) => ({ ...subject }));
+  order.forEach((index, k) => {
+    const at = found[index]!.at;
+    const next = k + 1 < order.length ? found[order[k + 1]!]!.at : question.length;
+    let segment = question.slice(at, next);
+    // The last subject's words end with its clause: what follows ("，各是多少？哪个更多？") is asked of all.
+    if (k === order.length - 1) segment = (language === "zh" ? segment.split(/[？?；;]|[，,。](?=[^，,。]*(?:多少|几|哪|谁|吗))/u) : segment.split(/[?;]|\.\s|,\s*(?=(?:and\s+)?(?:which|what|how|who)\b)/iu))[0] ?? segment;
+    const written = question.slice(at);
+    const mention = language === "zh" ? zoneSuffix.exec(written)?.[0] ?? found[index]!.name : /^[A-Z][A-Za-z-]*(?:\s+(?:[A-Z][A-Za-z-]*|ETDZ))*/u.exec(written)?.[0] ?? found[index]!.name;
+    // A day without a year ("截至4月30日") narrows nothing the shared period ("2022年开年以来") has not said.
+    const own = periodOf?.(segment.slice(found[index]!.name.length));
+    result[index] = { ...result[index]!, mention, segment, period: own && !own.yearless ? own : shared ?? own };
+  });
+  return result;
 }
 
 /** Zone kind named by a zone name or an English question: the part of a name that tells two zones of one city apart. */
@@ -128,7 +206,12 @@ export function splitParts(question: string, language: Language, terms: TermGrou
       context = `${context} ${piece}`.trim();
       continue;
     }
-    parts.push({ text: piece, asked, terms: termsIn(piece, terms, language), rate: rateAsked(piece) });
+    // "包头…的计划总投资，和珠海…的总投资，各是多少？": a part with no words of its own asks about its context.
+    const own = termsIn(piece, terms, language);
+    // (A position or score asked, "排第几位", is measured by its kind: the context is the ranking's name.)
+    const inContext = own.length === 0 && context && asked.length === 1 && asked[0] === "any" ? termsIn(context, terms, language) : [];
+    const head = language === "zh" ? headNoun(inContext.length > 0 ? `${context}，${piece}` : piece) : undefined;
+    parts.push({ text: piece, asked, terms: [...own, ...inContext], rate: rateAsked(piece) ?? (inContext.length > 0 ? rateAsked(context) : undefined), ...(head ? { head } : {}) });
     context = "";
   }
   // Trailing context ("…多少个项目，在哪里举行") belongs to the last part.
@@ -137,6 +220,12 @@ export function splitParts(question: string, language: Language, terms: TermGrou
     last.terms = [...last.terms, ...termsIn(context, terms, language).filter((term) => !last.terms.includes(term))];
   }
   return parts;
+}
+
+/** "X的Y是多少": Y, the noun the question measures (the last 的-phrase before the question words). */
+export function headNoun(text: string): string | undefined {
+  const found = [...text.matchAll(/的([\u4e00-\u9fa5]{2,8}?)(?=是|为|有|各|达|共|分别|多少|几|[，,？?。；;\s]|$)/gu)];
+  return found[found.length - 1]?.[1];
 }
 
 export function rateAsked(text: string): FramePart["rate"] {

@@ -23,6 +23,7 @@ const lexiconSchema = z.object({
   personVerbs: z.array(z.string()),
   countNouns: z.array(z.object({ cue: z.string(), units: z.array(z.string()) })),
   extraCountUnits: z.array(z.string()),
+  compare: z.object({ more: bilingual, less: bilingual }),
 });
 
 export type AskedKind = "count" | "amount" | "percent" | "rank" | "score" | "area" | "person" | "any";
@@ -46,6 +47,8 @@ export interface CompiledLexicon {
   countNouns: { cue: RegExp; units: string[] }[];
   /** Measure words the figure parser does not know ("30对师徒", "5万吨"): counted figures all the same. */
   extraCountUnits: string[];
+  /** "哪个更多", "which was larger": a comparison asked, and which way it is decided. */
+  compare: Record<"more" | "less", Record<Language, RegExp>>;
 }
 
 const alternation = (patterns: string[]) => patterns.map((pattern) => `(?:${pattern})`).join("|");
@@ -77,6 +80,7 @@ function compileLexicon(raw: z.infer<typeof lexiconSchema>): CompiledLexicon {
     personVerbs: raw.personVerbs,
     countNouns: raw.countNouns.map((noun) => ({ cue: new RegExp(noun.cue, "iu"), units: noun.units })),
     extraCountUnits: [...raw.extraCountUnits].sort((a, b) => b.length - a.length),
+    compare: { more: { zh: compile(raw.compare.more.zh), en: compile(raw.compare.more.en) }, less: { zh: compile(raw.compare.less.zh), en: compile(raw.compare.less.en) } },
   };
 }
 

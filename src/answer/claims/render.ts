@@ -3,7 +3,7 @@ import type { Answer, Citation, Language } from "../../core/types.js";
 import type { EvidenceSentence } from "./evidence.js";
 import type { Frame, FramePart } from "./frame.js";
 import { quantityText, type Quantity } from "./quantities.js";
-import type { FigureClaim, PersonClaim, TierClaim, VerdictClaim } from "./strategies.js";
+import type { Comparison, FigureClaim, PersonClaim, Side, TierClaim, VerdictClaim } from "./strategies.js";
 
 /**
  * The only place that writes words for claims, in Chinese or English. A figure is shown with the
@@ -74,7 +74,7 @@ function answerOf(frame: Frame, lead: string, citer: Citer, abstained = false): 
 
 /** The figure with the words that govern it: "集中签约项目21个", "共有17个项目". */
 export function governedPhrase(quantity: Quantity): string {
-  const before = quantity.before.replace(/^(?:其中|据统计|据了解|据悉|同时|并且|并|且|另外|此外|而)/u, "").trim();
+  const before = quantity.before.replace(/^(?:其中|据统计|据了解|据悉|同时|并且|并|且|另外|此外|而|的)/u, "").trim();
   const noun = (quantity.unit === "count" || quantity.unit === "rank") && before.length < 4 ? /^[\u4e00-\u9fa5]{0,6}/u.exec(quantity.after)?.[0] ?? "" : "";
   return `${before}${quantity.raw}${noun}`;
 }
@@ -146,4 +146,39 @@ export function renderTier(frame: Frame, claim: TierClaim): Answer {
   const clause = claim.clause.replace(/^[\s，,]+/u, "");
   const lead = frame.language === "zh" ? `${clause}[${n}]。` : `${quantityText(claim.quantity, "en")} — “${clause}” [${n}].`;
   return answerOf(frame, lead, citer);
+}
+
+/**
+ * Two or more subjects side by side: the comparison's result first when one was computed ("滨州高新区
+ * 总投资更高：…[1]；大冶湖高新区…[2]"), then each side's figures, and what a side lacks named.
+ */
+export function renderSides(frame: Frame, sides: Side[], comparison: Comparison | undefined): Answer {
+  const citer = new Citer();
+  const zh = frame.language === "zh";
+  const name = (side: Side) => side.subject.mention ?? side.subject.zoneName ?? side.subject.place;
+  const figure = (claim: FigureClaim) => figureText(claim, frame.language, citer.cite(claim.sentence, claim.quantity));
+  const comparedOf = (side: Side) => (comparison ? side.claims.find((claim) => claim.part === side.frame.parts[comparison.part]) : undefined);
+  const sentences: string[] = [];
+  if (comparison?.winner && comparison.loser) {
+    const word = zh ? /更[多高大少低小快慢强]/u.exec(frame.compare?.text ?? "")?.[0] ?? (frame.compare?.direction === "less" ? "更少" : "更多") : /\b(?:larger|bigger|higher|greater|more|smaller|lower|fewer|less|faster|slower)\b/iu.exec(frame.compare?.text ?? "")?.[0]?.toLowerCase() ?? (frame.compare?.direction === "less" ? "smaller" : "larger");
+    const win = figure(comparedOf(comparison.winner)!);
+    const lose = figure(comparedOf(comparison.loser)!);
+    sentences.push(zh ? `${name(comparison.winner)}${word}：${win}；${name(comparison.loser)}${lose}。` : `${name(comparison.winner)}: ${word} — ${win}, against ${lose} for ${name(comparison.loser)}.`);
+  } else if (comparison?.tie) {
+    const [a, b] = sides.map((side) => figure(comparedOf(side)!));
+    sentences.push(zh ? `两者相同：${name(sides[0]!)}${a}；${name(sides[1]!)}${b}。` : `The same for both: ${a} for ${name(sides[0]!)}, ${b} for ${name(sides[1]!)}.`);
+  }
+  const compared = new Set([comparison?.winner, comparison?.loser, ...(comparison?.tie ? sides : [])].flatMap((side) => (side ? [comparedOf(side)] : [])));
+  const lines = sides.map((side) => {
+    const rest = side.claims.filter((claim) => !compared.has(claim)).map(figure);
+    const asked = side.frame.parts.filter((part) => part.asked.length > 0 && !part.asked.includes("person"));
+    const missing = asked.filter((part) => !side.claims.some((claim) => claim.part === part));
+    if (rest.length === 0 && missing.length === 0) return "";
+    const gap = missing.length > 0 ? (zh ? `资料未给出“${missing.map((part) => part.text).join("、")}”的数字` : `the reports give no figure for "${missing.map((part) => part.text).join("; ")}"`) : "";
+    return zh ? `${name(side)}：${[...rest, gap].filter(Boolean).join("，")}` : `${name(side)}: ${[...rest, gap].filter(Boolean).join("; ")}`;
+  }).filter(Boolean);
+  if (lines.length > 0) sentences.push(zh ? `${lines.join("；")}。` : `${lines.join(". ")}.`);
+  if (frame.compare && !comparison?.winner && !comparison?.tie) sentences.push(zh ? "两边的数字不全或单位不同，无法比较。" : "The figures of both sides are not all reported in one unit, so they cannot be compared.");
+  const abstained = sides.every((side) => side.claims.length === 0);
+  return answerOf(frame, sentences.join(zh ? "" : " "), citer, abstained);
 }

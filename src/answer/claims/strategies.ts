@@ -1,9 +1,10 @@
 import type { TermGroup } from "../../retrieve/analyze-query.js";
 import { fits, holds, overlaps, subjectFit, termWeight, type EvidenceContext, type EvidenceSentence } from "./evidence.js";
-import { rateAsked, type Condition, type Frame, type FramePart } from "./frame.js";
+import { headNoun, rateAsked, type Condition, type Frame, type FramePart, type Subject } from "./frame.js";
 import { claimLexicon, type AskedKind } from "./lexicon.js";
 import { meetsCondition, type Quantity } from "./quantities.js";
 import { parseChinesePeriods } from "../../facts/period.js";
+import { escapeRegExp } from "../../core/language.js";
 
 /**
  * Strategies, one per intent: each turns the frame and the evidence into ranked candidate claims
@@ -90,10 +91,15 @@ export function metricTerms(part: FramePart, frame: Frame): TermGroup[] {
   return part.terms.filter(
     (group) =>
       !group.alternatives.every((term) => /^\d/u.test(term) || /^(?:元|万元|亿元|美元|万美元|亿美元|%|％|人民币)$/u.test(term) || /^(?:\d+|[一二三四五六七八九十]+)[月日号]$/u.test(term) || parseChinesePeriods(term, { year: 2000, yearlessWhenBare: true }).length > 0 || questionWord.test(term) || zoneKindWord.test(term) || kindWord.test(term)) &&
-      !group.alternatives.some((term) => names.some((name) => name.includes(term))),
+      !group.alternatives.some((term) => names.some((name) => name.includes(term))) &&
+      // "截至", "开年以来" say when; "7日新引进" segmented as 日新 is a date's tail.
+      !group.alternatives.every((term) => periodWord.test(term) || (/^[年月日号]/u.test(term) && new RegExp(`\\d${escapeRegExp(term)}`, "u").test(frame.question))) &&
+      // "Investment" of "Xiamen Haicang Taiwanese Investment Zone": a word of the name as the question writes it.
+      !frame.subjects.some((subject) => subject.mention && frame.language === "en" && new RegExp(`\\b${escapeRegExp(group.label)}\\b`, "iu").test(subject.mention)),
   );
 }
 
+const periodWord = /^(?:开年|年初|今年|去年|上年|本年|年内)?以来$|^截[至止]$|^(?:开年|年初|年底|年末)$/u;
 // Question words and the grammar around them ("排第几位" segments as 排第 + 几位): they ask, they do not measure.
 const questionWord = /^(?:第几|多少|几|哪|什么|是否|吗|多大|多高|多长|多久|多快|一共|总共|共计|那场|这场|那次|这次|排第|几位|几名|几个|排名|名次|位次|得分|分数)$|^(?:第几|多少|几|哪|什么)/u;
 // Change and comparison words say what kind of figure is asked (a rate, a bound), not what is measured.
@@ -148,7 +154,9 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
       // The question's own phrase written before the figure ("工业投资…同比增长" for 190%, not "固定资产投资…" for 107%);
       // zone names are the subject check's business, not the measure's.
       const phrase = Math.max(0, Math.min(commonRun(part.text.replace(zoneWords, ""), quantity.governs.replace(zoneWords, "").replace(/[\s，,、；;：:()（）“”"]/gu, "")), 10) - 2);
-      let score = 0.6 * sentence.coverage + 1.2 * local + 0.6 * near + 0.1 * phrase - 0.06 * extra + 0.35 * subject + 0.6 * period - 0.02 * Math.min(sentence.hitRank, 10);
+      // "…的计划总投资": the figure the question's head noun governs, not another of the same clause.
+      const headed = part.head !== undefined && quantity.governs.includes(part.head) ? 1 : 0;
+      let score = 0.5 * headed + 0.6 * sentence.coverage + 1.2 * local + 0.6 * near + 0.1 * phrase - 0.06 * extra + 0.35 * subject + 0.6 * period - 0.02 * Math.min(sentence.hitRank, 10);
       // "其中…", "2亿元以上项目签约数22个": a part of the total, unless the question asks for that part.
       if (quantity.subset && uncoveredChars(subsetWords(sentence.text, quantity), frame) > 0) score -= 0.4;
       // Growth asked, a share given (or the other way round): another measure.
@@ -181,7 +189,11 @@ export function figureStrategy(frame: Frame, evidence: EvidenceSentence[], conte
       .filter((claim) => !chosen.some((other) => other.sentence.text === claim.sentence.text && other.quantity.start === claim.quantity.start));
     // "…, and for how much?": a part without words of its own is read in the sentence of the part before.
     const own = metricTerms(part, frame).length > 0 || chosen.length === 0;
-    const best = own ? ranked.find(verify) : ranked.find((claim) => chosen.some((other) => other.sentence === claim.sentence) && verify({ ...claim, sentence: { ...claim.sentence, coverage: Math.max(claim.sentence.coverage, 0.3) } }));
+    // With no kind asked ("…的总投资，各是多少"), the head noun is what is measured: a verified figure it
+    // governs rules out the others ("新引进…项目27个" is not the 总投资).
+    const head = part.head;
+    const headed = head !== undefined && part.asked.length === 1 && part.asked[0] === "any" && ranked.some((claim) => claim.quantity.governs.includes(head) && verify(claim));
+    const best = own ? ranked.find((claim) => (!headed || claim.quantity.governs.includes(head!)) && verify(claim)) : ranked.find((claim) => chosen.some((other) => other.sentence === claim.sentence) && verify({ ...claim, sentence: { ...claim.sentence, coverage: Math.max(claim.sentence.coverage, 0.3) } }));
     if (best) chosen.push(best);
   }
   return chosen;
@@ -326,4 +338,83 @@ export function tierStrategy(frame: Frame, evidence: EvidenceSentence[]): TierCl
   }
   const best = candidates.sort((a, b) => b.score - a.score)[0];
   return best && best.score >= 0.3 ? best : undefined;
+}
+
+/** One subject of a question that names two or more, with its own reading of the question and its figures. */
+export interface Side {
+  subject: Subject;
+  frame: Frame;
+  claims: FigureClaim[];
+}
+
+/**
+ * "A和B各签约多少个项目", "Compare A's total investment with B's": each subject answered on its own —
+ * from passages about it, with its own period and the question's words that are not another
+ * subject's alone ("计划总投资" asked of 包头 is not asked of 珠海).
+ */
+export function sidesStrategy(frame: Frame, evidenceFor: (frame: Frame) => EvidenceSentence[], context: EvidenceContext, verifyFor: (frame: Frame) => (claim: FigureClaim) => boolean): Side[] {
+  const sides: Side[] = [];
+  for (const subject of frame.subjects.filter((item) => item.segment !== undefined)) {
+    const own = sideFrame(frame, subject);
+    // Coverage is of this side's words: the other side's words are not missing from its passages.
+    const about = evidenceFor(own).filter((sentence) => aboutSubject(sentence, subject));
+    const verify = verifyFor(own);
+    // Another side's very figure (a sentence naming both) is not this side's unless its own name owns it.
+    const claims = figureStrategy(own, about, context, (claim) => verify(claim) && !sides.some((side) => side.claims.some((other) => other.sentence.text === claim.sentence.text && other.quantity.start === claim.quantity.start)));
+    sides.push({ subject, frame: own, claims });
+  }
+  return sides;
+}
+
+function sideFrame(frame: Frame, subject: Subject): Frame {
+  const others = frame.subjects.filter((other) => other !== subject && other.segment !== undefined);
+  const inText = (text: string, group: TermGroup) => (frame.language === "zh" ? holds(text, group) : text.toLowerCase().includes(group.label.toLowerCase()));
+  const ownWords = (subject.segment ?? "").slice((subject.mention ?? "").length);
+  const single = { ...frame, subjects: [subject] };
+  const ownMeasure = metricTerms({ text: ownWords, asked: [], terms: frame.terms }, single).some((group) => inText(ownWords, group));
+  // Words only another subject's segment holds measure that subject's figure, when this one has words of its own.
+  const foreign = (group: TermGroup) => ownMeasure && !inText(subject.segment ?? "", group) && others.some((other) => inText(other.segment ?? "", group));
+  const keep = (groups: TermGroup[]) => groups.filter((group) => !foreign(group));
+  return {
+    ...single,
+    terms: keep(frame.terms),
+    parts: frame.parts.map((part) => ({ ...part, terms: keep(part.terms), head: (frame.language === "zh" ? headNoun(ownWords) : undefined) ?? part.head })),
+    period: subject.period ?? (others.some((other) => other.period) ? undefined : frame.period),
+    sides: false,
+    compare: undefined,
+  };
+}
+
+/** A sentence about the subject: of a passage filed under it, or naming it. */
+function aboutSubject(sentence: EvidenceSentence, subject: Subject): boolean {
+  const names = [subject.place, subject.zoneName, ...(subject.aliases ?? [])].filter((name): name is string => Boolean(name));
+  return sentence.hit.chunk.zones.some((zone) => names.some((name) => zone.includes(name))) || names.some((name) => sentence.text.includes(name));
+}
+
+export interface Comparison {
+  /** Index of the compared part in each side's frame. */
+  part: number;
+  winner?: Side;
+  loser?: Side;
+  /** Both figures are the same. */
+  tie?: boolean;
+}
+
+/**
+ * The part a comparison asks about (the one sharing words with "哪个总投资更高", else the first asking
+ * an amount) and, when every side has a figure for it in one unit, which side is larger or smaller.
+ */
+export function compareSides(frame: Frame, sides: Side[]): Comparison | undefined {
+  const compare = frame.compare;
+  if (!compare || sides.length !== 2) return undefined;
+  const overlap = frame.parts.map((part) => part.terms.filter((group) => holds(compare.text, group) || compare.text.toLowerCase().includes(group.label.toLowerCase())).length);
+  const best = Math.max(...overlap);
+  let part = best > 0 ? overlap.indexOf(best) : frame.parts.findIndex((item) => item.asked.includes("amount"));
+  if (part < 0) part = frame.parts.length - 1;
+  const figures = sides.map((side) => side.claims.find((claim) => claim.part === side.frame.parts[part]));
+  if (figures.some((figure) => !figure) || figures[0]!.quantity.unit !== figures[1]!.quantity.unit) return { part };
+  const [a, b] = figures.map((figure) => figure!.quantity.value) as [number, number];
+  if (a === b) return { part, tie: true };
+  const firstWins = compare.direction === "more" ? a > b : a < b;
+  return { part, winner: firstWins ? sides[0] : sides[1], loser: firstWins ? sides[1] : sides[0] };
 }

@@ -129,3 +129,43 @@ describe("the tier of a rule for the asker's case", () => {
     expect(lead).toMatch(/给予投资方奖励100万元\[1\]。$/u);
   });
 });
+
+describe("two subjects side by side", () => {
+  const binzhou = hit("12月28日,滨州高新区招商引资项目集中签约仪式举行。本次仪式一举签下总投资112.95亿元的35个项目。", { zones: ["滨州高新区", "滨州"], date: "2023-12-29", id: "b.txt#0:0" });
+  const daye = hit("12月27日,大冶湖高新区四季度招商引资项目集中签约仪式举行,现场签约项目23个,总投资72亿元。", { zones: ["大冶湖高新区", "大冶"], date: "2023-12-28", id: "d.txt#0:0" });
+  const subjects: Subject[] = [{ place: "滨州", zoneName: "滨州高新区", kind: "高新" }, { place: "大冶", kind: "高新" }];
+  const names = [["滨州高新区", "滨州"], ["大冶"]];
+  const terms = [group("签约", "签约", "签下"), group("项目"), group("总投资")];
+
+  it("answers each subject from its own passages and names the larger, computed from both figures", () => {
+    const question = "滨州高新区和大冶湖高新区各签约多少个项目、总投资多少？哪个总投资更高？";
+    const frame = readFrame({ question, language: "zh", kind: "comparison", terms, subjects, names });
+    expect(frame.sides).toBe(true);
+    expect(frame.compare).toMatchObject({ direction: "more" });
+    const lead = answerWithClaims(frame, [daye, binzhou], context)!.answer.split("\n")[0]!;
+    expect(lead.startsWith("滨州高新区更高")).toBe(true);
+    expect(lead).toContain("112.95亿元");
+    expect(lead).toContain("72亿元");
+    expect(lead).toContain("23个");
+  });
+
+  it("names the smaller when the smaller is asked, and the other side wins with the figures swapped", () => {
+    const question = "滨州高新区和大冶湖高新区签约项目的总投资，哪个更少？";
+    const frame = readFrame({ question, language: "zh", kind: "comparison", terms, subjects, names });
+    const lead = answerWithClaims(frame, [binzhou, daye], context)!.answer.split("\n")[0]!;
+    expect(lead).toMatch(/^大冶湖高新区更少/u);
+  });
+
+  it("does not compare when one side has no figure, and says which is missing", () => {
+    const question = "滨州高新区和大冶湖高新区各签约多少个项目、总投资多少？哪个总投资更高？";
+    const frame = readFrame({ question, language: "zh", kind: "comparison", terms, subjects, names });
+    const answer = answerWithClaims(frame, [binzhou, hit("大冶湖高新区举行招商引资项目集中签约仪式。", { zones: ["大冶湖高新区", "大冶"], id: "e.txt#0:0" })], context)!;
+    expect(answer.answer).not.toMatch(/更高/u);
+    expect(answer.answer).toContain("无法比较");
+  });
+
+  it("keeps a zone and its own city as one subject ('Jinpu New Area in Dalian', '大连金普新区')", () => {
+    const frame = readFrame({ question: "How many projects did Jinpu New Area in Dalian sign?", language: "en", kind: "figure", terms: [group("projects", "项目")], subjects: [{ place: "金普" }, { place: "大连" }], names: [["Jinpu"], ["Dalian"]] });
+    expect(frame.sides).toBe(false);
+  });
+});

@@ -60,3 +60,28 @@ describe("question frame: parts and what each asks", () => {
     expect(zoneKindOf("苏银产业园")).toBe("工业园");
   });
 });
+
+describe("question frame: subjects named apart and the noun measured", () => {
+  it("gives each subject its own words and period", () => {
+    const periodOf = (text: string) => (/November 2020/u.test(text) ? { kind: "month" as const, from: "2020-11", to: "2020-11", zh: "2020年11月", en: "November 2020" } : /2024/u.test(text) ? { kind: "day" as const, from: "2024-02", to: "2024-02", zh: "2024年2月5日", en: "February 5, 2024", day: "2024-02-05" } : undefined);
+    const frame = readFrame({
+      question: "Compare the total investment of the projects signed at Wuxi High-tech Zone's event in November 2020 with that of the projects Jingmen High-tech Zone signed on February 5, 2024. Which was larger?",
+      language: "en",
+      kind: "comparison",
+      terms: [group("total investment", "总投资")],
+      subjects: [{ place: "无锡" }, { place: "荆门" }],
+      names: [["Wuxi"], ["Jingmen"]],
+      periodOf,
+    });
+    expect(frame.subjects.map((subject) => subject.mention)).toEqual(["Wuxi High-tech Zone", "Jingmen High-tech Zone"]);
+    expect(frame.subjects.map((subject) => subject.period?.from)).toEqual(["2020-11", "2024-02"]);
+    expect(frame.compare?.direction).toBe("more");
+    expect(frame.parts).toHaveLength(1);
+  });
+
+  it("reads the noun after the last 的 as what is measured", () => {
+    const parts = splitParts("包头稀土高新区累计签约项目的计划总投资，各是多少？", "zh", [group("签约项目"), group("计划"), group("总投资")]);
+    expect(parts[0]!.head).toBe("计划总投资");
+    expect(parts[0]!.terms.map((term) => term.label)).toContain("总投资");
+  });
+});
