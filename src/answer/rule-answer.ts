@@ -284,14 +284,17 @@ export function composeRuleAnswer(input: AnswerInput, now: Date = new Date()): A
   let opening = "";
   if (kind === "cap" && yesNo) {
     opening = first.uncapped ? (input.language === "en" ? "No, there is no cap (不设上限). " : "不设上限。") : first.cap ? (input.language === "en" ? "Yes. " : "有。") : "";
-  } else if (yesNo) {
+  } else if (yesNo && groupCoverage(input.termGroups, first.text, input.termWeights).score >= 0.8) {
+    // Yes only when the rule's own clause says what was asked (not its heading or a neighbour's words).
     opening = input.language === "en" ? "Yes. " : "是的。";
   }
   const lead = `${opening}${leadParts.join(input.language === "en" ? " " : "")}`;
-  // The quoted items follow: each chosen item whole, so its conditions can be checked.
+  // The clauses the answer rests on follow, when the lead did not quote them whole; the source viewer
+  // shows the whole item. (The item's other tiers beside the answer read as part of it.)
   const evidence = chosen
-    .filter((candidate, index, all) => all.findIndex((other) => other.hit.chunk.id === candidate.hit.chunk.id) === index)
-    .map((candidate) => `${trimEnd(candidate.hit.chunk.text).replace(/\n+/g, "")}[${cited.numberOf(candidate.hit)}]。`);
+    .filter((candidate, index, all) => all.findIndex((other) => other.clause.text === candidate.clause.text) === index)
+    .filter((candidate) => !lead.includes(trimEnd(withoutMarker(candidate.clause.text))))
+    .map((candidate) => `${trimEnd(candidate.clause.text).replace(/\n+/g, "")}[${cited.numberOf(candidate.hit)}]。`);
   const notes = chosen
     .filter((candidate, index, all) => all.findIndex((other) => other.hit.chunk.articleId === candidate.hit.chunk.articleId) === index)
     .map((candidate) => expiryNote(candidate.hit.chunk.validity, today, input.language, cited.numberOf(candidate.hit)))

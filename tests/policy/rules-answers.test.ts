@@ -112,8 +112,10 @@ describe("rule answers", () => {
     expect(lead).not.toContain("300万元");
     expect(lead).not.toContain("200万元");
     expect(answer.citations[0]!.chunkId).toBe(items[0]!.id);
-    // The quoted item follows the lead.
-    expect(answer.answer.split("\n")[1]).toContain("第15条鼓励企业挂牌上市");
+    // The lead names the item; its neighbours' tiers are not quoted beside the answer (the citation keeps the whole item).
+    expect(lead).toContain("第15条");
+    expect(answer.answer).not.toContain("300万元");
+    expect(answer.citations[0]!.quote).toContain("第15条鼓励企业挂牌上市");
   });
 
   it("answers a cap question with the rule's 'no cap', in English", () => {
