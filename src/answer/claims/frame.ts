@@ -275,7 +275,9 @@ export function readCondition(question: string, language: Language): Condition |
     if (!match) continue;
     const value = chineseNumber(match[1]!.replace(/,/g, ""));
     if (value === undefined) continue;
-    return { op, ...conditionValue(value, match[2], question, language), text: match[0] };
+    // "more than 15 of them", "15 of the 22 sectors": a count of things, whatever grew.
+    const ofThem = language === "en" && !match[2] && /^\s*(?:of\s+(?:them|these|those|the|its|their)\b)/iu.test(question.slice((match.index ?? 0) + match[0].length));
+    return { op, ...(ofThem ? { value, unit: "count" as const } : conditionValue(value, match[2], question, language)), text: match[0] };
   }
   // "Did it grow?", "增长了吗": growth above zero is the condition.
   if (language === "en" ? /\b(?:grow|grew|grown|increase[ds]?|rise|rose)\b/iu.test(question) && !/\bhow\b/iu.test(question) : /(?:增长|增加|上升)(?:了)?吗|是否(?:实现)?(?:正)?增长|有没有增长|正增长/u.test(question)) {

@@ -151,6 +151,9 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
       let period = frame.period && resolved ? (fits(resolved, frame.period) ? 1 : overlaps(resolved, frame.period) ? 0 : -1) : sentence.periodFit;
       // "较2023年末净增11152户": the period after 较/比 is the base of a change, not the figure's own.
       if (period < 0 && /(?:较|比|相比|同比|与)[^，,；;]{0,12}(?:年|月|季度|年末|年底|年初|同期)/u.test(quantity.before)) period = 0;
+      // "2023年,…102个,比去年多34个,涉及项目总投资777.28亿元": the ingest took 去年 (a comparison's base)
+      // for the figures after it; the sentence's own period stands.
+      if (period < 0 && resolved && sentence.periodFit === 1 && /(?:较|比|相比)(?:去年|上年|上一年|前一年|同期)/u.test(sentence.text.slice(0, quantity.start))) period = 1;
       // The question's own phrase written before the figure ("工业投资…同比增长" for 190%, not "固定资产投资…" for 107%);
       // zone names are the subject check's business, not the measure's.
       const phrase = Math.max(0, Math.min(commonRun(part.text.replace(zoneWords, ""), quantity.governs.replace(zoneWords, "").replace(/[\s，,、；;：:()（）“”"]/gu, "")), 10) - 2);

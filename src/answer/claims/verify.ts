@@ -32,7 +32,10 @@ export function checkFigure(claim: FigureClaim, frame: Frame): FigureCheck {
   // A position asked ("进入全国百强了吗", "rank first") is checked by the position itself, named for the subject.
   const positionOfSubject = quantity.unit === "rank" && claim.part.asked.includes("rank") && claim.subject > 0;
   const key = positionOfSubject ? undefined : keyTerm(claim, frame);
-  if (key && !key.alternatives.some((term) => said(term, sentence.text) || said(term, sentence.hit.chunk.title))) return "key-term-absent";
+  if (key && !key.alternatives.some((term) => said(term, sentence.text) || (said(term, sentence.hit.chunk.title) && !otherItemNamed(term, claim, frame)))) return "key-term-absent";
+  if (projectsOwnFigure(claim, frame)) return "other-subject";
+  // "航空产业主营业务收入": an item the question names (X产业, X行业…) must be the figure's, not another named beside it.
+  if (metricTerms(claim.part, frame).some((group) => group.alternatives.every((term) => !said(term, sentence.text) && otherItemNamed(term, claim, frame)))) return "key-term-absent";
   // A sentence that shares little with the question proves little, whatever figure it has, unless
   // its measure is the question's and its article is the one the question is about.
   if (sentence.coverage < 0.3 && !positionAsked && !(claim.local >= 0.5 && (sentence.articleCoverage >= 0.4 || claim.subject > 0))) return "weak-evidence";
@@ -60,6 +63,35 @@ function unitAgrees(claim: FigureClaim): boolean {
     if (noun.cue.test(claim.part.text)) return noun.units.includes(unit);
   }
   return true;
+}
+
+/**
+ * The title names the asked item (航空 in a report titled on aviation) but the figure's own sentence
+ * names another of the same kind ("电子信息产业…实现主营业务收入764.6亿元"): the figure is that one's.
+ */
+function otherItemNamed(term: string, claim: FigureClaim, frame: Frame): boolean {
+  const at = frame.question.indexOf(term);
+  if (at < 0) return false;
+  const head = /^[\u4e00-\u9fa5]{2}/u.exec(frame.question.slice(at + term.length))?.[0];
+  if (!head || !/^(?:产业|行业|领域|企业|项目|园区|板块|集群)$/u.test(head)) return false;
+  const before = claim.sentence.text.slice(0, claim.quantity.start);
+  if (before.includes(`${term}${head}`)) return false;
+  // Another item shares no character with the asked one ("新型建筑材料项目" is 新型建材's own name written out).
+  return [...before.matchAll(new RegExp(`([\u4e00-\u9fa5]{2,6})${head}`, "gu"))].some((match) => ![...term].some((char) => match[1]!.includes(char)));
+}
+
+/**
+ * A named project's own investment ("X项目位于…,总投资约16.2亿元") does not answer for a zone's total
+ * over a period, unless the question names that project.
+ */
+function projectsOwnFigure(claim: FigureClaim, frame: Frame): boolean {
+  if (!frame.period || frame.period.kind === "day" || frame.intent === "yesno") return false;
+  const subject = /^([^，,。；;]{4,40}?项目)(?:位于|由|是|地处|坐落|选址|总投资|计划总投资|占地|,|，)/u.exec(claim.sentence.text);
+  if (!subject || claim.quantity.start < subject[1]!.length) return false;
+  // "…等重点项目16个": a count of projects is a total, not one project.
+  if (/\d+个/u.test(claim.sentence.text.slice(0, claim.quantity.start))) return false;
+  const name = subject[1]!.replace(/项目$/u, "");
+  return !frame.terms.some((group) => group.alternatives.some((term) => term.length >= 2 && name.includes(term) && !/高新|开发|园区|新区|经开/u.test(term)));
 }
 
 /** The rarest curated measure word of the claim's part (dictionary guesses are too loose to insist on). */

@@ -169,3 +169,32 @@ describe("two subjects side by side", () => {
     expect(frame.sides).toBe(false);
   });
 });
+
+describe("figures of another item, another project, another period's base", () => {
+  it("does not take another industry's figure because the article's title names the asked one", () => {
+    const report = hit("2019年,南昌高新区电子信息产业呈爆发式增长,实现主营业务收入764.6亿元。航空产业实现大幅增长,完成主营业务收入108亿元。", { title: "南昌高新区航空产业加速起飞", zones: ["南昌高新区", "南昌"], date: "2020-01-10" });
+    const frame = readFrame({ question: "2019年南昌高新区航空产业主营业务收入超过200亿元了吗？", language: "zh", kind: "yesno", terms: [group("航空"), group("产业"), group("主营业务"), group("收入")], subjects: [{ place: "南昌", zoneName: "南昌高新区", kind: "高新" }], period: { kind: "year", from: "2019-01", to: "2019-12", zh: "2019年", en: "2019" } });
+    const lead = answerWithClaims(frame, [report], { ...context, documentFrequency: (term) => (term === "主营业务" ? 1 : 2) })!.answer.split("\n")[0]!;
+    expect(lead).toMatch(/^不是/u);
+    expect(lead).toContain("108亿元");
+  });
+
+  it("does not give one project's investment as a zone's total over months", () => {
+    const report = hit("河北高速集团·高新区电子科技产业园项目位于石家庄高新区黄山大街以西,总投资约16.2亿元。", { zones: ["石家庄高新区", "石家庄"], date: "2024-08-10" });
+    const period: Period = { kind: "range", from: "2024-01", to: "2024-07", zh: "2024年1-7月", en: "January–July 2024" };
+    const frame = readFrame({ question: "石家庄高新区2024年1-7月签约项目总投资多少？", language: "zh", kind: "figure", terms: [group("签约"), group("项目"), group("总投资")], subjects: [{ place: "石家庄", zoneName: "石家庄高新区", kind: "高新" }], period });
+    const answer = answerWithClaims(frame, [report], context);
+    expect(answer?.answer ?? "").not.toMatch(/^[^\n]*16\.2亿元/u);
+    // Asked about that project, the same figure is its answer.
+    const named = readFrame({ question: "河北高速集团电子科技产业园项目总投资多少？", language: "zh", kind: "figure", terms: [group("河北高速集团"), group("电子科技"), group("产业园"), group("项目"), group("总投资")], subjects: [{ place: "石家庄", zoneName: "石家庄高新区", kind: "高新" }] });
+    expect(answerWithClaims(named, [report], context)!.answer.split("\n")[0]).toContain("16.2亿元");
+  });
+
+  it("reads 比去年 as a comparison's base, not the period of the figures after it", () => {
+    const report = hit("2023年,湘潭高新区已铺排重大建设项目102个,比去年多34个,涉及项目总投资777.28亿元。", { zones: ["湘潭高新区", "湘潭"], date: "2023-04-20" });
+    const lastYear: Period = { kind: "year", from: "2022-01", to: "2022-12", zh: "2022年", en: "2022" };
+    const frame = readFrame({ question: "2023年湘潭高新区铺排的重大建设项目涉及总投资多少？", language: "zh", kind: "figure", terms: [group("重大"), group("建设项目"), group("总投资")], subjects: [{ place: "湘潭", zoneName: "湘潭高新区", kind: "高新" }], period: { kind: "year", from: "2023-01", to: "2023-12", zh: "2023年", en: "2023" } });
+    const lead = answerWithClaims(frame, [report], { ...context, factsIn: () => [{ raw: "777.28亿元", period: lastYear }] })!.answer.split("\n")[0]!;
+    expect(lead).toContain("777.28亿元");
+  });
+});
