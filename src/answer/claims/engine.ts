@@ -24,7 +24,8 @@ export function answerWithClaims(asked: Frame, hits: SearchHit[], context: Evide
     subjects: asked.subjects.map((subject) => ({
       ...subject,
       // Only names of the subject itself: with its place, or bare ("稀土高新区" in a report on 包头), not the other zones a report names.
-      aliases: [...new Set(hits.flatMap((hit) => (hit.chunk.zones.some((zone) => zone.includes(subject.place)) ? hit.chunk.zones.filter((zone) => zone !== subject.place && (zone.includes(subject.place) || hit.chunk.zones.indexOf(zone) === 0) && sameKind(zone, subject.kind)) : [])))],
+      // A report's lead zone is the subject's bare name only when it names no other place ("稀土高新区", not "昆山经开区").
+      aliases: [...new Set(hits.flatMap((hit) => (hit.chunk.zones.some((zone) => zone.includes(subject.place)) ? hit.chunk.zones.filter((zone) => zone !== subject.place && (zone.includes(subject.place) || (hit.chunk.zones.indexOf(zone) === 0 && !context.placesIn(zone).some((place) => place !== subject.place))) && sameKind(zone, subject.kind)) : [])))],
     })),
   };
   const evidence = usable(gatherEvidence(frame, hits, context));

@@ -197,7 +197,7 @@ export function zoneKindOf(text: string): string | undefined {
  * for the next one ("在…考评中，南昌高新区得了多少分、排名第几？" is two parts).
  */
 export function splitParts(question: string, language: Language, terms: TermGroup[]): FramePart[] {
-  const pieces = language === "zh" ? question.split(/[？?；;，,、。！!]/u) : question.split(/\?|;|,\s*(?:and\s+)?(?=(?:what|how|which|who|when|where|and)\b)|\s+and\s+(?=(?:what|how|which|who|when|where)\b)/iu);
+  const pieces = language === "zh" ? question.split(/[？?；;，,、。！!]/u) : question.split(/\?|;|,\s*(?:and\s+)?(?=(?:what|how|which|who|when|where|and)\b)|\s+and\s+(?=(?:what|how|which|who|when|where)\b)|(?<=\b(?:how many|number of)\b[^?;]{0,80}?)\s+and\s+(?=(?:the\s+|its\s+|their\s+)?(?:total|combined|overall)?\s*(?:investment|value|amount|worth)\b)/iu);
   const parts: FramePart[] = [];
   let context = "";
   for (const piece of pieces.map((text) => text.trim()).filter(Boolean)) {

@@ -182,11 +182,16 @@ function assignOwners(sentence: string, quantities: Quantity[]): void {
   const names = listMatch[0].split(/[、和与及]/u).map((name) => /^.*(?:开发区|高新区|经开区|新区|园区|工业园|产业园|投资区|示范区|保税区)/u.exec(name.trim())?.[0] ?? name.trim());
   if (names.length < 2) return;
   const byUnit = new Map<string, Quantity[]>();
-  for (const quantity of after) byUnit.set(quantity.unit, [...(byUnit.get(quantity.unit) ?? []), quantity]);
+  // Grouped by unit and measure word: "67位和89位" are the names' figures, "共107家" is not.
+  for (const quantity of after) {
+    const key = `${quantity.unit}:${/[\u4e00-\u9fa5%％]$/u.exec(quantity.raw)?.[0] ?? ""}`;
+    byUnit.set(key, [...(byUnit.get(key) ?? []), quantity]);
+  }
   for (const list of byUnit.values()) {
-    if (list.length !== names.length) continue;
+    // "A和B…分别为67位和89位,提升64位和13位": two lists in the names' order.
+    if (list.length % names.length !== 0) continue;
     list.forEach((quantity, index) => {
-      quantity.owner = names[index];
+      quantity.owner = names[index % names.length];
       // What the figures measure is said before the names ("跻身“实际使用外资”单项十强榜单"): the whole sentence governs them.
       quantity.clause = sentence;
     });

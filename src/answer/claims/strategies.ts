@@ -90,7 +90,7 @@ export function metricTerms(part: FramePart, frame: Frame): TermGroup[] {
   const names = frame.subjects.flatMap((subject) => [subject.zoneName ?? "", subject.place, ...(subject.aliases ?? [])]).filter(Boolean);
   return part.terms.filter(
     (group) =>
-      !group.alternatives.every((term) => /^\d/u.test(term) || /^(?:元|万元|亿元|美元|万美元|亿美元|%|％|人民币)$/u.test(term) || /^(?:\d+|[一二三四五六七八九十]+)[月日号]$/u.test(term) || parseChinesePeriods(term, { year: 2000, yearlessWhenBare: true }).length > 0 || questionWord.test(term) || zoneKindWord.test(term) || kindWord.test(term)) &&
+      !group.alternatives.every((term) => /^\d/u.test(term) || /^[零一二两三四五六七八九十百千万]+$/u.test(term) || /^(?:元|万元|亿元|美元|万美元|亿美元|%|％|人民币)$/u.test(term) || /^(?:\d+|[一二三四五六七八九十]+)[月日号]$/u.test(term) || parseChinesePeriods(term, { year: 2000, yearlessWhenBare: true }).length > 0 || questionWord.test(term) || zoneKindWord.test(term) || kindWord.test(term)) &&
       !group.alternatives.some((term) => names.some((name) => name.includes(term))) &&
       // "截至", "开年以来" say when; "7日新引进" segmented as 日新 is a date's tail.
       !group.alternatives.every((term) => periodWord.test(term) || (/^[年月日号]/u.test(term) && new RegExp(`\\d${escapeRegExp(term)}`, "u").test(frame.question))) &&
@@ -99,7 +99,7 @@ export function metricTerms(part: FramePart, frame: Frame): TermGroup[] {
   );
 }
 
-const periodWord = /^(?:开年|年初|今年|去年|上年|本年|年内)?以来$|^截[至止]$|^(?:开年|年初|年底|年末)$/u;
+const periodWord = /^(?:开年|年初|今年|去年|上年|本年|年内)?以来$|^截[至止]$|^(?:开年|年初|年底|年末|月底|月初|今年|去年|上年|本年|当年|前年|明年|个月|头两个月|上半年|下半年|全年|同期)$/u;
 // Question words and the grammar around them ("排第几位" segments as 排第 + 几位): they ask, they do not measure.
 const questionWord = /^(?:第几|多少|几|哪|什么|是否|吗|多大|多高|多长|多久|多快|一共|总共|共计|那场|这场|那次|这次|排第|几位|几名|几个|排名|名次|位次|得分|分数)$|^(?:第几|多少|几|哪|什么)/u;
 // Change and comparison words say what kind of figure is asked (a rate, a bound), not what is measured.
@@ -122,6 +122,22 @@ export function commonRun(a: string, b: string): number {
   return best;
 }
 
+/**
+ * A word no indexed passage uses ("签下" where the reports say 签约) cannot be held as written: a
+ * two-character word is then held by a word sharing its first character ("签约").
+ */
+function holdsLoosely(text: string, group: TermGroup, context: EvidenceContext): boolean {
+  if (holds(text, group)) return true;
+  return group.alternatives.every((term) => context.documentFrequency(term) === 0) && group.alternatives.some((term) => /^[\u4e00-\u9fa5]{2}$/u.test(term) && new RegExp(`${term[0]}[\u4e00-\u9fa5]`, "u").test(text));
+}
+
+/** Numbers a question states that are not dates or its threshold: "among the 217 zones", "22个大类行业中". */
+function cueNumbers(question: string): string[] {
+  return [...question.matchAll(/(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])(?!\s*(?:年|月|日|号|%|％|亿|万|元))/gu)]
+    .map((match) => match[1]!)
+    .filter((number) => !/^(?:19|20)\d{2}$/u.test(number) && Number(number) > 1);
+}
+
 /** Candidate figures for one part, best first. */
 export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSentence[], context: EvidenceContext): FigureClaim[] {
   const units = unitsFor(part.asked);
@@ -138,7 +154,7 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
       const kindIsMeasure = (quantity.unit === "rank" || quantity.unit === "score") && units.has(quantity.unit) && part.asked[0] === (quantity.unit === "rank" ? "rank" : "score") && measured.every((group) => (group.weight ?? 1) < 1);
       // An area asked ("how large is its site", "占地多少") is answered by an area whatever words name it.
       const areaAsked = part.asked[0] === "area" && (quantity.unit === "mu" || quantity.unit === "m2");
-      const local = areaAsked || (kindIsMeasure && measured.length > 0) ? 1 : measured.length > 0 ? weighted(measured, context, (group) => holds(quantity.clause, group) || holds(window, group) || holds(quantity.topic, group)) : kindIsMeasure ? 1 : sentence.coverage;
+      const local = areaAsked || (kindIsMeasure && measured.length > 0) ? 1 : measured.length > 0 ? weighted(measured, context, (group) => holdsLoosely(quantity.clause, group, context) || holds(window, group) || holds(quantity.topic, group)) : kindIsMeasure ? 1 : sentence.coverage;
       const near = measured.length > 0 ? weighted(measured, context, (group) => holds(window, group)) : 0;
       const prefix = quantity.owner ?? sentence.text.slice(0, quantity.start);
       let subject = subjectFit(prefix, frame.subjects, context, frame.question, sentence.hit.chunk.zones, quantity.owner ?? sentence.text.slice(quantity.clauseStart, quantity.start));
@@ -159,7 +175,9 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
       const phrase = Math.max(0, Math.min(commonRun(part.text.replace(zoneWords, ""), quantity.governs.replace(zoneWords, "").replace(/[\s，,、；;：:()（）“”"]/gu, "")), 10) - 2);
       // "…的计划总投资": the figure the question's head noun governs, not another of the same clause.
       const headed = part.head !== undefined && quantity.governs.includes(part.head) ? 1 : 0;
-      let score = 0.5 * headed + 0.6 * sentence.coverage + 1.2 * local + 0.6 * near + 0.1 * phrase - 0.06 * extra + 0.35 * subject + 0.6 * period - 0.02 * Math.min(sentence.hitRank, 10);
+      // "among the 217 national zones": a number of the question said before the figure names its population.
+      const counted = cueNumbers(frame.question).some((number) => new RegExp(`(?<![\\d.])${number}(?![\\d.])`, "u").test(quantity.clause.slice(0, Math.max(0, quantity.start - quantity.clauseStart)))) ? 1 : 0;
+      let score = 0.5 * headed + 0.4 * counted + 0.6 * sentence.coverage + 1.2 * local + 0.6 * near + 0.1 * phrase - 0.06 * extra + 0.35 * subject + 0.6 * period - 0.02 * Math.min(sentence.hitRank, 10);
       // "其中…", "2亿元以上项目签约数22个": a part of the total, unless the question asks for that part.
       if (quantity.subset && uncoveredChars(subsetWords(sentence.text, quantity), frame) > 0) score -= 0.4;
       // Growth asked, a share given (or the other way round): another measure.
