@@ -2,7 +2,7 @@ import { AppError } from "../core/errors.js";
 import { detectLanguage } from "../core/language.js";
 import type { Chunk, SearchHit } from "../core/types.js";
 import { matchMetrics } from "../facts/match-metric.js";
-import { parseChinesePeriods, questionPeriod } from "../facts/period.js";
+import { parseChinesePeriods, questionPeriod, yearPeriod } from "../facts/period.js";
 import type { Fact, Period } from "../facts/types.js";
 import { yearOf } from "../ingest/dates.js";
 import { englishZoneName } from "../answer/zone-names.js";
@@ -50,6 +50,8 @@ export function readPeriod(text: string): Period {
   if (range && Number(range[1]) <= Number(range[2])) {
     return { kind: "range", from: `${range[1]}-01`, to: `${range[2]}-12`, zh: `${range[1]}—${range[2]}年`, en: `${range[1]}–${range[2]}` };
   }
+  const year = /^(\d{4})\s*年?$/u.exec(given);
+  if (year) return yearPeriod(Number(year[1]));
   const period = questionPeriod(given, detectLanguage(given));
   if (!period || period.yearless) {
     throw new AppError("REQUEST_INVALID", `"${text}" is not a period this index can filter by.`, {
