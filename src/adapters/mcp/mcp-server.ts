@@ -5,8 +5,9 @@ import { findFacts, findPolicyRules, listDocuments, listZones, searchPassages, d
 import type { LiveIndex } from "../../app/live-index.js";
 import { isAppError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
-import type { Answer, AnswerService, SourceView } from "../../core/types.js";
+import type { AnswerService, SourceView } from "../../core/types.js";
 import { measureNames } from "../../ingest/policy-rules.js";
+import { renderAnswerWithSources } from "../../chat/render-plain.js";
 
 /**
  * The Model Context Protocol face of the assistant: the same core calls the HTTP API makes, as
@@ -62,15 +63,6 @@ function json(value: object): CallToolResult {
   return { content: [{ type: "text", text: JSON.stringify(value, null, 2) }], structuredContent: value as Record<string, unknown> };
 }
 
-/** An answer as an assistant reads it: the answer, then each source with its quote and where it is. */
-export function answerText(answer: Answer): string {
-  if (answer.citations.length === 0) return answer.answer;
-  const sources = answer.citations.map(
-    (citation) => `[${citation.n}] ${citation.title} (${[citation.zone, citation.date].filter(Boolean).join(", ")}) — ${citation.source} @${citation.start}-${citation.end}, chunk ${citation.chunkId}\n    “${citation.quote}”`,
-  );
-  return `${answer.answer}\n\n${answer.language === "zh" ? "来源：" : "Sources:"}\n${sources.join("\n")}`;
-}
-
 export function createMcpServer(backend: McpBackend, log: Logger): McpServer {
   const server = new McpServer(
     { name: "zone-policy-assistant", version: "0.1.0" },
@@ -102,7 +94,7 @@ export function createMcpServer(backend: McpBackend, log: Logger): McpServer {
     run("ask", async ({ question, conversation_id }) => {
       // MCP conversations live in their own namespace, like the API's.
       const answer = await backend.ask(question, { conversationId: conversation_id ? `mcp:${conversation_id}` : undefined, platform: "mcp" });
-      return { content: [{ type: "text", text: answerText(answer) }], structuredContent: { ...answer } as Record<string, unknown> };
+      return { content: [{ type: "text", text: renderAnswerWithSources(answer) }], structuredContent: { ...answer } as Record<string, unknown> };
     }),
   );
 
