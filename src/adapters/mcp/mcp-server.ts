@@ -70,9 +70,9 @@ export function createMcpServer(backend: McpBackend, log: Logger): McpServer {
   );
 
   /** One place where failures become tool errors: coded errors say what to send instead; others are logged. */
-  const run = <A>(name: string, work: (args: A) => Promise<CallToolResult> | CallToolResult) => async (args: A): Promise<CallToolResult> => {
+  const run = <A>(name: string, work: (args: A, signal: AbortSignal) => Promise<CallToolResult> | CallToolResult) => async (args: A, extra: { signal: AbortSignal }): Promise<CallToolResult> => {
     try {
-      return await work(args);
+      return await work(args, extra.signal);
     } catch (error) {
       if (isAppError(error) && error.status < 500) {
         return { isError: true, content: [{ type: "text", text: `${error.code}: ${error.fullMessage}` }] };
@@ -91,9 +91,9 @@ export function createMcpServer(backend: McpBackend, log: Logger): McpServer {
       inputSchema: mcpInputSchemas.ask,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    run("ask", async ({ question, conversation_id }) => {
-      // MCP conversations live in their own namespace, like the API's.
-      const answer = await backend.ask(question, { conversationId: conversation_id ? `mcp:${conversation_id}` : undefined, platform: "mcp" });
+    run("ask", async ({ question, conversation_id }, signal) => {
+      // MCP conversations live in their own namespace, like the API's; a cancelled call stops the model call.
+      const answer = await backend.ask(question, { conversationId: conversation_id ? `mcp:${conversation_id}` : undefined, platform: "mcp", signal });
       return { content: [{ type: "text", text: renderAnswerWithSources(answer) }], structuredContent: { ...answer } as Record<string, unknown> };
     }),
   );
@@ -147,6 +147,7 @@ export function createMcpServer(backend: McpBackend, log: Logger): McpServer {
     {
       title: "List zones",
       description: "Every zone the index has articles about, with its English name, how many articles and how many figures (facts) it has.",
+      inputSchema: {},
       annotations: { readOnlyHint: true },
     },
     run("list_zones", () => json({ zones: listZones(backend.assistant.liveIndex) })),
