@@ -197,7 +197,7 @@ describe("MCP over Streamable HTTP", () => {
     expect(content.text.length).toBeGreaterThan(100);
   });
 
-  it("refuses a client without the API key", async () => {
+  it("refuses a client without the API key, a foreign origin and a body that is not JSON", async () => {
     await expect(connectHttp()).rejects.toThrow(/401|API key/u);
     await expect(connectHttp("wrong")).rejects.toThrow(/401|API key/u);
     const get = await fetch(`${server.url}/mcp`, { headers: { authorization: `Bearer ${API_KEY}` } });
@@ -205,6 +205,12 @@ describe("MCP over Streamable HTTP", () => {
     const notJson = await fetch(`${server.url}/mcp`, { method: "POST", headers: { authorization: `Bearer ${API_KEY}`, "content-type": "application/json", accept: "application/json, text/event-stream" }, body: "{nope" });
     expect(notJson.status).toBe(400);
     expect(((await notJson.json()) as any).error.code).toBe(-32700);
+    // A page on another site cannot drive the server through a visitor's browser (DNS rebinding).
+    const initialize = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "page", version: "1" } } };
+    const foreign = await fetch(`${server.url}/mcp`, { method: "POST", headers: { authorization: `Bearer ${API_KEY}`, "content-type": "application/json", accept: "application/json, text/event-stream", origin: "http://evil.example" }, body: JSON.stringify(initialize) });
+    expect(foreign.status).toBe(403);
+    const same = await fetch(`${server.url}/mcp`, { method: "POST", headers: { authorization: `Bearer ${API_KEY}`, "content-type": "application/json", accept: "application/json, text/event-stream", origin: server.url }, body: JSON.stringify(initialize) });
+    expect(same.status).toBe(200);
   });
 });
 
