@@ -89,7 +89,7 @@ export interface TimeoutFallbackRow {
 /**
  * How long an answer or a follow-up rewrite takes when the model server accepts the request and
  * never replies: the configured timeout plus what aborting costs. Measured against a local mock
- * server on 127.0.0.1 (the same one the tests use), for both providers.
+ * server on 127.0.0.1 (the same one the tests use), for every provider.
  */
 export async function measureTimeoutFallback(timeoutMs = 300): Promise<TimeoutFallbackRow[]> {
   const mock = await startMockLlmServer();
@@ -97,12 +97,20 @@ export async function measureTimeoutFallback(timeoutMs = 300): Promise<TimeoutFa
   try {
     mock.script([{ kind: "hang" }]);
     const prompts = loadPrompts(path.resolve("prompts"));
-    for (const provider of ["openai", "ollama"] as const) {
+    for (const provider of ["openai", "ollama", "qwen", "deepseek", "zhipu", "moonshot"] as const) {
       const config = loadConfig({
         LLM_PROVIDER: provider,
         LLM_MODEL: "mock-model",
         OPENAI_BASE_URL: `${mock.url}/v1`,
         OLLAMA_BASE_URL: mock.url,
+        QWEN_API_KEY: "mock",
+        QWEN_BASE_URL: mock.url,
+        DEEPSEEK_API_KEY: "mock",
+        DEEPSEEK_BASE_URL: mock.url,
+        ZHIPU_API_KEY: "mock.secret",
+        ZHIPU_BASE_URL: mock.url,
+        MOONSHOT_API_KEY: "mock",
+        MOONSHOT_BASE_URL: mock.url,
         LLM_TIMEOUT_MS: String(timeoutMs),
         LLM_MAX_RETRIES: "0",
       });

@@ -26,6 +26,7 @@ import { measureClusterLoad, measureClusterMemory } from "./bench-cluster.js";
 import { measureChainOverhead, measureTimeoutFallback } from "./bench-llm.js";
 import { measureWeb } from "./bench-web.js";
 import { measureLoad, percentile } from "./bench-load.js";
+import { timeMcpAsks } from "./bench-mcp.js";
 import { measurePolicyIngest } from "./bench-policy.js";
 import { prepareEvalCorpus } from "../src/app/eval-corpus.js";
 import { measureRetrievalQuality } from "./bench-quality.js";
@@ -111,9 +112,12 @@ async function latencyRows(label: string, runtime: Runtime, questions: string[])
       questions,
       repeat,
     );
+    // MCP `ask` through the SDK's client over Streamable HTTP (POST /mcp), on this corpus only.
+    const mcp = label === "this corpus" ? (await timeMcpAsks(runtime, questions, repeat)).mcp : undefined;
     return [
       [label, "in process", String(inProcess.n), ms(inProcess.p50), ms(inProcess.p95), mb()],
       [label, "HTTP /api/ask", String(overHttp.n), ms(overHttp.p50), ms(overHttp.p95), mb()],
+      ...(mcp ? [[label, "MCP ask (Streamable HTTP)", String(mcp.n), ms(mcp.p50), ms(mcp.p95), mb()]] : []),
     ];
   } finally {
     await server.close();

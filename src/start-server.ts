@@ -4,6 +4,7 @@ import { createRuntime, type Runtime } from "./app/runtime.js";
 import { withQuestionLog } from "./app/question-log.js";
 import { createAdminApi } from "./adapters/admin/admin-routes.js";
 import { createApiRoutes } from "./adapters/api/api-routes.js";
+import { createMcpRoutes } from "./adapters/mcp/mcp-routes.js";
 import { cookieSecretFor } from "./adapters/http/cookie-secret.js";
 import { createMetrics, createMetricsAuthorizer } from "./adapters/http/metrics.js";
 import { createOpenApiDocument } from "./adapters/http/openapi.js";
@@ -106,6 +107,8 @@ export async function startServer(config: Config, logging: { log: Logger; pino?:
   const openApi = createOpenApiDocument();
   const routes: Route[] = [
     ...createApiRoutes(service),
+    // MCP over Streamable HTTP: the API's key and ask limits (src/adapters/mcp/mcp-routes.ts).
+    ...createMcpRoutes({ ask: (question, options) => service.ask(question, options), assistant: runtime.service }, log),
     ...createWebRoutes({ service, store: runtime.store, log, apiKeys: config.API_KEYS, signIns: apiSignIns }),
     { method: "GET", path: "/api/openapi.json", access: "public", reply: () => openApi },
     {

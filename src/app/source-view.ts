@@ -10,7 +10,7 @@ import type { LiveIndex } from "./live-index.js";
  */
 
 /** Neighbouring chunks share one sentence: append only what the previous chunk did not end with. */
-function joinChunks(chunks: Chunk[]): string {
+export function joinChunks(chunks: Chunk[]): string {
   let text = "";
   for (const chunk of chunks) {
     let overlap = Math.min(text.length, chunk.text.length);

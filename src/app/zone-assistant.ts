@@ -8,7 +8,7 @@ import { composeExtractive } from "../answer/extractive.js";
 import { refusal, topicOf } from "../answer/refusal.js";
 import type { StateStore } from "../chat/state-store.js";
 import { detectLanguage, escapeRegExp } from "../core/language.js";
-import { analyzeQuery, extractYears, type AnalyzedQuery } from "../retrieve/analyze-query.js";
+import { extractYears, type AnalyzedQuery } from "../retrieve/analyze-query.js";
 import { hybridSearch } from "../retrieve/hybrid-search.js";
 import { toSimplified } from "../retrieve/simplified-chinese.js";
 import type { Fact } from "../facts/types.js";
@@ -25,6 +25,7 @@ import { classifyQuestion, isNonQuestion, type QuestionKind } from "../retrieve/
 import type { LiveIndex } from "./live-index.js";
 import { listRules, type RuleListing } from "../ingest/policy-rules.js";
 import { viewSource } from "./source-view.js";
+import { analyzeWith } from "./corpus-queries.js";
 import { answerWithClaims } from "../answer/claims/engine.js";
 import { detectZones } from "../ingest/zones.js";
 import { readCondition, readFrame, zoneKindOf, type Condition, type Frame } from "../answer/claims/frame.js";
@@ -200,14 +201,7 @@ export class ZoneAssistant implements AnswerService {
   }
 
   private analyze(standalone: string, original: string, live: LiveIndex): AnalyzedQuery {
-    const { lexicon } = live;
-    const query = analyzeQuery(standalone, {
-      glossary: lexicon.glossary,
-      places: lexicon.places,
-      segment: lexicon.segmenter,
-      dictionary: lexicon.dictionary,
-      documentFrequency: (term) => live.search.snapshot.bm25.documentFrequency(term),
-    });
+    const query = analyzeWith(live, standalone);
     // Answer in the language the user wrote in, even if the rewrite is in another.
     query.language = detectLanguage(original);
     return query;

@@ -71,3 +71,15 @@ export function renderPlainAnswer(answer: Pick<Answer, "answer" | "citations" | 
   }
   return [...bodyParts, sources];
 }
+
+/**
+ * An answer as an assistant or a program reads it (MCP, the LangChain tool): the answer, then each
+ * source with its quote, file, offsets and passage id, with no length limit.
+ */
+export function renderAnswerWithSources(answer: Answer): string {
+  if (answer.citations.length === 0) return answer.answer;
+  const sources = answer.citations.map(
+    (citation) => `[${citation.n}] ${citation.title} (${[citation.zone, citation.date].filter(Boolean).join(", ")}) — ${citation.source} @${citation.start}-${citation.end}, chunk ${citation.chunkId}\n    “${citation.quote}”`,
+  );
+  return `${answer.answer}\n\n${sourcesLabel(answer.language)}\n${sources.join("\n")}`;
+}

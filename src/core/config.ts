@@ -73,12 +73,23 @@ export const configSchema = z.object({
   OPENAI_API_KEY: optionalString,
   OLLAMA_BASE_URL: z.string().url().default("http://127.0.0.1:11434"),
 
-  LLM_PROVIDER: z.enum(["none", "openai", "ollama"]).default("none"),
+  LLM_PROVIDER: z.enum(["none", "openai", "ollama", "qwen", "deepseek", "zhipu", "moonshot"]).default("none"),
   LLM_MODEL: optionalString,
   LLM_TIMEOUT_MS: positiveInt(20000),
   LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0),
   PROMPTS_DIR: z.string().default("./prompts"),
+  /** Chinese providers (LLM_PROVIDER=qwen|deepseek|zhipu|moonshot): each its own key and API address. */
+  QWEN_API_KEY: optionalString,
+  /** DashScope's native API (the region's host); the generation path is appended. */
+  QWEN_BASE_URL: z.string().url().default("https://dashscope.aliyuncs.com"),
+  DEEPSEEK_API_KEY: optionalString,
+  DEEPSEEK_BASE_URL: z.string().url().default("https://api.deepseek.com"),
+  /** Zhipu keys are `id.secret`: the client signs a short-lived token with the secret. */
+  ZHIPU_API_KEY: optionalString,
+  ZHIPU_BASE_URL: z.string().url().default("https://open.bigmodel.cn/api/paas/v4"),
+  MOONSHOT_API_KEY: optionalString,
+  MOONSHOT_BASE_URL: z.string().url().default("https://api.moonshot.cn/v1"),
 
   MAX_QUESTION_CHARS: positiveInt(1000),
   RETRIEVE_TOP_K: positiveInt(8),
@@ -161,7 +172,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       hint: "Fix these variables in your environment or .env file (see .env.example).",
     });
   }
+  checkProviderKeys(result.data);
   return result.data;
+}
+
+const providerKeys = { qwen: "QWEN_API_KEY", deepseek: "DEEPSEEK_API_KEY", zhipu: "ZHIPU_API_KEY", moonshot: "MOONSHOT_API_KEY" } as const;
+
+/** A hosted provider without its key would fail on every question: refused at start instead. */
+function checkProviderKeys(config: Config): void {
+  const provider = config.LLM_PROVIDER;
+  if (!(provider in providerKeys)) return;
+  const name = providerKeys[provider as keyof typeof providerKeys];
+  const key = config[name];
+  if (!key) {
+    throw new AppError("CONFIG_INVALID", `Invalid configuration: ${name} is required when LLM_PROVIDER=${provider}.`, {
+      hint: `Set ${name} to the key from the provider's console, or set LLM_PROVIDER=none for extractive answers (see .env.example).`,
+    });
+  }
+  if (provider === "zhipu" && !/^[^.\s]+\.[^.\s]+$/u.test(key)) {
+    throw new AppError("CONFIG_INVALID", "Invalid configuration: ZHIPU_API_KEY must look like `id.secret` (as open.bigmodel.cn shows it).", {
+      hint: "Copy the whole key from the Zhipu console, including the part after the dot.",
+    });
+  }
 }
 
 /**

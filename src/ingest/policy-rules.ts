@@ -21,6 +21,9 @@ const measures: Array<[string, RegExp]> = [
   ["financing", /融资|担保|贷款|基金/],
 ];
 
+/** The measures a rule record can name, for filters (MCP get_policy_rules). */
+export const measureNames = measures.map(([name]) => name);
+
 const money = /\d+(?:\.\d+)?\s*(?:万亿|亿|千万|百万|万)?\s*(?:美元|元)(?:\/(?:亩|人次|人|年|次|间|个|平方米|夜|家|块|张|床)){0,2}/g;
 const rate = /\d+(?:\.\d+)?\s*%(?:\s*[—–\-~至到]\s*\d+(?:\.\d+)?\s*%)?/g;
 const capPattern = /(?:单[个家项]\S{0,4})?(?:每[年家个项人]\S{0,4})?(?:最高|最多|不超过|上限为?|封顶)[^，。；;]{0,16}?\d+(?:\.\d+)?\s*(?:万亿|亿|千万|百万|万)?\s*(?:元|%)/;

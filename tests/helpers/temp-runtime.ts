@@ -44,8 +44,9 @@ export interface TestRuntime {
 }
 
 /** Builds the index over a temp copy of the corpus (about 2 s) and returns the live runtime. */
-export async function createTestRuntime(env: Record<string, string> = {}): Promise<TestRuntime> {
+export async function createTestRuntime(env: Record<string, string> = {}, prepare?: (workspace: TempWorkspace) => Promise<void>): Promise<TestRuntime> {
   const workspace = await createTempWorkspace();
+  await prepare?.(workspace);
   const config = testConfig(workspace, env);
   const runtime = await createRuntime(config, { log: silentLogger, memoryState: true });
   return {

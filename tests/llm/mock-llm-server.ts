@@ -2,8 +2,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 
 /**
- * A local stand-in for an OpenAI-compatible server (POST /v1/chat/completions, JSON or SSE) and
- * for Ollama (POST /api/chat, JSON or NDJSON). It records request bodies and plays scripted replies.
+ * A local stand-in for an OpenAI-compatible server (POST …/chat/completions, JSON or SSE: OpenAI,
+ * DeepSeek, Zhipu, Moonshot), for Ollama (POST /api/chat, JSON or NDJSON) and for DashScope's native
+ * API (POST /api/v1/services/aigc/text-generation/generation, JSON or SSE). It records requests
+ * (path, headers, body) and plays scripted replies.
  */
 
 export type MockReply =
@@ -14,10 +16,16 @@ export type MockReply =
   /** Sends this body as is with status 200. */
   | { kind: "raw"; body: string; contentType?: string };
 
+export interface MockRequest {
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: any;
+}
+
 export interface MockLlmServer {
   /** Base URL without path, e.g. http://127.0.0.1:12345 */
   url: string;
-  requests: { path: string; body: any }[];
+  requests: MockRequest[];
   /** Replies played in order; the last one repeats. */
   script(replies: MockReply[]): void;
   close(): Promise<void>;
@@ -63,6 +71,23 @@ function sendOpenAi(response: ServerResponse, body: any, text: string): void {
   );
 }
 
+/** DashScope's native shape: `output.text`, SSE events with `data:` lines when X-DashScope-SSE is on. */
+function sendDashScope(response: ServerResponse, body: any, streaming: boolean, text: string): void {
+  const usage = { input_tokens: 10, output_tokens: 10, total_tokens: 20 };
+  if (streaming) {
+    response.writeHead(200, { "content-type": "text/event-stream;charset=UTF-8" });
+    const parts = body.parameters?.incremental_output ? pieces(text) : [text];
+    parts.forEach((piece, index) => {
+      const data = { output: { text: piece, finish_reason: index === parts.length - 1 ? "stop" : "null" }, usage, request_id: "mock-request" };
+      response.write(`id:${index + 1}\nevent:result\n:HTTP_STATUS/200\ndata:${JSON.stringify(data)}\n\n`);
+    });
+    response.end();
+    return;
+  }
+  response.writeHead(200, { "content-type": "application/json" });
+  response.end(JSON.stringify({ output: { text, finish_reason: "stop" }, usage, request_id: "mock-request" }));
+}
+
 function sendOllama(response: ServerResponse, body: any, text: string): void {
   const base = { model: body.model ?? "mock", created_at: "2024-01-01T00:00:00Z" };
   const done = { ...base, message: { role: "assistant", content: "" }, done: true, done_reason: "stop", total_duration: 1, load_duration: 1, prompt_eval_count: 10, prompt_eval_duration: 1, eval_count: 10, eval_duration: 1 };
@@ -79,7 +104,7 @@ function sendOllama(response: ServerResponse, body: any, text: string): void {
 export async function startMockLlmServer(): Promise<MockLlmServer> {
   let replies: MockReply[] = [{ kind: "text", text: "" }];
   let played = 0;
-  const requests: { path: string; body: any }[] = [];
+  const requests: MockRequest[] = [];
 
   const server = createServer(async (request, response) => {
     const raw = await readBody(request);
@@ -90,10 +115,11 @@ export async function startMockLlmServer(): Promise<MockLlmServer> {
       body = { unparsed: raw };
     }
     const path = request.url ?? "";
-    requests.push({ path, body });
+    requests.push({ path, headers: request.headers, body });
     const isOpenAi = request.method === "POST" && path.endsWith("/chat/completions");
     const isOllama = request.method === "POST" && path === "/api/chat";
-    if (!isOpenAi && !isOllama) {
+    const isDashScope = request.method === "POST" && path.endsWith("/services/aigc/text-generation/generation");
+    if (!isOpenAi && !isOllama && !isDashScope) {
       response.writeHead(404, { "content-type": "application/json" });
       response.end(JSON.stringify({ error: "not found" }));
       return;
@@ -103,7 +129,9 @@ export async function startMockLlmServer(): Promise<MockLlmServer> {
     if (reply.kind === "hang") return;
     if (reply.kind === "status") {
       response.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
-      response.end(reply.body ?? JSON.stringify({ error: { message: `mock status ${reply.status}`, type: "mock" } }));
+      // Each API's own error body: DashScope's top-level code, the others' error object (Zhipu's carries a code).
+      const error = isDashScope ? { code: "InvalidApiKey", message: `mock status ${reply.status}`, request_id: "mock-request" } : { error: { message: `mock status ${reply.status}`, type: "mock", code: String(reply.status) } };
+      response.end(reply.body ?? JSON.stringify(error));
       return;
     }
     if (reply.kind === "raw") {
@@ -112,6 +140,7 @@ export async function startMockLlmServer(): Promise<MockLlmServer> {
       return;
     }
     if (isOpenAi) sendOpenAi(response, body, reply.text);
+    else if (isDashScope) sendDashScope(response, body, request.headers["x-dashscope-sse"] === "enable", reply.text);
     else sendOllama(response, body, reply.text);
   });
 
