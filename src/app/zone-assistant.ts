@@ -330,8 +330,10 @@ export class ZoneAssistant implements AnswerService {
     }
     // Two subjects each asked about ("A和B各…多少？哪个更多？") are answered side by side by the claim strategies.
     const sideBySide = frame.sides && (kind === "comparison" || kind === "superlative");
-    if (!aboutRules && !knownFigure && (kind === "yesno" || kind === "figure" || kind === "general" || kind === "entity" || sideBySide)) {
-      if (kind !== "entity" || frame.intent === "person") {
+    // A list or superlative the reports state ("涉及哪6大产业", "which was the largest project signed there").
+    const stated = frame.statement !== undefined && (kind === "superlative" || kind === "list" || kind === "entity");
+    if (!aboutRules && !knownFigure && (kind === "yesno" || kind === "figure" || kind === "general" || kind === "entity" || sideBySide || stated)) {
+      if (kind !== "entity" || frame.intent === "person" || stated) {
         const claimed = answerWithClaims(frame, withFactPassages(retrieval.hits, frame, live), claimContext, process.env.EXPLAIN_CLAIMS ? (line) => process.stderr.write(`${line}\n`) : undefined);
         // With a model configured the model writes the answer, as for every other question, and the
         // verified claim is what is shown when the model's answer cannot be trusted (its warnings kept).

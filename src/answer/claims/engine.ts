@@ -3,9 +3,10 @@ import { isHeadingSentence } from "../../ingest/policy-structure.js";
 import { isInstructionLike } from "../../ingest/instructions.js";
 import { gatherEvidence, type EvidenceContext, type EvidenceSentence } from "./evidence.js";
 import { zoneKindOf, type Frame } from "./frame.js";
-import { renderFigures, renderPerson, renderSides, renderTier, renderUndecided, renderVerdict } from "./render.js";
+import { renderFigures, renderPerson, renderSides, renderStatement, renderTier, renderUndecided, renderVerdict } from "./render.js";
 import { compareSides, conditionAsked, figureStrategy, personStrategy, rankFigures, sidesStrategy, tierStrategy, yesNoStrategy } from "./strategies.js";
 import { checkFigure, verifyFigure } from "./verify.js";
+import { statementStrategy } from "./statements.js";
 import { refusal, topicOf } from "../refusal.js";
 import { holds, termWeight } from "./evidence.js";
 import type { FramePart } from "./frame.js";
@@ -35,6 +36,12 @@ export function answerWithClaims(asked: Frame, hits: SearchHit[], context: Evide
   const tier = frame.intent !== "person" ? tierStrategy(frame, evidence) : undefined;
   if (tier) return renderTier(frame, tier);
   if (options.tiersOnly) return undefined;
+  // "涉及哪6大产业", "which was the largest project": the report's own clause says it.
+  if (frame.statement && frame.intent !== "person") {
+    const statement = statementStrategy(frame, frame.statement, evidence, context);
+    if (trace) trace(`statement ${JSON.stringify(frame.statement)} → ${statement?.clause ?? "none"}`);
+    if (statement) return renderStatement(frame, statement);
+  }
   // Two subjects named apart, each asked about: answered side by side (and compared when asked).
   if (frame.sides && frame.intent === "figure") {
     const evidenceFor = (side: Frame) => usable(gatherEvidence(side, hits, context));

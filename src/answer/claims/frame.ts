@@ -3,6 +3,7 @@ import type { Period } from "../../facts/types.js";
 import type { TermGroup } from "../../retrieve/analyze-query.js";
 import { claimLexicon, type AskedKind } from "./lexicon.js";
 import { chineseNumber } from "./quantities.js";
+import { statementAsk, type StatementAsk } from "./statements.js";
 
 /**
  * The question read once into a typed value: what it asks (one part per asked figure: "多少个项目？
@@ -72,6 +73,8 @@ export interface Frame {
   compare?: { direction: "more" | "less"; text: string };
   /** Two or more subjects each asked about in their own words ("A和B各签约多少个项目"): answered side by side. */
   sides: boolean;
+  /** A list or a superlative the reports state ("涉及哪6大产业", "which was the largest project"). */
+  statement?: StatementAsk;
 }
 
 export interface FrameInput {
@@ -127,6 +130,7 @@ export function readFrame(input: FrameInput): Frame {
     cases: casesIn(question, language),
     compare: sides ? compare : undefined,
     sides,
+    statement: input.kind === "yesno" || sides ? undefined : statementAsk(question, language),
   };
 }
 

@@ -24,6 +24,8 @@ const lexiconSchema = z.object({
   countNouns: z.array(z.object({ cue: z.string(), units: z.array(z.string()) })),
   extraCountUnits: z.array(z.string()),
   compare: z.object({ more: bilingual, less: bilingual }),
+  superlative: z.object({ zh: z.record(z.string(), z.array(z.string())), en: z.record(z.string(), z.array(z.string())) }),
+  listAsk: bilingual,
 });
 
 export type AskedKind = "count" | "amount" | "percent" | "rank" | "score" | "area" | "person" | "any";
@@ -49,6 +51,10 @@ export interface CompiledLexicon {
   extraCountUnits: string[];
   /** "哪个更多", "which was larger": a comparison asked, and which way it is decided. */
   compare: Record<"more" | "less", Record<Language, RegExp>>;
+  /** A superlative asked ("最大", "largest") and the words a report says it with. */
+  superlative: Record<Language, { cue: RegExp; says: string[] }[]>;
+  /** "涉及哪6大产业", "which industries": a list asked (group 1: how many, group 2: of what, when said). */
+  listAsk: Record<Language, RegExp[]>;
 }
 
 const alternation = (patterns: string[]) => patterns.map((pattern) => `(?:${pattern})`).join("|");
@@ -80,6 +86,11 @@ function compileLexicon(raw: z.infer<typeof lexiconSchema>): CompiledLexicon {
     personVerbs: raw.personVerbs,
     countNouns: raw.countNouns.map((noun) => ({ cue: new RegExp(noun.cue, "iu"), units: noun.units })),
     extraCountUnits: [...raw.extraCountUnits].sort((a, b) => b.length - a.length),
+    superlative: {
+      zh: Object.entries(raw.superlative.zh).map(([cue, says]) => ({ cue: new RegExp(cue, "u"), says })),
+      en: Object.entries(raw.superlative.en).map(([cue, says]) => ({ cue: new RegExp(`\\b${cue}\\b`, "iu"), says })),
+    },
+    listAsk: { zh: raw.listAsk.zh.map((pattern) => new RegExp(pattern, "u")), en: raw.listAsk.en.map((pattern) => new RegExp(pattern, "iu")) },
     compare: { more: { zh: compile(raw.compare.more.zh), en: compile(raw.compare.more.en) }, less: { zh: compile(raw.compare.less.zh), en: compile(raw.compare.less.en) } },
   };
 }

@@ -1,8 +1,9 @@
 import { pinyin } from "pinyin-pro";
 import type { Answer, Citation, Language } from "../../core/types.js";
 import type { EvidenceSentence } from "./evidence.js";
+import type { StatementClaim } from "./statements.js";
 import type { Frame, FramePart } from "./frame.js";
-import { quantityText, type Quantity } from "./quantities.js";
+import { quantitiesIn, quantityText, type Quantity } from "./quantities.js";
 import type { Comparison, FigureClaim, PersonClaim, Side, TierClaim, VerdictClaim } from "./strategies.js";
 
 /**
@@ -181,4 +182,14 @@ export function renderSides(frame: Frame, sides: Side[], comparison: Comparison 
   if (frame.compare && !comparison?.winner && !comparison?.tie) sentences.push(zh ? "两边的数字不全或单位不同，无法比较。" : "The figures of both sides are not all reported in one unit, so they cannot be compared.");
   const abstained = sides.every((side) => side.claims.length === 0);
   return answerOf(frame, sentences.join(zh ? "" : " "), citer, abstained);
+}
+
+/** The report's own clause, quoted: "…6大产业[1]。" / "The report says: “…” [1]." */
+export function renderStatement(frame: Frame, claim: StatementClaim): Answer {
+  const citer = new Citer();
+  const n = citer.cite(claim.sentence);
+  // The figures of the quoted clause in English ("RMB 12 billion (120亿元)").
+  const figures = quantitiesIn(claim.clause).filter((quantity) => quantity.unit === "yuan" || quantity.unit === "usd").map((quantity) => quantityText(quantity, "en"));
+  const lead = frame.language === "zh" ? `${claim.clause}[${n}]。` : `The report says: “${claim.clause}” [${n}]${figures.length > 0 ? ` (${figures.join("; ")})` : ""}.`;
+  return answerOf(frame, lead, citer);
 }

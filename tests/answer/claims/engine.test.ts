@@ -198,3 +198,27 @@ describe("figures of another item, another project, another period's base", () =
     expect(lead).toContain("777.28亿元");
   });
 });
+
+describe("what the report states: a list asked, a superlative asked", () => {
+  const baotou = hit("5月7日,包头稀土高新区招商引资重大项目集中签约仪式举行。据了解,本次签约项目涉及装备制造、新能源、稀土新材料及应用、服务业、大数据、节能环保6大产业。", { zones: ["稀土高新区", "包头"], date: "2022-05-08" });
+  const zhuhai = hit("当天,欣旺达、兴森快捷等10个项目代表签订合作框架协议。其中,欣旺达动力电池项目总投资120亿元,是本次签约投资额最大的招商引资项目。", { zones: ["珠海经开区", "珠海"], date: "2022-05-08" });
+
+  it("quotes the enumeration with the asked number of items", () => {
+    const frame = readFrame({ question: "包头稀土高新区集中签约的项目涉及哪6大产业？", language: "zh", kind: "general", terms: [group("集中"), group("签约"), group("项目"), group("产业")], subjects: [{ place: "包头" }] });
+    expect(frame.statement).toEqual({ kind: "list", count: 6, noun: "产业" });
+    const lead = answerWithClaims(frame, [baotou], context)!.answer.split("\n")[0]!;
+    expect(lead).toContain("装备制造、新能源、稀土新材料及应用、服务业、大数据、节能环保");
+  });
+
+  it("does not offer a list of another length as the asked one", () => {
+    const frame = readFrame({ question: "包头稀土高新区集中签约的项目涉及哪4大产业？", language: "zh", kind: "general", terms: [group("集中"), group("签约"), group("项目"), group("产业")], subjects: [{ place: "包头" }] });
+    expect(answerWithClaims(frame, [baotou], context)).toBeUndefined();
+  });
+
+  it("quotes the clause naming the largest, with the figure in English", () => {
+    const frame = readFrame({ question: "Which was the largest investment project signed at the Zhuhai conference?", language: "en", kind: "superlative", terms: [group("investment", "投资"), group("project", "项目"), group("signed", "签约", "签订")], subjects: [{ place: "珠海" }] });
+    const lead = answerWithClaims(frame, [zhuhai], context)!.answer.split("\n")[0]!;
+    expect(lead).toContain("欣旺达动力电池项目总投资120亿元");
+    expect(lead).toContain("RMB 12 billion");
+  });
+});
