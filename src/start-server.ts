@@ -83,6 +83,15 @@ export async function startServer(config: Config, logging: { log: Logger; pino?:
   const wecom = createWecomRoutes({ config, delivery, log });
   if (wecom.length > 0) chatAdapters.push("wecom (/wecom)");
   chatRoutes.push(...wechat, ...wecom);
+  const stopChannels: Array<() => Promise<void>> = [];
+  if (config.FEISHU_APP_ID) {
+    // Loaded only when configured: the Feishu SDK alone is about 70 MB of memory per process.
+    const { createFeishuAdapter } = await import("./adapters/feishu/feishu-adapter.js");
+    const feishu = createFeishuAdapter({ config, delivery, store: runtime.store, log })!;
+    chatRoutes.push(...feishu.routes);
+    stopChannels.push(() => feishu.stop());
+    chatAdapters.push(config.FEISHU_CONNECTION === "http" ? "feishu (POST /feishu/events)" : "feishu (long connection)");
+  }
 
   // --- admin (re-index jobs, rollback, status, uploads, question log, CLI snapshot pick-up) ---
   // Wrong secrets are counted per client address (TRUST_PROXY decides what that is), in the state
@@ -162,6 +171,7 @@ export async function startServer(config: Config, logging: { log: Logger; pino?:
       // Stop a running re-index first: chat listeners may be waiting on it.
       await runtime.admin.close();
       await stopSlack?.();
+      for (const stop of stopChannels) await stop();
       await delivery.close();
       await runtime.close();
     },
