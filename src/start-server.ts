@@ -92,6 +92,13 @@ export async function startServer(config: Config, logging: { log: Logger; pino?:
     stopChannels.push(() => feishu.stop());
     chatAdapters.push(config.FEISHU_CONNECTION === "http" ? "feishu (POST /feishu/events)" : "feishu (long connection)");
   }
+  if (config.DINGTALK_CLIENT_ID) {
+    const { createDingtalkAdapter } = await import("./adapters/dingtalk/dingtalk-adapter.js");
+    const dingtalk = createDingtalkAdapter({ config, delivery, log })!;
+    chatRoutes.push(...dingtalk.routes);
+    stopChannels.push(() => dingtalk.stop());
+    chatAdapters.push(config.DINGTALK_CONNECTION === "http" ? "dingtalk (POST /dingtalk/events)" : "dingtalk (stream mode)");
+  }
 
   // --- admin (re-index jobs, rollback, status, uploads, question log, CLI snapshot pick-up) ---
   // Wrong secrets are counted per client address (TRUST_PROXY decides what that is), in the state
