@@ -10,6 +10,7 @@ import { createOpenApiDocument } from "./adapters/http/openapi.js";
 import type { Route } from "./adapters/http/routes.js";
 import { startHttpServer, type RunningServer } from "./adapters/http/server.js";
 import { createSlackRoutes } from "./adapters/slack/slack-adapter.js";
+import { createPromptSuggester } from "./app/suggested-prompts.js";
 import { createAskLimiter } from "./adapters/web/ask-limits.js";
 import { createApiKeyAuthorizer, createWebRoutes, pagesDir, securityHeaders } from "./adapters/web/web-routes.js";
 import { createSignInGuard } from "./admin/sign-in-guard.js";
@@ -69,6 +70,7 @@ export async function startServer(config: Config, logging: { log: Logger; pino?:
       service,
       store: runtime.store,
       log,
+      suggestedPrompts: createPromptSuggester(runtime.service),
       onReindex: async (userId) => {
         const job = await runtime.admin.start(`slack:${userId}`);
         return { started: describeJob(job), finished: runtime.admin.wait(job.id).then(describeJob) };

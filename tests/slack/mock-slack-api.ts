@@ -52,6 +52,13 @@ export async function startMockSlackApi(options: MockSlackApiOptions = {}): Prom
         reply({ ok: true, channel: body.channel, ts, message: { type: "message", user: "UBOT", bot_id: "BBOT", text: body.text, ts, thread_ts: body.thread_ts } });
       } else if (method === "chat.update") {
         reply({ ok: true, channel: body.channel, ts: body.ts, text: body.text, message: { text: body.text, user: "UBOT" } });
+      } else if (method === "chat.startStream") {
+        tsCounter++;
+        reply({ ok: true, channel: body.channel, ts: `1700000100.${String(tsCounter).padStart(6, "0")}` });
+      } else if (method === "chat.appendStream" || method === "chat.stopStream") {
+        reply({ ok: true, channel: body.channel, ts: body.ts });
+      } else if (method === "assistant.threads.setStatus" || method === "assistant.threads.setTitle" || method === "assistant.threads.setSuggestedPrompts") {
+        reply({ ok: true });
       } else if (method === "apps.connections.open" && options.socketModeUrl) {
         reply({ ok: true, url: options.socketModeUrl });
       } else if (method.startsWith("response")) {
@@ -88,6 +95,6 @@ function parseBody(text: string, contentType: string): Record<string, any> {
   if (contentType.includes("application/json")) return JSON.parse(text);
   const form = Object.fromEntries(new URLSearchParams(text).entries()) as Record<string, any>;
   // The Web API client JSON-encodes structured arguments inside the form.
-  for (const key of ["blocks", "attachments"]) if (typeof form[key] === "string") form[key] = JSON.parse(form[key]);
+  for (const key of ["blocks", "attachments", "chunks", "prompts"]) if (typeof form[key] === "string") form[key] = JSON.parse(form[key]);
   return form;
 }
