@@ -59,8 +59,7 @@ export function createSlackAssistant(options: SlackRoutesOptions): Assistant {
         (reply) => stream.finish(reply),
         {
           onAccepted: async () => {
-            await setTitle(truncateToFit(text || "…", 100));
-            await setStatus(language === "zh" ? "正在查找资料…" : "is looking that up…");
+            await Promise.all([setTitle(truncateToFit(text || "…", 100)), setStatus(language === "zh" ? "正在查找资料…" : "is looking that up…")]);
           },
           onToken: (token) => stream.append(token),
         },
