@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { createFeishuAdapter, questionText, type FeishuAdapter } from "../../src/adapters/feishu/feishu-adapter.js";
+import { createFeishuAdapter, type FeishuAdapter } from "../../src/adapters/feishu/feishu-adapter.js";
+import { questionText } from "../../src/adapters/feishu/feishu-events.js";
 import { encryptFeishu, feishuSignature } from "../../src/adapters/feishu/feishu-crypto.js";
 import { startHttpServer, type RunningServer } from "../../src/adapters/http/server.js";
 import { withQuestionLog } from "../../src/app/question-log.js";

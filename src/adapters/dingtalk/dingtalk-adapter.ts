@@ -1,4 +1,4 @@
-import { DWClient, TOPIC_ROBOT, type DWClientDownStream } from "dingtalk-stream";
+import { TOPIC_ROBOT, type DWClientDownStream } from "dingtalk-stream";
 import { z } from "zod";
 import type { DeliveryCore } from "../../chat/delivery.js";
 import type { Config } from "../../core/config.js";
@@ -7,6 +7,7 @@ import type { Logger } from "../../core/logger.js";
 import { sendJson, sendText, type Route, type RouteContext } from "../http/routes.js";
 import { renderDingtalkReply, type DingtalkMarkdown } from "./dingtalk-markdown.js";
 import { verifyDingtalkRequest } from "./dingtalk-sign.js";
+import { GatewayClient } from "./gateway-client.js";
 
 /**
  * DingTalk robot. Messages arrive by Stream mode (dingtalk-stream's DWClient: no public address)
@@ -125,31 +126,4 @@ export function createDingtalkAdapter(options: DingtalkOptions): DingtalkAdapter
     sendJson(res, 200, {});
   };
   return { routes: [{ method: "POST", path: "/dingtalk/events", access: "public", handler: callback }], stop: async () => undefined };
-}
-
-/**
- * DWClient asks a fixed gateway URL for its WebSocket endpoint; this one asks DINGTALK_GATEWAY_URL
- * (the same request), so a proxy or a local test gateway can stand in for api.dingtalk.com.
- */
-class GatewayClient extends DWClient {
-  constructor(
-    private readonly gatewayUrl: string,
-    credentials: { clientId: string; clientSecret: string },
-  ) {
-    super({ ...credentials, keepAlive: true });
-  }
-
-  override async getEndpoint(): Promise<this> {
-    const config = this.getConfig();
-    const response = await fetch(this.gatewayUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify({ clientId: config.clientId, clientSecret: config.clientSecret, ua: config.ua, subscriptions: config.subscriptions }),
-      signal: AbortSignal.timeout(15_000),
-    });
-    const body = (await response.json().catch(() => ({}))) as { endpoint?: string; ticket?: string };
-    if (!response.ok || !body.endpoint || !body.ticket) throw new Error(`DingTalk gateway refused the connection (HTTP ${response.status})`);
-    (this as unknown as { dw_url: string }).dw_url = `${body.endpoint}?ticket=${encodeURIComponent(body.ticket)}`;
-    return this;
-  }
 }

@@ -9,6 +9,7 @@ import type { Logger } from "../../core/logger.js";
 import { sendJson, sendText, type Route, type RouteContext } from "../http/routes.js";
 import { readFeedbackValue, renderAnswerCard, renderNoticeCard, type FeishuCard } from "./feishu-card.js";
 import { openFeishuCallback } from "./feishu-crypto.js";
+import { cardActionEventSchema, domainOf, messageEventSchema, questionText, sdkLogger } from "./feishu-events.js";
 
 /**
  * Feishu / Lark bot. Events arrive by the SDK's long connection (WSClient: no public address) or
@@ -42,25 +43,6 @@ export interface FeishuAdapter {
   stop(): Promise<void>;
 }
 
-interface MessageEvent {
-  sender?: { sender_id?: { open_id?: string; user_id?: string }; sender_type?: string };
-  message?: {
-    message_id: string;
-    root_id?: string;
-    chat_id: string;
-    chat_type?: string;
-    message_type?: string;
-    content?: string;
-    mentions?: Array<{ key: string; id?: { open_id?: string }; name?: string }>;
-  };
-}
-
-interface CardActionEvent {
-  operator?: { open_id?: string };
-  action?: { value?: unknown };
-  context?: { open_message_id?: string };
-}
-
 export function createFeishuAdapter(options: FeishuOptions): FeishuAdapter | undefined {
   const { config, delivery, log } = options;
   if (!config.FEISHU_APP_ID) return undefined;
@@ -84,9 +66,12 @@ export function createFeishuAdapter(options: FeishuOptions): FeishuAdapter | und
       }));
 
   const dispatcher = new lark.EventDispatcher({ logger, loggerLevel: lark.LoggerLevel.warn }).register({
-    "im.message.receive_v1": async (event: MessageEvent) => {
+    "im.message.receive_v1": async (data: unknown) => {
+      const parsed = messageEventSchema.safeParse(data);
+      if (!parsed.success) return log.warn("feishu: a message event was not understood");
+      const event = parsed.data;
       const message = event.message;
-      if (!message || event.sender?.sender_type !== "user") return;
+      if (event.sender?.sender_type !== "user") return;
       const group = message.chat_type !== "p2p";
       if (group) {
         const mentioned = message.mentions ?? [];
@@ -101,7 +86,9 @@ export function createFeishuAdapter(options: FeishuOptions): FeishuAdapter | und
         (reply) => send(message.message_id, Boolean(threadRoot), cardFor(reply)),
       );
     },
-    "card.action.trigger": async (event: CardActionEvent) => {
+    "card.action.trigger": async (data: unknown) => {
+      const parsed = cardActionEventSchema.safeParse(data);
+      const event = parsed.success ? parsed.data : {};
       const value = readFeedbackValue(event.action?.value);
       if (!value) return {};
       await recordChatFeedback(options.store, {
@@ -167,38 +154,8 @@ export function createFeishuAdapter(options: FeishuOptions): FeishuAdapter | und
   return { routes: [{ method: "POST", path: "/feishu/events", access: "public", handler: receive }], dispatcher, stop: async () => undefined };
 }
 
-/** `{"text":"@_user_1 长治…"}` → the question, mentions removed. */
-export function questionText(content: string | undefined, mentions: Array<{ key: string }> = []): string {
-  let text = "";
-  try {
-    const parsed = JSON.parse(content ?? "{}") as { text?: unknown };
-    text = typeof parsed.text === "string" ? parsed.text : "";
-  } catch {
-    return "";
-  }
-  for (const mention of mentions) text = text.split(mention.key).join(" ");
-  return text.replace(/@_all|@_user_\d+/g, " ").replace(/\s+/g, " ").trim();
-}
-
-function domainOf(setting: string): string | lark.Domain {
-  if (setting === "feishu") return lark.Domain.Feishu;
-  if (setting === "lark") return lark.Domain.Lark;
-  return setting.replace(/\/+$/, "");
-}
-
 function missing(variable: string): AppError {
   return new AppError("CONFIG_INVALID", `Feishu is enabled (FEISHU_APP_ID is set) but ${variable} is not set.`, {
     hint: "See the Feishu / Lark section of the README, or unset FEISHU_APP_ID to run without Feishu.",
   });
-}
-
-function sdkLogger(log: Logger) {
-  const text = (parts: unknown[]) => parts.map((part) => (typeof part === "string" ? part : part instanceof Error ? part.message : JSON.stringify(part))).join(" ");
-  return {
-    error: (...parts: unknown[]) => log.error(`feishu: ${text(parts)}`),
-    warn: (...parts: unknown[]) => log.warn(`feishu: ${text(parts)}`),
-    info: (...parts: unknown[]) => log.debug(`feishu: ${text(parts)}`),
-    debug: (...parts: unknown[]) => log.debug(`feishu: ${text(parts)}`),
-    trace: (...parts: unknown[]) => log.debug(`feishu: ${text(parts)}`),
-  };
 }

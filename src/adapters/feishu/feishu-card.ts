@@ -21,7 +21,9 @@ export interface FeishuFeedbackValue {
   answerId?: string;
 }
 
-const TEXT_LIMIT = 6000;
+/** Characters (up to 3 bytes each in UTF-8): lead and evidence stay well inside the 30 KB card limit. */
+const LEAD_LIMIT = 1500;
+const TEXT_LIMIT = 4000;
 const QUOTE_LIMIT = 160;
 
 /** lark_md treats < > as tags and [ ] ( ) as links; escape what would change the meaning. */
@@ -31,7 +33,7 @@ export function escapeLarkMd(text: string): string {
 
 export function renderAnswerCard(answer: Answer & { answerId?: string }, feedback: { conversationId: string; question: string }, publicUrl?: string): FeishuCard {
   const { lead, rest } = splitLead(answer.answer);
-  const elements: Array<Record<string, unknown>> = [markdown(`**${escapeLarkMd(truncateToFit(lead, TEXT_LIMIT))}**`)];
+  const elements: Array<Record<string, unknown>> = [markdown(`**${escapeLarkMd(truncateToFit(lead, LEAD_LIMIT))}**`)];
   if (rest) elements.push(markdown(escapeLarkMd(truncateToFit(rest, TEXT_LIMIT))));
   if (answer.citations.length > 0) {
     elements.push({ tag: "hr" });
