@@ -102,6 +102,14 @@ describe("DingTalk outgoing-robot HTTP callback", () => {
     expect(s.mock.webhookCalls).toHaveLength(0);
   });
 
+  it("never posts to a sessionWebhook outside DingTalk (the sign does not cover the body)", async () => {
+    const s = await start("http");
+    const forged = { ...robotMessage(s.mock, { text: "长治高新区上半年GDP是多少？" }), sessionWebhook: "http://192.0.2.10/robot/sendBySession?session=x" };
+    expect((await postSigned(s.servers[0]!, forged)).status).toBe(200);
+    await settle(s);
+    expect(s.service.asks).toHaveLength(0);
+  });
+
   it("asks for a typed question when the message is not text", async () => {
     const s = await start("http");
     const picture = { ...robotMessage(s.mock, { text: "" }), msgtype: "picture", content: { downloadCode: "x" } };

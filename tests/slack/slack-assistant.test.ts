@@ -79,10 +79,13 @@ async function settled() {
 }
 
 describe("Slack assistant view", () => {
-  it("greets a new thread and suggests prompts drawn from the index", async () => {
+  it("greets a new thread once (Slack retries included) and suggests prompts drawn from the index", async () => {
     const started = assistantThreadStarted({ threadTs: "1729999327.187299" });
     expect((await post(started)).status).toBe(200);
+    expect((await post(started, { retryNum: 1 })).status).toBe(200);
     await settled();
+    expect(mock.callsTo("chat.postMessage")).toHaveLength(1);
+    expect(mock.callsTo("assistant.threads.setSuggestedPrompts")).toHaveLength(1);
     const [hello] = mock.callsTo("chat.postMessage");
     expect(hello?.body).toMatchObject({ channel: "D0AST001", thread_ts: "1729999327.187299", text: greeting });
     const [suggested] = mock.callsTo("assistant.threads.setSuggestedPrompts");

@@ -57,6 +57,11 @@ export function createDingtalkAdapter(options: DingtalkOptions): DingtalkAdapter
   }
   const secret = config.DINGTALK_CLIENT_SECRET;
   const fetchImpl = options.fetch ?? fetch;
+  const gatewayHost = new URL(config.DINGTALK_GATEWAY_URL).hostname;
+  const trustedWebhook = (webhook: string) => {
+    const { hostname } = new URL(webhook);
+    return hostname === "dingtalk.com" || hostname.endsWith(".dingtalk.com") || hostname === gatewayHost;
+  };
   const now = options.now ?? Date.now;
 
   const receive = async (raw: unknown): Promise<void> => {
@@ -66,6 +71,12 @@ export function createDingtalkAdapter(options: DingtalkOptions): DingtalkAdapter
       return;
     }
     const message = parsed.data;
+    // The outgoing robot's sign covers the timestamp, not the body: answers go only to DingTalk's own
+    // hosts (or the configured gateway's), never to an address a forged body names.
+    if (!trustedWebhook(message.sessionWebhook)) {
+      log.warn(`dingtalk: ignored a message whose sessionWebhook is not on a DingTalk host (${new URL(message.sessionWebhook).host})`);
+      return;
+    }
     const user = message.senderStaffId || message.senderId || "unknown";
     const group = message.conversationType === "2";
     await delivery.handleIncoming(

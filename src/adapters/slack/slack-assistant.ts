@@ -35,6 +35,9 @@ export function createSlackAssistant(options: SlackRoutesOptions): Assistant {
     threadContextChanged: async () => undefined,
     threadStarted: async ({ event, client, setSuggestedPrompts }) => {
       const { channel_id: channel, thread_ts: threadTs } = event.assistant_thread;
+      // A retried thread_started (any worker or replica) greets once.
+      const first = await options.store.claimDelivery("slack", `assistant-thread:${channel}:${threadTs}`).catch(() => true);
+      if (!first) return;
       await client.chat.postMessage({ channel, thread_ts: threadTs, text: greeting });
       const suggested = await (options.suggestedPrompts?.() ?? Promise.resolve([])).catch((error: unknown) => {
         log.warn("slack: could not build suggested prompts", error);
