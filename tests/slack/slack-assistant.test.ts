@@ -179,3 +179,24 @@ describe("promptCandidates", () => {
     expect(promptCandidates([], [], names)).toEqual([]);
   });
 });
+
+describe("Slack app manifest", () => {
+  it("enables the assistant view with the scopes and events the adapter needs", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const manifest = await readFile(new URL("../../slack-app-manifest.yaml", import.meta.url), "utf8");
+    const listed = (section: string) => {
+      const lines = manifest.split("\n");
+      const start = lines.findIndex((line) => line.trim() === `${section}:`);
+      const items: string[] = [];
+      for (const line of lines.slice(start + 1)) {
+        const item = /^\s+- (\S+)$/.exec(line);
+        if (!item) break;
+        items.push(item[1]!);
+      }
+      return items;
+    };
+    expect(manifest).toMatch(/^ {2}assistant_view:\n {4}assistant_description: \S/m);
+    expect(listed("bot")).toEqual(expect.arrayContaining(["assistant:write", "chat:write", "im:history", "app_mentions:read", "commands"]));
+    expect(listed("bot_events")).toEqual(expect.arrayContaining(["assistant_thread_started", "assistant_thread_context_changed", "message.im", "app_mention"]));
+  });
+});
