@@ -142,6 +142,15 @@ describe("DingTalk Stream mode (dingtalk-stream's DWClient against a local gatew
   });
 });
 
+describe("DingTalk settings", () => {
+  it("names what is missing or wrong", () => {
+    const create = (env: Record<string, string>) => () => createDingtalkAdapter({ config: loadConfig(env), delivery: undefined as unknown as DeliveryCore, log: silentLogger });
+    expect(create({ DINGTALK_CLIENT_ID: "ding" })).toThrow(/DINGTALK_CLIENT_SECRET/);
+    expect(() => loadConfig({ DINGTALK_CLIENT_ID: "ding", DINGTALK_CONNECTION: "websocket" })).toThrow(/DINGTALK_CONNECTION/);
+    expect(createDingtalkAdapter({ config: loadConfig({}), delivery: undefined as unknown as DeliveryCore, log: silentLogger })).toBeUndefined();
+  });
+});
+
 describe("DingTalk pure parts", () => {
   it("checks the sign against a fixed clock", () => {
     const nowMs = 1_700_000_000_000;

@@ -270,6 +270,19 @@ describe("Feishu long connection (WSClient against a local gateway speaking pbbp
   });
 });
 
+describe("Feishu settings", () => {
+  it("names what is missing or wrong", () => {
+    const base = { FEISHU_APP_ID: appId, FEISHU_APP_SECRET: "s" };
+    const create = (env: Record<string, string>) => () =>
+      createFeishuAdapter({ config: loadConfig(env), delivery: undefined as unknown as DeliveryCore, store: new MemoryStateStore(), log: silentLogger });
+    expect(create({ FEISHU_APP_ID: appId })).toThrow(/FEISHU_APP_SECRET/);
+    expect(create({ ...base, FEISHU_APP_ID: "my-app" })).toThrow(/FEISHU_APP_ID "my-app" is not a Feishu app id/);
+    expect(create({ ...base, FEISHU_CONNECTION: "http" })).toThrow(/FEISHU_ENCRYPT_KEY/);
+    expect(() => loadConfig({ ...base, FEISHU_CONNECTION: "webhook" })).toThrow(/FEISHU_CONNECTION/);
+    expect(createFeishuAdapter({ config: loadConfig({}), delivery: undefined as unknown as DeliveryCore, store: new MemoryStateStore(), log: silentLogger })).toBeUndefined();
+  });
+});
+
 describe("questionText", () => {
   it("removes mention keys and reads only text content", () => {
     expect(questionText(JSON.stringify({ text: "@_user_1 长治 高新区？" }), [{ key: "@_user_1" }])).toBe("长治 高新区？");

@@ -49,6 +49,12 @@ export function createFeishuAdapter(options: FeishuOptions): FeishuAdapter | und
   if (!config.FEISHU_APP_SECRET) throw missing("FEISHU_APP_SECRET");
   const http = config.FEISHU_CONNECTION === "http";
   if (http && !config.FEISHU_VERIFICATION_TOKEN && !config.FEISHU_ENCRYPT_KEY) throw missing("FEISHU_ENCRYPT_KEY (or FEISHU_VERIFICATION_TOKEN)");
+  // The SDK's long connection refuses other ids with only a log line; say so at start instead.
+  if (!http && !/^cli_[0-9a-fA-F]{16}$/.test(config.FEISHU_APP_ID)) {
+    throw new AppError("CONFIG_INVALID", `FEISHU_APP_ID "${config.FEISHU_APP_ID}" is not a Feishu app id (cli_ followed by 16 hex digits).`, {
+      hint: "Copy the App ID from the app's Credentials & Basic Info page (凭证与基础信息).",
+    });
+  }
   const now = options.now ?? Date.now;
   const logger = sdkLogger(log);
   const domain = domainOf(config.FEISHU_DOMAIN);
