@@ -36,6 +36,8 @@ beforeAll(async () => {
     DINGTALK_CLIENT_ID: "ding-e2e",
     DINGTALK_CLIENT_SECRET: dingSecret,
     DINGTALK_CONNECTION: "http",
+    // Replies go only to DingTalk hosts or the configured gateway's: here the local mock.
+    DINGTALK_GATEWAY_URL: dingtalk.gatewayUrl,
     PUBLIC_URL: "https://zones.example.com",
   });
 });
