@@ -43,3 +43,10 @@ describe("Feishu callback crypto", () => {
     expect(() => openFeishuCallback(tokenOnly, Buffer.from(challenge.replace("token-1", "token-x")), {})).toThrow(/could not be verified/);
   });
 });
+
+describe("Feishu card text", () => {
+  it("escapes what lark_md would read as tags or emphasis", async () => {
+    const { escapeLarkMd } = await import("../../src/adapters/feishu/feishu-card.js");
+    expect(escapeLarkMd("<at id=all></at> 增长*30%*~")).toBe("&#60;at id=all&#62;&#60;/at&#62; 增长&#42;30%&#42;&#126;");
+  });
+});

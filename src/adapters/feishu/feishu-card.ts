@@ -26,9 +26,9 @@ const LEAD_LIMIT = 1500;
 const TEXT_LIMIT = 4000;
 const QUOTE_LIMIT = 160;
 
-/** lark_md treats < > as tags and [ ] ( ) as links; escape what would change the meaning. */
+/** lark_md reads < > as tags (<at>, <font>) and * ~ as emphasis; Feishu's documented escapes are numeric entities. */
 export function escapeLarkMd(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return text.replace(/</g, "&#60;").replace(/>/g, "&#62;").replace(/\*/g, "&#42;").replace(/~/g, "&#126;");
 }
 
 export function renderAnswerCard(answer: Answer & { answerId?: string }, feedback: { conversationId: string; question: string }, publicUrl?: string): FeishuCard {
