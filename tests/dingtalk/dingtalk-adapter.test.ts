@@ -88,6 +88,7 @@ describe("DingTalk outgoing-robot HTTP callback", () => {
     await s.mock.waitFor(() => s.mock.webhookCalls.length === 2);
     expect(s.service.asks.map((ask) => ask.conversationId)).toEqual(["dingtalk:cidGroup123==:staffA", "dingtalk:cidGroup123==:staffA"]);
     expect(s.mock.webhookCalls[0]!.body.at).toEqual({ atUserIds: ["staffA"] });
+    expect(s.mock.webhookCalls[0]!.body.markdown.text).toMatch(/\n\n@staffA$/);
     expect(s.mock.webhookCalls[0]!.body.markdown.text).toContain("**Sources**");
   });
 

@@ -88,7 +88,7 @@ export function createDingtalkAdapter(options: DingtalkOptions): DingtalkAdapter
         conversationId: group ? `dingtalk:${message.conversationId}:${user}` : `dingtalk:${message.conversationId}`,
         text: message.msgtype === "text" ? (message.text?.content ?? "").trim() : "",
       },
-      (reply) => send(message.sessionWebhook, { ...renderDingtalkReply(reply, config.PUBLIC_URL), ...(group && message.senderStaffId ? { at: { atUserIds: [message.senderStaffId] } } : {}) }),
+      (reply) => send(message.sessionWebhook, renderDingtalkReply(reply, config.PUBLIC_URL, group ? message.senderStaffId : undefined)),
     );
   };
 

@@ -21,7 +21,14 @@ export function escapeDingtalk(text: string): string {
   return text.replace(/([*_`#>\[\]])/g, "\\$1");
 }
 
-export function renderDingtalkReply(reply: DeliveryReply, publicUrl?: string): DingtalkMarkdown {
+/** `mention`: the asker's staff id in a group; DingTalk notifies them only when the text names them too. */
+export function renderDingtalkReply(reply: DeliveryReply, publicUrl?: string, mention?: string): DingtalkMarkdown {
+  const message = renderMarkdown(reply, publicUrl);
+  if (!mention) return message;
+  return { ...message, markdown: { ...message.markdown, text: `${message.markdown.text}\n\n@${mention}` }, at: { atUserIds: [mention] } };
+}
+
+function renderMarkdown(reply: DeliveryReply, publicUrl?: string): DingtalkMarkdown {
   if (reply.kind === "notice") return { msgtype: "markdown", markdown: { title: truncateToFit(reply.text, 30), text: escapeDingtalk(reply.text) } };
   const { answer, question } = reply;
   const { lead, rest } = splitLead(answer.answer);
