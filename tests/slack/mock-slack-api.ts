@@ -16,6 +16,8 @@ export interface MockSlackApi {
   url: string;
   calls: RecordedCall[];
   callsTo(method: string): RecordedCall[];
+  /** Methods that answer `{ ok: false, error: "not_allowed" }` until removed (a workspace without the feature). */
+  failing: Set<string>;
   /** Polls the recorded calls until `predicate` holds or `timeoutMs` passes. */
   waitFor(predicate: (calls: RecordedCall[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -28,6 +30,7 @@ export interface MockSlackApiOptions {
 
 export async function startMockSlackApi(options: MockSlackApiOptions = {}): Promise<MockSlackApi> {
   const calls: RecordedCall[] = [];
+  const failing = new Set<string>();
   let tsCounter = 0;
   const server: Server = createServer((req, res) => {
     const parts: Buffer[] = [];
@@ -44,7 +47,9 @@ export async function startMockSlackApi(options: MockSlackApiOptions = {}): Prom
         res.writeHead(200, { "content-type": "application/json" });
         res.end(JSON.stringify(payload));
       };
-      if (method === "auth.test") {
+      if (failing.has(method)) {
+        reply({ ok: false, error: "not_allowed" });
+      } else if (method === "auth.test") {
         reply({ ok: true, url: "https://example.slack.com/", team: "Example", user: "zonebot", team_id: "T0001", user_id: "UBOT", bot_id: "BBOT", is_enterprise_install: false });
       } else if (method === "chat.postMessage") {
         tsCounter++;
@@ -74,6 +79,7 @@ export async function startMockSlackApi(options: MockSlackApiOptions = {}): Prom
   return {
     url,
     calls,
+    failing,
     callsTo: (method) => calls.filter((call) => call.method === method),
     async waitFor(predicate, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;

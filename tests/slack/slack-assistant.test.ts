@@ -148,6 +148,19 @@ describe("Slack assistant view", () => {
     expect(update?.body.text).toBe(sampleAnswer("x").answer);
   });
 
+  it("posts the answer as one message when the workspace refuses streaming", async () => {
+    mock.failing.add("chat.startStream");
+    try {
+      await post(assistantMessage({ text: "长治高新区上半年GDP是多少？", threadTs: "1729999500.000001" }));
+      await settled();
+    } finally {
+      mock.failing.delete("chat.startStream");
+    }
+    const [posted] = mock.callsTo("chat.postMessage");
+    expect(posted?.body).toMatchObject({ channel: "D0AST001", thread_ts: "1729999500.000001", text: sampleAnswer("x").answer });
+    expect((posted?.body.blocks as Array<{ type: string }>).map((block) => block.type)).toEqual(["section", "context", "actions"]);
+  });
+
   it("does not answer the bot's own messages in the thread", async () => {
     const own = assistantMessage({ text: "我的回答", threadTs: "1729999327.187299" }) as any;
     own.event.bot_id = "BBOT";

@@ -2,6 +2,7 @@ import { Assistant, type App, type types } from "@slack/bolt";
 import type { DeliveryReply } from "../../chat/delivery.js";
 import { truncateToFit } from "../../chat/delivery.js";
 import { detectLanguage } from "../../core/language.js";
+import type { Logger } from "../../core/logger.js";
 import type { SlackRoutesOptions } from "./slack-adapter.js";
 import { renderAnswerMessage, renderNotice, slackTextToQuestion } from "./slack-blocks.js";
 
@@ -50,12 +51,16 @@ export function createSlackAssistant(options: SlackRoutesOptions): Assistant {
       if (incoming.subtype || incoming.bot_id || !incoming.user || !incoming.thread_ts) return;
       const text = slackTextToQuestion(incoming.text ?? "");
       const language = detectLanguage(text);
-      const stream = answerStream(client, {
+      const stream = answerStream(
+        client,
+        {
         channel: incoming.channel,
         thread_ts: incoming.thread_ts,
         recipient_user_id: incoming.user,
-        recipient_team_id: context.teamId ?? incoming.team ?? context.enterpriseId ?? "",
-      });
+          recipient_team_id: context.teamId ?? incoming.team ?? context.enterpriseId ?? "",
+        },
+        log,
+      );
       void options.delivery.handleIncoming(
         // The same key as the DM listener: one message never gets two answers.
         { platform: "slack", messageId: `${incoming.channel}:${incoming.ts}`, userId: incoming.user, conversationId: `slack:${incoming.channel}:${incoming.thread_ts}`, text },
@@ -79,7 +84,7 @@ interface StreamTarget {
 }
 
 /** One answer message built by Slack's streaming methods; appends run one after another. */
-function answerStream(client: WebClient, target: StreamTarget) {
+function answerStream(client: WebClient, target: StreamTarget, log: Logger) {
   const streamer = client.chatStream({ ...target, buffer_size: 200 });
   let streamed = "";
   let queue: Promise<unknown> = Promise.resolve();
@@ -100,13 +105,20 @@ function answerStream(client: WebClient, target: StreamTarget) {
       const body = reply.kind === "answer" ? reply.answer.answer : reply.text;
       // Sources and feedback buttons close the stream; the streamed text is the answer itself.
       const tail = message.blocks.filter((block) => block.type !== "section") as unknown as types.KnownBlock[];
-      if (streamed === "") {
-        await streamer.stop({ markdown_text: body, ...(tail.length > 0 ? { blocks: tail } : {}) });
-        return;
+      try {
+        if (streamed === "") {
+          await streamer.stop({ markdown_text: body, ...(tail.length > 0 ? { blocks: tail } : {}) });
+          return;
+        }
+        const stopped = await streamer.stop(tail.length > 0 ? { blocks: tail } : {});
+        // The checked answer differs from the draft the model streamed: the message shows the checked one.
+        if (streamed.trim() !== body.trim() && stopped.ts) await client.chat.update({ channel: target.channel, ts: stopped.ts, ...message });
+      } catch (error) {
+        // Streaming refused (a workspace or token without it): the answer still arrives, as one message.
+        log.warn("slack: streaming the answer failed; posting it as one message", error);
+        if (streamer.ts) await client.chat.update({ channel: target.channel, ts: streamer.ts, ...message });
+        else await client.chat.postMessage({ channel: target.channel, thread_ts: target.thread_ts, ...message });
       }
-      const stopped = await streamer.stop(tail.length > 0 ? { blocks: tail } : {});
-      // The checked answer differs from the draft the model streamed: the message shows the checked one.
-      if (streamed.trim() !== body.trim() && stopped.ts) await client.chat.update({ channel: target.channel, ts: stopped.ts, ...message });
     },
   };
 }
