@@ -70,6 +70,8 @@ export function createFeishuAdapter(options: FeishuOptions): FeishuAdapter | und
         log.warn("feishu: could not read the bot's own id; answering any mention", error);
         return undefined;
       }));
+  // Asked now, so the first group message does not wait for it inside Feishu's 3-second window.
+  void ownOpenId();
 
   const dispatcher = new lark.EventDispatcher({ logger, loggerLevel: lark.LoggerLevel.warn }).register({
     "im.message.receive_v1": async (data: unknown) => {
