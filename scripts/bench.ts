@@ -23,6 +23,7 @@ import { writeSnapshot } from "../src/index/snapshot.js";
 import { parseCommandArgs } from "../src/adapters/cli/cli-support.js";
 import { chunkStoreHeader, chunkStoreRows, measureChunkStores } from "./bench-chunks.js";
 import { measureClusterLoad, measureClusterMemory } from "./bench-cluster.js";
+import { measureChannels } from "./bench-channels.js";
 import { measureChainOverhead, measureTimeoutFallback } from "./bench-llm.js";
 import { measureWeb } from "./bench-web.js";
 import { measureLoad, percentile } from "./bench-load.js";
@@ -151,6 +152,8 @@ async function main(): Promise<void> {
     const questions = (await import("../src/app/evaluate.js").then((module) => module.loadEvalFile(evalFile))).map((item) => item.q);
     latency.push(...(await latencyRows("this corpus", runtime, questions)));
 
+    // Chat channels against local platform mocks, answered by this corpus's index.
+    const channels = await measureChannels(runtime.service, questions.slice(0, 8), 2);
     const { summary } = await evaluateWithSummary(runtime.service, evalFile);
     const quality = await measureRetrievalQuality(runtime, evalFile);
     await runtime.close();
@@ -222,6 +225,11 @@ async function main(): Promise<void> {
     table("Fact extraction at index time (figures → facts)", ["corpus", "articles", "facts", "time", "per chunk"], factRows);
     factStoreTables(factStores, table);
     table("Ask latency (extractive mode)", ["corpus", "path", "asks", "p50", "p95", "RSS"], latency);
+    table(
+      "Chat channels: platform event received → reply sent (this corpus; local platform mocks, requests signed/encrypted as the platform sends them)",
+      ["channel", "events", "p50", "p95"],
+      channels.map((row) => [row.channel, String(row.n), ms(row.p50Ms), ms(row.p95Ms)]),
+    );
     table(
       `Policy ingest at index time (${policyCost.textMb.toFixed(2)} MB of policy text, ${policyCost.items} items)`,
       ["step", "per MB", "at 100k item chunks"],

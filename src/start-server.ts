@@ -11,6 +11,7 @@ import { createOpenApiDocument } from "./adapters/http/openapi.js";
 import type { Route } from "./adapters/http/routes.js";
 import { startHttpServer, type RunningServer } from "./adapters/http/server.js";
 import { createSlackRoutes } from "./adapters/slack/slack-adapter.js";
+import { createPromptSuggester } from "./app/suggested-prompts.js";
 import { createAskLimiter } from "./adapters/web/ask-limits.js";
 import { createApiKeyAuthorizer, createWebRoutes, pagesDir, securityHeaders } from "./adapters/web/web-routes.js";
 import { createSignInGuard } from "./admin/sign-in-guard.js";
@@ -70,6 +71,7 @@ export async function startServer(config: Config, logging: { log: Logger; pino?:
       service,
       store: runtime.store,
       log,
+      suggestedPrompts: createPromptSuggester(runtime.service),
       onReindex: async (userId) => {
         const job = await runtime.admin.start(`slack:${userId}`);
         return { started: describeJob(job), finished: runtime.admin.wait(job.id).then(describeJob) };
@@ -84,6 +86,22 @@ export async function startServer(config: Config, logging: { log: Logger; pino?:
   const wecom = createWecomRoutes({ config, delivery, log });
   if (wecom.length > 0) chatAdapters.push("wecom (/wecom)");
   chatRoutes.push(...wechat, ...wecom);
+  const stopChannels: Array<() => Promise<void>> = [];
+  if (config.FEISHU_APP_ID) {
+    // Loaded only when configured: the Feishu SDK alone is about 70 MB of memory per process.
+    const { createFeishuAdapter } = await import("./adapters/feishu/feishu-adapter.js");
+    const feishu = createFeishuAdapter({ config, delivery, store: runtime.store, log })!;
+    chatRoutes.push(...feishu.routes);
+    stopChannels.push(() => feishu.stop());
+    chatAdapters.push(config.FEISHU_CONNECTION === "http" ? "feishu (POST /feishu/events)" : "feishu (long connection)");
+  }
+  if (config.DINGTALK_CLIENT_ID) {
+    const { createDingtalkAdapter } = await import("./adapters/dingtalk/dingtalk-adapter.js");
+    const dingtalk = createDingtalkAdapter({ config, delivery, log })!;
+    chatRoutes.push(...dingtalk.routes);
+    stopChannels.push(() => dingtalk.stop());
+    chatAdapters.push(config.DINGTALK_CONNECTION === "http" ? "dingtalk (POST /dingtalk/events)" : "dingtalk (stream mode)");
+  }
 
   // --- admin (re-index jobs, rollback, status, uploads, question log, CLI snapshot pick-up) ---
   // Wrong secrets are counted per client address (TRUST_PROXY decides what that is), in the state
@@ -165,6 +183,7 @@ export async function startServer(config: Config, logging: { log: Logger; pino?:
       // Stop a running re-index first: chat listeners may be waiting on it.
       await runtime.admin.close();
       await stopSlack?.();
+      for (const stop of stopChannels) await stop();
       await delivery.close();
       await runtime.close();
     },

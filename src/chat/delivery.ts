@@ -11,7 +11,7 @@ export { measureChars, measureUtf8Bytes, splitMessage, truncateToFit, type Measu
 export { citationFile, formatPlainCitation, renderPlainAnswer, renderPlainCitations, sourcesLabel } from "./render-plain.js";
 
 /**
- * The delivery core shared by every chat adapter (Slack, WeChat, WeCom). An adapter acknowledges
+ * The delivery core shared by every chat adapter (Slack, WeChat, WeCom, Feishu, DingTalk). An adapter acknowledges
  * the platform at once, then hands the message here; this decides everything a platform must not:
  * de-duplication of platform retries, per-user rate limits, calling the AnswerService with a
  * deadline, and turning failures into a polite notice in the user's language (raw error text is

@@ -12,7 +12,7 @@ import { createRateLimiter, type RateDecision, type RateRule } from "./rate-limi
  * degraded service (log, answer anyway), never as a reason not to answer.
  */
 
-export type ChatPlatform = "slack" | "wechat" | "wecom" | "http" | "cli" | (string & {});
+export type ChatPlatform = "slack" | "wechat" | "wecom" | "feishu" | "dingtalk" | "http" | "cli" | (string & {});
 
 export interface ConversationLimits {
   /** Keep at most this many most-recent turns. */

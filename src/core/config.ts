@@ -103,6 +103,27 @@ export const configSchema = z.object({
   SLACK_APP_TOKEN: optionalString,
   SLACK_ADMIN_USERS: csv,
   SLACK_API_URL: z.string().url().default("https://slack.com/api/"),
+  /** Slack's assistant view (split pane): greeting, suggested prompts, status, streamed answers. */
+  SLACK_ASSISTANT: z.enum(["true", "false"]).default("true").transform((value) => value === "true"),
+
+  /** Where users reach this server (https://zones.example.com): chat answers link their sources to its source viewer. */
+  PUBLIC_URL: z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), z.string().url().optional()),
+
+  FEISHU_APP_ID: optionalString,
+  FEISHU_APP_SECRET: optionalString,
+  FEISHU_ENCRYPT_KEY: optionalString,
+  FEISHU_VERIFICATION_TOKEN: optionalString,
+  /** websocket: the SDK's long connection (no public address needed); http: callbacks at POST /feishu/events. */
+  FEISHU_CONNECTION: z.enum(["websocket", "http"]).default("websocket"),
+  /** feishu (open.feishu.cn), lark (open.larksuite.com) or a base URL. */
+  FEISHU_DOMAIN: z.string().default("feishu").refine((value) => value === "feishu" || value === "lark" || /^https?:\/\/[^\s]+$/.test(value), "feishu, lark or an http(s) URL"),
+
+  /** DingTalk app's Client ID (AppKey) and Client Secret (AppSecret). */
+  DINGTALK_CLIENT_ID: optionalString,
+  DINGTALK_CLIENT_SECRET: optionalString,
+  /** stream: the dingtalk-stream long connection (no public address needed); http: the outgoing robot at POST /dingtalk/events. */
+  DINGTALK_CONNECTION: z.enum(["stream", "http"]).default("stream"),
+  DINGTALK_GATEWAY_URL: z.string().url().default("https://api.dingtalk.com/v1.0/gateway/connections/open"),
 
   WECHAT_TOKEN: optionalString,
   WECHAT_APP_ID: optionalString,

@@ -16,6 +16,8 @@ export interface MockSlackApi {
   url: string;
   calls: RecordedCall[];
   callsTo(method: string): RecordedCall[];
+  /** Methods that answer `{ ok: false, error: "not_allowed" }` until removed (a workspace without the feature). */
+  failing: Set<string>;
   /** Polls the recorded calls until `predicate` holds or `timeoutMs` passes. */
   waitFor(predicate: (calls: RecordedCall[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -28,6 +30,7 @@ export interface MockSlackApiOptions {
 
 export async function startMockSlackApi(options: MockSlackApiOptions = {}): Promise<MockSlackApi> {
   const calls: RecordedCall[] = [];
+  const failing = new Set<string>();
   let tsCounter = 0;
   const server: Server = createServer((req, res) => {
     const parts: Buffer[] = [];
@@ -44,7 +47,9 @@ export async function startMockSlackApi(options: MockSlackApiOptions = {}): Prom
         res.writeHead(200, { "content-type": "application/json" });
         res.end(JSON.stringify(payload));
       };
-      if (method === "auth.test") {
+      if (failing.has(method)) {
+        reply({ ok: false, error: "not_allowed" });
+      } else if (method === "auth.test") {
         reply({ ok: true, url: "https://example.slack.com/", team: "Example", user: "zonebot", team_id: "T0001", user_id: "UBOT", bot_id: "BBOT", is_enterprise_install: false });
       } else if (method === "chat.postMessage") {
         tsCounter++;
@@ -52,6 +57,13 @@ export async function startMockSlackApi(options: MockSlackApiOptions = {}): Prom
         reply({ ok: true, channel: body.channel, ts, message: { type: "message", user: "UBOT", bot_id: "BBOT", text: body.text, ts, thread_ts: body.thread_ts } });
       } else if (method === "chat.update") {
         reply({ ok: true, channel: body.channel, ts: body.ts, text: body.text, message: { text: body.text, user: "UBOT" } });
+      } else if (method === "chat.startStream") {
+        tsCounter++;
+        reply({ ok: true, channel: body.channel, ts: `1700000100.${String(tsCounter).padStart(6, "0")}` });
+      } else if (method === "chat.appendStream" || method === "chat.stopStream") {
+        reply({ ok: true, channel: body.channel, ts: body.ts });
+      } else if (method === "assistant.threads.setStatus" || method === "assistant.threads.setTitle" || method === "assistant.threads.setSuggestedPrompts") {
+        reply({ ok: true });
       } else if (method === "apps.connections.open" && options.socketModeUrl) {
         reply({ ok: true, url: options.socketModeUrl });
       } else if (method.startsWith("response")) {
@@ -67,6 +79,7 @@ export async function startMockSlackApi(options: MockSlackApiOptions = {}): Prom
   return {
     url,
     calls,
+    failing,
     callsTo: (method) => calls.filter((call) => call.method === method),
     async waitFor(predicate, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs;
@@ -88,6 +101,6 @@ function parseBody(text: string, contentType: string): Record<string, any> {
   if (contentType.includes("application/json")) return JSON.parse(text);
   const form = Object.fromEntries(new URLSearchParams(text).entries()) as Record<string, any>;
   // The Web API client JSON-encodes structured arguments inside the form.
-  for (const key of ["blocks", "attachments"]) if (typeof form[key] === "string") form[key] = JSON.parse(form[key]);
+  for (const key of ["blocks", "attachments", "chunks", "prompts"]) if (typeof form[key] === "string") form[key] = JSON.parse(form[key]);
   return form;
 }

@@ -94,3 +94,53 @@ export function feedbackClick(options: { actionId: string; value: string; respon
     ],
   };
 }
+
+/** assistant_thread_started, as Slack sends it when a user opens the assistant view. */
+export function assistantThreadStarted(options: { channel?: string; threadTs?: string; user?: string } = {}) {
+  const ts = nextTs();
+  return {
+    token: "verification-token-unused",
+    team_id: "T0001",
+    api_app_id: "A0001",
+    event: {
+      type: "assistant_thread_started",
+      assistant_thread: {
+        user_id: options.user ?? "U0USER3",
+        context: { channel_id: "C0CHAN1", team_id: "T0001", enterprise_id: null },
+        channel_id: options.channel ?? "D0AST001",
+        thread_ts: options.threadTs ?? ts,
+      },
+      event_ts: ts,
+    },
+    type: "event_callback",
+    event_id: `Ev${ts.replace(".", "")}`,
+    event_time: 1700000000,
+    authorizations: [{ enterprise_id: null, team_id: "T0001", user_id: "UBOT", is_bot: true, is_enterprise_install: false }],
+  };
+}
+
+/** A user's message in an assistant thread (a threaded message.im). */
+export function assistantMessage(options: { text: string; threadTs: string; channel?: string; user?: string }) {
+  const ts = nextTs();
+  return {
+    token: "verification-token-unused",
+    team_id: "T0001",
+    api_app_id: "A0001",
+    event: {
+      type: "message",
+      user: options.user ?? "U0USER3",
+      text: options.text,
+      client_msg_id: `msg-${ts}`,
+      ts,
+      thread_ts: options.threadTs,
+      channel: options.channel ?? "D0AST001",
+      channel_type: "im",
+      team: "T0001",
+      event_ts: ts,
+    },
+    type: "event_callback",
+    event_id: `Ev${ts.replace(".", "")}`,
+    event_time: 1700000000,
+    authorizations: [{ enterprise_id: null, team_id: "T0001", user_id: "UBOT", is_bot: true, is_enterprise_install: false }],
+  };
+}

@@ -8,6 +8,9 @@ import type { Logger } from "../../core/logger.js";
 import type { AnswerService } from "../../core/types.js";
 import type { Route } from "../http/routes.js";
 import { decodeFeedbackValue, FEEDBACK_DOWN_ACTION, FEEDBACK_UP_ACTION } from "./slack-blocks.js";
+import { recordChatFeedback } from "../../chat/chat-feedback.js";
+import type { SuggestedPrompt } from "../../app/suggested-prompts.js";
+import { createSlackAssistant } from "./slack-assistant.js";
 import { answerInSlack } from "./slack-conversation.js";
 import { registerSlashCommand } from "./slack-command.js";
 import { SlackRouteReceiver } from "./slack-receiver.js";
@@ -24,7 +27,7 @@ export interface ReindexTicket {
 }
 
 export interface SlackRoutesOptions {
-  config: Pick<Config, "SLACK_SIGNING_SECRET" | "SLACK_BOT_TOKEN" | "SLACK_APP_TOKEN" | "SLACK_ADMIN_USERS" | "SLACK_API_URL">;
+  config: Pick<Config, "SLACK_SIGNING_SECRET" | "SLACK_BOT_TOKEN" | "SLACK_APP_TOKEN" | "SLACK_ADMIN_USERS" | "SLACK_API_URL"> & Partial<Pick<Config, "SLACK_ASSISTANT">>;
   delivery: DeliveryCore;
   service: AnswerService;
   store: StateStore;
@@ -32,6 +35,8 @@ export interface SlackRoutesOptions {
   /** Starts a re-index for an admin; returns a description of the job for the reply. */
   onReindex?: (userId: string) => Promise<ReindexTicket>;
   now?: () => number;
+  /** Prompts the assistant view suggests when a thread starts (from what the index covers). */
+  suggestedPrompts?: () => Promise<SuggestedPrompt[]>;
   /** Least time between partial-answer updates while an LLM streams (default 1500 ms; Slack allows about one chat.update per second). */
   streamUpdateMs?: number;
 }
@@ -79,6 +84,8 @@ export async function createSlackRoutes(options: SlackRoutesOptions): Promise<Sl
     clientOptions,
   });
   app.error(async (error) => log.error("slack: a listener failed", error));
+  // Before the message listener: threaded DMs belong to the assistant view when it is on.
+  if (config.SLACK_ASSISTANT !== false) app.assistant(createSlackAssistant(options));
 
   app.event("app_mention", async ({ event, client }) => {
     if (event.bot_id || event.subtype) return;
@@ -113,9 +120,10 @@ export async function createSlackRoutes(options: SlackRoutesOptions): Promise<Sl
     const message = body as { user: { id: string }; message?: { ts: string }; container?: { message_ts?: string } };
     const value = decodeFeedbackValue(clicked.value);
     const up = clicked.action_id === FEEDBACK_UP_ACTION;
-    await options.store.recordFeedback({
+    await recordChatFeedback(options.store, {
       platform: "slack",
       user: message.user.id,
+      answerId: value?.answerId,
       conversationId: value?.conversationId ?? "unknown",
       messageId: message.message?.ts ?? message.container?.message_ts ?? "unknown",
       value: up ? "up" : "down",

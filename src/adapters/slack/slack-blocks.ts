@@ -25,6 +25,8 @@ export interface SlackMessage {
 export interface FeedbackValue {
   conversationId: string;
   question: string;
+  /** The question-log id of the answer, when it was logged (ties the vote to the logged answer). */
+  answerId?: string;
 }
 
 /** Escapes the three characters Slack mrkdwn treats as control characters. */
@@ -81,15 +83,15 @@ export function renderNotice(reply: Extract<DeliveryReply, { kind: "notice" }>):
 
 export function encodeFeedbackValue(value: FeedbackValue): string {
   const question = truncateToFit(value.question, 500);
-  return JSON.stringify({ c: value.conversationId, q: question });
+  return JSON.stringify({ c: value.conversationId, q: question, ...(value.answerId ? { a: value.answerId } : {}) });
 }
 
 export function decodeFeedbackValue(raw: string | undefined): FeedbackValue | undefined {
   if (!raw) return undefined;
   try {
-    const parsed = JSON.parse(raw) as { c?: unknown; q?: unknown };
+    const parsed = JSON.parse(raw) as { c?: unknown; q?: unknown; a?: unknown };
     if (typeof parsed.c !== "string") return undefined;
-    return { conversationId: parsed.c, question: typeof parsed.q === "string" ? parsed.q : "" };
+    return { conversationId: parsed.c, question: typeof parsed.q === "string" ? parsed.q : "", ...(typeof parsed.a === "string" ? { answerId: parsed.a } : {}) };
   } catch {
     return undefined;
   }

@@ -208,3 +208,12 @@ fetch("/api/session")
   .then((session) => session.required && !session.signedIn && showKeyForm())
   .catch(() => {});
 input.focus();
+
+// Chat platforms (Feishu, DingTalk) link a cited source as /#source=<chunkId>&quote=<quoted text>.
+function openLinkedSource() {
+  const linked = new URLSearchParams(location.hash.slice(1));
+  const chunkId = linked.get("source");
+  if (chunkId) openSource({ chunkId, quote: linked.get("quote") ?? "" }).catch(() => {});
+}
+openLinkedSource();
+window.addEventListener("hashchange", openLinkedSource);
