@@ -101,7 +101,7 @@ export function metricTerms(part: FramePart, frame: Frame): TermGroup[] {
 
 const periodWord = /^(?:开年|年初|今年|去年|上年|本年|年内)?以来$|^截[至止]$|^(?:开年|年初|年底|年末|月底|月初|今年|去年|上年|本年|当年|前年|明年|个月|头两个月|上半年|下半年|全年|同期)$/u;
 // Question words and the grammar around them ("排第几位" segments as 排第 + 几位): they ask, they do not measure.
-const questionWord = /^(?:第几|多少|几|哪|什么|是否|吗|多大|多高|多长|多久|多快|一共|总共|共计|那场|这场|那次|这次|排第|几位|几名|几个|排名|名次|位次|得分|分数)$|^(?:第几|多少|几|哪|什么)/u;
+const questionWord = /^(?:第几|多少|几|哪|什么|是否|吗|多大|多高|多长|多久|多快|一共|总共|共计|那场|这场|那次|这次|排第|几位|几名|几个|排名|名次|位次|得分|分数|一样|相同|不同|区别|差别|差异|标准)$|^(?:第几|多少|几|哪|什么)/u;
 // Change and comparison words say what kind of figure is asked (a rate, a bound), not what is measured.
 const kindWord = /^(?:同比)?(?:增长|增速|增幅|增长率|提高|提升|上升|下降|减少|增加)$|^(?:以上|以下|超过|达到|不到|不足)$/u;
 const zoneKindWord = /^(?:国家级|省级)?(?:经济技术开发区|高新技术产业开发区|经济开发区|开发区|高新区|经开区|新区|园区|工业园区?)$/u;
