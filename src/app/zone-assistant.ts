@@ -27,6 +27,7 @@ import { listRules, type RuleListing } from "../ingest/policy-rules.js";
 import { viewSource } from "./source-view.js";
 import { analyzeWith } from "./corpus-queries.js";
 import { answerWithClaims } from "../answer/claims/engine.js";
+import { disagreement } from "../answer/llm/claim-agreement.js";
 import { detectZones } from "../ingest/zones.js";
 import { readCondition, readFrame, zoneKindOf, type Condition, type Frame } from "../answer/claims/frame.js";
 import { subjectFit, type EvidenceContext } from "../answer/claims/evidence.js";
@@ -339,7 +340,10 @@ export class ZoneAssistant implements AnswerService {
         // verified claim is what is shown when the model's answer cannot be trusted (its warnings kept).
         if (claimed && !claimed.refused && this.options.answerer && this.options.answerer !== composeExtractive) {
           const written = await compose();
-          return !written.refused && written.mode !== "extractive" ? written : { ...claimed, warnings: [...claimed.warnings, ...written.warnings] };
+          if (written.refused || written.mode === "extractive") return { ...claimed, warnings: [...claimed.warnings, ...written.warnings] };
+          // The model's wording is kept only when it says what was verified (the same figures, the same yes or no).
+          const differs = disagreement(written, claimed);
+          return differs ? { ...claimed, warnings: [...claimed.warnings, ...written.warnings, `The model's answer was replaced by the verified one: ${differs}.`] } : written;
         }
         if (claimed) return claimed;
         // Who-questions without a titled name fall back to the names the passages give (withEntities).
