@@ -7,6 +7,7 @@ import type { Fact, Period } from "../facts/types.js";
 import { yearOf } from "../ingest/dates.js";
 import { englishZoneName } from "../answer/zone-names.js";
 import { listRules, type RuleListing } from "../ingest/policy-rules.js";
+import { romanizedFor } from "../retrieve/romanized-terms.js";
 import { analyzeQuery, type AnalyzedQuery } from "../retrieve/analyze-query.js";
 import { hybridSearch } from "../retrieve/hybrid-search.js";
 import { toSimplified } from "../retrieve/simplified-chinese.js";
@@ -29,6 +30,7 @@ export function analyzeWith(live: LiveIndex, text: string): AnalyzedQuery {
     segment: lexicon.segmenter,
     dictionary: lexicon.dictionary,
     documentFrequency: (term) => live.search.snapshot.bm25.documentFrequency(term),
+    romanized: romanizedFor(live.search.snapshot.bm25),
   });
 }
 

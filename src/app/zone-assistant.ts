@@ -286,7 +286,7 @@ export class ZoneAssistant implements AnswerService {
     if (kind === "yesno") query.groups = withoutCondition(query.groups, readCondition(standalone, query.language));
     // The question read once (after its threshold words left the topic) for the claim strategies and checks.
     const frame = frameOf(standalone, kind, query, request.period, live);
-    if (process.env.EXPLAIN_CLAIMS) process.stderr.write(`kind=${kind} places=${query.places.join(",")} zoneNames=${query.zoneNames.join(",")}\n`);
+    if (process.env.EXPLAIN_CLAIMS) process.stderr.write(`kind=${kind} places=${query.places.join(",")} zoneNames=${query.zoneNames.join(",")} groups=${query.groups.map((group) => `${group.label}→${group.alternatives.join("/")}`).join(" | ")}\n`);
     const claimContext = evidenceContext(live);
     // Policy items are answered from their rule records (rule-answer.ts), not as report figures.
     // A report with numbered sections ("三、固定资产投资持续负增长") is still a report: only a policy

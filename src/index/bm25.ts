@@ -112,6 +112,11 @@ export class Bm25Index {
     return this.docLengths.length;
   }
 
+  /** Every indexed term (for lookups by another key, such as a Chinese word's pinyin). */
+  get vocabulary(): readonly string[] {
+    return this.terms;
+  }
+
   /** How many documents hold the term (for a term the tokenizer splits, its rarest part). */
   documentFrequency(term: string): number {
     const tokens = this.tokenizer(term);

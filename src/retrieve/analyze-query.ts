@@ -110,6 +110,8 @@ export interface AnalyzeDependencies {
   dictionary?: EnglishDictionary;
   /** Documents of the live index holding a Chinese term: picks the dictionary sense the corpus uses. */
   documentFrequency?: (term: string) => number;
+  /** Indexed Chinese words written in pinyin ("zhuanjingtexin" → 专精特新), for words no dictionary knows. */
+  romanized?: (word: string) => string[];
 }
 
 /**
@@ -190,7 +192,9 @@ export function analyzeQuery(question: string, deps: AnalyzeDependencies): Analy
         continue;
       }
       const zh = stems.map((stem) => deps.dictionary?.lookup(stem)).find((found) => found !== undefined);
+      const romanized = zh ? undefined : deps.romanized?.(current.word);
       if (zh) groups.push({ label: current.word, alternatives: selectSenses(zh, deps.documentFrequency), weight: dictionaryWeight });
+      else if (romanized && romanized.length > 0) groups.push({ label: current.word, alternatives: romanized });
       else untranslated.push(current.word);
     }
   }
