@@ -87,17 +87,15 @@ export function coverageAnswer(input: CoverageInput, language: Language, standal
 export function exampleQuestions(input: CoverageInput, count: number): { zh: string[]; en: string[] } {
   const zh: string[] = [];
   const en: string[] = [];
-  for (const fact of input.facts.examples(Math.ceil(count / 2))) {
+  // Incentives of the best-covered zones first (what investors ask), then figures the facts hold.
+  for (const zone of coverageOf(input).slice(0, Math.ceil(count / 2))) {
+    zh.push(`${zone.zone}有哪些招商优惠政策？`);
+    en.push(`What incentives does ${zoneLabel({ zone: zone.zone, place: zone.place, level: zone.place === zone.zone ? "city" : "zone" }, "en", input.english).replace(/ \(.*\)$/, "")} offer?`);
+  }
+  for (const fact of input.facts.examples(count)) {
     const metric = input.metrics.byKey(fact.metric);
     zh.push(`${fact.zone}${fact.period!.zh}${metric?.zh ?? fact.label}是多少？`);
     en.push(`What was ${zoneLabel(fact, "en", input.english).replace(/ \(.*\)$/, "")}'s ${metric?.en ?? "figure"} in ${fact.period!.en}?`);
-  }
-  for (const zone of coverageOf(input)) {
-    if (zh.length >= count) break;
-    const question = `${zone.zone}有哪些招商优惠政策？`;
-    if (zh.some((other) => other.startsWith(zone.zone))) continue;
-    zh.push(question);
-    en.push(`What incentives does ${zoneLabel({ zone: zone.zone, place: zone.place, level: zone.place === zone.zone ? "city" : "zone" }, "en", input.english).replace(/ \(.*\)$/, "")} offer?`);
   }
   return { zh, en };
 }
