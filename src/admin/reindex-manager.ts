@@ -14,7 +14,7 @@ import type { ZoneAssistant } from "../app/zone-assistant.js";
 import { progressAt, type ReindexProgress } from "../app/reindex-progress.js";
 import { describeGate, type GateReport, type GateSkipped } from "./quality-gate.js";
 import { reindex, rollback, type FileResult } from "./reindex.js";
-import { describeSnapshot, snapshotsByBuildTime, type SnapshotInfo, type StartupFallback } from "./snapshot-history.js";
+import { describeSnapshot, rollbackCandidates, snapshotsByBuildTime, type SnapshotInfo, type StartupFallback } from "./snapshot-history.js";
 import { readSnapshotEvents, type SnapshotEvent } from "../index/snapshot-log.js";
 import { corpusFilesOnDisk, corpusStates, type CorpusListing } from "./corpus-state.js";
 
@@ -87,6 +87,8 @@ export interface AdminStatus {
   startupFallback?: StartupFallback;
   /** The last activations, rollbacks and fallbacks (snapshot-history.jsonl), newest first. */
   history: SnapshotEvent[];
+  /** Where a rollback without a version would go (shown before the admin confirms). */
+  rollbackTarget?: string;
 }
 
 export interface ReindexManagerOptions {
@@ -438,7 +440,10 @@ export class ReindexManager {
       // Nobody holds the build lock, so the server that ran this job stopped before it finished.
       lastJob = { ...lastJob, state: "failed", error: INTERRUPTED };
     }
-    const snapshots = (await snapshotsByBuildTime(config.DATA_DIR).catch(() => [])).map(describeSnapshot);
+    const onDisk = await snapshotsByBuildTime(config.DATA_DIR).catch(() => []);
+    const snapshots = onDisk.map(describeSnapshot);
+    const complete = new Set(onDisk.filter((snapshot) => snapshot.manifest).map((snapshot) => snapshot.version));
+    const rollbackTarget = (await rollbackCandidates(config.DATA_DIR, manifest.version).catch(() => [])).find((version) => complete.has(version));
     return {
       live: {
         version: manifest.version,
@@ -458,6 +463,7 @@ export class ReindexManager {
       audit: await store.listAudit(20).catch(() => []),
       ...(this.options.startupFallback ? { startupFallback: this.options.startupFallback } : {}),
       history: (await readSnapshotEvents(config.DATA_DIR).catch(() => [])).slice(-20).reverse(),
+      ...(rollbackTarget ? { rollbackTarget } : {}),
     };
   }
 
