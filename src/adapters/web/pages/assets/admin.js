@@ -10,7 +10,8 @@ let csrfToken = "";
 let lastStatus;
 let polling;
 let documents = { documents: [], removed: [] };
-const PAGE = 50;
+// Rows per page (?pageSize=N on the console URL shows fewer, e.g. on a small screen).
+const PAGE = Math.min(200, Math.max(1, Number(new URLSearchParams(location.search).get("pageSize")) || 50));
 let filesPage = 0;
 let questionsOffset = 0;
 let auditOffset = 0;
