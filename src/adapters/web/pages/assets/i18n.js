@@ -33,7 +33,7 @@ const text = {
     reason_unsupported: "不支持的文件类型", reason_empty: "文件是空的", reason_noText: "没有文章正文", reason_scanned: "没有文字层（扫描版 PDF？请先做 OCR）",
     reason_docx: "不是有效的 .docx 文件（请重新另存为 .docx）", reason_pdf: "不是可读的 PDF（可能已截断或损坏）", reason_binary: "包含二进制内容", reason_encoding: "不是 UTF-8/GBK 文本（请另存为 UTF-8）", reason_other: "无法读取",
     signedInAs: "已登录：{name}", unnamedAdmin: "管理员", cancelReindex: "取消重建", cancelled: "已取消", outcome_cancelled: "重建已取消，当前快照继续服务", cancelledBy: "由 {name} 取消",
-    makeLive: "设为当前", confirmRollback: "将当前快照从 {from} 切换到 {to}？", confirmMakeLive: "确定将快照从 {from} 切换到 {to}？", rolledBack: "已切换：{from} → {to}。当前快照为 {to}。",
+    makeLive: "设为当前", confirmRollback: "将当前快照从 {from} 切换到 {to}？", confirmMakeLive: "将当前快照从 {from} 切换到 {to}？", rolledBack: "已切换：{from} → {to}。当前快照为 {to}。",
     rollbackPrevious: "回滚到上一个快照", builtAt: "构建于", search: "搜索", from: "从", to: "到", previousPage: "上一页", nextPage: "下一页", pageOf: "第 {page} 页",
     audit: "操作记录", actor: "操作人", action: "操作", detail: "详情", allFiles: "全部文件", modified: "修改时间", size: "大小",
     state_indexed: "已索引", state_skipped: "已跳过", state_changed: "已修改，待重建", state_pending: "待重建", removedFiles: "已从目录删除、仍在当前索引中（重建后移除）：",
