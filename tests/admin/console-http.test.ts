@@ -2,6 +2,9 @@ import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/core/config.js";
+import { silentLogger } from "../../src/core/logger.js";
+import { startServer } from "../../src/start-server.js";
+import { createTempWorkspace, testConfig } from "../helpers/temp-runtime.js";
 import { ADMIN_TOKEN, startWebServer, type WebServer } from "../helpers/web-server.js";
 import { mockEmbedderEnv, startMockEmbeddings, type MockEmbeddings } from "./mock-embeddings.js";
 
@@ -230,6 +233,41 @@ describe("chat page endpoints: overview and original documents", () => {
       const response = await fetch(url(`/api/original/${bad}`));
       expect(response.status).toBe(404);
       expect((await json(response)).error.code).toBe("NOT_FOUND");
+    }
+  });
+});
+
+describe("cancel from another server sharing DATA_DIR and the state store", () => {
+  it("reaches the build running on the other server, which stops it", async () => {
+    const workspace = await createTempWorkspace();
+    const slow = await startMockEmbeddings();
+    const env = { HOST: "127.0.0.1", PORT: "0", ADMIN_TOKENS: `alice:${ALICE},bob:${BOB}`, ...mockEmbedderEnv(slow), SNAPSHOT_POLL_MS: "60000" };
+    const a = await startServer(testConfig(workspace, env), { log: silentLogger });
+    const b = await startServer(testConfig(workspace, env), { log: silentLogger });
+    try {
+      const live = a.runtime.service.status().indexVersion;
+      await writeFile(path.join(workspace.corpusDir, "cancel-elsewhere.md"), "青山高新区对新落户企业给予一次性奖励30万元。\n", "utf8");
+      slow.delayMs = 600_000;
+      const embedding = slow.nextRequest();
+      const started = await fetch(`${a.url}/admin/reindex`, as(ALICE, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ gate: false }) }));
+      const { jobId } = await json(started);
+      await embedding;
+      // Server B does not run it: it asks A through the state store.
+      const asked = await fetch(`${b.url}/admin/reindex/cancel`, as(BOB, { method: "POST" }));
+      expect(asked.status).toBe(200);
+      expect((await json(asked)).job).toMatchObject({ id: jobId, cancelRequestedBy: "admin:bob" });
+      const done = await a.runtime.admin.wait(jobId);
+      slow.delayMs = 0;
+      expect(done).toMatchObject({ state: "cancelled", cancelledBy: "admin:bob" });
+      expect(a.runtime.service.status().indexVersion).toBe(live);
+      const status = await json(await fetch(`${b.url}/admin/status`, as(BOB)));
+      expect(status.lastJob).toMatchObject({ id: jobId, state: "cancelled" });
+    } finally {
+      slow.delayMs = 0;
+      await b.close();
+      await a.close();
+      await slow.close();
+      await workspace.cleanup();
     }
   });
 });
