@@ -209,6 +209,9 @@ describe("chat page endpoints: overview and original documents", () => {
     // Every example names a zone of the live snapshot, and is answered from it with citations.
     const coverage = await json(await fetch(url("/api/ask"), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ question: "你们覆盖哪些园区？" }) }));
     for (const question of overview.examples.zh) expect(coverage.answer).toContain(/^(.+?(?:高新区|开发区|新区|区|市|县))/.exec(question)![1]);
+    // No place asked about twice under two names (安康 beside 安康高新区).
+    const places = overview.examples.zh.map((question: string) => /^(.+?)有哪些招商优惠政策/.exec(question)?.[1]).filter(Boolean) as string[];
+    for (const place of places) expect(places.filter((other) => other !== place && (other.includes(place) || place.includes(other)))).toEqual([]);
     for (const question of [...overview.examples.zh, ...overview.examples.en]) {
       const answered = await json(await fetch(url("/api/ask"), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ question }) }));
       expect(answered.refused, question).toBe(false);

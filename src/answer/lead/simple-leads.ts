@@ -88,7 +88,12 @@ export function exampleQuestions(input: CoverageInput, count: number): { zh: str
   const zh: string[] = [];
   const en: string[] = [];
   // Incentives of the best-covered zones first (what investors ask), then figures the facts hold.
-  for (const zone of coverageOf(input).slice(0, Math.ceil(count / 2))) {
+  const chosen: string[] = [];
+  for (const zone of coverageOf(input)) {
+    if (chosen.length >= Math.ceil(count / 2)) break;
+    // 安康 beside 安康高新区 would ask the same thing twice.
+    if (chosen.some((other) => other.includes(zone.zone) || zone.zone.includes(other))) continue;
+    chosen.push(zone.zone);
     zh.push(`${zone.zone}有哪些招商优惠政策？`);
     en.push(`What incentives does ${zoneLabel({ zone: zone.zone, place: zone.place, level: zone.place === zone.zone ? "city" : "zone" }, "en", input.english).replace(/ \(.*\)$/, "")} offer?`);
   }

@@ -19,12 +19,15 @@ let inFlight;
 let overview;
 
 setupLanguageSwitch(() => {
-  renderConversation();
+  // An answer on its way keeps its message; the rest is drawn again in the new language.
+  if (!inFlight) renderConversation();
   renderOverview();
   renderHistory();
 });
 
 document.getElementById("new-conversation").addEventListener("click", () => {
+  // The answer on its way belongs to the conversation being left: stop it there (it is kept as stopped).
+  inFlight?.abort();
   current = store.create();
   renderConversation();
   renderHistory();
