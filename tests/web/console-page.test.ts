@@ -93,6 +93,7 @@ describe("admin console (desktop, Chinese)", () => {
 
     await reindexAndWait("succeeded");
     await page.waitForSelector('#files tr[data-name="碧水高新区人才政策.md"][data-state="indexed"]');
+    expect(await text("#outcome .gate")).toBe("质量门：本次未启用");
   });
 
   it("refuses a bad upload in Chinese, naming the file, saving nothing", async () => {

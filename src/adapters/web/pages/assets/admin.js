@@ -1,4 +1,4 @@
-import { el, errorText, lang, setupLanguageSwitch, skipReason, t } from "./i18n.js";
+import { el, errorText, gateSkipped, lang, setupLanguageSwitch, skipReason, t } from "./i18n.js";
 
 // The admin console: sign in with a personal token (ADMIN_TOKENS) or ADMIN_TOKEN (session cookie),
 // then the live snapshot and every kept snapshot (make any live, after a from → to confirmation),
@@ -193,8 +193,8 @@ function renderJob(job) {
   if (job.skipped?.length > 0) {
     outcome.append(el("p", {}, t("skippedFiles")), el("ul", { class: "skipped-files" }, job.skipped.map((file) => el("li", {}, el("span", { class: "fault" }, file.file), `: ${skipReason(file.reason)}`))));
   }
-  if (job.gate?.skipped) outcome.append(el("p", {}, `${t("gateLabel")}: ${job.gate.skipped}`));
-  else if (job.gate?.candidate) outcome.append(el("p", {}, `${t("gateLabel")}: ${job.gate.live.passed}/${job.gate.live.total} → ${job.gate.candidate.passed}/${job.gate.candidate.total}`));
+  if (job.gate?.skipped) outcome.append(el("p", { class: "gate" }, t("gateLine", { text: gateSkipped(job.gate.skipped) })));
+  else if (job.gate?.candidate) outcome.append(el("p", { class: "gate" }, t("gateLine", { text: `${job.gate.live.passed}/${job.gate.live.total} → ${job.gate.candidate.passed}/${job.gate.candidate.total}` })));
   const worse = job.gate?.worse ?? [];
   if (worse.length > 0) outcome.append(el("p", {}, t("worse")), el("ul", {}, worse.map((question) => el("li", {}, `${question.id}: ${question.question}`))));
 }

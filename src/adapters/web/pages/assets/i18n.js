@@ -37,6 +37,7 @@ const text = {
     rollbackPrevious: "回滚到上一个快照", builtAt: "构建于", search: "搜索", from: "从", to: "到", previousPage: "上一页", nextPage: "下一页", pageOf: "第 {page} 页",
     audit: "操作记录", actor: "操作人", action: "操作", detail: "详情", allFiles: "全部文件", modified: "修改时间", size: "大小",
     state_indexed: "已索引", state_skipped: "已跳过", state_changed: "已修改，待重建", state_pending: "待重建", removedFiles: "已从目录删除、仍在当前索引中（重建后移除）：",
+    gateLine: "质量门：{text}", gate_disabled: "本次未启用", gate_noLive: "没有可比较的当前快照，未运行", gate_noFile: "质量门问题文件（EVAL_GATE_FILE）不存在，未运行",
     faultFile: "出错的文件：{name}", skippedFiles: "跳过的文件", comment: "备注", noRows: "没有记录", confirm: "确认", cancel: "取消",
   },
   en: {
@@ -76,6 +77,7 @@ const text = {
     rollbackPrevious: "Roll back to the previous snapshot", builtAt: "Built", search: "Search", from: "From", to: "To", previousPage: "Previous", nextPage: "Next", pageOf: "Page {page}",
     audit: "Audit log", actor: "Who", action: "Action", detail: "Detail", allFiles: "All files", modified: "Modified", size: "Size",
     state_indexed: "indexed", state_skipped: "skipped", state_changed: "changed, re-index pending", state_pending: "pending re-index", removedFiles: "Deleted from the folder, still in the live index (dropped by the next re-index): ",
+    gateLine: "Quality gate: {text}", gate_disabled: "disabled for this build", gate_noLive: "not run: no live snapshot to compare with", gate_noFile: "not run: the EVAL_GATE_FILE question file does not exist",
     faultFile: "File at fault: {name}", skippedFiles: "Skipped files", comment: "Comment", noRows: "Nothing to show", confirm: "Confirm", cancel: "Cancel",
   },
 };
@@ -115,6 +117,13 @@ export function skipReason(reason) {
   ];
   const kind = kinds.find(([pattern]) => pattern.test(reason ?? ""))?.[1] ?? "reason_other";
   return t(kind);
+}
+
+/** Why the quality gate did not run, in the page's language. */
+export function gateSkipped(reason) {
+  if (/disabled/.test(reason ?? "")) return t("gate_disabled");
+  if (/EVAL_GATE_FILE/.test(reason ?? "")) return t("gate_noFile");
+  return t("gate_noLive");
 }
 
 /** Fills every [data-i18n] element (as text) and the switch button; call again after switching. */
