@@ -149,6 +149,10 @@ describe("question log: search, dates, paging", () => {
     expect(log.questions).toHaveLength(1);
     expect(log.questions[0]).toMatchObject({ id: answer.answerId, feedback: "down", feedbackComment: "数字对，但缺少年份" });
     expect((await web.server.runtime.store.listFeedback(3)).find((entry) => entry.messageId === answer.answerId)?.comment).toBe("数字对，但缺少年份");
+    // The CSV export has it too, with the same filters.
+    const csv = await (await fetch(url(`/admin/questions?format=csv&feedback=down&q=${encodeURIComponent("缺少年份")}`), as(BOB))).text();
+    expect(csv.trim().split("\r\n")).toHaveLength(2);
+    expect(csv).toMatch(/,数字对，但缺少年份\r\n$/);
   });
 });
 
