@@ -323,8 +323,9 @@ function questionQuery() {
   if (words) query.set("q", words);
   const from = document.getElementById("question-from").value;
   const to = document.getElementById("question-to").value;
-  if (from) query.set("from", from);
-  if (to) query.set("to", to);
+  // Days as the admin's clock has them (the server would read a bare date as a UTC day).
+  if (from) query.set("from", new Date(`${from}T00:00:00`).toISOString());
+  if (to) query.set("to", new Date(`${to}T23:59:59.999`).toISOString());
   return query;
 }
 
