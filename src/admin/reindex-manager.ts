@@ -412,8 +412,11 @@ export class ReindexManager {
     const running = this.jobAbort;
     if (!running || running.by) return;
     const stored = await this.options.store.latestJob().catch(() => undefined);
-    const by = stored?.id === running.id ? (stored.job as ReindexJob).cancelRequestedBy : undefined;
-    if (by) {
+    // The job row can be overwritten by this server's own progress save; the audit row cannot.
+    const audited = async () =>
+      (await this.options.store.listAudit(5, { search: `job ${running.id}` }).catch(() => [])).find((row) => row.action === "reindex.cancel")?.actor;
+    const by = (stored?.id === running.id ? (stored.job as ReindexJob).cancelRequestedBy : undefined) ?? (await audited());
+    if (by && !running.by) {
       running.by = by;
       running.controller.abort(new AppError("REINDEX_CANCELLED", `Re-index cancelled by ${by}.`));
     }
