@@ -241,6 +241,39 @@ describe("chat page, desktop", () => {
   });
 });
 
+describe("chat page with API_KEYS", () => {
+  it("asks for the key first, then loads the examples and answers; a reload keeps both the sign-in and the conversation", async () => {
+    const keyed = await startWebServer({ API_KEYS: "chat-key-0123456789" });
+    const context = await chromium.browser.createBrowserContext();
+    try {
+      const page = await context.newPage();
+      page.on("pageerror", (error) => pageErrors.push(String(error)));
+      await page.setViewport({ width: 1280, height: 800 });
+      await page.evaluateOnNewDocument(() => localStorage.setItem("lang", "zh"));
+      await page.goto(`${keyed.server.url}/`, { waitUntil: "networkidle0" });
+      await page.waitForSelector("#key-form:not([hidden])");
+      expect(await page.$$("#examples button")).toHaveLength(0);
+      await page.type("#api-key", "wrong-key");
+      await page.click("#key-form button[type=submit]");
+      await page.waitForFunction(() => document.getElementById("key-error")?.textContent === "密钥无效");
+      await page.$eval("#api-key", (input) => ((input as HTMLInputElement).value = ""));
+      await page.type("#api-key", "chat-key-0123456789");
+      await page.click("#key-form button[type=submit]");
+      await page.waitForSelector("#examples button");
+      expect(await page.$eval("#key-form", (form) => (form as HTMLElement).hidden)).toBe(true);
+      await page.click("#examples button");
+      await waitAnswered(page, 0);
+      expect(await page.$$eval("li.message.bot .cite", (links) => links.length)).toBeGreaterThan(0);
+      await page.reload({ waitUntil: "networkidle0" });
+      expect(await page.$eval("#key-form", (form) => (form as HTMLElement).hidden)).toBe(true);
+      expect(await page.$$eval("li.message.user", (items) => items.length)).toBe(1);
+    } finally {
+      await context.close();
+      await keyed.close();
+    }
+  });
+});
+
 describe("chat page, phone (390×844)", () => {
   it("fits the screen, answers an example, and opens the source viewer above the input with Close in reach", async () => {
     const { context, page } = await openPage({ phone: true });
