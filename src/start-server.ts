@@ -3,6 +3,7 @@ import type { Logger as PinoLogger } from "pino";
 import { createRuntime, type Runtime } from "./app/runtime.js";
 import { withQuestionLog } from "./app/question-log.js";
 import { createAdminApi } from "./adapters/admin/admin-routes.js";
+import { adminAccounts } from "./adapters/admin/admin-auth.js";
 import { createApiRoutes } from "./adapters/api/api-routes.js";
 import { createMcpRoutes } from "./adapters/mcp/mcp-routes.js";
 import { cookieSecretFor } from "./adapters/http/cookie-secret.js";
@@ -112,6 +113,7 @@ export async function startServer(config: Config, logging: { log: Logger; pino?:
     manager: runtime.admin,
     signIns: adminSignIns,
     token: config.ADMIN_TOKEN,
+    admins: config.ADMIN_TOKENS,
     corpusDir: config.CORPUS_DIR,
     upload: { maxFileBytes: config.UPLOAD_MAX_BYTES, maxFiles: config.UPLOAD_MAX_FILES },
     questions: runtime.store,
@@ -120,7 +122,8 @@ export async function startServer(config: Config, logging: { log: Logger; pino?:
   // Snapshot pick-up and retention pruning (CONVERSATION_TTL_DAYS, QUESTION_LOG_DAYS, AUDIT_DAYS:
   // one schedule for every kind of row, see src/chat/retention.ts).
   runtime.admin.startWatching(config.SNAPSHOT_POLL_MS);
-  if (!config.ADMIN_TOKEN) log.info("Admin API and console off: set ADMIN_TOKEN to enable /admin.");
+  const hasAdmins = adminAccounts(config).length > 0;
+  if (!hasAdmins) log.info("Admin API and console off: set ADMIN_TOKENS (name:token,…) or ADMIN_TOKEN to enable /admin.");
 
   const openApi = createOpenApiDocument();
   const routes: Route[] = [
@@ -146,7 +149,7 @@ export async function startServer(config: Config, logging: { log: Logger; pino?:
     log,
     pino: logging.pino,
     // Every worker, replica and restart signs cookies alike (see adapters/http/cookie-secret.ts).
-    cookieSecret: await cookieSecretFor({ sessionSecret: config.SESSION_SECRET, adminToken: config.ADMIN_TOKEN, apiKeys: config.API_KEYS, dataDir: config.DATA_DIR }),
+    cookieSecret: await cookieSecretFor({ sessionSecret: config.SESSION_SECRET, adminToken: config.ADMIN_TOKEN, adminTokens: config.ADMIN_TOKENS.map((admin) => admin.token), apiKeys: config.API_KEYS, dataDir: config.DATA_DIR }),
     trustProxy: config.TRUST_PROXY,
     secureCookies: config.COOKIE_SECURE,
     upload: { maxFileBytes: config.UPLOAD_MAX_BYTES, maxFiles: config.UPLOAD_MAX_FILES },
@@ -157,7 +160,7 @@ export async function startServer(config: Config, logging: { log: Logger; pino?:
       authorizers: {
         apiKey: createApiKeyAuthorizer(config.API_KEYS, apiSignIns),
         admin: adminApi.authorize,
-        metrics: createMetricsAuthorizer({ metricsToken: config.METRICS_TOKEN, adminToken: config.ADMIN_TOKEN, apiKeys: config.API_KEYS, signIns: adminSignIns }),
+        metrics: createMetricsAuthorizer({ metricsToken: config.METRICS_TOKEN, adminTokens: adminAccounts(config).map((admin) => admin.token), apiKeys: config.API_KEYS, signIns: adminSignIns }),
       },
       limiters: {
         ask: createAskLimiter({
@@ -199,7 +202,7 @@ export async function runServer(config: Config, logging: { log: Logger; pino?: P
   notifyReady();
   onSnapshotLiveElsewhere(() => void server.runtime.admin.checkForNewSnapshot());
   log.info(`Chat adapters: ${server.chatAdapters.length > 0 ? server.chatAdapters.join(", ") : "none configured (see README)"}.`);
-  log.info(`Open ${server.url}/ to chat${config.ADMIN_TOKEN ? `, ${server.url}/admin to manage the corpus` : ""}.`);
+  log.info(`Open ${server.url}/ to chat${adminAccounts(config).length > 0 ? `, ${server.url}/admin to manage the corpus` : ""}.`);
   log.info(`Try: curl -s ${server.url}/api/ask -H 'content-type: application/json' -d '{"question":"长治高新区有哪些招商优惠政策？"}'`);
 
   const shutdown = async (signal: string) => {

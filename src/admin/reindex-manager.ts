@@ -14,8 +14,9 @@ import type { ZoneAssistant } from "../app/zone-assistant.js";
 import { progressAt, type ReindexProgress } from "../app/reindex-progress.js";
 import { describeGate, type GateReport, type GateSkipped } from "./quality-gate.js";
 import { reindex, rollback, type FileResult } from "./reindex.js";
-import { describeSnapshot, snapshotsByBuildTime, type SnapshotInfo, type StartupFallback } from "./snapshot-history.js";
+import { describeSnapshot, rollbackCandidates, snapshotsByBuildTime, type SnapshotInfo, type StartupFallback } from "./snapshot-history.js";
 import { readSnapshotEvents, type SnapshotEvent } from "../index/snapshot-log.js";
+import { corpusFilesOnDisk, corpusStates, type CorpusListing } from "./corpus-state.js";
 
 /**
  * Re-index jobs inside a running server (HTTP /admin/*, Slack `/zone reindex`): one at a time
@@ -30,7 +31,7 @@ import { readSnapshotEvents, type SnapshotEvent } from "../index/snapshot-log.js
  *   describeJob(done)                               // one line for a chat reply
  */
 
-export type JobState = "queued" | "running" | "succeeded" | "refused" | "failed";
+export type JobState = "queued" | "running" | "succeeded" | "refused" | "failed" | "cancelled";
 
 export interface ReindexJob {
   id: string;
@@ -53,7 +54,11 @@ export interface ReindexJob {
   gate?: GateReport | GateSkipped;
   embeddings?: { cached: number; embedded: number };
   pruned: string[];
-  error?: { code: string; message: string; hint?: string };
+  error?: { code: string; message: string; hint?: string; file?: string };
+  /** Who cancelled it (state `cancelled`). */
+  cancelledBy?: string;
+  /** A cancel asked for on another server sharing the state store; the running server acts on it. */
+  cancelRequestedBy?: string;
   ms?: number;
   /** Stage and percentage while it runs; `done` at 100 once finished (whatever the outcome). */
   progress: ReindexProgress;
@@ -82,6 +87,8 @@ export interface AdminStatus {
   startupFallback?: StartupFallback;
   /** The last activations, rollbacks and fallbacks (snapshot-history.jsonl), newest first. */
   history: SnapshotEvent[];
+  /** Where a rollback without a version would go (shown before the admin confirms). */
+  rollbackTarget?: string;
 }
 
 export interface ReindexManagerOptions {
@@ -105,6 +112,8 @@ export class ReindexManager {
   private last?: ReindexJob;
   private busy = false;
   private readonly abort = new AbortController();
+  /** The running job's own stop switch (cancel), tied to `abort` (shutdown). */
+  private jobAbort?: { id: string; controller: AbortController; by?: string };
   private watcher?: NodeJS.Timeout;
   private stopRetention?: () => void;
   private checking?: Promise<boolean>;
@@ -152,6 +161,9 @@ export class ReindexManager {
     const snapshot = JSON.parse(JSON.stringify(job)) as ReindexJob;
     this.saving = this.saving.then(async () => {
       try {
+        // A cancel written by another server must survive this save, and stops the job here.
+        if (this.jobAbort?.id === snapshot.id && snapshot.state === "running") await this.pickUpCancel();
+        if (this.jobAbort?.id === snapshot.id && this.jobAbort.by) snapshot.cancelRequestedBy = this.jobAbort.by;
         await this.options.store.saveJob({ id: snapshot.id, state: snapshot.state, job: snapshot });
       } catch (error) {
         this.options.log.warn(`Cannot save the state of re-index job ${snapshot.id}; other servers will not see it.`, error);
@@ -260,6 +272,14 @@ export class ReindexManager {
     job.state = "running";
     job.startedAt = new Date(this.now()).toISOString();
     await this.persist(job);
+    const controller = new AbortController();
+    const stop = () => controller.abort(this.abort.signal.reason);
+    this.abort.signal.addEventListener("abort", stop, { once: true });
+    this.jobAbort = { id: job.id, controller };
+    const cancelPoll = setInterval(() => void this.pickUpCancel(), 1000);
+    cancelPoll.unref();
+    // What was read before a failure: a failed build still names the files it skipped and where it stopped.
+    const read: Array<{ file: string; status: string; reason?: string }> = [];
     try {
       // Glossary and gazetteer edits take effect with the build: the new lexicon goes live with it.
       const lexicon = await loadLexicon(config.CORPUS_DIR);
@@ -267,8 +287,9 @@ export class ReindexManager {
         log,
         gate: job.gateEnabled,
         live: service.liveIndex,
-        signal: this.abort.signal,
+        signal: controller.signal,
         lockHeld: true,
+        onFile: (report) => read.push(report),
         onStage: (progress) => {
           const stageChanged = job.progress?.stage !== progress.stage;
           job.progress = progress;
@@ -289,19 +310,34 @@ export class ReindexManager {
       job.ms = outcome.ms;
       job.state = outcome.state;
     } catch (error) {
-      job.state = "failed";
+      const cancelledBy = this.jobAbort?.by;
       const appError = isAppError(error) ? error : undefined;
-      job.error = {
-        code: appError?.code ?? "INTERNAL",
-        message: appError?.message ?? (error instanceof Error ? error.message : String(error)),
-        ...(appError?.hint ? { hint: appError.hint } : {}),
-      };
-      log.error(`Re-index job ${job.id} failed; snapshot ${job.liveVersionBefore} keeps serving.`, error);
+      job.skipped = read.filter((file) => file.status !== "indexed").map((file) => ({ file: file.file, reason: file.reason ?? "skipped" }));
+      if (cancelledBy !== undefined && controller.signal.aborted && !this.abort.signal.aborted) {
+        job.state = "cancelled";
+        job.cancelledBy = cancelledBy;
+        job.error = { code: "REINDEX_CANCELLED", message: `Cancelled by ${cancelledBy}; snapshot ${job.liveVersionBefore} keeps serving.` };
+        log.info(`Re-index job ${job.id} cancelled by ${cancelledBy}; snapshot ${job.liveVersionBefore} keeps serving.`);
+      } else {
+        job.state = "failed";
+        const file = typeof appError?.details?.file === "string" ? appError.details.file : undefined;
+        job.error = {
+          code: appError?.code ?? "INTERNAL",
+          message: appError?.message ?? (error instanceof Error ? error.message : String(error)),
+          ...(appError?.hint ? { hint: appError.hint } : {}),
+          ...(file ? { file } : {}),
+        };
+        log.error(`Re-index job ${job.id} failed; snapshot ${job.liveVersionBefore} keeps serving.`, error);
+      }
+    } finally {
+      clearInterval(cancelPoll);
+      this.abort.signal.removeEventListener("abort", stop);
     }
     job.finishedAt = new Date(this.now()).toISOString();
     job.progress = progressAt("done");
     // Saved before the lock is released, so no replica sees a free lock next to a job still "running".
     await this.persist(job);
+    this.jobAbort = undefined;
     await lease.release().catch((error: unknown) => log.warn("Releasing the build lock failed.", error));
     this.busy = false;
     for (const listener of this.finishedListeners) {
@@ -349,6 +385,53 @@ export class ReindexManager {
     }
   }
 
+  /**
+   * Stops the re-index running on this server: its temporary snapshot is removed, the job ends
+   * `cancelled`, the live snapshot keeps serving. REINDEX_NOT_RUNNING when none runs here.
+   */
+  async cancel(actor: string): Promise<ReindexJob> {
+    const running = this.jobAbort;
+    const job = running && this.jobs.get(running.id);
+    if (!running || !job) {
+      // Running on another worker or replica: ask it through the state store (it checks every second).
+      const elsewhere = (await this.buildLockHeldAnywhere()) ? await this.sharedActiveJob() : undefined;
+      if (!elsewhere) throw new AppError("REINDEX_NOT_RUNNING", "No re-index is running.", { hint: "GET /admin/status shows the last job." });
+      const requested = { ...elsewhere, cancelRequestedBy: actor };
+      await this.options.store.saveJob({ id: requested.id, state: requested.state, job: requested });
+      await this.audit(actor, "reindex.cancel", `job ${elsewhere.id} (running on another server)`);
+      return requested;
+    }
+    running.by = actor;
+    running.controller.abort(new AppError("REINDEX_CANCELLED", `Re-index cancelled by ${actor}.`));
+    await this.audit(actor, "reindex.cancel", `job ${running.id}`);
+    return job.done;
+  }
+
+  /** Acts on a cancel another server wrote into the state store for the job running here. */
+  private async pickUpCancel(): Promise<void> {
+    const running = this.jobAbort;
+    if (!running || running.by) return;
+    const stored = await this.options.store.latestJob().catch(() => undefined);
+    // The job row can be overwritten by this server's own progress save; the audit row cannot.
+    const audited = async () =>
+      (await this.options.store.listAudit(5, { search: `job ${running.id}` }).catch(() => [])).find((row) => row.action === "reindex.cancel")?.actor;
+    const by = (stored?.id === running.id ? (stored.job as ReindexJob).cancelRequestedBy : undefined) ?? (await audited());
+    if (by && !running.by) {
+      running.by = by;
+      running.controller.abort(new AppError("REINDEX_CANCELLED", `Re-index cancelled by ${by}.`));
+    }
+  }
+
+  /** Every corpus file with its state against the live snapshot (indexed, skipped, changed, pending). */
+  async documents(): Promise<CorpusListing & { liveVersion: string; builtAt: string }> {
+    const manifest = this.options.service.liveIndex.manifest;
+    const last = this.last ?? ((await this.options.store.latestJob().catch(() => undefined))?.job as ReindexJob | undefined);
+    // Only a build newer than the live snapshot says something the snapshot does not.
+    const lastSkipped = last && last.state !== "succeeded" && last.liveVersionBefore === manifest.version ? last.skipped : [];
+    const listing = corpusStates(await corpusFilesOnDisk(this.options.config.CORPUS_DIR), manifest.files, lastSkipped);
+    return { ...listing, liveVersion: manifest.version, builtAt: manifest.builtAt };
+  }
+
   async status(): Promise<AdminStatus> {
     const { config, service, store } = this.options;
     const manifest = service.liveIndex.manifest;
@@ -360,7 +443,10 @@ export class ReindexManager {
       // Nobody holds the build lock, so the server that ran this job stopped before it finished.
       lastJob = { ...lastJob, state: "failed", error: INTERRUPTED };
     }
-    const snapshots = (await snapshotsByBuildTime(config.DATA_DIR).catch(() => [])).map(describeSnapshot);
+    const onDisk = await snapshotsByBuildTime(config.DATA_DIR).catch(() => []);
+    const snapshots = onDisk.map(describeSnapshot);
+    const complete = new Set(onDisk.filter((snapshot) => snapshot.manifest).map((snapshot) => snapshot.version));
+    const rollbackTarget = (await rollbackCandidates(config.DATA_DIR, manifest.version).catch(() => [])).find((version) => complete.has(version));
     return {
       live: {
         version: manifest.version,
@@ -380,6 +466,7 @@ export class ReindexManager {
       audit: await store.listAudit(20).catch(() => []),
       ...(this.options.startupFallback ? { startupFallback: this.options.startupFallback } : {}),
       history: (await readSnapshotEvents(config.DATA_DIR).catch(() => [])).slice(-20).reverse(),
+      ...(rollbackTarget ? { rollbackTarget } : {}),
     };
   }
 
@@ -465,6 +552,8 @@ export function describeJob(job: ReindexJob): string {
     case "queued":
     case "running":
       return `Re-index job ${job.id} is ${job.state} (live snapshot ${job.liveVersionBefore}).`;
+    case "cancelled":
+      return `Re-index job ${job.id} was cancelled by ${job.cancelledBy ?? "an admin"}. Snapshot ${job.liveVersionBefore} keeps serving.`;
     case "failed":
       return `Re-index job ${job.id} failed: ${job.error?.message ?? "unknown error"} Snapshot ${job.liveVersionBefore} keeps serving.`;
     case "refused": {

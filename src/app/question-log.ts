@@ -51,6 +51,8 @@ export function withQuestionLog(options: QuestionLogOptions): LoggingAnswerServi
   return {
     status: (): ServiceStatus => service.status(),
     ...(service.source ? { source: service.source.bind(service) } : {}),
+    ...(service.original ? { original: service.original.bind(service) } : {}),
+    ...(service.suggestions ? { suggestions: service.suggestions.bind(service) } : {}),
     async ask(question, askOptions = {}) {
       const snapshotVersion = service.status().indexVersion;
       const started = performance.now();

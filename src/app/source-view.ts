@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import type { Chunk, SourceView } from "../core/types.js";
 import { AppError } from "../core/errors.js";
@@ -64,4 +65,23 @@ export async function viewSource(live: LiveIndex, corpusDir: string, chunkId: st
     text,
     highlights: highlightRanges(text, quote || chunk.text),
   };
+}
+
+/**
+ * The corpus file a cited passage comes from, for "open / download the original". Only a file the
+ * live snapshot indexed, inside CORPUS_DIR, that is still there.
+ */
+export async function originalDocument(live: LiveIndex, corpusDir: string, chunkId: string): Promise<{ path: string; name: string }> {
+  const articleId = chunkId.replace(/:\d+$/, "");
+  const chunk = live.search.chunks.ofArticle(articleId).find((candidate) => candidate.id === chunkId);
+  if (!chunk) {
+    throw new AppError("NOT_FOUND", `The passage ${chunkId} is not in the live index.`, { hint: "The index may have been rebuilt since the answer: ask again." });
+  }
+  const root = path.resolve(corpusDir);
+  const absolute = path.resolve(root, chunk.source.split("/").slice(1).join("/"));
+  const info = absolute.startsWith(`${root}${path.sep}`) ? await stat(absolute).catch(() => undefined) : undefined;
+  if (!info?.isFile()) {
+    throw new AppError("NOT_FOUND", `The original file of ${chunk.source} is no longer in the corpus folder.`, { hint: "An admin may have deleted it; the quoted text is still shown in the source viewer." });
+  }
+  return { path: absolute, name: path.basename(absolute) };
 }

@@ -19,18 +19,20 @@ import { splitSentences } from "../ingest/sentences.js";
 import { yearOf } from "../ingest/dates.js";
 import { attachLead } from "../answer/lead/attach-lead.js";
 import { comparisonLead, figureLead, superlativeLead, type Lead, type LeadRequest, type Subject } from "../answer/lead/fact-lead.js";
-import { coverageAnswer, coverageOf, entitiesIn, helpAnswer } from "../answer/lead/simple-leads.js";
+import { coverageAnswer, coverageOf, entitiesIn, exampleQuestions, helpAnswer } from "../answer/lead/simple-leads.js";
 import { correctPlaceNames, editDistance } from "../retrieve/fuzzy-place.js";
 import { classifyQuestion, isNonQuestion, type QuestionKind } from "../retrieve/question-kind.js";
 import type { LiveIndex } from "./live-index.js";
 import { listRules, type RuleListing } from "../ingest/policy-rules.js";
-import { viewSource } from "./source-view.js";
+import { originalDocument, viewSource } from "./source-view.js";
 import { analyzeWith } from "./corpus-queries.js";
 import { answerWithClaims } from "../answer/claims/engine.js";
 import { disagreement } from "../answer/llm/claim-agreement.js";
 import { detectZones } from "../ingest/zones.js";
 import { readCondition, readFrame, zoneKindOf, type Condition, type Frame } from "../answer/claims/frame.js";
 import { subjectFit, type EvidenceContext } from "../answer/claims/evidence.js";
+
+const suggestionCache = new WeakMap<LiveIndex, { count: number; examples: Promise<{ zh: string[]; en: string[] }> }>();
 
 /**
  * The core's one entry point: question → standalone question → retrieval → refusal or answer.
@@ -96,6 +98,36 @@ export class ZoneAssistant implements AnswerService {
 
   source(chunkId: string, quote: string): Promise<SourceView> {
     return viewSource(this.live, this.options.config.CORPUS_DIR, chunkId, quote);
+  }
+
+  original(chunkId: string): Promise<{ path: string; name: string }> {
+    return originalDocument(this.live, this.options.config.CORPUS_DIR, chunkId);
+  }
+
+  /**
+   * Example questions the live snapshot answers (each candidate is asked once and kept only when
+   * it is not refused), computed once per snapshot: they change only when the index does.
+   */
+  suggestions(count: number): Promise<{ zh: string[]; en: string[] }> {
+    const live = this.live;
+    const cached = suggestionCache.get(live);
+    if (cached && cached.count === count) return cached.examples;
+    const vet = async () => {
+      const candidates = exampleQuestions({ chunks: live.search.chunks, facts: live.facts, metrics: live.metrics, english: (place) => live.lexicon.places.english(place) }, count * 2);
+      const answered = async (questions: string[]) => {
+        const kept: string[] = [];
+        for (const question of questions) {
+          if (kept.length >= count || this.live !== live) break;
+          const answer = await this.ask(question).catch(() => undefined);
+          if (answer && !answer.refused && answer.citations.length > 0) kept.push(question);
+        }
+        return kept;
+      };
+      return { zh: await answered(candidates.zh), en: await answered(candidates.en) };
+    };
+    const examples = vet();
+    suggestionCache.set(live, { count, examples });
+    return examples;
   }
 
   async ask(question: string, options: AskOptions = {}): Promise<Answer> {

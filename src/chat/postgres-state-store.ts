@@ -6,7 +6,9 @@ import { auditFromRow, feedbackFromRow } from "./sqlite-state-store.js";
 import {
   boundTurns,
   DELIVERY_TTL_MS,
+  likePattern,
   type AuditEntry,
+  type AuditFilter,
   type ChatPlatform,
   type ConversationLimits,
   type FeedbackRecord,
@@ -132,6 +134,13 @@ CREATE TABLE revoked_sessions (
   expires_at BIGINT NOT NULL
 );`,
   },
+  {
+    version: 4,
+    name: "the comment written with a web chat 👍/👎",
+    sql: `
+ALTER TABLE feedback ADD COLUMN comment TEXT;
+ALTER TABLE questions ADD COLUMN feedback_comment TEXT;`,
+  },
 ];
 
 export class PostgresStateStore implements StateStore {
@@ -193,7 +202,7 @@ export class PostgresStateStore implements StateStore {
 
   async recordFeedback(feedback: FeedbackRecord): Promise<void> {
     await this.pool.query(
-      'INSERT INTO feedback (platform, "user", conversation_id, message_id, value, question, answer, snapshot_version, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+      'INSERT INTO feedback (platform, "user", conversation_id, message_id, value, question, answer, snapshot_version, at, comment) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
       [
         feedback.platform,
         feedback.user,
@@ -204,12 +213,13 @@ export class PostgresStateStore implements StateStore {
         feedback.answer ?? null,
         feedback.snapshotVersion ?? null,
         feedback.at,
+        feedback.comment ?? null,
       ],
     );
   }
 
   async listFeedback(limit: number): Promise<FeedbackRecord[]> {
-    const { rows } = await this.pool.query('SELECT platform, "user", conversation_id, message_id, value, question, answer, snapshot_version, at FROM feedback ORDER BY id DESC LIMIT $1', [limit]);
+    const { rows } = await this.pool.query('SELECT platform, "user", conversation_id, message_id, value, question, answer, snapshot_version, comment, at FROM feedback ORDER BY id DESC LIMIT $1', [limit]);
     return rows.map(feedbackFromRow);
   }
 
@@ -253,8 +263,11 @@ export class PostgresStateStore implements StateStore {
     );
   }
 
-  async listAudit(limit: number): Promise<AuditEntry[]> {
-    const { rows } = await this.pool.query("SELECT actor, action, detail, at, count FROM audit ORDER BY at DESC, id DESC LIMIT $1", [limit]);
+  async listAudit(limit: number, filter: AuditFilter = {}): Promise<AuditEntry[]> {
+    const { rows } = await this.pool.query(
+      "SELECT actor, action, detail, at, count FROM audit WHERE ($1::text IS NULL OR lower(actor || ' ' || action || ' ' || detail) LIKE $1 ESCAPE '\\') ORDER BY at DESC, id DESC LIMIT $2 OFFSET $3",
+      [filter.search ? likePattern(filter.search) : null, limit, filter.offset ?? 0],
+    );
     return rows.map(auditFromRow);
   }
 
@@ -307,14 +320,17 @@ export class PostgresStateStore implements StateStore {
 
   async listQuestions(filter: QuestionFilter): Promise<QuestionRecord[]> {
     const { rows } = await this.pool.query(
-      "SELECT * FROM questions WHERE ($1::boolean IS NULL OR refused = $1) AND ($2::text IS NULL OR feedback = $2) ORDER BY at DESC, id DESC LIMIT $3",
-      [filter.refused ?? null, filter.feedback ?? null, filter.limit],
+      `SELECT * FROM questions WHERE ($1::boolean IS NULL OR refused = $1) AND ($2::text IS NULL OR feedback = $2)
+         AND ($3::bigint IS NULL OR at >= $3) AND ($4::bigint IS NULL OR at <= $4)
+         AND ($5::text IS NULL OR lower(question || ' ' || answer || ' ' || COALESCE(feedback_comment, '')) LIKE $5 ESCAPE '\\')
+       ORDER BY at DESC, id DESC LIMIT $6 OFFSET $7`,
+      [filter.refused ?? null, filter.feedback ?? null, filter.from ?? null, filter.to ?? null, filter.search ? likePattern(filter.search) : null, filter.limit, filter.offset ?? 0],
     );
     return rows.map(questionFromRow);
   }
 
-  async setQuestionFeedback(id: string, value: "up" | "down"): Promise<boolean> {
-    const result = await this.pool.query("UPDATE questions SET feedback = $2 WHERE id = $1", [id, value]);
+  async setQuestionFeedback(id: string, value: "up" | "down", comment?: string): Promise<boolean> {
+    const result = await this.pool.query("UPDATE questions SET feedback = $2, feedback_comment = $3 WHERE id = $1", [id, value, comment || null]);
     return result.rowCount === 1;
   }
 
@@ -477,6 +493,7 @@ function questionFromRow(row: Record<string, unknown>): QuestionRecord {
     snapshotVersion: String(row.snapshot_version),
     citations: Number(row.citations),
     ...(row.feedback === null ? {} : { feedback: row.feedback as "up" | "down" }),
+    ...(typeof row.feedback_comment === "string" && row.feedback_comment ? { feedbackComment: row.feedback_comment } : {}),
     at: Number(row.at),
   };
 }

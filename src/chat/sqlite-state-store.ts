@@ -8,7 +8,9 @@ import {
   boundTurns,
   DELIVERY_TTL_MS,
   fileLockOnly,
+  likePattern,
   type AuditEntry,
+  type AuditFilter,
   type ChatPlatform,
   type ConversationLimits,
   type FeedbackRecord,
@@ -128,6 +130,10 @@ CREATE TABLE revoked_sessions (
   id TEXT PRIMARY KEY,
   expires_at INTEGER NOT NULL
 );`,
+  // 5: the comment written with a 👍/👎 in the web chat.
+  `
+ALTER TABLE feedback ADD COLUMN comment TEXT;
+ALTER TABLE questions ADD COLUMN feedback_comment TEXT;`,
 ];
 
 /**
@@ -154,7 +160,7 @@ export class SqliteStateStore implements StateStore {
       insertTurn: db.prepare<[string, string, number]>("INSERT INTO turns (conversation_id, turn, at) VALUES (?, ?, ?)"),
       deleteTurnsBefore: db.prepare<[string, number]>("DELETE FROM turns WHERE conversation_id = ? AND seq < ?"),
       insertFeedback: db.prepare(
-        "INSERT INTO feedback (platform, user, conversation_id, message_id, value, question, answer, snapshot_version, at) VALUES (@platform, @user, @conversationId, @messageId, @value, @question, @answer, @snapshotVersion, @at)",
+        "INSERT INTO feedback (platform, user, conversation_id, message_id, value, question, answer, snapshot_version, comment, at) VALUES (@platform, @user, @conversationId, @messageId, @value, @question, @answer, @snapshotVersion, @comment, @at)",
       ),
       selectFeedback: db.prepare<[number], FeedbackRow>("SELECT * FROM feedback ORDER BY id DESC LIMIT ?"),
       claim: db.prepare<[string, string, number]>(
@@ -167,7 +173,9 @@ export class SqliteStateStore implements StateStore {
          ON CONFLICT (aggregate_key) DO UPDATE SET detail = excluded.detail, at = excluded.at, count = audit.count + 1`,
       ),
       // By time first: an aggregated row moves up each time it is updated.
-      selectAudit: db.prepare<[number], AuditEntry>("SELECT actor, action, detail, at, count FROM audit ORDER BY at DESC, id DESC LIMIT ?"),
+      selectAudit: db.prepare<[{ search: string | null; limit: number; offset: number }], AuditEntry>(
+        "SELECT actor, action, detail, at, count FROM audit WHERE (@search IS NULL OR lower(actor || ' ' || action || ' ' || detail) LIKE @search ESCAPE '\\') ORDER BY at DESC, id DESC LIMIT @limit OFFSET @offset",
+      ),
       selectRate: db.prepare<[string], { hits: string; noticed_at: number | null }>("SELECT hits, noticed_at FROM rate_limits WHERE key = ?"),
       upsertRate: db.prepare<[string, string, number | null, number]>(
         "INSERT INTO rate_limits (key, hits, noticed_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET hits = excluded.hits, noticed_at = excluded.noticed_at, updated_at = excluded.updated_at",
@@ -178,10 +186,16 @@ export class SqliteStateStore implements StateStore {
          VALUES (@id, @platform, @conversationId, @question, @answer, @language, @mode, @refused, @latencyMs, @snapshotVersion, @citations, @feedback, @at)`,
       ),
       selectQuestion: db.prepare<[string], QuestionRow>("SELECT * FROM questions WHERE id = ?"),
-      selectQuestions: db.prepare<[{ refused: number | null; feedback: string | null; limit: number }], QuestionRow>(
-        "SELECT * FROM questions WHERE (@refused IS NULL OR refused = @refused) AND (@feedback IS NULL OR feedback = @feedback) ORDER BY at DESC, rowid DESC LIMIT @limit",
+      selectQuestions: db.prepare<
+        [{ refused: number | null; feedback: string | null; search: string | null; from: number | null; to: number | null; limit: number; offset: number }],
+        QuestionRow
+      >(
+        `SELECT * FROM questions WHERE (@refused IS NULL OR refused = @refused) AND (@feedback IS NULL OR feedback = @feedback)
+           AND (@from IS NULL OR at >= @from) AND (@to IS NULL OR at <= @to)
+           AND (@search IS NULL OR lower(question || ' ' || answer || ' ' || COALESCE(feedback_comment, '')) LIKE @search ESCAPE '\\')
+         ORDER BY at DESC, rowid DESC LIMIT @limit OFFSET @offset`,
       ),
-      updateQuestionFeedback: db.prepare<[string, string]>("UPDATE questions SET feedback = ? WHERE id = ?"),
+      updateQuestionFeedback: db.prepare<[string, string | null, string]>("UPDATE questions SET feedback = ?, feedback_comment = ? WHERE id = ?"),
       upsertJob: db.prepare<[string, string, string]>(
         "INSERT INTO jobs (id, state, seq, job) VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM jobs), ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state, job = excluded.job",
       ),
@@ -258,6 +272,7 @@ export class SqliteStateStore implements StateStore {
       question: feedback.question ?? null,
       answer: feedback.answer ?? null,
       snapshotVersion: feedback.snapshotVersion ?? null,
+      comment: feedback.comment ?? null,
       at: feedback.at,
     });
   }
@@ -279,11 +294,21 @@ export class SqliteStateStore implements StateStore {
 
   async listQuestions(filter: QuestionFilter): Promise<QuestionRecord[]> {
     const refused = filter.refused === undefined ? null : filter.refused ? 1 : 0;
-    return this.statements.selectQuestions.all({ refused, feedback: filter.feedback ?? null, limit: filter.limit }).map(questionFromRow);
+    return this.statements.selectQuestions
+      .all({
+        refused,
+        feedback: filter.feedback ?? null,
+        search: filter.search ? likePattern(filter.search) : null,
+        from: filter.from ?? null,
+        to: filter.to ?? null,
+        limit: filter.limit,
+        offset: filter.offset ?? 0,
+      })
+      .map(questionFromRow);
   }
 
-  async setQuestionFeedback(id: string, value: "up" | "down"): Promise<boolean> {
-    return this.statements.updateQuestionFeedback.run(value, id).changes === 1;
+  async setQuestionFeedback(id: string, value: "up" | "down", comment?: string): Promise<boolean> {
+    return this.statements.updateQuestionFeedback.run(value, comment || null, id).changes === 1;
   }
 
   async listFeedback(limit: number): Promise<FeedbackRecord[]> {
@@ -318,8 +343,8 @@ export class SqliteStateStore implements StateStore {
     this.statements.upsertAudit.run({ actor: entry.actor, action: entry.action, detail: entry.detail, at: entry.at, key });
   }
 
-  async listAudit(limit: number): Promise<AuditEntry[]> {
-    return this.statements.selectAudit.all(limit).map(auditFromRow);
+  async listAudit(limit: number, filter: AuditFilter = {}): Promise<AuditEntry[]> {
+    return this.statements.selectAudit.all({ search: filter.search ? likePattern(filter.search) : null, limit, offset: filter.offset ?? 0 }).map(auditFromRow);
   }
 
   async takeRate(key: string, rule: RateRule): Promise<RateDecision> {
@@ -384,6 +409,7 @@ export function feedbackFromRow(row: {
   question: string | null;
   answer: string | null;
   snapshot_version: string | null;
+  comment?: string | null;
   at: number | string;
 }): FeedbackRecord {
   return {
@@ -395,6 +421,7 @@ export function feedbackFromRow(row: {
     ...(row.question === null ? {} : { question: row.question }),
     ...(row.answer === null ? {} : { answer: row.answer }),
     ...(row.snapshot_version === null ? {} : { snapshotVersion: row.snapshot_version }),
+    ...(row.comment ? { comment: row.comment } : {}),
     at: Number(row.at),
   };
 }
@@ -418,6 +445,7 @@ interface FeedbackRow {
   question: string | null;
   answer: string | null;
   snapshot_version: string | null;
+  comment: string | null;
   at: number;
 }
 
@@ -434,6 +462,7 @@ interface QuestionRow {
   snapshot_version: string;
   citations: number;
   feedback: "up" | "down" | null;
+  feedback_comment: string | null;
   at: number;
 }
 
@@ -451,6 +480,7 @@ function questionFromRow(row: QuestionRow): QuestionRecord {
     snapshotVersion: row.snapshot_version,
     citations: row.citations,
     ...(row.feedback === null ? {} : { feedback: row.feedback }),
+    ...(row.feedback_comment ? { feedbackComment: row.feedback_comment } : {}),
     at: row.at,
   };
 }

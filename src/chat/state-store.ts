@@ -32,6 +32,8 @@ export interface FeedbackRecord {
   /** The answer the feedback is about, and the snapshot that produced it (web chat). */
   answer?: string;
   snapshotVersion?: string;
+  /** What the user wrote with a 👎 (or 👍). */
+  comment?: string;
   /** Epoch milliseconds. */
   at: number;
 }
@@ -90,14 +92,34 @@ export interface QuestionRecord {
   snapshotVersion: string;
   citations: number;
   feedback?: "up" | "down";
+  /** What the user wrote with the feedback (the comment box under 👎). */
+  feedbackComment?: string;
   /** Epoch milliseconds. */
   at: number;
 }
 
 export interface QuestionFilter {
   limit: number;
+  /** Rows to skip (paging), newest first. */
+  offset?: number;
   refused?: boolean;
   feedback?: "up" | "down";
+  /** Words the question or the answer contains (case-insensitive). */
+  search?: string;
+  /** Epoch ms bounds on the time asked, both inclusive. */
+  from?: number;
+  to?: number;
+}
+
+export interface AuditFilter {
+  offset?: number;
+  /** Words the actor, action or detail contains (case-insensitive). */
+  search?: string;
+}
+
+/** Case-insensitive substring, the same in every store (SQL LIKE with its wildcards escaped). */
+export function likePattern(search: string): string {
+  return `%${search.toLowerCase().replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
 }
 
 /**
@@ -110,8 +132,8 @@ export interface QuestionLog {
   getQuestion(id: string): Promise<QuestionRecord | undefined>;
   /** Newest first. */
   listQuestions(filter: QuestionFilter): Promise<QuestionRecord[]>;
-  /** Sets the feedback on a logged answer; false when the id is unknown (or already pruned). */
-  setQuestionFeedback(id: string, value: "up" | "down"): Promise<boolean>;
+  /** Sets the feedback (and the user's comment) on a logged answer; false when the id is unknown (or already pruned). */
+  setQuestionFeedback(id: string, value: "up" | "down", comment?: string): Promise<boolean>;
 }
 
 export interface StateStore extends QuestionLog {
@@ -136,7 +158,7 @@ export interface StateStore extends QuestionLog {
    */
   auditAggregate(key: string, entry: AuditEntry): Promise<void>;
   /** Audit entries, newest first. */
-  listAudit(limit: number): Promise<AuditEntry[]>;
+  listAudit(limit: number, filter?: AuditFilter): Promise<AuditEntry[]>;
   /** One sliding window per key, shared by every process using this store. */
   takeRate(key: string, rule: RateRule): Promise<RateDecision>;
   saveJob(job: StoredJob): Promise<void>;
@@ -257,10 +279,13 @@ export class MemoryStateStore implements StateStore {
     this.auditLog.push({ ...entry, key, count: (previous?.count ?? 0) + 1 });
   }
 
-  async listAudit(limit: number): Promise<AuditEntry[]> {
-    return this.auditLog
-      .slice(-limit)
+  async listAudit(limit: number, filter: AuditFilter = {}): Promise<AuditEntry[]> {
+    const search = filter.search?.toLowerCase();
+    const offset = filter.offset ?? 0;
+    return [...this.auditLog]
       .reverse()
+      .filter((entry) => !search || `${entry.actor}\u0000${entry.action}\u0000${entry.detail}`.toLowerCase().includes(search))
+      .slice(offset, offset + limit)
       .map(({ key: _key, count, ...entry }) => (count !== undefined && count > 1 ? { ...entry, count } : entry));
   }
 
@@ -281,16 +306,29 @@ export class MemoryStateStore implements StateStore {
   }
 
   async listQuestions(filter: QuestionFilter): Promise<QuestionRecord[]> {
-    return this.questions
-      .filter((record) => (filter.refused === undefined || record.refused === filter.refused) && (filter.feedback === undefined || record.feedback === filter.feedback))
-      .slice(-filter.limit)
+    const search = filter.search?.toLowerCase();
+    const offset = filter.offset ?? 0;
+    return [...this.questions]
       .reverse()
+      .filter(
+        (record) =>
+          (filter.refused === undefined || record.refused === filter.refused) &&
+          (filter.feedback === undefined || record.feedback === filter.feedback) &&
+          (filter.from === undefined || record.at >= filter.from) &&
+          (filter.to === undefined || record.at <= filter.to) &&
+          (!search || `${record.question}\u0000${record.answer}\u0000${record.feedbackComment ?? ""}`.toLowerCase().includes(search)),
+      )
+      .slice(offset, offset + filter.limit)
       .map((record) => ({ ...record }));
   }
 
-  async setQuestionFeedback(id: string, value: "up" | "down"): Promise<boolean> {
+  async setQuestionFeedback(id: string, value: "up" | "down", comment?: string): Promise<boolean> {
     const found = this.questions.find((record) => record.id === id);
-    if (found) found.feedback = value;
+    if (found) {
+      found.feedback = value;
+      if (comment) found.feedbackComment = comment;
+      else delete found.feedbackComment;
+    }
     return found !== undefined;
   }
 

@@ -39,6 +39,32 @@ const trustProxy = z
     return given;
   });
 
+/**
+ * ADMIN_TOKENS: one token per person, `alice:token1,bob:token2`, so sessions and audit rows say who.
+ * Names are letters, digits and `._@-`; a token is everything after the first `:`.
+ */
+const adminTokens = z
+  .string()
+  .optional()
+  .transform((value, context) => {
+    const admins: Array<{ name: string; token: string }> = [];
+    for (const item of (value ?? "").split(",").map((part) => part.trim()).filter(Boolean)) {
+      const colon = item.indexOf(":");
+      const name = colon > 0 ? item.slice(0, colon).trim() : "";
+      const token = colon > 0 ? item.slice(colon + 1).trim() : "";
+      if (!/^[A-Za-z0-9._@-]{1,64}$/.test(name) || token === "") {
+        context.addIssue({ code: z.ZodIssueCode.custom, message: `"${item.slice(0, 20)}…" is not name:token (e.g. ADMIN_TOKENS=alice:$(openssl rand -hex 32),bob:…)` });
+        return z.NEVER;
+      }
+      if (admins.some((admin) => admin.name === name || admin.token === token)) {
+        context.addIssue({ code: z.ZodIssueCode.custom, message: `admin "${name}" or its token is listed twice; give every person their own token` });
+        return z.NEVER;
+      }
+      admins.push({ name, token });
+    }
+    return admins;
+  });
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 /** A process or thread count; unset or empty means one per core. */
 const bytes = (fallback: number) => z.coerce.number().int().min(1024).default(fallback);
@@ -140,6 +166,8 @@ export const configSchema = z.object({
   WECOM_API_URL: z.string().url().default("https://qyapi.weixin.qq.com"),
 
   ADMIN_TOKEN: optionalString,
+  /** Named admins, `alice:token1,bob:token2`: sessions and the audit log name the person. */
+  ADMIN_TOKENS: adminTokens,
   /** Lifetime of an admin console session (hours). */
   ADMIN_SESSION_HOURS: positiveInt(8),
   /** Optional comma-separated keys; when set, /api/* and the chat page need one. */

@@ -21,6 +21,10 @@ export const errorCodes = {
   INDEX_EMBEDDER_MISMATCH: 503,
   INDEX_WRITE_FAILED: 500,
   INDEX_BUILD_IN_PROGRESS: 409,
+  /** An admin cancelled the running re-index; the live snapshot keeps serving. */
+  REINDEX_CANCELLED: 409,
+  /** A cancel asked for while no re-index runs on this server. */
+  REINDEX_NOT_RUNNING: 409,
   EMBEDDER_FAILED: 502,
   LLM_FAILED: 502,
   QUESTION_EMPTY: 400,

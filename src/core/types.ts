@@ -193,6 +193,10 @@ export interface AnswerService {
   };
   /** The article a citation points into (web source viewer). */
   source?(chunkId: string, quote: string): Promise<SourceView>;
+  /** The original corpus file a citation comes from (open or download it). */
+  original?(chunkId: string): Promise<{ path: string; name: string }>;
+  /** Example questions about what the live snapshot covers, in Chinese and English. */
+  suggestions?(count: number): Promise<{ zh: string[]; en: string[] }>;
 }
 
 export interface ServiceStatus {

@@ -192,6 +192,36 @@ describe.each(implementations)("%s state store (contract)", (_name, make, skip) 
     expect(await store.getQuestion("nope")).toBeUndefined();
   });
 
+  it.skipIf(skip)("searches, dates and pages the question log and the audit log; keeps a feedback comment", async () => {
+    const store = await open();
+    await store.logQuestion({ ...question, id: "b1", question: "长治高新区招商大使多少名？", answer: "100名[1]", at: 1000 });
+    await store.logQuestion({ ...question, id: "b2", question: "What incentives does Changzhi offer?", answer: "Rent subsidy 50%_off", at: 2000 });
+    await store.logQuestion({ ...question, id: "b3", question: "衡阳高新区签约项目？", answer: "28个", at: 3000 });
+    expect(await store.setQuestionFeedback("b3", "down", "缺少年份")).toBe(true);
+    const ids = async (filter: Parameters<typeof store.listQuestions>[0]) => (await store.listQuestions(filter)).map((record) => record.id);
+    expect(await ids({ limit: 10, search: "招商大使" })).toEqual(["b1"]);
+    expect(await ids({ limit: 10, search: "CHANGZHI" })).toEqual(["b2"]);
+    // The answer and the comment are searched too; LIKE wildcards are literal.
+    expect(await ids({ limit: 10, search: "50%_off" })).toEqual(["b2"]);
+    expect(await ids({ limit: 10, search: "%" })).toEqual(["b2"]);
+    expect(await ids({ limit: 10, search: "缺少" })).toEqual(["b3"]);
+    expect(await ids({ limit: 10, from: 1500, to: 3000 })).toEqual(["b3", "b2"]);
+    expect(await ids({ limit: 1, offset: 1 })).toEqual(["b2"]);
+    expect(await ids({ limit: 5, offset: 2 })).toEqual(["b1"]);
+    expect((await store.getQuestion("b3"))?.feedbackComment).toBe("缺少年份");
+    expect(await store.setQuestionFeedback("b3", "up")).toBe(true);
+    expect((await store.getQuestion("b3"))?.feedbackComment).toBeUndefined();
+    await store.recordFeedback({ platform: "web", user: "ip", conversationId: "c", messageId: "b3", value: "down", comment: "缺少年份", at: 4 });
+    expect((await store.listFeedback(1))[0]?.comment).toBe("缺少年份");
+
+    await store.audit({ actor: "admin:alice", action: "documents.upload", detail: "a.md", at: 10 });
+    await store.audit({ actor: "admin:bob", action: "rollback", detail: "from v1 to v2", at: 20 });
+    await store.audit({ actor: "admin:bob", action: "documents.delete", detail: "a.md", at: 30 });
+    expect((await store.listAudit(10, { search: "ADMIN:BOB" })).map((row) => row.action)).toEqual(["documents.delete", "rollback"]);
+    expect((await store.listAudit(10, { search: "a.md" })).map((row) => row.actor)).toEqual(["admin:bob", "admin:alice"]);
+    expect((await store.listAudit(1, { offset: 1 })).map((row) => row.action)).toEqual(["rollback"]);
+  });
+
   it.skipIf(skip)("stores the answer and snapshot version with feedback", async () => {
     const store = await open();
     await store.recordFeedback({ platform: "http", user: "web", conversationId: "c", messageId: "a1", value: "up", question: "问", answer: "答", snapshotVersion: "v9", at: 1 });

@@ -246,7 +246,7 @@ describe("question log", () => {
     // A BOM first, so spreadsheet programs read UTF-8.
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = bytes.subarray(3).toString("utf8");
-    expect(text.split("\r\n")[0]).toBe("time,platform,language,mode,refused,latency_ms,feedback,snapshot,citations,question,answer");
+    expect(text.split("\r\n")[0]).toBe("time,platform,language,mode,refused,latency_ms,feedback,snapshot,citations,question,answer,feedback_comment");
     expect(text).toContain("深圳高新区的土地出让价格是多少？");
     // A formula is kept as text.
     expect(text).toContain(`"'=HYPERLINK(""x"") 长治高新区`);

@@ -34,12 +34,41 @@ export function bearerMatches(headers: IncomingHttpHeaders, token: string): bool
   return secretMatches(match?.[1] ?? "", token) && match !== null;
 }
 
+/** One admin: a named person (ADMIN_TOKENS) or the single unnamed ADMIN_TOKEN admin (name ""). */
+export interface AdminAccount {
+  name: string;
+  token: string;
+}
+
+/** The actor written to the audit log: `admin:<name>` for a named admin, `admin-api` for ADMIN_TOKEN. */
+export function adminActor(name: string): string {
+  return name ? `admin:${name}` : "admin-api";
+}
+
+/** ADMIN_TOKENS (named) plus ADMIN_TOKEN (unnamed), as one list. */
+export function adminAccounts(config: { ADMIN_TOKEN?: string; ADMIN_TOKENS?: Array<{ name: string; token: string }> }): AdminAccount[] {
+  return [...(config.ADMIN_TOKENS ?? []), ...(config.ADMIN_TOKEN ? [{ name: "", token: config.ADMIN_TOKEN }] : [])];
+}
+
+/** The account whose token was presented; every token is compared, so timing says nothing about which. */
+export function matchAccount(accounts: readonly AdminAccount[], presented: string): AdminAccount | undefined {
+  let found: AdminAccount | undefined;
+  for (const account of accounts) if (secretMatches(presented, account.token) && !found) found = account;
+  return found;
+}
+
+export interface AdminSession {
+  expires: number;
+  /** The admin who signed in ("" for the unnamed ADMIN_TOKEN admin). */
+  admin: string;
+}
+
 export interface AdminSessions {
-  /** Sets the session cookie; returns its expiry (epoch ms). */
-  signIn(reply: FastifyReply): number;
+  /** Sets the session cookie for `admin` ("" unnamed); returns its expiry (epoch ms). */
+  signIn(reply: FastifyReply, admin?: string): number;
   signOut(request: FastifyRequest, reply: FastifyReply): Promise<void>;
-  /** Expiry of a valid session cookie on the request, else undefined. */
-  validSession(request: FastifyRequest): Promise<number | undefined>;
+  /** The valid session cookie on the request (expiry and who), else undefined. */
+  validSession(request: FastifyRequest): Promise<AdminSession | undefined>;
 }
 
 /** Where signed-out sessions are shared between processes (the state store). */
@@ -62,9 +91,10 @@ export function createAdminSessions(options: {
   const sessionId = (value: string) => createHash("sha256").update(`zone-admin-session-id\u0000${value}`).digest("hex");
   const cookieOptions = { path: "/", httpOnly: true, sameSite: "strict" as const, signed: true };
   return {
-    signIn(reply) {
+    signIn(reply, admin = "") {
       const expires = now() + options.ttlMs;
-      const value = `${expires}.${randomBytes(16).toString("hex")}`;
+      // Signed with the cookie secret, so the name cannot be changed by the browser.
+      const value = `${expires}.${randomBytes(16).toString("hex")}${admin ? `.${admin}` : ""}`;
       const secure = options.secure ?? reply.request.secureCookie?.() ?? false;
       void reply.setCookie(SESSION_COOKIE, value, { ...cookieOptions, secure, expires: new Date(expires), maxAge: Math.floor(options.ttlMs / 1000) });
       return expires;
@@ -86,14 +116,15 @@ export function createAdminSessions(options: {
       if (!raw) return undefined;
       const unsigned = request.unsignCookie(raw);
       if (!unsigned.valid || !unsigned.value || revoked.has(unsigned.value)) return undefined;
-      const expires = Number(unsigned.value.split(".")[0]);
+      const [expiresText, , ...name] = unsigned.value.split(".");
+      const expires = Number(expiresText);
       if (!Number.isFinite(expires) || expires <= now()) return undefined;
       // Signed out in another worker or replica? With the store unreachable, the local list decides.
       const elsewhere = await options.revocations?.sessionRevoked(sessionId(unsigned.value)).catch((error: unknown) => {
         options.onError?.("state store: signed-out sessions could not be checked.", error);
         return false;
       });
-      return elsewhere ? undefined : expires;
+      return elsewhere ? undefined : { expires, admin: name.join(".") };
     },
   };
 }

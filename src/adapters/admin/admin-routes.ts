@@ -7,8 +7,8 @@ import { createSignInGuard, type SignInGuard } from "../../admin/sign-in-guard.j
 import type { Authorizer } from "../http/access.js";
 import type { FrameworkRoute } from "../http/routes.js";
 import { parseWith } from "../http/validate.js";
-import { bearerToken, createAdminSessions, secretMatches, type AdminSessions } from "./admin-auth.js";
-import { deleteDocument, listDocuments, receiveUploads, type UploadLimits } from "./corpus-files.js";
+import { adminActor, bearerToken, createAdminSessions, matchAccount, type AdminAccount, type AdminSessions } from "./admin-auth.js";
+import { deleteDocument, receiveUploads, type UploadLimits } from "./corpus-files.js";
 import { questionsCsv } from "./questions-csv.js";
 
 export { bearerMatches } from "./admin-auth.js";
@@ -19,12 +19,16 @@ export { bearerMatches } from "./admin-auth.js";
  *   GET    /admin/session                       → CSRF token and expiry of the current session
  *   DELETE /admin/session                       → sign out
  *   POST   /admin/reindex     {"gate": false}?  → 202 {jobId, job}
+ *   POST   /admin/reindex/cancel                → 200 {job} (cancelled); 409 REINDEX_NOT_RUNNING
  *   GET    /admin/status                        → live snapshot, files, snapshots, last job with progress, audit log
  *   POST   /admin/rollback    {"version": "…"}? → 200 {from, to}; 400 when the named snapshot does not exist
- *   GET    /admin/documents                     → files in CORPUS_DIR
+ *   GET    /admin/documents                     → every corpus file with its state (indexed, skipped, changed, pending)
  *   POST   /admin/documents   multipart files   → 201 {saved}
  *   DELETE /admin/documents/:name               → 200 {deleted}
- *   GET    /admin/questions   ?refused&feedback&limit&format=csv → question log
+ *   GET    /admin/questions   ?q&from&to&refused&feedback&limit&offset&format=csv → question log, a page at a time
+ *   GET    /admin/audit       ?q&limit&offset   → audit log (who did what, when), a page at a time
+ * Who: ADMIN_TOKENS names one token per person (`admin:<name>` in the audit log); ADMIN_TOKEN is
+ * one unnamed admin (`admin-api`).
  * All but sign-in declare `access: "admin"`: `Authorization: Bearer $ADMIN_TOKEN` or the session
  * cookie (plus the `x-csrf-token` header when changing something), checked by `authorize` from the
  * server's one access hook. Without ADMIN_TOKEN set they answer 403. Too many wrong tokens (bearer
@@ -35,25 +39,53 @@ export { bearerMatches } from "./admin-auth.js";
 
 export const ADMIN_ACTOR = "admin-api";
 
+/** `2024-03-01` or an ISO time; a day alone means its whole day (UTC) for `to`. */
+const dateParam = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/, "dates are YYYY-MM-DD or an ISO time")
+  .optional();
+
 export const reindexBodySchema = z.object({ gate: z.boolean().optional() }).strict();
 /** Snapshot versions are directory names: letters, digits, `-`, `_`, `.` (never a path). */
 export const rollbackBodySchema = z
   .object({ version: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "version must be a snapshot version as listed by GET /admin/status").optional() })
   .strict();
+export const reindexCancelBodySchema = z.object({}).strict();
 export const signInBodySchema = z.object({ token: z.string().min(1).max(1000) }).strict();
 export const questionsQuerySchema = z
   .object({
     refused: z.enum(["true", "false"]).optional(),
     feedback: z.enum(["up", "down"]).optional(),
+    q: z.string().max(200).optional(),
+    from: dateParam,
+    to: dateParam,
     limit: z.coerce.number().int().min(1).max(5000).default(200),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
     format: z.enum(["json", "csv"]).default("json"),
   })
   .strict();
+export const auditQuerySchema = z
+  .object({
+    q: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(50),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  })
+  .strict();
+
+/** Epoch ms of a `from`/`to` parameter; a bare day as `to` includes that whole day. */
+export function dateBound(value: string | undefined, end: boolean): number | undefined {
+  if (value === undefined) return undefined;
+  const at = Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
+  if (!Number.isFinite(at)) throw new AppError("REQUEST_INVALID", `"${value}" is not a date.`, { hint: "Use YYYY-MM-DD." });
+  return value.length === 10 && end ? at + 86_400_000 - 1 : at;
+}
 
 export interface AdminRoutesOptions {
   manager: ReindexManager;
-  /** ADMIN_TOKEN; undefined turns the admin API off (403 with a hint). */
+  /** ADMIN_TOKEN: one unnamed admin. With neither it nor `admins`, the admin API is off (403 with a hint). */
   token?: string;
+  /** ADMIN_TOKENS: one token per named person. */
+  admins?: AdminAccount[];
   /** Where uploads go and deletes apply (CORPUS_DIR); without it the document routes answer 404. */
   corpusDir?: string;
   upload?: UploadLimits;
@@ -72,7 +104,12 @@ export interface AdminApi {
 }
 
 export function createAdminApi(options: AdminRoutesOptions): AdminApi {
-  const { manager, token } = options;
+  const { manager } = options;
+  const accounts: AdminAccount[] = [...(options.admins ?? []), ...(options.token ? [{ name: "", token: options.token }] : [])];
+  const configured = new Set(accounts.map((account) => account.name));
+  // Who made each request (set by `authorize`), for the audit log.
+  const actors = new WeakMap<FastifyRequest, string>();
+  const actorOf = (request: FastifyRequest) => actors.get(request) ?? ADMIN_ACTOR;
   // Signed-out sessions are shared through the state store, so every worker and replica refuses them.
   const sessions =
     options.sessions ??
@@ -81,7 +118,7 @@ export function createAdminApi(options: AdminRoutesOptions): AdminApi {
 
   const adminOff = () =>
     new AppError("FORBIDDEN", "The admin API is turned off on this server.", {
-      hint: "Set ADMIN_TOKEN to a long random secret and restart, then send it as `Authorization: Bearer <token>`.",
+      hint: "Set ADMIN_TOKENS (name:token,…) or ADMIN_TOKEN to a long random secret and restart, then send it as `Authorization: Bearer <token>`.",
     });
   const signIns =
     options.signIns ?? createSignInGuard({ store: manager.store, limit: manager.config.ADMIN_SIGNIN_FAILURES_PER_MINUTE, log: manager.log });
@@ -100,19 +137,24 @@ export function createAdminApi(options: AdminRoutesOptions): AdminApi {
     return unauthorized(reply);
   };
   const authorize: Authorizer = async (request, reply) => {
-    if (!token) throw adminOff();
+    if (accounts.length === 0) throw adminOff();
     const presented = bearerToken(request.headers);
     if (presented !== undefined) {
       const blockedFor = await signIns.blocked(request.ip);
-      if (!secretMatches(presented, token)) throw await refuse(request, reply, blockedFor);
+      const account = matchAccount(accounts, presented);
+      if (!account) throw await refuse(request, reply, blockedFor);
       // Blocked addresses are refused even with the right token: a brute-force run must learn nothing until the window ends.
       if (blockedFor !== undefined) throw tooMany(reply, blockedFor);
+      actors.set(request, adminActor(account.name));
       // A bearer token cannot be sent by another site's page, so no CSRF token is needed.
       return;
     }
     // No credential, or a session that expired or was signed out: not a guess at the token, so not
-    // counted (a signed-out console checks GET /admin/session on every load).
-    if ((await sessions.validSession(request)) === undefined) throw unauthorized(reply);
+    // counted (a signed-out console checks GET /admin/session on every load). A session of an admin
+    // no longer configured is refused too.
+    const session = await sessions.validSession(request);
+    if (session === undefined || !configured.has(session.admin)) throw unauthorized(reply);
+    actors.set(request, adminActor(session.admin));
     // Browsers add cookies by themselves: a cookie-authenticated change must also carry the CSRF token.
     if (request.method !== "GET" && request.method !== "HEAD") await checkCsrf(request, reply);
   };
@@ -134,14 +176,15 @@ export function createAdminApi(options: AdminRoutesOptions): AdminApi {
       access: "public",
       noStore: true,
       reply: async (request, reply) => {
-        if (!token) throw adminOff();
-        const body = parseWith(signInBodySchema, request.body, 'Send {"token": "<ADMIN_TOKEN>"} as application/json.');
+        if (accounts.length === 0) throw adminOff();
+        const body = parseWith(signInBodySchema, request.body, 'Send {"token": "<your admin token>"} as application/json.');
         const blockedFor = await signIns.blocked(request.ip);
-        if (!secretMatches(body.token, token)) throw await refuse(request, reply, blockedFor);
+        const account = matchAccount(accounts, body.token);
+        if (!account) throw await refuse(request, reply, blockedFor);
         if (blockedFor !== undefined) throw tooMany(reply, blockedFor);
-        const expiresAt = sessions.signIn(reply);
-        await manager.audit(ADMIN_ACTOR, "auth.signin", `console session from ${request.ip}`);
-        return { signedIn: true, expiresAt: new Date(expiresAt).toISOString(), csrfToken: reply.generateCsrf({ secure: request.secureCookie() }) };
+        const expiresAt = sessions.signIn(reply, account.name);
+        await manager.audit(adminActor(account.name), "auth.signin", `console session from ${request.ip}`);
+        return { signedIn: true, admin: account.name, expiresAt: new Date(expiresAt).toISOString(), csrfToken: reply.generateCsrf({ secure: request.secureCookie() }) };
       },
     },
     admin(
@@ -149,8 +192,14 @@ export function createAdminApi(options: AdminRoutesOptions): AdminApi {
         method: "GET",
         path: "/admin/session",
         reply: async (request, reply) => {
-          const expires = await sessions.validSession(request);
-          return { signedIn: true, ...(expires ? { expiresAt: new Date(expires).toISOString() } : {}), csrfToken: reply.generateCsrf({ secure: request.secureCookie() }) };
+          const session = await sessions.validSession(request);
+          const admin = session?.admin ?? actorOf(request).replace(/^admin:|^admin-api$/, "");
+          return {
+            signedIn: true,
+            admin,
+            ...(session ? { expiresAt: new Date(session.expires).toISOString() } : {}),
+            csrfToken: reply.generateCsrf({ secure: request.secureCookie() }),
+          };
         },
       },
     ),
@@ -160,6 +209,7 @@ export function createAdminApi(options: AdminRoutesOptions): AdminApi {
         path: "/admin/session",
         reply: async (request, reply) => {
           await sessions.signOut(request, reply);
+          await manager.audit(actorOf(request), "auth.signout", `console session from ${request.ip}`);
           return { signedIn: false };
         },
       },
@@ -171,7 +221,7 @@ export function createAdminApi(options: AdminRoutesOptions): AdminApi {
         reply: async (request, reply) => {
           const body = parseWith(reindexBodySchema, request.body, 'Send no body, or {"gate": false} to skip the quality gate.');
           try {
-            const job = await manager.start(ADMIN_ACTOR, { gate: body.gate });
+            const job = await manager.start(actorOf(request), { gate: body.gate });
             void reply.code(202);
             return { jobId: job.id, job, status: "/admin/status" };
           } catch (error) {
@@ -185,6 +235,14 @@ export function createAdminApi(options: AdminRoutesOptions): AdminApi {
         },
       },
     ),
+    admin({
+      method: "POST",
+      path: "/admin/reindex/cancel",
+      reply: async (request) => {
+        parseWith(reindexCancelBodySchema, request.body ?? {}, "Send no body.");
+        return { job: await manager.cancel(actorOf(request)) };
+      },
+    }),
     admin({ method: "GET", path: "/admin/status", reply: () => manager.status() }),
     admin(
       {
@@ -192,12 +250,19 @@ export function createAdminApi(options: AdminRoutesOptions): AdminApi {
         path: "/admin/rollback",
         reply: (request) =>
           manager.rollback(
-            ADMIN_ACTOR,
+            actorOf(request),
             parseWith(rollbackBodySchema, request.body, 'Send no body to go back to the previous snapshot, or {"version": "<a version from GET /admin/status>"}.'),
           ),
       },
     ),
-    admin({ method: "GET", path: "/admin/documents", reply: async () => ({ documents: await listDocuments(corpusDir()) }) }),
+    admin({
+      method: "GET",
+      path: "/admin/documents",
+      reply: async () => {
+        corpusDir();
+        return manager.documents();
+      },
+    }),
     admin(
       {
         method: "POST",
@@ -208,7 +273,7 @@ export function createAdminApi(options: AdminRoutesOptions): AdminApi {
             throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Uploads must be multipart/form-data.", { hint: "Send the files as form fields of type file." });
           }
           const saved = await receiveUploads(corpusDir(), request.files(), upload);
-          await manager.audit(ADMIN_ACTOR, "documents.upload", saved.map((file) => `${file.name} (${file.bytes} bytes${file.replaced ? ", replaced" : ""})`).join(", "));
+          await manager.audit(actorOf(request), "documents.upload", saved.map((file) => `${file.name} (${file.bytes} bytes${file.replaced ? ", replaced" : ""})`).join(", "));
           void reply.code(201);
           return { saved, next: "POST /admin/reindex to make them searchable" };
         },
@@ -221,7 +286,7 @@ export function createAdminApi(options: AdminRoutesOptions): AdminApi {
         reply: async (request) => {
           const name = (request.params as { name: string }).name;
           await deleteDocument(corpusDir(), name);
-          await manager.audit(ADMIN_ACTOR, "documents.delete", name);
+          await manager.audit(actorOf(request), "documents.delete", name);
           return { deleted: name, next: "POST /admin/reindex to drop it from the index" };
         },
       },
@@ -231,17 +296,36 @@ export function createAdminApi(options: AdminRoutesOptions): AdminApi {
         method: "GET",
         path: "/admin/questions",
         reply: async (request, reply) => {
-          const query = parseWith(questionsQuerySchema, request.query, "Use ?refused=true, ?feedback=down, ?limit=200, ?format=csv.");
+          const query = parseWith(questionsQuerySchema, request.query, "Use ?q=words, ?from=2024-01-01, ?to=2024-12-31, ?refused=true, ?feedback=down, ?limit=200, ?offset=0, ?format=csv.");
+          const from = dateBound(query.from, false);
+          const to = dateBound(query.to, true);
+          // One more than asked, to know whether another page follows.
           const records = await questionLog().listQuestions({
-            limit: query.limit,
+            limit: query.limit + 1,
+            offset: query.offset,
             ...(query.refused ? { refused: query.refused === "true" } : {}),
             ...(query.feedback ? { feedback: query.feedback } : {}),
+            ...(query.q?.trim() ? { search: query.q.trim() } : {}),
+            ...(from !== undefined ? { from } : {}),
+            ...(to !== undefined ? { to } : {}),
           });
+          const page = records.slice(0, query.limit);
           if (query.format === "csv") {
             void reply.header("content-type", "text/csv; charset=utf-8").header("content-disposition", 'attachment; filename="questions.csv"');
-            return questionsCsv(records);
+            return questionsCsv(page);
           }
-          return { questions: records };
+          return { questions: page, offset: query.offset, limit: query.limit, hasMore: records.length > query.limit };
+        },
+      },
+    ),
+    admin(
+      {
+        method: "GET",
+        path: "/admin/audit",
+        reply: async (request) => {
+          const query = parseWith(auditQuerySchema, request.query, "Use ?q=words, ?limit=50, ?offset=0.");
+          const rows = await manager.store.listAudit(query.limit + 1, { offset: query.offset, ...(query.q?.trim() ? { search: query.q.trim() } : {}) });
+          return { audit: rows.slice(0, query.limit), offset: query.offset, limit: query.limit, hasMore: rows.length > query.limit };
         },
       },
     ),

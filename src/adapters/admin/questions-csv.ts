@@ -14,6 +14,7 @@ const columns: Array<[string, (record: QuestionRecord) => string]> = [
   ["citations", (record) => String(record.citations)],
   ["question", (record) => record.question],
   ["answer", (record) => record.answer],
+  ["feedback_comment", (record) => record.feedbackComment ?? ""],
 ];
 
 function cell(value: string): string {

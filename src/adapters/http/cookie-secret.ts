@@ -12,13 +12,17 @@ import path from "node:path";
 export interface CookieSecretSources {
   sessionSecret?: string;
   adminToken?: string;
+  /** ADMIN_TOKENS' tokens (named admins). */
+  adminTokens?: readonly string[];
   apiKeys?: readonly string[];
 }
 
 /** Pure: the secret from configured values, or undefined when none is configured. */
 export function deriveCookieSecret(sources: CookieSecretSources): string | undefined {
   if (sources.sessionSecret) return sources.sessionSecret;
-  const parts = [sources.adminToken ?? "", ...[...(sources.apiKeys ?? [])].sort()];
+  // Named admins are appended only when configured, so a server with ADMIN_TOKEN alone keeps its secret (and sessions).
+  const named = [...(sources.adminTokens ?? [])].sort();
+  const parts = [sources.adminToken ?? "", ...[...(sources.apiKeys ?? [])].sort(), ...(named.length > 0 ? ["admins", ...named] : [])];
   if (parts.every((part) => part === "")) return undefined;
   const hmac = createHmac("sha256", "zone-cookie-secret-v1");
   for (const part of parts) hmac.update(`${part.length}:${part}\u0000`);

@@ -76,10 +76,12 @@ export function createMetrics(status: () => ServiceStatus): Metrics {
 export function createMetricsAuthorizer(options: {
   metricsToken?: string;
   adminToken?: string;
+  /** Every admin's token (ADMIN_TOKENS and ADMIN_TOKEN). */
+  adminTokens?: readonly string[];
   apiKeys: readonly string[];
   signIns?: SignInGuard;
 }): Authorizer {
-  const accepted = [options.metricsToken, options.adminToken].filter((token): token is string => Boolean(token));
+  const accepted = [options.metricsToken, options.adminToken, ...(options.adminTokens ?? [])].filter((token): token is string => Boolean(token));
   const open = accepted.length === 0 && options.apiKeys.length === 0;
   return async (request, reply) => {
     if (open) return;

@@ -1,8 +1,8 @@
 import { extendZodWithOpenApi, OpenApiGeneratorV3, OpenAPIRegistry, type RouteConfig } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
-import { questionsQuerySchema, reindexBodySchema, rollbackBodySchema, signInBodySchema } from "../admin/admin-routes.js";
+import { auditQuerySchema, questionsQuerySchema, reindexBodySchema, reindexCancelBodySchema, rollbackBodySchema, signInBodySchema } from "../admin/admin-routes.js";
 import { askBodySchema, factsQuerySchema } from "../api/api-routes.js";
-import { apiSessionBodySchema, feedbackBodySchema, sourceQuerySchema } from "../web/web-routes.js";
+import { apiSessionBodySchema, feedbackBodySchema, originalQuerySchema, sourceQuerySchema } from "../web/web-routes.js";
 
 /**
  * `GET /api/openapi.json`, generated from the zod schemas the routes validate requests with
@@ -100,9 +100,22 @@ const routes: RouteConfig[] = [
     responses: { 200: json(anyObject, "{ total, facts, rules }"), ...errors },
   },
   {
+    method: "get",
+    path: "/api/overview",
+    summary: "When the live index was built, and example questions (zh, en) drawn from what it covers",
+    responses: { 200: json(anyObject, "{ indexVersion, builtAt, files, articles, examples: { zh, en } }"), ...errors },
+  },
+  {
+    method: "get",
+    path: "/api/original/{chunkId}",
+    summary: "The original corpus file a citation comes from (inline for text and PDF, ?download=1 to save)",
+    request: { params: z.object({ chunkId: z.string().openapi({ description: "Citation chunkId, URL-encoded" }) }), query: originalQuerySchema },
+    responses: { 200: { description: "The file", content: { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } } }, 404: json(errorSchema, "Unknown passage or file gone"), ...errors },
+  },
+  {
     method: "post",
     path: "/api/feedback",
-    summary: "👍/👎 on an answer",
+    summary: "👍/👎 on an answer, with an optional comment",
     request: { body: { content: { "application/json": { schema: feedbackBodySchema } } } },
     responses: { 200: json(anyObject, "Stored"), 404: json(errorSchema, "Unknown answer"), ...errors },
   },
@@ -120,9 +133,9 @@ const routes: RouteConfig[] = [
   {
     method: "post",
     path: "/admin/session",
-    summary: "Admin sign-in with ADMIN_TOKEN: session cookie (httpOnly, SameSite=Strict, expiring) and CSRF token",
+    summary: "Admin sign-in with a token of ADMIN_TOKENS or ADMIN_TOKEN: session cookie (httpOnly, SameSite=Strict, expiring) and CSRF token",
     request: { body: { content: { "application/json": { schema: signInBodySchema } } } },
-    responses: { 200: json(z.object({ signedIn: z.boolean(), expiresAt: z.string(), csrfToken: z.string() }), "Signed in"), ...adminErrors },
+    responses: { 200: json(z.object({ signedIn: z.boolean(), admin: z.string(), expiresAt: z.string(), csrfToken: z.string() }), "Signed in (admin: the name from ADMIN_TOKENS, empty for ADMIN_TOKEN)"), ...adminErrors },
   },
   { method: "get", path: "/admin/session", summary: "Current admin session and a CSRF token", security: adminSecurity, responses: { 200: json(anyObject, "Session"), ...adminErrors } },
   { method: "delete", path: "/admin/session", summary: "Admin sign-out (needs x-csrf-token)", security: adminSecurity, responses: { 200: json(anyObject, "Signed out"), ...adminErrors } },
@@ -134,6 +147,22 @@ const routes: RouteConfig[] = [
     request: { body: { required: false, content: { "application/json": { schema: reindexBodySchema } } } },
     responses: { 202: json(anyObject, "Job queued"), 409: json(errorSchema, "A build is running"), ...adminErrors },
   },
+  {
+    method: "post",
+    path: "/admin/reindex/cancel",
+    summary: "Cancel the running re-index (the live snapshot keeps serving)",
+    security: adminSecurity,
+    request: { body: { required: false, content: { "application/json": { schema: reindexCancelBodySchema } } } },
+    responses: { 200: json(anyObject, "{ job } — cancelled, or the cancel request when it runs on another server"), 409: json(errorSchema, "No re-index is running"), ...adminErrors },
+  },
+  {
+    method: "get",
+    path: "/admin/audit",
+    summary: "Audit log (who did what, when), newest first; search with q, page with limit and offset",
+    security: adminSecurity,
+    request: { query: auditQuerySchema },
+    responses: { 200: json(anyObject, "{ audit, offset, limit, hasMore }"), ...adminErrors },
+  },
   { method: "get", path: "/admin/status", summary: "Live snapshot, files, snapshots, last job with progress, snapshot history, start-up fallback, audit log", security: adminSecurity, responses: { 200: json(anyObject, "Status"), ...adminErrors } },
   {
     method: "post",
@@ -143,7 +172,7 @@ const routes: RouteConfig[] = [
     request: { body: { required: false, content: { "application/json": { schema: rollbackBodySchema } } } },
     responses: { 200: json(z.object({ from: z.string(), to: z.string() }), "Rolled back"), 409: json(errorSchema, "A build is running"), ...adminErrors },
   },
-  { method: "get", path: "/admin/documents", summary: "Documents in CORPUS_DIR", security: adminSecurity, responses: { 200: json(anyObject, "Documents"), ...adminErrors } },
+  { method: "get", path: "/admin/documents", summary: "Every document in CORPUS_DIR with its state against the live snapshot (indexed, skipped with reason, changed, pending), size and date", security: adminSecurity, responses: { 200: json(anyObject, "Documents"), ...adminErrors } },
   {
     method: "post",
     path: "/admin/documents",
@@ -163,7 +192,7 @@ const routes: RouteConfig[] = [
   {
     method: "get",
     path: "/admin/questions",
-    summary: "Question log (filters: refused, feedback); CSV with format=csv",
+    summary: "Question log, newest first (filters: q, from, to, refused, feedback; paging: limit, offset); CSV with format=csv",
     security: adminSecurity,
     request: { query: questionsQuerySchema },
     responses: { 200: { description: "Questions (JSON) or CSV", content: { "application/json": { schema: anyObject }, "text/csv": { schema: z.string() } } }, ...adminErrors },

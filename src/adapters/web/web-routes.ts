@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyReply, FastifyRequest } from "fastify";
@@ -19,7 +20,9 @@ import { parseWith } from "../http/validate.js";
  *   GET  /, /admin                   the pages (static HTML; scripts and styles under /assets/)
  *   POST /api/ask/stream             the answer as Server-Sent Events (token … answer)
  *   GET  /api/sources/:chunkId       the cited article with the quoted sentences' ranges
- *   POST /api/feedback               👍/👎 on an answer, stored with question, answer and snapshot
+ *   GET  /api/overview               when the index was built, example questions from what it covers
+ *   GET  /api/original/:chunkId      the original corpus file of a citation (?download=1 to save it)
+ *   POST /api/feedback               👍/👎 (with an optional comment) on an answer, stored with question, answer and snapshot
  *   POST /api/session, DELETE …      sign in with one of API_KEYS (cookie) / sign out
  * Each declares its access (see ../http/access.ts); the API_KEYS check is `createApiKeyAuthorizer`.
  */
@@ -46,7 +49,22 @@ export const securityHeaders: Record<string, string> = {
   "x-frame-options": "DENY",
 };
 
-export const feedbackBodySchema = z.object({ answerId: z.string().min(1).max(100), value: z.enum(["up", "down"]) }).strict();
+export const feedbackBodySchema = z
+  .object({ answerId: z.string().min(1).max(100), value: z.enum(["up", "down"]), comment: z.string().max(2000).optional() })
+  .strict();
+export const originalQuerySchema = z.object({ download: z.enum(["0", "1"]).optional() }).strict();
+
+/** How an original corpus file is served: only types a browser shows safely; the rest are downloaded. */
+const originalTypes: Record<string, string> = {
+  ".txt": "text/plain; charset=utf-8",
+  ".md": "text/plain; charset=utf-8",
+  ".markdown": "text/plain; charset=utf-8",
+  // Shown as its source text: a corpus page's scripts must never run on this origin.
+  ".html": "text/plain; charset=utf-8",
+  ".htm": "text/plain; charset=utf-8",
+  ".pdf": "application/pdf",
+  ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+};
 export const apiSessionBodySchema = z.object({ key: z.string().min(1).max(1000) }).strict();
 export const sourceQuerySchema = z.object({ quote: z.string().max(5000).optional() }).strict();
 
@@ -153,15 +171,50 @@ export function createWebRoutes(options: WebRoutesOptions): FrameworkRoute[] {
       },
     },
     {
+      method: "GET",
+      path: "/api/overview",
+      access: "apiKey",
+      reply: async () => {
+        const status = service.status();
+        return {
+          indexVersion: status.indexVersion,
+          builtAt: status.builtAt,
+          files: status.files,
+          articles: status.articles,
+          examples: (await service.suggestions?.(4)) ?? { zh: [], en: [] },
+        };
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/original/:chunkId",
+      access: "apiKey",
+      reply: async (request, reply) => {
+        if (!service.original) throw new AppError("NOT_FOUND", "Original documents are not available on this server.");
+        const { download } = parseWith(originalQuerySchema, request.query, "Use ?download=1 to save the file.");
+        const original = await service.original((request.params as { chunkId: string }).chunkId);
+        const type = originalTypes[path.extname(original.name).toLowerCase()];
+        const disposition = download === "1" || !type || type.startsWith("application/vnd") ? "attachment" : "inline";
+        const asciiName = original.name.replace(/[^\x20-\x7e]|["\\]/g, "_");
+        void reply
+          .type(type ?? "application/octet-stream")
+          .header("content-disposition", `${disposition}; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(original.name)}`);
+        // Opened in its own tab, a text file runs nothing and reaches nothing (the browser's PDF viewer needs no sandbox: the page CSP applies).
+        if (type !== "application/pdf") void reply.header("content-security-policy", "sandbox; default-src 'none'");
+        return reply.send(createReadStream(original.path));
+      },
+    },
+    {
       method: "POST",
       path: "/api/feedback",
       access: "apiKey",
       reply: async (request) => {
         requireJson(request.headers["content-type"]);
-        const body = parseWith(feedbackBodySchema, request.body, 'Send {"answerId": "<from the answer>", "value": "up" | "down"}.');
+        const body = parseWith(feedbackBodySchema, request.body, 'Send {"answerId": "<from the answer>", "value": "up" | "down", "comment": "optional"}.');
         const record = await store.getQuestion(body.answerId);
         if (!record) throw new AppError("NOT_FOUND", "That answer is unknown (or older than the question log keeps).", { hint: "Give feedback on a recent answer." });
-        await store.setQuestionFeedback(body.answerId, body.value);
+        const comment = body.comment?.trim() || undefined;
+        await store.setQuestionFeedback(body.answerId, body.value, comment);
         await store.recordFeedback({
           platform: record.platform,
           user: request.ip,
@@ -171,9 +224,10 @@ export function createWebRoutes(options: WebRoutesOptions): FrameworkRoute[] {
           question: record.question,
           answer: record.answer,
           snapshotVersion: record.snapshotVersion,
+          ...(comment ? { comment } : {}),
           at: Date.now(),
         });
-        return { ok: true, answerId: body.answerId, value: body.value };
+        return { ok: true, answerId: body.answerId, value: body.value, ...(comment ? { comment } : {}) };
       },
     },
     {

@@ -79,6 +79,32 @@ export function coverageAnswer(input: CoverageInput, language: Language, standal
   return { answer: [head, ...zones.map(line), tail].join("\n"), refused: false, mode: "extractive", language, citations: [], warnings: [], standaloneQuestion };
 }
 
+/**
+ * Candidate example questions for the chat page, from what the live snapshot covers: figures its
+ * facts hold (zone, period, metric) and the incentives of the zones with the most passages. The
+ * caller keeps the ones the index actually answers.
+ */
+export function exampleQuestions(input: CoverageInput, count: number): { zh: string[]; en: string[] } {
+  const zh: string[] = [];
+  const en: string[] = [];
+  // Incentives of the best-covered zones first (what investors ask), then figures the facts hold.
+  const chosen: string[] = [];
+  for (const zone of coverageOf(input)) {
+    if (chosen.length >= Math.ceil(count / 2)) break;
+    // 安康 beside 安康高新区 would ask the same thing twice.
+    if (chosen.some((other) => other.includes(zone.zone) || zone.zone.includes(other))) continue;
+    chosen.push(zone.zone);
+    zh.push(`${zone.zone}有哪些招商优惠政策？`);
+    en.push(`What incentives does ${zoneLabel({ zone: zone.zone, place: zone.place, level: zone.place === zone.zone ? "city" : "zone" }, "en", input.english).replace(/ \(.*\)$/, "")} offer?`);
+  }
+  for (const fact of input.facts.examples(count)) {
+    const metric = input.metrics.byKey(fact.metric);
+    zh.push(`${fact.zone}${fact.period!.zh}${metric?.zh ?? fact.label}是多少？`);
+    en.push(`What was ${zoneLabel(fact, "en", input.english).replace(/ \(.*\)$/, "")}'s ${metric?.en ?? "figure"} in ${fact.period!.en}?`);
+  }
+  return { zh, en };
+}
+
 /** Two example questions built from the facts the index holds. */
 export function examples(input: Pick<CoverageInput, "facts" | "metrics" | "english">, language: Language): string[] {
   const questions = input.facts.examples(2).map((fact) => {
