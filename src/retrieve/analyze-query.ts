@@ -194,7 +194,8 @@ export function analyzeQuery(question: string, deps: AnalyzeDependencies): Analy
       const zh = stems.map((stem) => deps.dictionary?.lookup(stem)).find((found) => found !== undefined);
       const romanized = zh ? undefined : deps.romanized?.(current.word);
       if (zh) groups.push({ label: current.word, alternatives: selectSenses(zh, deps.documentFrequency), weight: dictionaryWeight });
-      else if (romanized && romanized.length > 0) groups.push({ label: current.word, alternatives: romanized });
+      // A capitalised one ("Jinwan", "Gaozhu") is a name: it helps find the passages, it does not say what is measured.
+      else if (romanized && romanized.length > 0) groups.push({ label: current.word, alternatives: romanized, ...(new RegExp(`\\b${current.word.charAt(0).toUpperCase()}${current.word.slice(1)}`, "u").test(text) ? { weight: dictionaryWeight } : {}) });
       else untranslated.push(current.word);
     }
   }

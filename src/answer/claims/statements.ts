@@ -36,10 +36,15 @@ export function statementAsk(question: string, language: Language): StatementAsk
     const written = match[1];
     const count = written ? (language === "en" ? englishCounts[written.toLowerCase()] ?? Number(written) : chineseNumber(written)) : undefined;
     const noun = language === "zh" ? match[2] : undefined;
+    // "有哪些招商优惠政策" asks for measures described at length, not a list of named items: only a
+    // number asked, or a class of named things (产业, 企业, 项目 …), is answered by an enumeration.
+    if (count === undefined && !(noun && itemClass.test(noun)) && language === "zh") continue;
     return { kind: "list", ...(count && Number.isFinite(count) ? { count } : {}), ...(noun ? { noun } : {}) };
   }
   return undefined;
 }
+
+const itemClass = /^(?:产业|行业|领域|企业|公司|项目|园区|城市|国家|地区|部门|单位|机构|平台|板块|品牌)$/u;
 
 const enumeration = /(?:[^，,。；;：:、“”]{2,16}、)+[^，,。；;：:、“”]{2,16}/gu;
 
@@ -47,7 +52,8 @@ const enumeration = /(?:[^，,。；;：:、“”]{2,16}、)+[^，,。；;：:�
 export function statementStrategy(frame: Frame, ask: StatementAsk, evidence: EvidenceSentence[], context: EvidenceContext): StatementClaim | undefined {
   let best: (StatementClaim & { score: number }) | undefined;
   for (const sentence of evidence) {
-    if (sentence.coverage < 0.25 || sentence.periodFit < 0) continue;
+    // A sentence of the article the question is about may say it in few of the question's words.
+    if ((sentence.coverage < 0.25 && !(sentence.articleCoverage >= 0.4 && sentence.coverage >= 0.1)) || sentence.periodFit < 0) continue;
     if (subjectFit(sentence.text, frame.subjects, context, frame.question, sentence.hit.chunk.zones) < 0) continue;
     const found = ask.kind === "superlative" ? superlativeClause(sentence.text, ask.says) : listClause(sentence.text, ask);
     if (!found) continue;
