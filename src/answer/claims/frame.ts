@@ -101,6 +101,9 @@ export function readFrame(input: FrameInput): Frame {
   // "What was the GDP of X in 2023?" (kind "general"): a measure of a subject for a period is a figure.
   const measureOf = input.kind === "general" && input.period !== undefined && (language === "en" ? /^\s*what (?:was|is|were|are) (?:the|its|their) [^?]{1,60}\bof\b/iu.test(question) : /是多少|有多少|多少/u.test(question));
   if (parts.length === 0 && (input.kind === "figure" || measureOf)) parts.push({ text: question, asked: ["any"], terms: input.terms, rate: rateAsked(question) });
+  // "Baotou rare earth zone: cumulative signed projects and planned investment for 2022?": measures
+  // named without a question word are asked all the same, one part per measure noun.
+  if (parts.length === 0 && input.kind === "general" && input.period !== undefined) parts.push(...measureNounParts(question, language, input.terms));
   const condition = input.kind === "yesno" ? readCondition(question, language) : undefined;
   const compare = input.kind !== "yesno" ? readCompare(question, language) : undefined;
   const subjects = input.names ? placeSubjects(question, input.subjects, input.names, language, input.periodOf) : input.subjects;
@@ -222,6 +225,27 @@ export function splitParts(question: string, language: Language, terms: TermGrou
   if (context && parts.length > 0) {
     const last = parts[parts.length - 1]!;
     last.terms = [...last.terms, ...termsIn(context, terms, language).filter((term) => !last.terms.includes(term))];
+  }
+  return parts;
+}
+
+const questionWords = { zh: /多少|几|哪|什么|谁|吗|是否|怎么|如何|为何|为什么/u, en: /\b(?:what|how|which|who|whom|when|where|why|is|are|was|were|did|does|do|can|could|has|have|had)\b/iu };
+const measureNouns: { kind: AskedKind; zh: RegExp; en: RegExp }[] = [
+  { kind: "count", zh: /项目|企业|家数|个数/u, en: /\b(?:projects?|companies|firms|enterprises)\b/iu },
+  { kind: "amount", zh: /投资|产值|收入|营收|税收|金额|总额|销售额|进出口|出口额|进口额|增加值/u, en: /\b(?:investment|output|revenue|income|value|sales|exports?|imports?|tax(?:es)?)\b/iu },
+  { kind: "percent", zh: /增速|增幅|增长率|比重|占比/u, en: /\b(?:growth|rate|share)\b/iu },
+];
+
+/** A question naming measures without asking ("…: signed projects and planned investment?"): a part per measure noun. */
+function measureNounParts(question: string, language: Language, terms: TermGroup[]): FramePart[] {
+  if (questionWords[language].test(question)) return [];
+  const body = question.replace(/^[^:：]*[:：]/u, "");
+  const pieces = body.split(language === "zh" ? /和|及|与|、|，|,/u : /\band\b|,|;/iu).map((piece) => piece.trim()).filter(Boolean);
+  const parts: FramePart[] = [];
+  for (const piece of pieces) {
+    const noun = measureNouns.find((entry) => entry[language].test(piece));
+    if (!noun) continue;
+    parts.push({ text: piece, asked: [noun.kind], terms: termsIn(piece, terms, language), rate: rateAsked(piece) });
   }
   return parts;
 }

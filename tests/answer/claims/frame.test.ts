@@ -85,3 +85,15 @@ describe("question frame: subjects named apart and the noun measured", () => {
     expect(parts[0]!.terms.map((term) => term.label)).toContain("总投资");
   });
 });
+
+describe("question frame: measures named without a question word", () => {
+  it("asks each measure noun of a noun-phrase question, when a period is given", () => {
+    const terms = [group("signed project", "签约项目"), group("investment", "投资")];
+    const period = { kind: "year" as const, from: "2022-01", to: "2022-12", zh: "2022年", en: "2022" };
+    const frame = readFrame({ question: "Baotou rare earth zone: cumulative signed projects and planned investment for 2022?", language: "en", kind: "general", terms, subjects: [{ place: "包头" }], period });
+    expect(frame.intent).toBe("figure");
+    expect(frame.parts.map((part) => part.asked[0])).toEqual(["count", "amount"]);
+    // A question with a question word is read by its cues, not by its nouns.
+    expect(readFrame({ question: "Why did Baotou sign projects in 2022?", language: "en", kind: "general", terms, subjects: [{ place: "包头" }], period }).parts).toEqual([]);
+  });
+});
