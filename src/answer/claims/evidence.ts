@@ -140,6 +140,13 @@ export function subjectFit(prefix: string, subjects: Subject[], context: Evidenc
   // Only in the figure's own clause: "建成智能终端产业园、…等六大园区，建成厂房150万㎡" lists parks inside the zone.
   for (const match of clause.matchAll(/[\u4e00-\u9fa5]{2,4}?(?:产业园|工业园区|工业园|园区|开发区|高新区|经开区|新区)/gu)) {
     const name = match[0];
+    // Another zone of the asked kind named in the figure's clause ("广西—东盟经开区排名152位" when
+    // 钦州港经开区 is asked): not the subject, unless it is the subject's own name or the article's lead zone.
+    const ofSubject = subjects.some((subject) => name.includes(subject.place) || [subject.zoneName ?? "", ...(subject.aliases ?? [])].some((alias) => alias.length >= 3 && (alias.includes(name) || name.includes(alias))));
+    const lead = ownZones[0];
+    // (Generic names — 全省高新区, 国家高新区, 各开发区 — name a group, not another zone.)
+    const generic = /^(?:国家|省级|市级|县级|各|本|该|我|其|这|两|多|重点|其他|省|市|区)|全省|全市|全国|全区|全县|国家级|省级|各类/u.test(name) || placeLevelWord.test(name);
+    if (/(?:经开区|高新区|开发区|新区)$/u.test(name) && !generic && !ofSubject && !(lead && (lead.includes(name) || name.includes(lead)))) return -1;
     if (ownZones.some((zone) => zone.includes(name) || name.includes(zone))) continue;
     const kind = zoneKindOf(name);
     if (subjects.some((subject) => subject.kind && kind && kind !== subject.kind)) return -1;
@@ -156,6 +163,8 @@ export function subjectFit(prefix: string, subjects: Subject[], context: Evidenc
   if (subjects.some((subject) => prefix.includes(subject.zoneName ?? subject.place))) return 1;
   return 0;
 }
+
+const placeLevelWord = /^[\u4e00-\u9fa5]{0,2}(?:省|市|县)(?:的)?(?:高新区|经开区|开发区|新区)$/u;
 
 const placeLevels = new Set(["省", "市", "县", "区", "州", "盟", "旗"]);
 

@@ -114,6 +114,12 @@ export function quantitiesIn(sentence: string): Quantity[] {
     found.push({ raw: match[0], value: Number(match[1]), unit: "score", start, end: start + match[0].length });
   }
   found.sort((a, b) => a.start - b.start);
+  // "综合排名分别为67位和89位": a number of 位 in a ranking's clause is a position; "提升64位" is a move.
+  for (const item of found) {
+    if (item.unit !== "count" || !/\d位$/u.test(item.raw)) continue;
+    const clauseHead = sentence.slice(Math.max(0, ...[...boundaryChars].map((char) => sentence.lastIndexOf(char, item.start - 1) + 1)), item.start);
+    if (/排名|排位|位列|名次|位次|排在/u.test(clauseHead) && !/(?:提升|上升|前进|下降|跃升|提高|后退|下滑|前移|晋升)[^，,；;]{0,3}$/u.test(sentence.slice(Math.max(0, item.start - 6), item.start))) item.unit = "rank";
+  }
   const quantities = found.map((item, index): Quantity => {
     let clauseStart = item.start;
     while (clauseStart > 0 && !boundary.test(sentence[clauseStart - 1]!)) clauseStart--;

@@ -222,3 +222,23 @@ describe("what the report states: a list asked, a superlative asked", () => {
     expect(lead).toContain("RMB 12 billion");
   });
 });
+
+describe("rankings written as 位, and other zones of the asked kind", () => {
+  it("reads 分别为67位和89位 after 综合排名 as positions, 提升64位 as a move, and decides 进入全国前50 from the subject's own", () => {
+    const report = hit("龙岩经开区和厦门海沧台商投资区综合排名分别为67位和89位,提升64位和13位。", { zones: ["龙岩经开区", "龙岩"], date: "2022-02-10" });
+    const frame = readFrame({ question: "龙岩经开区综合排名进入全国前50了吗？", language: "zh", kind: "yesno", terms: [group("综合排名")], subjects: [{ place: "龙岩", zoneName: "龙岩经开区", kind: "经开" }] });
+    expect(frame.condition).toMatchObject({ op: "atMost", value: 50, unit: "rank" });
+    const lead = answerWithClaims(frame, [report], context)!.answer.split("\n")[0]!;
+    expect(lead).toMatch(/^不是/u);
+    expect(lead).toContain("67位");
+    expect(lead).not.toContain("89位");
+  });
+
+  it("does not take another zone's position because it is of the asked kind", () => {
+    const report = hit("钦州港经开区在全国217家国家级经开区中排名第94位,广西—东盟经开区排名152位。", { zones: ["钦州港经开区", "钦州"], date: "2023-03-01" });
+    const frame = readFrame({ question: "钦州港经开区进入全国百强了吗？", language: "zh", kind: "yesno", terms: [group("进入"), group("全国")], subjects: [{ place: "钦州", zoneName: "钦州港经开区", kind: "经开" }] });
+    const lead = answerWithClaims(frame, [report], context)!.answer.split("\n")[0]!;
+    expect(lead).toMatch(/^是的/u);
+    expect(lead).not.toContain("152位");
+  });
+});
