@@ -16,7 +16,7 @@ import { createTempWorkspace, repoRoot, testConfig, type TempWorkspace } from ".
  * said in tests/eval/README.md; the held-out sets are here only so a regression is seen.
  */
 
-const sets = JSON.parse(readFileSync(path.join(repoRoot, "tests/eval/real-document-sets.json"), "utf8")) as { name: string; questions: string; corpus: string }[];
+const sets = JSON.parse(readFileSync(path.join(repoRoot, "tests/eval/real-document-sets.json"), "utf8")) as { name: string; questions: string; corpus: string; bar?: number }[];
 
 let workspace: TempWorkspace;
 let expected: Record<string, Record<string, Verdict>>;
@@ -49,6 +49,13 @@ describe.each(sets.map((set) => set.name))("real documents indexed alone: %s", (
   it("makes no wrong claim that it did not make before", () => {
     const wrong = (results.get(name) ?? []).filter((result) => result.verdict === "wrong" && expected[name]?.[result.id] !== "wrong");
     expect(wrong.map((result) => `${result.id}: ${result.answer.split("\n")[0]}`)).toEqual([]);
+  });
+
+  // The share correct the issue asks CI to hold, for the sets that reach it (news-dev; policy-dev does not yet).
+  it.runIf(sets.find((set) => set.name === name)?.bar !== undefined)("holds its bar of correct answers", () => {
+    const all = results.get(name) ?? [];
+    const bar = sets.find((set) => set.name === name)!.bar!;
+    expect(all.filter((result) => result.verdict === "correct").length / all.length).toBeGreaterThanOrEqual(bar);
   });
 
   it("answers every question of the set without an error", () => {
