@@ -20,7 +20,7 @@ import { loadConfig, type Config } from "../src/core/config.js";
 import { createLogger } from "../src/core/logger.js";
 import { createEmbedder } from "../src/index/embedders/create-embedder.js";
 import { writeSnapshot } from "../src/index/snapshot.js";
-import { parseCommandArgs } from "../src/adapters/cli/cli-support.js";
+import { parseProcessArgs } from "../src/adapters/cli/cli-support.js";
 import { chunkStoreHeader, chunkStoreRows, measureChunkStores } from "./bench-chunks.js";
 import { measureClusterLoad, measureClusterMemory } from "./bench-cluster.js";
 import { measureChainOverhead, measureTimeoutFallback } from "./bench-llm.js";
@@ -121,7 +121,7 @@ async function latencyRows(label: string, runtime: Runtime, questions: string[])
 }
 
 async function main(): Promise<void> {
-  parseCommandArgs({
+  parseProcessArgs({
     usage: "npm run bench",
     description: [
       "Speed, memory and retrieval quality, printed as tables (starts servers on 127.0.0.1 only).",
