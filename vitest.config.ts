@@ -20,6 +20,23 @@ const integration = [
   "tests/e2e/replicas.test.ts",
   // headless Chromium
   "tests/web/browser.test.ts",
+  // the real network: platform requests as the platforms send them (signed HTTP, XML, WebSockets),
+  // providers called over HTTP against local mock servers, the whole server on a port
+  "tests/slack/slack-adapter.test.ts",
+  "tests/slack/slack-modes.test.ts",
+  "tests/slack/slack-real-service.test.ts",
+  "tests/wechat/wechat-adapter.test.ts",
+  "tests/wecom/wecom-adapter.test.ts",
+  "tests/llm/llm-answerer.test.ts",
+  "tests/llm/llm-rewriter.test.ts",
+  "tests/e2e/llm-runtime.test.ts",
+  "tests/index/remote-embedders.test.ts",
+  "tests/admin/incremental-build.test.ts",
+  "tests/index/mapped-file-fallback.test.ts",
+  "tests/security/attacks.test.ts",
+  "tests/web/web-http.test.ts",
+  "tests/web/stream-llm.test.ts",
+  "tests/web/sessions-logging.test.ts",
 ];
 
 export default defineConfig({

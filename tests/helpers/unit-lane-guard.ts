@@ -8,16 +8,16 @@ import net from "node:net";
  * slip in unnoticed; such a test belongs in the integration list of vitest.config.ts.
  */
 
-function refuse(what: string): never {
-  throw new Error(`The unit lane does not ${what}: use Fastify's inject() or call the function, or add this file to the integration list in vitest.config.ts.`);
+function refuse(what: string, instead: string): never {
+  throw new Error(`The unit lane does not ${what}: ${instead}, or add this test file to the integration list in vitest.config.ts.`);
 }
 
 net.Server.prototype.listen = function listen(): never {
-  return refuse("open ports (server.listen)");
+  return refuse("open ports (server.listen)", "drive the app with inject() (tests/helpers/inject-server.ts)");
 } as typeof net.Server.prototype.listen;
 
 for (const name of ["spawn", "spawnSync", "fork", "exec", "execSync", "execFile", "execFileSync"] as const) {
-  (childProcess as unknown as Record<string, unknown>)[name] = () => refuse(`start processes (child_process.${name})`);
+  (childProcess as unknown as Record<string, unknown>)[name] = () => refuse(`start processes (child_process.${name})`, "call the command's function (see tests/cli/cli.test.ts)");
 }
 // `import { spawn } from "node:child_process"` sees the replaced functions too.
 syncBuiltinESMExports();
