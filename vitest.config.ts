@@ -37,6 +37,9 @@ const integration = [
   "tests/web/web-http.test.ts",
   "tests/web/stream-llm.test.ts",
   "tests/web/sessions-logging.test.ts",
+  // load and scale: many requests during a rebuild, a build of 4,500 chunks twice (tens of CPU seconds)
+  "tests/admin/reindex-under-load.test.ts",
+  "tests/index/parallel-build.test.ts",
 ];
 
 export default defineConfig({
@@ -49,7 +52,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["tests/**/*.test.ts"], exclude: integration, setupFiles: ["tests/helpers/unit-lane-guard.ts"] },
+        test: { name: "unit", include: ["tests/**/*.test.ts"], exclude: integration, setupFiles: ["tests/helpers/unit-lane-guard.ts"], isolate: false },
       },
       { extends: true, test: { name: "integration", include: integration } },
     ],
