@@ -78,7 +78,7 @@ async function freePort(): Promise<number> {
 
 /** All descendants of `pid` (workers, tsx's esbuild helpers), and `pid` itself. */
 function processTree(pid: number): number[] {
-  let children: number[] = [];
+  let children: number[];
   try {
     children = execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).split("\n").filter(Boolean).map(Number);
   } catch {

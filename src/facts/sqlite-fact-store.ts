@@ -15,7 +15,7 @@ import type { Fact, MetricDefinition, Period, PeriodKind, ZoneLevel } from "./ty
  */
 
 /** Bumped when the table layout changes; a file of another layout is refused (rebuild the index). */
-export const FACT_SCHEMA_VERSION = "3";
+const FACT_SCHEMA_VERSION = "3";
 /** Decoded facts kept per process: enough for a question's passages and leads, bounded whatever the corpus. */
 const DECODED_CACHE_SIZE = 4096;
 /** Prepared statements kept per process (their SQL varies with the number of zones, places and metrics asked). */

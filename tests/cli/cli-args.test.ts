@@ -33,7 +33,6 @@ async function dataDirEntries(): Promise<string[]> {
   return readdir(workspace.dataDir).catch(() => []);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- specs of different option shapes in one table
 const specs: { name: string; spec: CommandSpec<any>; usage: string }[] = [
   { name: "index", spec: indexCommand, usage: "npm run index" },
   { name: "ask", spec: askCommand, usage: "npm run ask" },

@@ -10,7 +10,7 @@ import { repoRoot } from "./temp-runtime.js";
  * regenerates the file in the same commit.
  */
 
-export function expectedVerdicts(): Record<string, Record<string, Verdict>> {
+function expectedVerdicts(): Record<string, Record<string, Verdict>> {
   return JSON.parse(readFileSync(path.join(repoRoot, "tests/eval/expected-verdicts.json"), "utf8")) as Record<string, Record<string, Verdict>>;
 }
 

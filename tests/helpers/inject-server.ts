@@ -18,7 +18,7 @@ export async function startInjectServer(options: Omit<HttpServerOptions, "host" 
   return { app, fetch: injectFetch(app), close: () => app.close() };
 }
 
-export function injectFetch(app: FastifyInstance): InjectServer["fetch"] {
+function injectFetch(app: FastifyInstance): InjectServer["fetch"] {
   return async (path, init = {}) => {
     // A Request encodes any body (string, JSON, URLSearchParams, FormData with its boundary) as fetch would.
     const request = new Request(new URL(path, "http://127.0.0.1"), init);

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export interface RecordedCall {
+interface RecordedCall {
   method: string;
   body: Record<string, any>;
   /** What the mock answered. */

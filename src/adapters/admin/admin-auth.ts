@@ -10,7 +10,7 @@ import type { StateStore } from "../../chat/state-store.js";
  * (@fastify/csrf-protection); a bearer token cannot be sent by another site's page.
  */
 
-export const SESSION_COOKIE = "zone_admin";
+const SESSION_COOKIE = "zone_admin";
 
 /**
  * Compares fixed-length digests, so neither the token's content nor its length leaks through
@@ -26,12 +26,6 @@ export function secretMatches(given: string, expected: string): boolean {
 export function bearerToken(headers: IncomingHttpHeaders): string | undefined {
   const match = /^Bearer\s+(.+)$/i.exec((headers.authorization ?? "").trim());
   return match?.[1]?.trim();
-}
-
-export function bearerMatches(headers: IncomingHttpHeaders, token: string): boolean {
-  const header = headers.authorization ?? "";
-  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-  return secretMatches(match?.[1] ?? "", token) && match !== null;
 }
 
 export interface AdminSessions {

@@ -11,7 +11,6 @@ import { bearerToken, createAdminSessions, secretMatches, type AdminSessions } f
 import { deleteDocument, listDocuments, receiveUploads, type UploadLimits } from "./corpus-files.js";
 import { questionsCsv } from "./questions-csv.js";
 
-export { bearerMatches } from "./admin-auth.js";
 
 /**
  * HTTP admin API (thin: auth + JSON in/out; the work is in ReindexManager and corpus-files):
@@ -33,7 +32,7 @@ export { bearerMatches } from "./admin-auth.js";
  * cached (`Cache-Control: no-store`).
  */
 
-export const ADMIN_ACTOR = "admin-api";
+const ADMIN_ACTOR = "admin-api";
 
 export const reindexBodySchema = z.object({ gate: z.boolean().optional() }).strict();
 /** Snapshot versions are directory names: letters, digits, `-`, `_`, `.` (never a path). */

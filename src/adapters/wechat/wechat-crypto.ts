@@ -22,7 +22,7 @@ export function sha1Signature(token: string, timestamp: string, nonce: string, e
 }
 
 /** Constant-time comparison of an expected hex signature with one received (any case). */
-export function signaturesMatch(expected: string, received: string | null | undefined): boolean {
+function signaturesMatch(expected: string, received: string | null | undefined): boolean {
   if (typeof received !== "string") return false;
   const left = Buffer.from(expected.toLowerCase(), "utf8");
   const right = Buffer.from(received.toLowerCase(), "utf8");
@@ -55,7 +55,7 @@ export function verifySignature(
 }
 
 /** The 32-byte AES key from the 43-character EncodingAESKey shown in the platform console. */
-export function aesKeyFrom(encodingAesKey: string): Buffer {
+function aesKeyFrom(encodingAesKey: string): Buffer {
   const key = Buffer.from(encodingAesKey + "=", "base64");
   if (encodingAesKey.length !== 43 || key.length !== 32) {
     throw new AppError("CONFIG_INVALID", "The EncodingAESKey must be the 43-character key from the WeChat/WeCom console.", {
