@@ -243,10 +243,10 @@ async function main(): Promise<void> {
       ]),
     );
     printStateTable(state, table);
-    const reference = clusterLoad.find((row) => row.setup.includes("reference"))?.answersPerSecond ?? 0;
+    const reference = clusterLoad.find((row) => row.setup.startsWith("2 servers"))?.answersPerSecond ?? 0;
     table(
       `All cores: 32 clients on POST /api/ask, real server processes on the real corpus (${cores} cores; load generator on the same machine)`,
-      ["setup", "phase", "requests", "failures", "answers/s", "vs reference", "p50", "p99", "cores busy (servers)", "busiest process", "busy processes"],
+      ["setup", "phase", "requests", "failures", "answers/s", "vs 2 servers", "of bare Node HTTP", "p50", "p99", "cores busy (servers)", "busiest process", "busy processes"],
       clusterLoad.map((row) => [
         row.setup,
         row.phase,
@@ -254,6 +254,7 @@ async function main(): Promise<void> {
         String(row.failures),
         row.answersPerSecond.toFixed(1),
         reference > 0 ? `${((row.answersPerSecond / reference) * 100).toFixed(0)}%` : "-",
+        row.ofBare,
         ms(row.p50Ms),
         ms(row.p99Ms),
         row.coresBusy.toFixed(2),
