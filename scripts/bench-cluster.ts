@@ -4,6 +4,9 @@
  *   - 1 worker (WORKERS=1),
  *   - WORKERS=2 (node:cluster, one port),
  *   - reference: two independent single-worker servers on two ports, the load split between them.
+ *   - reference: a bare Node HTTP server (node:http, a fixed JSON answer, no framework, no index),
+ *     the ceiling one process on this machine reaches with the same load generator; every row
+ *     says what share of it that setup answers (`ofBare`).
  * Each gets `clients` concurrent clients on POST /api/ask for `durationMs`; then WORKERS=2 again
  * during a re-index (0 failures expected). CPU per server process comes from /proc/<pid>/stat, so
  * the table shows whether more than one core was busy. Memory: RSS and PSS (shared pages split
@@ -22,6 +25,12 @@ import { hammer as hammerQuestions, percentile } from "./bench-load.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const ADMIN_TOKEN = "bench-cluster-token";
+/**
+ * The per-client ask limits (ASK_RATE_PER_MINUTE …) lifted so they never refuse, and each bench
+ * client its own address (X-Forwarded-For, TRUST_PROXY), as 32 people would be: one address for
+ * all would make the per-address window hold every request of the last minute.
+ */
+const unlimited = { ASK_RATE_PER_MINUTE: "100000000", ASK_STREAMS_MAX: "100000", ASK_STREAMS_PER_CLIENT: "100000", TRUST_PROXY: "true" };
 
 const questions = [
   "长治高新区聘请了多少名招商大使？",
@@ -47,6 +56,8 @@ export interface ClusterLoadRow {
   answersPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** Answers per second as a share of the bare Node HTTP server's, same load generator, same run. */
+  ofBare: string;
   /** CPU-seconds per wall-second of all server processes together, and of the busiest one. */
   coresBusy: number;
   busiestProcess: number;
@@ -78,7 +89,7 @@ async function freePort(): Promise<number> {
 
 /** All descendants of `pid` (workers, tsx's esbuild helpers), and `pid` itself. */
 function processTree(pid: number): number[] {
-  let children: number[] = [];
+  let children: number[];
   try {
     children = execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).split("\n").filter(Boolean).map(Number);
   } catch {
@@ -122,11 +133,23 @@ function buildOnce(): void {
   built = true;
 }
 
-async function startServers(label: string, env: Record<string, string>, ports: number[], workers: number): Promise<ServerGroup> {
+/** The bare reference: node:http reading the body and answering one fixed JSON object. */
+const BARE_SERVER = `
+const http = require("node:http");
+const body = JSON.stringify({ answer: "ok", refused: false, citations: [] });
+http.createServer((req, res) => {
+  req.on("data", () => {});
+  req.on("end", () => { res.writeHead(200, { "content-type": "application/json" }); res.end(body); });
+}).listen(Number(process.env.PORT), "127.0.0.1", () => console.log("Zone assistant listening on (bare)"));
+`;
+
+async function startServers(label: string, env: Record<string, string>, ports: number[], workers: number, bare = false): Promise<ServerGroup> {
   let text = "";
-  buildOnce();
+  if (!bare) buildOnce();
   const children = ports.map((port) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, "dist/server.js")], {
+    // BENCH_CPU_PROF=DIR: each server process writes a V8 CPU profile there when it stops.
+    const profile = process.env.BENCH_CPU_PROF && !bare ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    const child = spawn(process.execPath, bare ? ["-e", BARE_SERVER] : [...profile, path.join(repoRoot, "dist/server.js")], {
       cwd: repoRoot,
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env, HOST: "127.0.0.1", PORT: String(port), WORKERS: String(workers), LOG_LEVEL: "info", ADMIN_TOKEN },
       stdio: ["ignore", "pipe", "pipe"],
@@ -177,6 +200,7 @@ async function loadRow(group: ServerGroup, phase: string, clients: number, until
     requests: result.latencies.length + result.failures,
     failures: result.failures,
     answersPerSecond: Number(((result.latencies.length / result.ms) * 1000).toFixed(1)),
+    ofBare: "",
     p50Ms: Number(percentile(result.latencies, 50).toFixed(1)),
     p99Ms: Number(percentile(result.latencies, 99).toFixed(1)),
     coresBusy: Number(perProcess.reduce((sum, value) => sum + value, 0).toFixed(2)),
@@ -203,23 +227,28 @@ export async function measureClusterLoad(options: { clients?: number; durationMs
   const root = await mkdtemp(path.join(tmpdir(), "zone-bench-cluster-"));
   const corpusDir = path.join(root, "corpus");
   await cp(path.join(repoRoot, "corpus"), corpusDir, { recursive: true });
-  const env = { CORPUS_DIR: corpusDir, DATA_DIR: path.join(root, "data"), LLM_PROVIDER: "none", SNAPSHOT_POLL_MS: "1000", RATE_LIMIT_PER_MINUTE: "1000000" };
+  const env = { CORPUS_DIR: corpusDir, DATA_DIR: path.join(root, "data"), LLM_PROVIDER: "none", SNAPSHOT_POLL_MS: "1000", RATE_LIMIT_PER_MINUTE: "1000000", ...unlimited };
   const rows: ClusterLoadRow[] = [];
   try {
     // The first start builds the index; every setup then serves that same snapshot.
-    const setups: Array<[string, number, number]> = [
-      ["1 worker", 1, 1],
-      ["WORKERS=2", 2, 1],
-      ["2 servers, 2 ports (reference)", 1, 2],
-    ];
+    // BENCH_SETUPS=bare,1 (labels' first words) runs only those, e.g. for a CPU profile of one worker.
+    const only = process.env.BENCH_SETUPS?.split(",");
+    const setups: Array<[string, number, number]> = (
+      [
+        ["bare Node HTTP (reference)", 1, 1],
+        ["1 worker", 1, 1],
+        ["WORKERS=2", 2, 1],
+        ["2 servers, 2 ports (reference)", 1, 2],
+      ] as Array<[string, number, number]>
+    ).filter(([label]) => !only || only.some((word) => label.toLowerCase().startsWith(word.toLowerCase())));
     for (const [label, workers, servers] of setups) {
       const ports = await Promise.all(Array.from({ length: servers }, freePort));
-      const group = await startServers(label, env, ports, workers);
+      const group = await startServers(label, env, ports, workers, label.startsWith("bare"));
       try {
         await warmUp(group);
         const deadline = performance.now() + durationMs;
         rows.push(await loadRow(group, "steady", clients, () => performance.now() > deadline));
-        if (label === "WORKERS=2") {
+        if (label === "WORKERS=2" && !process.env.BENCH_CPU_PROF) {
           // During a re-index in one worker: the phase lasts until both workers serve the new snapshot.
           const before = await indexVersions(group);
           const started = await fetch(`${group.urls[0]}/admin/reindex`, { method: "POST", headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" }, body: '{"gate": false}' });
@@ -242,6 +271,8 @@ export async function measureClusterLoad(options: { clients?: number; durationMs
         await stopServers(group);
       }
     }
+    const bare = rows.find((row) => row.setup.startsWith("bare"))?.answersPerSecond;
+    for (const row of rows) row.ofBare = bare ? `${((row.answersPerSecond / bare) * 100).toFixed(1)} %` : "–";
     return rows;
   } finally {
     await rm(root, { recursive: true, force: true });
@@ -254,7 +285,7 @@ export async function measureClusterLoad(options: { clients?: number; durationMs
  */
 export async function measureClusterMemory(dataDir: string, corpusDir: string, chunks: number): Promise<ClusterMemoryRow[]> {
   const rows: ClusterMemoryRow[] = [];
-  const env = { CORPUS_DIR: corpusDir, DATA_DIR: dataDir, LLM_PROVIDER: "none", RATE_LIMIT_PER_MINUTE: "1000000" };
+  const env = { CORPUS_DIR: corpusDir, DATA_DIR: dataDir, LLM_PROVIDER: "none", RATE_LIMIT_PER_MINUTE: "1000000", ...unlimited };
   for (const workers of [1, 2]) {
     const group = await startServers(`WORKERS=${workers}`, env, [await freePort()], workers);
     try {

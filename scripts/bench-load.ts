@@ -10,6 +10,7 @@
  * Run alone: npx tsx scripts/bench-load.ts
  */
 import { cp, mkdtemp, rm } from "node:fs/promises";
+import { Agent, request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -58,11 +59,39 @@ export function percentile(values: number[], p: number): number {
 }
 
 /** `clients` loops POSTing /api/ask until `until()`; with several URLs the clients are split among them. */
+/**
+ * `clients` concurrent clients, each sending its next question when the last answer arrived, over
+ * keep-alive connections (node:http with one socket per client): a lean load generator, so the
+ * bare-HTTP reference measures the server and not the client (fetch costs several times more per request).
+ */
 export async function hammer(target: string | string[], clients: number, questions: string[], until: () => boolean): Promise<{ latencies: number[]; failures: number; ms: number }> {
-  const urls = Array.isArray(target) ? target : [target];
+  const urls = (Array.isArray(target) ? target : [target]).map((url) => new URL(url));
+  const agent = new Agent({ keepAlive: true, maxSockets: clients });
   const latencies: number[] = [];
   let failures = 0;
   const started = performance.now();
+  const post = (url: URL, body: string, forwardedFor: string) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const request = httpRequest(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: "/api/ask",
+          method: "POST",
+          agent,
+          // Each client its own address for the per-client limits (honoured only with TRUST_PROXY).
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-forwarded-for": forwardedFor },
+        },
+        (response) => {
+          let text = "";
+          response.setEncoding("utf8").on("data", (chunk: string) => (text += chunk));
+          response.on("end", () => resolve({ status: response.statusCode ?? 0, text }));
+          response.on("error", reject);
+        },
+      );
+      request.on("error", reject);
+      request.end(body);
+    });
   await Promise.all(
     Array.from({ length: clients }, async (_, client) => {
       const url = urls[client % urls.length]!;
@@ -70,9 +99,9 @@ export async function hammer(target: string | string[], clients: number, questio
         const question = questions[i % questions.length]!;
         const at = performance.now();
         try {
-          const response = await fetch(`${url}/api/ask`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ question }) });
-          const body = (await response.json()) as { answer?: unknown };
-          if (response.status !== 200 || typeof body.answer !== "string") failures++;
+          const { status, text } = await post(url, JSON.stringify({ question }), `10.0.${client >> 8}.${client & 255}`);
+          const body = JSON.parse(text) as { answer?: unknown };
+          if (status !== 200 || typeof body.answer !== "string") failures++;
           else latencies.push(performance.now() - at);
         } catch {
           failures++;
@@ -80,6 +109,7 @@ export async function hammer(target: string | string[], clients: number, questio
       }
     }),
   );
+  agent.destroy();
   return { latencies, failures, ms: performance.now() - started };
 }
 

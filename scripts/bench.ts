@@ -20,7 +20,7 @@ import { loadConfig, type Config } from "../src/core/config.js";
 import { createLogger } from "../src/core/logger.js";
 import { createEmbedder } from "../src/index/embedders/create-embedder.js";
 import { writeSnapshot } from "../src/index/snapshot.js";
-import { parseCommandArgs } from "../src/adapters/cli/cli-support.js";
+import { parseProcessArgs } from "../src/adapters/cli/cli-support.js";
 import { chunkStoreHeader, chunkStoreRows, measureChunkStores } from "./bench-chunks.js";
 import { measureClusterLoad, measureClusterMemory } from "./bench-cluster.js";
 import { measureChannels } from "./bench-channels.js";
@@ -126,7 +126,7 @@ async function latencyRows(label: string, runtime: Runtime, questions: string[])
 }
 
 async function main(): Promise<void> {
-  parseCommandArgs({
+  parseProcessArgs({
     usage: "npm run bench",
     description: [
       "Speed, memory and retrieval quality, printed as tables (starts servers on 127.0.0.1 only).",
@@ -255,10 +255,10 @@ async function main(): Promise<void> {
       ]),
     );
     printStateTable(state, table);
-    const reference = clusterLoad.find((row) => row.setup.includes("reference"))?.answersPerSecond ?? 0;
+    const reference = clusterLoad.find((row) => row.setup.startsWith("2 servers"))?.answersPerSecond ?? 0;
     table(
       `All cores: 32 clients on POST /api/ask, real server processes on the real corpus (${cores} cores; load generator on the same machine)`,
-      ["setup", "phase", "requests", "failures", "answers/s", "vs reference", "p50", "p99", "cores busy (servers)", "busiest process", "busy processes"],
+      ["setup", "phase", "requests", "failures", "answers/s", "vs 2 servers", "of bare Node HTTP", "p50", "p99", "cores busy (servers)", "busiest process", "busy processes"],
       clusterLoad.map((row) => [
         row.setup,
         row.phase,
@@ -266,6 +266,7 @@ async function main(): Promise<void> {
         String(row.failures),
         row.answersPerSecond.toFixed(1),
         reference > 0 ? `${((row.answersPerSecond / reference) * 100).toFixed(0)}%` : "-",
+        row.ofBare,
         ms(row.p50Ms),
         ms(row.p99Ms),
         row.coresBusy.toFixed(2),

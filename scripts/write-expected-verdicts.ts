@@ -11,12 +11,14 @@ import { createRuntime } from "../src/app/runtime.js";
 import { loadConfig } from "../src/core/config.js";
 import { createLogger } from "../src/core/logger.js";
 
-const sets = JSON.parse(readFileSync("tests/eval/real-document-sets.json", "utf8")) as { name: string; questions: string; corpus: string }[];
+type EvalSet = { name: string; questions: string; corpus: string };
+const readSets = (file: string, alone: boolean) => (JSON.parse(readFileSync(file, "utf8")) as EvalSet[]).map((set) => ({ ...set, alone }));
+const sets = [...readSets("tests/eval/real-document-sets.json", true), ...readSets("tests/eval/verdict-sets.json", false)];
 
 const config = loadConfig(process.env);
 const output: Record<string, Record<string, string>> = {};
-for (const { name, questions, corpus } of sets) {
-  const scratch = await prepareEvalCorpus(config, corpus, { alone: true });
+for (const { name, questions, corpus, alone } of sets) {
+  const scratch = await prepareEvalCorpus(config, corpus, { alone });
   const runtime = await createRuntime(scratch.config, { log: createLogger("error"), memoryState: true });
   const results = await runEval(runtime.service, await loadEvalFile(questions));
   output[name] = Object.fromEntries(results.map((result) => [result.id, result.verdict]));

@@ -1,6 +1,4 @@
-import { realpathSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { parseCommandArgs } from "./adapters/cli/cli-support.js";
+import { isEntryPoint, parseProcessArgs } from "./adapters/cli/cli-support.js";
 import { isClusterWorker, runPrimary } from "./app/cluster-primary.js";
 import { loadConfig, readEnvironment } from "./core/config.js";
 import { isAppError } from "./core/errors.js";
@@ -13,7 +11,7 @@ import { createServerLogger } from "./core/logger.js";
  * the composition root (start-server.ts) when it starts serving.
  */
 
-const serverCommand = {
+export const serverCommand = {
   usage: "npm start",
   description: [
     "Starts the HTTP server (chat page, API, admin console, chat adapters, metrics). Settings come from",
@@ -25,7 +23,7 @@ const serverCommand = {
 } as const;
 
 async function main(): Promise<void> {
-  parseCommandArgs(serverCommand);
+  parseProcessArgs(serverCommand);
   const config = loadConfig(readEnvironment());
   const { log, pino } = createServerLogger(config.LOG_LEVEL);
   // WORKERS > 1: this process only supervises; the forked workers run the server below.
@@ -35,8 +33,7 @@ async function main(): Promise<void> {
 }
 
 // Run only as the entry point (`npm start`).
-const entry = process.argv[1] ? realpathSync(process.argv[1]) : "";
-if (entry === realpathSync(fileURLToPath(import.meta.url))) {
+if (isEntryPoint(import.meta.url)) {
   main().catch((error: unknown) => {
     if (isAppError(error)) process.stderr.write(`Error [${error.code}]: ${error.message}${error.hint ? `\n${error.hint}` : ""}\n`);
     else process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

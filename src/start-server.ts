@@ -21,7 +21,6 @@ import { createWecomRoutes } from "./adapters/wecom/wecom-adapter.js";
 import { describeJob } from "./admin/reindex-manager.js";
 import { createDeliveryCore } from "./chat/delivery.js";
 import type { Config } from "./core/config.js";
-import { isAppError } from "./core/errors.js";
 import type { Logger } from "./core/logger.js";
 import { notifyReady, notifySnapshotLive, onSnapshotLiveElsewhere } from "./app/cluster-primary.js";
 

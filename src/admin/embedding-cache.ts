@@ -17,7 +17,7 @@ import type { Embedder, EmbedOptions } from "../index/embedder.js";
  * second for this corpus), so it is simply not cached.
  */
 
-export const EMBEDDING_CACHE_FILE = "embedding-cache.sqlite";
+const EMBEDDING_CACHE_FILE = "embedding-cache.sqlite";
 
 export interface EmbeddingCacheStats {
   hits: number;

@@ -17,11 +17,19 @@ import { reindex } from "./reindex.js";
 export async function buildOrWaitForIndex(
   config: Config,
   lexicon: Lexicon,
-  options: { log: Logger; store?: StateStore; onProgress?: BuildOptions["onProgress"]; pollMs?: number },
+  options: {
+    log: Logger;
+    store?: StateStore;
+    onProgress?: BuildOptions["onProgress"];
+    pollMs?: number;
+    /** The wait's clock; tests pass one that advances when it sleeps. */
+    clock?: { now(): number; sleep(ms: number): Promise<unknown> };
+  },
 ): Promise<LiveIndex> {
   const { log } = options;
+  const clock = options.clock ?? { now: Date.now, sleep };
   const waitMs = config.STARTUP_WAIT_SECONDS * 1000;
-  const deadline = Date.now() + waitMs;
+  const deadline = clock.now() + waitMs;
   let waiting = false;
   for (;;) {
     if (waiting) {
@@ -42,11 +50,11 @@ export async function buildOrWaitForIndex(
       log.info(`Another process is building the index in ${config.DATA_DIR}; waiting up to ${config.STARTUP_WAIT_SECONDS} s for it (STARTUP_WAIT_SECONDS).`);
       waiting = true;
     }
-    if (Date.now() >= deadline) {
+    if (clock.now() >= deadline) {
       throw new AppError("INDEX_BUILD_IN_PROGRESS", `Waited ${config.STARTUP_WAIT_SECONDS} s for another process to build the first index; none went live.`, {
         hint: "Check that process's log (or DATA_DIR/build.lock), or raise STARTUP_WAIT_SECONDS.",
       });
     }
-    await sleep(options.pollMs ?? 1000);
+    await clock.sleep(options.pollMs ?? 1000);
   }
 }

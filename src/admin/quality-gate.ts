@@ -18,7 +18,7 @@ import { ZoneAssistant } from "../app/zone-assistant.js";
  * an LLM's run-to-run variation would make it refuse good builds at random.
  */
 
-export interface GateQuestion {
+interface GateQuestion {
   id: string;
   question: string;
   /** Passed on the live snapshot. */
@@ -44,7 +44,7 @@ export interface GateSkipped {
 }
 
 /** A ZoneAssistant answering over `live` with a throw-away conversation store. */
-export function gateAssistant(config: Config, lexicon: Lexicon, live: LiveIndex): ZoneAssistant {
+function gateAssistant(config: Config, lexicon: Lexicon, live: LiveIndex): ZoneAssistant {
   return new ZoneAssistant({
     config,
     live,
@@ -63,7 +63,7 @@ export async function gateFileExists(file: string): Promise<boolean> {
   );
 }
 
-export function compareRuns(file: string, live: EvalResult[], candidate: EvalResult[]): GateReport {
+function compareRuns(file: string, live: EvalResult[], candidate: EvalResult[]): GateReport {
   const byId = new Map(candidate.map((result) => [result.id, result]));
   const worse: GateQuestion[] = [];
   const better: GateQuestion[] = [];

@@ -538,7 +538,7 @@ export class ReindexManager {
 const INTERRUPTED = { code: "INTERRUPTED", message: "The server running this job stopped before it finished." };
 
 /** Throws REQUEST_INVALID (400) unless `version` names a complete snapshot other than the live one. */
-export function checkRollbackTarget(snapshots: Array<{ version: string; manifest?: unknown }>, live: string, version: string): void {
+function checkRollbackTarget(snapshots: Array<{ version: string; manifest?: unknown }>, live: string, version: string): void {
   const listed = "GET /admin/status lists the snapshots on disk.";
   const found = snapshots.find((snapshot) => snapshot.version === version);
   if (!found) throw new AppError("REQUEST_INVALID", `There is no snapshot "${version}" to roll back to.`, { hint: listed });

@@ -24,7 +24,7 @@ import { progressAt, type OnReindexProgress } from "../app/reindex-progress.js";
  * Everything runs under DATA_DIR/build.lock, so CLI and server builds never overlap.
  */
 
-export type FileChange = "added" | "changed" | "unchanged";
+type FileChange = "added" | "changed" | "unchanged";
 
 export interface FileResult {
   file: string;

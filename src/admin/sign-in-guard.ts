@@ -29,7 +29,7 @@ export interface SignInGuardOptions {
   scope?: "admin" | "api";
 }
 
-export const SIGN_IN_ACTOR = "admin-api";
+const SIGN_IN_ACTOR = "admin-api";
 
 export function createSignInGuard(options: SignInGuardOptions): SignInGuard {
   const { store, limit, log } = options;

@@ -54,7 +54,7 @@ export function describeSnapshot(snapshot: SnapshotSummary): SnapshotInfo {
 }
 
 /** The complete snapshots built before `version`, newest first (rollback candidates). */
-export async function olderSnapshots(dataDir: string, version: string): Promise<SnapshotSummary[]> {
+async function olderSnapshots(dataDir: string, version: string): Promise<SnapshotSummary[]> {
   const snapshots = await snapshotsByBuildTime(dataDir);
   const position = snapshots.findIndex((snapshot) => snapshot.version === version);
   const older = position === -1 ? snapshots.filter((snapshot) => snapshot.version < version) : snapshots.slice(position + 1);

@@ -33,7 +33,7 @@ interface ScoredSentence {
 
 export const composeExtractive: Answerer = async (input) => composeExtractiveSync(input);
 
-export function composeExtractiveSync(input: AnswerInput): Answer {
+function composeExtractiveSync(input: AnswerInput): Answer {
   // Questions about a policy rule (how much, who qualifies, the cap, the schedule, validity) are
   // answered from the rule records when a retrieved policy item holds one.
   if (missingRuleTopic(input)) return refusal(input.language, topicOf(input.question, input.language), input.standaloneQuestion);

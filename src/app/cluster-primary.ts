@@ -14,7 +14,7 @@ import type { Logger } from "../core/logger.js";
  */
 
 /** Messages between the primary and the workers. */
-export type ClusterMessage = { type: "ready" } | { type: "snapshot-live"; version: string } | { type: "check-snapshot"; version: string };
+type ClusterMessage = { type: "ready" } | { type: "snapshot-live"; version: string } | { type: "check-snapshot"; version: string };
 
 const RESTART_DELAY_MS = 1000;
 const MAX_RESTART_DELAY_MS = 30_000;

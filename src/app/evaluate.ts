@@ -62,7 +62,7 @@ export interface EvalResult {
   error?: string;
 }
 
-export function verdictOf(result: Pick<EvalResult, "passed" | "type" | "refused" | "forbidden" | "error">, abstained: boolean): Verdict {
+function verdictOf(result: Pick<EvalResult, "passed" | "type" | "refused" | "forbidden" | "error">, abstained: boolean): Verdict {
   if (result.passed) return "correct";
   if (result.type === "negative") return "wrong";
   // As the independent scorer counts it: a refusal claims nothing, whatever passage it cites.

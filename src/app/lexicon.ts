@@ -1,5 +1,4 @@
 import path from "node:path";
-import { z } from "zod";
 import { createGazetteer, loadGazetteerOverrides, type Gazetteer } from "../ingest/gazetteer.js";
 import { placeEntries } from "../ingest/places-data.js";
 import { zoneKindSurfaces } from "../ingest/zones.js";

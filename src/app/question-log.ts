@@ -9,11 +9,11 @@ import type { Answer, AnswerService, AskOptions, ServiceStatus } from "../core/t
  * the metrics. The platform is the conversation id's namespace (`slack:…`, `web:…`).
  */
 
-export const QUESTION_LOG_MAX_CHARS = 500;
+const QUESTION_LOG_MAX_CHARS = 500;
 /** Questions in the server log are cut shorter: enough to recognise, not to reproduce. */
 const LOG_LINE_QUESTION_CHARS = 80;
 
-export interface AnsweredSample {
+interface AnsweredSample {
   platform: string;
   mode: string;
   language: string;
@@ -30,13 +30,13 @@ export interface QuestionLogOptions {
   now?: () => number;
 }
 
-export type LoggedAnswer = Answer & { answerId: string; snapshotVersion: string };
+type LoggedAnswer = Answer & { answerId: string; snapshotVersion: string };
 
 export interface LoggingAnswerService extends AnswerService {
   ask(question: string, options?: AskOptions): Promise<LoggedAnswer>;
 }
 
-export function platformOf(conversationId: string | undefined, fallback = "http"): string {
+function platformOf(conversationId: string | undefined, fallback = "http"): string {
   const match = conversationId ? /^([a-z]+):/.exec(conversationId) : null;
   return match ? match[1]! : fallback;
 }

@@ -4,9 +4,7 @@
  * Embedding dominates a build's time, so it gets most of the bar.
  */
 
-export const reindexStages = ["reading", "chunking", "embedding", "indexing", "gate", "activation", "done"] as const;
-
-export type ReindexStage = (typeof reindexStages)[number];
+export type ReindexStage = "reading" | "chunking" | "embedding" | "indexing" | "gate" | "activation" | "done";
 
 export interface ReindexProgress {
   stage: ReindexStage;

@@ -6,9 +6,8 @@ import { detectLanguage } from "../core/language.js";
 import { createRateLimiter, type RateLimiter } from "./rate-limit.js";
 import type { ChatPlatform, StateStore } from "./state-store.js";
 
-export { createRateLimiter, type RateDecision, type RateLimiter } from "./rate-limit.js";
-export { measureChars, measureUtf8Bytes, splitMessage, truncateToFit, type Measure } from "./split-message.js";
-export { citationFile, formatPlainCitation, renderPlainAnswer, renderPlainCitations, sourcesLabel } from "./render-plain.js";
+export { measureUtf8Bytes, splitMessage, truncateToFit } from "./split-message.js";
+export { renderPlainAnswer, renderPlainCitations, sourcesLabel } from "./render-plain.js";
 
 /**
  * The delivery core shared by every chat adapter (Slack, WeChat, WeCom, Feishu, DingTalk). An adapter acknowledges
@@ -18,7 +17,7 @@ export { citationFile, formatPlainCitation, renderPlainAnswer, renderPlainCitati
  * logged, never sent). The adapter only renders the reply (Block Kit, plain text, XML).
  */
 
-export interface IncomingChatMessage {
+interface IncomingChatMessage {
   platform: ChatPlatform;
   /**
    * The platform's id for this delivery, stable across retries (Slack event_id, WeChat MsgId).
@@ -32,15 +31,15 @@ export interface IncomingChatMessage {
   text: string;
 }
 
-export type NoticeReason = "rate-limited" | "empty" | "too-long" | "unavailable" | "failed";
+type NoticeReason = "rate-limited" | "empty" | "too-long" | "unavailable" | "failed";
 
 export type DeliveryReply =
   | { kind: "answer"; answer: Answer; question: string; conversationId: string }
   | { kind: "notice"; reason: NoticeReason; text: string; language: Language };
 
-export type SendReply = (reply: DeliveryReply) => Promise<void>;
+type SendReply = (reply: DeliveryReply) => Promise<void>;
 
-export interface HandleOptions {
+interface HandleOptions {
   /**
    * Runs once the message is accepted (not a duplicate, not rate-limited), in parallel with the
    * answering — e.g. post a "thinking…" placeholder. `send` is called only after it settles.
@@ -50,9 +49,9 @@ export interface HandleOptions {
   onToken?: (token: string) => void;
 }
 
-export type TicketStatus = "accepted" | "duplicate" | "rate-limited";
+type TicketStatus = "accepted" | "duplicate" | "rate-limited";
 
-export interface DeliveryTicket {
+interface DeliveryTicket {
   /** Known before any answering starts, so an adapter can skip its placeholder for duplicates. */
   status: TicketStatus;
   /** Settles when the reply has been sent (or failed to send; failures are logged, never thrown). */
@@ -238,6 +237,6 @@ const noticeTexts: Record<NoticeReason, Record<Language, (seconds?: number) => s
 };
 
 /** A polite notice in the user's language (exported so adapters word their own notices the same way). */
-export function notice(reason: NoticeReason, language: Language, retryAfterSeconds?: number): DeliveryReply {
+function notice(reason: NoticeReason, language: Language, retryAfterSeconds?: number): DeliveryReply {
   return { kind: "notice", reason, language, text: noticeTexts[reason][language](retryAfterSeconds) };
 }

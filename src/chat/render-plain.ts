@@ -7,12 +7,12 @@ import { measureChars, splitMessage, truncateToFit, type Measure } from "./split
  * so titles are shortened first and whole footnotes dropped (with a "+k more" line) last.
  */
 
-export function citationFile(citation: Pick<Citation, "source">): string {
+function citationFile(citation: Pick<Citation, "source">): string {
   const parts = citation.source.split(/[\\/]/);
   return parts[parts.length - 1] || citation.source;
 }
 
-export function formatPlainCitation(citation: Citation, titleLimit = Infinity): string {
+function formatPlainCitation(citation: Citation, titleLimit = Infinity): string {
   const title = titleLimit === Infinity ? citation.title : truncateToFit(citation.title, titleLimit);
   const place = [citation.zone, citation.date].filter((part) => part && part.length > 0).join(", ");
   return `[${citation.n}] ${title}${place ? ` — ${place}` : ""} (${citationFile(citation)})`;

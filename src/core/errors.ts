@@ -4,7 +4,7 @@
  * text to chat users (they use `publicMessage`).
  */
 
-export const errorCodes = {
+const errorCodes = {
   CONFIG_INVALID: 500,
   CORPUS_DIR_MISSING: 500,
   CORPUS_EMPTY: 500,

@@ -130,7 +130,7 @@ export interface Citation {
   end: number;
 }
 
-export type AnswerMode = "extractive" | "llm";
+type AnswerMode = "extractive" | "llm";
 
 export interface Answer {
   answer: string;

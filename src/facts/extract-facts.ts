@@ -20,7 +20,7 @@ const zoneWord = new RegExp(zoneKindSurfaces.join("|"), "u");
 
 const clauseBoundary = /[，,；;：:。！？!?\n]/u;
 
-export function levelOfKind(kind: string): ZoneLevel {
+function levelOfKind(kind: string): ZoneLevel {
   if (kind === "市") return "city";
   if (kind === "县") return "county";
   if (kind === "省") return "province";

@@ -74,7 +74,7 @@ export interface FactStore {
 }
 
 /** Latest period first; within a period, the earlier sentence (reports lead with totals); then extraction order. */
-export function compareLatest(a: RankKey, b: RankKey): number {
+function compareLatest(a: RankKey, b: RankKey): number {
   return compareText(b.period?.to ?? "", a.period?.to ?? "") || compareText(b.date ?? "", a.date ?? "") || a.sentenceStart - b.sentenceStart;
 }
 
@@ -132,7 +132,7 @@ export function sentenceKey(sentence: string): string {
 }
 
 /** A listing's zone filter: the zone itself, its place, or a zone whose name starts with it. */
-export function listZoneMatches(fact: Pick<Fact, "zone" | "place">, zone: string): boolean {
+function listZoneMatches(fact: Pick<Fact, "zone" | "place">, zone: string): boolean {
   return fact.zone === zone || fact.place === zone || fact.zone.startsWith(zone);
 }
 

@@ -15,7 +15,7 @@ export interface MetricMatch {
 }
 
 /** The unit a question wants: 多少家 a count, 多少钱 an amount, 比例 a percentage. */
-export function askedUnits(question: string, language: "zh" | "en"): NormalizedUnit[] | undefined {
+function askedUnits(question: string, language: "zh" | "en"): NormalizedUnit[] | undefined {
   // Two questions in one ("多少个，总投资多少？", "how many …, and what …") may want two units.
   const asks = question.match(language === "zh" ? /多少|几[个家项名次]/gu : /\bhow (?:many|much)\b|\bwhat\b|\bwhich\b/gi) ?? [];
   if (asks.length > 1) return undefined;

@@ -323,11 +323,6 @@ export function span(period: Period): number {
   return years * 12 + Number(tm) - Number(fm) + 1;
 }
 
-export function yearOfPeriod(period: Period): number | undefined {
-  const year = Number(period.to.slice(0, 4));
-  return Number.isFinite(year) ? year : undefined;
-}
-
 /** A fact's period answers an asked period exactly (same months; a yearless question takes any year). */
 export function samePeriod(fact: Period, asked: Period): boolean {
   if (asked.kind === "day" && asked.day) return fact.kind === "day" && fact.day !== undefined && (asked.yearless ? fact.day.slice(5) === asked.day.slice(5) : fact.day === asked.day);
@@ -354,10 +349,3 @@ export function periodDistance(a: Period, b: Period): number {
   return Math.abs(months(a.to) - months(b.to)) + Math.abs(span(a) - span(b));
 }
 
-/** The asked period with the year filled in (for saying what was asked about a yearless question). */
-export function withYear(period: Period, year: number): Period {
-  if (!period.yearless) return period;
-  const from = Number(period.from.slice(5));
-  const to = Number(period.to.slice(5));
-  return monthRange(year, from, to, period.kind);
-}

@@ -15,11 +15,16 @@ import type { Fact, MetricDefinition, Period, PeriodKind, ZoneLevel } from "./ty
  */
 
 /** Bumped when the table layout changes; a file of another layout is refused (rebuild the index). */
-export const FACT_SCHEMA_VERSION = "3";
+const FACT_SCHEMA_VERSION = "3";
 /** Decoded facts kept per process: enough for a question's passages and leads, bounded whatever the corpus. */
 const DECODED_CACHE_SIZE = 4096;
 /** Prepared statements kept per process (their SQL varies with the number of zones, places and metrics asked). */
 const STATEMENT_CACHE_SIZE = 64;
+/**
+ * Facts per sentence and per chunk, kept per process: every answer looks up each sentence of its
+ * passages (the largest cost of an ask over HTTP before this cache), and the facts of a snapshot never change.
+ */
+const LOOKUP_CACHE_SIZE = 8192;
 /** SQLite's own page cache per connection, in KiB: pages beyond it come from the OS page cache, shared by all processes. */
 const PAGE_CACHE_KIB = 8192;
 
@@ -146,6 +151,8 @@ export class SqliteFactStore implements FactStore {
   private readonly decoded = new LRUCache<number, Fact>({ max: DECODED_CACHE_SIZE });
   private allZones?: ZoneFactCount[];
   private readonly exampleCache = new Map<number, Fact[]>();
+  private readonly bySentence = new LRUCache<string, Fact[]>({ max: LOOKUP_CACHE_SIZE });
+  private readonly byChunk = new LRUCache<string, Fact[]>({ max: LOOKUP_CACHE_SIZE });
 
   /** Use `openSqliteFactStore`, which checks the file first. The connection is closed when the store is garbage-collected or `close`d. */
   constructor(
@@ -157,13 +164,24 @@ export class SqliteFactStore implements FactStore {
     this.db.close();
   }
 
+  // Callers get their own array: a cached list is never handed out to be changed.
   inChunk(chunkId: string): Fact[] {
-    return this.facts("chunk_id = ?", [chunkId]);
+    let facts = this.byChunk.get(chunkId);
+    if (!facts) {
+      facts = this.facts("chunk_id = ?", [chunkId]);
+      this.byChunk.set(chunkId, facts);
+    }
+    return facts.slice();
   }
 
   inSentence(sentence: string): Fact[] {
     const key = sentenceKey(sentence);
-    return this.facts("sentence_hash = ?", [sentenceHash(key)]).filter((fact) => sentenceKey(fact.sentence) === key);
+    let facts = this.bySentence.get(key);
+    if (!facts) {
+      facts = this.facts("sentence_hash = ?", [sentenceHash(key)]).filter((fact) => sentenceKey(fact.sentence) === key);
+      this.bySentence.set(key, facts);
+    }
+    return facts.slice();
   }
 
   candidates(query: FactQuery): Fact[] {

@@ -10,6 +10,8 @@ export interface ScoredIndex {
 
 const K1 = 1.2;
 const B = 0.75;
+/** Document frequencies kept per index (terms asked by answers); cleared when full. */
+const FREQUENCY_CACHE_SIZE = 50_000;
 /** Snapshots written before the arrays moved to a binary file: arrays as base64 inside JSON. */
 const JSON_FORMAT = "bm25-csr-v1";
 /** Header in JSON, the four arrays in a separate binary file that each server process maps. */
@@ -84,6 +86,7 @@ export class Bm25Index {
   /** Scratch score buffer reused across queries: allocation-free search at 100k documents. */
   private scores: Float64Array;
   private touched: Int32Array;
+  private readonly frequencies = new Map<string, number>();
 
   private constructor(
     private readonly tokenizer: Tokenizer,
@@ -119,13 +122,18 @@ export class Bm25Index {
 
   /** How many documents hold the term (for a term the tokenizer splits, its rarest part). */
   documentFrequency(term: string): number {
+    // Asked for the same few hundred terms by every answer (evidence weights): tokenizing them was
+    // a few percent of an ask. The index never changes, so a term's count is kept (bounded).
+    const known = this.frequencies.get(term);
+    if (known !== undefined) return known;
     const tokens = this.tokenizer(term);
-    if (tokens.length === 0) return 0;
-    let least = Infinity;
+    let least = tokens.length === 0 ? 0 : Infinity;
     for (const token of tokens) {
       const id = this.termIds.get(token);
       least = Math.min(least, id === undefined ? 0 : this.termOffsets[id + 1]! - this.termOffsets[id]!);
     }
+    if (this.frequencies.size >= FREQUENCY_CACHE_SIZE) this.frequencies.clear();
+    this.frequencies.set(term, least);
     return least;
   }
 

@@ -62,7 +62,7 @@ export interface ChunkStore {
   close(): void;
 }
 
-export const CHUNK_DATABASE_FORMAT = 1;
+const CHUNK_DATABASE_FORMAT = 1;
 
 export class MemoryChunkStore implements ChunkStore {
   private idIndex?: Map<string, Chunk>;

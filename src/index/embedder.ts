@@ -2,7 +2,7 @@
  * One interface for every embedding provider (local hashed TF-IDF, OpenAI-compatible, Ollama).
  * Capabilities are declared, not assumed: only embedders fitted at index time have `fit`/`state`/`load`.
  */
-export type EmbedderProvider = "local" | "openai" | "ollama";
+type EmbedderProvider = "local" | "openai" | "ollama";
 
 export interface EmbedOptions {
   signal?: AbortSignal;

@@ -3,9 +3,9 @@ import { z } from "zod";
 /** Bumped when the snapshot layout changes; older snapshots are then refused and rebuilt. */
 export const MANIFEST_FORMAT_VERSION = 1;
 
-export const fileStatusSchema = z.enum(["indexed", "skipped", "failed"]);
+const fileStatusSchema = z.enum(["indexed", "skipped", "failed"]);
 
-export const manifestFileSchema = z.object({
+const manifestFileSchema = z.object({
   /** Corpus-relative path. */
   file: z.string(),
   sha256: z.string(),

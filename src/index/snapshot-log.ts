@@ -12,7 +12,7 @@ import { z } from "zod";
 
 export const SNAPSHOT_LOG_FILE = "snapshot-history.jsonl";
 
-export const snapshotEventSchema = z.object({
+const snapshotEventSchema = z.object({
   at: z.string(),
   /** activate: a build went live; rollback: an admin went back; fallback: start-up replaced an unusable live snapshot. */
   action: z.enum(["activate", "rollback", "fallback"]),
@@ -24,9 +24,8 @@ export const snapshotEventSchema = z.object({
 });
 
 export type SnapshotEvent = z.infer<typeof snapshotEventSchema>;
-export type SnapshotEventInput = Omit<SnapshotEvent, "at" | "version"> & { at?: string };
 
-export function snapshotLogPath(dataDir: string): string {
+function snapshotLogPath(dataDir: string): string {
   return path.join(dataDir, SNAPSHOT_LOG_FILE);
 }
 

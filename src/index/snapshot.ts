@@ -19,7 +19,7 @@ import type { LocalEmbedder } from "./embedders/local-embedder.js";
 import { canBuildInParallel, embedInThreads } from "./parallel-build.js";
 
 export const SNAPSHOTS_DIR = "snapshots";
-export const CURRENT_FILE = "current.json";
+const CURRENT_FILE = "current.json";
 export const snapshotFiles = {
   manifest: "manifest.json",
   /** The chunks, one row per position, read through a ChunkStore (src/index/chunk-store.ts). */
@@ -91,7 +91,7 @@ export function snapshotDir(dataDir: string, version: string): string {
 }
 
 /** Sortable, unique build id, e.g. 20240612T101500123Z-3f9a1c. */
-export function newVersion(now: Date = new Date()): string {
+function newVersion(now: Date = new Date()): string {
   return `${now.toISOString().replace(/[-:.]/g, "")}-${randomBytes(3).toString("hex")}`;
 }
 
@@ -351,7 +351,7 @@ function restoreSettingsHint(manifest: Manifest): string {
 }
 
 /** Refuses a snapshot built by another embedder: its vectors live in a different space. */
-export function checkEmbedderCompatibility(manifest: Manifest, embedder: Embedder): void {
+function checkEmbedderCompatibility(manifest: Manifest, embedder: Embedder): void {
   const built = manifest.embedder;
   const sameModel = built.provider === embedder.provider && (built.model ?? "") === (embedder.model ?? "");
   const dimensionsKnown = embedder.dimensionsKnown !== false;

@@ -36,7 +36,7 @@ const TOKENIZER_VERSION = "jieba-v2";
  * Function words that carry no retrieval signal. Kept small on purpose: Chinese policy text
  * leans on short words such as 亿, 元, 年 that questions about figures do need.
  */
-export const stopwords: ReadonlySet<string> = new Set([
+const stopwords: ReadonlySet<string> = new Set([
   "的", "了", "是", "在", "和", "与", "及", "等", "也", "而", "就", "都", "将", "对", "从", "把", "被", "让",
   "并", "或", "之", "其", "这", "那", "这个", "那个", "一个", "我们", "他们", "你们", "我", "你", "他",
   "着", "过", "吗", "呢", "吧", "啊", "以及", "为", "于", "以", "上", "中", "有", "个",
@@ -52,7 +52,7 @@ function userDictionaryKey(userWords: readonly string[]): string {
   return [...new Set(userWords.map((word) => word.trim()).filter((word) => word.length > 0))].sort().join("\n");
 }
 
-export function getJieba(userWords: readonly string[] = []): Jieba {
+function getJieba(userWords: readonly string[] = []): Jieba {
   const key = userDictionaryKey(userWords);
   let jieba = jiebaCache.get(key);
   if (!jieba) {

@@ -21,7 +21,7 @@ const entrySchema = z
   })
   .strict();
 
-export const catalogSchema = z.object({ files: z.record(z.string(), entrySchema) }).strict();
+const catalogSchema = z.object({ files: z.record(z.string(), entrySchema) }).strict();
 
 export type Catalog = Record<string, CatalogEntry>;
 

@@ -87,7 +87,7 @@ function isNameToken(token: string): boolean {
 }
 
 /** Whether the text is only person names ("肖兵 邓松", "尹恒吉"). */
-export function isNameList(text: string): boolean {
+function isNameList(text: string): boolean {
   const tokens = text.trim().split(/[\s、,，]+/).filter((token) => token.length > 0);
   return tokens.length >= 1 && tokens.length <= 6 && tokens.every(isNameToken) && text.trim().length <= 30;
 }

@@ -53,7 +53,10 @@ export function createGazetteer(extra: GazetteerOverride[] = []): Gazetteer {
   const byKey = new Map<string, string[]>();
   const addKey = (spelling: string, zh: string, first = false) => {
     const list = byKey.get(spelling) ?? [];
-    if (!list.includes(zh)) first ? list.unshift(zh) : list.push(zh);
+    if (!list.includes(zh)) {
+      if (first) list.unshift(zh);
+      else list.push(zh);
+    }
     byKey.set(spelling, list);
   };
   const known = new Set<string>();

@@ -6,7 +6,7 @@
  * without the 市/县/地区 suffix, the way zone names use them.
  */
 
-export type PlaceKind = "省" | "市" | "县" | "新区";
+type PlaceKind = "省" | "市" | "县" | "新区";
 
 export interface PlaceEntry {
   zh: string;

@@ -6,7 +6,7 @@
  * chunking and citing, with its heading path as context; a heading alone is never a unit.
  */
 
-export type MarkerKind = "chapter" | "section" | "cn" | "cn-paren" | "digit" | "digit-paren" | "circled" | "article" | "clause";
+type MarkerKind = "chapter" | "section" | "cn" | "cn-paren" | "digit" | "digit-paren" | "circled" | "article" | "clause";
 
 export interface Marker {
   kind: MarkerKind;

@@ -59,7 +59,7 @@ export interface ReadCorpusOptions {
 const plainText = new Set([".txt", ".md", ".markdown"]);
 
 /** Configuration files that live in the corpus folder but are not documents (never indexed, listed or deleted as such). */
-export const configurationFiles: ReadonlySet<string> = new Set([catalogFileName, "gazetteer.json", "glossary.json", "metrics.json"]);
+const configurationFiles: ReadonlySet<string> = new Set([catalogFileName, "gazetteer.json", "glossary.json", "metrics.json"]);
 
 /** Whether a top-level corpus file name is one of the configuration files (any letter case). */
 export function isConfigurationFile(name: string): boolean {

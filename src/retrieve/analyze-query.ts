@@ -44,7 +44,7 @@ export interface AnalyzedQuery {
   unknownPlaces?: string[];
 }
 
-export type Segmenter = (text: string) => string[];
+type Segmenter = (text: string) => string[];
 
 const chineseQuestionWords = new Set(
   (

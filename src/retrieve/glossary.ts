@@ -15,7 +15,7 @@ const glossaryFileSchema = z.object({
 
 export type GlossaryEntry = { en: string[]; zh: string[] };
 
-export interface GlossaryMatch {
+interface GlossaryMatch {
   /** The English phrase found in the question. */
   phrase: string;
   zh: string[];

@@ -8,7 +8,7 @@ import { detectZones } from "../ingest/zones.js";
  * article is about: those in its title and those it keeps returning to.
  */
 
-export interface PlacesFound {
+interface PlacesFound {
   places: string[];
   zoneNames: string[];
 }

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiRoutes } from "../../src/adapters/api/api-routes.js";
-import { startHttpServer, type RunningServer } from "../../src/adapters/http/server.js";
 import { createAdminApi } from "../../src/adapters/admin/admin-routes.js";
 import { openApiAccess } from "../../src/adapters/http/access.js";
 import { createSignInGuard } from "../../src/admin/sign-in-guard.js";
@@ -8,17 +7,16 @@ import { MemoryStateStore } from "../../src/chat/state-store.js";
 import type { ReindexJob } from "../../src/admin/reindex-manager.js";
 import { createRuntime, type Runtime } from "../../src/app/runtime.js";
 import { silentLogger } from "../../src/core/logger.js";
+import { startInjectServer, type InjectServer } from "../helpers/inject-server.js";
 import { createTempWorkspace, testConfig, type TempWorkspace } from "../helpers/temp-runtime.js";
-import { waitFor } from "./mock-embeddings.js";
 
 const TOKEN = "test-admin-token-0123456789";
-const QUESTIONS = ["长治高新区聘请了多少名招商大使？", "What incentives does Changzhi offer?", "衡阳高新区7月11日的集中签约仪式签约了多少个项目？", "火星开发区的税收政策是什么？"];
 
 describe("HTTP admin API", () => {
   let workspace: TempWorkspace;
   let runtime: Runtime;
-  let server: RunningServer;
-  let disabled: RunningServer;
+  let server: InjectServer;
+  let disabled: InjectServer;
 
   beforeAll(async () => {
     workspace = await createTempWorkspace();
@@ -27,11 +25,9 @@ describe("HTTP admin API", () => {
     const adminApi = createAdminApi({ manager: runtime.admin, token: config.ADMIN_TOKEN });
     const routes = [...createApiRoutes(runtime.service), ...adminApi.routes];
     const access = { ...openApiAccess, authorizers: { ...openApiAccess.authorizers, admin: adminApi.authorize } };
-    server = await startHttpServer({ host: "127.0.0.1", port: 0, routes, access, maxBodyBytes: 65536, log: silentLogger });
+    server = await startInjectServer({ routes, access, maxBodyBytes: 65536, log: silentLogger });
     const off = createAdminApi({ manager: runtime.admin, token: undefined });
-    disabled = await startHttpServer({
-      host: "127.0.0.1",
-      port: 0,
+    disabled = await startInjectServer({
       routes: off.routes,
       access: { authorizers: { admin: off.authorize } },
       maxBodyBytes: 65536,
@@ -47,7 +43,7 @@ describe("HTTP admin API", () => {
 
   // `null` sends no Authorization header (undefined would pick the default token).
   const admin = (path: string, init: RequestInit = {}, token: string | null = TOKEN) =>
-    fetch(`${server.url}${path}`, { ...init, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.headers ?? {}) } });
+    server.fetch(path, { ...init, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.headers ?? {}) } });
   const status = async () => (await (await admin("/admin/status")).json()) as { live: { version: string }; lastJob?: ReindexJob; snapshots: Array<{ version: string }>; audit: Array<{ actor: string; action: string }> };
 
   it("answers 401 without or with a wrong token, and 403 with a hint when ADMIN_TOKEN is unset", async () => {
@@ -59,74 +55,12 @@ describe("HTTP admin API", () => {
       expect((await admin(path, { method }, null)).status).toBe(401);
       expect((await admin(path, { method }, "wrong")).status).toBe(401);
       expect((await admin(path, { method }, `${TOKEN}x`)).status).toBe(401);
-      const off = await fetch(`${disabled.url}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}` } });
+      const off = await disabled.fetch(path, { method, headers: { authorization: `Bearer ${TOKEN}` } });
       expect(off.status).toBe(403);
       expect(((await off.json()) as { error: { hint: string } }).error.hint).toContain("ADMIN_TOKEN");
     }
     expect(runtime.admin.lastJob).toBeUndefined();
     expect((await runtime.store.listAudit(10)).some((entry) => entry.action === "auth.failed")).toBe(true);
-  });
-
-  it("keeps answering 4 concurrent clients with zero failures while a re-index runs, then serves the new version", async () => {
-    const before = ((await (await fetch(`${server.url}/healthz`)).json()) as { indexVersion: string }).indexVersion;
-    let stop = false;
-    const failures: string[] = [];
-    let answered = 0;
-    const versionsSeen = new Set<string>();
-    const client = async (offset: number) => {
-      // Bounded: at most 400 requests per client even if the job never finishes.
-      for (let i = 0; i < 400 && !stop; i++) {
-        const question = QUESTIONS[(i + offset) % QUESTIONS.length]!;
-        try {
-          const response = await fetch(`${server.url}/api/ask`, {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body: JSON.stringify({ question }),
-          });
-          const body = (await response.json()) as { answer?: unknown; refused?: unknown; citations?: unknown };
-          if (response.status !== 200 || typeof body.answer !== "string" || body.answer.length === 0 || typeof body.refused !== "boolean" || !Array.isArray(body.citations)) {
-            failures.push(`${response.status} ${JSON.stringify(body).slice(0, 200)}`);
-          } else if (!body.refused && body.citations.length === 0) {
-            failures.push(`answer without citations: ${question}`);
-          }
-          answered++;
-          const health = (await (await fetch(`${server.url}/healthz`)).json()) as { indexVersion: string };
-          versionsSeen.add(health.indexVersion);
-        } catch (error) {
-          failures.push(String(error));
-        }
-      }
-    };
-    const clients = [0, 1, 2, 3].map((offset) => client(offset));
-    await waitFor(() => answered >= 8, 30_000, "the first answers");
-
-    const started = await admin("/admin/reindex", { method: "POST" });
-    expect(started.status).toBe(202);
-    const { jobId } = (await started.json()) as { jobId: string };
-    expect(jobId).toMatch(/^job-/);
-    const again = await admin("/admin/reindex", { method: "POST" });
-    expect(again.status).toBe(409);
-    expect(((await again.json()) as { error: { code: string } }).error.code).toBe("INDEX_BUILD_IN_PROGRESS");
-
-    await waitFor(async () => ["succeeded", "refused", "failed"].includes((await status()).lastJob?.state ?? ""), 60_000, "the job to finish");
-    const answeredAtSwap = answered;
-    await waitFor(() => answered >= answeredAtSwap + 8, 30_000, "answers after the swap");
-    stop = true;
-    await Promise.all(clients);
-
-    expect(failures).toEqual([]);
-    const final = await status();
-    expect(final.lastJob).toMatchObject({ id: jobId, state: "succeeded", actor: "admin-api" });
-    expect(final.lastJob!.startedAt).toBeTruthy();
-    expect(final.lastJob!.finishedAt).toBeTruthy();
-    expect(final.lastJob!.files.length).toBeGreaterThan(0);
-    expect(final.lastJob!.gate).toMatchObject({ passed: true });
-    const after = ((await (await fetch(`${server.url}/healthz`)).json()) as { indexVersion: string }).indexVersion;
-    expect(after).toBe(final.lastJob!.version);
-    expect(after).not.toBe(before);
-    expect(final.live.version).toBe(after);
-    expect(versionsSeen).toContain(after);
-    expect(final.audit.map((entry) => `${entry.actor} ${entry.action}`)).toEqual(expect.arrayContaining(["admin-api reindex.start", "admin-api reindex.succeeded"]));
   });
 
   it("reports skipped files by name with the reason", async () => {
@@ -181,16 +115,14 @@ describe("HTTP admin API", () => {
   it("rate-limits failed sign-ins per address and audits them as one row per window", async () => {
     const store = new MemoryStateStore();
     const adminApi = createAdminApi({ manager: runtime.admin, token: TOKEN, signIns: createSignInGuard({ store, limit: 3, log: silentLogger }) });
-    const guarded = await startHttpServer({
-      host: "127.0.0.1",
-      port: 0,
+    const guarded = await startInjectServer({
       routes: adminApi.routes,
       access: { authorizers: { admin: adminApi.authorize } },
       maxBodyBytes: 65536,
       log: silentLogger,
     });
     try {
-      const call = (token: string) => fetch(`${guarded.url}/admin/status`, { headers: { authorization: `Bearer ${token}` } });
+      const call = (token: string) => guarded.fetch(`/admin/status`, { headers: { authorization: `Bearer ${token}` } });
       const statuses: number[] = [];
       for (let attempt = 0; attempt < 25; attempt++) statuses.push((await call(`wrong-${attempt}`)).status);
       expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
@@ -210,9 +142,7 @@ describe("HTTP admin API", () => {
   it("counts wrong console sign-ins too, and refuses the right one while the address is blocked", async () => {
     const store = new MemoryStateStore();
     const adminApi = createAdminApi({ manager: runtime.admin, token: TOKEN, signIns: createSignInGuard({ store, limit: 2, log: silentLogger }) });
-    const guarded = await startHttpServer({
-      host: "127.0.0.1",
-      port: 0,
+    const guarded = await startInjectServer({
       routes: adminApi.routes,
       access: { authorizers: { admin: adminApi.authorize } },
       maxBodyBytes: 65536,
@@ -221,7 +151,7 @@ describe("HTTP admin API", () => {
     });
     try {
       const signIn = (token: string) =>
-        fetch(`${guarded.url}/admin/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token }) });
+        guarded.fetch(`/admin/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token }) });
       expect((await signIn(TOKEN)).status).toBe(200);
       const statuses: number[] = [];
       for (let attempt = 0; attempt < 4; attempt++) statuses.push((await signIn(`wrong-${attempt}`)).status);

@@ -16,6 +16,20 @@ afterEach(async () => {
   workspace = undefined;
 });
 
+/** A clock that moves only when the code under test sleeps, plus what to do at a given time. */
+function virtualClock(at: { ms: number; run: () => Promise<unknown> }[] = []) {
+  let now = 0;
+  return {
+    now: () => now,
+    sleep: async (ms: number) => {
+      now += ms;
+      const due = at.filter((event) => event.ms <= now);
+      at.splice(0, at.length, ...at.filter((event) => event.ms > now));
+      for (const event of due) await event.run();
+    },
+  };
+}
+
 function recordingLog(): { log: Logger; lines: string[] } {
   const lines: string[] = [];
   return { lines, log: { ...silentLogger, info: (text) => void lines.push(text) } };
@@ -29,11 +43,13 @@ describe("start-up with no snapshot while another process builds", () => {
     // A live process (this worker's parent) holds the build lock, as a replica building would.
     await writeFile(path.join(config.DATA_DIR, BUILD_LOCK_FILE), JSON.stringify({ pid: process.ppid, startedAt: new Date().toISOString() }));
     const { log, lines } = recordingLog();
-    await expect(buildOrWaitForIndex(config, await loadLexicon(config.CORPUS_DIR), { log, pollMs: 100 })).rejects.toMatchObject({
+    const clock = virtualClock();
+    await expect(buildOrWaitForIndex(config, await loadLexicon(config.CORPUS_DIR), { log, pollMs: 100, clock })).rejects.toMatchObject({
       code: "INDEX_BUILD_IN_PROGRESS",
       message: expect.stringContaining("Waited 1 s"),
     });
     expect(lines.filter((line) => /waiting up to 1 s/.test(line))).toHaveLength(1);
+    expect(clock.now()).toBe(1000); // polled every 100 ms until the second was up
   });
 
   it("builds itself when the other builder stops without a snapshot", async () => {
@@ -43,8 +59,10 @@ describe("start-up with no snapshot while another process builds", () => {
     const lock = path.join(config.DATA_DIR, BUILD_LOCK_FILE);
     await writeFile(lock, JSON.stringify({ pid: process.ppid, startedAt: new Date().toISOString() }));
     const { log, lines } = recordingLog();
-    setTimeout(() => void rm(lock, { force: true }), 500);
-    const live = await buildOrWaitForIndex(config, await loadLexicon(config.CORPUS_DIR), { log, pollMs: 100 });
+    // The other builder stops half a second in.
+    const clock = virtualClock([{ ms: 500, run: () => rm(lock, { force: true }) }]);
+    const live = await buildOrWaitForIndex(config, await loadLexicon(config.CORPUS_DIR), { log, pollMs: 100, clock });
+    expect(clock.now()).toBe(500);
     expect(await readCurrentVersion(config.DATA_DIR)).toBe(live.manifest.version);
     expect(lines.join("\n")).toMatch(/waiting up to 60 s[\s\S]*Index \S+ built/);
   });

@@ -8,9 +8,9 @@ import type { AddressInfo } from "node:net";
  * bag of hashed character bigrams, so similar texts get similar vectors and retrieval still works.
  */
 
-export const MOCK_DIMENSIONS = 64;
+const MOCK_DIMENSIONS = 64;
 
-export function mockVector(text: string): number[] {
+function mockVector(text: string): number[] {
   const vector = new Array<number>(MOCK_DIMENSIONS).fill(0);
   for (let i = 0; i + 1 < text.length; i++) {
     const slot = createHash("md5").update(text.slice(i, i + 2)).digest().readUInt16LE(0) % MOCK_DIMENSIONS;

@@ -1,4 +1,4 @@
-import { cp, readdir, readFile, rename, rm, stat, truncate, writeFile } from "node:fs/promises";
+import { cp, readdir, rename, rm, stat, truncate, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRuntime, type Runtime } from "../../src/app/runtime.js";

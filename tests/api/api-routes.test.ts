@@ -1,42 +1,44 @@
-import { request } from "node:http";
+import { Readable } from "node:stream";
+import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiRoutes, parseAskBody } from "../../src/adapters/api/api-routes.js";
-import { startHttpServer, type RunningServer } from "../../src/adapters/http/server.js";
+import { createHttpApp } from "../../src/adapters/http/server.js";
 import { openApiAccess } from "../../src/adapters/http/access.js";
 import { silentLogger } from "../../src/core/logger.js";
 import type { Answer } from "../../src/core/types.js";
 import { createTestRuntime, type TestRuntime } from "../helpers/temp-runtime.js";
 
-/** The HTTP API over the real runtime and the real server, on 127.0.0.1 with a free port. */
+/** The HTTP API over the real runtime and the real Fastify app, driven in process with inject() (no port). */
 
 const maxBodyBytes = 4096;
 let test: TestRuntime;
-let server: RunningServer;
+let app: FastifyInstance;
 
 beforeAll(async () => {
   test = await createTestRuntime();
-  server = await startHttpServer({ host: "127.0.0.1", port: 0, routes: createApiRoutes(test.runtime.service), access: openApiAccess, maxBodyBytes, log: silentLogger });
+  ({ app } = await createHttpApp({ routes: createApiRoutes(test.runtime.service), access: openApiAccess, maxBodyBytes, log: silentLogger }));
 });
 afterAll(async () => {
-  await server?.close();
+  await app?.close();
   await test?.close();
 });
 
 async function postAsk(body: unknown): Promise<{ status: number; json: any }> {
-  const response = await fetch(`${server.url}/api/ask`, {
+  const response = await app.inject({
     method: "POST",
+    url: "/api/ask",
     headers: { "content-type": "application/json" },
-    body: typeof body === "string" ? body : JSON.stringify(body),
+    payload: typeof body === "string" ? body : JSON.stringify(body),
   });
-  return { status: response.status, json: await response.json() };
+  return { status: response.statusCode, json: response.json() };
 }
 
 describe("GET /healthz", () => {
   it("reports the index version and chunk count", async () => {
-    const response = await fetch(`${server.url}/healthz`);
-    expect(response.status).toBe(200);
-    expect(response.headers.get("content-type")).toContain("application/json");
-    const body = (await response.json()) as { ok: boolean; chunks: number };
+    const response = await app.inject({ url: "/healthz" });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers["content-type"]).toContain("application/json");
+    const body = response.json() as { ok: boolean; chunks: number };
     const status = test.runtime.service.status();
     expect(body).toMatchObject({ ok: true, indexVersion: status.indexVersion, chunks: status.chunks });
     expect(body.chunks).toBeGreaterThan(50);
@@ -45,18 +47,18 @@ describe("GET /healthz", () => {
 
 describe("GET /api/facts", () => {
   it("lists the live index's facts, filtered by zone and metric", async () => {
-    const response = await fetch(`${server.url}/api/facts?zone=${encodeURIComponent("衡阳高新区")}&metric=signed_projects`);
-    expect(response.status).toBe(200);
-    const body = (await response.json()) as { total: number; facts: { zone: string; metric: string; raw: string; period?: { from: string; to: string } }[] };
+    const response = await app.inject({ url: `/api/facts?zone=${encodeURIComponent("衡阳高新区")}&metric=signed_projects` });
+    expect(response.statusCode).toBe(200);
+    const body = response.json() as { total: number; facts: { zone: string; metric: string; raw: string; period?: { from: string; to: string } }[] };
     expect(body.total).toBeGreaterThan(0);
     expect(body.facts.every((fact) => fact.zone === "衡阳高新区" && fact.metric === "signed_projects")).toBe(true);
     expect(body.facts.some((fact) => fact.raw === "28个" && fact.period?.from === "2023-01" && fact.period.to === "2023-06")).toBe(true);
   });
 
   it("rejects a bad limit with a clear error", async () => {
-    const response = await fetch(`${server.url}/api/facts?limit=0`);
-    expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("REQUEST_INVALID");
+    const response = await app.inject({ url: "/api/facts?limit=0" });
+    expect(response.statusCode).toBe(400);
+    expect((response.json() as { error: { code: string } }).error.code).toBe("REQUEST_INVALID");
   });
 });
 
@@ -123,20 +125,21 @@ describe("POST /api/ask", () => {
 
   it("answers 400 QUESTION_TOO_LONG for a 10,000-character question, naming the limit", async () => {
     // 10,000 Chinese characters are 30 KB of JSON: use a server with the default 64 KB body limit.
-    const big = await startHttpServer({ host: "127.0.0.1", port: 0, routes: createApiRoutes(test.runtime.service), access: openApiAccess, maxBodyBytes: 64 * 1024, log: silentLogger });
+    const big = await createHttpApp({ routes: createApiRoutes(test.runtime.service), access: openApiAccess, maxBodyBytes: 64 * 1024, log: silentLogger });
     try {
-      const response = await fetch(`${big.url}/api/ask`, {
+      const response = await big.app.inject({
         method: "POST",
+        url: "/api/ask",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ question: "长".repeat(10_000) }),
+        payload: JSON.stringify({ question: "长".repeat(10_000) }),
       });
-      expect(response.status).toBe(400);
-      const json = (await response.json()) as { error: { code: string; message: string } };
+      expect(response.statusCode).toBe(400);
+      const json = response.json() as { error: { code: string; message: string } };
       expect(json.error.code).toBe("QUESTION_TOO_LONG");
       expect(json.error.message).toContain(`limit is ${test.config.MAX_QUESTION_CHARS}`);
       expect(json.error.message).toContain("10000");
     } finally {
-      await big.close();
+      await big.app.close();
     }
   });
 
@@ -148,27 +151,23 @@ describe("POST /api/ask", () => {
   });
 
   it("answers 413 for an oversized body sent without a content-length (chunked)", async () => {
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${server.url}/api/ask`, { method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
-      req.on("error", reject);
-      req.write('{"question":"');
-      req.write("y".repeat(maxBodyBytes * 2));
-      req.end('"}');
+    const response = await app.inject({
+      method: "POST",
+      url: "/api/ask",
+      headers: { "content-type": "application/json", "transfer-encoding": "chunked" },
+      payload: Readable.from(['{"question":"', "y".repeat(maxBodyBytes * 2), '"}']),
     });
-    expect(status).toBe(413);
+    expect(response.statusCode).toBe(413);
   });
 });
 
 describe("routing", () => {
   it("answers 404 for an unknown path and 405 for a wrong method", async () => {
-    const unknown = await fetch(`${server.url}/api/nothing`);
-    expect(unknown.status).toBe(404);
-    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe("NOT_FOUND");
-    const wrongMethod = await fetch(`${server.url}/api/ask`);
-    expect(wrongMethod.status).toBe(405);
+    const unknown = await app.inject({ url: "/api/nothing" });
+    expect(unknown.statusCode).toBe(404);
+    expect((unknown.json() as { error: { code: string } }).error.code).toBe("NOT_FOUND");
+    const wrongMethod = await app.inject({ url: "/api/ask" });
+    expect(wrongMethod.statusCode).toBe(405);
   });
 });
 

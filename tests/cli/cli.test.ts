@@ -1,10 +1,16 @@
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCliScript, killRunningClis, type CliResult } from "../helpers/run-cli.js";
+import { ask } from "../../src/adapters/cli/ask.js";
+import { evaluateCommand } from "../../src/adapters/cli/eval-command.js";
+import { indexCorpus } from "../../src/adapters/cli/index-command.js";
+import { runCliCommand, type CliResult } from "../helpers/run-cli.js";
 import { createTempWorkspace, realCorpusDir, type TempWorkspace } from "../helpers/temp-runtime.js";
 
-/** The CLI commands as a user runs them: child processes with CORPUS_DIR/DATA_DIR in temp folders. */
+/**
+ * The CLI commands as a user runs them, in process (argv, environment, stdout/stderr, exit code),
+ * with CORPUS_DIR/DATA_DIR in temp folders. One child-process run per command: cli-smoke.test.ts.
+ */
 
 let workspace: TempWorkspace;
 let env: Record<string, string>;
@@ -14,11 +20,10 @@ beforeAll(async () => {
   workspace = await createTempWorkspace();
   env = { CORPUS_DIR: workspace.corpusDir, DATA_DIR: workspace.dataDir };
   // The index is built once, by the index command itself; the other commands load it.
-  indexRun = await runCliScript("src/adapters/cli/index-command.ts", [], env);
+  indexRun = await runCliCommand(indexCorpus, [], env);
 });
 
 afterAll(async () => {
-  killRunningClis();
   await workspace?.cleanup();
 });
 
@@ -34,7 +39,7 @@ describe("index command", () => {
 
   it("exits 1 with CORPUS_DIR_MISSING and a hint when the corpus folder does not exist", async () => {
     const missing = path.join(workspace.root, "no-such-corpus");
-    const result = await runCliScript("src/adapters/cli/index-command.ts", [], { CORPUS_DIR: missing, DATA_DIR: path.join(workspace.root, "data-missing") });
+    const result = await runCliCommand(indexCorpus, [], { CORPUS_DIR: missing, DATA_DIR: path.join(workspace.root, "data-missing") });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("CORPUS_DIR_MISSING");
     expect(result.stderr).toContain(missing);
@@ -53,7 +58,7 @@ describe("index command", () => {
     for (let i = 0; i < binary.length; i++) binary[i] = (i * 7919 + 13) % 256;
     await writeFile(path.join(corpusDir, "scan.txt"), binary);
 
-    const result = await runCliScript("src/adapters/cli/index-command.ts", [], { CORPUS_DIR: corpusDir, DATA_DIR: path.join(workspace.root, "mixed", "data") });
+    const result = await runCliCommand(indexCorpus, [], { CORPUS_DIR: corpusDir, DATA_DIR: path.join(workspace.root, "mixed", "data") });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/Files: 4 \(2 indexed, 2 skipped\b/);
     expect(result.stderr).toMatch(/skipped .*corpus\/empty\.txt/);
@@ -64,18 +69,18 @@ describe("index command", () => {
     expect(result.stdout).toMatch(/^\s*skipped\b.*corpus\/scan\.txt.*(?:NUL|binary)/m);
 
     // The indexed files answer questions.
-    const ask = await runCliScript("src/adapters/cli/ask.ts", ["乐山高新区“科创八条”政策奖补资金兑现了多少？", "--json"], {
+    const asked = await runCliCommand(ask, ["乐山高新区“科创八条”政策奖补资金兑现了多少？", "--json"], {
       CORPUS_DIR: corpusDir,
       DATA_DIR: path.join(workspace.root, "mixed", "data"),
     });
-    expect(ask.code, ask.stderr).toBe(0);
-    expect(JSON.parse(ask.stdout).answer).toContain("500多万元");
+    expect(asked.code, asked.stderr).toBe(0);
+    expect(JSON.parse(asked.stdout).answer).toContain("500多万元");
   });
 });
 
 describe("ask command", () => {
   it("--json prints the Answer object", async () => {
-    const result = await runCliScript("src/adapters/cli/ask.ts", ["衡阳高新区2023年1-6月招商引资签约项目多少个？投资总额多少？", "--json"], env);
+    const result = await runCliCommand(ask, ["衡阳高新区2023年1-6月招商引资签约项目多少个？投资总额多少？", "--json"], env);
     expect(result.code, result.stderr).toBe(0);
     const answer = JSON.parse(result.stdout);
     expect(answer).toMatchObject({ refused: false, mode: "extractive", language: "zh" });
@@ -91,30 +96,30 @@ describe("ask command", () => {
   });
 
   it("prints a readable answer with sources by default", async () => {
-    const result = await runCliScript("src/adapters/cli/ask.ts", ["What", "incentives", "does", "Changzhi", "High-tech", "Zone", "offer?"], env);
+    const result = await runCliCommand(ask, ["What", "incentives", "does", "Changzhi", "High-tech", "Zone", "offer?"], env);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain("Sources:");
     expect(result.stdout).toMatch(/\[1\] .* — corpus\/002_93385d198ddbd426\.txt/);
   });
 
   it("keeps a named conversation across invocations for follow-ups", async () => {
-    const first = await runCliScript("src/adapters/cli/ask.ts", ["乐山高新区“科创八条”政策奖补资金兑现了多少？", "--json", "--conversation", "cli-1"], env);
+    const first = await runCliCommand(ask, ["乐山高新区“科创八条”政策奖补资金兑现了多少？", "--json", "--conversation", "cli-1"], env);
     expect(first.code, first.stderr).toBe(0);
-    const second = await runCliScript("src/adapters/cli/ask.ts", ["那衡阳呢？", "--json", "--conversation", "cli-1"], env);
+    const second = await runCliCommand(ask, ["那衡阳呢？", "--json", "--conversation", "cli-1"], env);
     expect(second.code, second.stderr).toBe(0);
     expect(JSON.parse(second.stdout).standaloneQuestion).toContain("衡阳");
     expect(JSON.parse(second.stdout).standaloneQuestion).not.toContain("乐山");
   });
 
   it("exits 1 with QUESTION_EMPTY for an empty question", async () => {
-    const result = await runCliScript("src/adapters/cli/ask.ts", ["   ", "--json"], env);
+    const result = await runCliCommand(ask, ["   ", "--json"], env);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("QUESTION_EMPTY");
     expect(result.stdout).toBe("");
   });
 
   it("exits 1 with QUESTION_TOO_LONG for a 10,000-character question", async () => {
-    const result = await runCliScript("src/adapters/cli/ask.ts", ["问".repeat(10_000)], env);
+    const result = await runCliCommand(ask, ["问".repeat(10_000)], env);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("QUESTION_TOO_LONG");
     expect(result.stderr).toMatch(/limit is 1000/);
@@ -135,7 +140,7 @@ describe("eval command", () => {
       { id: "t5", lang: "zh", q: "乐山高新区“科创八条”政策奖补资金兑现了多少？", sources: ["004"], all: [["500多万"]], lead: [["999个"]], none: ["500多万"] },
     ];
     await writeFile(evalFile, items.map((item) => JSON.stringify(item)).join("\n") + "\n");
-    const result = await runCliScript("src/adapters/cli/eval-command.ts", [evalFile, "--json", outFile], env);
+    const result = await runCliCommand(evaluateCommand, [evalFile, "--json", outFile], env);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^PASS t1\b/m);
     expect(result.stdout).toMatch(/^PASS t2\b/m);
@@ -157,7 +162,7 @@ describe("eval command", () => {
   it("exits 1 with EVAL_FILE_INVALID naming the bad line", async () => {
     const evalFile = path.join(workspace.root, "bad.jsonl");
     await writeFile(evalFile, '{"id":"a","lang":"zh","q":"问","sources":[],"all":[]}\n{"id": broken\n');
-    const result = await runCliScript("src/adapters/cli/eval-command.ts", [evalFile], env);
+    const result = await runCliCommand(evaluateCommand, [evalFile], env);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("EVAL_FILE_INVALID");
     expect(result.stderr).toContain(`${evalFile}:2`);
@@ -171,7 +176,7 @@ describe("eval command", () => {
     ];
     await writeFile(evalFile, items.map((item) => JSON.stringify(item)).join("\n") + "\n");
     const currentBefore = await readFile(path.join(workspace.dataDir, "current.json"), "utf8");
-    const result = await runCliScript("src/adapters/cli/eval-command.ts", [evalFile, "--corpus", "tests/fixtures/policies"], env);
+    const result = await runCliCommand(evaluateCommand, [evalFile, "--corpus", "tests/fixtures/policies"], env);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^PASS c1\b/m);
     // The live corpus would answer c2; over the policy fixtures it must be refused.
@@ -181,7 +186,7 @@ describe("eval command", () => {
 
   it("--corpus with a missing folder exits 1 with CORPUS_DIR_MISSING naming it", async () => {
     const evalFile = path.join(workspace.root, "policy-tiny.jsonl");
-    const result = await runCliScript("src/adapters/cli/eval-command.ts", [evalFile, "--corpus", "no/such/folder"], env);
+    const result = await runCliCommand(evaluateCommand, [evalFile, "--corpus", "no/such/folder"], env);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("CORPUS_DIR_MISSING");
     expect(result.stderr).toContain("no/such/folder");

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatEvalReport } from "../../src/app/eval-report.js";
 import { loadEvalFile, runEval, summarize, type EvalResult, type EvalSummary } from "../../src/app/evaluate.js";
+import { verdictRegressions } from "../helpers/expected-verdicts.js";
 import { createTestRuntime, devEvalFile, type TestRuntime } from "../helpers/temp-runtime.js";
 
 /** The quality gate of issue 2 §8, run in CI: the dev eval over a freshly built index. */
@@ -36,6 +37,10 @@ describe("dev eval (tests/eval/dev.jsonl)", () => {
     expect(failed).toEqual([]);
   });
 
+  it("holds every question's verdict against tests/eval/expected-verdicts.json, by name", () => {
+    expect(verdictRegressions("dev", results)).toEqual({ lost: [], newlyWrong: [], unknown: [] });
+  });
+
   it("raises no errors", () => {
     expect(results.filter((result) => result.error).map((result) => `${result.id}: ${result.error}`)).toEqual([]);
   });
@@ -52,5 +57,9 @@ describe("held-out eval (tests/eval/heldout.jsonl)", () => {
     expect(heldoutSummary.total).toBeGreaterThanOrEqual(40);
     expect(heldoutSummary.accuracy, formatEvalReport(heldout, heldoutSummary)).toBeGreaterThanOrEqual(0.9);
     expect(heldoutSummary.negativesRefused).toBe(heldoutSummary.negatives);
+  });
+
+  it("holds every question's verdict against tests/eval/expected-verdicts.json, by name", () => {
+    expect(verdictRegressions("heldout", heldout)).toEqual({ lost: [], newlyWrong: [], unknown: [] });
   });
 });

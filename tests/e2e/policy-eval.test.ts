@@ -5,6 +5,7 @@ import { prepareEvalCorpus, type EvalCorpus } from "../../src/app/eval-corpus.js
 import { loadEvalFile, runEval, summarize, type EvalResult } from "../../src/app/evaluate.js";
 import { createRuntime, type Runtime } from "../../src/app/runtime.js";
 import { silentLogger } from "../../src/core/logger.js";
+import { verdictRegressions } from "../helpers/expected-verdicts.js";
 import { createTempWorkspace, repoRoot, testConfig, type TempWorkspace } from "../helpers/temp-runtime.js";
 
 /**
@@ -35,6 +36,10 @@ describe("policy eval (tests/eval/policy.jsonl over tests/fixtures/policies)", (
     const summary = summarize(results);
     expect(summary.total).toBeGreaterThanOrEqual(30);
     expect(summary.accuracy, formatEvalReport(results, summary)).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it("holds every question's verdict against tests/eval/expected-verdicts.json, by name", () => {
+    expect(verdictRegressions("policy", results)).toEqual({ lost: [], newlyWrong: [], unknown: [] });
   });
 
   it("refuses every negative and raises no errors", () => {

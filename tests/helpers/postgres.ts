@@ -12,7 +12,7 @@ import pg from "pg";
  * skipped with a printed reason — except in CI (CI=true), where they must run and fail instead.
  */
 
-export const databaseUrl = process.env.TEST_DATABASE_URL;
+const databaseUrl = process.env.TEST_DATABASE_URL;
 const inCi = process.env.CI === "true";
 
 export const skipPostgres = databaseUrl === undefined && !inCi;
@@ -21,7 +21,7 @@ if (skipPostgres) {
 }
 
 /** The URL of the test server; throws in CI when it is missing. */
-export function requireDatabaseUrl(): string {
+function requireDatabaseUrl(): string {
   if (databaseUrl === undefined) throw new Error("TEST_DATABASE_URL is not set: PostgreSQL tests must run in CI (.ci/run starts a cluster with scripts/with-postgres.sh).");
   return databaseUrl;
 }

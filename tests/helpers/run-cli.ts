@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { runCommand, type CliCommand } from "../../src/adapters/cli/cli-support.js";
 import { repoRoot } from "./temp-runtime.js";
 
-/** Runs a CLI entry point with tsx as a child process and collects its output and exit code. */
+/** runCliScript: runs a CLI entry point with tsx as a child process (the smoke runs) and collects its output and exit code. */
 
 export interface CliResult {
   code: number | null;
@@ -47,4 +48,20 @@ export function runCliScript(script: string, args: string[], env: Record<string,
 export function killRunningClis(): void {
   for (const child of running) child.kill("SIGKILL");
   running.clear();
+}
+
+/**
+ * Runs a CLI command in this process, as its entry point would (runCommand prints errors and
+ * returns the exit code), with only the given environment: nothing leaks in from the developer's shell.
+ */
+export async function runCliCommand(command: CliCommand, args: string[], env: Record<string, string>): Promise<CliResult> {
+  let stdout = "";
+  let stderr = "";
+  const io = {
+    env: { LOG_LEVEL: "warn", LLM_PROVIDER: "none", ...env },
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  };
+  const code = await runCommand(command, args, io);
+  return { code, stdout, stderr };
 }

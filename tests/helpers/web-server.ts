@@ -12,7 +12,7 @@ import { createTempWorkspace, testConfig, type TempWorkspace } from "./temp-runt
  * web benchmark.
  */
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const ADMIN_TOKEN = "web-test-admin-token-0123456789";
 
 /** A document whose text carries markup: the pages must show it as text and run none of it. */

@@ -1,7 +1,7 @@
 import type { Answer, AnswerInput, Answerer, Chunk, SearchHit } from "../../src/core/types.js";
 
 /** Invented passages in the shape of the corpus (cleaned Chinese report text). */
-export function chunk(id: string, zone: string, title: string, date: string, text: string): Chunk {
+function chunk(id: string, zone: string, title: string, date: string, text: string): Chunk {
   return {
     id: `corpus/${id}.txt#0:0`,
     source: `corpus/${id}.txt`,
@@ -36,7 +36,7 @@ export const passages: Chunk[] = [
   chunk("103_other", "东湖高新区", "东湖高新区优化营商环境", "2022-05-09", "东湖高新区推行“一网通办”，企业开办时间压缩至1个工作日。"),
 ];
 
-export function hits(chunks: Chunk[] = passages): SearchHit[] {
+function hits(chunks: Chunk[] = passages): SearchHit[] {
   return chunks.map((item, index) => ({ chunk: item, score: 1 - index * 0.1 }));
 }
 

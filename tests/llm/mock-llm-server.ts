@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
  * (path, headers, body) and plays scripted replies.
  */
 
-export type MockReply =
+type MockReply =
   | { kind: "text"; text: string }
   | { kind: "status"; status: number; body?: string; headers?: Record<string, string> }
   /** Never answers, to exercise timeouts. */
@@ -41,7 +41,7 @@ function readBody(request: IncomingMessage): Promise<string> {
 }
 
 /** Splits text in a few pieces, cutting through words, as real streams do. */
-export function pieces(text: string, size = 7): string[] {
+function pieces(text: string, size = 7): string[] {
   const result: string[] = [];
   for (let index = 0; index < text.length; index += size) result.push(text.slice(index, index + size));
   return result;
@@ -108,7 +108,7 @@ export async function startMockLlmServer(): Promise<MockLlmServer> {
 
   const server = createServer(async (request, response) => {
     const raw = await readBody(request);
-    let body: any = {};
+    let body: any;
     try {
       body = raw ? JSON.parse(raw) : {};
     } catch {

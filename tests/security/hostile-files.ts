@@ -13,7 +13,7 @@ interface ZipInput {
 }
 
 /** A minimal zip writer (deflate), enough for .docx fixtures. */
-export function buildZip(entries: ZipInput[]): Buffer {
+function buildZip(entries: ZipInput[]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export interface RecordedCall {
+interface RecordedCall {
   method: string;
   body: Record<string, any>;
   /** What the mock answered. */
@@ -31,6 +31,11 @@ export interface MockSlackApiOptions {
 export async function startMockSlackApi(options: MockSlackApiOptions = {}): Promise<MockSlackApi> {
   const calls: RecordedCall[] = [];
   const failing = new Set<string>();
+  // waitFor's pending checks, run whenever a call is recorded or answered (no polling).
+  const waiters = new Set<() => void>();
+  const notify = () => {
+    for (const check of [...waiters]) check();
+  };
   let tsCounter = 0;
   const server: Server = createServer((req, res) => {
     const parts: Buffer[] = [];
@@ -42,8 +47,10 @@ export async function startMockSlackApi(options: MockSlackApiOptions = {}): Prom
       const method = path.startsWith("/api/") ? path.slice("/api/".length) : `response${path.slice("/response".length)}`;
       const call: RecordedCall = { method, body };
       calls.push(call);
+      notify();
       const reply = (payload: Record<string, any>) => {
         call.response = payload;
+        notify();
         res.writeHead(200, { "content-type": "application/json" });
         res.end(JSON.stringify(payload));
       };
@@ -81,12 +88,22 @@ export async function startMockSlackApi(options: MockSlackApiOptions = {}): Prom
     calls,
     failing,
     callsTo: (method) => calls.filter((call) => call.method === method),
-    async waitFor(predicate, timeoutMs = 5000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!predicate(calls)) {
-        if (Date.now() > deadline) throw new Error(`mock Slack: condition not met in ${timeoutMs} ms; calls: ${JSON.stringify(calls.map((call) => call.method))}`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+    waitFor(predicate, timeoutMs = 5000) {
+      if (predicate(calls)) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (!predicate(calls)) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve();
+        };
+        // Only a safety net: the wait ends on the call that makes the predicate true.
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`mock Slack: condition not met in ${timeoutMs} ms; calls: ${JSON.stringify(calls.map((call) => call.method))}`));
+        }, timeoutMs);
+        waiters.add(check);
+      });
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -224,8 +224,8 @@ describe("Slack adapter over HTTP", () => {
     expect(allowed.status).toBe(200);
     await settled();
     expect(reindexCalls).toEqual(["U0ADMIN"]);
-    // The outcome is posted when the job ends, after the listener has returned: wait for it (bounded).
-    for (let tries = 0; tries < 100 && mock.callsTo("response/r2").length < 2; tries++) await new Promise((resolve) => setTimeout(resolve, 20));
+    // The outcome is posted when the job ends, after the listener has returned: wait for that call.
+    await mock.waitFor(() => mock.callsTo("response/r2").length >= 2);
     expect(mock.callsTo("response/r2").map((call) => call.body.text)).toEqual([
       "Re-index started: job 42 queued",
       "Re-index finished: job 42 succeeded (snapshot 2024-05-02 is live)",

@@ -6,7 +6,7 @@ import type { Answer, AnswerService, AskOptions } from "../../src/core/types.js"
 import { silentLogger } from "../../src/core/logger.js";
 
 /** What a mocked WeChat / WeCom API received. */
-export interface RecordedCall {
+interface RecordedCall {
   method: string;
   path: string;
   query: Record<string, string>;

@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import type { FastifyInstance } from "fastify";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createWechatRoutes } from "../../src/adapters/wechat/wechat-adapter.js";
 import { decryptFor, encryptMessage, sha1Signature } from "../../src/adapters/wechat/wechat-crypto.js";
 import { buildWechatXml, parseWechatXml } from "../../src/adapters/wechat/wechat-xml.js";
-import { startHttpServer, type RunningServer } from "../../src/adapters/http/server.js";
+import { createHttpApp, startHttpServer, type RunningServer } from "../../src/adapters/http/server.js";
 import type { DeliveryCore } from "../../src/chat/delivery.js";
 import { loadConfig } from "../../src/core/config.js";
 import { silentLogger } from "../../src/core/logger.js";
@@ -37,6 +38,29 @@ async function start(service: FakeAnswerService, replyTimeoutMs = 2000, safeMode
   const routes = createWechatRoutes({ config, delivery, log: silentLogger });
   server = await startHttpServer({ host: "127.0.0.1", port: 0, routes, maxBodyBytes: 64 * 1024, log: silentLogger });
   return { server, platform, delivery };
+}
+
+/** The same routes on the Fastify app without a port, for a test on a fake clock. */
+async function startInProcess(service: FakeAnswerService, replyTimeoutMs: number): Promise<FastifyInstance> {
+  platform = await startMockPlatform();
+  const config = loadConfig({ WECHAT_TOKEN: token, WECHAT_APP_ID: appId, WECHAT_APP_SECRET: "secret", WECHAT_API_URL: platform.url, WECHAT_REPLY_TIMEOUT_MS: String(replyTimeoutMs) });
+  delivery = createTestDelivery(service, 100);
+  const { app } = await createHttpApp({ routes: createWechatRoutes({ config, delivery, log: silentLogger }), maxBodyBytes: 64 * 1024, log: silentLogger });
+  return app;
+}
+
+/** A signed plaintext-mode POST through inject; resolves with the reply body. */
+async function injectPlain(app: FastifyInstance, body: string): Promise<string> {
+  const timestamp = nowSeconds();
+  const nonce = "1320562132";
+  const query = new URLSearchParams({ signature: sha1Signature(token, timestamp, nonce), timestamp, nonce, openid: "oUser1" });
+  return (await app.inject({ method: "POST", url: `/wechat?${query}`, payload: body, headers: { "content-type": "text/xml" } })).body;
+}
+
+/** Lets the in-process request run (I/O callbacks, not the fake clock) until `condition` holds. */
+async function settleUntil(condition: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 1000 && !condition(); turn++) await new Promise((resolve) => setImmediate(resolve));
+  expect(condition()).toBe(true);
 }
 
 /** A text message as WeChat sends it (MsgId is a bare 64-bit number, not CDATA). */
@@ -158,22 +182,32 @@ describe("WeChat Official Account adapter", () => {
   });
 
   it("gives one answer for three retries of a MsgId: a retry still waiting gets it passively", async () => {
-    // The answer (750 ms) misses the first request's window (500 ms) and lands inside the retry's
-    // (520–1020 ms), with a quarter second of slack either side for a loaded machine.
-    const service = new FakeAnswerService(750);
-    await start(service, 500);
-    const body = textXml("重试的问题", "7000000000000000004");
-    const first = postPlain(body).then((response) => response.text());
-    await new Promise((resolve) => setTimeout(resolve, 520)); // WeChat re-sends after its own timeout
-    const second = postPlain(body).then((response) => response.text());
-    expect(await first).toBe("success");
-    const secondText = await second;
-    const third = await (await postPlain(body)).text();
-    expect(parseWechatXml(secondText).Content).toContain("105.63亿元");
-    expect(third).toBe("success");
-    await delivery!.idle();
-    expect(service.questions).toHaveLength(1);
-    expect(platform!.sends()).toHaveLength(0);
+    // On a fake clock, in process (inject): the answer (750 ms) misses the first request's window
+    // (500 ms) and lands inside the retry's, sent at 520 ms as WeChat re-sends after its own timeout.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const service = new FakeAnswerService(750);
+      const app = await startInProcess(service, 500);
+      const body = textXml("重试的问题", "7000000000000000004");
+      const first = injectPlain(app, body);
+      await settleUntil(() => service.questions.length === 1); // its window and the answer are on the clock
+      await vi.advanceTimersByTimeAsync(520);
+      expect(await first).toBe("success");
+      const timers = vi.getTimerCount();
+      const second = injectPlain(app, body);
+      await settleUntil(() => vi.getTimerCount() > timers); // the retry waits for the answer
+      await vi.advanceTimersByTimeAsync(230);
+      const secondText = await second;
+      const third = await injectPlain(app, body);
+      expect(parseWechatXml(secondText).Content).toContain("105.63亿元");
+      expect(third).toBe("success");
+      await delivery!.idle();
+      expect(service.questions).toHaveLength(1);
+      expect(platform!.sends()).toHaveLength(0);
+      await app.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("gives one answer when retries arrive together, and none after it was delivered", async () => {

@@ -10,7 +10,7 @@ import type { StateStore } from "../../chat/state-store.js";
  * (@fastify/csrf-protection); a bearer token cannot be sent by another site's page.
  */
 
-export const SESSION_COOKIE = "zone_admin";
+const SESSION_COOKIE = "zone_admin";
 
 /**
  * Compares fixed-length digests, so neither the token's content nor its length leaks through
@@ -28,11 +28,6 @@ export function bearerToken(headers: IncomingHttpHeaders): string | undefined {
   return match?.[1]?.trim();
 }
 
-export function bearerMatches(headers: IncomingHttpHeaders, token: string): boolean {
-  const header = headers.authorization ?? "";
-  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-  return secretMatches(match?.[1] ?? "", token) && match !== null;
-}
 
 /** One admin: a named person (ADMIN_TOKENS) or the single unnamed ADMIN_TOKEN admin (name ""). */
 export interface AdminAccount {

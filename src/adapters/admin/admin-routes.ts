@@ -11,7 +11,6 @@ import { adminActor, bearerToken, createAdminSessions, matchAccount, type AdminA
 import { deleteDocument, receiveUploads, type UploadLimits } from "./corpus-files.js";
 import { questionsCsv } from "./questions-csv.js";
 
-export { bearerMatches } from "./admin-auth.js";
 
 /**
  * HTTP admin API (thin: auth + JSON in/out; the work is in ReindexManager and corpus-files):
@@ -37,7 +36,7 @@ export { bearerMatches } from "./admin-auth.js";
  * cached (`Cache-Control: no-store`).
  */
 
-export const ADMIN_ACTOR = "admin-api";
+const ADMIN_ACTOR = "admin-api";
 
 /** `2024-03-01` or an ISO time; a day alone means its whole day (UTC) for `to`. */
 const dateParam = z

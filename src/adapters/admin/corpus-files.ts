@@ -12,7 +12,7 @@ import { isConfigurationFile } from "../../ingest/read-corpus.js";
  * half a file.
  */
 
-export const uploadExtensions = [".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"] as const;
+const uploadExtensions = [".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"] as const;
 
 
 export interface UploadLimits {
@@ -33,12 +33,14 @@ const invalid = (message: string, hint: string) => new AppError("UPLOAD_INVALID"
  * (not silently rewritten: the admin should know the file did not arrive as named); other
  * unusual characters become `_`.
  */
-export function safeDocumentName(given: string): string {
+function safeDocumentName(given: string): string {
   const name = given.normalize("NFC").trim();
+  // eslint-disable-next-line no-control-regex -- a NUL in a file name is refused on purpose
   if (name === "" || /[/\\\u0000]/.test(name) || name === "." || name === ".." || name.includes("..")) {
     throw invalid(`The file name "${given}" is not allowed.`, "Use a plain file name without folders, e.g. policy-2024.md.");
   }
   if (name.startsWith(".")) throw invalid(`The file name "${given}" starts with a dot (hidden files are not indexed).`, "Rename the file.");
+  // eslint-disable-next-line no-control-regex -- control characters in a file name become "_"
   const cleaned = name.replace(/[\u0000-\u001f\u007f<>:"|?*]/g, "_").replace(/\s+/g, " ");
   const extension = path.extname(cleaned).toLowerCase();
   if (!(uploadExtensions as readonly string[]).includes(extension)) {
@@ -93,6 +95,7 @@ export async function listDocuments(corpusDir: string): Promise<Array<{ name: st
 }
 
 export async function deleteDocument(corpusDir: string, given: string): Promise<void> {
+  // eslint-disable-next-line no-control-regex -- a NUL in a document name is refused on purpose
   if (/[/\\\u0000]/.test(given) || given.includes("..") || given.startsWith(".")) {
     throw invalid(`"${given}" is not a document name.`, "Use a name from GET /admin/documents.");
   }

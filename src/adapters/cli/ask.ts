@@ -1,5 +1,5 @@
 import { createRuntime } from "../../app/runtime.js";
-import { cliSetup, parseCommandArgs, runCli } from "./cli-support.js";
+import { cliSetup, parseCommandArgs, runCliEntry, type CliIo } from "./cli-support.js";
 import { renderAnswerText } from "./render-answer.js";
 
 export const askCommand = {
@@ -15,16 +15,19 @@ export const askCommand = {
 } as const;
 
 /** npm run ask -- "question" [--json] [--conversation ID] */
-runCli(async () => {
-  const { values, positionals } = parseCommandArgs(askCommand);
-  const { config, log } = cliSetup();
+export async function ask(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(askCommand, argv, io);
+  const { config, log } = cliSetup(io.env);
   const conversationId = values.conversation;
   // One-shot questions need no durable state; a named conversation persists across invocations.
   const runtime = await createRuntime(config, { log, memoryState: conversationId === undefined });
   try {
     const answer = await runtime.service.ask(positionals.join(" "), { conversationId });
-    process.stdout.write((values.json ? JSON.stringify(answer, null, 2) : renderAnswerText(answer)) + "\n");
+    io.stdout.write((values.json ? JSON.stringify(answer, null, 2) : renderAnswerText(answer)) + "\n");
+    return 0;
   } finally {
     await runtime.close();
   }
-});
+}
+
+runCliEntry(import.meta.url, ask);

@@ -2,11 +2,11 @@ import { writeFile } from "node:fs/promises";
 import { evaluateWithSummary } from "../../app/eval-report.js";
 import { createRuntime } from "../../app/runtime.js";
 import { prepareEvalCorpus } from "../../app/eval-corpus.js";
-import { cliSetup, parseCommandArgs, runCli } from "./cli-support.js";
+import { cliSetup, parseCommandArgs, runCliEntry, type CliIo } from "./cli-support.js";
 
 const DEFAULT_EVAL_FILE = "tests/eval/dev.jsonl";
 
-const evalCommand = {
+export const evalCommand = {
   usage: "npm run eval -- [FILE.jsonl] [--json OUT.json] [--corpus DIR [--alone]]",
   description: [
     `Runs the evaluation questions in FILE.jsonl (default ${DEFAULT_EVAL_FILE}) against the live index and prints a table.`,
@@ -20,11 +20,11 @@ const evalCommand = {
 } as const;
 
 /** npm run eval -- FILE.jsonl [--json OUT.json] [--corpus DIR] */
-runCli(async () => {
-  const { values: flags, positionals } = parseCommandArgs(evalCommand);
+export async function evaluateCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values: flags, positionals } = parseCommandArgs(evalCommand, argv, io);
   const file = positionals[0] ?? DEFAULT_EVAL_FILE;
-  if (positionals[0] === undefined) process.stderr.write(`No question file given: using ${DEFAULT_EVAL_FILE} (pass another as \`npm run eval -- FILE.jsonl\`).\n`);
-  const { config, log } = cliSetup();
+  if (positionals[0] === undefined) io.stderr.write(`No question file given: using ${DEFAULT_EVAL_FILE} (pass another as \`npm run eval -- FILE.jsonl\`).\n`);
+  const { config, log } = cliSetup(io.env);
   // --corpus DIR: a throw-away index over DIR; the live index in DATA_DIR is neither read nor changed.
   const scratch = typeof flags.corpus === "string" ? await prepareEvalCorpus(config, flags.corpus, { alone: flags.alone === true }) : undefined;
   const runtime = await createRuntime(scratch?.config ?? config, { log, memoryState: true }).catch(async (error: unknown) => {
@@ -33,7 +33,7 @@ runCli(async () => {
   });
   try {
     const { results, table } = await evaluateWithSummary(runtime.service, file);
-    process.stdout.write(table + "\n");
+    io.stdout.write(table + "\n");
     if (typeof flags.json === "string") {
       const raw = results.map(({ id, verdict, question, answer, refused, mode, citations, passed, missingSources, missingGroups, missingLead, forbidden }) => ({
         id,
@@ -48,10 +48,13 @@ runCli(async () => {
         failed: { missingSources, missingGroups, missingLead, forbidden },
       }));
       await writeFile(flags.json, JSON.stringify(raw, null, 2) + "\n");
-      process.stdout.write(`Raw results written to ${flags.json}\n`);
+      io.stdout.write(`Raw results written to ${flags.json}\n`);
     }
+    return 0;
   } finally {
     await runtime.close();
     await scratch?.cleanup();
   }
-});
+}
+
+runCliEntry(import.meta.url, evaluateCommand);

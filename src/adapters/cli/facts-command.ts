@@ -1,7 +1,7 @@
 import { loadLexicon } from "../../app/lexicon.js";
 import { loadLiveIndex } from "../../app/live-index.js";
 import { listRules, type RuleListing } from "../../ingest/policy-rules.js";
-import { cliSetup, parseCommandArgs, runCli } from "./cli-support.js";
+import { cliSetup, parseCommandArgs, runCliEntry, type CliIo, type CliOutput } from "./cli-support.js";
 
 /**
  * npm run facts -- [--zone 衡阳高新区] [--metric signed_investment | --metric rules] [--limit 50] [--json]
@@ -27,13 +27,13 @@ export const factsCommand = {
 /** As GET /api/facts: a listing, not a dump of the whole index. */
 const DEFAULT_LIMIT = 500;
 
-runCli(async () => {
-  const { values: flags } = parseCommandArgs(factsCommand);
-  const { config } = cliSetup();
+export async function listFacts(argv: string[], io: CliIo): Promise<number> {
+  const { values: flags } = parseCommandArgs(factsCommand, argv, io);
+  const { config } = cliSetup(io.env);
   const live = await loadLiveIndex(config, await loadLexicon(config.CORPUS_DIR));
   const limit = typeof flags.limit === "string" ? Number(flags.limit) : undefined;
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
-    process.stderr.write("--limit needs a positive whole number.\n");
+    io.stderr.write("--limit needs a positive whole number.\n");
     return 1;
   }
   const zone = typeof flags.zone === "string" ? flags.zone : undefined;
@@ -43,30 +43,32 @@ runCli(async () => {
   const facts = listed.facts;
   const rules = metric && metric !== "rules" ? [] : listRules(live.search.chunks.ruleChunks(), { zone, limit }, new Date().toISOString().slice(0, 10));
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify(metric === undefined && rules.length > 0 ? { facts, rules } : metric === "rules" ? rules : facts, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify(metric === undefined && rules.length > 0 ? { facts, rules } : metric === "rules" ? rules : facts, null, 2)}\n`);
     return 0;
   }
   if (metric === "rules" || (facts.length === 0 && rules.length > 0)) {
-    printRules(rules);
+    printRules(io.stdout, rules);
     return 0;
   }
   if (facts.length === 0) {
-    process.stdout.write(`No facts match (the index holds ${live.facts.size}). Metric keys are listed in ${config.CORPUS_DIR}/metrics.json.\n`);
+    io.stdout.write(`No facts match (the index holds ${live.facts.size}). Metric keys are listed in ${config.CORPUS_DIR}/metrics.json.\n`);
     return 0;
   }
   for (const fact of facts) {
     const flagsText = [fact.qualifier, fact.scope ? `scope: ${fact.scope}` : "", fact.event ? "event" : ""].filter(Boolean).join(", ");
-    process.stdout.write(
+    io.stdout.write(
       `${fact.zone} (${fact.level}) | ${fact.period?.zh ?? "no period"} | ${fact.metric} (${fact.label}) | ${fact.raw} = ${fact.normalized} ${fact.normalizedUnit}${flagsText ? ` | ${flagsText}` : ""}\n` +
         `    ${fact.sentence}  [${fact.source}:${fact.sentenceStart}-${fact.sentenceEnd}]\n`,
     );
   }
-  process.stdout.write(`${facts.length} of ${listed.total} matching facts (${live.facts.size} in the index)${listed.total > facts.length ? "; --limit N shows more" : ""}.\n`);
-  if (rules.length > 0) printRules(rules);
+  io.stdout.write(`${facts.length} of ${listed.total} matching facts (${live.facts.size} in the index)${listed.total > facts.length ? "; --limit N shows more" : ""}.\n`);
+  if (rules.length > 0) printRules(io.stdout, rules);
   return 0;
-});
+}
 
-function printRules(rules: RuleListing[]): void {
+runCliEntry(import.meta.url, listFacts);
+
+function printRules(stdout: CliOutput, rules: RuleListing[]): void {
   for (const rule of rules) {
     const parts = [
       rule.amounts.length > 0 ? rule.amounts.join("、") : "",
@@ -76,10 +78,10 @@ function printRules(rules: RuleListing[]): void {
       rule.period ? `period: ${rule.period}` : "",
       rule.expires ? `${rule.expired ? "expired" : "valid until"} ${rule.expires}` : "",
     ].filter(Boolean);
-    process.stdout.write(
+    stdout.write(
       `${rule.zone} | ${rule.document} › ${rule.section} | ${rule.measure.join(", ") || "rule"} | ${parts.join(" | ")}\n` +
         `    ${rule.condition ? `who: ${rule.condition}; ` : ""}${rule.text}  [${rule.source}]\n`,
     );
   }
-  process.stdout.write(`${rules.length} rule clauses.\n`);
+  stdout.write(`${rules.length} rule clauses.\n`);
 }

@@ -5,7 +5,7 @@ import type { Config } from "../../core/config.js";
 import type { Logger } from "../../core/logger.js";
 import { describeGate } from "../../admin/quality-gate.js";
 import { reindex, rollback } from "../../admin/reindex.js";
-import { cliSetup, parseCommandArgs, runCli } from "./cli-support.js";
+import { cliSetup, parseCommandArgs, runCliEntry, type CliIo } from "./cli-support.js";
 
 /**
  * npm run index                 build a new snapshot from CORPUS_DIR; it goes live only if it
@@ -27,7 +27,7 @@ async function openAudit(config: Config, log: Logger): Promise<StateStore | unde
   }
 }
 
-const indexCommand = {
+export const indexCommand = {
   usage: "npm run index -- [--no-gate] [--rollback] [--json]",
   description: [
     "Builds a new snapshot from CORPUS_DIR into DATA_DIR; it goes live only if it passes the quality",
@@ -41,9 +41,9 @@ const indexCommand = {
   maxPositionals: 0,
 } as const;
 
-runCli(async () => {
-  const { values: flags } = parseCommandArgs(indexCommand);
-  const { config, log } = cliSetup();
+export async function indexCorpus(argv: string[], io: CliIo): Promise<number> {
+  const { values: flags } = parseCommandArgs(indexCommand, argv, io);
+  const { config, log } = cliSetup(io.env);
   const lexicon = await loadLexicon(config.CORPUS_DIR);
   const store = await openAudit(config, log);
   const audit = (action: string, detail: string) =>
@@ -54,7 +54,7 @@ runCli(async () => {
         // With STATE_URL=postgres://… the store's build lock keeps builders on other machines out too.
         const outcome = await rollback(config, lexicon, { log, store, actor: CLI_ACTOR });
         await audit("rollback", `from ${outcome.from} to ${outcome.to}`);
-        process.stdout.write(flags.json ? `${JSON.stringify({ from: outcome.from, to: outcome.to })}\n` : `Rolled back: snapshot ${outcome.to} is live again (was ${outcome.from}).\n`);
+        io.stdout.write(flags.json ? `${JSON.stringify({ from: outcome.from, to: outcome.to })}\n` : `Rolled back: snapshot ${outcome.to} is live again (was ${outcome.from}).\n`);
         return 0;
       } catch (error) {
         await audit("rollback.failed", error instanceof Error ? error.message : String(error));
@@ -62,7 +62,7 @@ runCli(async () => {
       }
     }
 
-    const interactive = process.stderr.isTTY && !flags.json;
+    const interactive = io.stderr === process.stderr && process.stderr.isTTY && !flags.json;
     const bar = new cliProgress.SingleBar(
       { format: "{stage} [{bar}] {percentage}%", stream: process.stderr, noTTYOutput: false },
       cliProgress.Presets.shades_classic,
@@ -78,7 +78,7 @@ runCli(async () => {
         store,
         actor: CLI_ACTOR,
         onFile: (file) => {
-          if (file.status !== "indexed") process.stderr.write(`skipped ${file.file}: ${file.reason}\n`);
+          if (file.status !== "indexed") io.stderr.write(`skipped ${file.file}: ${file.reason}\n`);
         },
         // The same stages and percentage as GET /admin/status and the admin console.
         onStage: (progress) => {
@@ -100,7 +100,7 @@ runCli(async () => {
     await audit(`reindex.${outcome.state}`, `snapshot ${outcome.version}; ${describeGate(outcome.gate)}`);
     if (flags.json) {
       const { candidate: _candidate, ...report } = outcome;
-      process.stdout.write(JSON.stringify(report, null, 2) + "\n");
+      io.stdout.write(JSON.stringify(report, null, 2) + "\n");
       return outcome.state === "succeeded" ? 0 : 2;
     }
     const skipped = outcome.files.filter((file) => file.status !== "indexed");
@@ -126,10 +126,12 @@ runCli(async () => {
       ]),
       ...outcome.removedFiles.map((file) => `  removed            ${file}`),
     ];
-    process.stdout.write(lines.join("\n") + "\n");
-    if (outcome.state === "refused") process.stderr.write("Fix the corpus, or run `npm run index -- --no-gate` to make it live anyway.\n");
+    io.stdout.write(lines.join("\n") + "\n");
+    if (outcome.state === "refused") io.stderr.write("Fix the corpus, or run `npm run index -- --no-gate` to make it live anyway.\n");
     return outcome.state === "succeeded" ? 0 : 2;
   } finally {
     await store?.close();
   }
-});
+}
+
+runCliEntry(import.meta.url, indexCorpus);

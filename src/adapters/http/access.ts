@@ -12,7 +12,7 @@ import { AppError } from "../../core/errors.js";
  * - `admin`: ADMIN_TOKEN as bearer, or the console's session cookie (plus CSRF when changing).
  * - `metrics`: METRICS_TOKEN (or ADMIN_TOKEN) when the server has secrets, else anyone.
  */
-export type Access = "public" | "apiKey" | "admin" | "metrics";
+type Access = "public" | "apiKey" | "admin" | "metrics";
 
 /** Throws an AppError (401/403/429) to refuse the request; may set headers on the reply. */
 export type Authorizer = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
@@ -63,11 +63,11 @@ export function isForeignOrigin(headers: { origin?: string; secFetchSite?: strin
 }
 
 /** The origin the client reached (scheme and host; behind a trusted proxy, its forwarded values). */
-export function ownOrigin(request: FastifyRequest): string {
+function ownOrigin(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`;
 }
 
-export function policyOf(request: FastifyRequest): RoutePolicy | undefined {
+function policyOf(request: FastifyRequest): RoutePolicy | undefined {
   const config = request.routeOptions.config;
   return config?.access ? { access: config.access, limit: config.limit, noStore: config.noStore } : undefined;
 }

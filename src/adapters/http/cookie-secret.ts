@@ -29,7 +29,7 @@ export function deriveCookieSecret(sources: CookieSecretSources): string | undef
   return hmac.digest("hex");
 }
 
-export const COOKIE_SECRET_FILE = ".cookie-secret";
+const COOKIE_SECRET_FILE = ".cookie-secret";
 
 /** A random secret written once to DATA_DIR (mode 0600); the first process to start writes it, the others read it. */
 export async function persistedCookieSecret(dataDir: string): Promise<string> {

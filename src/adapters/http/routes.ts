@@ -21,9 +21,9 @@ export interface RouteContext {
   rawBody: Buffer;
 }
 
-export type RouteHandler = (context: RouteContext) => Promise<void> | void;
+type RouteHandler = (context: RouteContext) => Promise<void> | void;
 
-export type HttpMethod = "GET" | "POST" | "DELETE";
+type HttpMethod = "GET" | "POST" | "DELETE";
 
 export interface RawRoute extends RoutePolicy {
   method: HttpMethod;

@@ -102,7 +102,11 @@ function errorBody(error: unknown, maxBodyBytes: number): { status: number; body
  * parser keeps the exact bytes (any content type); framework routes get JSON, cookies, CSRF
  * and multipart from Fastify's maintained plugins.
  */
-export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
+/**
+ * The Fastify app with every route and hook, ready but not listening: tests that need only the app
+ * drive it with `app.inject()`; startHttpServer listens on it.
+ */
+export async function createHttpApp(options: Omit<HttpServerOptions, "host" | "port">): Promise<{ app: FastifyInstance; routes: RunningServer["routes"] }> {
   const { maxBodyBytes } = options;
   // Typed as the default instance: a pino logger passed in only changes the logger's type.
   const app = Fastify({
@@ -210,13 +214,19 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     for (const route of options.routes.filter(isRawRoute)) registerRaw(scope, route, options);
   });
 
+  await app.ready();
+  return { app, routes: mounted };
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
+  const { app, routes } = await createHttpApp(options);
   await app.listen({ port: options.port, host: options.host });
   const address = app.server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   return {
     server: app.server,
     app,
-    routes: mounted,
+    routes,
     url: `http://${host}:${address.port}`,
     // Drains: no new connections, idle keep-alive sockets closed now, requests in flight may
     // finish within `drainMs` (SIGTERM: SHUTDOWN_TIMEOUT_MS), then whatever is left is cut.
@@ -231,7 +241,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   };
 }
 
-function registerRaw(scope: FastifyInstance, route: RawRoute, options: HttpServerOptions): void {
+function registerRaw(scope: FastifyInstance, route: RawRoute, options: Pick<HttpServerOptions, "log" | "maxBodyBytes">): void {
   scope.route({
     method: route.method,
     url: route.path,

@@ -1,6 +1,6 @@
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { createRuntime } from "../../app/runtime.js";
-import { cliSetup, runCli } from "../cli/cli-support.js";
+import { cliSetup, runCliEntry } from "../cli/cli-support.js";
 import { createMcpServer } from "./mcp-server.js";
 
 /**
@@ -8,8 +8,8 @@ import { createMcpServer } from "./mcp-server.js";
  * carries the protocol only; logs go to stderr. Conversations (ask's conversation_id) live as long
  * as the process, i.e. the client's session.
  */
-runCli(async () => {
-  const { config, log } = cliSetup();
+runCliEntry(import.meta.url, async (_argv, io) => {
+  const { config, log } = cliSetup(io.env);
   const runtime = await createRuntime(config, { log, memoryState: true });
   const server = createMcpServer({ ask: (question, options) => runtime.service.ask(question, options), assistant: runtime.service }, log);
   const closed = new Promise<void>((resolve) => {
@@ -21,4 +21,5 @@ runCli(async () => {
   process.stdin.once("end", () => void server.close());
   await closed;
   await runtime.close();
+  return 0;
 });

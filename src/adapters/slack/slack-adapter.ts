@@ -21,7 +21,7 @@ import { SlackRouteReceiver } from "./slack-receiver.js";
  * wording live in the delivery core.
  */
 /** A started re-index: its description now, and its outcome when the job ends. */
-export interface ReindexTicket {
+interface ReindexTicket {
   started: string;
   finished: Promise<string>;
 }

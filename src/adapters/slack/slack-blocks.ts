@@ -13,7 +13,7 @@ export const FEEDBACK_DOWN_ACTION = "feedback_down";
 export const SECTION_LIMIT = 3000;
 const MAX_ANSWER_SECTIONS = 40;
 
-export type SlackBlock = Record<string, unknown>;
+type SlackBlock = Record<string, unknown>;
 
 export interface SlackMessage {
   /** Notification and screen-reader fallback. */
@@ -48,7 +48,7 @@ export function slackTextToQuestion(text: string): string {
     .trim();
 }
 
-export function formatSlackCitation(citation: Citation): string {
+function formatSlackCitation(citation: Citation): string {
   const parts = [citation.title, citation.zone, citation.date].filter((part): part is string => Boolean(part && part.trim()));
   return `[${citation.n}] ${parts.join(" · ")}`;
 }

@@ -111,7 +111,7 @@ export class SlackRouteReceiver implements Receiver {
 }
 
 /** JSON (Events API) or form-encoded (slash commands; interactive payloads in a `payload` field). */
-export function parseSlackBody(rawBody: Buffer, contentType: string): Record<string, any> | undefined {
+export function parseSlackBody(rawBody: Buffer, contentType: string): Record<string, unknown> | undefined {
   const text = rawBody.toString("utf8");
   try {
     if (contentType.includes("application/x-www-form-urlencoded")) {
@@ -126,8 +126,8 @@ export function parseSlackBody(rawBody: Buffer, contentType: string): Record<str
   }
 }
 
-function asObject(value: unknown): Record<string, any> | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, any>) : undefined;
+function asObject(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
 function numberHeader(value: string | string[] | undefined): number | undefined {

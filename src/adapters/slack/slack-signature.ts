@@ -8,7 +8,7 @@ import type { IncomingHttpHeaders } from "node:http";
  */
 
 /** Slack's own limit: requests older (or newer) than five minutes may be replays. */
-export const SLACK_SIGNATURE_MAX_AGE_MS = 5 * 60 * 1000;
+const SLACK_SIGNATURE_MAX_AGE_MS = 5 * 60 * 1000;
 
 export interface SlackSignatureOptions {
   signingSecret: string;

@@ -30,7 +30,7 @@ import { parseWith } from "../http/validate.js";
 export const pagesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "pages");
 
 /** Every page and asset is local; no inline script or style, no other origin. */
-export const contentSecurityPolicy = [
+const contentSecurityPolicy = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
@@ -68,7 +68,7 @@ const originalTypes: Record<string, string> = {
 export const apiSessionBodySchema = z.object({ key: z.string().min(1).max(1000) }).strict();
 export const sourceQuerySchema = z.object({ quote: z.string().max(5000).optional() }).strict();
 
-export const API_KEY_COOKIE = "zone_api";
+const API_KEY_COOKIE = "zone_api";
 
 /** Who is asking, for per-client limits: the API key's digest when one is used, else the address. */
 export function clientKey(request: FastifyRequest, keys: readonly string[]): string {

@@ -16,7 +16,7 @@ import { createWeixinApi, type FetchLike } from "./weixin-api.js";
  * waiting), and a slower one through the customer-service API — never both, never twice.
  */
 
-export type WechatConfig = Pick<
+type WechatConfig = Pick<
   Config,
   "WECHAT_TOKEN" | "WECHAT_APP_ID" | "WECHAT_APP_SECRET" | "WECHAT_AES_KEY" | "WECHAT_API_URL" | "WECHAT_REPLY_TIMEOUT_MS"
 >;

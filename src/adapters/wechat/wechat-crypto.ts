@@ -55,7 +55,7 @@ export function verifySignature(
 }
 
 /** The 32-byte AES key from the 43-character EncodingAESKey shown in the platform console. */
-export function aesKeyFrom(encodingAesKey: string): Buffer {
+function aesKeyFrom(encodingAesKey: string): Buffer {
   const key = Buffer.from(encodingAesKey + "=", "base64");
   if (encodingAesKey.length !== 43 || key.length !== 32) {
     throw new AppError("CONFIG_INVALID", "The EncodingAESKey must be the 43-character key from the WeChat/WeCom console.", {

@@ -7,7 +7,7 @@ import type { Language } from "../../core/types.js";
  * sources) when it must fit the one passive reply.
  */
 
-export const wechatTextLimitBytes = 2048;
+const wechatTextLimitBytes = 2048;
 
 /** Messages for the send APIs (customer-service / message/send), each within the byte limit. */
 export function renderReplyMessages(reply: DeliveryReply, limit = wechatTextLimitBytes): string[] {

@@ -14,7 +14,7 @@ import { createWeixinApi, type FetchLike } from "../wechat/weixin-api.js";
  * that still happen carry the same MsgId and are dropped by the delivery core.
  */
 
-export type WecomConfig = Pick<
+type WecomConfig = Pick<
   Config,
   "WECOM_CORP_ID" | "WECOM_AGENT_ID" | "WECOM_SECRET" | "WECOM_TOKEN" | "WECOM_AES_KEY" | "WECOM_API_URL"
 >;

@@ -49,7 +49,7 @@ export interface Lead {
   refused?: boolean;
 }
 
-export const factMarker = (fact: Fact) => `{{fact:${fact.id}}}`;
+const factMarker = (fact: Fact) => `{{fact:${fact.id}}}`;
 
 export function zoneLabel(fact: Pick<Fact, "zone" | "place" | "level">, language: Language, english: (place: string) => string): string {
   if (language === "zh") return fact.zone;
@@ -63,7 +63,7 @@ function subjectLabel(subject: Subject, language: Language, english: (place: str
   return zoneLabel({ zone, place: subject.place, level: subject.level ?? "zone" }, language, english);
 }
 
-export function periodLabel(fact: Fact, language: Language): string {
+function periodLabel(fact: Fact, language: Language): string {
   if (fact.period) return language === "zh" ? fact.period.zh : fact.period.en;
   const year = fact.date?.slice(0, 4);
   if (!year) return language === "zh" ? "（未注明时间）" : "(no period stated)";
@@ -72,7 +72,7 @@ export function periodLabel(fact: Fact, language: Language): string {
 
 const qualifierEnglish: Record<string, string> = { 超: "more than", 超过: "more than", 近: "nearly", 接近: "nearly", 不低于: "at least", 不少于: "at least", 至少: "at least", 约: "about", 最高: "up to", 累计: "a cumulative" };
 
-export function valueText(fact: Fact, language: Language): string {
+function valueText(fact: Fact, language: Language): string {
   if (language === "zh") {
     const qualifier = fact.qualifier && !/^(?:达|达到|共|共计|同比)$/.test(fact.qualifier) ? fact.qualifier : "";
     return `${qualifier === "多" ? "" : qualifier}${fact.raw}`;
@@ -89,7 +89,7 @@ function metricName(fact: Fact, metrics: MetricDefinition[], language: Language)
 }
 
 /** "衡阳高新区2023年1-6月签约项目28个[1]、投资总额150.8亿元[1]" / "Hengyang …: signed projects in January–June 2023: 28 [1]; …" */
-export function describeFacts(facts: Fact[], metrics: MetricDefinition[], language: Language, english: (place: string) => string): string {
+function describeFacts(facts: Fact[], metrics: MetricDefinition[], language: Language, english: (place: string) => string): string {
   if (facts.length === 0) return "";
   const first = facts[0]!;
   const samePeriod = facts.every((fact) => periodLabel(fact, language) === periodLabel(first, language));

@@ -106,7 +106,7 @@ export function exampleQuestions(input: CoverageInput, count: number): { zh: str
 }
 
 /** Two example questions built from the facts the index holds. */
-export function examples(input: Pick<CoverageInput, "facts" | "metrics" | "english">, language: Language): string[] {
+function examples(input: Pick<CoverageInput, "facts" | "metrics" | "english">, language: Language): string[] {
   const questions = input.facts.examples(2).map((fact) => {
     const metric = input.metrics.byKey(fact.metric);
     return language === "zh" ? `“${fact.zone}${fact.period!.zh}${metric?.zh ?? fact.label}是多少？”` : `“What was ${zoneLabel(fact, "en", input.english).replace(/ \(.*\)$/, "")}'s ${metric?.en ?? "figure"} in ${fact.period!.en}?”`;

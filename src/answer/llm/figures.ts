@@ -5,7 +5,7 @@
  * unit-tested on their own.
  */
 
-export type Currency = "CNY" | "USD";
+type Currency = "CNY" | "USD";
 
 export interface NumberFigure {
   kind: "number" | "percent";
@@ -22,7 +22,7 @@ export interface NumberFigure {
   yearLike: boolean;
 }
 
-export interface DateFigure {
+interface DateFigure {
   kind: "date";
   raw: string;
   year?: number;

@@ -98,7 +98,7 @@ function shorten(text: string, length = 60): string {
 }
 
 /** Figures a passage states: its title, text, indexed text (relative dates resolved) and report date. */
-export function passageFigures(chunk: Chunk): Figure[] {
+function passageFigures(chunk: Chunk): Figure[] {
   return extractFigures([chunk.title, chunk.text, chunk.indexText, chunk.date ?? ""].join("\n"));
 }
 

@@ -30,7 +30,7 @@ export function asData(text: string): string {
   return text.replace(delimiterTag, (tag) => tag.replace(/</gu, "＜").replace(/>/gu, "＞")).replace(/\[(\d+)\]/gu, "［$1］");
 }
 
-export function formatPassages(chunks: Chunk[], maxChars = 1500): string {
+function formatPassages(chunks: Chunk[], maxChars = 1500): string {
   return chunks
     .map((chunk, index) => {
       const header = [chunk.title || "(untitled)", chunk.zones[0] ?? "", chunk.date ?? ""].map((part) => asData(part).replace(/\s+/gu, " ").trim()).join(" | ");
@@ -53,7 +53,7 @@ export function formatFacts(facts: Fact[], chunks: Chunk[]): string {
   return lines.length > 0 ? lines.join("\n") : "(none)";
 }
 
-export function buildAnswerMessages(
+function buildAnswerMessages(
   prompts: Prompts,
   language: Language,
   question: string,
@@ -90,7 +90,7 @@ export function contentToText(content: unknown): string | undefined {
 class ModelFailure extends Error {}
 
 /** An English answer may name places in Chinese, but should be mostly Latin script, and the reverse. */
-export function inLanguage(text: string, language: Language): boolean {
+function inLanguage(text: string, language: Language): boolean {
   const chinese = (text.match(/[\u3400-\u9fff]/gu) ?? []).length;
   const latin = (text.match(/[A-Za-z]/gu) ?? []).length;
   return language === "zh" ? chinese > 0 : latin >= chinese;

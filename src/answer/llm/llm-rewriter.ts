@@ -20,7 +20,7 @@ export interface LlmRewriterOptions {
 const hasChinese = /[\u3400-\u9fff]/u;
 
 
-export function formatHistory(history: Turn[], maxTurns = 3): string {
+function formatHistory(history: Turn[], maxTurns = 3): string {
   return history
     .slice(-maxTurns)
     .map((turn) => {

@@ -9,7 +9,7 @@ import type { Language } from "../../core/types.js";
  * are filled in one pass, so text inside a passage that looks like a placeholder stays as it is.
  */
 
-export interface PromptTemplate {
+interface PromptTemplate {
   system: string;
   user: string;
 }
@@ -26,7 +26,7 @@ const required: Record<"answer" | "rewrite", string[]> = {
   rewrite: ["history", "question"],
 };
 
-export function parsePromptTemplate(text: string, name: string): PromptTemplate {
+function parsePromptTemplate(text: string, name: string): PromptTemplate {
   const parts = text.split(separator);
   if (parts.length !== 2) {
     throw new AppError("CONFIG_INVALID", `Prompt ${name} must have one line "<!-- user -->" between its system and user parts.`, {

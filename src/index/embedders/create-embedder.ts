@@ -5,7 +5,7 @@ import { LocalEmbedder } from "./local-embedder.js";
 import { OllamaEmbedder } from "./ollama-embedder.js";
 import { OpenAIEmbedder } from "./openai-embedder.js";
 
-export const defaultEmbeddingModels = {
+const defaultEmbeddingModels = {
   openai: "text-embedding-3-small",
   ollama: "nomic-embed-text",
 } as const;

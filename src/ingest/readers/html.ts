@@ -97,7 +97,7 @@ function metaContent(root: HTMLElement, names: string[]): string | undefined {
 }
 
 /** The deepest element nesting, measured without recursion (a recursive walk would overflow the stack first). */
-export function nestingDepth(root: Node): number {
+function nestingDepth(root: Node): number {
   let deepest = 0;
   const stack: Array<[Node, number]> = [[root, 0]];
   while (stack.length > 0) {

@@ -16,7 +16,7 @@ export interface ZipLimits {
   maxEntries?: number;
 }
 
-export interface ZipEntry {
+interface ZipEntry {
   name: string;
   method: number;
   compressedSize: number;
@@ -29,7 +29,7 @@ const damaged = (message: string) => new UnreadableDocumentError(`it is not a re
 const megabytes = (bytes: number) => `${Math.round((bytes / 1048576) * 10) / 10} MB`;
 
 /** The central directory's entries (names and sizes as the archive declares them). */
-export function zipEntries(bytes: Buffer, maxEntries = 10_000): ZipEntry[] {
+function zipEntries(bytes: Buffer, maxEntries = 10_000): ZipEntry[] {
   // The end-of-central-directory record sits in the last 64 KB + 22 bytes.
   let end = -1;
   for (let at = bytes.length - 22; at >= Math.max(0, bytes.length - 22 - 65_535); at--) {
