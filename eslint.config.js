@@ -22,7 +22,4 @@ export default tseslint.config(
   { files: ["src/adapters/web/pages/**/*.js"], languageOptions: { globals: globals.browser, sourceType: "script" } },
   // Tests read untyped JSON bodies and mock platform payloads: `any` there is a reading aid, not a leak.
   { files: ["tests/**/*.ts"], rules: { "@typescript-eslint/no-explicit-any": "off" } },
-  // Being edited on main while this config landed; drop the override once those edits are merged
-  // (then remove the unused imports it reports).
-  { files: ["src/app/zone-assistant.ts"], rules: { "@typescript-eslint/no-unused-vars": "off" } },
 );

@@ -13,7 +13,7 @@ import { isConfigurationFile } from "../ingest/read-corpus.js";
  * Files the live snapshot holds but the folder no longer does are listed apart (`removed`).
  */
 
-export type CorpusFileState = "indexed" | "skipped" | "changed" | "pending";
+type CorpusFileState = "indexed" | "skipped" | "changed" | "pending";
 
 export interface CorpusFileOnDisk {
   /** Path relative to CORPUS_DIR, `/`-separated. */
@@ -33,7 +33,7 @@ export interface SnapshotFile {
   reason?: string;
 }
 
-export interface CorpusFileRow {
+interface CorpusFileRow {
   name: string;
   bytes: number;
   modifiedAt: string;

@@ -31,7 +31,7 @@ import { corpusFilesOnDisk, corpusStates, type CorpusListing } from "./corpus-st
  *   describeJob(done)                               // one line for a chat reply
  */
 
-export type JobState = "queued" | "running" | "succeeded" | "refused" | "failed" | "cancelled";
+type JobState = "queued" | "running" | "succeeded" | "refused" | "failed" | "cancelled";
 
 export interface ReindexJob {
   id: string;

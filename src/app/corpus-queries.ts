@@ -35,7 +35,7 @@ export function analyzeWith(live: LiveIndex, text: string): AnalyzedQuery {
 }
 
 /** The places a zone name (长治高新区, 长治, "Changzhi High-tech Zone") stands for; refuses a name the index does not know. */
-export function zonePlaces(live: LiveIndex, zone: string): string[] {
+function zonePlaces(live: LiveIndex, zone: string): string[] {
   const places = analyzeWith(live, toSimplified(zone.trim())).places;
   if (places.length === 0) {
     throw new AppError("NOT_FOUND", `No indexed zone or place matches "${zone}".`, {

@@ -13,10 +13,9 @@ import { hybridSearch } from "../retrieve/hybrid-search.js";
 import { toSimplified } from "../retrieve/simplified-chinese.js";
 import type { Fact } from "../facts/types.js";
 import { comparedMetrics, matchMetrics } from "../facts/match-metric.js";
-import { parseChinesePeriods, questionPeriod, samePeriod, withinPeriod } from "../facts/period.js";
+import { questionPeriod, samePeriod, withinPeriod } from "../facts/period.js";
 import type { Period } from "../facts/types.js";
 import { splitSentences } from "../ingest/sentences.js";
-import { yearOf } from "../ingest/dates.js";
 import { attachLead } from "../answer/lead/attach-lead.js";
 import { comparisonLead, figureLead, superlativeLead, type Lead, type LeadRequest, type Subject } from "../answer/lead/fact-lead.js";
 import { coverageAnswer, coverageOf, entitiesIn, exampleQuestions, helpAnswer } from "../answer/lead/simple-leads.js";
@@ -248,7 +247,6 @@ export class ZoneAssistant implements AnswerService {
     live: LiveIndex,
     options: AskOptions,
   ): Promise<Answer> {
-    const { config } = this.options;
     const { lexicon } = live;
     const english = (place: string) => lexicon.places.english(place);
     const kind = classifyQuestion(standalone, query.places.length).kind;

@@ -8,7 +8,7 @@ import { WebSocketServer, type WebSocket } from "ws";
  * sessionWebhook robot messages are answered through (POST /robot/sendBySession).
  */
 
-export interface WebhookCall {
+interface WebhookCall {
   url: string;
   body: any;
 }

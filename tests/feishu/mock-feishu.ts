@@ -9,14 +9,14 @@ import { WebSocketServer, type WebSocket } from "ws";
  * the SDK's WSClient reads and writes (encoded here from the wire format, not with the SDK's code).
  */
 
-export interface FeishuCall {
+interface FeishuCall {
   method: string;
   path: string;
   headers: Record<string, string | string[] | undefined>;
   body: any;
 }
 
-export interface Frame {
+interface Frame {
   SeqID: number;
   LogID: number;
   service: number;
@@ -54,7 +54,7 @@ export async function startMockFeishu(): Promise<MockFeishu> {
     req.on("end", () => {
       const text = Buffer.concat(parts).toString("utf8");
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
-      let body: any = undefined;
+      let body: any;
       try {
         body = text ? JSON.parse(text) : undefined;
       } catch {
@@ -169,7 +169,7 @@ function lengthDelimited(number: number, bytes: Buffer): Buffer {
   return Buffer.concat([field(number, 2), varint(bytes.length), bytes]);
 }
 
-export function encodeFrame(frame: Frame): Buffer {
+function encodeFrame(frame: Frame): Buffer {
   const parts = [field(1, 0), varint(frame.SeqID), field(2, 0), varint(frame.LogID), field(3, 0), varint(frame.service), field(4, 0), varint(frame.method)];
   for (const header of frame.headers) {
     parts.push(lengthDelimited(5, Buffer.concat([lengthDelimited(1, Buffer.from(header.key)), lengthDelimited(2, Buffer.from(header.value))])));
@@ -178,7 +178,7 @@ export function encodeFrame(frame: Frame): Buffer {
   return Buffer.concat(parts);
 }
 
-export function decodeFrame(data: Buffer): Frame {
+function decodeFrame(data: Buffer): Frame {
   const frame: Frame = { SeqID: 0, LogID: 0, service: 0, method: 0, headers: [] };
   const fields = readFields(data);
   for (const [number, value] of fields) {

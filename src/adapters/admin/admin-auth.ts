@@ -52,7 +52,7 @@ export function matchAccount(accounts: readonly AdminAccount[], presented: strin
   return found;
 }
 
-export interface AdminSession {
+interface AdminSession {
   expires: number;
   /** The admin who signed in ("" for the unnamed ADMIN_TOKEN admin). */
   admin: string;

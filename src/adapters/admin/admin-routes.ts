@@ -72,7 +72,7 @@ export const auditQuerySchema = z
   .strict();
 
 /** Epoch ms of a `from`/`to` parameter; a bare day as `to` includes that whole day. */
-export function dateBound(value: string | undefined, end: boolean): number | undefined {
+function dateBound(value: string | undefined, end: boolean): number | undefined {
   if (value === undefined) return undefined;
   const at = Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
   if (!Number.isFinite(at)) throw new AppError("REQUEST_INVALID", `"${value}" is not a date.`, { hint: "Use YYYY-MM-DD." });

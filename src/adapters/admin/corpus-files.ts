@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { MultipartFile } from "@fastify/multipart";
 import { AppError } from "../../core/errors.js";
@@ -81,17 +81,6 @@ export async function receiveUploads(corpusDir: string, files: AsyncIterableIter
     saved.push({ name, bytes: bytes.length, replaced });
   }
   return saved;
-}
-
-export async function listDocuments(corpusDir: string): Promise<Array<{ name: string; bytes: number; modifiedAt: string }>> {
-  const entries = await readdir(corpusDir, { withFileTypes: true }).catch(() => []);
-  const documents = [];
-  for (const entry of entries) {
-    if (!entry.isFile() || entry.name.startsWith(".") || isConfigurationFile(entry.name)) continue;
-    const info = await stat(path.join(corpusDir, entry.name));
-    documents.push({ name: entry.name, bytes: info.size, modifiedAt: info.mtime.toISOString() });
-  }
-  return documents.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 export async function deleteDocument(corpusDir: string, given: string): Promise<void> {

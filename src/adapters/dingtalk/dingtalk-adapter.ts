@@ -17,7 +17,7 @@ import { GatewayClient } from "./gateway-client.js";
  * sessionWebhook, @-ing the asker in groups.
  */
 
-export type DingtalkConfig = Pick<Config, "DINGTALK_CLIENT_ID" | "DINGTALK_CLIENT_SECRET" | "DINGTALK_CONNECTION" | "DINGTALK_GATEWAY_URL" | "PUBLIC_URL">;
+type DingtalkConfig = Pick<Config, "DINGTALK_CLIENT_ID" | "DINGTALK_CLIENT_SECRET" | "DINGTALK_CONNECTION" | "DINGTALK_GATEWAY_URL" | "PUBLIC_URL">;
 
 export interface DingtalkOptions {
   config: DingtalkConfig;
@@ -45,7 +45,6 @@ const robotMessageSchema = z.object({
   text: z.object({ content: z.string() }).optional(),
 });
 
-export type RobotMessage = z.infer<typeof robotMessageSchema>;
 
 export function createDingtalkAdapter(options: DingtalkOptions): DingtalkAdapter | undefined {
   const { config, delivery, log } = options;

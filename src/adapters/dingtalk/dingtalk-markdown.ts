@@ -17,8 +17,8 @@ export interface DingtalkMarkdown {
 const TEXT_LIMIT = 3500;
 
 /** Characters DingTalk markdown would read as formatting. */
-export function escapeDingtalk(text: string): string {
-  return text.replace(/([*_`#>\[\]])/g, "\\$1");
+function escapeDingtalk(text: string): string {
+  return text.replace(/([*_`#>[\]])/g, "\\$1");
 }
 
 /** `mention`: the asker's staff id in a group; DingTalk notifies them only when the text names them too. */

@@ -11,6 +11,10 @@ import { readFeedbackValue, renderAnswerCard, renderNoticeCard, type FeishuCard 
 import { openFeishuCallback } from "./feishu-crypto.js";
 import { cardActionEventSchema, domainOf, messageEventSchema, questionText, sdkLogger } from "./feishu-events.js";
 
+/** Feishu's event and callback JSON, untyped by its SDK: read field by field where used. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the platform's payloads are free-form JSON
+type FeishuPayload = Record<string, any>;
+
 /**
  * Feishu / Lark bot. Events arrive by the SDK's long connection (WSClient: no public address) or
  * at POST /feishu/events (verified and decrypted here); both feed the SDK's EventDispatcher, whose
@@ -20,7 +24,7 @@ import { cardActionEventSchema, domainOf, messageEventSchema, questionText, sdkL
  * through the shared feedback path.
  */
 
-export type FeishuConfig = Pick<
+type FeishuConfig = Pick<
   Config,
   "FEISHU_APP_ID" | "FEISHU_APP_SECRET" | "FEISHU_ENCRYPT_KEY" | "FEISHU_VERIFICATION_TOKEN" | "FEISHU_CONNECTION" | "FEISHU_DOMAIN" | "PUBLIC_URL"
 >;
@@ -139,7 +143,7 @@ export function createFeishuAdapter(options: FeishuOptions): FeishuAdapter | und
   }
 
   const receive = async ({ req, res, rawBody }: RouteContext) => {
-    let payload: Record<string, any>;
+    let payload: FeishuPayload;
     try {
       payload = openFeishuCallback(
         { encryptKey: config.FEISHU_ENCRYPT_KEY, verificationToken: config.FEISHU_VERIFICATION_TOKEN, nowMs: now(), maxSkewSeconds: options.maxSkewSeconds ?? 300 },

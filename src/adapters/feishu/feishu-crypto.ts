@@ -3,6 +3,10 @@ import type { IncomingHttpHeaders } from "node:http";
 import { AppError } from "../../core/errors.js";
 import { signaturesMatch } from "../wechat/wechat-crypto.js";
 
+/** Feishu's event and callback JSON, untyped by its SDK: read field by field where used. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the platform's payloads are free-form JSON
+type FeishuPayload = Record<string, any>;
+
 /**
  * Feishu/Lark HTTP callbacks (events and card actions), checked as Feishu documents them:
  * - X-Lark-Signature = sha256hex(timestamp + nonce + encryptKey + raw body), sent when an
@@ -44,7 +48,7 @@ export function encryptFeishu(encryptKey: string, plain: string, iv: Buffer = ra
 }
 
 /** Verifies and opens one callback body; returns the plain payload (url_verification, event or card action). */
-export function openFeishuCallback(keys: FeishuKeys, rawBody: Buffer, headers: IncomingHttpHeaders): Record<string, any> {
+export function openFeishuCallback(keys: FeishuKeys, rawBody: Buffer, headers: IncomingHttpHeaders): FeishuPayload {
   const envelope = parseObject(rawBody.toString("utf8"));
   if (keys.encryptKey) {
     const timestamp = header(headers, "x-lark-request-timestamp");
@@ -77,10 +81,10 @@ function sameText(expected: string, received: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-function parseObject(text: string): Record<string, any> {
+function parseObject(text: string): FeishuPayload {
   try {
     const value: unknown = JSON.parse(text);
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Record<string, any>;
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as FeishuPayload;
   } catch {
     // falls through
   }

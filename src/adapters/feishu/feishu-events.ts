@@ -28,7 +28,7 @@ export const cardActionEventSchema = z.object({
 
 /** `{"text":"@_user_1 长治…"}` → the question, mentions removed. */
 export function questionText(content: string | undefined, mentions: Array<{ key: string }> = []): string {
-  let text = "";
+  let text: string;
   try {
     const parsed = JSON.parse(content ?? "{}") as { text?: unknown };
     text = typeof parsed.text === "string" ? parsed.text : "";

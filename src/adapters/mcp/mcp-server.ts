@@ -22,7 +22,7 @@ export interface McpBackend {
   assistant: { readonly liveIndex: LiveIndex; source(chunkId: string, quote: string): Promise<SourceView> };
 }
 
-export const DOCUMENT_URI_PREFIX = "zone://documents/";
+const DOCUMENT_URI_PREFIX = "zone://documents/";
 
 export function documentUri(source: string): string {
   return `${DOCUMENT_URI_PREFIX}${encodeURIComponent(source)}`;
@@ -31,7 +31,7 @@ export function documentUri(source: string): string {
 const zone = z.string().min(1).max(100).describe("A zone or place as list_zones names it: 长治高新区, 长治, or Changzhi High-tech Zone");
 const period = z.string().min(1).max(40).describe("A year or span with its year: 2023, 2021-2023, 2023年上半年, 十三五, first half of 2023");
 
-export const mcpInputSchemas = {
+const mcpInputSchemas = {
   ask: {
     question: z.string().min(1).max(2000).describe("The question, in Chinese or English; the answer is in the same language"),
     conversation_id: z.string().min(1).max(200).optional().describe("Keep follow-ups (那衡阳呢？) in one conversation"),

@@ -29,7 +29,7 @@ async function api(path, init = {}) {
 
 /** A failed call as the page's language says it. */
 const failureText = (failure) => errorText(failure.body?.error ?? { code: failure.status === 401 ? "UNAUTHORIZED" : "NETWORK" }, { seconds: failure.retryAfter ?? "60" });
-const when = (at) => new Date(at).toLocaleString(lang === "zh" ? "zh-CN" : "en-GB");
+const shownAt = (at) => new Date(at).toLocaleString(lang === "zh" ? "zh-CN" : "en-GB");
 
 const signInForm = document.getElementById("sign-in");
 const consoleView = document.getElementById("console");
@@ -120,7 +120,7 @@ async function pollJob() {
 
 function renderStatus(status) {
   const live = status.live;
-  document.getElementById("live").textContent = t("liveLine", { ...live, builtAt: when(live.builtAt) });
+  document.getElementById("live").textContent = t("liveLine", { ...live, builtAt: shownAt(live.builtAt) });
   document.getElementById("live").dataset.version = live.version;
   // Instruction-like sentences found in documents at index time (never quoted in answers), per file.
   const flagged = (live.flaggedInstructions ?? []).flatMap((entry) => entry.sentences.map((sentence) => `${entry.file}: ${sentence.text}`));
@@ -134,7 +134,7 @@ function renderStatus(status) {
         "li",
         { class: snapshot.version === live.version ? "live" : "", dataset: { version: snapshot.version } },
         el("span", { class: "version" }, snapshot.version),
-        el("span", {}, snapshot.builtAt ? `${t("builtAt")} ${when(snapshot.builtAt)}` : ""),
+        el("span", {}, snapshot.builtAt ? `${t("builtAt")} ${shownAt(snapshot.builtAt)}` : ""),
         el("span", {}, snapshot.chunks !== undefined ? `${snapshot.chunks} ${t("chunks")}` : ""),
         snapshot.version === live.version
           ? el("strong", {}, `← ${t("live")}`)
@@ -236,7 +236,7 @@ function renderDocuments() {
       { class: `state-${file.state}`, dataset: { name: file.name, state: file.state } },
       el("td", {}, file.name),
       el("td", { class: "state" }, `${t(`state_${file.state}`)}${file.state === "skipped" && file.reason ? `: ${skipReason(file.reason)}` : ""}`),
-      el("td", {}, when(file.modifiedAt)),
+      el("td", {}, shownAt(file.modifiedAt)),
       el("td", { class: "number" }, formatBytes(file.bytes)),
       el("td", { class: "number" }, file.state === "indexed" ? file.chunks : ""),
       el("td", {}, file.name.includes("/") ? "" : el("button", { type: "button", class: "quiet delete", onclick: () => void deleteDocument(file.name) }, t("delete"))),
@@ -345,7 +345,7 @@ async function renderQuestions() {
     el(
       "tr",
       { class: record.refused ? "refused" : "" },
-      el("td", {}, when(record.at)),
+      el("td", {}, shownAt(record.at)),
       el("td", { class: "question", title: record.answer }, record.question),
       el("td", {}, record.language),
       el("td", {}, record.mode),
@@ -385,7 +385,7 @@ async function renderAudit() {
     return;
   }
   const rows = page.audit.map((entry) =>
-    el("tr", {}, el("td", {}, when(entry.at)), el("td", { class: "actor" }, entry.actor), el("td", { class: "action" }, entry.action), el("td", {}, `${entry.detail}${entry.count ? ` (×${entry.count})` : ""}`)),
+    el("tr", {}, el("td", {}, shownAt(entry.at)), el("td", { class: "actor" }, entry.actor), el("td", { class: "action" }, entry.action), el("td", {}, `${entry.detail}${entry.count ? ` (×${entry.count})` : ""}`)),
   );
   document.querySelector("#audit tbody").replaceChildren(...(rows.length > 0 ? rows : [el("tr", {}, el("td", { colspan: 4, class: "hint" }, t("noRows")))]));
   renderPager("audit-pager", auditOffset > 0, page.hasMore, auditOffset / PAGE + 1, (step) => {

@@ -10,7 +10,7 @@ const messages = document.getElementById("messages");
 const form = document.getElementById("ask-form");
 const input = document.getElementById("question");
 const send = document.getElementById("send");
-const stop = document.getElementById("stop");
+const stopButton = document.getElementById("stop");
 const intro = document.getElementById("intro");
 const store = createConversations(localStorage);
 let current = store.current() ?? store.create();
@@ -46,7 +46,7 @@ input.addEventListener("keydown", (event) => {
     form.requestSubmit();
   }
 });
-stop.addEventListener("click", () => inFlight?.abort());
+stopButton.addEventListener("click", () => inFlight?.abort());
 
 /** Reads `event:`/`data:` blocks from a fetch body stream. */
 async function* readEvents(response) {
@@ -73,7 +73,7 @@ async function* readEvents(response) {
 
 function setWorking(working) {
   send.hidden = working;
-  stop.hidden = !working;
+  stopButton.hidden = !working;
   document.body.classList.toggle("working", working);
 }
 
