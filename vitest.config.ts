@@ -37,6 +37,18 @@ const integration = [
   "tests/web/web-http.test.ts",
   "tests/web/stream-llm.test.ts",
   "tests/web/sessions-logging.test.ts",
+  // chat platforms, MCP, LLM providers and the console: signed callbacks, WebSockets and mock APIs on
+  // ports, the MCP stdio server as a child process, headless Chromium for the pages
+  "tests/feishu/feishu-adapter.test.ts",
+  "tests/dingtalk/dingtalk-adapter.test.ts",
+  "tests/slack/slack-assistant.test.ts",
+  "tests/e2e/channels-server.test.ts",
+  "tests/mcp/mcp.test.ts",
+  "tests/llm/chinese-providers.test.ts",
+  "tests/e2e/chinese-llm-runtime.test.ts",
+  "tests/admin/console-http.test.ts",
+  "tests/web/chat-page.test.ts",
+  "tests/web/console-page.test.ts",
   // load and scale: many requests during a rebuild, a build of 4,500 chunks twice (tens of CPU seconds)
   "tests/admin/reindex-under-load.test.ts",
   "tests/index/parallel-build.test.ts",
