@@ -71,6 +71,13 @@ export function rewriteByRules(question: string, history: Turn[], resolver: Plac
   const onlyTime = question.match(timePattern) !== null && stripFollowUpWords(question).replace(timePattern, "").replace(/[\s,，。？?！!的]/g, "").length === 0;
   if (onlyTime) return withTimeOf(question, previousText);
 
+  // "那五星级呢？" after "…对新评定为四星级的酒店奖励多少？": the sibling of a word of the previous question
+  // (same length, same ending) takes its place there, and the rest of that question is kept.
+  if (language === "zh") {
+    const sibling = withSibling(stripFollowUpWords(question).replace(/[\s，,。？?！!]/gu, ""), previousText);
+    if (sibling) return sibling;
+  }
+
   if (previous.places.length > 0) {
     const names = previous.places.map((place) => (language === "zh" ? place : resolver.english(place)));
     const body = stripFollowUpWords(question);
@@ -85,6 +92,19 @@ function withTimeOf(question: string, target: string): string {
   if (!newTimes || newTimes.length === 0) return target;
   const oldTimes = target.match(timePattern);
   return oldTimes && oldTimes.length > 0 ? target.replace(oldTimes[0]!, newTimes[0]!) : `${newTimes[0]}${target}`;
+}
+
+function withSibling(word: string, previousText: string): string | undefined {
+  if (!/^[\u4e00-\u9fa5]{2,6}$/u.test(word) || previousText.includes(word)) return undefined;
+  const shared = Math.ceil(word.length / 2);
+  const ending = word.slice(-shared);
+  for (let at = previousText.indexOf(ending); at >= 0; at = previousText.indexOf(ending, at + 1)) {
+    const start = at + shared - word.length;
+    if (start < 0) continue;
+    const old = previousText.slice(start, start + word.length);
+    if (/^[\u4e00-\u9fa5]+$/u.test(old) && old !== word) return `${previousText.slice(0, start)}${word}${previousText.slice(start + word.length)}`;
+  }
+  return undefined;
 }
 
 function removeAll(text: string, names: string[]): string {

@@ -16,6 +16,13 @@ function turn(question: string, places: string[]): Turn {
 const rewrite = (question: string, history: Turn[]) => rewriteByRules(question, history, lexicon.places);
 
 describe("rule rewriter", () => {
+  it("puts a sibling word in the place of its kin in the earlier question (那五星级呢？ after 四星级)", () => {
+    expect(rewrite("那五星级呢？", [turn("柳河县对新评定为四星级的酒店奖励多少？", ["柳河"])])).toBe("柳河县对新评定为五星级的酒店奖励多少？");
+    expect(rewrite("那装修补贴呢？", [turn("柳河县民宿的房租补贴是多少？", ["柳河"])])).toBe("柳河县民宿的装修补贴是多少？");
+    // No kin of the same length and ending: the place is carried over instead.
+    expect(rewrite("那人才公寓呢？", [turn("柳河县对新评定为四星级的酒店奖励多少？", ["柳河"])])).toContain("人才公寓");
+  });
+
   it("swaps the place for 那衡阳呢？ and keeps the rest of the earlier question", () => {
     const result = rewrite("那衡阳呢？", [turn("长治高新区聘请了多少名招商大使？", ["长治"])]);
     expect(result).toContain("衡阳");
