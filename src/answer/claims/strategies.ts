@@ -126,9 +126,19 @@ export function commonRun(a: string, b: string): number {
  * A word no indexed passage uses ("签下" where the reports say 签约) cannot be held as written: a
  * two-character word is then held by a word sharing its first character ("签约").
  */
-function holdsLoosely(text: string, group: TermGroup, context: EvidenceContext): boolean {
-  if (holds(text, group)) return true;
-  return group.alternatives.every((term) => context.documentFrequency(term) === 0) && group.alternatives.some((term) => /^[\u4e00-\u9fa5]{2}$/u.test(term) && new RegExp(`${term[0]}[\u4e00-\u9fa5]`, "u").test(text));
+function holdsLoosely(text: string, group: TermGroup, loose: Map<TermGroup, RegExp>): boolean {
+  return holds(text, group) || (loose.get(group)?.test(text) ?? false);
+}
+
+/** For each unseen two-character word of the groups, the pattern of a word sharing its first character. */
+function loosePatterns(groups: TermGroup[], context: EvidenceContext): Map<TermGroup, RegExp> {
+  const patterns = new Map<TermGroup, RegExp>();
+  for (const group of groups) {
+    if (!group.alternatives.every((term) => context.documentFrequency(term) === 0)) continue;
+    const heads = group.alternatives.filter((term) => /^[\u4e00-\u9fa5]{2}$/u.test(term)).map((term) => term[0]);
+    if (heads.length > 0) patterns.set(group, new RegExp(`[${heads.join("")}][\u4e00-\u9fa5]`, "u"));
+  }
+  return patterns;
 }
 
 /** Numbers a question states that are not dates or its threshold: "among the 217 zones", "22个大类行业中". */
@@ -145,6 +155,9 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
   const measured = metricTerms(part, frame);
   const rarity = new Map(frame.terms.map((group) => [group, termWeight(group, context)]));
   const unseenWeight = termWeight({ label: "", alternatives: [] }, context) - 1e-9;
+  // Once per part, not per figure: the loose patterns of unseen words and the question's own numbers.
+  const loose = loosePatterns(measured, context);
+  const numbers = cueNumbers(frame.question).map((number) => new RegExp(`(?<![\\d.])${number.replace(".", "\\.")}(?![\\d.])`, "u"));
   for (const sentence of evidence) {
     for (const quantity of sentence.quantities) {
       if (!units.has(quantity.unit)) continue;
@@ -154,7 +167,7 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
       const kindIsMeasure = (quantity.unit === "rank" || quantity.unit === "score") && units.has(quantity.unit) && part.asked[0] === (quantity.unit === "rank" ? "rank" : "score") && measured.every((group) => (group.weight ?? 1) < 1);
       // An area asked ("how large is its site", "占地多少") is answered by an area whatever words name it.
       const areaAsked = part.asked[0] === "area" && (quantity.unit === "mu" || quantity.unit === "m2");
-      const local = areaAsked || (kindIsMeasure && measured.length > 0) ? 1 : measured.length > 0 ? weighted(measured, context, (group) => holdsLoosely(quantity.clause, group, context) || holds(window, group) || holds(quantity.topic, group)) : kindIsMeasure ? 1 : sentence.coverage;
+      const local = areaAsked || (kindIsMeasure && measured.length > 0) ? 1 : measured.length > 0 ? weighted(measured, context, (group) => holdsLoosely(quantity.clause, group, loose) || holds(window, group) || holds(quantity.topic, group)) : kindIsMeasure ? 1 : sentence.coverage;
       const near = measured.length > 0 ? weighted(measured, context, (group) => holds(window, group)) : 0;
       const prefix = quantity.owner ?? sentence.text.slice(0, quantity.start);
       let subject = subjectFit(prefix, frame.subjects, context, frame.question, sentence.hit.chunk.zones, quantity.owner ?? sentence.text.slice(quantity.clauseStart, quantity.start));
@@ -176,7 +189,8 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
       // "…的计划总投资": the figure the question's head noun governs, not another of the same clause.
       const headed = part.head !== undefined && quantity.governs.includes(part.head) ? 1 : 0;
       // "among the 217 national zones": a number of the question said before the figure names its population.
-      const counted = cueNumbers(frame.question).some((number) => new RegExp(`(?<![\\d.])${number}(?![\\d.])`, "u").test(quantity.clause.slice(0, Math.max(0, quantity.start - quantity.clauseStart)))) ? 1 : 0;
+      const clauseBefore = quantity.clause.slice(0, Math.max(0, quantity.start - quantity.clauseStart));
+      const counted = numbers.some((number) => number.test(clauseBefore)) ? 1 : 0;
       let score = 0.5 * headed + 0.4 * counted + 0.6 * sentence.coverage + 1.2 * local + 0.6 * near + 0.1 * phrase - 0.06 * extra + 0.35 * subject + 0.6 * period - 0.02 * Math.min(sentence.hitRank, 10);
       // "其中…", "2亿元以上项目签约数22个": a part of the total, unless the question asks for that part.
       if (quantity.subset && uncoveredChars(subsetWords(sentence.text, quantity), frame) > 0) score -= 0.4;
