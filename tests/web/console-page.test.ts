@@ -111,6 +111,8 @@ describe("admin console (desktop, Chinese)", () => {
 
   it("makes any kept snapshot live after a from → to confirmation, including the one rolled back from, and shows the new live one", async () => {
     const newer = live();
+    // The page converges on the server's live snapshot (a slow earlier status answer must not win).
+    await page.waitForFunction((version) => document.getElementById("live")?.dataset.version === version, {}, newer);
     const older = await page.$$eval("#snapshots li", (items, current) => items.map((item) => (item as HTMLElement).dataset.version).find((version) => version !== current)!, newer);
     // "Roll back" says where it goes before it goes (the snapshot live before this one); Cancel changes nothing.
     const target = ((await (await fetch(`${base()}/admin/status`, { headers: { authorization: `Bearer ${ALICE}` } })).json()) as { rollbackTarget: string }).rollbackTarget;

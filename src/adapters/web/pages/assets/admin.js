@@ -91,9 +91,24 @@ function confirmAction(text) {
   });
 }
 
+// Status requests overlap on a busy server (the poll, a click, a make-live); an answer sent before
+// another one already shown must never overwrite it, or the page would show a stale live snapshot.
+let statusAsked = 0;
+let statusShown = 0;
+
+/** The newest /admin/status, or undefined when a later request's answer has already been applied. */
+async function fetchStatus() {
+  const asked = ++statusAsked;
+  const status = await api("/admin/status");
+  if (asked < statusShown) return undefined;
+  statusShown = asked;
+  lastStatus = status;
+  return status;
+}
+
 async function refresh() {
   try {
-    lastStatus = await api("/admin/status");
+    if (!(await fetchStatus())) return;
     renderStatus(lastStatus);
     await Promise.all([loadDocuments(), renderQuestions(), renderAudit()]);
     if (lastStatus.running && !polling) polling = setInterval(pollJob, 500);
@@ -104,7 +119,7 @@ async function refresh() {
 
 async function pollJob() {
   try {
-    lastStatus = await api("/admin/status");
+    if (!(await fetchStatus())) return;
     renderJob(lastStatus.lastJob);
     if (!lastStatus.running) {
       clearInterval(polling);
@@ -158,8 +173,7 @@ async function makeLive(version, question) {
   try {
     const outcome = await api("/admin/rollback", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ version }) });
     result.textContent = t("rolledBack", outcome);
-    lastStatus = await api("/admin/status");
-    renderStatus(lastStatus);
+    if (await fetchStatus()) renderStatus(lastStatus);
     await Promise.all([loadDocuments(), renderAudit()]);
   } catch (failure) {
     result.textContent = failureText(failure);
