@@ -7,6 +7,7 @@ import type { TermGroup } from "../../retrieve/analyze-query.js";
 import type { Frame, Subject } from "./frame.js";
 import { zoneKindOf } from "./frame.js";
 import { quantitiesIn, type Quantity } from "./quantities.js";
+import { claimLexicon } from "./lexicon.js";
 
 /**
  * The sentences of the retrieved passages as evidence: each with how much of the question it
@@ -56,20 +57,33 @@ export function termWeight(group: TermGroup, context: EvidenceContext): number {
   return idf * (group.weight ?? 1);
 }
 
+const periodWord = /^(?:开年|年初|今年|去年|上年|本年|年内)?以来$|^截[至止]$|^(?:开年|年初|年底|年末|月底|月初|今年|去年|上年|本年|当年|前年|明年|个月|头两个月|上半年|下半年|全年|同期)$/u;
+
+/** A question word that says when ("今年", "前三季度", "以来"): the period check's business, not a topic. */
+export function isPeriodTerm(term: string): boolean {
+  return periodWord.test(term) || parseChinesePeriods(term, { year: 2000, yearlessWhenBare: true }).length > 0;
+}
+
 /** Does the text hold the group (any alternative)? */
 export function holds(text: string, group: TermGroup): boolean {
   return group.alternatives.some((term) => term.length > 0 && text.includes(term));
 }
 
 export function gatherEvidence(frame: Frame, hits: SearchHit[], context: EvidenceContext, maxHits = 32): EvidenceSentence[] {
-  const weights = new Map(frame.terms.map((group) => [group, termWeight(group, context)]));
+  // "完成了多少" says a result was reported, not what: no sentence needs the verb to be evidence.
+  const reportVerb = claimLexicon().reportVerb;
+  const weights = new Map(frame.terms.map((group) => [group, group.alternatives.every((term) => reportVerb.test(term)) ? 0 : termWeight(group, context)]));
+  // Words of the asked period ("今年", "前三季度") are held by a sentence that states the period in
+  // its own words ("1至9月"): the period check decides them.
+  const periodGroups = frame.period ? frame.terms.filter((group) => group.alternatives.every(isPeriodTerm)) : [];
   const total = [...weights.values()].reduce((sum, weight) => sum + weight, 0) || 1;
   const sentences: EvidenceSentence[] = [];
   hits.slice(0, maxHits).forEach((hit, hitRank) => {
     const year = yearOf(hit.chunk.date);
     const spans = splitSentences(hit.chunk.text);
     spans.forEach((span, position) => {
-      const present = new Set(frame.terms.filter((group) => holds(span.text, group)));
+      const periodFit = frame.period ? sentencePeriodFit(span.text, position > 0 ? spans[position - 1]!.text : undefined, frame.period, year) : 0;
+      const present = new Set(frame.terms.filter((group) => holds(span.text, group) || (periodFit === 1 && periodGroups.includes(group))));
       // The title names the event or zone a sentence belongs to: it counts, at half weight.
       const inTitle = frame.terms.filter((group) => !present.has(group) && holds(hit.chunk.title, group));
       const covered = [...present].reduce((sum, group) => sum + weights.get(group)!, 0) + 0.5 * inTitle.reduce((sum, group) => sum + weights.get(group)!, 0);
@@ -82,7 +96,7 @@ export function gatherEvidence(frame: Frame, hits: SearchHit[], context: Evidenc
         articleCoverage: 0,
         articlePeriod: false,
         present,
-        periodFit: frame.period ? sentencePeriodFit(span.text, position > 0 ? spans[position - 1]!.text : undefined, frame.period, year) : 0,
+        periodFit,
         figurePeriods: new Map((context.factsIn?.(span.text) ?? []).filter((fact) => fact.period).map((fact) => [fact.raw, fact.period!])),
         quantities: quantitiesIn(span.text),
         year,

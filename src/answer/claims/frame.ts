@@ -295,17 +295,19 @@ export function readCondition(question: string, language: Language): Condition |
     if (value) return { op: "atMost", value, unit: "rank", text: top[0] };
   }
   const unitText = language === "zh" ? "(%|％|倍|个|家|项|户|名|位|亿美元|万美元|美元|亿元|万元|亿|万|元|分|平方公里|平方米|万平方米|亩)?" : "\\s*(%|percent|per cent|billion|million|projects?|companies|firms|enterprises|points|square kilomet(?:re|er)s?|km2|km²|square met(?:re|er)s?|mu)?";
+  // "above one percent": English number words are read as the digits they stand for.
+  const asked = language === "en" ? englishNumberWords(question) : question;
   for (const op of ["above", "below"] as const) {
     const pattern = language === "zh"
       ? new RegExp(`(?:${cues[op].source})\\s*${numberText}${unitText}`, "iu")
       : new RegExp(`\\b(?:${cues[op].source})\\s+(?:rmb|us\\$|\\$|¥)?\\s*(\\d[\\d,]*(?:\\.\\d+)?)${unitText}`, "iu");
-    const match = pattern.exec(question);
+    const match = pattern.exec(asked);
     if (!match) continue;
     const value = chineseNumber(match[1]!.replace(/,/g, ""));
     if (value === undefined) continue;
     // "more than 15 of them", "15 of the 22 sectors": a count of things, whatever grew.
-    const ofThem = language === "en" && !match[2] && /^\s*(?:of\s+(?:them|these|those|the|its|their)\b)/iu.test(question.slice((match.index ?? 0) + match[0].length));
-    return { op, ...(ofThem ? { value, unit: "count" as const } : conditionValue(value, match[2], question, language)), text: match[0] };
+    const ofThem = language === "en" && !match[2] && /^\s*(?:of\s+(?:them|these|those|the|its|their)\b)/iu.test(asked.slice((match.index ?? 0) + match[0].length));
+    return { op, ...(ofThem ? { value, unit: "count" as const } : conditionValue(value, match[2], asked, language)), text: match[0] };
   }
   // "Did it grow?", "增长了吗": growth above zero is the condition.
   if (language === "en" ? /\b(?:grow|grew|grown|increase[ds]?|rise|rose)\b/iu.test(question) && !/\bhow\b/iu.test(question) : /(?:增长|增加|上升)(?:了)?吗|是否(?:实现)?(?:正)?增长|有没有增长|正增长/u.test(question)) {
@@ -314,6 +316,17 @@ export function readCondition(question: string, language: Language): Condition |
   const first = cues.first.exec(question);
   if (first && (language === "en" ? /\brank|\bplace|\bposition|\bcome\b|\bcame\b/iu.test(question) : true)) return { op: "equals", value: 1, unit: "rank", text: first[0] };
   return undefined;
+}
+
+const smallNumbers = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"];
+const tens: Record<string, number> = { thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90, hundred: 100 };
+
+/** "one percent" → "1 percent", "fifty projects" → "50 projects" (whole words only). */
+export function englishNumberWords(text: string): string {
+  return text.replace(/\b(zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)\b/giu, (word) => {
+    const lower = word.toLowerCase();
+    return String(tens[lower] ?? smallNumbers.indexOf(lower));
+  });
 }
 
 function conditionValue(value: number, unit: string | undefined, question: string, language: Language): Pick<Condition, "value" | "unit"> {

@@ -26,6 +26,7 @@ const lexiconSchema = z.object({
   compare: z.object({ more: bilingual, less: bilingual }),
   superlative: z.object({ zh: z.record(z.string(), z.array(z.string())), en: z.record(z.string(), z.array(z.string())) }),
   listAsk: bilingual,
+  reportVerbs: z.array(z.string()),
 });
 
 export type AskedKind = "count" | "amount" | "percent" | "rank" | "score" | "area" | "person" | "any";
@@ -55,6 +56,8 @@ export interface CompiledLexicon {
   superlative: Record<Language, { cue: RegExp; says: string[] }[]>;
   /** "涉及哪6大产业", "which industries": a list asked (group 1: how many, group 2: of what, when said). */
   listAsk: Record<Language, RegExp[]>;
+  /** A whole question word that only says a figure was reported ("完成", "实现"), never what it measures. */
+  reportVerb: RegExp;
 }
 
 const alternation = (patterns: string[]) => patterns.map((pattern) => `(?:${pattern})`).join("|");
@@ -91,6 +94,7 @@ function compileLexicon(raw: z.infer<typeof lexiconSchema>): CompiledLexicon {
       en: Object.entries(raw.superlative.en).map(([cue, says]) => ({ cue: new RegExp(`\\b${cue}\\b`, "iu"), says })),
     },
     listAsk: { zh: raw.listAsk.zh.map((pattern) => new RegExp(pattern, "u")), en: raw.listAsk.en.map((pattern) => new RegExp(pattern, "iu")) },
+    reportVerb: new RegExp(`^(?:${alternation(raw.reportVerbs)})$`, "u"),
     compare: { more: { zh: compile(raw.compare.more.zh), en: compile(raw.compare.more.en) }, less: { zh: compile(raw.compare.less.zh), en: compile(raw.compare.less.en) } },
   };
 }

@@ -80,15 +80,27 @@ export function governedPhrase(quantity: Quantity): string {
   return `${before}${quantity.raw}${noun}`;
 }
 
-function figureText(claim: FigureClaim, language: Language, n: number): string {
+function figureText(claim: FigureClaim, language: Language, n: number, change?: Quantity): string {
   const phrase = governedPhrase(claim.quantity);
-  if (language === "zh") return `${phrase}[${n}]`;
-  return `${quantityText(claim.quantity, language)} (“${phrase}”) [${n}]`;
+  if (language === "zh") return `${phrase}${change ? `，${change.before.replace(/^[,，、\s]+/u, "")}${change.raw}` : ""}[${n}]`;
+  const delta = change ? `, ${change.value < 0 ? "down" : "up"} ${Math.abs(change.value)}% (“${change.before.replace(/^[,，、\s]+/u, "")}${change.raw}”)` : "";
+  return `${quantityText(claim.quantity, language)} (“${phrase}”)${delta} [${n}]`;
+}
+
+/**
+ * The figure's own change, said right after it ("实现固定资产投资57.29亿元,增长2.7%"): part of
+ * the figure, given with it unless another part of the answer already states that rate.
+ */
+function ownChange(claim: FigureClaim, claims: FigureClaim[]): Quantity | undefined {
+  if (claim.quantity.unit === "percent") return undefined;
+  const change = claim.sentence.quantities.find((quantity) => quantity.follows === claim.quantity.start && quantity.rateKind === "growth");
+  if (!change || claims.some((other) => other.sentence.text === claim.sentence.text && other.quantity.start === change.start)) return undefined;
+  return change;
 }
 
 export function renderFigures(frame: Frame, claims: FigureClaim[], unanswered: FramePart[] = []): Answer {
   const citer = new Citer();
-  const parts = claims.map((claim) => figureText(claim, frame.language, citer.cite(claim.sentence, claim.quantity)));
+  const parts = claims.map((claim) => figureText(claim, frame.language, citer.cite(claim.sentence, claim.quantity), ownChange(claim, claims)));
   const missing = unanswered.map((part) => (frame.language === "zh" ? `资料未给出“${part.text}”的数字` : `the reports give no figure for "${part.text}"`));
   const lead = frame.language === "zh" ? `${[...parts, ...missing].join("；")}。` : `${[...parts, ...missing].join("; ")}.`;
   return answerOf(frame, lead, citer);

@@ -1,9 +1,8 @@
 import type { TermGroup } from "../../retrieve/analyze-query.js";
-import { fits, holds, overlaps, subjectFit, termWeight, type EvidenceContext, type EvidenceSentence } from "./evidence.js";
-import { headNoun, rateAsked, type Condition, type Frame, type FramePart, type Subject } from "./frame.js";
+import { fits, holds, isPeriodTerm, overlaps, subjectFit, termWeight, type EvidenceContext, type EvidenceSentence } from "./evidence.js";
+import { englishNumberWords, headNoun, rateAsked, type Condition, type Frame, type FramePart, type Subject } from "./frame.js";
 import { claimLexicon, type AskedKind } from "./lexicon.js";
 import { meetsCondition, type Quantity } from "./quantities.js";
-import { parseChinesePeriods } from "../../facts/period.js";
 import { escapeRegExp } from "../../core/language.js";
 
 /**
@@ -90,16 +89,17 @@ export function metricTerms(part: FramePart, frame: Frame): TermGroup[] {
   const names = frame.subjects.flatMap((subject) => [subject.zoneName ?? "", subject.place, ...(subject.aliases ?? [])]).filter(Boolean);
   return part.terms.filter(
     (group) =>
-      !group.alternatives.every((term) => /^\d/u.test(term) || /^[零一二两三四五六七八九十百千万]+$/u.test(term) || /^(?:元|万元|亿元|美元|万美元|亿美元|%|％|人民币)$/u.test(term) || /^(?:\d+|[一二三四五六七八九十]+)[月日号]$/u.test(term) || parseChinesePeriods(term, { year: 2000, yearlessWhenBare: true }).length > 0 || questionWord.test(term) || zoneKindWord.test(term) || kindWord.test(term)) &&
+      !group.alternatives.every((term) => /^\d/u.test(term) || /^[零一二两三四五六七八九十百千万]+$/u.test(term) || /^(?:元|万元|亿元|美元|万美元|亿美元|%|％|人民币)$/u.test(term) || /^(?:\d+|[一二三四五六七八九十]+)[月日号]$/u.test(term) || isPeriodTerm(term) || questionWord.test(term) || zoneKindWord.test(term) || kindWord.test(term)) &&
       !group.alternatives.some((term) => names.some((name) => name.includes(term))) &&
       // "截至", "开年以来" say when; "7日新引进" segmented as 日新 is a date's tail.
-      !group.alternatives.every((term) => periodWord.test(term) || (/^[年月日号]/u.test(term) && new RegExp(`\\d${escapeRegExp(term)}`, "u").test(frame.question))) &&
+      // "完成了多少", "实现…": a verb that reports a result is no measure ("固定资产投资" is).
+      !group.alternatives.every((term) => claimLexicon().reportVerb.test(term)) &&
+      !group.alternatives.every((term) => isPeriodTerm(term) || (/^[年月日号]/u.test(term) && new RegExp(`\\d${escapeRegExp(term)}`, "u").test(frame.question))) &&
       // "Investment" of "Xiamen Haicang Taiwanese Investment Zone": a word of the name as the question writes it.
       !frame.subjects.some((subject) => subject.mention && frame.language === "en" && new RegExp(`\\b${escapeRegExp(group.label)}\\b`, "iu").test(subject.mention)),
   );
 }
 
-const periodWord = /^(?:开年|年初|今年|去年|上年|本年|年内)?以来$|^截[至止]$|^(?:开年|年初|年底|年末|月底|月初|今年|去年|上年|本年|当年|前年|明年|个月|头两个月|上半年|下半年|全年|同期)$/u;
 // Question words and the grammar around them ("排第几位" segments as 排第 + 几位): they ask, they do not measure.
 const questionWord = /^(?:第几|多少|几|哪|什么|是否|吗|多大|多高|多长|多久|多快|一共|总共|共计|那场|这场|那次|这次|排第|几位|几名|几个|排名|名次|位次|得分|分数|一样|相同|不同|区别|差别|差异|标准)$|^(?:第几|多少|几|哪|什么)/u;
 // Change and comparison words say what kind of figure is asked (a rate, a bound), not what is measured.
@@ -158,9 +158,13 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
   // Once per part, not per figure: the loose patterns of unseen words and the question's own numbers.
   const loose = loosePatterns(measured, context);
   const numbers = cueNumbers(frame.question).map((number) => new RegExp(`(?<![\\d.])${number.replace(".", "\\.")}(?![\\d.])`, "u"));
+  // The question's own numbers, but its threshold: a figure equal to one is the question's premise
+  // ("22个大类行业中，实现正增长的超过15个了吗" asks about 18, not 22), never its answer.
+  const premises = new Set(cueNumbers(frame.question).map(Number).filter((value) => value !== frame.condition?.value));
   for (const sentence of evidence) {
     for (const quantity of sentence.quantities) {
       if (!units.has(quantity.unit)) continue;
+      if (quantity.unit === "count" && premises.has(quantity.value)) continue;
       const window = `${quantity.governs}${quantity.raw}${quantity.after}`;
       // No measure words ("排第几位"): a position or score asked is matched by its kind itself.
       // …also when the only words for it are the dictionary's guesses ("ranked" → 队伍/级别).
@@ -272,6 +276,9 @@ export function yesNoStrategy(frame: Frame, evidence: EvidenceSentence[], contex
 
 function statementVerdict(frame: Frame, evidence: EvidenceSentence[], context: EvidenceContext): VerdictClaim | undefined {
   if (frame.terms.length === 0) return undefined;
+  // A threshold the frame could not read ("above half"): a sentence naming the measure does not
+  // decide it, whichever way its figure goes.
+  if (!frame.condition && unreadThreshold(frame)) return undefined;
   const negation = claimLexicon().negation.zh;
   const weights = frame.terms.map((group) => termWeight(group, context));
   const rarest = frame.terms[weights.indexOf(Math.max(...weights))]!;
@@ -289,6 +296,14 @@ function statementVerdict(frame: Frame, evidence: EvidenceSentence[], context: E
     })
     .sort((a, b) => b.coverage - a.coverage || a.hitRank - b.hitRank)[0];
   return best ? { kind: "verdict", answer: "yes", basis: "statement", sentence: best } : undefined;
+}
+
+/** A comparison word followed by a number or an amount word: a threshold, read or not. */
+function unreadThreshold(frame: Frame): boolean {
+  const cues = claimLexicon().condition[frame.language];
+  const question = frame.language === "en" ? englishNumberWords(frame.question) : frame.question;
+  const amount = frame.language === "en" ? "\\s+(?:the\\s+)?(?:\\d|half|a\\s+(?:third|quarter|half)|twice|double)" : "\\s*(?:\\d|[零一二两三四五六七八九十百千万半])";
+  return new RegExp(`(?:${cues.above.source}|${cues.below.source})${amount}`, "iu").test(question);
 }
 
 const nameChars = "[\\u4e00-\\u9fa5]{2,3}?";
