@@ -24,4 +24,6 @@ run paraphrase-news tests/eval/paraphrase-news.jsonl --corpus tests/fixtures/new
 run news-dev2 tests/eval/news-dev2.jsonl --corpus tests/fixtures/news-dev2 --alone
 run news-holdout tests/eval/news-holdout.jsonl --corpus tests/fixtures/news-holdout --alone
 run policy-holdout-real tests/eval/policy-holdout-real.jsonl --corpus tests/fixtures/policy-holdout --alone
+run news-holdout2 tests/eval/news-holdout2.jsonl --corpus tests/fixtures/news-holdout2 --alone
+run policy-holdout2 tests/eval/policy-holdout2.jsonl --corpus tests/fixtures/policy-holdout2 --alone
 node scripts/paraphrase-agreement.mjs tests/eval/paraphrase-news.jsonl "$out/paraphrase-news.json"
