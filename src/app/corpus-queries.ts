@@ -36,7 +36,8 @@ export function analyzeWith(live: LiveIndex, text: string): AnalyzedQuery {
 
 /** The places a zone name (长治高新区, 长治, "Changzhi High-tech Zone") stands for; refuses a name the index does not know. */
 function zonePlaces(live: LiveIndex, zone: string): string[] {
-  const places = analyzeWith(live, toSimplified(zone.trim())).places;
+  // A place read from the name's shape alone ("火星高新区") must be one the indexed documents name.
+  const places = analyzeWith(live, toSimplified(zone.trim())).places.filter((place) => live.articlePlaces.all.has(place) || live.search.snapshot.bm25.documentFrequency(place) > 0);
   if (places.length === 0) {
     throw new AppError("NOT_FOUND", `No indexed zone or place matches "${zone}".`, {
       hint: "Use a zone name as list_zones gives it (e.g. 长治高新区, or its English name), or leave the zone out.",

@@ -1,3 +1,4 @@
+import { findPlace } from "../ingest/places-data.js";
 import type { Config } from "../core/config.js";
 import { AppError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
@@ -532,7 +533,10 @@ function withQuestionYear(period: Period | undefined, question: string): Period 
 
 /** The question read once for the claim strategies (answer/claims/frame.ts). */
 function frameOf(question: string, kind: QuestionKind, query: AnalyzedQuery, period: Period | undefined, live: LiveIndex): Frame {
-  const subjects = query.places.map((place) => {
+  // "河北省商务厅对全省开发区进行综合评价，承德双滦经济开发区排第几？": a province named beside a place
+  // of its own is where the subject lies (or who ranks it), not a second subject.
+  const places = query.places.filter((place) => findPlace(place)?.kind !== "省" || !query.places.some((other) => other !== place && findPlace(other)?.province === place));
+  const subjects = places.map((place) => {
     const zoneName = query.zoneNames.find((name) => name.includes(place) && name !== place);
     // An English question names the kind right after the place ("Suzhou Industrial Park"), maybe after other zones' kinds.
     const english = query.language === "en" ? question.slice(Math.max(0, question.toLowerCase().indexOf(live.lexicon.places.english(place).toLowerCase()))).slice(0, 80) : "";

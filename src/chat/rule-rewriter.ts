@@ -35,7 +35,7 @@ export function rewriteByRules(question: string, history: Turn[], resolver: Plac
   const previous = history[history.length - 1];
   if (!previous || !isFollowUp(question, history)) return question;
   const language = detectLanguage(question);
-  const found = language === "zh" ? resolver.inChinese(question) : resolver.inEnglish(question);
+  const found = language === "zh" ? resolver.inChineseQuestion(question) : resolver.inEnglish(question);
   const previousText = previous.standaloneQuestion;
 
   if (found.places.length > 0) {
@@ -44,7 +44,7 @@ export function rewriteByRules(question: string, history: Turn[], resolver: Plac
     const remainder = stripFollowUpWords(removeAll(question, [...found.zoneNames, ...found.places, ...englishNames])).replace(englishZoneKind, "");
     const onlyPlaceAndTime = remainder.replace(timePattern, "").replace(/[\s,，。？?！!市县区]/g, "").length <= 2;
     if (!onlyPlaceAndTime) return question;
-    const previousFound = detectLanguage(previousText) === "zh" ? resolver.inChinese(previousText) : resolver.inEnglish(previousText);
+    const previousFound = detectLanguage(previousText) === "zh" ? resolver.inChineseQuestion(previousText) : resolver.inEnglish(previousText);
     // "安康市" names the city on purpose: keep its suffix so it is not read as the city's zone.
     const withSuffix = language === "zh" ? question.match(new RegExp(`${found.places[0]}[市县]`))?.[0] : undefined;
     const newPlace = withSuffix ?? found.zoneNames[0] ?? (language === "zh" ? found.places[0]! : resolver.english(found.places[0]!));

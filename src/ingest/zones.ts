@@ -65,7 +65,7 @@ const stopChars = new Set(
 
 /** Two-character words that look like place names before 高新区 but are not. */
 const stopWords = new Set(
-  "国家 全国 省级 市级 各地 我市 本市 全省 全市 推动 打造 建设 服务 支持 发展 加快 依托 围绕 助力 入驻 落户 进驻 引进 招商 共建 创建 申建 带动 成为 位于 地处 两个 三个 所有 其他 相关 重点 现代 城市 产业 科技 创新 经济 工业 综合 国际 中国 全区 园区 城东 城西 城南 城北 东部 西部 南部 北部 中部 东北 西北 西南 东南 国际化"
+  "国家 全国 省级 市级 各地 我市 本市 全省 全市 推动 打造 建设 服务 支持 发展 加快 依托 围绕 助力 入驻 落户 进驻 引进 招商 共建 创建 申建 带动 成为 位于 地处 两个 三个 所有 其他 相关 重点 现代 城市 产业 科技 创新 经济 工业 综合 国际 中国 全区 园区 城东 城西 城南 城北 东部 西部 南部 北部 中部 东北 西北 西南 东南 国际化 落地 所在 哪个 哪些 什么 全部 整个 这些 那些 国内 获批 批准 设立 升级 认定 命名 申报 培育 一批"
     .split(" "),
 );
 
@@ -88,8 +88,14 @@ function isKnownPlace(name: string): boolean {
   return findPlace(name) !== undefined;
 }
 
+/**
+ * Characters that never end a place name even in a question (particles, pronouns, verbs, counters).
+ * A question names a zone once, so its guesses are held to these only ("小蓝经开区", "双滦经济开发区").
+ */
+const hardStopChars = new Set("的了在是和与及或并把被将对向从到为由于等各该本全我其这那此之以个年月日省市县区镇乡村内外建设造立入进出动展哪什么些级批多少几家".split(""));
+
 /** The place a zone name starts with, given the CJK run just before the zone kind. */
-function placeBefore(before: string, kind: string): { place: string; name?: string; guessed?: boolean } | undefined {
+function placeBefore(before: string, kind: string, question = false): { place: string; name?: string; guessed?: boolean } | undefined {
   if (kind === "示范区") {
     // "陵川生态文化旅游示范区", "五台现代农业产业示范区": a known place followed by a short descriptor.
     for (let start = Math.max(0, before.length - 14); start < before.length; start++) {
@@ -114,8 +120,10 @@ function placeBefore(before: string, kind: string): { place: string; name?: stri
     if (!stopWords.has(county) && ![...county].some((char) => stopChars.has(char))) return { place: county, name: `${county}县` };
   }
   if (needsKnownPlace.has(kind) || trimmed.length < 2) return undefined;
+  // "包头稀土高新区", "钦州港经开区": a known place inside the run names the zone; its place is found by the place scan.
+  if (question && [...Array(trimmed.length - 1).keys()].some((start) => placeMatcher.matchAt(trimmed, start) !== undefined)) return undefined;
   const guess = trimmed.slice(-2);
-  if (stopWords.has(guess) || [...guess].some((char) => stopChars.has(char))) return undefined;
+  if (stopWords.has(guess) || [...guess].some((char) => (question ? hardStopChars : stopChars).has(char))) return undefined;
   return { place: guess, guessed: true };
 }
 
@@ -127,7 +135,7 @@ interface ZoneScan {
   covered: Array<[number, number]>;
 }
 
-function scanZones(text: string): ZoneScan {
+function scanZones(text: string, question = false): ZoneScan {
   const zones = new Map<string, ZoneMention>();
   const bare = new Map<string, number>();
   const covered: Array<[number, number]> = [];
@@ -138,7 +146,7 @@ function scanZones(text: string): ZoneScan {
     let runStart = index;
     while (runStart > 0 && index - runStart < 16 && cjk.test(text[runStart - 1])) runStart--;
     const before = text.slice(runStart, index);
-    const found = placeBefore(before, pattern.kind);
+    const found = placeBefore(before, pattern.kind, question);
     if (!found) {
       bare.set(pattern.kind, (bare.get(pattern.kind) ?? 0) + 1);
       continue;
@@ -151,8 +159,9 @@ function scanZones(text: string): ZoneScan {
     if (found.guessed) guessed.add(name);
     covered.push([index - before.length + before.lastIndexOf(place), index + match[0].length]);
   }
-  // A place guessed from two characters must recur before it is believed ("落地高新区" is not a zone).
-  for (const name of guessed) {
+  // A place guessed from two characters must recur before it is believed ("落地高新区" is not a zone);
+  // a question names its zone once, and is checked against the corpus by retrieval instead.
+  for (const name of question ? [] : guessed) {
     const zone = zones.get(name);
     if (zone && zone.count < 2) {
       zones.delete(name);
@@ -208,8 +217,8 @@ function scanPlaces(text: string, covered: Array<[number, number]>): Map<string,
  * Zones and places mentioned in `text`, zones first (most mentioned first), then places. A place
  * counts only where it is not already part of a zone name.
  */
-export function detectZones(text: string): ZoneMention[] {
-  const { zones, covered } = scanZones(text);
+export function detectZones(text: string, options: { question?: boolean } = {}): ZoneMention[] {
+  const { zones, covered } = scanZones(text, options.question === true);
   const places = scanPlaces(text, covered);
   const byCount = (a: ZoneMention, b: ZoneMention) => b.count - a.count;
   return [...[...zones.values()].sort(byCount), ...[...places.values()].sort(byCount)];

@@ -128,7 +128,7 @@ export function selectSenses(senses: string[], documentFrequency?: (term: string
 export function analyzeQuery(question: string, deps: AnalyzeDependencies): AnalyzedQuery {
   const text = question.trim();
   const language = detectLanguage(text);
-  const found = language === "zh" ? deps.places.inChinese(text) : deps.places.inEnglish(text);
+  const found = language === "zh" ? deps.places.inChineseQuestion(text) : deps.places.inEnglish(text);
   const places = found.places;
   const years = extractYears(text);
   const groups: TermGroup[] = [];

@@ -1,6 +1,6 @@
 import type { ChunkStore } from "../index/chunk-store.js";
 import type { Gazetteer } from "../ingest/gazetteer.js";
-import { detectZones } from "../ingest/zones.js";
+import { detectZones, type ZoneMention } from "../ingest/zones.js";
 
 /**
  * Which places a question names, and which places each article is *about*. An article merely
@@ -15,6 +15,8 @@ interface PlacesFound {
 
 export interface PlaceResolver {
   inChinese(text: string): PlacesFound;
+  /** As inChinese, for a question: a zone named once with a place no list knows ("碧江高新区") counts. */
+  inChineseQuestion(text: string): PlacesFound;
   inEnglish(text: string): PlacesFound;
   /** Is this English word (or phrase) a place name the gazetteer knows? */
   isEnglishPlace(word: string): boolean;
@@ -22,11 +24,16 @@ export interface PlaceResolver {
 }
 
 export function createPlaceResolver(gazetteer: Gazetteer): PlaceResolver {
+  const found = (zones: ZoneMention[], text: string): PlacesFound => {
+    const places = unique([...zones.map((zone) => zone.place).filter(Boolean), ...gazetteer.placesInText(text)]);
+    return { places: dropContained(places), zoneNames: unique(zones.map((zone) => zone.name)) };
+  };
   return {
     inChinese(text) {
-      const zones = detectZones(text);
-      const places = unique([...zones.map((zone) => zone.place).filter(Boolean), ...gazetteer.placesInText(text)]);
-      return { places: dropContained(places), zoneNames: unique(zones.map((zone) => zone.name)) };
+      return found(detectZones(text), text);
+    },
+    inChineseQuestion(text) {
+      return found(detectZones(text, { question: true }), text);
     },
     inEnglish(text) {
       return { places: dropContained(unique(gazetteer.placesInEnglish(text))), zoneNames: [] };

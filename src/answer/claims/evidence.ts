@@ -145,6 +145,14 @@ export function fits(period: Period, asked: Period): boolean {
  */
 export function subjectFit(prefix: string, subjects: Subject[], context: EvidenceContext, questionText: string, ownZones: string[] = [], clause = prefix): number {
   if (subjects.length === 0) return 0;
+  // The subject named last before the figure, with no other zone or place after it ("福建省10家…，
+  // 其中东侨经开区综合排名…位列第22位"): the figure is the subject's, whatever the sentence said first.
+  const named = subjects.map((subject) => subject.zoneName ?? "").filter((name) => name.length >= 3);
+  const last = named.map((name) => ({ name, at: prefix.lastIndexOf(name) })).filter((item) => item.at >= 0).sort((a, b) => b.at - a.at)[0];
+  if (last) {
+    const rest = prefix.slice(last.at + last.name.length);
+    if (!/(?:产业园|工业园|园区|开发区|高新区|经开区|新区|分别)/u.test(rest) && context.zoneMentions(rest).length === 0) return 1;
+  }
   const mentions = context.zoneMentions(prefix);
   const zones = mentions.filter((mention) => !placeLevels.has(mention.kind));
   if (zones.some((zone) => subjects.some((subject) => sameZone(zone.name, subject, context.placesIn)))) return 1;
@@ -153,7 +161,8 @@ export function subjectFit(prefix: string, subjects: Subject[], context: Evidenc
   // zone, or of the kind asked.
   // Only in the figure's own clause: "建成智能终端产业园、…等六大园区，建成厂房150万㎡" lists parks inside the zone.
   for (const match of clause.matchAll(/[\u4e00-\u9fa5]{2,4}?(?:产业园|工业园区|工业园|园区|开发区|高新区|经开区|新区)/gu)) {
-    const name = match[0];
+    // Written out ("双滦经济开发区") or short ("双滦经开区"): one name.
+    const name = match[0].replace(/经济技术开发区$|经济开发区$/u, "经开区").replace(/高新技术产业开发区$|高新技术开发区$/u, "高新区");
     // Another zone of the asked kind named in the figure's clause ("广西—东盟经开区排名152位" when
     // 钦州港经开区 is asked): not the subject, unless it is the subject's own name or the article's lead zone.
     const ofSubject = subjects.some((subject) => name.includes(subject.place) || [subject.zoneName ?? "", ...(subject.aliases ?? [])].some((alias) => alias.length >= 3 && (alias.includes(name) || name.includes(alias))));

@@ -75,7 +75,7 @@ function answerOf(frame: Frame, lead: string, citer: Citer, abstained = false): 
 
 /** The figure with the words that govern it: "集中签约项目21个", "共有17个项目". */
 export function governedPhrase(quantity: Quantity): string {
-  const before = quantity.before.replace(/^(?:其中|据统计|据了解|据悉|同时|并且|并|且|另外|此外|而|的)/u, "").trim();
+  const before = quantity.before.replace(/^[(（\s]+/u, "").replace(/^(?:其中|据统计|据了解|据悉|同时|并且|并|且|另外|此外|而|的)/u, "").trim();
   const noun = (quantity.unit === "count" || quantity.unit === "rank") && before.length < 4 ? /^[\u4e00-\u9fa5]{0,6}/u.exec(quantity.after)?.[0] ?? "" : "";
   return `${before}${quantity.raw}${noun}`;
 }
