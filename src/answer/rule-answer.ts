@@ -320,7 +320,7 @@ export function missingRuleTopic(input: AnswerInput): string | undefined {
   for (const [index, group] of input.termGroups.entries()) {
     if (input.termWeights?.[index] !== undefined) continue;
     if (group.every((term) => genericRuleWords.has(term) || term.length < 2 || /^\d/.test(term))) continue;
-    if (groupCoverage([group], text).score === 0) return group[0];
+    if (groupCoverage([group], text).score === 0) { if (process.env.EXPLAIN_CLAIMS) process.stderr.write(`missingRuleTopic ${group.join("/")}\n`); return group[0]; }
   }
   return undefined;
 }

@@ -439,7 +439,8 @@ function decisiveGroup(query: AnalyzedQuery, live: LiveIndex): AnalyzedQuery["gr
   let rarest: { group: AnalyzedQuery["groups"][number]; df: number } | undefined;
   for (const group of query.groups) {
     if (group.weight !== undefined || group.alternatives.every((term) => term.length < 2 || /^\d/.test(term))) continue;
-    const df = Math.max(...group.alternatives.map((term) => bm25.documentFrequency(term)));
+    // Only words the index holds whole: a segmentation seam ("投产后前五年" → 后前) counts its parts' documents.
+    const df = Math.max(0, ...group.alternatives.filter((term) => bm25.hasWord(term)).map((term) => bm25.documentFrequency(term)));
     // A word the corpus never uses is left to the coverage check (it may be phrased otherwise).
     if (df > 0 && (!rarest || df < rarest.df)) rarest = { group, df };
   }

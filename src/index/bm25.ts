@@ -120,6 +120,11 @@ export class Bm25Index {
     return this.terms;
   }
 
+  /** Is the term one word of the index (not split by the tokenizer into words the index has)? */
+  hasWord(term: string): boolean {
+    return this.termIds.has(term);
+  }
+
   /** How many documents hold the term (for a term the tokenizer splits, its rarest part). */
   documentFrequency(term: string): number {
     // Asked for the same few hundred terms by every answer (evidence weights): tokenizing them was

@@ -62,9 +62,10 @@ export function selfNamedCounty(text: string): IssuingPlace | undefined {
   const references = text.match(selfReference)?.length ?? 0;
   if (references < 2) return undefined;
   const counts = new Map<string, number>();
-  for (const match of text.matchAll(/(?:^|[《“"（(，。、；：\s省市州])([\u4e00-\u9fff]{2})县(?![委政城域内外级直乡])/g)) {
-    const place = match[1]!;
-    if (notPlace.test(place)) continue;
+  for (const match of text.matchAll(/(?:^|[《“"（(，。、；：\s省市州])([\u4e00-\u9fff]{1,2})县(?![委政城域内外级直乡])/g)) {
+    // "在陇县辖区投资": a preposition before a one-character county (陇县, 沛县) is not part of its name.
+    const place = match[1]!.replace(/^[在于对向从由到赴来去经往](?=[\u4e00-\u9fff])/u, "");
+    if (notPlace.test(place) || /^[一两三每此该全本各我其他县市区省乡镇村]$/u.test(place)) continue;
     counts.set(place, (counts.get(place) ?? 0) + 1);
   }
   const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1]);

@@ -151,7 +151,12 @@ export function analyzeQuery(question: string, deps: AnalyzeDependencies): Analy
       if (/^(?:19|20)\d{2}年?$/.test(word)) continue;
       // Single characters (年, 个, 家 …) match nearly every passage; they carry no topic.
       if (word.length === 1 && !/[钒硒锂茶煤铜铝钢]/.test(word)) continue;
-      if (!groups.some((group) => group.label === word)) groups.push({ label: word, alternatives: chineseSynonyms(word, deps.glossary) });
+      if (groups.some((group) => group.label === word)) continue;
+      const alternatives = chineseSynonyms(word, deps.glossary);
+      // A word no document uses and no dictionary knows ("投产后前五年" segmented with 后前 across two
+      // words) is a guess at a seam, not a topic: it helps ranking, it decides nothing (no refusal rests on it).
+      const seam = deps.documentFrequency !== undefined && deps.dictionary !== undefined && alternatives.every((term) => deps.documentFrequency!(term) === 0) && !deps.dictionary.isChineseWord(word) && !deps.glossary.lookup(word).length;
+      groups.push({ label: word, alternatives, ...(seam ? { weight: dictionaryWeight } : {}) });
     }
   } else {
     const withoutPlaces = stripPlaceNames(text, places.map((place) => deps.places.english(place)));
@@ -229,6 +234,8 @@ function unknownEnglishPlaces(text: string, deps: AnalyzeDependencies): string[]
     const words = name.toLowerCase().split(/[ -]/);
     if (words.some((word) => englishStopwords.has(word) || deps.glossary.lookup(word).length > 0)) continue;
     if (deps.places.isEnglishPlace(name)) continue;
+    // "Longxian County" where the indexed documents write 陇县: the corpus knows it, though no list does.
+    if ((deps.romanized?.(name.replace(/[ -]/g, "")) ?? []).length > 0) continue;
     found.push(`${name}${match[0].slice(name.length).replace(/^'s/, "")}`.trim());
   }
   return found;

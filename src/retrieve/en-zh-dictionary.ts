@@ -10,6 +10,8 @@ import { z } from "zod";
 export interface EnglishDictionary {
   /** Chinese words for a normalised English word or phrase (see normalizeEnglish). */
   lookup(phrase: string): string[] | undefined;
+  /** Is this a Chinese word the dictionary gives for some English word (a real word, not a segmentation seam)? */
+  isChineseWord(word: string): boolean;
 }
 
 const fileSchema = z.object({ about: z.string(), entries: z.record(z.array(z.string())) });
@@ -22,6 +24,11 @@ export function loadEnglishDictionary(): EnglishDictionary {
   const file = new URL("./data/en-zh-dictionary.json", import.meta.url);
   const { entries } = fileSchema.parse(JSON.parse(readFileSync(file, "utf8")));
   const map = new Map(Object.entries(entries));
-  shared = { lookup: (phrase) => map.get(phrase) };
+  let words: Set<string> | undefined;
+  shared = {
+    lookup: (phrase) => map.get(phrase),
+    // Built on first use: English questions never need it.
+    isChineseWord: (word) => (words ??= new Set([...map.values()].flat())).has(word),
+  };
   return shared;
 }
