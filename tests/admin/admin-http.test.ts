@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiRoutes } from "../../src/adapters/api/api-routes.js";
+import { createApiPlugin } from "../../src/adapters/api/api-routes.js";
 import { createAdminApi } from "../../src/adapters/admin/admin-routes.js";
 import { openApiAccess } from "../../src/adapters/http/access.js";
 import { createSignInGuard } from "../../src/admin/sign-in-guard.js";
@@ -23,12 +23,12 @@ describe("HTTP admin API", () => {
     const config = testConfig(workspace, { ADMIN_TOKEN: TOKEN });
     runtime = await createRuntime(config, { log: silentLogger, memoryState: true });
     const adminApi = createAdminApi({ manager: runtime.admin, token: config.ADMIN_TOKEN });
-    const routes = [...createApiRoutes(runtime.service), ...adminApi.routes];
+    const plugins = [createApiPlugin(runtime.service), ...adminApi.plugins];
     const access = { ...openApiAccess, authorizers: { ...openApiAccess.authorizers, admin: adminApi.authorize } };
-    server = await startInjectServer({ routes, access, maxBodyBytes: 65536, log: silentLogger });
+    server = await startInjectServer({ plugins, access, maxBodyBytes: 65536, log: silentLogger });
     const off = createAdminApi({ manager: runtime.admin, token: undefined });
     disabled = await startInjectServer({
-      routes: off.routes,
+      plugins: off.plugins,
       access: { authorizers: { admin: off.authorize } },
       maxBodyBytes: 65536,
       log: silentLogger,
@@ -116,7 +116,7 @@ describe("HTTP admin API", () => {
     const store = new MemoryStateStore();
     const adminApi = createAdminApi({ manager: runtime.admin, token: TOKEN, signIns: createSignInGuard({ store, limit: 3, log: silentLogger }) });
     const guarded = await startInjectServer({
-      routes: adminApi.routes,
+      plugins: adminApi.plugins,
       access: { authorizers: { admin: adminApi.authorize } },
       maxBodyBytes: 65536,
       log: silentLogger,
@@ -143,7 +143,7 @@ describe("HTTP admin API", () => {
     const store = new MemoryStateStore();
     const adminApi = createAdminApi({ manager: runtime.admin, token: TOKEN, signIns: createSignInGuard({ store, limit: 2, log: silentLogger }) });
     const guarded = await startInjectServer({
-      routes: adminApi.routes,
+      plugins: adminApi.plugins,
       access: { authorizers: { admin: adminApi.authorize } },
       maxBodyBytes: 65536,
       log: silentLogger,

@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiRoutes, parseAskBody } from "../../src/adapters/api/api-routes.js";
+import { createApiPlugin } from "../../src/adapters/api/api-routes.js";
 import { createHttpApp } from "../../src/adapters/http/server.js";
 import { openApiAccess } from "../../src/adapters/http/access.js";
 import { silentLogger } from "../../src/core/logger.js";
@@ -16,7 +16,7 @@ let app: FastifyInstance;
 
 beforeAll(async () => {
   test = await createTestRuntime();
-  ({ app } = await createHttpApp({ routes: createApiRoutes(test.runtime.service), access: openApiAccess, maxBodyBytes, log: silentLogger }));
+  ({ app } = await createHttpApp({ plugins: [createApiPlugin(test.runtime.service)], access: openApiAccess, maxBodyBytes, log: silentLogger }));
 });
 afterAll(async () => {
   await app?.close();
@@ -125,7 +125,7 @@ describe("POST /api/ask", () => {
 
   it("answers 400 QUESTION_TOO_LONG for a 10,000-character question, naming the limit", async () => {
     // 10,000 Chinese characters are 30 KB of JSON: use a server with the default 64 KB body limit.
-    const big = await createHttpApp({ routes: createApiRoutes(test.runtime.service), access: openApiAccess, maxBodyBytes: 64 * 1024, log: silentLogger });
+    const big = await createHttpApp({ plugins: [createApiPlugin(test.runtime.service)], access: openApiAccess, maxBodyBytes: 64 * 1024, log: silentLogger });
     try {
       const response = await big.app.inject({
         method: "POST",
@@ -171,9 +171,11 @@ describe("routing", () => {
   });
 });
 
-describe("parseAskBody", () => {
-  it("accepts a question with an optional conversation id and rejects an empty conversation id", () => {
-    expect(parseAskBody(Buffer.from(JSON.stringify({ question: "问", conversationId: "c1" })))).toEqual({ question: "问", conversationId: "c1" });
-    expect(() => parseAskBody(Buffer.from(JSON.stringify({ question: "问", conversationId: "" })))).toThrow(/conversationId/);
+describe("the ask body schema", () => {
+  it("accepts a question with an optional conversation id and rejects an empty conversation id, naming it", async () => {
+    expect((await postAsk({ question: "长治高新区聘请了多少名招商大使？", conversationId: "c1" })).json.conversationId).toBe("c1");
+    const empty = await postAsk({ question: "问", conversationId: "" });
+    expect(empty.status).toBe(400);
+    expect(empty.json.error).toMatchObject({ code: "REQUEST_INVALID", message: expect.stringContaining("conversationId") });
   });
 });

@@ -41,7 +41,7 @@ async function start(connection: "stream" | "http", replicas = 1): Promise<Setup
     const adapter = createDingtalkAdapter({ config, delivery, log: silentLogger })!;
     setup.deliveries.push(delivery);
     setup.adapters.push(adapter);
-    if (connection === "http") setup.servers.push(await startHttpServer({ host: "127.0.0.1", port: 0, routes: adapter.routes, maxBodyBytes: 64 * 1024, log: silentLogger }));
+    if (connection === "http") setup.servers.push(await startHttpServer({ host: "127.0.0.1", port: 0, plugins: adapter.plugins, maxBodyBytes: 64 * 1024, log: silentLogger }));
   }
   return setup;
 }

@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha1Signature } from "../../src/adapters/wechat/wechat-crypto.js";
 import { parseWechatXml } from "../../src/adapters/wechat/wechat-xml.js";
-import { signSlackRequest } from "../../src/adapters/slack/slack-signature.js";
+import { signSlackRequest } from "../helpers/slack-sign.js";
 import { freshDatabase, skipPostgres } from "../helpers/postgres.js";
 import { eventually, startServerProcess, type ServerProcess } from "../helpers/server-process.js";
 import { createTempWorkspace, type TempWorkspace } from "../helpers/temp-runtime.js";

@@ -56,7 +56,7 @@ async function start(connection: "http" | "websocket", replicas = 1): Promise<Se
     const adapter = createFeishuAdapter({ config, delivery, store, log: silentLogger })!;
     setup.deliveries.push(delivery);
     setup.adapters.push(adapter);
-    if (connection === "http") setup.servers.push(await startHttpServer({ host: "127.0.0.1", port: 0, routes: adapter.routes, maxBodyBytes: 64 * 1024, log: silentLogger }));
+    if (connection === "http") setup.servers.push(await startHttpServer({ host: "127.0.0.1", port: 0, plugins: adapter.plugins, maxBodyBytes: 64 * 1024, log: silentLogger }));
   }
   return setup;
 }

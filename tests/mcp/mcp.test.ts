@@ -5,11 +5,11 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiRoutes } from "../../src/adapters/api/api-routes.js";
+import { createApiPlugin } from "../../src/adapters/api/api-routes.js";
 import { startHttpServer, type RunningServer } from "../../src/adapters/http/server.js";
-import { createMcpRoutes } from "../../src/adapters/mcp/mcp-routes.js";
+import { createMcpPlugin } from "../../src/adapters/mcp/mcp-routes.js";
 import { documentUri } from "../../src/adapters/mcp/mcp-server.js";
-import { createApiKeyAuthorizer } from "../../src/adapters/web/web-routes.js";
+import { createApiKeyAuthorizer } from "../../src/adapters/web/api-key.js";
 import { silentLogger } from "../../src/core/logger.js";
 import type { Answer } from "../../src/core/types.js";
 import { createTestRuntime, repoRoot, type TestRuntime } from "../helpers/temp-runtime.js";
@@ -45,7 +45,7 @@ beforeAll(async () => {
   server = await startHttpServer({
     host: "127.0.0.1",
     port: 0,
-    routes: [...createApiRoutes(service), ...createMcpRoutes({ ask: (question, options) => service.ask(question, options), assistant: service }, silentLogger)],
+    plugins: [createApiPlugin(service), createMcpPlugin({ ask: (question, options) => service.ask(question, options), assistant: service }, silentLogger)],
     access: { authorizers: { apiKey: createApiKeyAuthorizer([API_KEY]) }, limiters: { ask: async () => undefined } },
     maxBodyBytes: 64 * 1024,
     log: silentLogger,

@@ -3,7 +3,7 @@ import { createDeliveryCore, type DeliveryCore } from "../../src/chat/delivery.j
 import { MemoryStateStore } from "../../src/chat/state-store.js";
 import { startHttpServer, type RunningServer } from "../../src/adapters/http/server.js";
 import { createSlackRoutes, type SlackRoutes } from "../../src/adapters/slack/slack-adapter.js";
-import { signSlackRequest } from "../../src/adapters/slack/slack-signature.js";
+import { signSlackRequest } from "../helpers/slack-sign.js";
 import { silentLogger } from "../../src/core/logger.js";
 import type { Answer, AskOptions } from "../../src/core/types.js";
 import { createFakeService, sampleAnswer } from "../chat/fake-service.js";
@@ -45,7 +45,7 @@ beforeAll(async () => {
       return { started: "job 42 queued", finished: Promise.resolve("job 42 succeeded (snapshot 2024-05-02 is live)") };
     },
   });
-  server = await startHttpServer({ host: "127.0.0.1", port: 0, routes: slack.routes, maxBodyBytes: 64 * 1024, log: silentLogger });
+  server = await startHttpServer({ host: "127.0.0.1", port: 0, plugins: slack.plugins, maxBodyBytes: 64 * 1024, log: silentLogger });
 });
 
 afterEach(async () => {

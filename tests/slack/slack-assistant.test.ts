@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startHttpServer, type RunningServer } from "../../src/adapters/http/server.js";
 import { greeting } from "../../src/adapters/slack/slack-assistant.js";
 import { createSlackRoutes, type SlackRoutes } from "../../src/adapters/slack/slack-adapter.js";
-import { signSlackRequest } from "../../src/adapters/slack/slack-signature.js";
+import { signSlackRequest } from "../helpers/slack-sign.js";
 import { withQuestionLog } from "../../src/app/question-log.js";
 import { promptCandidates } from "../../src/app/suggested-prompts.js";
 import { createDeliveryCore, type DeliveryCore } from "../../src/chat/delivery.js";
@@ -41,7 +41,7 @@ beforeAll(async () => {
     log: silentLogger,
     suggestedPrompts: async () => prompts,
   });
-  server = await startHttpServer({ host: "127.0.0.1", port: 0, routes: slack.routes, maxBodyBytes: 64 * 1024, log: silentLogger });
+  server = await startHttpServer({ host: "127.0.0.1", port: 0, plugins: slack.plugins, maxBodyBytes: 64 * 1024, log: silentLogger });
 });
 
 afterEach(async () => {

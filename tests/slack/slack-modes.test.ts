@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { WebSocketServer, type WebSocket } from "ws";
+import { createHttpApp } from "../../src/adapters/http/server.js";
 import { createSlackRoutes, type SlackRoutesOptions } from "../../src/adapters/slack/slack-adapter.js";
 import { createDeliveryCore } from "../../src/chat/delivery.js";
 import { MemoryStateStore } from "../../src/chat/state-store.js";
@@ -29,7 +30,9 @@ describe("Slack modes and settings", () => {
 
   it("mounts POST /slack/events in HTTP mode", async () => {
     const slack = await createSlackRoutes(options({ SLACK_SIGNING_SECRET: "s", SLACK_BOT_TOKEN: "xoxb-1" }));
-    expect(slack.routes.map((route) => `${route.method} ${route.path}`)).toEqual(["POST /slack/events"]);
+    const { routes, app } = await createHttpApp({ plugins: slack.plugins, maxBodyBytes: 64 * 1024, log: silentLogger });
+    expect(routes.map((route) => `${route.method} ${route.url}`)).toEqual(["POST /slack/events"]);
+    await app.close();
     await slack.stop();
   });
 
@@ -37,7 +40,7 @@ describe("Slack modes and settings", () => {
     const mock = await startMockSlackApi();
     try {
       const slack = await createSlackRoutes(options({ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1" }, `${mock.url}/api`));
-      expect(slack.routes).toEqual([]);
+      expect(slack.plugins).toEqual([]);
       // The mock refuses apps.connections.open; the client keeps retrying in the background.
       await mock.waitFor((calls) => calls.some((call) => call.method === "apps.connections.open" && call.response !== undefined));
       await slack.stop();

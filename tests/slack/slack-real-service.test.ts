@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHttpServer, type RunningServer } from "../../src/adapters/http/server.js";
 import { createSlackRoutes, type SlackRoutes } from "../../src/adapters/slack/slack-adapter.js";
-import { signSlackRequest } from "../../src/adapters/slack/slack-signature.js";
+import { signSlackRequest } from "../helpers/slack-sign.js";
 import { createRuntime, type Runtime } from "../../src/app/runtime.js";
 import { createDeliveryCore, type DeliveryCore } from "../../src/chat/delivery.js";
 import { loadConfig } from "../../src/core/config.js";
@@ -31,7 +31,7 @@ beforeAll(async () => {
   runtime = await createRuntime(config, { log: silentLogger });
   delivery = createDeliveryCore({ service: runtime.service, store: runtime.store, rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE, log: silentLogger });
   slack = await createSlackRoutes({ config, delivery, service: runtime.service, store: runtime.store, log: silentLogger });
-  server = await startHttpServer({ host: "127.0.0.1", port: 0, routes: slack.routes, maxBodyBytes: config.MAX_BODY_BYTES, log: silentLogger });
+  server = await startHttpServer({ host: "127.0.0.1", port: 0, plugins: slack.plugins, maxBodyBytes: config.MAX_BODY_BYTES, log: silentLogger });
 });
 
 afterAll(async () => {

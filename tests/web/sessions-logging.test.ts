@@ -23,7 +23,7 @@ describe("admin console session", () => {
     const server = await startHttpServer({
       host: "127.0.0.1",
       port: 0,
-      routes: adminApi.routes,
+      plugins: adminApi.plugins,
       access: { authorizers: { admin: adminApi.authorize } },
       maxBodyBytes: 4096,
       log: silentLogger,
@@ -58,7 +58,7 @@ describe("admin console sign-out across processes", () => {
       return startHttpServer({
         host: "127.0.0.1",
         port: 0,
-        routes: adminApi.routes,
+        plugins: adminApi.plugins,
         access: { authorizers: { admin: adminApi.authorize } },
         maxBodyBytes: 4096,
         log: silentLogger,

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createWechatRoutes } from "../../src/adapters/wechat/wechat-adapter.js";
+import { createWechatPlugin } from "../../src/adapters/wechat/wechat-adapter.js";
 import { decryptFor, encryptMessage, sha1Signature } from "../../src/adapters/wechat/wechat-crypto.js";
 import { buildWechatXml, parseWechatXml } from "../../src/adapters/wechat/wechat-xml.js";
 import { createHttpApp, startHttpServer, type RunningServer } from "../../src/adapters/http/server.js";
@@ -35,8 +35,8 @@ async function start(service: FakeAnswerService, replyTimeoutMs = 2000, safeMode
     WECHAT_REPLY_TIMEOUT_MS: String(replyTimeoutMs),
   });
   delivery = createTestDelivery(service, rateLimitPerMinute);
-  const routes = createWechatRoutes({ config, delivery, log: silentLogger });
-  server = await startHttpServer({ host: "127.0.0.1", port: 0, routes, maxBodyBytes: 64 * 1024, log: silentLogger });
+  const plugins = [createWechatPlugin({ config, delivery, log: silentLogger })!];
+  server = await startHttpServer({ host: "127.0.0.1", port: 0, plugins, maxBodyBytes: 64 * 1024, log: silentLogger });
   return { server, platform, delivery };
 }
 
@@ -45,7 +45,7 @@ async function startInProcess(service: FakeAnswerService, replyTimeoutMs: number
   platform = await startMockPlatform();
   const config = loadConfig({ WECHAT_TOKEN: token, WECHAT_APP_ID: appId, WECHAT_APP_SECRET: "secret", WECHAT_API_URL: platform.url, WECHAT_REPLY_TIMEOUT_MS: String(replyTimeoutMs) });
   delivery = createTestDelivery(service, 100);
-  const { app } = await createHttpApp({ routes: createWechatRoutes({ config, delivery, log: silentLogger }), maxBodyBytes: 64 * 1024, log: silentLogger });
+  const { app } = await createHttpApp({ plugins: [createWechatPlugin({ config, delivery, log: silentLogger })!], maxBodyBytes: 64 * 1024, log: silentLogger });
   return app;
 }
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createWecomRoutes } from "../../src/adapters/wecom/wecom-adapter.js";
+import { createWecomPlugin } from "../../src/adapters/wecom/wecom-adapter.js";
 import { encryptMessage, sha1Signature } from "../../src/adapters/wechat/wechat-crypto.js";
 import { buildWechatXml } from "../../src/adapters/wechat/wechat-xml.js";
 import { startHttpServer, type RunningServer } from "../../src/adapters/http/server.js";
@@ -34,8 +34,8 @@ async function start(service: FakeAnswerService) {
     WECOM_API_URL: platform.url,
   });
   delivery = createTestDelivery(service);
-  const routes = createWecomRoutes({ config, delivery, log: silentLogger });
-  server = await startHttpServer({ host: "127.0.0.1", port: 0, routes, maxBodyBytes: 64 * 1024, log: silentLogger });
+  const plugins = [createWecomPlugin({ config, delivery, log: silentLogger })!];
+  server = await startHttpServer({ host: "127.0.0.1", port: 0, plugins, maxBodyBytes: 64 * 1024, log: silentLogger });
 }
 
 function signedQuery(encrypt: string, extra: Record<string, string> = {}, signToken = token): URLSearchParams {
