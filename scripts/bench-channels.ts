@@ -16,7 +16,7 @@ import { startHttpServer, type RunningServer } from "../src/adapters/http/server
 import { createSlackRoutes } from "../src/adapters/slack/slack-adapter.js";
 import { signSlackRequest } from "../tests/helpers/slack-sign.js";
 import { createDeliveryCore } from "../src/chat/delivery.js";
-import { MemoryStateStore } from "../src/chat/state-store.js";
+import { MemoryStateStore } from "../src/state/memory-state-store.js";
 import { loadConfig } from "../src/core/config.js";
 import { silentLogger } from "../src/core/logger.js";
 import type { AnswerService } from "../src/core/types.js";

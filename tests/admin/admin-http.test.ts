@@ -3,7 +3,7 @@ import { createApiPlugin } from "../../src/adapters/api/api-routes.js";
 import { createAdminApi } from "../../src/adapters/admin/admin-routes.js";
 import { openApiAccess } from "../../src/adapters/http/access.js";
 import { createSignInGuard } from "../../src/admin/sign-in-guard.js";
-import { MemoryStateStore } from "../../src/chat/state-store.js";
+import { MemoryStateStore } from "../../src/state/memory-state-store.js";
 import type { ReindexJob } from "../../src/admin/reindex-manager.js";
 import { createRuntime, type Runtime } from "../../src/app/runtime.js";
 import { silentLogger } from "../../src/core/logger.js";

@@ -3,9 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { SqliteStateStore, sqliteMigrations } from "../../src/chat/sqlite-state-store.js";
-import { PostgresStateStore, postgresMigrations } from "../../src/chat/postgres-state-store.js";
-import { createStateStore, MemoryStateStore, type StateStore } from "../../src/chat/state-store.js";
+import { sqliteMigrations } from "../../src/state/sqlite/migrations.js";
+import { SqliteStateStore } from "../../src/state/sqlite/sqlite-state-store.js";
+import { postgresMigrations } from "../../src/state/postgres/migrations.js";
+import { PostgresStateStore } from "../../src/state/postgres/postgres-state-store.js";
+import { createStateStore } from "../../src/state/factory.js";
+import { MemoryStateStore } from "../../src/state/memory-state-store.js";
+import type { StateStore } from "../../src/state/state-store.js";
 import type { Turn } from "../../src/core/types.js";
 import { freshDatabase, skipPostgres } from "../helpers/postgres.js";
 

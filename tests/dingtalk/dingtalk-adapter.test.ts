@@ -4,7 +4,7 @@ import { renderDingtalkReply } from "../../src/adapters/dingtalk/dingtalk-markdo
 import { dingtalkSign, verifyDingtalkRequest } from "../../src/adapters/dingtalk/dingtalk-sign.js";
 import { startHttpServer, type RunningServer } from "../../src/adapters/http/server.js";
 import { createDeliveryCore, type DeliveryCore } from "../../src/chat/delivery.js";
-import { MemoryStateStore } from "../../src/chat/state-store.js";
+import { MemoryStateStore } from "../../src/state/memory-state-store.js";
 import { loadConfig } from "../../src/core/config.js";
 import { silentLogger } from "../../src/core/logger.js";
 import { createFakeService, sampleAnswer } from "../chat/fake-service.js";

@@ -6,7 +6,7 @@ import { encryptFeishu, feishuSignature } from "../../src/adapters/feishu/feishu
 import { startHttpServer, type RunningServer } from "../../src/adapters/http/server.js";
 import { withQuestionLog } from "../../src/app/question-log.js";
 import { createDeliveryCore, type DeliveryCore } from "../../src/chat/delivery.js";
-import { MemoryStateStore } from "../../src/chat/state-store.js";
+import { MemoryStateStore } from "../../src/state/memory-state-store.js";
 import { loadConfig } from "../../src/core/config.js";
 import { silentLogger } from "../../src/core/logger.js";
 import { createFakeService } from "../chat/fake-service.js";

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createDeliveryCore, type DeliveryCore } from "../../src/chat/delivery.js";
-import { MemoryStateStore } from "../../src/chat/state-store.js";
+import { MemoryStateStore } from "../../src/state/memory-state-store.js";
 import { startHttpServer, type RunningServer } from "../../src/adapters/http/server.js";
 import { createSlackRoutes, type SlackRoutes } from "../../src/adapters/slack/slack-adapter.js";
 import { signSlackRequest } from "../helpers/slack-sign.js";

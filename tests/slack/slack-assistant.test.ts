@@ -6,7 +6,7 @@ import { signSlackRequest } from "../helpers/slack-sign.js";
 import { withQuestionLog } from "../../src/app/question-log.js";
 import { promptCandidates } from "../../src/app/suggested-prompts.js";
 import { createDeliveryCore, type DeliveryCore } from "../../src/chat/delivery.js";
-import { MemoryStateStore } from "../../src/chat/state-store.js";
+import { MemoryStateStore } from "../../src/state/memory-state-store.js";
 import { silentLogger } from "../../src/core/logger.js";
 import type { Answer, AskOptions } from "../../src/core/types.js";
 import type { Fact } from "../../src/facts/types.js";

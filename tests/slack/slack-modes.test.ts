@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { createHttpApp } from "../../src/adapters/http/server.js";
 import { createSlackRoutes, type SlackRoutesOptions } from "../../src/adapters/slack/slack-adapter.js";
 import { createDeliveryCore } from "../../src/chat/delivery.js";
-import { MemoryStateStore } from "../../src/chat/state-store.js";
+import { MemoryStateStore } from "../../src/state/memory-state-store.js";
 import { silentLogger } from "../../src/core/logger.js";
 import { createFakeService } from "../chat/fake-service.js";
 import { startMockSlackApi } from "./mock-slack-api.js";

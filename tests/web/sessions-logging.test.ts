@@ -7,7 +7,7 @@ import { startHttpServer } from "../../src/adapters/http/server.js";
 import { createServerLogger, silentLogger } from "../../src/core/logger.js";
 import { requestContext } from "../../src/core/request-context.js";
 import { withQuestionLog } from "../../src/app/question-log.js";
-import { MemoryStateStore } from "../../src/chat/state-store.js";
+import { MemoryStateStore } from "../../src/state/memory-state-store.js";
 import type { ReindexManager } from "../../src/admin/reindex-manager.js";
 import type { Answer, AnswerService } from "../../src/core/types.js";
 

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createDeliveryCore, type DeliveryCore } from "../../src/chat/delivery.js";
-import { MemoryStateStore } from "../../src/chat/state-store.js";
+import { MemoryStateStore } from "../../src/state/memory-state-store.js";
 import type { Answer, AnswerService, AskOptions } from "../../src/core/types.js";
 import { silentLogger } from "../../src/core/logger.js";
 

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { QuestionLog } from "../../chat/state-store.js";
+import type { QuestionLog } from "../../state/question-log.js";
 import { AppError, isAppError } from "../../core/errors.js";
 import type { ReindexManager } from "../../admin/reindex-manager.js";
 import { createSignInGuard, type SignInGuard } from "../../admin/sign-in-guard.js";

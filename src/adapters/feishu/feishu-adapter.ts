@@ -1,7 +1,7 @@
 import * as lark from "@larksuiteoapi/node-sdk";
 import { feedbackThanks, recordChatFeedback } from "../../chat/chat-feedback.js";
 import type { DeliveryCore, DeliveryReply } from "../../chat/delivery.js";
-import type { StateStore } from "../../chat/state-store.js";
+import type { StateStore } from "../../state/state-store.js";
 import type { Config } from "../../core/config.js";
 import { AppError, isAppError } from "../../core/errors.js";
 import { detectLanguage } from "../../core/language.js";

@@ -1,7 +1,7 @@
 import { detectLanguage } from "../../core/language.js";
 import { App, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from "@slack/bolt";
 import { type DeliveryCore } from "../../chat/delivery.js";
-import type { StateStore } from "../../chat/state-store.js";
+import type { StateStore } from "../../state/state-store.js";
 import type { Config } from "../../core/config.js";
 import { AppError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";

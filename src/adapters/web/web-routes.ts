@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { FastifyReply } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { QuestionLog, StateStore } from "../../chat/state-store.js";
+import type { FeedbackStore, QuestionLog } from "../../state/question-log.js";
 import { AppError, isAppError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
 import type { AnswerService } from "../../core/types.js";
@@ -70,7 +70,7 @@ const sourceQuerySchema = z.object({ quote: z.string().max(5000).optional() }).s
 
 export interface WebRoutesOptions {
   service: AnswerService;
-  store: Pick<StateStore, "recordFeedback"> & Pick<QuestionLog, "getQuestion" | "setQuestionFeedback">;
+  store: Pick<FeedbackStore, "recordFeedback"> & Pick<QuestionLog, "getQuestion" | "setQuestionFeedback">;
   log: Logger;
   apiKeys?: string[];
   /** Failed API-key sign-ins per address (POST /api/session); unlimited when omitted. */
