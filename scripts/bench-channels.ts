@@ -21,10 +21,10 @@ import { loadConfig } from "../src/core/config.js";
 import { silentLogger } from "../src/core/logger.js";
 import type { AnswerService } from "../src/core/types.js";
 import { createFakeService } from "../tests/chat/fake-service.js";
-import { robotMessage, startMockDingtalk } from "../tests/dingtalk/mock-dingtalk.js";
-import { startMockFeishu } from "../tests/feishu/mock-feishu.js";
-import { startMockSlackApi } from "../tests/slack/mock-slack-api.js";
-import { assistantMessage, mentionEvent } from "../tests/slack/slack-payloads.js";
+import { robotMessage, startMockDingtalk } from "../tests/adapters/dingtalk/mock-dingtalk.js";
+import { startMockFeishu } from "../tests/adapters/feishu/mock-feishu.js";
+import { startMockSlackApi } from "../tests/adapters/slack/mock-slack-api.js";
+import { assistantMessage, mentionEvent } from "../tests/adapters/slack/slack-payloads.js";
 import { percentile } from "./bench-load.js";
 
 export interface ChannelRow {
