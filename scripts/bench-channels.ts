@@ -14,17 +14,17 @@ import { createFeishuAdapter } from "../src/adapters/feishu/feishu-adapter.js";
 import { encryptFeishu, feishuSignature } from "../src/adapters/feishu/feishu-crypto.js";
 import { startHttpServer, type RunningServer } from "../src/adapters/http/server.js";
 import { createSlackRoutes } from "../src/adapters/slack/slack-adapter.js";
-import { signSlackRequest } from "../src/adapters/slack/slack-signature.js";
+import { signSlackRequest } from "../tests/helpers/slack-sign.js";
 import { createDeliveryCore } from "../src/chat/delivery.js";
-import { MemoryStateStore } from "../src/chat/state-store.js";
+import { MemoryStateStore } from "../src/state/memory-state-store.js";
 import { loadConfig } from "../src/core/config.js";
 import { silentLogger } from "../src/core/logger.js";
 import type { AnswerService } from "../src/core/types.js";
 import { createFakeService } from "../tests/chat/fake-service.js";
-import { robotMessage, startMockDingtalk } from "../tests/dingtalk/mock-dingtalk.js";
-import { startMockFeishu } from "../tests/feishu/mock-feishu.js";
-import { startMockSlackApi } from "../tests/slack/mock-slack-api.js";
-import { assistantMessage, mentionEvent } from "../tests/slack/slack-payloads.js";
+import { robotMessage, startMockDingtalk } from "../tests/adapters/dingtalk/mock-dingtalk.js";
+import { startMockFeishu } from "../tests/adapters/feishu/mock-feishu.js";
+import { startMockSlackApi } from "../tests/adapters/slack/mock-slack-api.js";
+import { assistantMessage, mentionEvent } from "../tests/adapters/slack/slack-payloads.js";
 import { percentile } from "./bench-load.js";
 
 export interface ChannelRow {
@@ -74,7 +74,7 @@ async function feishuChannel(service: AnswerService, connection: "http" | "webso
   const config = loadConfig({ FEISHU_APP_ID: appId, FEISHU_APP_SECRET: "s", FEISHU_ENCRYPT_KEY: encryptKey, FEISHU_VERIFICATION_TOKEN: token, FEISHU_CONNECTION: connection, FEISHU_DOMAIN: mock.url });
   const adapter = createFeishuAdapter({ config, delivery, store, log: silentLogger })!;
   let server: RunningServer | undefined;
-  if (connection === "http") server = await startHttpServer({ host: "127.0.0.1", port: 0, routes: adapter.routes, maxBodyBytes: 65536, log: silentLogger });
+  if (connection === "http") server = await startHttpServer({ host: "127.0.0.1", port: 0, plugins: adapter.plugins, maxBodyBytes: 65536, log: silentLogger });
   else await mock.connected();
   return {
     name: connection === "http" ? "Feishu, HTTP callback (signed, encrypted)" : "Feishu, long connection (pbbp2 over WebSocket)",
@@ -110,7 +110,7 @@ async function dingtalkChannel(service: AnswerService, connection: "http" | "str
   const config = loadConfig({ DINGTALK_CLIENT_ID: "bench", DINGTALK_CLIENT_SECRET: dingSecret, DINGTALK_CONNECTION: connection, DINGTALK_GATEWAY_URL: mock.gatewayUrl });
   const adapter = createDingtalkAdapter({ config, delivery, log: silentLogger })!;
   let server: RunningServer | undefined;
-  if (connection === "http") server = await startHttpServer({ host: "127.0.0.1", port: 0, routes: adapter.routes, maxBodyBytes: 65536, log: silentLogger });
+  if (connection === "http") server = await startHttpServer({ host: "127.0.0.1", port: 0, plugins: adapter.plugins, maxBodyBytes: 65536, log: silentLogger });
   else await mock.connected();
   return {
     name: connection === "http" ? "DingTalk, outgoing robot (signed HTTP)" : "DingTalk, Stream mode (WebSocket)",
@@ -144,7 +144,7 @@ async function slackChannel(service: AnswerService, view: "assistant" | "mention
     store,
     log: silentLogger,
   });
-  const server = await startHttpServer({ host: "127.0.0.1", port: 0, routes: slack.routes, maxBodyBytes: 65536, log: silentLogger });
+  const server = await startHttpServer({ host: "127.0.0.1", port: 0, plugins: slack.plugins, maxBodyBytes: 65536, log: silentLogger });
   const done = view === "assistant" ? "chat.stopStream" : "chat.update";
   return {
     name: view === "assistant" ? "Slack assistant view (streamed)" : "Slack mention (placeholder, then update)",

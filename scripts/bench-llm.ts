@@ -5,7 +5,7 @@ import { createChatModel } from "../src/answer/llm/create-chat-model.js";
 import { createLlmAnswerer } from "../src/answer/llm/llm-answerer.js";
 import { createLlmRewriter } from "../src/answer/llm/llm-rewriter.js";
 import { loadConfig } from "../src/core/config.js";
-import { startMockLlmServer } from "../tests/llm/mock-llm-server.js";
+import { startMockLlmServer } from "../tests/answer/llm/mock-llm-server.js";
 import { loadPrompts } from "../src/answer/llm/prompt-loader.js";
 import type { Answerer, AnswerInput, Chunk } from "../src/core/types.js";
 

@@ -14,7 +14,7 @@ import { Agent, request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createApiRoutes } from "../src/adapters/api/api-routes.js";
+import { createApiPlugin } from "../src/adapters/api/api-routes.js";
 import { startHttpServer } from "../src/adapters/http/server.js";
 import { openApiAccess } from "../src/adapters/http/access.js";
 import { createRuntime } from "../src/app/runtime.js";
@@ -146,7 +146,7 @@ export async function measureLoad(options: LoadOptions = {}): Promise<LoadRow[]>
   });
   const log = createLogger("silent");
   const runtime = await createRuntime(config, { log, memoryState: true });
-  const server = await startHttpServer({ host: "127.0.0.1", port: 0, routes: createApiRoutes(runtime.service), access: openApiAccess, maxBodyBytes: config.MAX_BODY_BYTES, log });
+  const server = await startHttpServer({ host: "127.0.0.1", port: 0, plugins: [createApiPlugin(runtime.service)], access: openApiAccess, maxBodyBytes: config.MAX_BODY_BYTES, log });
   try {
     // Warm-up: jieba, JIT, first embeddings.
     await hammer(server.url, 1, questions, (() => {

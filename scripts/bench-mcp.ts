@@ -4,10 +4,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { createApiRoutes } from "../src/adapters/api/api-routes.js";
+import { createApiPlugin } from "../src/adapters/api/api-routes.js";
 import { openApiAccess } from "../src/adapters/http/access.js";
 import { startHttpServer } from "../src/adapters/http/server.js";
-import { createMcpRoutes } from "../src/adapters/mcp/mcp-routes.js";
+import { createMcpPlugin } from "../src/adapters/mcp/mcp-routes.js";
 import { loadEvalFile } from "../src/app/evaluate.js";
 import { createRuntime, type Runtime } from "../src/app/runtime.js";
 import { loadConfig } from "../src/core/config.js";
@@ -41,8 +41,8 @@ async function time(call: (question: string) => Promise<void>, questions: string
 export async function timeMcpAsks(runtime: Runtime, questions: string[], repeat: number): Promise<McpTiming> {
   const service = runtime.service;
   const log = createLogger("warn");
-  const routes = [...createApiRoutes(service), ...createMcpRoutes({ ask: (question, options) => service.ask(question, options), assistant: service }, log)];
-  const server = await startHttpServer({ host: "127.0.0.1", port: 0, routes, access: openApiAccess, maxBodyBytes: 65536, log });
+  const plugins = [createApiPlugin(service), createMcpPlugin({ ask: (question, options) => service.ask(question, options), assistant: service }, log)];
+  const server = await startHttpServer({ host: "127.0.0.1", port: 0, plugins, access: openApiAccess, maxBodyBytes: 65536, log });
   const client = new Client({ name: "bench", version: "1.0.0" });
   try {
     await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`)));

@@ -11,9 +11,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import pg from "pg";
-import { PostgresStateStore } from "../src/chat/postgres-state-store.js";
-import { SqliteStateStore } from "../src/chat/sqlite-state-store.js";
-import type { StateStore } from "../src/chat/state-store.js";
+import { PostgresStateStore } from "../src/state/postgres/postgres-state-store.js";
+import { SqliteStateStore } from "../src/state/sqlite/sqlite-state-store.js";
+import type { StateStore } from "../src/state/state-store.js";
 import { percentile } from "./bench-load.js";
 
 export interface StateRow {

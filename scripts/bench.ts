@@ -9,7 +9,7 @@
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
-import { createApiRoutes } from "../src/adapters/api/api-routes.js";
+import { createApiPlugin } from "../src/adapters/api/api-routes.js";
 import { startHttpServer } from "../src/adapters/http/server.js";
 import { openApiAccess } from "../src/adapters/http/access.js";
 import { evaluateWithSummary } from "../src/app/eval-report.js";
@@ -102,7 +102,7 @@ async function timeAsks(ask: (question: string) => Promise<unknown>, questions: 
 
 async function latencyRows(label: string, runtime: Runtime, questions: string[]): Promise<string[][]> {
   const inProcess = await timeAsks((question) => runtime.service.ask(question), questions, repeat);
-  const server = await startHttpServer({ host: "127.0.0.1", port: 0, routes: createApiRoutes(runtime.service), access: openApiAccess, maxBodyBytes: 65536, log });
+  const server = await startHttpServer({ host: "127.0.0.1", port: 0, plugins: [createApiPlugin(runtime.service)], access: openApiAccess, maxBodyBytes: 65536, log });
   try {
     const overHttp = await timeAsks(
       async (question) => {

@@ -4,20 +4,21 @@ import { createRuntime, type Runtime } from "./app/runtime.js";
 import { withQuestionLog } from "./app/question-log.js";
 import { createAdminApi } from "./adapters/admin/admin-routes.js";
 import { adminAccounts } from "./adapters/admin/admin-auth.js";
-import { createApiRoutes } from "./adapters/api/api-routes.js";
-import { createMcpRoutes } from "./adapters/mcp/mcp-routes.js";
+import { createApiPlugin } from "./adapters/api/api-routes.js";
+import { createMcpPlugin } from "./adapters/mcp/mcp-routes.js";
 import { cookieSecretFor } from "./adapters/http/cookie-secret.js";
-import { createMetrics, createMetricsAuthorizer } from "./adapters/http/metrics.js";
-import { createOpenApiDocument } from "./adapters/http/openapi.js";
-import type { Route } from "./adapters/http/routes.js";
+import { createMetrics, createMetricsAuthorizer, createMetricsPlugin } from "./adapters/http/metrics.js";
+import { openApiPlugin } from "./adapters/http/openapi.js";
+import type { HttpPlugin } from "./adapters/http/plugin.js";
 import { startHttpServer, type RunningServer } from "./adapters/http/server.js";
 import { createSlackRoutes } from "./adapters/slack/slack-adapter.js";
 import { createPromptSuggester } from "./app/suggested-prompts.js";
 import { createAskLimiter } from "./adapters/web/ask-limits.js";
-import { createApiKeyAuthorizer, createWebRoutes, pagesDir, securityHeaders } from "./adapters/web/web-routes.js";
+import { createApiKeyAuthorizer } from "./adapters/web/api-key.js";
+import { createWebPlugins, pagesDir, securityHeaders } from "./adapters/web/web-routes.js";
 import { createSignInGuard } from "./admin/sign-in-guard.js";
-import { createWechatRoutes } from "./adapters/wechat/wechat-adapter.js";
-import { createWecomRoutes } from "./adapters/wecom/wecom-adapter.js";
+import { createWechatPlugin } from "./adapters/wechat/wechat-adapter.js";
+import { createWecomPlugin } from "./adapters/wecom/wecom-adapter.js";
 import { describeJob } from "./admin/reindex-manager.js";
 import { createDeliveryCore } from "./chat/delivery.js";
 import type { Config } from "./core/config.js";
@@ -26,7 +27,7 @@ import { notifyReady, notifySnapshotLive, onSnapshotLiveElsewhere } from "./app/
 
 
 /**
- * Composition root: reads config, wires the rooms, mounts every adapter's routes on the one
+ * Composition root: reads config, wires the rooms, registers every adapter's plugin on the one
  * HTTP server (API, web pages, admin console, chat platforms, metrics) and starts it.
  */
 
@@ -60,7 +61,7 @@ export async function startServer(config: Config, logging: { log: Logger; pino?:
 
   // --- chat platforms: each adapter whose settings are present, sharing one delivery core ---
   const delivery = createDeliveryCore({ service, store: runtime.store, rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE, log });
-  const chatRoutes: Route[] = [];
+  const chatPlugins: HttpPlugin[] = [];
   const chatAdapters: string[] = [];
   let stopSlack: (() => Promise<void>) | undefined;
   if (config.SLACK_BOT_TOKEN || config.SLACK_SIGNING_SECRET) {
@@ -77,28 +78,33 @@ export async function startServer(config: Config, logging: { log: Logger; pino?:
         return { started: describeJob(job), finished: runtime.admin.wait(job.id).then(describeJob) };
       },
     });
-    chatRoutes.push(...slack.routes);
+    chatPlugins.push(...slack.plugins);
     stopSlack = () => slack.stop();
     chatAdapters.push(config.SLACK_APP_TOKEN ? "slack (socket mode)" : "slack (POST /slack/events)");
   }
-  const wechat = createWechatRoutes({ config, delivery, log });
-  if (wechat.length > 0) chatAdapters.push("wechat (/wechat)");
-  const wecom = createWecomRoutes({ config, delivery, log });
-  if (wecom.length > 0) chatAdapters.push("wecom (/wecom)");
-  chatRoutes.push(...wechat, ...wecom);
+  const wechat = createWechatPlugin({ config, delivery, log });
+  if (wechat) {
+    chatPlugins.push(wechat);
+    chatAdapters.push("wechat (/wechat)");
+  }
+  const wecom = createWecomPlugin({ config, delivery, log });
+  if (wecom) {
+    chatPlugins.push(wecom);
+    chatAdapters.push("wecom (/wecom)");
+  }
   const stopChannels: Array<() => Promise<void>> = [];
   if (config.FEISHU_APP_ID) {
     // Loaded only when configured: the Feishu SDK alone is about 70 MB of memory per process.
     const { createFeishuAdapter } = await import("./adapters/feishu/feishu-adapter.js");
     const feishu = createFeishuAdapter({ config, delivery, store: runtime.store, log })!;
-    chatRoutes.push(...feishu.routes);
+    chatPlugins.push(...feishu.plugins);
     stopChannels.push(() => feishu.stop());
     chatAdapters.push(config.FEISHU_CONNECTION === "http" ? "feishu (POST /feishu/events)" : "feishu (long connection)");
   }
   if (config.DINGTALK_CLIENT_ID) {
     const { createDingtalkAdapter } = await import("./adapters/dingtalk/dingtalk-adapter.js");
     const dingtalk = createDingtalkAdapter({ config, delivery, log })!;
-    chatRoutes.push(...dingtalk.routes);
+    chatPlugins.push(...dingtalk.plugins);
     stopChannels.push(() => dingtalk.stop());
     chatAdapters.push(config.DINGTALK_CONNECTION === "http" ? "dingtalk (POST /dingtalk/events)" : "dingtalk (stream mode)");
   }
@@ -124,26 +130,20 @@ export async function startServer(config: Config, logging: { log: Logger; pino?:
   const hasAdmins = adminAccounts(config).length > 0;
   if (!hasAdmins) log.info("Admin API and console off: set ADMIN_TOKENS (name:token,…) or ADMIN_TOKEN to enable /admin.");
 
-  const openApi = createOpenApiDocument();
-  const routes: Route[] = [
-    ...createApiRoutes(service),
+  const plugins: HttpPlugin[] = [
+    createApiPlugin(service),
     // MCP over Streamable HTTP: the API's key and ask limits (src/adapters/mcp/mcp-routes.ts).
-    ...createMcpRoutes({ ask: (question, options) => service.ask(question, options), assistant: runtime.service }, log),
-    ...createWebRoutes({ service, store: runtime.store, log, apiKeys: config.API_KEYS, signIns: apiSignIns }),
-    { method: "GET", path: "/api/openapi.json", access: "public", reply: () => openApi },
-    {
-      method: "GET",
-      path: "/metrics",
-      access: "metrics",
-      reply: async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
-    },
-    ...chatRoutes,
-    ...adminApi.routes,
+    createMcpPlugin({ ask: (question, options) => service.ask(question, options), assistant: runtime.service }, log),
+    ...createWebPlugins({ service, store: runtime.store, log, apiKeys: config.API_KEYS, signIns: apiSignIns }),
+    openApiPlugin,
+    createMetricsPlugin(metrics),
+    ...chatPlugins,
+    ...adminApi.plugins,
   ];
   const http = await startHttpServer({
     host: config.HOST,
     port: config.PORT,
-    routes,
+    plugins,
     maxBodyBytes: config.MAX_BODY_BYTES,
     log,
     pino: logging.pino,

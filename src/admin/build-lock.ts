@@ -1,5 +1,6 @@
 import { AppError } from "../core/errors.js";
-import type { Lease, StateStore } from "../chat/state-store.js";
+import type { Lease } from "../state/jobs.js";
+import type { StateStore } from "../state/state-store.js";
 import { acquireBuildLockFile } from "../index/snapshot.js";
 
 /**

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Config } from "../core/config.js";
 import { AppError, isAppError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
-import type { StateStore } from "../chat/state-store.js";
+import type { StateStore } from "../state/state-store.js";
 import type { BuildOptions } from "../app/index-builder.js";
 import type { Lexicon } from "../app/lexicon.js";
 import { loadLiveIndex, type LiveIndex } from "../app/live-index.js";

@@ -3,7 +3,7 @@ import type { Config } from "../core/config.js";
 import { silentLogger } from "../core/logger.js";
 import { composeExtractive } from "../answer/extractive.js";
 import { createRuleRewriter } from "../chat/rule-rewriter.js";
-import { MemoryStateStore } from "../chat/state-store.js";
+import { MemoryStateStore } from "../state/memory-state-store.js";
 import { loadEvalFile, runEval, summarize, type EvalResult, type EvalSummary } from "../app/evaluate.js";
 import type { Lexicon } from "../app/lexicon.js";
 import type { LiveIndex } from "../app/live-index.js";

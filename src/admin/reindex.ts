@@ -6,7 +6,7 @@ import type { FileReport } from "../ingest/read-corpus.js";
 import { createEmbedder } from "../index/embedders/create-embedder.js";
 import type { Manifest } from "../index/manifest.js";
 import { readCurrentVersion, setCurrentVersion, snapshotDir } from "../index/snapshot.js";
-import type { StateStore } from "../chat/state-store.js";
+import type { StateStore } from "../state/state-store.js";
 import { withSharedBuildLock } from "./build-lock.js";
 import { buildIndex } from "../app/index-builder.js";
 import type { Lexicon } from "../app/lexicon.js";

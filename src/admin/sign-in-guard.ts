@@ -1,6 +1,6 @@
 import type { Logger } from "../core/logger.js";
 import type { RateDecision } from "../chat/rate-limit.js";
-import type { StateStore } from "../chat/state-store.js";
+import type { StateStore } from "../state/state-store.js";
 
 /**
  * Failed admin sign-ins, per client address and in the shared state store (so every replica

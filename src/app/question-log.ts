@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { QuestionLog } from "../chat/state-store.js";
+import type { QuestionLog } from "../state/question-log.js";
 import type { Logger } from "../core/logger.js";
 import type { Answer, AnswerService, AskOptions, ServiceStatus } from "../core/types.js";
 

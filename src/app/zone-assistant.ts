@@ -7,7 +7,7 @@ import { englishZoneName } from "../answer/zone-names.js";
 import { assessAnswerability, groupCoverage } from "../answer/coverage.js";
 import { composeExtractive } from "../answer/extractive.js";
 import { refusal, topicOf } from "../answer/refusal.js";
-import type { StateStore } from "../chat/state-store.js";
+import type { StateStore } from "../state/state-store.js";
 import { detectLanguage, escapeRegExp } from "../core/language.js";
 import { extractYears, type AnalyzedQuery } from "../retrieve/analyze-query.js";
 import { hybridSearch } from "../retrieve/hybrid-search.js";

@@ -1,5 +1,6 @@
 import type { Citation, Language } from "../core/types.js";
-import type { ChatPlatform, StateStore } from "./state-store.js";
+import type { ChatPlatform } from "../state/common.js";
+import type { StateStore } from "../state/state-store.js";
 
 /**
  * What every chat adapter's 👍/👎 button does, in one place: the vote goes onto the answer's

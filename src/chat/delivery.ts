@@ -4,7 +4,8 @@ import type { Logger } from "../core/logger.js";
 import type { Answer, AnswerService, Language } from "../core/types.js";
 import { detectLanguage } from "../core/language.js";
 import { createRateLimiter, type RateLimiter } from "./rate-limit.js";
-import type { ChatPlatform, StateStore } from "./state-store.js";
+import type { ChatPlatform } from "../state/common.js";
+import type { StateStore } from "../state/state-store.js";
 
 export { measureUtf8Bytes, splitMessage, truncateToFit } from "./split-message.js";
 export { renderPlainAnswer, renderPlainCitations, sourcesLabel } from "./render-plain.js";

@@ -1,6 +1,7 @@
 import type { Config } from "../core/config.js";
 import type { Logger } from "../core/logger.js";
-import { DAY_MS, type RetentionCutoffs, type StateStore } from "./state-store.js";
+import { DAY_MS } from "../state/common.js";
+import type { RetentionCutoffs, StateStore } from "../state/state-store.js";
 
 /** CONVERSATION_TTL_DAYS, QUESTION_LOG_DAYS and AUDIT_DAYS as cutoff times; 0 days keeps that kind forever. */
 export function retentionCutoffs(config: Pick<Config, "CONVERSATION_TTL_DAYS" | "QUESTION_LOG_DAYS" | "AUDIT_DAYS">, now: number): RetentionCutoffs {

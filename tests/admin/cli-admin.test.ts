@@ -3,7 +3,7 @@ import { cp, rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRuntime, type Runtime } from "../../src/app/runtime.js";
-import { createStateStore } from "../../src/chat/state-store.js";
+import { createStateStore } from "../../src/state/factory.js";
 import type { Config } from "../../src/core/config.js";
 import { silentLogger } from "../../src/core/logger.js";
 import { readCurrentVersion } from "../../src/index/snapshot.js";

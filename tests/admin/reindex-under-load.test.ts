@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiRoutes } from "../../src/adapters/api/api-routes.js";
+import { createApiPlugin } from "../../src/adapters/api/api-routes.js";
 import { createAdminApi } from "../../src/adapters/admin/admin-routes.js";
 import { openApiAccess } from "../../src/adapters/http/access.js";
 import { startHttpServer, type RunningServer } from "../../src/adapters/http/server.js";
@@ -28,9 +28,9 @@ describe("re-index under load", () => {
     const config = testConfig(workspace, { ADMIN_TOKEN: TOKEN });
     runtime = await createRuntime(config, { log: silentLogger, memoryState: true });
     const adminApi = createAdminApi({ manager: runtime.admin, token: config.ADMIN_TOKEN });
-    const routes = [...createApiRoutes(runtime.service), ...adminApi.routes];
+    const plugins = [createApiPlugin(runtime.service), ...adminApi.plugins];
     const access = { ...openApiAccess, authorizers: { ...openApiAccess.authorizers, admin: adminApi.authorize } };
-    server = await startHttpServer({ host: "127.0.0.1", port: 0, routes, access, maxBodyBytes: 65536, log: silentLogger });
+    server = await startHttpServer({ host: "127.0.0.1", port: 0, plugins, access, maxBodyBytes: 65536, log: silentLogger });
   });
   afterAll(async () => {
     await server?.close();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createDeliveryCore, type DeliveryReply } from "../../src/chat/delivery.js";
-import { MemoryStateStore } from "../../src/chat/state-store.js";
+import { MemoryStateStore } from "../../src/state/memory-state-store.js";
 import { AppError } from "../../src/core/errors.js";
 import { silentLogger, type Logger } from "../../src/core/logger.js";
 import { createFakeService, sampleAnswer } from "./fake-service.js";

@@ -4,8 +4,8 @@ import type { Browser } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dingtalkSign } from "../../src/adapters/dingtalk/dingtalk-sign.js";
 import { encryptFeishu, feishuSignature } from "../../src/adapters/feishu/feishu-crypto.js";
-import { robotMessage, startMockDingtalk, type MockDingtalk } from "../dingtalk/mock-dingtalk.js";
-import { startMockFeishu, type MockFeishu } from "../feishu/mock-feishu.js";
+import { robotMessage, startMockDingtalk, type MockDingtalk } from "../adapters/dingtalk/mock-dingtalk.js";
+import { startMockFeishu, type MockFeishu } from "../adapters/feishu/mock-feishu.js";
 import { launchBrowser, startWebServer, type WebServer } from "../helpers/web-server.js";
 
 /**

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockLlmServer, type MockLlmServer } from "../llm/mock-llm-server.js";
+import { startMockLlmServer, type MockLlmServer } from "../answer/llm/mock-llm-server.js";
 import { createTestRuntime, type TestRuntime } from "../helpers/temp-runtime.js";
 
 /**
  * The composed runtime with LLM_PROVIDER=qwen (DashScope's native API, mocked on 127.0.0.1): the
- * wiring from settings to the answer chain, end to end. tests/llm/chinese-providers.test.ts covers
+ * wiring from settings to the answer chain, end to end. tests/answer/llm/chinese-providers.test.ts covers
  * each provider's details.
  */
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockLlmServer, type MockLlmServer } from "../llm/mock-llm-server.js";
+import { startMockLlmServer, type MockLlmServer } from "../answer/llm/mock-llm-server.js";
 import { createTestRuntime, type TestRuntime } from "../helpers/temp-runtime.js";
 
 /**
  * The composed runtime with LLM_PROVIDER=openai: the real corpus and retrieval, LangChain over
  * HTTP to a local OpenAI-compatible mock. Checks the wiring end to end, not the chain's details
- * (tests/llm covers those).
+ * (tests/answer/llm covers those).
  */
 
 let mock: MockLlmServer;

@@ -3,12 +3,12 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha1Signature } from "../../src/adapters/wechat/wechat-crypto.js";
 import { parseWechatXml } from "../../src/adapters/wechat/wechat-xml.js";
-import { signSlackRequest } from "../../src/adapters/slack/slack-signature.js";
+import { signSlackRequest } from "../helpers/slack-sign.js";
 import { freshDatabase, skipPostgres } from "../helpers/postgres.js";
 import { eventually, startServerProcess, type ServerProcess } from "../helpers/server-process.js";
 import { createTempWorkspace, type TempWorkspace } from "../helpers/temp-runtime.js";
-import { startMockSlackApi, type MockSlackApi } from "../slack/mock-slack-api.js";
-import { mentionEvent } from "../slack/slack-payloads.js";
+import { startMockSlackApi, type MockSlackApi } from "../adapters/slack/mock-slack-api.js";
+import { mentionEvent } from "../adapters/slack/slack-payloads.js";
 
 /**
  * Two replicas as an operator runs them: two server processes on different ports sharing one

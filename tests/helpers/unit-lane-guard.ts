@@ -17,7 +17,7 @@ net.Server.prototype.listen = function listen(): never {
 } as typeof net.Server.prototype.listen;
 
 for (const name of ["spawn", "spawnSync", "fork", "exec", "execSync", "execFile", "execFileSync"] as const) {
-  (childProcess as unknown as Record<string, unknown>)[name] = () => refuse(`start processes (child_process.${name})`, "call the command's function (see tests/cli/cli.test.ts)");
+  (childProcess as unknown as Record<string, unknown>)[name] = () => refuse(`start processes (child_process.${name})`, "call the command's function (see tests/adapters/cli/cli.test.ts)");
 }
 // `import { spawn } from "node:child_process"` sees the replaced functions too.
 syncBuiltinESMExports();

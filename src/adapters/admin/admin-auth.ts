@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { StateStore } from "../../chat/state-store.js";
+import type { StateStore } from "../../state/state-store.js";
 
 /**
  * Who may use the admin routes: `Authorization: Bearer $ADMIN_TOKEN` (curl, scripts) or the

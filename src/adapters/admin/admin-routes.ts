@@ -1,19 +1,21 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { QuestionLog } from "../../chat/state-store.js";
+import type { QuestionLog } from "../../state/question-log.js";
 import { AppError, isAppError } from "../../core/errors.js";
 import type { ReindexManager } from "../../admin/reindex-manager.js";
 import { createSignInGuard, type SignInGuard } from "../../admin/sign-in-guard.js";
 import type { Authorizer } from "../http/access.js";
-import type { FrameworkRoute } from "../http/routes.js";
-import { parseWith } from "../http/validate.js";
+import { adminErrors, anyObject, errorSchema, json, optionalBody } from "../http/openapi.js";
+import type { HttpPlugin } from "../http/plugin.js";
 import { adminActor, bearerToken, createAdminSessions, matchAccount, type AdminAccount, type AdminSessions } from "./admin-auth.js";
 import { deleteDocument, receiveUploads, type UploadLimits } from "./corpus-files.js";
 import { questionsCsv } from "./questions-csv.js";
 
 
 /**
- * HTTP admin API (thin: auth + JSON in/out; the work is in ReindexManager and corpus-files):
+ * HTTP admin API (thin: auth + JSON in/out; the work is in ReindexManager and corpus-files), one
+ * plugin per area (session; snapshots and re-index; documents; question log; audit log):
  *   POST   /admin/session     {"token"}         → sign in: session cookie + CSRF token
  *   GET    /admin/session                       → CSRF token and expiry of the current session
  *   DELETE /admin/session                       → sign out
@@ -44,14 +46,14 @@ const dateParam = z
   .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/, "dates are YYYY-MM-DD or an ISO time")
   .optional();
 
-export const reindexBodySchema = z.object({ gate: z.boolean().optional() }).strict();
+const reindexBodySchema = z.object({ gate: z.boolean().optional() }).strict();
 /** Snapshot versions are directory names: letters, digits, `-`, `_`, `.` (never a path). */
-export const rollbackBodySchema = z
+const rollbackBodySchema = z
   .object({ version: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, "version must be a snapshot version as listed by GET /admin/status").optional() })
   .strict();
-export const reindexCancelBodySchema = z.object({}).strict();
-export const signInBodySchema = z.object({ token: z.string().min(1).max(1000) }).strict();
-export const questionsQuerySchema = z
+const reindexCancelBodySchema = z.object({}).strict();
+const signInBodySchema = z.object({ token: z.string().min(1).max(1000) }).strict();
+const questionsQuerySchema = z
   .object({
     refused: z.enum(["true", "false"]).optional(),
     feedback: z.enum(["up", "down"]).optional(),
@@ -63,7 +65,7 @@ export const questionsQuerySchema = z
     format: z.enum(["json", "csv"]).default("json"),
   })
   .strict();
-export const auditQuerySchema = z
+const auditQuerySchema = z
   .object({
     q: z.string().max(200).optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(50),
@@ -97,7 +99,7 @@ export interface AdminRoutesOptions {
 }
 
 export interface AdminApi {
-  routes: FrameworkRoute[];
+  plugins: HttpPlugin[];
   /** The check behind every route that declares `access: "admin"` (pass to the server's access options). */
   authorize: Authorizer;
 }
@@ -157,7 +159,6 @@ export function createAdminApi(options: AdminRoutesOptions): AdminApi {
     // Browsers add cookies by themselves: a cookie-authenticated change must also carry the CSRF token.
     if (request.method !== "GET" && request.method !== "HEAD") await checkCsrf(request, reply);
   };
-  const admin = (route: Omit<FrameworkRoute, "access">): FrameworkRoute => ({ ...route, access: "admin" });
   const corpusDir = () => {
     if (!options.corpusDir) throw new AppError("NOT_FOUND", "Document management is not mounted on this server.");
     return options.corpusDir;
@@ -166,170 +167,233 @@ export function createAdminApi(options: AdminRoutesOptions): AdminApi {
     if (!options.questions) throw new AppError("NOT_FOUND", "The question log is not mounted on this server.");
     return options.questions;
   };
+  const admin = { access: "admin" } as const;
 
-  const routes: FrameworkRoute[] = [
-    {
-      method: "POST",
-      path: "/admin/session",
-      // Checks the token itself (and counts wrong ones); public so a signed-out browser can reach it.
-      access: "public",
-      noStore: true,
-      reply: async (request, reply) => {
-        if (accounts.length === 0) throw adminOff();
-        const body = parseWith(signInBodySchema, request.body, 'Send {"token": "<your admin token>"} as application/json.');
+  const session: HttpPlugin = async function adminSession(plugin) {
+    const scope = plugin.withTypeProvider<ZodTypeProvider>();
+    scope.post(
+      "/admin/session",
+      {
+        // Checks the token itself (and counts wrong ones); public so a signed-out browser can reach it.
+        config: { access: "public", noStore: true, hint: 'Send {"token": "<your admin token>"} as application/json.' },
+        // The admin API is off before anything about the body is judged.
+        preValidation: async () => {
+          if (accounts.length === 0) throw adminOff();
+        },
+        schema: {
+          summary: "Admin sign-in with a token of ADMIN_TOKENS or ADMIN_TOKEN: session cookie (httpOnly, SameSite=Strict, expiring) and CSRF token",
+          body: signInBodySchema,
+          response: {
+            200: json(z.object({ signedIn: z.boolean(), admin: z.string(), expiresAt: z.string(), csrfToken: z.string() }), "Signed in (admin: the name from ADMIN_TOKENS, empty for ADMIN_TOKEN)"),
+            ...adminErrors,
+          },
+        },
+      },
+      async (request, reply) => {
         const blockedFor = await signIns.blocked(request.ip);
-        const account = matchAccount(accounts, body.token);
+        const account = matchAccount(accounts, request.body.token);
         if (!account) throw await refuse(request, reply, blockedFor);
         if (blockedFor !== undefined) throw tooMany(reply, blockedFor);
         const expiresAt = sessions.signIn(reply, account.name);
         await manager.audit(adminActor(account.name), "auth.signin", `console session from ${request.ip}`);
         return { signedIn: true, admin: account.name, expiresAt: new Date(expiresAt).toISOString(), csrfToken: reply.generateCsrf({ secure: request.secureCookie() }) };
       },
-    },
-    admin(
+    );
+    scope.get("/admin/session", { config: admin, schema: { summary: "Current admin session and a CSRF token", response: { 200: json(anyObject, "Session"), ...adminErrors } } }, async (request, reply) => {
+      const session = await sessions.validSession(request);
+      const name = session?.admin ?? actorOf(request).replace(/^admin:|^admin-api$/, "");
+      return {
+        signedIn: true,
+        admin: name,
+        ...(session ? { expiresAt: new Date(session.expires).toISOString() } : {}),
+        csrfToken: reply.generateCsrf({ secure: request.secureCookie() }),
+      };
+    });
+    scope.delete("/admin/session", { config: admin, schema: { summary: "Admin sign-out (needs x-csrf-token)", response: { 200: json(anyObject, "Signed out"), ...adminErrors } } }, async (request, reply) => {
+      await sessions.signOut(request, reply);
+      await manager.audit(actorOf(request), "auth.signout", `console session from ${request.ip}`);
+      return { signedIn: false };
+    });
+  };
+
+  const snapshots: HttpPlugin = async function adminSnapshots(plugin) {
+    const scope = plugin.withTypeProvider<ZodTypeProvider>();
+    scope.post(
+      "/admin/reindex",
       {
-        method: "GET",
-        path: "/admin/session",
-        reply: async (request, reply) => {
-          const session = await sessions.validSession(request);
-          const admin = session?.admin ?? actorOf(request).replace(/^admin:|^admin-api$/, "");
-          return {
-            signedIn: true,
-            admin,
-            ...(session ? { expiresAt: new Date(session.expires).toISOString() } : {}),
-            csrfToken: reply.generateCsrf({ secure: request.secureCookie() }),
-          };
+        config: { ...admin, hint: 'Send no body, or {"gate": false} to skip the quality gate.' },
+        schema: {
+          summary: "Start a re-index job",
+          [optionalBody]: true,
+          body: reindexBodySchema,
+          response: { 202: json(anyObject, "Job queued"), 409: json(errorSchema, "A build is running"), ...adminErrors },
         },
       },
-    ),
-    admin(
-      {
-        method: "DELETE",
-        path: "/admin/session",
-        reply: async (request, reply) => {
-          await sessions.signOut(request, reply);
-          await manager.audit(actorOf(request), "auth.signout", `console session from ${request.ip}`);
-          return { signedIn: false };
-        },
-      },
-    ),
-    admin(
-      {
-        method: "POST",
-        path: "/admin/reindex",
-        reply: async (request, reply) => {
-          const body = parseWith(reindexBodySchema, request.body, 'Send no body, or {"gate": false} to skip the quality gate.');
-          try {
-            const job = await manager.start(actorOf(request), { gate: body.gate });
-            void reply.code(202);
-            return { jobId: job.id, job, status: "/admin/status" };
-          } catch (error) {
-            // The running job's id (on whichever server runs it), so the caller can follow that build.
-            if (isAppError(error) && error.code === "INDEX_BUILD_IN_PROGRESS") {
-              void reply.code(409);
-              return { ...error.toJSON(), jobId: error.details?.jobId };
-            }
-            throw error;
+      async (request, reply) => {
+        try {
+          const job = await manager.start(actorOf(request), { gate: request.body.gate });
+          void reply.code(202);
+          return { jobId: job.id, job, status: "/admin/status" };
+        } catch (error) {
+          // The running job's id (on whichever server runs it), so the caller can follow that build.
+          if (isAppError(error) && error.code === "INDEX_BUILD_IN_PROGRESS") {
+            void reply.code(409);
+            return { ...error.toJSON(), jobId: error.details?.jobId };
           }
+          throw error;
+        }
+      },
+    );
+    scope.post(
+      "/admin/reindex/cancel",
+      {
+        config: { ...admin, hint: "Send no body." },
+        schema: {
+          summary: "Cancel the running re-index (the live snapshot keeps serving)",
+          [optionalBody]: true,
+          body: reindexCancelBodySchema,
+          response: { 200: json(anyObject, "{ job } — cancelled, or the cancel request when it runs on another server"), 409: json(errorSchema, "No re-index is running"), ...adminErrors },
         },
       },
-    ),
-    admin({
-      method: "POST",
-      path: "/admin/reindex/cancel",
-      reply: async (request) => {
-        parseWith(reindexCancelBodySchema, request.body ?? {}, "Send no body.");
-        return { job: await manager.cancel(actorOf(request)) };
-      },
-    }),
-    admin({ method: "GET", path: "/admin/status", reply: () => manager.status() }),
-    admin(
+      async (request) => ({ job: await manager.cancel(actorOf(request)) }),
+    );
+    scope.get(
+      "/admin/status",
+      { config: admin, schema: { summary: "Live snapshot, files, snapshots, last job with progress, snapshot history, start-up fallback, audit log", response: { 200: json(anyObject, "Status"), ...adminErrors } } },
+      () => manager.status(),
+    );
+    scope.post(
+      "/admin/rollback",
       {
-        method: "POST",
-        path: "/admin/rollback",
-        reply: (request) =>
-          manager.rollback(
-            actorOf(request),
-            parseWith(rollbackBodySchema, request.body, 'Send no body to go back to the previous snapshot, or {"version": "<a version from GET /admin/status>"}.'),
-          ),
+        config: { ...admin, hint: 'Send no body to go back to the previous snapshot, or {"version": "<a version from GET /admin/status>"}.' },
+        schema: {
+          summary: "Make the previous live snapshot (no body) or a named one live again; 400 when the named snapshot does not exist",
+          [optionalBody]: true,
+          body: rollbackBodySchema,
+          response: { 200: json(z.object({ from: z.string(), to: z.string() }), "Rolled back"), 409: json(errorSchema, "A build is running"), ...adminErrors },
+        },
       },
-    ),
-    admin({
-      method: "GET",
-      path: "/admin/documents",
-      reply: async () => {
+      (request) => manager.rollback(actorOf(request), request.body),
+    );
+  };
+
+  const documents: HttpPlugin = async function adminDocuments(plugin) {
+    const scope = plugin.withTypeProvider<ZodTypeProvider>();
+    scope.get(
+      "/admin/documents",
+      {
+        config: admin,
+        schema: {
+          summary: "Every document in CORPUS_DIR with its state against the live snapshot (indexed, skipped with reason, changed, pending), size and date",
+          response: { 200: json(anyObject, "Documents"), ...adminErrors },
+        },
+      },
+      async () => {
         corpusDir();
         return manager.documents();
       },
-    }),
-    admin(
+    );
+    scope.post(
+      "/admin/documents",
       {
-        method: "POST",
-        path: "/admin/documents",
-        multipart: true,
-        reply: async (request, reply) => {
-          if (!request.isMultipart()) {
-            throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Uploads must be multipart/form-data.", { hint: "Send the files as form fields of type file." });
-          }
-          const saved = await receiveUploads(corpusDir(), request.files(), upload);
-          await manager.audit(actorOf(request), "documents.upload", saved.map((file) => `${file.name} (${file.bytes} bytes${file.replaced ? ", replaced" : ""})`).join(", "));
-          void reply.code(201);
-          return { saved, next: "POST /admin/reindex to make them searchable" };
+        config: admin,
+        // Multipart routes get no body limit from MAX_BODY_BYTES (the multipart limits apply).
+        bodyLimit: Number.MAX_SAFE_INTEGER,
+        schema: {
+          summary: "Upload documents (.txt .md .html .docx .pdf), several at once",
+          // Documentation only: @fastify/multipart streams the files to the handler.
+          consumes: ["multipart/form-data"],
+          body: { type: "object", properties: { files: { type: "array", items: { type: "string", format: "binary" } } } },
+          response: { 201: json(anyObject, "Saved"), 413: json(errorSchema, "File too large"), 415: json(errorSchema, "Not multipart"), ...adminErrors },
         },
       },
-    ),
-    admin(
+      async (request, reply) => {
+        if (!request.isMultipart()) {
+          throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Uploads must be multipart/form-data.", { hint: "Send the files as form fields of type file." });
+        }
+        const saved = await receiveUploads(corpusDir(), request.files(), upload);
+        await manager.audit(actorOf(request), "documents.upload", saved.map((file) => `${file.name} (${file.bytes} bytes${file.replaced ? ", replaced" : ""})`).join(", "));
+        void reply.code(201);
+        return { saved, next: "POST /admin/reindex to make them searchable" };
+      },
+    );
+    scope.delete(
+      "/admin/documents/:name",
       {
-        method: "DELETE",
-        path: "/admin/documents/:name",
-        reply: async (request) => {
-          const name = (request.params as { name: string }).name;
-          await deleteDocument(corpusDir(), name);
-          await manager.audit(actorOf(request), "documents.delete", name);
-          return { deleted: name, next: "POST /admin/reindex to drop it from the index" };
+        config: admin,
+        schema: {
+          summary: "Delete a document from CORPUS_DIR",
+          params: z.object({ name: z.string() }),
+          response: { 200: json(anyObject, "Deleted"), 404: json(errorSchema, "No such document"), ...adminErrors },
         },
       },
-    ),
-    admin(
+      async (request) => {
+        const name = request.params.name;
+        await deleteDocument(corpusDir(), name);
+        await manager.audit(actorOf(request), "documents.delete", name);
+        return { deleted: name, next: "POST /admin/reindex to drop it from the index" };
+      },
+    );
+  };
+
+  const questions: HttpPlugin = async function adminQuestions(plugin) {
+    plugin.withTypeProvider<ZodTypeProvider>().get(
+      "/admin/questions",
       {
-        method: "GET",
-        path: "/admin/questions",
-        reply: async (request, reply) => {
-          const query = parseWith(questionsQuerySchema, request.query, "Use ?q=words, ?from=2024-01-01, ?to=2024-12-31, ?refused=true, ?feedback=down, ?limit=200, ?offset=0, ?format=csv.");
-          const from = dateBound(query.from, false);
-          const to = dateBound(query.to, true);
-          // One more than asked, to know whether another page follows.
-          const records = await questionLog().listQuestions({
-            limit: query.limit + 1,
-            offset: query.offset,
-            ...(query.refused ? { refused: query.refused === "true" } : {}),
-            ...(query.feedback ? { feedback: query.feedback } : {}),
-            ...(query.q?.trim() ? { search: query.q.trim() } : {}),
-            ...(from !== undefined ? { from } : {}),
-            ...(to !== undefined ? { to } : {}),
-          });
-          const page = records.slice(0, query.limit);
-          if (query.format === "csv") {
-            void reply.header("content-type", "text/csv; charset=utf-8").header("content-disposition", 'attachment; filename="questions.csv"');
-            return questionsCsv(page);
-          }
-          return { questions: page, offset: query.offset, limit: query.limit, hasMore: records.length > query.limit };
+        config: { ...admin, hint: "Use ?q=words, ?from=2024-01-01, ?to=2024-12-31, ?refused=true, ?feedback=down, ?limit=200, ?offset=0, ?format=csv." },
+        schema: {
+          summary: "Question log, newest first (filters: q, from, to, refused, feedback; paging: limit, offset); CSV with format=csv",
+          querystring: questionsQuerySchema,
+          response: {
+            200: { description: "Questions (JSON) or CSV", content: { "application/json": { schema: anyObject }, "text/csv": { schema: { type: "string" } } } },
+            ...adminErrors,
+          },
         },
       },
-    ),
-    admin(
+      async (request, reply) => {
+        const query = request.query;
+        const from = dateBound(query.from, false);
+        const to = dateBound(query.to, true);
+        // One more than asked, to know whether another page follows.
+        const records = await questionLog().listQuestions({
+          limit: query.limit + 1,
+          offset: query.offset,
+          ...(query.refused ? { refused: query.refused === "true" } : {}),
+          ...(query.feedback ? { feedback: query.feedback } : {}),
+          ...(query.q?.trim() ? { search: query.q.trim() } : {}),
+          ...(from !== undefined ? { from } : {}),
+          ...(to !== undefined ? { to } : {}),
+        });
+        const page = records.slice(0, query.limit);
+        if (query.format === "csv") {
+          void reply.header("content-type", "text/csv; charset=utf-8").header("content-disposition", 'attachment; filename="questions.csv"');
+          return questionsCsv(page);
+        }
+        return { questions: page, offset: query.offset, limit: query.limit, hasMore: records.length > query.limit };
+      },
+    );
+  };
+
+  const audit: HttpPlugin = async function adminAudit(plugin) {
+    plugin.withTypeProvider<ZodTypeProvider>().get(
+      "/admin/audit",
       {
-        method: "GET",
-        path: "/admin/audit",
-        reply: async (request) => {
-          const query = parseWith(auditQuerySchema, request.query, "Use ?q=words, ?limit=50, ?offset=0.");
-          const rows = await manager.store.listAudit(query.limit + 1, { offset: query.offset, ...(query.q?.trim() ? { search: query.q.trim() } : {}) });
-          return { audit: rows.slice(0, query.limit), offset: query.offset, limit: query.limit, hasMore: rows.length > query.limit };
+        config: { ...admin, hint: "Use ?q=words, ?limit=50, ?offset=0." },
+        schema: {
+          summary: "Audit log (who did what, when), newest first; search with q, page with limit and offset",
+          querystring: auditQuerySchema,
+          response: { 200: json(anyObject, "{ audit, offset, limit, hasMore }"), ...adminErrors },
         },
       },
-    ),
-  ];
-  return { routes, authorize };
+      async (request) => {
+        const query = request.query;
+        const rows = await manager.store.listAudit(query.limit + 1, { offset: query.offset, ...(query.q?.trim() ? { search: query.q.trim() } : {}) });
+        return { audit: rows.slice(0, query.limit), offset: query.offset, limit: query.limit, hasMore: rows.length > query.limit };
+      },
+    );
+  };
+
+  return { plugins: [session, snapshots, documents, questions, audit], authorize };
 }
 
 function checkCsrf(request: FastifyRequest, reply: FastifyReply): Promise<void> {

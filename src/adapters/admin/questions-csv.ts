@@ -1,4 +1,4 @@
-import type { QuestionRecord } from "../../chat/state-store.js";
+import type { QuestionRecord } from "../../state/question-log.js";
 
 /** The question log as CSV (RFC 4180 quoting) for spreadsheets. */
 

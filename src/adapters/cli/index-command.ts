@@ -1,6 +1,7 @@
 import cliProgress from "cli-progress";
 import { loadLexicon } from "../../app/lexicon.js";
-import { createStateStore, type StateStore } from "../../chat/state-store.js";
+import { createStateStore } from "../../state/factory.js";
+import type { StateStore } from "../../state/state-store.js";
 import type { Config } from "../../core/config.js";
 import type { Logger } from "../../core/logger.js";
 import { describeGate } from "../../admin/quality-gate.js";

@@ -4,7 +4,7 @@ import type { DeliveryCore } from "../../chat/delivery.js";
 import type { Config } from "../../core/config.js";
 import { AppError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
-import { sendJson, sendText, type Route, type RouteContext } from "../http/routes.js";
+import { keepRawBody, rawBodyOf, type HttpPlugin } from "../http/plugin.js";
 import { renderDingtalkReply, type DingtalkMarkdown } from "./dingtalk-markdown.js";
 import { verifyDingtalkRequest } from "./dingtalk-sign.js";
 import { GatewayClient } from "./gateway-client.js";
@@ -28,7 +28,8 @@ export interface DingtalkOptions {
 }
 
 export interface DingtalkAdapter {
-  routes: Route[];
+  /** POST /dingtalk/events; none in Stream mode. */
+  plugins: HttpPlugin[];
   stop(): Promise<void>;
 }
 
@@ -115,25 +116,28 @@ export function createDingtalkAdapter(options: DingtalkOptions): DingtalkAdapter
     });
     // Not awaited: the client reconnects by itself, and an unreachable DingTalk must not stop the server.
     void client.connect();
-    return { routes: [], stop: async () => client.disconnect() };
+    return { plugins: [], stop: async () => client.disconnect() };
   }
 
-  const callback = async ({ req, res, rawBody }: RouteContext) => {
-    if (!verifyDingtalkRequest({ appSecret: secret, nowMs: now() }, req.headers)) {
-      log.warn("dingtalk: a callback failed the signature check");
-      sendText(res, 401, "");
-      return;
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(rawBody.toString("utf8"));
-    } catch {
-      sendJson(res, 400, { error: { code: "REQUEST_INVALID", message: "The DingTalk callback body is not JSON." } });
-      return;
-    }
-    // The answer goes through sessionWebhook; the callback itself is answered at once.
-    await receive(body);
-    sendJson(res, 200, {});
+  const dingtalk: HttpPlugin = async function dingtalkEvents(scope) {
+    // Any content type reaches the handler, which answers a body that is not JSON itself.
+    keepRawBody(scope);
+    // Public: the handler checks DingTalk's signature headers.
+    scope.post("/dingtalk/events", { config: { access: "public" } }, async (request, reply) => {
+      if (!verifyDingtalkRequest({ appSecret: secret, nowMs: now() }, request.headers)) {
+        log.warn("dingtalk: a callback failed the signature check");
+        return reply.code(401).type("text/plain; charset=utf-8").send("");
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(rawBodyOf(request).toString("utf8"));
+      } catch {
+        return reply.code(400).send({ error: { code: "REQUEST_INVALID", message: "The DingTalk callback body is not JSON." } });
+      }
+      // The answer goes through sessionWebhook; the callback itself is answered at once.
+      await receive(body);
+      return {};
+    });
   };
-  return { routes: [{ method: "POST", path: "/dingtalk/events", access: "public", handler: callback }], stop: async () => undefined };
+  return { plugins: [dingtalk], stop: async () => undefined };
 }

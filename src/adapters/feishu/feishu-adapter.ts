@@ -1,12 +1,12 @@
 import * as lark from "@larksuiteoapi/node-sdk";
 import { feedbackThanks, recordChatFeedback } from "../../chat/chat-feedback.js";
 import type { DeliveryCore, DeliveryReply } from "../../chat/delivery.js";
-import type { StateStore } from "../../chat/state-store.js";
+import type { StateStore } from "../../state/state-store.js";
 import type { Config } from "../../core/config.js";
 import { AppError, isAppError } from "../../core/errors.js";
 import { detectLanguage } from "../../core/language.js";
 import type { Logger } from "../../core/logger.js";
-import { sendJson, sendText, type Route, type RouteContext } from "../http/routes.js";
+import { keepRawBody, rawBodyOf, type HttpPlugin } from "../http/plugin.js";
 import { readFeedbackValue, renderAnswerCard, renderNoticeCard, type FeishuCard } from "./feishu-card.js";
 import { openFeishuCallback } from "./feishu-crypto.js";
 import { cardActionEventSchema, domainOf, messageEventSchema, questionText, sdkLogger } from "./feishu-events.js";
@@ -41,7 +41,8 @@ export interface FeishuOptions {
 
 export interface FeishuAdapter {
   /** POST /feishu/events in HTTP mode; none with the long connection. */
-  routes: Route[];
+  /** POST /feishu/events; none over the long connection. */
+  plugins: HttpPlugin[];
   /** The SDK's dispatcher both transports feed (tests drive the long-connection path through a local server). */
   dispatcher: lark.EventDispatcher;
   stop(): Promise<void>;
@@ -139,31 +140,32 @@ export function createFeishuAdapter(options: FeishuOptions): FeishuAdapter | und
     });
     // Not awaited: an unreachable Feishu must not keep the server from starting; the SDK reconnects.
     socket.start({ eventDispatcher: dispatcher }).catch((error: unknown) => log.error("feishu: the long connection could not start", error));
-    return { routes: [], dispatcher, stop: async () => socket.close({ force: true }) };
+    return { plugins: [], dispatcher, stop: async () => socket.close({ force: true }) };
   }
 
-  const receive = async ({ req, res, rawBody }: RouteContext) => {
-    let payload: FeishuPayload;
-    try {
-      payload = openFeishuCallback(
-        { encryptKey: config.FEISHU_ENCRYPT_KEY, verificationToken: config.FEISHU_VERIFICATION_TOKEN, nowMs: now(), maxSkewSeconds: options.maxSkewSeconds ?? 300 },
-        rawBody,
-        req.headers,
-      );
-    } catch (error) {
-      if (!isAppError(error) || error.code !== "UNAUTHORIZED") throw error;
-      log.warn("feishu: a callback failed verification (signature, encryption or token)");
-      sendText(res, 401, "");
-      return;
-    }
-    if (payload.type === "url_verification") {
-      sendJson(res, 200, { challenge: payload.challenge });
-      return;
-    }
-    const result: unknown = await dispatcher.invoke(payload, { needCheck: false });
-    sendJson(res, 200, typeof result === "object" && result !== null ? result : {});
+  const feishu: HttpPlugin = async function feishuEvents(scope) {
+    // The signature covers the exact body bytes.
+    keepRawBody(scope);
+    // Public: every callback is verified (signature, encryption, token) on the raw body.
+    scope.post("/feishu/events", { config: { access: "public" } }, async (request, reply) => {
+      let payload: FeishuPayload;
+      try {
+        payload = openFeishuCallback(
+          { encryptKey: config.FEISHU_ENCRYPT_KEY, verificationToken: config.FEISHU_VERIFICATION_TOKEN, nowMs: now(), maxSkewSeconds: options.maxSkewSeconds ?? 300 },
+          rawBodyOf(request),
+          request.headers,
+        );
+      } catch (error) {
+        if (!isAppError(error) || error.code !== "UNAUTHORIZED") throw error;
+        log.warn("feishu: a callback failed verification (signature, encryption or token)");
+        return reply.code(401).type("text/plain; charset=utf-8").send("");
+      }
+      if (payload.type === "url_verification") return { challenge: payload.challenge };
+      const result: unknown = await dispatcher.invoke(payload, { needCheck: false });
+      return typeof result === "object" && result !== null ? result : {};
+    });
   };
-  return { routes: [{ method: "POST", path: "/feishu/events", access: "public", handler: receive }], dispatcher, stop: async () => undefined };
+  return { plugins: [feishu], dispatcher, stop: async () => undefined };
 }
 
 function missing(variable: string): AppError {

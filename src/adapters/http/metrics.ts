@@ -4,6 +4,8 @@ import { AppError } from "../../core/errors.js";
 import type { ServiceStatus } from "../../core/types.js";
 import { bearerToken, secretMatches } from "../admin/admin-auth.js";
 import type { Authorizer } from "./access.js";
+import { other } from "./openapi.js";
+import type { HttpPlugin } from "./plugin.js";
 
 /**
  * Prometheus metrics for `GET /metrics` (prom-client). Counters are fed by the HTTP server
@@ -100,5 +102,16 @@ export function createMetricsAuthorizer(options: {
     throw blockedFor !== undefined
       ? new AppError("RATE_LIMITED", "Too many wrong tokens from this address.", { hint: "Wait a minute." })
       : new AppError("UNAUTHORIZED", "Metrics need a token.", { hint: "Send `Authorization: Bearer <METRICS_TOKEN>`." });
+  };
+}
+
+/** `GET /metrics` for Prometheus (access `metrics`: METRICS_TOKEN, see createMetricsAuthorizer). */
+export function createMetricsPlugin(metrics: Metrics): HttpPlugin {
+  return async function metricsRoute(scope) {
+    scope.get(
+      "/metrics",
+      { config: { access: "metrics" }, schema: { summary: "Prometheus metrics", response: { 200: other("text/plain", "text/plain exposition format") } } },
+      async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+    );
   };
 }

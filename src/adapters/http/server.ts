@@ -1,22 +1,27 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import type { Server, ServerResponse } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import fastifyCookie from "@fastify/cookie";
 import fastifyCsrf from "@fastify/csrf-protection";
 import fastifyMultipart from "@fastify/multipart";
 import fastifyStatic from "@fastify/static";
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import fastifySwagger from "@fastify/swagger";
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from "fastify";
+import { validatorCompiler } from "fastify-type-provider-zod";
+import { ZodType } from "zod";
 import type { Logger as PinoLogger } from "pino";
-import { AppError, isAppError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
 import { requestContext } from "../../core/request-context.js";
 import { createAccessHook, type AccessOptions } from "./access.js";
-import { isRawRoute, sendJson, type FrameworkRoute, type RawRoute, type Route } from "./routes.js";
+import { errorBody } from "./errors.js";
+import { swaggerOptions } from "./openapi.js";
+import type { HttpPlugin } from "./plugin.js";
 
 export interface HttpServerOptions {
   host: string;
   port: number;
-  routes: Route[];
+  /** One Fastify plugin per adapter and admin area (see ./plugin.ts), each registered in its own scope. */
+  plugins: HttpPlugin[];
   maxBodyBytes: number;
   log: Logger;
   /** Structured request logs (one line per request, with its id); none when omitted. */
@@ -57,52 +62,11 @@ export interface RunningServer {
   close(drainMs?: number): Promise<void>;
 }
 
-function tooLarge(limit: number): AppError {
-  return new AppError("REQUEST_TOO_LARGE", `The request body is larger than ${limit} bytes.`, {
-    hint: "Send a shorter request.",
-  });
-}
-
-/** Maps framework errors (body limit, media type, CSRF) into the product's coded error family. */
-function toAppError(error: FastifyError | Error, maxBodyBytes: number): AppError | undefined {
-  if (isAppError(error)) return error;
-  const code = (error as FastifyError).code;
-  if (code === "FST_ERR_CTP_BODY_TOO_LARGE" || code === "FST_REQ_FILE_TOO_LARGE" || code === "FST_PARTS_LIMIT" || code === "FST_FILES_LIMIT")
-    return code === "FST_ERR_CTP_BODY_TOO_LARGE" ? tooLarge(maxBodyBytes) : new AppError("REQUEST_TOO_LARGE", error.message, { hint: "Upload fewer or smaller files." });
-  if (code === "FST_ERR_CTP_INVALID_MEDIA_TYPE" || code === "FST_INVALID_MULTIPART_CONTENT_TYPE")
-    return new AppError("UNSUPPORTED_MEDIA_TYPE", "This content type is not accepted here.", { hint: "Send application/json (or multipart/form-data for uploads)." });
-  if (code === "FST_ERR_CTP_INVALID_JSON_BODY" || code === "FST_ERR_CTP_EMPTY_JSON_BODY")
-    return new AppError("REQUEST_INVALID", "The request body is not valid JSON.", { hint: "Send a JSON object." });
-  if (code?.startsWith("FST_CSRF")) return new AppError("FORBIDDEN", "Missing or wrong CSRF token.", { hint: "Reload the admin page and try again." });
-  const status = (error as FastifyError).statusCode;
-  if (status !== undefined && status >= 400 && status < 500) return new AppError("REQUEST_INVALID", error.message);
-  return undefined;
-}
-
-/** The JSON error body: client errors say what went wrong; server errors keep details in the log. */
-function errorBody(error: unknown, maxBodyBytes: number): { status: number; body: unknown } {
-  const appError = error instanceof Error ? toAppError(error, maxBodyBytes) : undefined;
-  if (appError && appError.status < 500) return { status: appError.status, body: appError.toJSON() };
-  return {
-    status: appError?.status ?? 500,
-    body: {
-      error: {
-        code: appError?.code ?? "INTERNAL",
-        // Server-side messages can carry upstream details (an embedder's error, its URL): they go
-        // to the log; the client gets the code and the hint.
-        message: appError ? `The server could not handle the request (${appError.code}).` : "Something went wrong while handling the request.",
-        hint: appError ? appError.hint : "Try again; if it keeps failing, check the server log.",
-      },
-    },
-  };
-}
-
 /**
- * One Fastify server for every adapter. Raw routes live in their own scope whose only body
- * parser keeps the exact bytes (any content type); framework routes get JSON, cookies, CSRF
- * and multipart from Fastify's maintained plugins.
- */
-/**
+ * One Fastify server for every adapter: cookies, CSRF, multipart, static files and the OpenAPI
+ * document from Fastify's maintained plugins, one access hook, one error handler; each adapter's
+ * routes come as a plugin in its own scope (the chat platforms' scopes keep the exact body bytes).
+ *
  * The Fastify app with every route and hook, ready but not listening: tests that need only the app
  * drive it with `app.inject()`; startHttpServer listens on it.
  */
@@ -127,7 +91,8 @@ export async function createHttpApp(options: Omit<HttpServerOptions, "host" | "p
     trustProxy: (options.trustProxy ?? false) as boolean | string,
   }) as unknown as FastifyInstance;
 
-  const knownPaths = new Set(options.routes.map((route) => route.path));
+  // Paths some route answers: another method on one of them is a 405, not a 404.
+  const knownPaths = new Set<string>();
   const mounted: Array<{ method: string; url: string; access?: string }> = [];
   app.addHook("onRequest", async (request, reply) => {
     const started = process.hrtime.bigint();
@@ -154,7 +119,7 @@ export async function createHttpApp(options: Omit<HttpServerOptions, "host" | "p
     });
   });
   app.setErrorHandler((error, request, reply) => {
-    const { status, body } = errorBody(error, maxBodyBytes);
+    const { status, body } = errorBody(error, maxBodyBytes, request);
     if (status >= 500) options.log.error(`request ${request.url} failed`, error);
     // The unread rest of an oversized body is discarded by closing the connection after the answer.
     if (status === 413) void reply.header("connection", "close");
@@ -172,8 +137,26 @@ export async function createHttpApp(options: Omit<HttpServerOptions, "host" | "p
       }
       route.config = { ...config, access: "public" };
     }
+    knownPaths.add(route.url);
     for (const method of [route.method].flat()) if (method !== "HEAD") mounted.push({ method, url: route.url, access: route.config?.access });
+    // Log lines written while a handler runs carry the request id (src/core/request-context.ts).
+    const handler = route.handler;
+    route.handler = function (this: FastifyInstance, request, reply) {
+      return requestContext.run({ reqId: String(request.id) }, () => handler.call(this, request, reply));
+    };
   });
+  // Route schemas are zod (fastify-type-provider-zod): a missing body is validated as `{}`, so a
+  // route whose every field is optional also takes no body at all. Its errors become REQUEST_INVALID
+  // (./errors.ts).
+  app.setValidatorCompiler((route) => {
+    // A JSON Schema part only documents what the plugin reads itself (the multipart upload form).
+    if (!(route.schema instanceof ZodType)) return () => true;
+    const validate = validatorCompiler(route as Parameters<typeof validatorCompiler>[0]);
+    return (data) => validate(data ?? {});
+  });
+  // Response schemas document the route and type its handler; the body is written as the handler
+  // returned it, like a route without a schema (no second pass over every answer).
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
   // Framework scope: cookies, CSRF, multipart, static pages.
   await app.register(fastifyCookie, { secret: options.cookieSecret ?? randomBytes(32).toString("hex") });
@@ -196,23 +179,9 @@ export async function createHttpApp(options: Omit<HttpServerOptions, "host" | "p
   for (const [index, dir] of (options.staticDirs ?? []).entries()) {
     await app.register(fastifyStatic, { root: dir.root, prefix: dir.prefix, decorateReply: index === 0, index: false, wildcard: true });
   }
-  for (const route of options.routes.filter((candidate): candidate is FrameworkRoute => !isRawRoute(candidate))) {
-    app.route({
-      method: route.method,
-      url: route.path,
-      config: { access: route.access, limit: route.limit, noStore: route.noStore },
-      preHandler: route.preHandler,
-      ...(route.multipart ? { bodyLimit: Number.MAX_SAFE_INTEGER } : {}),
-      handler: (request, reply) => requestContext.run({ reqId: String(request.id) }, () => route.reply(request, reply)),
-    });
-  }
-
-  // Raw scope: the exact bytes of any content type, for signature checks.
-  await app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: maxBodyBytes }, (_request, body, done) => done(null, body));
-    for (const route of options.routes.filter(isRawRoute)) registerRaw(scope, route, options);
-  });
+  // Before any route, so it sees them all; only routes with a `summary` are documented.
+  await app.register(fastifySwagger, swaggerOptions);
+  for (const plugin of options.plugins) await app.register(plugin);
 
   await app.ready();
   return { app, routes: mounted };
@@ -239,31 +208,4 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       }
     },
   };
-}
-
-function registerRaw(scope: FastifyInstance, route: RawRoute, options: Pick<HttpServerOptions, "log" | "maxBodyBytes">): void {
-  scope.route({
-    method: route.method,
-    url: route.path,
-    config: { access: route.access, limit: route.limit, noStore: route.noStore },
-    handler: async (request, reply: FastifyReply) => {
-      // The adapter writes to the Node response itself (Bolt's receiver, XML replies).
-      reply.hijack();
-      const res: ServerResponse = reply.raw;
-      const url = new URL(request.url, "http://localhost");
-      const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      try {
-        await requestContext.run({ reqId: String(request.id) }, () => route.handler({ req: request.raw, res, url, rawBody }));
-      } catch (error) {
-        if (res.headersSent) {
-          options.log.error(`request ${url.pathname} failed after the response started`, error);
-          res.end();
-          return;
-        }
-        const { status, body } = errorBody(error, options.maxBodyBytes);
-        if (status >= 500) options.log.error(`request ${url.pathname} failed`, error);
-        sendJson(res, status, body);
-      }
-    },
-  });
 }

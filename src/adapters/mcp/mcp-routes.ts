@@ -1,7 +1,7 @@
-import type { ServerResponse } from "node:http";
+import type { FastifyReply } from "fastify";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { Logger } from "../../core/logger.js";
-import type { Route } from "../http/routes.js";
+import { keepRawBody, rawBodyOf, writeRaw, type HttpPlugin } from "../http/plugin.js";
 import { createMcpServer, type McpBackend } from "./mcp-server.js";
 
 /**
@@ -10,40 +10,37 @@ import { createMcpServer, type McpBackend } from "./mcp-server.js";
  * is the API's rule (API_KEYS as bearer), and each request counts as one ask against the ask limits.
  */
 
-function jsonRpcError(res: ServerResponse, status: number, code: number, message: string): void {
-  const body = JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null });
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...(status === 405 ? { allow: "POST" } : {}) });
-  res.end(body);
+function jsonRpcError(reply: FastifyReply, status: number, code: number, message: string): FastifyReply {
+  if (status === 405) void reply.header("allow", "POST");
+  return reply.code(status).type("application/json").send(JSON.stringify({ jsonrpc: "2.0", error: { code, message }, id: null }));
 }
 
-export function createMcpRoutes(backend: McpBackend, log: Logger): Route[] {
-  const notAllowed = (res: ServerResponse) => jsonRpcError(res, 405, -32000, "This MCP server is stateless: send JSON-RPC messages with POST /mcp (no session stream to open or delete).");
-  return [
-    {
-      method: "POST",
-      path: "/mcp",
-      access: "apiKey",
-      limit: "ask",
-      noStore: true,
-      handler: async ({ req, res, rawBody }) => {
-        let body: unknown;
-        try {
-          body = JSON.parse(rawBody.toString("utf8"));
-        } catch {
-          jsonRpcError(res, 400, -32700, "Parse error: the body is not JSON. Send a JSON-RPC message with Content-Type: application/json.");
-          return;
-        }
+export function createMcpPlugin(backend: McpBackend, log: Logger): HttpPlugin {
+  return async function mcp(scope) {
+    // Any content type reaches the handler, which answers a JSON-RPC parse error itself.
+    keepRawBody(scope);
+    const notAllowed = (_request: unknown, reply: FastifyReply) =>
+      jsonRpcError(reply, 405, -32000, "This MCP server is stateless: send JSON-RPC messages with POST /mcp (no session stream to open or delete).");
+    scope.post("/mcp", { config: { access: "apiKey", limit: "ask", noStore: true } }, async (request, reply) => {
+      let body: unknown;
+      try {
+        body = JSON.parse(rawBodyOf(request).toString("utf8"));
+      } catch {
+        return jsonRpcError(reply, 400, -32700, "Parse error: the body is not JSON. Send a JSON-RPC message with Content-Type: application/json.");
+      }
+      // The SDK's transport writes the Node response itself.
+      await writeRaw(request, reply, log, async () => {
         const server = createMcpServer(backend, log);
         const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-        res.once("close", () => {
+        reply.raw.once("close", () => {
           void transport.close();
           void server.close();
         });
         await server.connect(transport);
-        await transport.handleRequest(req, res, body);
-      },
-    },
-    { method: "GET", path: "/mcp", access: "apiKey", handler: ({ res }) => notAllowed(res) },
-    { method: "DELETE", path: "/mcp", access: "apiKey", handler: ({ res }) => notAllowed(res) },
-  ];
+        await transport.handleRequest(request.raw, reply.raw, body);
+      });
+    });
+    scope.get("/mcp", { config: { access: "apiKey" } }, notAllowed);
+    scope.delete("/mcp", { config: { access: "apiKey" } }, notAllowed);
+  };
 }

@@ -1,12 +1,12 @@
 import { detectLanguage } from "../../core/language.js";
 import { App, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from "@slack/bolt";
 import { type DeliveryCore } from "../../chat/delivery.js";
-import type { StateStore } from "../../chat/state-store.js";
+import type { StateStore } from "../../state/state-store.js";
 import type { Config } from "../../core/config.js";
 import { AppError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
 import type { AnswerService } from "../../core/types.js";
-import type { Route } from "../http/routes.js";
+import type { HttpPlugin } from "../http/plugin.js";
 import { decodeFeedbackValue, FEEDBACK_DOWN_ACTION, FEEDBACK_UP_ACTION } from "./slack-blocks.js";
 import { recordChatFeedback } from "../../chat/chat-feedback.js";
 import type { SuggestedPrompt } from "../../app/suggested-prompts.js";
@@ -42,8 +42,8 @@ export interface SlackRoutesOptions {
 }
 
 export interface SlackRoutes {
-  /** Empty in Socket Mode. */
-  routes: Route[];
+  /** POST /slack/events; none in Socket Mode. */
+  plugins: HttpPlugin[];
   app: App;
   /** Waits for Slack requests being processed (HTTP) or disconnects (Socket Mode). */
   stop(): Promise<void>;
@@ -141,7 +141,7 @@ export async function createSlackRoutes(options: SlackRoutesOptions): Promise<Sl
   // Slack must not keep the HTTP API and the other chat platforms from starting.
   if (socketMode) app.start().catch((error: unknown) => log.error("slack: Socket Mode could not connect", error));
   return {
-    routes: receiver ? [receiver.route()] : [],
+    plugins: receiver ? [receiver.plugin()] : [],
     app,
     stop: async () => {
       if (receiver) await receiver.idle();

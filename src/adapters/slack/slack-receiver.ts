@@ -1,11 +1,13 @@
-import type { App, Receiver, ReceiverEvent } from "@slack/bolt";
+import type { IncomingHttpHeaders } from "node:http";
+import { isValidSlackRequest, type App, type Receiver, type ReceiverEvent } from "@slack/bolt";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Logger } from "../../core/logger.js";
-import { sendJson, sendText, type Route, type RouteContext } from "../http/routes.js";
-import { verifySlackSignature } from "./slack-signature.js";
+import { keepRawBody, rawBodyOf, type HttpPlugin } from "../http/plugin.js";
 
 /**
- * A Bolt Receiver mounted on our one HTTP server (instead of Bolt's own HTTPReceiver, which
- * would open a second port). It only verifies, parses and acknowledges; Bolt routes the event to
+ * A Bolt Receiver mounted on our one HTTP server as a plugin (instead of Bolt's own HTTPReceiver,
+ * which would open a second port). It only verifies (with Bolt's own request verification),
+ * parses and acknowledges; Bolt routes the event to
  * the listeners. Slack retries any request not answered within 3 s, so the HTTP response goes
  * out when a listener calls ack() — or after `ackTimeoutMs` at the latest — while the listeners
  * keep running in the background.
@@ -44,27 +46,33 @@ export class SlackRouteReceiver implements Receiver {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
-  route(): Route {
-    // Public: the receiver verifies Slack's request signature on the raw body itself.
-    return { method: "POST", path: this.options.path ?? "/slack/events", access: "public", handler: (context) => this.handle(context) };
+  /** POST /slack/events in a scope that keeps the exact body bytes (Slack signs them). */
+  plugin(): HttpPlugin {
+    return async (scope) => {
+      keepRawBody(scope);
+      // Public: the receiver verifies Slack's request signature on the raw body itself.
+      scope.post(this.options.path ?? "/slack/events", { config: { access: "public" } }, (request, reply) => this.handle(request, reply));
+    };
   }
 
-  private async handle({ req, res, rawBody }: RouteContext): Promise<void> {
-    if (!verifySlackSignature({ signingSecret: this.options.signingSecret, nowMs: this.now() }, rawBody, req.headers)) {
-      sendText(res, 401, "");
+  private async handle(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const rawBody = rawBodyOf(request);
+    const headers = request.headers;
+    if (!verifySlackRequestAt(this.options.signingSecret, this.now(), rawBody, headers)) {
+      await reply.code(401).type("text/plain; charset=utf-8").send("");
       return;
     }
-    const body = parseSlackBody(rawBody, String(req.headers["content-type"] ?? ""));
+    const body = parseSlackBody(rawBody, String(headers["content-type"] ?? ""));
     if (body === undefined) {
-      sendJson(res, 400, { error: { code: "REQUEST_INVALID", message: "The Slack request body could not be parsed." } });
+      await reply.code(400).send({ error: { code: "REQUEST_INVALID", message: "The Slack request body could not be parsed." } });
       return;
     }
     if (body.ssl_check) {
-      sendText(res, 200, "");
+      await reply.type("text/plain; charset=utf-8").send("");
       return;
     }
     if (body.type === "url_verification") {
-      sendJson(res, 200, { challenge: body.challenge });
+      await reply.send({ challenge: body.challenge });
       return;
     }
     if (!this.app) throw new Error("SlackRouteReceiver used before Bolt called init()");
@@ -73,9 +81,10 @@ export class SlackRouteReceiver implements Receiver {
     const respond = (status: number, response?: unknown) => {
       if (answered) return;
       answered = true;
-      if (response === undefined || response === "") sendText(res, status, "");
-      else if (typeof response === "string") sendText(res, status, response);
-      else sendJson(res, status, response);
+      void reply.code(status);
+      if (response === undefined || response === "") void reply.type("text/plain; charset=utf-8").send("");
+      else if (typeof response === "string") void reply.type("text/plain; charset=utf-8").send(response);
+      else void reply.send(response);
     };
     let acknowledged!: () => void;
     const ackSent = new Promise<void>((resolve) => (acknowledged = resolve));
@@ -87,8 +96,8 @@ export class SlackRouteReceiver implements Receiver {
 
     const event: ReceiverEvent = {
       body,
-      retryNum: numberHeader(req.headers["x-slack-retry-num"]),
-      retryReason: stringHeader(req.headers["x-slack-retry-reason"]),
+      retryNum: numberHeader(headers["x-slack-retry-num"]),
+      retryReason: stringHeader(headers["x-slack-retry-reason"]),
       ack: async (response?: unknown) => {
         clearTimeout(timer);
         respond(200, response);
@@ -108,6 +117,27 @@ export class SlackRouteReceiver implements Receiver {
     void work.finally(() => this.inFlight.delete(work));
     await ackSent;
   }
+}
+
+/** Slack's limit: a request more than five minutes from now, either way, may be a replay. */
+const SLACK_MAX_SKEW_SECONDS = 5 * 60;
+
+/**
+ * Bolt's `isValidSlackRequest` (v0 HMAC of `v0:timestamp:body`, constant-time compare, stale
+ * timestamps refused). Bolt only refuses timestamps in the past, so one from the future, or one
+ * that is not a number, is refused here first — Slack's own rule is "within five minutes".
+ */
+export function verifySlackRequestAt(signingSecret: string, nowMs: number, rawBody: Buffer | string, headers: IncomingHttpHeaders): boolean {
+  const signature = stringHeader(headers["x-slack-signature"]);
+  const timestamp = stringHeader(headers["x-slack-request-timestamp"]);
+  if (!signature || !timestamp || !/^\d{1,12}$/.test(timestamp)) return false;
+  if (Number(timestamp) - nowMs / 1000 > SLACK_MAX_SKEW_SECONDS) return false;
+  return isValidSlackRequest({
+    signingSecret,
+    body: typeof rawBody === "string" ? rawBody : rawBody.toString("utf8"),
+    headers: { "x-slack-signature": signature, "x-slack-request-timestamp": Number(timestamp) },
+    nowMilliseconds: nowMs,
+  });
 }
 
 /** JSON (Events API) or form-encoded (slash commands; interactive payloads in a `payload` field). */

@@ -1,9 +1,9 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { StateStore } from "../../chat/state-store.js";
+import type { StateStore } from "../../state/state-store.js";
 import { AppError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
 import type { Limiter } from "../http/access.js";
-import { clientKey } from "./web-routes.js";
+import { clientKey } from "./api-key.js";
 
 /**
  * The limiter behind routes that declare `limit: "ask"` (/api/ask, /api/ask/stream): a sliding
