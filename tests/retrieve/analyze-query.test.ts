@@ -110,3 +110,21 @@ describe("analyzeQuery (English)", () => {
     expect(query.places).toEqual(expect.arrayContaining(["长治", "衡阳"]));
   });
 });
+
+describe("analyzeQuery: words no document uses", () => {
+  it("weighs a segmentation seam (投产后前五年 → 后前) as a guess, but a real word the corpus lacks (上市) in full", () => {
+    const used = new Set(["投产", "五年", "企业", "所得税", "奖励", "陇县"]);
+    const query = analyzeQuery("在陇县投产后前五年企业所得税怎么奖励？企业上市呢？", {
+      glossary: lexicon.glossary,
+      places: lexicon.places,
+      segment: lexicon.segmenter,
+      dictionary: lexicon.dictionary,
+      documentFrequency: (term) => (used.has(term) ? 1 : 0),
+    });
+    const weight = (label: string) => query.groups.find((group) => group.label === label)?.weight;
+    expect(query.groups.some((group) => group.label === "后前")).toBe(true);
+    expect(weight("后前")).toBeLessThan(1);
+    expect(weight("上市")).toBeUndefined();
+    expect(weight("所得税")).toBeUndefined();
+  });
+});

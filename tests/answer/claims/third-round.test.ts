@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import { answerWithClaims } from "../../../src/answer/claims/engine.js";
+import type { EvidenceContext } from "../../../src/answer/claims/evidence.js";
+import { englishNumberWords, readCondition, readFrame, type Subject } from "../../../src/answer/claims/frame.js";
+import type { Chunk, SearchHit } from "../../../src/core/types.js";
+import type { Period } from "../../../src/facts/types.js";
+import { selfNamedCounty } from "../../../src/ingest/issuing-body.js";
+import { detectZones } from "../../../src/ingest/zones.js";
+import type { TermGroup } from "../../../src/retrieve/analyze-query.js";
+
+/**
+ * The third round of the claim engine, over real report sentences: a number the question states is
+ * its premise, report verbs measure nothing, a figure's own change goes with it, unread thresholds
+ * are never answered by a statement, and zones a question names once are read.
+ */
+
+function hit(text: string, { title = "报道", zones = [] as string[], date = "2022-04-20", id = "r.txt#0:0" } = {}): SearchHit {
+  const chunk: Chunk = { id, source: "news/r.txt", articleId: id.split(":")[0]!, articleIndex: 0, ordinal: 0, title, zones, date, text, indexText: text, start: 0, end: text.length };
+  return { chunk, score: 1 };
+}
+
+const context: EvidenceContext = {
+  documentFrequency: () => 1,
+  documents: 10,
+  zoneMentions: (text) => detectZones(text),
+  placesIn: (text) => detectZones(text).map((zone) => zone.place),
+};
+
+const group = (label: string, ...alternatives: string[]): TermGroup => ({ label, alternatives: alternatives.length > 0 ? alternatives : [label] });
+const lead = (answer: { answer: string } | undefined) => answer?.answer.split("\n")[0] ?? "";
+
+describe("a number the question states is its premise", () => {
+  const guiyang: Subject = { place: "贵阳", zoneName: "贵阳经开区", kind: "经开" };
+  const q1: Period = { kind: "quarter", from: "2022-01", to: "2022-03", zh: "2022年第一季度", en: "Q1 2022" };
+  const report = hit("一季度,在该区规上工业22个大类行业中,医药制造业、专用设备制造业等18个行业增加值实现正增长。", { zones: ["贵阳经开区", "贵阳"] });
+
+  it("decides the threshold on the figure asked (18), not on the population the question names (22)", () => {
+    const question = "2022年一季度贵阳经开区规上工业22个大类行业中，实现正增长的超过15个了吗？";
+    const frame = readFrame({ question, language: "zh", kind: "yesno", terms: [group("规上"), group("工业"), group("行业"), group("增长")], subjects: [guiyang], period: q1 });
+    expect(lead(answerWithClaims(frame, [report], context))).toMatch(/^是的。.*18个/u);
+  });
+
+  it("says no when the asked figure is under the threshold, though the premise is over it", () => {
+    const question = "2022年一季度贵阳经开区规上工业22个大类行业中，实现正增长的超过20个了吗？";
+    const frame = readFrame({ question, language: "zh", kind: "yesno", terms: [group("规上"), group("工业"), group("行业"), group("增长")], subjects: [guiyang], period: q1 });
+    expect(lead(answerWithClaims(frame, [report], context))).toMatch(/^不是。.*18个/u);
+  });
+});
+
+describe("report verbs and the figure's own change", () => {
+  const chuxiong: Subject = { place: "楚雄", zoneName: "楚雄高新区", kind: "高新" };
+  const q1to3: Period = { kind: "quarter", from: "2024-01", to: "2024-09", zh: "2024年前三季度", en: "January–September 2024" };
+  const report = hit("1至9月,实现固定资产投资57.29亿元,增长2.7%。限额以上批发业完成销售额37.5亿元,增长0.7%。", { zones: ["楚雄高新区", "楚雄"], date: "2024-10-20" });
+
+  it("answers 完成了多少 with the measure asked, and gives the change said right after the figure", () => {
+    const question = "楚雄高新区今年前三季度固定资产投资完成了多少？";
+    const frame = readFrame({ question, language: "zh", kind: "figure", terms: [group("今年"), group("前三季度"), group("固定资产投资"), group("完成")], subjects: [chuxiong], period: q1to3 });
+    expect(lead(answerWithClaims(frame, [report], context))).toBe("实现固定资产投资57.29亿元，增长2.7%[1]。");
+  });
+
+  it("does not repeat the change when the question asks it as a part of its own", () => {
+    const question = "楚雄高新区今年前三季度固定资产投资完成了多少？增长多少？";
+    const frame = readFrame({ question, language: "zh", kind: "figure", terms: [group("前三季度"), group("固定资产投资"), group("完成"), group("增长")], subjects: [chuxiong], period: q1to3 });
+    const text = lead(answerWithClaims(frame, [report], context));
+    expect(text).toContain("57.29亿元");
+    expect(text.match(/2\.7%/gu)?.length).toBe(1);
+  });
+});
+
+describe("thresholds in words", () => {
+  it("reads English number words as the threshold", () => {
+    expect(englishNumberWords("was retail sales growth above one percent?")).toBe("was retail sales growth above 1 percent?");
+    expect(readCondition("Was its retail sales growth above one percent?", "en")).toMatchObject({ op: "above", value: 1, unit: "percent" });
+  });
+
+  it("never answers an unread threshold (more than half) with a sentence that names the measure", () => {
+    const baotou: Subject = { place: "包头", zoneName: "包头稀土高新区", kind: "高新" };
+    const report = hit("5月7日,稀土高新区集中签约项目21个,其中现场签约项目14个。", { zones: ["稀土高新区", "包头"], date: "2022-05-08" });
+    const frame = readFrame({ question: "Of the 21 projects Baotou rare earth zone signed, were more than half signed on site?", language: "en", kind: "yesno", terms: [group("signed", "签约"), group("on site", "现场"), group("project", "项目")], subjects: [baotou] });
+    expect(lead(answerWithClaims(frame, [report], context))).not.toMatch(/^Yes/u);
+  });
+});
+
+describe("zones a question names once", () => {
+  it("reads a zone whose place no list knows, in a question only", () => {
+    expect(detectZones("2023年碧江高新区签约项目多少个？", { question: true }).map((zone) => zone.name)).toEqual(["碧江高新区"]);
+    expect(detectZones("2023年碧江高新区签约项目多少个？").map((zone) => zone.name)).toEqual([]);
+    expect(detectZones("小蓝经开区2015年主营业务收入达到多少？", { question: true }).map((zone) => zone.name)).toEqual(["小蓝经开区"]);
+  });
+
+  it("does not take grammar or a known city before the zone for its name", () => {
+    expect(detectZones("哪些企业落地高新区？", { question: true })).toEqual([]);
+    expect(detectZones("2020年共有多少家开发区申报", { question: true })).toEqual([]);
+    expect(detectZones("包头稀土高新区截至4月30日", { question: true }).map((zone) => zone.place)).toEqual(["包头"]);
+  });
+
+  it("keeps a one-character county's name whole after a preposition (在陇县)", () => {
+    const text = "陇县招商优惠政策\n凡在陇县辖区投资、注册的企业,享受本政策。县委、县政府决定,我县对引资项目给予奖励。";
+    expect(selfNamedCounty(text)).toMatchObject({ name: "陇县" });
+  });
+});
+
+describe("the subject named last before a figure owns it", () => {
+  it("gives 东侨经开区 its ranking though the sentence opens with the province's zones", () => {
+    const dongqiao: Subject = { place: "东侨", zoneName: "东侨经开区", kind: "经开" };
+    const report = hit("评价结果显示,福建省10家国家级经开区有7家综合排名位次提升,其中东侨经开区综合排名再次进入全国前三十,位列第22位(东部第20位),比上年提升4位。", { zones: ["福建"], date: "2022-03-01" });
+    const frame = readFrame({ question: "东侨经开区综合排名全国第几？", language: "zh", kind: "figure", terms: [group("综合排名"), group("全国")], subjects: [dongqiao] });
+    expect(lead(answerWithClaims(frame, [report], context))).toBe("位列第22位[1]。");
+  });
+});
