@@ -70,7 +70,7 @@ export function answerWithClaims(asked: Frame, hits: SearchHit[], context: Evide
       if (claims.length > 0 && claims.length === asked.length) return renderFigures(frame, claims);
       // Some parts verified: those are answered, and the others said to be missing, by name.
       if (claims.length > 0) return renderFigures(frame, claims, asked.filter((part) => !claims.some((claim) => claim.part === part)));
-      const missing = unreportedPart(frame, evidence, context) ?? ungovernedPart(frame, evidence, context);
+      const missing = unreportedPart(frame, evidence, context) ?? ungovernedPart(frame, evidence, context) ?? otherPeriodOnly(frame, evidence, context);
       return missing ? refusal(frame.language, topicOf(missing.text, frame.language), frame.question) : undefined;
     }
     default:
@@ -109,6 +109,21 @@ function ungovernedPart(frame: Frame, evidence: EvidenceSentence[], context: Evi
     if (part.asked.length === 0 || part.asked.includes("person") || metricTerms(part, frame).length === 0) continue;
     const ranked = rankFigures(frame, part, evidence, context);
     if (!ranked.some((claim) => claim.local > 0 && claim.subject >= 0)) return part;
+  }
+  return undefined;
+}
+
+/**
+ * A part whose measure the subject's passages give only for other periods ("2015年…1014.51亿元" when
+ * 2016 is asked): the asked period is not reported, and quoting the other year's figure would read as an answer.
+ */
+function otherPeriodOnly(frame: Frame, evidence: EvidenceSentence[], context: EvidenceContext): FramePart | undefined {
+  // "今年上半年" with no year written is read as this year; an older report's figure may still be what is meant.
+  if (!frame.period || frame.subjects.length !== 1 || !/(?:19|20)\d{2}/u.test(frame.question)) return undefined;
+  for (const part of frame.parts) {
+    if (part.asked.length === 0 || part.asked.includes("person")) continue;
+    const governed = rankFigures(frame, part, evidence, context).filter((claim) => claim.local >= 0.5 && claim.subject >= 0 && !claim.quantity.notResult && !claim.quantity.threshold);
+    if (governed.length > 0 && governed.every((claim) => claim.period < 0)) return part;
   }
   return undefined;
 }

@@ -152,7 +152,9 @@ export function quantitiesIn(sentence: string): Quantity[] {
       rateKind,
       clause,
       clauseStart,
-      notResult: lexicon.notResult.zh.test(lead),
+      // A plan said in the clause, a strong one ("力争…") anywhere before it in the sentence, or a
+      // figure named as the goal right after it ("…突破100亿元的“2331”目标"): not a result.
+      notResult: lexicon.notResult.zh.test(lead) || /力争|争取|有望|预计/u.test(sentence.slice(0, item.start)) || /^[^。；;，,、]{0,10}目标/u.test(sentence.slice(item.end, item.end + 16)),
       subset: false,
       threshold: lexicon.thresholdAfter.test(sentence.slice(item.end, item.end + 8)),
     };

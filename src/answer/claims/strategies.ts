@@ -148,6 +148,9 @@ function cueNumbers(question: string): string[] {
     .filter((number) => !/^(?:19|20)\d{2}$/u.test(number) && Number(number) > 1);
 }
 
+const wholeYearAsked = /全年|全年度|年度总|\bfull[- ]year\b|\bwhole year\b|\bentire year\b|\bannual\b|\bfor the year\b/iu;
+const partOfYear = new Set(["half", "quarter", "months", "month"]);
+
 /** Candidate figures for one part, best first. */
 export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSentence[], context: EvidenceContext): FigureClaim[] {
   const units = unitsFor(part.asked);
@@ -160,6 +163,7 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
   const numbers = cueNumbers(frame.question).map((number) => new RegExp(`(?<![\\d.])${number.replace(".", "\\.")}(?![\\d.])`, "u"));
   // The question's own numbers, but its threshold: a figure equal to one is the question's premise
   // ("22个大类行业中，实现正增长的超过15个了吗" asks about 18, not 22), never its answer.
+  const wholeYear = frame.period?.kind === "year" && wholeYearAsked.test(frame.question);
   const premises = new Set(cueNumbers(frame.question).map(Number).filter((value) => value !== frame.condition?.value));
   for (const sentence of evidence) {
     for (const quantity of sentence.quantities) {
@@ -182,6 +186,8 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
       // The period the ingest resolved for this very figure, else what the sentence (or the one before) says.
       const resolved = frame.period ? sentence.figurePeriods.get(quantity.raw) : undefined;
       let period = frame.period && resolved ? (fits(resolved, frame.period) ? 1 : overlaps(resolved, frame.period) ? 0 : -1) : sentence.periodFit;
+      // "2015年全年的地区生产总值": a quarter's or a half's total is not the whole year's.
+      if (wholeYear && resolved && partOfYear.has(resolved.kind)) period = -1;
       // "较2023年末净增11152户": the period after 较/比 is the base of a change, not the figure's own.
       if (period < 0 && /(?:较|比|相比|同比|与)[^，,；;]{0,12}(?:年|月|季度|年末|年底|年初|同期)/u.test(quantity.before)) period = 0;
       // "2023年,…102个,比去年多34个,涉及项目总投资777.28亿元": the ingest took 去年 (a comparison's base)

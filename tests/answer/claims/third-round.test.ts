@@ -108,3 +108,25 @@ describe("the subject named last before a figure owns it", () => {
     expect(lead(answerWithClaims(frame, [report], context))).toBe("位列第22位[1]。");
   });
 });
+
+describe("periods and goals", () => {
+  const baicheng: Subject = { place: "白城", zoneName: "白城经开区", kind: "经开" };
+  const xiaolan: Subject = { place: "小蓝", zoneName: "小蓝经开区", kind: "经开" };
+  const year = (y: number): Period => ({ kind: "year", from: `${y}-01`, to: `${y}-12`, zh: `${y}年`, en: `${y}` });
+  const quarterReport = hit("今年一季度,全区地区生产总值完成9.09亿元,增长15%。", { zones: ["白城经开区", "白城"], date: "2015-05-01" });
+  const quarterContext: EvidenceContext = { ...context, factsIn: (sentence) => (sentence.includes("9.09亿元") ? [{ raw: "9.09亿元", period: { kind: "quarter", from: "2015-01", to: "2015-03", zh: "2015年第一季度", en: "Q1 2015" } }] : []) };
+
+  it("does not give a quarter's total for the whole year asked", () => {
+    const frame = readFrame({ question: "白城经济开发区2015年全年的地区生产总值是多少？", language: "zh", kind: "figure", terms: [group("全年"), group("地区生产总值", "地区生产总值", "生产总值")], subjects: [baicheng], period: year(2015) });
+    expect(lead(answerWithClaims(frame, [quarterReport], quarterContext))).not.toContain("9.09");
+  });
+
+  it("refuses a year the passages do not report, and never states a goal as the figure", () => {
+    const report = hit("2015年,小蓝经开区工业总产值、主营业务收入双双突破1000亿元,分别达1014.51亿元、1001.2亿元。力争在“十三五”时期,实现开发区每平方公里主营业务收入突破100亿元的“2331”目标。", { zones: ["小蓝经开区", "小蓝"], date: "2016-01-10" });
+    const periodContext: EvidenceContext = { ...context, factsIn: (sentence) => (sentence.includes("1014.51") ? [{ raw: "1014.51亿元", period: year(2015) }, { raw: "1000亿元", period: year(2015) }] : []) };
+    const frame = readFrame({ question: "小蓝经开区2016年工业总产值是多少？", language: "zh", kind: "figure", terms: [group("工业总产值", "工业总产值", "工业产值")], subjects: [xiaolan], period: year(2016) });
+    const answer = answerWithClaims(frame, [report], periodContext);
+    expect(answer?.refused).toBe(true);
+    expect(answer?.answer ?? "").not.toMatch(/100亿元|1014\.51/u);
+  });
+});
