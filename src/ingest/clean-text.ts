@@ -184,6 +184,12 @@ export function joinPieces(raw: string, pieces: TextPiece[]): CleanText {
         index = next;
         continue;
       }
+      // "高新区(qū)", "發(fā)展": a reading aid some sites print after a character, not text.
+      const reading = char === "(" || char === "（" ? pinyinReading.exec(raw.slice(index, index + 10)) : null;
+      if (reading && isCjk(chars[chars.length - 1] ?? "")) {
+        index += reading[0].length;
+        continue;
+      }
       chars.push(normaliseChar(char));
       offsets.push(index);
       index++;
@@ -193,6 +199,9 @@ export function joinPieces(raw: string, pieces: TextPiece[]): CleanText {
   }
   return { text: chars.join(""), offsets };
 }
+
+/** One pinyin syllable with its tone mark in brackets: "(qū)", "（fā）". */
+const pinyinReading = /^[(（][a-zü]{0,5}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,5}[)）]/u;
 
 /** Whether the spaces before `next` sit between digits of "第…条/款/章/节/项". */
 function isOrdinalGap(chars: string[], raw: string, next: number, end: number): boolean {

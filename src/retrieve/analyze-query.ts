@@ -54,7 +54,7 @@ const chineseQuestionWords = new Set(
     // Words that say what kind of answer is wanted (a condition, a requirement), not its topic.
     "条件 需要 满足 要求 符合 什么样 拿到 可以 能 能否 才能 获得 享受 给予 怎么 给 发 分几 几年 每年 多长 多久 时候 什么时候 哪几年 开始 门槛 每个 各是 各 分别是 各为 多高 " +
     // How a question asks (an amount, which item, a comparison, a condition), never what it is about.
-    "多少钱 多少个 多少家 多少项 多大 多快 哪种 哪类 哪一类 哪一条 哪条 哪一项 哪项 能领 能拿 可领 可拿 如果 假如 若 更高 更多 更大 更少 更低 哪个 一样 一样吗 相同 是否相同 分段 计算 怎么算 文件 一共 总共 得了 排第 几位 那场 这场"
+    "是不是 有没有 能不能 会不会 可不可以 是否 多少钱 多少个 多少家 多少项 多大 多快 哪种 哪类 哪一类 哪一条 哪条 哪一项 哪项 能领 能拿 可领 可拿 如果 假如 若 更高 更多 更大 更少 更低 哪个 一样 一样吗 相同 是否相同 分段 计算 怎么算 文件 一共 总共 得了 排第 几位 那场 这场"
   ).split(" "),
 );
 

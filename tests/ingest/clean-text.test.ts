@@ -45,3 +45,9 @@ describe("cleanText", () => {
     );
   });
 });
+
+describe("pinyin readings printed after characters", () => {
+  it("are dropped; brackets that are not readings stay", () => {
+    expect(cleanText("厦门火炬高新区(qū)管委会以总分91.9分拔得头筹,發(fā)展良好。公司(Ltd)和A(1)不变。").text).toBe("厦门火炬高新区管委会以总分91.9分拔得头筹,發展良好。公司(Ltd)和A(1)不变。");
+  });
+});

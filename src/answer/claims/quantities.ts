@@ -140,7 +140,10 @@ export function quantitiesIn(sentence: string): Quantity[] {
     const falls = item.unit === "percent" && /(?:下降|减少|回落|降低|负增长|下滑|收窄)(?:了|为|达)?$/u.test(before);
     // The clauses before this one, when they hold no figure, say what it is about ("…成功申请到“天府科创贷”,涉及金额2000万元").
     const previousClauseStart = clauseStart > 1 ? Math.max(...[...boundaryChars].map((char) => sentence.lastIndexOf(char, clauseStart - 2))) + 1 : 0;
-    const topic = clauseStart === 0 ? "" : !found.some((other) => other.start < clauseStart) ? sentence.slice(0, clauseStart) : !found.some((other) => other.start >= previousClauseStart && other.start < clauseStart) ? sentence.slice(previousClauseStart, clauseStart) : "";
+    const inPrevious = found.filter((other) => other.start >= previousClauseStart && other.start < clauseStart);
+    // "签约项目11个,引资额32.24亿元": an amount right after a count of things is that group's amount.
+    const countBefore = inPrevious.length === 1 && inPrevious[0]!.unit === "count" && item.unit !== "count" && item.unit !== "percent";
+    const topic = clauseStart === 0 ? "" : !found.some((other) => other.start < clauseStart) ? sentence.slice(0, clauseStart) : inPrevious.length === 0 || countBefore ? sentence.slice(previousClauseStart, clauseStart) : "";
     return {
       ...item,
       topic,

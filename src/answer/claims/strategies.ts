@@ -164,6 +164,7 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
   // The question's own numbers, but its threshold: a figure equal to one is the question's premise
   // ("22个大类行业中，实现正增长的超过15个了吗" asks about 18, not 22), never its answer.
   const wholeYear = frame.period?.kind === "year" && wholeYearAsked.test(frame.question);
+  const eventDay = frame.period?.kind === "day" && !/累计|以来|截至|截止|到目前|今年|so far|to date|cumulative|since|as of|\bby\s+(?:\d|[a-z]+\s+\d|the end|end\b)|\b(?:that|this) year\b/iu.test(frame.question);
   const premises = new Set(cueNumbers(frame.question).map(Number).filter((value) => value !== frame.condition?.value));
   for (const sentence of evidence) {
     for (const quantity of sentence.quantities) {
@@ -188,6 +189,8 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
       let period = frame.period && resolved ? (fits(resolved, frame.period) ? 1 : overlaps(resolved, frame.period) ? 0 : -1) : sentence.periodFit;
       // "2015年全年的地区生产总值": a quarter's or a half's total is not the whole year's.
       if (wholeYear && resolved && partOfYear.has(resolved.kind)) period = -1;
+      // An event's day asked ("signed on May 7"): a running total ("今年已累计签约项目46个") is not that day's.
+      if (eventDay && /累计|以来|年初至今/u.test(`${quantity.topic}${quantity.governs}`)) period = -1;
       // "较2023年末净增11152户": the period after 较/比 is the base of a change, not the figure's own.
       if (period < 0 && /(?:较|比|相比|同比|与)[^，,；;]{0,12}(?:年|月|季度|年末|年底|年初|同期)/u.test(quantity.before)) period = 0;
       // "2023年,…102个,比去年多34个,涉及项目总投资777.28亿元": the ingest took 去年 (a comparison's base)
@@ -293,7 +296,8 @@ function statementVerdict(frame: Frame, evidence: EvidenceSentence[], context: E
     // Every telling curated word of the question is in the sentence; a common one ("企业") may be named otherwise.
     .filter((sentence) => sentence.coverage >= 0.6 && sentence.present.has(rarest) && sentence.periodFit >= 0 && frame.terms.every((group, index) => (group.weight ?? 1) < 1 || sentence.present.has(group) || weights[index]! < 0.5 * Math.max(...weights)))
     // A ranking asked ("rank first", "百强") is stated only by a sentence that says that very ranking.
-    .filter((sentence) => !frame.condition || sentence.text.includes(frame.condition.text))
+    // (First place is said many ways: "拔得头筹", "位居第一", "榜首".)
+    .filter((sentence) => !frame.condition || sentence.text.includes(frame.condition.text) || firstPlaceOfSubject(sentence.text, frame, context))
     .filter((sentence) => subjectFit(sentence.text, frame.subjects, context, frame.question) >= 0)
     .filter((sentence) => {
       // "未纳入…", "没有…补贴": the statement is denied, not made.
@@ -302,6 +306,13 @@ function statementVerdict(frame: Frame, evidence: EvidenceSentence[], context: E
     })
     .sort((a, b) => b.coverage - a.coverage || a.hitRank - b.hitRank)[0];
   return best ? { kind: "verdict", answer: "yes", basis: "statement", sentence: best } : undefined;
+}
+
+/** First place asked, and said of the subject in other words ("…高新区管委会以总分91.9分拔得头筹"). */
+function firstPlaceOfSubject(text: string, frame: Frame, context: EvidenceContext): boolean {
+  if (frame.condition?.unit !== "rank" || frame.condition.value !== 1) return false;
+  const cue = claimLexicon().condition.zh.first.exec(text);
+  return cue !== null && subjectFit(text.slice(0, cue.index), frame.subjects, context, frame.question) === 1;
 }
 
 /** A comparison word followed by a number or an amount word: a threshold, read or not. */

@@ -130,3 +130,32 @@ describe("periods and goals", () => {
     expect(answer?.answer ?? "").not.toMatch(/100亿元|1014\.51/u);
   });
 });
+
+describe("groups, events and first place", () => {
+  const baicheng: Subject = { place: "白城", zoneName: "白城经开区", kind: "经开" };
+  const april: Period = { kind: "month", from: "2015-04", to: "2015-04", zh: "2015年4月", en: "April 2015" };
+
+  it("reads an amount right after a count of projects as that group's amount", () => {
+    const report = hit("截止到4月末,经开区签约、协议、意向项目累计23个,协议资金额285.75亿元。其中,签约项目11个,引资额32.24亿元。协议项目2个,引资额0.6亿元。", { zones: ["白城经开区", "白城"], date: "2015-05-05" });
+    const frame = readFrame({ question: "截至2015年4月末，白城经济开发区已签约项目的引资额超过100亿元了吗？", language: "zh", kind: "yesno", terms: [group("签约项目", "签约项目", "签约"), group("引资")], subjects: [baicheng], period: april });
+    expect(lead(answerWithClaims(frame, [report], context))).toBe("不是。引资额32.24亿元[1]，不符合“超过100亿元”。");
+  });
+
+  it("says yes to first place said in other words, of the subject only", () => {
+    const torch: Subject = { place: "厦门", zoneName: "厦门火炬高新区", kind: "高新" };
+    const q3: Period = { kind: "quarter", from: "2020-07", to: "2020-09", zh: "2020年第三季度", en: "Q3 2020" };
+    const frame = readFrame({ question: "2020年第三季度竞赛中，厦门火炬高新区管委会是不是拿了第一？", language: "zh", kind: "yesno", terms: [group("竞赛"), group("管委会")], subjects: [torch], period: q3 });
+    const won = hit("第三季度竞赛活动成绩单出炉,厦门火炬高新区管委会以总分91.9分拔得头筹。", { zones: ["厦门火炬高新区", "厦门"], date: "2020-10-31" });
+    const other = hit("第三季度竞赛活动成绩单出炉,湖里区以总分92分拔得头筹,厦门火炬高新区管委会位列第二。", { zones: ["厦门火炬高新区", "厦门"], date: "2020-10-31" });
+    expect(lead(answerWithClaims(frame, [won], context))).toMatch(/^是的。/u);
+    expect(lead(answerWithClaims(frame, [other], context))).not.toMatch(/^是的。/u);
+  });
+
+  it("does not give a running total for the day of an event", () => {
+    const baotou: Subject = { place: "包头", zoneName: "稀土高新区", kind: "高新" };
+    const day: Period = { kind: "day", from: "2022-05", to: "2022-05", day: "2022-05-07", zh: "2022年5月7日", en: "7 May 2022" };
+    const report = hit("5月7日,稀土高新区集中签约项目21个,签约协议总投资额为176.25亿元。稀土高新区今年已累计签约项目46个,计划总投资404.77亿元。", { zones: ["稀土高新区", "包头"], date: "2022-05-08" });
+    const frame = readFrame({ question: "稀土高新区5月7日签约项目的总投资是多少？", language: "zh", kind: "figure", terms: [group("签约项目", "签约项目", "签约"), group("总投资")], subjects: [baotou], period: day });
+    expect(lead(answerWithClaims(frame, [report], context))).toContain("176.25亿元");
+  });
+});
