@@ -45,6 +45,8 @@ export interface Quantity {
   subset: boolean;
   /** When the sentence says "A、B、C … 分别 X、Y、Z": the list item this figure belongs to. */
   owner?: string;
+  /** When the sentence says "2016年至2018年,分别…A、B、C": the year this figure is of. */
+  year?: number;
 }
 
 const digits: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
@@ -186,6 +188,15 @@ function assignOwners(sentence: string, quantities: Quantity[]): void {
   const head = sentence.slice(0, at);
   const clauseStart = Math.max(head.lastIndexOf("。"), head.lastIndexOf("；"), head.lastIndexOf(";")) + 1;
   const segment = head.slice(clauseStart);
+  // "2016年至2018年,分别完成国内生产总值236.3亿元、314.5亿元、365亿元": one figure per year, in order.
+  const range = [...segment.matchAll(/((?:19|20)\d{2})年?(?:至|到|—|-|~|～)((?:19|20)\d{2})年/gu)].pop();
+  if (range) {
+    const first = Number(range[1]);
+    const span = Number(range[2]) - first + 1;
+    const amounts = after.filter((quantity) => quantity.unit !== "percent");
+    if (span >= 2 && span <= 10 && amounts.length === span) amounts.forEach((quantity, index) => (quantity.year = first + index));
+    return;
+  }
   // "A、B、C…分别", or two names joined by 和/与/及 ("龙岩经开区和厦门海沧台商投资区…分别为67位和89位").
   const listMatch = [...segment.matchAll(/[^，,：:、]+(?:、[^，,：:、]+)+/gu)].pop() ?? [...segment.matchAll(/[^，,：:、和与及]+[和与及][^，,：:、和与及]+/gu)].pop();
   if (!listMatch) return;

@@ -189,6 +189,8 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
       let period = frame.period && resolved ? (fits(resolved, frame.period) ? 1 : overlaps(resolved, frame.period) ? 0 : -1) : sentence.periodFit;
       // "2015年全年的地区生产总值": a quarter's or a half's total is not the whole year's.
       if (wholeYear && resolved && partOfYear.has(resolved.kind)) period = -1;
+      // "2016年至2018年,分别…": the figure's own year, read from the sentence's order.
+      if (frame.period && quantity.year !== undefined) period = frame.period.from.startsWith(String(quantity.year)) && frame.period.to.startsWith(String(quantity.year)) ? 1 : -1;
       // An event's day asked ("signed on May 7"): a running total ("今年已累计签约项目46个") is not that day's.
       if (eventDay && /累计|以来|年初至今/u.test(`${quantity.topic}${quantity.governs}`)) period = -1;
       // "较2023年末净增11152户": the period after 较/比 is the base of a change, not the figure's own.

@@ -159,3 +159,21 @@ describe("groups, events and first place", () => {
     expect(lead(answerWithClaims(frame, [report], context))).toContain("176.25亿元");
   });
 });
+
+describe("one figure per year, said in order", () => {
+  it("reads 2016年至2018年,分别…A、B、C as each year's figure", async () => {
+    const { quantitiesIn } = await import("../../../src/answer/claims/quantities.js");
+    const found = quantitiesIn("2016年至2018年,分别完成国内生产总值236.3亿元、314.5亿元、365亿元,预计年均增长24.5%。");
+    expect(found.filter((quantity) => quantity.unit === "yuan").map((quantity) => [quantity.raw, quantity.year])).toEqual([
+      ["236.3亿元", 2016],
+      ["314.5亿元", 2017],
+      ["365亿元", 2018],
+    ]);
+  });
+
+  it("asks an amount in English by 'what capital did … add up to'", () => {
+    const frame = readFrame({ question: "By the end of April 2015, what contracted capital did the signed projects of Baicheng Economic Development Zone add up to?", language: "en", kind: "general", terms: [group("capital", "资金")], subjects: [] });
+    expect(frame.intent).toBe("figure");
+    expect(frame.parts[0]?.asked).toContain("amount");
+  });
+});
