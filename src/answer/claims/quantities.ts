@@ -167,7 +167,8 @@ export function quantitiesIn(sentence: string): Quantity[] {
   quantities.forEach((quantity, index) => {
     const previous = quantities[index - 1];
     const boundedGroup = previous !== undefined && previous.threshold && previous.clauseStart === quantity.clauseStart;
-    quantity.subset = boundedGroup || /其中/u.test(sentence.slice(0, quantity.start));
+    // "另有总投资188亿元的11个项目": another group beside the one the sentence is about.
+    quantity.subset = boundedGroup || /其中/u.test(sentence.slice(0, quantity.start)) || /另有|另外还有|此外还有/u.test(sentence.slice(quantity.clauseStart, quantity.start));
   });
   assignOwners(sentence, quantities);
   return quantities;

@@ -209,6 +209,8 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
       let score = 0.5 * headed + 0.4 * counted + 0.6 * sentence.coverage + 1.2 * local + 0.6 * near + 0.1 * phrase - 0.06 * extra + 0.35 * subject + 0.6 * period - 0.02 * Math.min(sentence.hitRank, 10);
       // "其中…", "2亿元以上项目签约数22个": a part of the total, unless the question asks for that part.
       if (quantity.subset && uncoveredChars(subsetWords(sentence.text, quantity), frame) > 0) score -= 0.4;
+      // "另有总投资188亿元的11个项目": a group beside the one asked about, unless the question asks for it.
+      if (/另有|另外还有|此外还有/u.test(sentence.text.slice(quantity.clauseStart, quantity.start)) && !/另|此外|other|besides|additional/iu.test(frame.question)) score -= 0.6;
       // Growth asked, a share given (or the other way round): another measure.
       if (part.rate && quantity.rateKind && quantity.rateKind !== part.rate) score -= 1;
       if (quantity.notResult && !frame.asksPlan) score -= 1;

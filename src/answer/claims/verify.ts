@@ -32,7 +32,8 @@ export function checkFigure(claim: FigureClaim, frame: Frame): FigureCheck {
   // A position asked ("进入全国百强了吗", "rank first") is checked by the position itself, named for the subject.
   const positionOfSubject = quantity.unit === "rank" && claim.part.asked.includes("rank") && claim.subject > 0;
   const key = positionOfSubject ? undefined : keyTerm(claim, frame);
-  if (key && !key.alternatives.some((term) => said(term, sentence.text) || (said(term, sentence.hit.chunk.title) && !otherItemNamed(term, claim, frame)))) return "key-term-absent";
+  // (…or the sentence just before, which sets the scene: "X举行三季度招商项目集中签约仪式。新签约项目30个".)
+  if (key && !key.alternatives.some((term) => said(term, sentence.text) || ((said(term, sentence.hit.chunk.title) || said(term, sentence.previous ?? "")) && !otherItemNamed(term, claim, frame)))) return "key-term-absent";
   if (projectsOwnFigure(claim, frame)) return "other-subject";
   // "航空产业主营业务收入": an item the question names (X产业, X行业…) must be the figure's, not another named beside it.
   if (metricTerms(claim.part, frame).some((group) => group.alternatives.every((term) => !said(term, sentence.text) && otherItemNamed(term, claim, frame)))) return "key-term-absent";
@@ -73,7 +74,8 @@ function otherItemNamed(term: string, claim: FigureClaim, frame: Frame): boolean
   const at = frame.question.indexOf(term);
   if (at < 0) return false;
   const head = /^[\u4e00-\u9fa5]{2}/u.exec(frame.question.slice(at + term.length))?.[0];
-  if (!head || !/^(?:产业|行业|领域|企业|项目|园区|板块|集群)$/u.test(head)) return false;
+  // (Not 项目: "招商项目" and "新签约项目" name the same projects from two sides, not two kinds.)
+  if (!head || !/^(?:产业|行业|领域|企业|园区|板块|集群)$/u.test(head)) return false;
   const before = claim.sentence.text.slice(0, claim.quantity.start);
   if (before.includes(`${term}${head}`)) return false;
   // Another item shares no character with the asked one ("新型建筑材料项目" is 新型建材's own name written out).
