@@ -339,6 +339,8 @@ export function personStrategy(frame: Frame, evidence: EvidenceSentence[], conte
   for (const sentence of evidence) {
     // A sentence of the best passage's article may name the person without the question's words.
     if (sentence.coverage < (sentence.hit.chunk.articleId === evidence[0]?.hit.chunk.articleId ? 0.05 : 0.15)) continue;
+    // Who did it at the asked event: a report of another year names another event's people.
+    if (frame.period && (sentence.periodFit < 0 || (sentence.year !== undefined && !frame.period.yearless && (sentence.year < Number(frame.period.from.slice(0, 4)) || sentence.year > Number(frame.period.to.slice(0, 4)) + 1)))) continue;
     for (const match of sentence.text.matchAll(pattern)) {
       const name = match[2]!;
       if (/^(?:副|兼|和|及|等|一行|代表)/u.test(name)) continue;
