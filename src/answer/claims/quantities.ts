@@ -101,6 +101,12 @@ export function quantitiesIn(sentence: string): Quantity[] {
     if (found.some((item) => start < item.end && item.start < start + match[0].length)) continue;
     found.push({ raw: match[0], value, unit: "rank", start, end: start + match[0].length });
   }
+  // "奖励标准为投资额的1.2‰": a rate in per mille, kept as the percentage it is.
+  for (const match of sentence.matchAll(/(\d+(?:\.\d+)?)\s*‰/gu)) {
+    const start = match.index ?? 0;
+    if (found.some((item) => start < item.end && item.start < start + match[0].length)) continue;
+    found.push({ raw: match[0], value: Number(match[1]) / 10, unit: "percent", start, end: start + match[0].length });
+  }
   const extra = new RegExp(`(\\d+(?:\\.\\d+)?)\\s*(多|余)?\\s*(${lexicon.extraCountUnits.join("|")})`, "gu");
   for (const match of sentence.matchAll(extra)) {
     const start = match.index ?? 0;

@@ -399,9 +399,13 @@ export function tierStrategy(frame: Frame, evidence: EvidenceSentence[]): TierCl
     for (const clause of sentence.text.split(/(?<=[；;。])/u)) {
       const start = offset;
       offset += clause.length;
-      const bounded = frame.cases.some((value) => new RegExp(`(?<![至到\\d.-])${String(value).replace(".", "\\.")}\\s*[^\\d，,；;。]{0,4}?(?:及以上|以上|或以上)`, "u").test(clause));
-      if (!bounded) continue;
-      const amount = sentence.quantities.find((quantity) => quantity.start >= start && quantity.end <= offset && (quantity.unit === "yuan" || quantity.unit === "percent") && !quantity.threshold && !/(?:以上|以下)/u.test(sentence.text.slice(quantity.end, quantity.end + 3)));
+      const lowerBound = frame.cases.some((value) => new RegExp(`(?<![至到\\d.-])${String(value).replace(".", "\\.")}\\s*[^\\d，,；;。]{0,4}?(?:及以上|以上|或以上)`, "u").test(clause));
+      // "首期完成固定资产投资额5亿元~10亿元(含10亿元)": a band that holds the asker's amount (7亿元).
+      const bands = [...clause.matchAll(/(\d+(?:\.\d+)?)\s*(亿元|万元|元|亩|平方米)?\s*[~～至到—-]\s*(\d+(?:\.\d+)?)\s*(亿元|万元|元|亩|平方米)/gu)];
+      const inBand = bands.some((band) => band[2] === undefined || band[2] === band[4] ? frame.cases.some((value) => value > Number(band[1]) && value <= Number(band[3])) : false);
+      if (!lowerBound && !inBand) continue;
+      const bandSpans = bands.map((band) => [start + (band.index ?? 0), start + (band.index ?? 0) + band[0].length] as const);
+      const amount = sentence.quantities.find((quantity) => quantity.start >= start && quantity.end <= offset && (quantity.unit === "yuan" || quantity.unit === "percent") && !quantity.threshold && !bandSpans.some(([from, to]) => quantity.start >= from && quantity.end <= to) && !/(?:以上|以下|\))/u.test(sentence.text.slice(quantity.end, quantity.end + 3)) && !/[(（]含$/u.test(sentence.text.slice(Math.max(0, quantity.start - 2), quantity.start)));
       if (!amount) continue;
       // A tier is often its own sentence after "；": the item's words are in the sentence before it.
       const inContext = `${sentence.previous ?? ""}${sentence.text}`;

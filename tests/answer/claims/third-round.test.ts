@@ -177,3 +177,14 @@ describe("one figure per year, said in order", () => {
     expect(frame.parts[0]?.asked).toContain("amount");
   });
 });
+
+describe("tiers given as bands", () => {
+  it("answers the asker's amount with the band that holds it, rate in per mille", () => {
+    const rules = hit("1.对于成功引进的制造业投资项目,首期完成固定资产投资额1亿元~5亿元(含5亿元)且资金到期为12个月内的制造业项目,奖励标准为投资额的1‰;首期完成固定资产投资额5亿元~10亿元(含10亿元)且资金到期为18个月内的制造业项目,奖励标准为投资额的1.2‰;首期完成固定资产投资额10亿元以上且资金到期为24个月内的制造业项目,奖励标准为投资额的1.5‰。", { zones: ["新乡高新区", "新乡"], date: "2020-01-01" });
+    const xinxiang: Subject = { place: "新乡", zoneName: "新乡高新区", kind: "高新" };
+    const frame = readFrame({ question: "新乡高新区一个制造业项目首期完成固定资产投资7亿元，资金在18个月内到期，奖励标准是多少？", language: "zh", kind: "figure", terms: [group("制造业"), group("固定资产投资"), group("奖励")], subjects: [xinxiang] });
+    const text = lead(answerWithClaims(frame, [rules], context));
+    expect(text).toContain("1.2‰");
+    expect(text).not.toContain("1.5‰");
+  });
+});
