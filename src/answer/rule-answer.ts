@@ -317,10 +317,20 @@ export function missingRuleTopic(input: AnswerInput): string | undefined {
   const top = input.hits.slice(0, 6);
   if (top.length === 0 || top.filter((hit) => hit.chunk.rule || hit.chunk.section).length < Math.ceil(top.length / 2)) return undefined;
   const text = top.map((hit) => `${hit.chunk.title} ${hit.chunk.section ?? ""} ${hit.chunk.text}`).join("\n");
-  for (const [index, group] of input.termGroups.entries()) {
-    if (input.termWeights?.[index] !== undefined) continue;
-    if (group.every((term) => genericRuleWords.has(term) || term.length < 2 || /^\d/.test(term))) continue;
-    if (groupCoverage([group], text).score === 0) { if (process.env.EXPLAIN_CLAIMS) process.stderr.write(`missingRuleTopic ${group.join("/")}\n`); return group[0]; }
-  }
-  return undefined;
+  const checked = input.termGroups.filter((group, index) => input.termWeights?.[index] === undefined && !group.every((term) => genericRuleWords.has(term) || term.length < 2 || /^\d/.test(term)));
+  const missing = checked.filter((group) => groupCoverage([group], text).score === 0);
+  if (process.env.EXPLAIN_CLAIMS && missing.length > 0) process.stderr.write(`missingRuleTopic ${missing.map((group) => group.join("/")).join(", ")} of ${checked.length}\n`);
+  // A word missing from the clause that asks ("…国家级科技企业孵化器奖励多少") is what the rule would be
+  // about: refused. A word of the asker's own case ("…项目落户羊山新区，…按多少比例扶持") says how they
+  // put it, not that the rule is absent: refused only when a third of the words are missing.
+  const asking = askingClause(input.standaloneQuestion);
+  const askedMissing = missing.find((group) => group.some((term) => asking.includes(term)));
+  if (askedMissing) return askedMissing[0];
+  return missing.length > 0 && missing.length * 3 >= checked.length ? missing[0]![0] : undefined;
+}
+
+/** The clause of a question that holds its question word (多少, 哪, 吗, how, what …), else the whole question. */
+function askingClause(question: string): string {
+  const clauses = question.split(/[，,；;。？?！!]/u).filter((clause) => clause.trim().length > 0);
+  return [...clauses].reverse().find((clause) => /多少|几|哪|什么|怎么|怎样|如何|是否|吗|呢|谁|\b(?:how|what|which|who|when|whether|does|do|is|are|can)\b/iu.test(clause)) ?? question;
 }

@@ -137,6 +137,12 @@ describe("rule answers", () => {
     expect(missingRuleTopic(input("对在主板上市企业奖励多少？", [["主板"], ["上市"], ["奖励"]], items))).toBeUndefined();
   });
 
+  it("does not refuse for a word of the asker's own case, but does for a word of the clause that asks", () => {
+    const groups = [["落户"], ["主板"], ["上市"], ["中小板"], ["创业板"], ["新三板"]];
+    expect(missingRuleTopic(input("一家企业落户柳河县，先在新三板挂牌，再到创业板或中小板，最后在主板上市，奖励多少？", groups, items))).toBeUndefined();
+    expect(missingRuleTopic(input("一家企业先在新三板挂牌，再到创业板或中小板，最后在主板上市，落户奖励多少？", groups, items))).toBe("落户");
+  });
+
   it("leaves questions no rule item answers to the general composer", () => {
     expect(composeRuleAnswer(input("长治高新区聘请了多少名招商大使？", [["招商大使"]], [{ ...items[0]!, rule: undefined, section: undefined }]), before)).toBeUndefined();
   });
