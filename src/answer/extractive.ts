@@ -203,9 +203,10 @@ function englishLead(input: AnswerInput, cited: { text: string; n: number; score
   // Whole list items only (listItems), never a run cut at a fixed length inside a word or a figure.
   const items = listItems(best.text)?.join("、");
   if (items) return `${subject} ${marker}: ${items}.`;
-  const labelled = labelledFigures(input, best.text);
+  // Not asked for a figure: the sentence as the report says it, with no labels of ours on its figures
+  // (a label read from a clause we did not check, "新区实现地区生产总值", would be a claim).
   const clause = best.text.length > 140 ? `${best.text.slice(0, 140)}…` : best.text;
-  return `${subject} ${marker}: ${clause}${labelled.length > 0 ? ` (${labelled.join("; ")})` : ""}`;
+  return `${subject} ${marker}: ${clause}`;
 }
 
 /**
