@@ -26,4 +26,6 @@ run news-holdout tests/eval/news-holdout.jsonl --corpus tests/fixtures/news-hold
 run policy-holdout-real tests/eval/policy-holdout-real.jsonl --corpus tests/fixtures/policy-holdout --alone
 run news-holdout2 tests/eval/news-holdout2.jsonl --corpus tests/fixtures/news-holdout2 --alone
 run policy-holdout2 tests/eval/policy-holdout2.jsonl --corpus tests/fixtures/policy-holdout2 --alone
+run news-holdout3 tests/eval/news-holdout3.jsonl --corpus tests/fixtures/news-holdout3 --alone
+run policy-holdout3 tests/eval/policy-holdout3.jsonl --corpus tests/fixtures/policy-holdout3 --alone
 node scripts/paraphrase-agreement.mjs tests/eval/paraphrase-news.jsonl "$out/paraphrase-news.json"
