@@ -142,7 +142,9 @@ function loosePatterns(groups: TermGroup[], context: EvidenceContext): Map<TermG
 }
 
 /** Numbers a question states that are not dates or its threshold: "among the 217 zones", "22个大类行业中". */
-function cueNumbers(question: string): string[] {
+function cueNumbers(text: string): string[] {
+  // "more than five of the ten projects": number words are numbers.
+  const question = englishNumberWords(text);
   return [...question.matchAll(/(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])(?!\s*(?:年|月|日|号|%|％|亿|万|元))/gu)]
     .map((match) => match[1]!)
     .filter((number) => !/^(?:19|20)\d{2}$/u.test(number) && Number(number) > 1);
@@ -303,13 +305,20 @@ function statementVerdict(frame: Frame, evidence: EvidenceSentence[], context: E
     // (First place is said many ways: "拔得头筹", "位居第一", "榜首".)
     .filter((sentence) => !frame.condition || sentence.text.includes(frame.condition.text) || firstPlaceOfSubject(sentence.text, frame, context))
     .filter((sentence) => subjectFit(sentence.text, frame.subjects, context, frame.question) >= 0)
-    .filter((sentence) => {
-      // "未纳入…", "没有…补贴": the statement is denied, not made.
-      const at = Math.min(...rarest.alternatives.map((term) => sentence.text.indexOf(term)).filter((index) => index >= 0));
-      return !negation.test(sentence.text.slice(Math.max(0, at - 4), at));
-    })
+    // "未纳入…", "没有…补贴", "不得作为企业的盈余分配": a word of the question denied in its clause
+    // (the words before it, back to the clause's start) makes the statement denied, not made.
+    .filter((sentence) => !frame.terms.some((group) => sentence.present.has(group) && (group.weight ?? 1) >= 1 && deniedIn(sentence.text, group, negation)))
     .sort((a, b) => b.coverage - a.coverage || a.hitRank - b.hitRank)[0];
   return best ? { kind: "verdict", answer: "yes", basis: "statement", sentence: best } : undefined;
+}
+
+/** Is the group's first occurrence in the text denied by a negation earlier in its clause? */
+function deniedIn(text: string, group: TermGroup, negation: RegExp): boolean {
+  const at = Math.min(...group.alternatives.map((term) => text.indexOf(term)).filter((index) => index >= 0));
+  if (!Number.isFinite(at)) return false;
+  const clauseStart = Math.max(...["，", ",", "；", ";", "。", "：", ":"].map((mark) => text.lastIndexOf(mark, at - 1))) + 1;
+  // (不断, 不仅, 不少 … are not denials.)
+  return negation.test(text.slice(Math.max(clauseStart, at - 12), at).replace(/不断|不仅|不少|不止|不久|不同|不但|不论|不管|无论/gu, ""));
 }
 
 /** First place asked, and said of the subject in other words ("…高新区管委会以总分91.9分拔得头筹"). */

@@ -188,3 +188,19 @@ describe("tiers given as bands", () => {
     expect(text).not.toContain("1.5‰");
   });
 });
+
+describe("denials and number words in yes/no", () => {
+  it("does not say yes when the question's word is denied in its clause (不得作为…盈余分配)", () => {
+    const yanshan: Subject = { place: "砚山" };
+    const rule = hit("以上税收奖励资金只能用于企业的扩大再生产和技术革新改造,不得作为企业的盈余分配或挪作他用。", { zones: ["砚山"], date: "2011-01-01" });
+    const frame = readFrame({ question: "砚山县给企业的税收奖励资金可以用于企业的盈余分配吗？", language: "zh", kind: "yesno", terms: [group("税收"), group("奖励资金"), group("盈余分配")], subjects: [yanshan] });
+    expect(lead(answerWithClaims(frame, [rule], context))).not.toMatch(/^是的/u);
+  });
+
+  it("takes 'the ten projects' as the premise, not as the count asked", () => {
+    const zhumadian: Subject = { place: "驻马店" };
+    const report = hit("9月5日,驻马店开发区共签约亿元以上项目10个,其中10亿元以上项目4个。", { zones: ["驻马店"], date: "2020-09-06" });
+    const frame = readFrame({ question: "Were more than five of the ten projects the Zhumadian development zone signed worth over 1 billion yuan each?", language: "en", kind: "yesno", terms: [group("project", "项目"), group("signed", "签约")], subjects: [zhumadian] });
+    expect(lead(answerWithClaims(frame, [report], context))).not.toMatch(/^Yes/u);
+  });
+});
