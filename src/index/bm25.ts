@@ -168,6 +168,7 @@ export class Bm25Index {
   private scores: Float64Array;
   private touched: Int32Array;
   private readonly frequencies = new Map<string, number>();
+  private norms?: Float64Array;
 
   private constructor(
     private readonly tokenizer: Tokenizer,
@@ -294,18 +295,23 @@ export class Bm25Index {
       if (id !== undefined) queryCounts.set(id, (queryCounts.get(id) ?? 0) + 1);
     }
     if (queryCounts.size === 0) return [];
-    const { scores, touched, k1, b } = this;
-    const lengthNorm = this.averageLength > 0 ? b / this.averageLength : 0;
+    // Locals rather than fields in the loop (the JIT cannot keep a field's array in a register
+    // across the stores into `scores`), and each document's length norm computed once per index.
+    const { scores, touched, termOffsets, postingDocs, postingFrequencies } = this;
+    const norms = this.lengthNorms();
+    const k1Plus1 = this.k1 + 1;
     let touchedCount = 0;
     for (const [id, queryCount] of queryCounts) {
       const weight = this.idf[id] * queryCount;
-      const end = this.termOffsets[id + 1];
-      for (let p = this.termOffsets[id]; p < end; p++) {
-        const doc = this.postingDocs[p];
-        const tf = this.postingFrequencies[p];
-        const norm = k1 * (1 - b + lengthNorm * this.docLengths[doc]);
+      const end = termOffsets[id + 1];
+      for (let p = termOffsets[id]; p < end; p++) {
+        const doc = postingDocs[p];
+        // A document the filter refuses is never ranked: skipping it here leaves the others' scores,
+        // and the order in which they are first touched, as they were.
+        if (filter && !filter(doc)) continue;
+        const tf = postingFrequencies[p];
         if (scores[doc] === 0) touched[touchedCount++] = doc;
-        scores[doc] += (weight * tf * (k1 + 1)) / (tf + norm);
+        scores[doc] += (weight * tf * k1Plus1) / (tf + norms[doc]);
       }
     }
     const top = new TopK(k);
@@ -313,9 +319,20 @@ export class Bm25Index {
       const doc = touched[i];
       const score = scores[doc];
       scores[doc] = 0;
-      if (score > top.threshold && (!filter || filter(doc))) top.push(doc, score);
+      if (score > top.threshold) top.push(doc, score);
     }
     return top.sorted();
+  }
+
+  /** k1 · (1 − b + b · length / average length) per document, computed at the first search. */
+  private lengthNorms(): Float64Array {
+    if (this.norms) return this.norms;
+    const { k1, b, docLengths } = this;
+    const lengthNorm = this.averageLength > 0 ? b / this.averageLength : 0;
+    const norms = new Float64Array(docLengths.length);
+    for (let doc = 0; doc < docLengths.length; doc++) norms[doc] = k1 * (1 - b + lengthNorm * docLengths[doc]);
+    this.norms = norms;
+    return norms;
   }
 
   /**

@@ -4,6 +4,7 @@ import path from "node:path";
 import hnswlib from "hnswlib-node";
 import { AppError, REBUILD_INDEX_HINT } from "../core/errors.js";
 import type { ScoredIndex } from "./bm25.js";
+import { RankedTopK } from "./top-k.js";
 import { HnswGraph } from "./hnsw-graph.js";
 import { mapFile } from "./mapped-file.js";
 
@@ -58,6 +59,21 @@ export function encodeVector(codes: Int8Array, scales: Float32Array, dimensions:
   const offset = label * dimensions;
   for (let i = 0; i < vector.length; i++) codes[offset + i] = Math.round((vector[i] / norm) * scale);
   scales[label] = scale;
+}
+
+/** The non-zero components of `vector`: their positions, in order, and values. */
+export function nonZero(vector: ArrayLike<number>): { positions: Int32Array; values: Float64Array } {
+  let count = 0;
+  for (let i = 0; i < vector.length; i++) if (vector[i] !== 0) count++;
+  const positions = new Int32Array(count);
+  const values = new Float64Array(count);
+  for (let i = 0, t = 0; i < vector.length; i++) {
+    if (vector[i] !== 0) {
+      positions[t] = i;
+      values[t++] = vector[i];
+    }
+  }
+  return { positions, values };
 }
 
 /** The int8 codes file: scales (Float32) first, then the codes. */
@@ -139,16 +155,21 @@ export class VectorStore {
     let norm = 0;
     for (let i = 0; i < vector.length; i++) norm += vector[i] * vector[i];
     norm = Math.sqrt(norm) || 1;
-    const dimensions = this.dimensions;
-    const scored: ScoredIndex[] = new Array(labels.length);
+    const { dimensions, codes, scales } = this;
+    // Only the query's non-zero components are multiplied (a local-embedder question has a few
+    // dozen of 512): a zero product added to a sum leaves it bit for bit the same, and the others
+    // are added in the same order, so every score is what the full loop computes.
+    const { positions, values } = nonZero(vector);
+    const count = positions.length;
+    const top = new RankedTopK(Math.min(k, labels.length));
     for (let j = 0; j < labels.length; j++) {
       const label = labels[j];
       const offset = label * dimensions;
       let dot = 0;
-      for (let i = 0; i < dimensions; i++) dot += this.codes[offset + i] * vector[i];
-      scored[j] = { index: label, score: dot / (this.scales[label] * norm) };
+      for (let t = 0; t < count; t++) dot += codes[offset + positions[t]!]! * values[t]!;
+      top.push(label, dot / (scales[label]! * norm));
     }
-    return scored.sort((a, b) => b.score - a.score || a.index - b.index).slice(0, k);
+    return top.sorted();
   }
 
   get size(): number {

@@ -1,0 +1,23 @@
+import { Session } from "node:inspector/promises";
+import { writeFileSync } from "node:fs";
+import { createRuntime } from "../src/app/runtime.js";
+import { loadConfig } from "../src/core/config.js";
+import { createLogger } from "../src/core/logger.js";
+import { syntheticQuestions, timeAsks } from "./bench-scale.js";
+const dir = process.argv[2]!;
+const config = loadConfig({ ...process.env, LOG_LEVEL: "warn", LLM_PROVIDER: "none", DATA_DIR: `${dir}/data`, CORPUS_DIR: `${dir}/corpus` });
+const runtime = await createRuntime(config, { log: createLogger("warn"), memoryState: true, buildIfMissing: false });
+for (const q of syntheticQuestions) await runtime.service.ask(q);
+const session = new Session(); session.connect();
+await session.post("Profiler.enable"); await session.post("Profiler.setSamplingInterval", { interval: 200 }); await session.post("Profiler.start");
+const cpu0 = process.cpuUsage();
+const per: Record<string, number[]> = {};
+const rounds = Number(process.argv[3] ?? 8);
+for (let r = 0; r < rounds; r++) for (const q of syntheticQuestions) { const t = performance.now(); await runtime.service.ask(q); (per[q] ??= []).push(performance.now() - t); }
+const cpu = process.cpuUsage(cpu0);
+const { profile } = await session.post("Profiler.stop");
+writeFileSync(process.argv[4] ?? "/tmp/scale-wt/prof/asks.cpuprofile", JSON.stringify(profile));
+for (const [q, v] of Object.entries(per)) console.log(q.slice(0, 30).padEnd(32), "median", v.sort((a, b) => a - b)[Math.floor(v.length / 2)]!.toFixed(1), "max", v.at(-1)!.toFixed(1));
+console.log("CPU ms per ask", ((cpu.user + cpu.system) / 1000 / (rounds * syntheticQuestions.length)).toFixed(1));
+console.log(await timeAsks((q) => runtime.service.ask(q), syntheticQuestions, 8));
+await runtime.close();
