@@ -28,7 +28,7 @@ const SEED = 100;
  * 1M-chunk index is two shards, as many as this 2-core machine builds at once; every shard more
  * adds a graph search (≈ 2–3 ms) to each ask.
  */
-export const MAX_SHARD_VECTORS = 500_000;
+const MAX_SHARD_VECTORS = 500_000;
 
 /** Sizes of the shards of `count` vectors, at most `maxPerShard` each: the fewest shards, as equal as can be. */
 export function shardSizes(count: number, maxPerShard = MAX_SHARD_VECTORS): number[] {
@@ -62,7 +62,7 @@ export function encodeVector(codes: Int8Array, scales: Float32Array, dimensions:
 }
 
 /** The non-zero components of `vector`: their positions, in order, and values. */
-export function nonZero(vector: ArrayLike<number>): { positions: Int32Array; values: Float64Array } {
+function nonZero(vector: ArrayLike<number>): { positions: Int32Array; values: Float64Array } {
   let count = 0;
   for (let i = 0; i < vector.length; i++) if (vector[i] !== 0) count++;
   const positions = new Int32Array(count);
