@@ -11,7 +11,7 @@ import { loadLexicon } from "../src/app/lexicon.js";
 import { loadConfig } from "../src/core/config.js";
 import { createEmbedder } from "../src/index/embedders/create-embedder.js";
 import { loadSnapshot, snapshotDir } from "../src/index/snapshot.js";
-import { VECTORS_FILE } from "../src/index/vector-store.js";
+import { shardFile } from "../src/index/vector-store.js";
 import { percentile } from "./bench-load.js";
 
 export interface VectorSearchRow {
@@ -52,9 +52,24 @@ export async function measureVectorSearch(dataDir: string, corpusDir: string, qu
   });
   const queries = (await snapshot.embedder.embed(texts)).map((vector) => Array.from(vector));
 
-  const reference = new hnswlib.HierarchicalNSW("cosine", manifest.embedder.dimensions);
-  await reference.readIndex(path.join(snapshotDir(dataDir, manifest.version), VECTORS_FILE));
-  reference.setEf(EF);
+  // One hnswlib index per shard (a snapshot of more than 500,000 chunks has several), hits merged by distance as VectorStore merges them.
+  const shards = await Promise.all(
+    (manifest.vectorShards ?? [manifest.chunkCount]).map(async (_, shard) => {
+      const index = new hnswlib.HierarchicalNSW("cosine", manifest.embedder.dimensions);
+      await index.readIndex(path.join(snapshotDir(dataDir, manifest.version), shardFile(shard)));
+      index.setEf(EF);
+      return index;
+    }),
+  );
+  const reference = {
+    searchKnn(query: number[], k: number, filter?: (label: number) => boolean): { neighbors: number[] } {
+      const hits = shards.flatMap((index) => {
+        const result = index.searchKnn(query, Math.min(k, index.getCurrentCount()), filter);
+        return result.neighbors.map((label, i) => ({ label, distance: result.distances[i]! }));
+      });
+      return { neighbors: hits.sort((a, b) => a.distance - b.distance || a.label - b.label).slice(0, k).map((hit) => hit.label) };
+    },
+  };
   const half = (index: number) => index % 2 === 0;
   const rows: VectorSearchRow[] = [];
   for (const [filterName, filter] of [["none", undefined], ["half the chunks", half]] as const) {

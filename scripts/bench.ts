@@ -26,7 +26,7 @@ import { measureClusterLoad, measureClusterMemory } from "./bench-cluster.js";
 import { measureChannels } from "./bench-channels.js";
 import { measureChainOverhead, measureTimeoutFallback } from "./bench-llm.js";
 import { measureWeb } from "./bench-web.js";
-import { measureLoad, percentile } from "./bench-load.js";
+import { measureLoad } from "./bench-load.js";
 import { timeMcpAsks } from "./bench-mcp.js";
 import { measurePolicyIngest } from "./bench-policy.js";
 import { prepareEvalCorpus } from "../src/app/eval-corpus.js";
@@ -35,45 +35,15 @@ import { factStoreTables, measureFactStores } from "./bench-facts.js";
 import { measureStateStores, printStateTable } from "./bench-state.js";
 import { measureVectorSearch } from "./bench-vectors.js";
 import { makeSyntheticChunks } from "./make-synthetic-corpus.js";
+import { measureScale, scaleTableHeader, scaleTableRow, syntheticArticles, syntheticQuestions, timeAsks } from "./bench-scale.js";
 import { extractFacts } from "../src/facts/extract-facts.js";
 import { loadMetricList, METRICS_FILE } from "../src/facts/metrics.js";
-import type { Article, Chunk } from "../src/core/types.js";
 
 const log = createLogger("warn");
 const cores = availableParallelism();
 const syntheticCount = Number(process.env.BENCH_SYNTHETIC_CHUNKS ?? 100_000);
 const repeat = Number(process.env.BENCH_REPEAT ?? 8);
 const evalFile = path.resolve("tests/eval/dev.jsonl");
-
-const syntheticQuestions = [
-  "长治高新区给企业兑现了多少装修补贴？",
-  "衡阳高新区今年上半年进出口总额增长多少",
-  "安康高新区实际利用外资多少万美元",
-  "哪些园区有人才公寓政策",
-  "新能源汽车项目总投资多少",
-  "What incentives does Changzhi offer?",
-  "标准化厂房建设面积多少",
-  "How much foreign investment did Hengyang High-tech Zone use?",
-];
-
-
-/** Articles for synthetic chunks (their text joined), with the chunks' offsets rebased onto that text. */
-function syntheticArticles(chunks: Chunk[]): { articles: Article[]; chunks: Chunk[] } {
-  const byArticle = new Map<string, Chunk[]>();
-  for (const chunk of chunks) byArticle.set(chunk.articleId, [...(byArticle.get(chunk.articleId) ?? []), chunk]);
-  const articles: Article[] = [];
-  const rebased: Chunk[] = [];
-  for (const [id, list] of byArticle) {
-    let text = "";
-    for (const chunk of list) {
-      rebased.push({ ...chunk, start: text.length, end: text.length + chunk.text.length });
-      text += chunk.text;
-    }
-    const first = list[0]!;
-    articles.push({ id, source: first.source, index: first.articleIndex, title: first.title, date: first.date, zones: first.zones, text, offsets: Array.from({ length: text.length }, (_, i) => i) });
-  }
-  return { articles, chunks: rebased };
-}
 
 const mb = () => `${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB`;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
@@ -85,19 +55,6 @@ function table(title: string, header: string[], rows: string[][]): void {
   console.log(line(header));
   console.log(`|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`);
   rows.forEach((row) => console.log(line(row)));
-}
-
-async function timeAsks(ask: (question: string) => Promise<unknown>, questions: string[], times: number): Promise<{ p50: number; p95: number; n: number }> {
-  for (const question of questions.slice(0, 3)) await ask(question); // warm-up (jieba, JIT)
-  const samples: number[] = [];
-  for (let round = 0; round < times; round++) {
-    for (const question of questions) {
-      const started = performance.now();
-      await ask(question);
-      samples.push(performance.now() - started);
-    }
-  }
-  return { p50: percentile(samples, 50), p95: percentile(samples, 95), n: samples.length };
 }
 
 async function latencyRows(label: string, runtime: Runtime, questions: string[]): Promise<string[][]> {
@@ -126,16 +83,25 @@ async function latencyRows(label: string, runtime: Runtime, questions: string[])
 }
 
 async function main(): Promise<void> {
-  parseProcessArgs({
-    usage: "npm run bench",
+  const { values } = parseProcessArgs({
+    usage: "npm run bench [-- --chunks N]",
     description: [
       "Speed, memory and retrieval quality, printed as tables (starts servers on 127.0.0.1 only).",
       "Settings (env): BENCH_SYNTHETIC_CHUNKS (default 100000), BENCH_REPEAT (8), BENCH_LOAD_MS (5000).",
-      "  --help   show this text",
+      "  --chunks N   only the scale row for N synthetic chunks: build on all cores (time, peak RSS),",
+      "               idle serving memory of WORKERS=1 and 2, ask p50/p95 (scripts/bench-scale.ts)",
+      "  --help       show this text",
     ].join("\n"),
-    options: {},
+    options: { chunks: { type: "string" } },
     maxPositionals: 0,
   });
+  if (values.chunks !== undefined) {
+    const count = Number(values.chunks);
+    if (!Number.isInteger(count) || count < 1) throw new Error(`--chunks needs a positive whole number, not ${values.chunks}`);
+    const row = await measureScale(count, { repeat });
+    table(`Scale: ${count} synthetic chunks (${cores} cores; load average at build end / at the asks)`, scaleTableHeader, [scaleTableRow(row)]);
+    return;
+  }
   const base = loadConfig({ ...process.env, LOG_LEVEL: "warn", LLM_PROVIDER: "none" });
   const work = await mkdtemp(path.join(tmpdir(), "zone-bench-"));
   const buildRows: string[][] = [];

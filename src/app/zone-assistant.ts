@@ -495,7 +495,7 @@ function subjectsOf(query: AnalyzedQuery, live: LiveIndex): Subject[] {
         zone = live.facts.zones({ places: [place], level: "zone", includeParts: true })[0]?.zone;
       }
     }
-    if (zone && live.facts.count({ zones: [zone], includeParts: true }) === 0) zone = undefined;
+    if (zone && live.facts.count({ zones: [zone], includeParts: true }, 1) === 0) zone = undefined;
     subjects.push({ place, zone, level });
   }
   return subjects;
@@ -589,7 +589,7 @@ function withFactPassages(hits: SearchHit[], frame: Frame, live: LiveIndex, topK
   // A place with very many facts (a national corpus) is left to retrieval: reading them all per ask
   // would cost more than it finds.
   const query = { places: [frame.subjects[0]!.place], includeParts: true };
-  if (live.facts.count(query) > maxFactScan) return ranked;
+  if (live.facts.count(query, maxFactScan + 1) > maxFactScan) return ranked;
   const scored = new Map<string, number>();
   for (const fact of live.facts.candidates(query)) {
     if (seen.has(fact.chunkId)) continue;

@@ -53,8 +53,12 @@ export interface FactStore {
   inSentence(sentence: string): Fact[];
   /** Facts of the asked who and what, any period. */
   candidates(query: FactQuery): Fact[];
-  /** How many facts `candidates(query)` would return. */
-  count(query: FactQuery): number;
+  /**
+   * How many facts `candidates(query)` would return; with `atMost`, that many at most (callers
+   * that only compare the count with a limit stop counting there: a place of a national corpus
+   * has hundreds of thousands of facts).
+   */
+  count(query: FactQuery, atMost?: number): number;
   /** Facts for the asked period: exact periods first, then those inside it; all, latest first, when no period is asked. */
   find(query: FactQuery): FactMatch[];
   /** The facts of the period nearest the asked one, when it has none (for "the latest is …"). */
@@ -200,8 +204,8 @@ export class MemoryFactStore implements FactStore {
     });
   }
 
-  count(query: FactQuery): number {
-    return this.candidates(query).length;
+  count(query: FactQuery, atMost = Infinity): number {
+    return Math.min(this.candidates(query).length, atMost);
   }
 
   find(query: FactQuery): FactMatch[] {

@@ -58,10 +58,16 @@ CREATE TABLE fact_json (id INTEGER PRIMARY KEY, fact TEXT NOT NULL);`;
 // planner starts from the most selective one, as the in-memory store starts from its smallest pool.
 // The metric index covers every column ranking reads: a superlative ranks every zone's figures of
 // one metric (60,000 rows at 100,000 chunks), read in one index range instead of row by row.
+// A place's figure of one metric (every figure lead) is read the same way from facts_place_metric,
+// and the zones of a place are counted in facts_place_level alone: through facts_place both read
+// every fact of the place row by row (19,000 rows per city at 100,000 synthetic chunks, 190,000 at 1M).
 const indexes = `
 CREATE INDEX facts_zone ON facts(zone);
 CREATE INDEX facts_place ON facts(place);
 CREATE INDEX facts_metric ON facts(metric, level, parts, id, zone, normalized, period_kind, period_from, period_to, period_day, period_yearless, date, sentence_start);
+CREATE INDEX facts_place_metric ON facts(place, metric, level, parts, id, zone, normalized, period_kind, period_from, period_to, period_day, period_yearless, date, sentence_start);
+CREATE INDEX facts_zone_metric ON facts(zone, metric, level, parts, id);
+CREATE INDEX facts_place_level ON facts(place, level, zone, id);
 CREATE INDEX facts_chunk ON facts(chunk_id);
 CREATE INDEX facts_sentence ON facts(sentence_hash);
 ANALYZE;`;
@@ -189,9 +195,10 @@ export class SqliteFactStore implements FactStore {
     return this.facts(where, params);
   }
 
-  count(query: FactQuery): number {
+  count(query: FactQuery, atMost?: number): number {
     const { where, params } = whereOf(query);
-    return (this.statement(`SELECT COUNT(*) AS n FROM facts WHERE ${where}`).get(...params) as { n: number }).n;
+    if (atMost === undefined) return (this.statement(`SELECT COUNT(*) AS n FROM facts WHERE ${where}`).get(...params) as { n: number }).n;
+    return (this.statement(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM facts WHERE ${where} LIMIT ?)`).get(...params, Math.max(0, atMost)) as { n: number }).n;
   }
 
   find(query: FactQuery): FactMatch[] {

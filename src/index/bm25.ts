@@ -76,6 +76,87 @@ function decode<T extends Uint32Array | Float32Array | Uint16Array>(
 }
 
 /**
+ * Term counts of consecutive documents, as a few flat typed arrays (a build thread sends them back
+ * by transfer; Bm25Index.fromPartials joins the slices). No token list is kept per document, so a
+ * build of a million chunks holds the counts, not the segmented texts.
+ */
+export interface Bm25Partial {
+  /** This slice's terms, numbered in order of first appearance. */
+  terms: string[];
+  /** Distinct terms of each document. */
+  docTermCounts: Uint32Array;
+  /** Per document, its distinct terms (slice-local ids, in order of first appearance in it) … */
+  termIds: Uint32Array;
+  /** … and how often each occurs (capped at 65,535). */
+  frequencies: Uint16Array;
+  /** Tokens per document. */
+  docLengths: Float32Array;
+  totalLength: number;
+}
+
+export class Bm25Builder {
+  private readonly termIds = new Map<string, number>();
+  private readonly terms: string[] = [];
+  private docTermCounts = new Uint32Array(1024);
+  private postingTerms = new Uint32Array(16384);
+  private postingFrequencies = new Uint16Array(16384);
+  private docLengths = new Float32Array(1024);
+  private docs = 0;
+  private postings = 0;
+  private totalLength = 0;
+  private readonly counts = new Map<number, number>();
+
+  add(tokens: readonly string[]): void {
+    const counts = this.counts;
+    counts.clear();
+    for (const token of tokens) {
+      let id = this.termIds.get(token);
+      if (id === undefined) {
+        id = this.terms.length;
+        this.termIds.set(token, id);
+        this.terms.push(token);
+      }
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    if (this.docs === this.docLengths.length) {
+      this.docLengths = grow(this.docLengths, new Float32Array(this.docs * 2));
+      this.docTermCounts = grow(this.docTermCounts, new Uint32Array(this.docs * 2));
+    }
+    if (this.postings + counts.size > this.postingTerms.length) {
+      const size = Math.max(this.postingTerms.length * 2, this.postings + counts.size);
+      this.postingTerms = grow(this.postingTerms, new Uint32Array(size));
+      this.postingFrequencies = grow(this.postingFrequencies, new Uint16Array(size));
+    }
+    for (const [id, count] of counts) {
+      this.postingTerms[this.postings] = id;
+      this.postingFrequencies[this.postings] = Math.min(count, 65535);
+      this.postings++;
+    }
+    this.docTermCounts[this.docs] = counts.size;
+    this.docLengths[this.docs] = tokens.length;
+    this.docs++;
+    this.totalLength += tokens.length;
+  }
+
+  /** The counts so far, trimmed to size (copies: the builder's arrays are larger). */
+  finish(): Bm25Partial {
+    return {
+      terms: this.terms,
+      docTermCounts: this.docTermCounts.slice(0, this.docs),
+      termIds: this.postingTerms.slice(0, this.postings),
+      frequencies: this.postingFrequencies.slice(0, this.postings),
+      docLengths: this.docLengths.slice(0, this.docs),
+      totalLength: this.totalLength,
+    };
+  }
+}
+
+function grow<T extends Uint32Array | Uint16Array | Float32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+/**
  * Okapi BM25 over an inverted index stored as compressed-sparse-row typed arrays
  * (term → slice of postingDocs/postingFrequencies). The tokenizer is injected so Chinese text
  * is segmented by jieba rather than split on whitespace.
@@ -87,6 +168,7 @@ export class Bm25Index {
   private scores: Float64Array;
   private touched: Int32Array;
   private readonly frequencies = new Map<string, number>();
+  private norms?: Float64Array;
 
   private constructor(
     private readonly tokenizer: Tokenizer,
@@ -143,57 +225,65 @@ export class Bm25Index {
   }
 
   static build(docs: string[], tokenizer: Tokenizer): Bm25Index {
+    const builder = new Bm25Builder();
+    for (const doc of docs) builder.add(tokenizer(doc));
+    return Bm25Index.fromPartials([builder.finish()], tokenizer);
+  }
+
+  /**
+   * The index of consecutive slices of the documents, each counted by a Bm25Builder (on a build
+   * thread, or here), in document order. Terms are numbered in order of first appearance across
+   * the slices and every posting list comes out sorted by document, so the arrays are the same
+   * however the documents were sliced.
+   */
+  static fromPartials(partials: Bm25Partial[], tokenizer: Tokenizer): Bm25Index {
     const termIds = new Map<string, number>();
     const terms: string[] = [];
-    const docTerms: Uint32Array[] = [];
-    const docFrequencies: Uint16Array[] = [];
-    const docLengths = new Float32Array(docs.length);
-    let totalPostings = 0;
-    let totalLength = 0;
-    const counts = new Map<number, number>();
-    for (let d = 0; d < docs.length; d++) {
-      const tokens = tokenizer(docs[d]);
-      counts.clear();
-      for (const token of tokens) {
-        let id = termIds.get(token);
+    const globalIds = partials.map((partial) =>
+      Uint32Array.from(partial.terms, (term) => {
+        let id = termIds.get(term);
         if (id === undefined) {
           id = terms.length;
-          termIds.set(token, id);
-          terms.push(token);
+          termIds.set(term, id);
+          terms.push(term);
         }
-        counts.set(id, (counts.get(id) ?? 0) + 1);
-      }
-      const ids = new Uint32Array(counts.size);
-      const frequencies = new Uint16Array(counts.size);
-      let i = 0;
-      for (const [id, count] of counts) {
-        ids[i] = id;
-        frequencies[i] = Math.min(count, 65535);
-        i++;
-      }
-      docTerms.push(ids);
-      docFrequencies.push(frequencies);
-      docLengths[d] = tokens.length;
-      totalLength += tokens.length;
-      totalPostings += counts.size;
+        return id;
+      }),
+    );
+    let docCount = 0;
+    let totalPostings = 0;
+    let totalLength = 0;
+    for (const partial of partials) {
+      docCount += partial.docLengths.length;
+      totalPostings += partial.termIds.length;
+      totalLength += partial.totalLength;
     }
     const termOffsets = new Uint32Array(terms.length + 1);
-    for (const ids of docTerms) for (const id of ids) termOffsets[id + 1]++;
+    partials.forEach((partial, p) => {
+      const ids = globalIds[p]!;
+      for (let i = 0; i < partial.termIds.length; i++) termOffsets[ids[partial.termIds[i]!]! + 1]++;
+    });
     for (let id = 0; id < terms.length; id++) termOffsets[id + 1] += termOffsets[id];
     const cursor = termOffsets.slice(0, terms.length);
     const postingDocs = new Uint32Array(totalPostings);
     const postingFrequencies = new Uint16Array(totalPostings);
+    const docLengths = new Float32Array(docCount);
     // Documents are visited in order, so every posting list comes out sorted by document.
-    for (let d = 0; d < docs.length; d++) {
-      const ids = docTerms[d];
-      const frequencies = docFrequencies[d];
-      for (let i = 0; i < ids.length; i++) {
-        const slot = cursor[ids[i]]++;
-        postingDocs[slot] = d;
-        postingFrequencies[slot] = frequencies[i];
+    let doc = 0;
+    partials.forEach((partial, p) => {
+      const ids = globalIds[p]!;
+      docLengths.set(partial.docLengths, doc);
+      let at = 0;
+      for (let d = 0; d < partial.docTermCounts.length; d++, doc++) {
+        const end = at + partial.docTermCounts[d]!;
+        for (; at < end; at++) {
+          const slot = cursor[ids[partial.termIds[at]!]!]++;
+          postingDocs[slot] = doc;
+          postingFrequencies[slot] = partial.frequencies[at]!;
+        }
       }
-    }
-    const averageLength = docs.length === 0 ? 0 : totalLength / docs.length;
+    });
+    const averageLength = docCount === 0 ? 0 : totalLength / docCount;
     return new Bm25Index(tokenizer, terms, termOffsets, postingDocs, postingFrequencies, docLengths, averageLength, K1, B);
   }
 
@@ -210,18 +300,23 @@ export class Bm25Index {
       if (id !== undefined) queryCounts.set(id, (queryCounts.get(id) ?? 0) + 1);
     }
     if (queryCounts.size === 0) return [];
-    const { scores, touched, k1, b } = this;
-    const lengthNorm = this.averageLength > 0 ? b / this.averageLength : 0;
+    // Locals rather than fields in the loop (the JIT cannot keep a field's array in a register
+    // across the stores into `scores`), and each document's length norm computed once per index.
+    const { scores, touched, termOffsets, postingDocs, postingFrequencies } = this;
+    const norms = this.lengthNorms();
+    const k1Plus1 = this.k1 + 1;
     let touchedCount = 0;
     for (const [id, queryCount] of queryCounts) {
       const weight = this.idf[id] * queryCount;
-      const end = this.termOffsets[id + 1];
-      for (let p = this.termOffsets[id]; p < end; p++) {
-        const doc = this.postingDocs[p];
-        const tf = this.postingFrequencies[p];
-        const norm = k1 * (1 - b + lengthNorm * this.docLengths[doc]);
+      const end = termOffsets[id + 1];
+      for (let p = termOffsets[id]; p < end; p++) {
+        const doc = postingDocs[p];
+        // A document the filter refuses is never ranked: skipping it here leaves the others' scores,
+        // and the order in which they are first touched, as they were.
+        if (filter && !filter(doc)) continue;
+        const tf = postingFrequencies[p];
         if (scores[doc] === 0) touched[touchedCount++] = doc;
-        scores[doc] += (weight * tf * (k1 + 1)) / (tf + norm);
+        scores[doc] += (weight * tf * k1Plus1) / (tf + norms[doc]);
       }
     }
     const top = new TopK(k);
@@ -229,9 +324,20 @@ export class Bm25Index {
       const doc = touched[i];
       const score = scores[doc];
       scores[doc] = 0;
-      if (score > top.threshold && (!filter || filter(doc))) top.push(doc, score);
+      if (score > top.threshold) top.push(doc, score);
     }
     return top.sorted();
+  }
+
+  /** k1 · (1 − b + b · length / average length) per document, computed at the first search. */
+  private lengthNorms(): Float64Array {
+    if (this.norms) return this.norms;
+    const { k1, b, docLengths } = this;
+    const lengthNorm = this.averageLength > 0 ? b / this.averageLength : 0;
+    const norms = new Float64Array(docLengths.length);
+    for (let doc = 0; doc < docLengths.length; doc++) norms[doc] = k1 * (1 - b + lengthNorm * docLengths[doc]);
+    this.norms = norms;
+    return norms;
   }
 
   /**

@@ -108,6 +108,10 @@ export class HnswGraph {
   private visited: Uint32Array;
   private visitTag = 0;
   private readonly query: Float64Array;
+  /** The query's non-zero components, grouped by running sum (prepareQuery); used when `sparse`. */
+  private readonly positions: Int32Array;
+  private readonly groupEnds = new Int32Array(4);
+  private sparse = false;
   private readonly results = new Heap(true);
   private readonly candidates = new Heap(false);
 
@@ -190,6 +194,7 @@ export class HnswGraph {
     this.deletedCount = deleted;
     this.visited = new Uint32Array(count);
     this.query = new Float64Array(dimensions);
+    this.positions = new Int32Array(dimensions);
   }
 
   private bytesOfUpper(id: number): number {
@@ -218,6 +223,17 @@ export class HnswGraph {
     let b = 0;
     let c = 0;
     let d = 0;
+    if (this.sparse) {
+      // Only the query's non-zero components (see prepareQuery), each added to the sum the full
+      // loop below adds it to, in the same order: the same distance to the last bit.
+      const { positions, groupEnds } = this;
+      let t = 0;
+      for (const end = groupEnds[0]!; t < end; t++) a += query[positions[t]!]! * floats[start + positions[t]!]!;
+      for (const end = groupEnds[1]!; t < end; t++) b += query[positions[t]!]! * floats[start + positions[t]!]!;
+      for (const end = groupEnds[2]!; t < end; t++) c += query[positions[t]!]! * floats[start + positions[t]!]!;
+      for (const end = groupEnds[3]!; t < end; t++) d += query[positions[t]!]! * floats[start + positions[t]!]!;
+      return 1 - (a + b + c + d);
+    }
     let i = 0;
     for (; i + 3 < dimensions; i += 4) {
       a += query[i] * floats[start + i];
@@ -227,6 +243,35 @@ export class HnswGraph {
     }
     for (; i < dimensions; i++) a += query[i] * floats[start + i];
     return 1 - (a + b + c + d);
+  }
+
+  /**
+   * Normalises the query into `query` and lists its non-zero components by the running sum the
+   * full loop of `distance` adds them to (i mod 4; the tail past the last multiple of 4 goes to the
+   * first sum), each group in increasing order. A local-embedder question has a few dozen non-zero
+   * components of 512: skipping the zero products (which leave a sum unchanged) makes a distance
+   * several times cheaper. Dense queries (remote embedders) keep the full loop.
+   */
+  private prepareQuery(vector: ArrayLike<number>): void {
+    const { dimensions } = this;
+    // hnswlib-node normalises the query (as float32) before searching a cosine index.
+    let norm = 0;
+    for (let i = 0; i < dimensions; i++) norm += vector[i] * vector[i];
+    norm = Math.sqrt(norm);
+    let nonZero = 0;
+    for (let i = 0; i < dimensions; i++) {
+      this.query[i] = norm > 0 ? vector[i] / norm : vector[i];
+      if (this.query[i] !== 0) nonZero++;
+    }
+    this.sparse = nonZero * 3 < dimensions;
+    if (!this.sparse) return;
+    const mainEnd = dimensions - (dimensions % 4);
+    let t = 0;
+    for (let group = 0; group < 4; group++) {
+      for (let i = group; i < mainEnd; i += 4) if (this.query[i] !== 0) this.positions[t++] = i;
+      if (group === 0) for (let i = mainEnd; i < dimensions; i++) if (this.query[i] !== 0) this.positions[t++] = i;
+      this.groupEnds[group] = t;
+    }
   }
 
   private isDeleted(id: number): boolean {
@@ -249,11 +294,7 @@ export class HnswGraph {
    */
   searchKnn(vector: ArrayLike<number>, k: number, ef: number, filter?: (label: number) => boolean): KnnResult {
     if (this.count === 0 || k <= 0) return { labels: [], distances: [] };
-    // hnswlib-node normalises the query (as float32) before searching a cosine index.
-    let norm = 0;
-    for (let i = 0; i < this.dimensions; i++) norm += vector[i] * vector[i];
-    norm = Math.sqrt(norm);
-    for (let i = 0; i < this.dimensions; i++) this.query[i] = norm > 0 ? vector[i] / norm : vector[i];
+    this.prepareQuery(vector);
 
     let current = this.entryPoint;
     let currentDistance = this.distance(current);

@@ -35,6 +35,8 @@ export const manifestSchema = z.object({
   /** Facts in facts.sqlite, checked against the file at load (absent: built before facts.sqlite, or without facts). */
   factCount: z.number().int().nonnegative().optional(),
   articleCount: z.number().int().nonnegative(),
+  /** Vectors per HNSW shard (vectors.hnsw, vectors.1.hnsw, …) when the graph is split; absent: one graph. */
+  vectorShards: z.array(z.number().int().nonnegative()).min(2).optional(),
   files: z.array(manifestFileSchema),
   buildMs: z.number().nonnegative(),
 });

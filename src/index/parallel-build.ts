@@ -1,24 +1,36 @@
+import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { LocalEmbedder, LOCAL_EMBEDDER_VERSION } from "./embedders/local-embedder.js";
 import type { Embedder } from "./embedder.js";
 import type { BuildThreadReply, BuildThreadRequest } from "./build-thread.js";
 import type { NamedTokenizer, Tokenizer, TokenizerOptions } from "./tokenizer.js";
+import type { Bm25Partial } from "./bm25.js";
+import { encodeVector, shardFile, shardSizes, writeCodes } from "./vector-store.js";
 
 /**
  * Spreads the CPU work of a local-embedder build over worker threads: fitting (document
- * frequencies add up across slices), embedding and BM25 segmentation. The HNSW graph is still
- * built on the main thread (hnswlib-node inserts one point at a time), as is the BM25 merge.
+ * frequencies add up across slices), embedding, BM25 term counting and the HNSW shards (one
+ * graph per thread at a time: hnswlib-node inserts one point at a time, so a graph is one core's
+ * work). The main thread merges the BM25 counts and writes the other files while the graphs grow.
  * Remote embedders are bound by the API, not the CPU, and keep the one-thread path.
  */
 
 /** Below this, starting threads (each loads jieba's dictionary) costs more than it saves. */
 export const PARALLEL_MIN_TEXTS = 4000;
 
-export interface ParallelBuildResult {
-  /** Vectors of every text, in order. */
-  vectors: Float32Array;
-  /** Looks up the tokens computed in the threads; falls back to the real tokenizer. */
-  tokenizer: Tokenizer;
+export interface ParallelBuild {
+  /** BM25 term counts of consecutive slices of the texts, in order (Bm25Index.fromPartials joins them). */
+  bm25: Bm25Partial[];
+  /** Vectors per HNSW shard, in label order. */
+  shards: number[];
+  /**
+   * Settles once every shard file and the int8 codes are written into the directory; the graphs
+   * are built on the threads meanwhile, so the caller writes the other snapshot files in between.
+   * The threads are stopped when it settles.
+   */
+  vectorsWritten: Promise<void>;
+  /** Stops the threads at once (the caller failed before awaiting `vectorsWritten`). */
+  cancel(): Promise<void>;
 }
 
 export function canBuildInParallel(embedder: Embedder, tokenizer: Tokenizer | NamedTokenizer, threads: number, count: number): tokenizer is NamedTokenizer & { options: TokenizerOptions } {
@@ -34,19 +46,27 @@ function startThread(): Worker {
   return new Worker(bootstrap, { eval: true });
 }
 
-function ask(worker: Worker, request: BuildThreadRequest): Promise<BuildThreadReply> {
+function ask(worker: Worker, request: BuildThreadRequest, onProgress?: (added: number) => void): Promise<BuildThreadReply> {
   return new Promise((resolve, reject) => {
-    const onError = (error: Error) => {
+    const done = () => {
       worker.off("message", onMessage);
+      worker.off("error", onError);
+    };
+    const onError = (error: Error) => {
+      done();
       reject(error);
     };
     const onMessage = (reply: BuildThreadReply) => {
-      worker.off("error", onError);
+      if (reply.kind === "progress") {
+        onProgress?.(reply.added);
+        return;
+      }
+      done();
       if (reply.kind === "error") reject(new Error(reply.message));
       else resolve(reply);
     };
-    worker.once("message", onMessage);
-    worker.once("error", onError);
+    worker.on("message", onMessage);
+    worker.on("error", onError);
     worker.postMessage(request);
   });
 }
@@ -73,15 +93,22 @@ function mergeStates(states: unknown[], dimensions: number): unknown {
   return { version: LOCAL_EMBEDDER_VERSION, dimensions, docCount, documentFrequencies: Buffer.from(table.buffer).toString("base64") };
 }
 
-/** Fits `embedder` (state loaded into it) and embeds/segments `texts` on `threads` threads. */
-export async function embedInThreads(
+/**
+ * Fits `embedder` (state loaded into it), then embeds and segments `texts` on `threads` threads,
+ * and returns as soon as that is done; the HNSW shards are then built on the same threads, as
+ * many at once as there are threads, each written to `directory` (shardFile). The vectors live in
+ * one SharedArrayBuffer that every thread reads and writes in place: nothing is copied per shard.
+ */
+export async function startParallelBuild(
   texts: string[],
   embedder: LocalEmbedder,
   tokenizer: NamedTokenizer & { options: TokenizerOptions },
-  threads: number,
-  signal?: AbortSignal,
-): Promise<ParallelBuildResult> {
+  options: { threads: number; directory: string; shardSize?: number; signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+): Promise<ParallelBuild> {
+  const { threads, signal } = options;
   const workers = Array.from({ length: threads }, startThread);
+  let stopped: Promise<unknown> | undefined;
+  const stop = () => (stopped ??= Promise.all(workers.map((worker) => worker.terminate())));
   try {
     const parts = slices(texts, threads);
     const dimensions = embedder.dimensions;
@@ -89,19 +116,51 @@ export async function embedInThreads(
     signal?.throwIfAborted();
     const state = mergeStates(fitted.map((reply) => (reply as { state: unknown }).state), dimensions);
     embedder.load(state);
-    const embedded = await Promise.all(parts.map((part, i) => ask(workers[i]!, { kind: "embed", texts: part, tokenizer: tokenizer.options, dimensions, state })));
+    const shared = new SharedArrayBuffer(Math.max(1, texts.length * dimensions * 4));
+    const firsts = parts.map((_, i) => parts.slice(0, i).reduce((sum, part) => sum + part.length, 0));
+    const embedded = await Promise.all(parts.map((_, i) => ask(workers[i]!, { kind: "embed", tokenizer: tokenizer.options, dimensions, state, vectors: shared, first: firsts[i]! })));
     signal?.throwIfAborted();
-    const vectors = new Float32Array(texts.length * dimensions);
-    const tokens = new Map<string, string[]>();
-    let offset = 0;
-    embedded.forEach((reply, i) => {
-      const { vectors: part, tokens: partTokens } = reply as { vectors: Float32Array; tokens: string[][] };
-      vectors.set(part, offset * dimensions);
-      parts[i]!.forEach((text, j) => tokens.set(text, partTokens[j]!));
-      offset += parts[i]!.length;
-    });
-    return { vectors, tokenizer: (text) => tokens.get(text) ?? tokenizer(text) };
-  } finally {
-    await Promise.all(workers.map((worker) => worker.terminate()));
+    const bm25 = embedded.map((reply) => (reply as { bm25: Bm25Partial }).bm25);
+
+    const shards = shardSizes(texts.length, options.shardSize);
+    const vectorsWritten = (async () => {
+      try {
+        let added = 0;
+        const onAdded = (count: number) => {
+          added += count;
+          options.onProgress?.(added, texts.length);
+        };
+        // Shards in order, each to the next free thread.
+        let next = 0;
+        const starts = shards.map((_, s) => shards.slice(0, s).reduce((sum, size) => sum + size, 0));
+        const aborted = new Promise<never>((_, reject) => {
+          if (signal?.aborted) reject(signal.reason);
+          signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
+        });
+        aborted.catch(() => undefined);
+        const run = async (worker: Worker) => {
+          while (next < shards.length) {
+            const shard = next++;
+            await ask(worker, { kind: "graph", dimensions, vectors: shared, shard, first: starts[shard]!, count: shards[shard]!, file: path.join(options.directory, shardFile(shard)) }, onAdded);
+          }
+        };
+        const graphs = Promise.all(workers.slice(0, Math.min(threads, shards.length)).map(run));
+        // The int8 codes here meanwhile, from the same shared vectors.
+        const vectors = new Float32Array(shared);
+        const codes = new Int8Array(Math.max(texts.length, 1) * dimensions);
+        const scales = new Float32Array(Math.max(texts.length, 1));
+        for (let label = 0; label < texts.length; label++) encodeVector(codes, scales, dimensions, vectors.subarray(label * dimensions, (label + 1) * dimensions), label);
+        await writeCodes(options.directory, codes, scales, texts.length, dimensions);
+        await Promise.race([graphs, aborted]);
+      } finally {
+        await stop();
+      }
+    })();
+    // Awaited by the caller after its own writes; a failure before that must not count as unhandled.
+    vectorsWritten.catch(() => undefined);
+    return { bm25, shards, vectorsWritten, cancel: async () => void (await stop()) };
+  } catch (error) {
+    await stop();
+    throw error;
   }
 }

@@ -33,12 +33,24 @@ export class SearchIndex {
 
   /**
    * Exact vector search among the given chunk indexes, for selective filters (one zone's chunks);
-   * undefined when the snapshot predates the int8 codes, so the caller uses `searchVector`.
+   * undefined when the snapshot predates the int8 codes, or when `admit` — told how many non-zero
+   * components the query vector has (the exact scan's cost per chunk) — declines, so the caller
+   * uses `searchVector`.
    */
-  async searchVectorAmong(query: string, k: number, indexes: ArrayLike<number>, options: EmbedOptions = {}): Promise<ScoredIndex[] | undefined> {
+  async searchVectorAmong(
+    query: string,
+    k: number,
+    indexes: ArrayLike<number>,
+    options: EmbedOptions & { admit?: (nonZero: number) => boolean } = {},
+  ): Promise<ScoredIndex[] | undefined> {
     if (!this.snapshot.vectors.supportsExactSubset) return undefined;
     if (query.trim().length === 0 || k <= 0 || indexes.length === 0) return [];
     const [vector] = await this.snapshot.embedder.embed([query], options);
+    if (options.admit) {
+      let nonZero = 0;
+      for (let i = 0; i < vector.length; i++) if (vector[i] !== 0) nonZero++;
+      if (!options.admit(nonZero)) return undefined;
+    }
     return this.snapshot.vectors.searchAmong(vector, k, indexes);
   }
 }

@@ -16,7 +16,7 @@ import { appendSnapshotEvent, type SnapshotEvent } from "./snapshot-log.js";
 import { VectorStore } from "./vector-store.js";
 import { mapFile, takeMappingNotice } from "./mapped-file.js";
 import type { LocalEmbedder } from "./embedders/local-embedder.js";
-import { canBuildInParallel, embedInThreads } from "./parallel-build.js";
+import { canBuildInParallel, startParallelBuild, type ParallelBuild } from "./parallel-build.js";
 
 export const SNAPSHOTS_DIR = "snapshots";
 const CURRENT_FILE = "current.json";
@@ -59,8 +59,10 @@ export interface WriteSnapshotInput {
   /** Who builds, for the snapshot log when `activate` is on. */
   actor?: string;
   batchSize?: number;
-  /** Worker threads for a local-embedder build (fit, embed, BM25 segmentation); 1 = this thread only. */
+  /** Worker threads for a local-embedder build (fit, embed, BM25 counts, HNSW shards); 1 = this thread only. */
   threads?: number;
+  /** Most vectors per HNSW shard (default MAX_SHARD_VECTORS); tests set a small one to get several shards. */
+  vectorShardSize?: number;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
   now?: () => Date;
@@ -233,46 +235,48 @@ export async function writeSnapshot(dataDir: string, input: WriteSnapshotInput):
     });
   }
 
+  let parallel: ParallelBuild | undefined;
   try {
     const embedder = input.embedder.clone ? input.embedder.clone() : input.embedder;
     const threads = input.threads ?? 1;
-    let bm25Tokenizer: Tokenizer = input.tokenizer;
+    let bm25: Bm25Index;
     let vectors: VectorStore | undefined;
+    let dimensions: number;
+    let shards: number[];
     input.onProgress?.(0, texts.length);
     if (canBuildInParallel(embedder, input.tokenizer, threads, texts.length)) {
-      // Fit, embed and segment on all cores; HNSW insertion stays here (one point at a time).
-      const parallel = await embedInThreads(texts, embedder as LocalEmbedder, input.tokenizer, threads, input.signal);
-      bm25Tokenizer = parallel.tokenizer;
-      const dimensions = embedder.dimensions;
-      vectors = VectorStore.create(dimensions, texts.length);
-      for (let i = 0; i < texts.length; i++) {
-        vectors.add(parallel.vectors.subarray(i * dimensions, (i + 1) * dimensions), i);
-        if (i % 1000 === 999) {
-          input.signal?.throwIfAborted();
-          input.onProgress?.(i + 1, texts.length);
-          await new Promise<void>((resolve) => setImmediate(resolve));
-        }
-      }
-      input.onProgress?.(texts.length, texts.length);
+      // Fit, embed and count BM25 terms on all cores; the HNSW shards then grow on the same threads
+      // while this thread merges the BM25 counts and writes the chunks and facts.
+      parallel = await startParallelBuild(texts, embedder as LocalEmbedder, input.tokenizer, {
+        threads,
+        directory: temporaryDir,
+        shardSize: input.vectorShardSize,
+        signal: input.signal,
+        onProgress: input.onProgress,
+      });
+      bm25 = Bm25Index.fromPartials(parallel.bm25, input.tokenizer);
+      parallel.bm25 = [];
+      dimensions = embedder.dimensions;
+      shards = parallel.shards;
     } else {
       embedder.fit?.(texts);
+      // Small batches with a yield between them keep a server answering while it re-indexes.
+      const batchSize = input.batchSize ?? 64;
+      for (let start = 0; start < texts.length; start += batchSize) {
+        input.signal?.throwIfAborted();
+        const batch = texts.slice(start, start + batchSize);
+        const embedded = await embedder.embed(batch, { signal: input.signal });
+        // Remote embedders only know their length after the first response.
+        vectors ??= VectorStore.create(embedded[0]?.length ?? embedder.dimensions, texts.length, { shardSize: input.vectorShardSize });
+        for (let i = 0; i < embedded.length; i++) vectors.add(embedded[i], start + i);
+        input.onProgress?.(Math.min(start + batch.length, texts.length), texts.length);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      vectors ??= VectorStore.create(embedder.dimensions, 0);
+      bm25 = Bm25Index.build(texts, input.tokenizer);
+      dimensions = vectors.dimensions;
+      shards = vectors.shardSizes;
     }
-
-    // Small batches with a yield between them keep a server answering while it re-indexes.
-    const batchSize = input.batchSize ?? 64;
-    for (let start = vectors ? texts.length : 0; start < texts.length; start += batchSize) {
-      input.signal?.throwIfAborted();
-      const batch = texts.slice(start, start + batchSize);
-      const embedded = await embedder.embed(batch, { signal: input.signal });
-      // Remote embedders only know their length after the first response.
-      vectors ??= VectorStore.create(embedded[0]?.length ?? embedder.dimensions, texts.length);
-      for (let i = 0; i < embedded.length; i++) vectors.add(embedded[i], start + i);
-      input.onProgress?.(Math.min(start + batch.length, texts.length), texts.length);
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    vectors ??= VectorStore.create(embedder.dimensions, 0);
-
-    const bm25 = Bm25Index.build(texts, bm25Tokenizer);
     const tokenizerId = input.tokenizerId ?? ("id" in input.tokenizer ? input.tokenizer.id : "custom");
 
     await writeChunkDatabase(path.join(temporaryDir, snapshotFiles.chunkDatabase), chunks, { signal: input.signal });
@@ -281,10 +285,11 @@ export async function writeSnapshot(dataDir: string, input: WriteSnapshotInput):
     await writeFile(path.join(temporaryDir, snapshotFiles.bm25), JSON.stringify(serialisedBm25.header), "utf8");
     // SQLite rather than JSON: a server worker queries the facts instead of holding them (see sqlite-fact-store.ts).
     if (input.facts) writeFactDatabase(path.join(temporaryDir, snapshotFiles.factDatabase), input.facts, input.metrics ?? []);
-    await vectors.save(temporaryDir);
     if (embedder.state) {
       await writeFile(path.join(temporaryDir, snapshotFiles.embedderState), JSON.stringify(embedder.state()), "utf8");
     }
+    if (parallel) await parallel.vectorsWritten;
+    else await vectors!.save(temporaryDir);
 
     const manifest: Manifest = manifestSchema.parse({
       formatVersion: MANIFEST_FORMAT_VERSION,
@@ -294,12 +299,13 @@ export async function writeSnapshot(dataDir: string, input: WriteSnapshotInput):
         id: embedder.id,
         provider: embedder.provider,
         ...(embedder.model ? { model: embedder.model } : {}),
-        dimensions: vectors.dimensions,
+        dimensions,
       },
       tokenizer: { id: tokenizerId },
       chunkCount: chunks.length,
       ...(input.facts ? { factCount: input.facts.length } : {}),
       articleCount: input.articleCount,
+      ...(shards.length > 1 ? { vectorShards: shards } : {}),
       files: input.files,
       buildMs: Date.now() - startedAt,
     });
@@ -310,6 +316,8 @@ export async function writeSnapshot(dataDir: string, input: WriteSnapshotInput):
     if (input.activate ?? true) await setCurrentVersion(dataDir, version, { actor: input.actor });
     return manifest;
   } catch (error) {
+    await parallel?.cancel();
+    await parallel?.vectorsWritten.catch(() => undefined);
     await rm(temporaryDir, { recursive: true, force: true }).catch(() => undefined);
     if (isAppError(error) || input.signal?.aborted) throw error;
     throw new AppError("INDEX_WRITE_FAILED", `Writing snapshot ${version} under ${dataDir} failed.`, {
@@ -429,7 +437,7 @@ export async function loadSnapshot(
       hint: REBUILD_INDEX_HINT,
     });
   }
-  const vectors = await VectorStore.load(directory, manifest.embedder.dimensions, manifest.chunkCount);
+  const vectors = await VectorStore.load(directory, manifest.embedder.dimensions, manifest.chunkCount, { shards: manifest.vectorShards });
   const mappingNotice = takeMappingNotice();
   if (mappingNotice) warnings.push(mappingNotice);
 

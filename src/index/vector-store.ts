@@ -4,15 +4,84 @@ import path from "node:path";
 import hnswlib from "hnswlib-node";
 import { AppError, REBUILD_INDEX_HINT } from "../core/errors.js";
 import type { ScoredIndex } from "./bm25.js";
+import { RankedTopK } from "./top-k.js";
 import { HnswGraph } from "./hnsw-graph.js";
 import { mapFile } from "./mapped-file.js";
 
 export const VECTORS_FILE = "vectors.hnsw";
+/** Shard s > 0 of a sharded graph; shard 0 is VECTORS_FILE, so a one-shard snapshot is laid out as before shards. */
+export function shardFile(shard: number): string {
+  return shard === 0 ? VECTORS_FILE : `vectors.${shard}.hnsw`;
+}
 /** Int8 copy of the vectors (per-vector scale), for exact search within a zone's chunks. */
 export const CODES_FILE = "vectors.i8";
 
 const M = 16;
 const EF_CONSTRUCTION = 200;
+const SEED = 100;
+/**
+ * Most vectors one HNSW graph holds. hnswlib-node inserts one point at a time, so one graph is
+ * built on one core: at 1M chunks that is ≈ 35 min. Larger indexes are split into shards of
+ * consecutive chunk positions (as equal as can be), built side by side on build threads and
+ * searched one after another, results merged by distance. The split depends on the count only,
+ * never on the number of threads, so a build writes the same files on any machine. 500,000: a
+ * 1M-chunk index is two shards, as many as this 2-core machine builds at once; every shard more
+ * adds a graph search (≈ 2–3 ms) to each ask.
+ */
+const MAX_SHARD_VECTORS = 500_000;
+
+/** Sizes of the shards of `count` vectors, at most `maxPerShard` each: the fewest shards, as equal as can be. */
+export function shardSizes(count: number, maxPerShard = MAX_SHARD_VECTORS): number[] {
+  const shards = Math.max(1, Math.ceil(count / maxPerShard));
+  return Array.from({ length: shards }, (_, s) => Math.floor(((s + 1) * count) / shards) - Math.floor((s * count) / shards));
+}
+
+/** A new hnswlib graph for one shard; build threads call it too, so a shard comes out the same wherever it is built. */
+export function createShardGraph(dimensions: number, capacity: number, shard: number): hnswlib.HierarchicalNSW {
+  const index = new hnswlib.HierarchicalNSW("cosine", dimensions);
+  index.initIndex({ maxElements: Math.max(capacity, 1), m: M, efConstruction: EF_CONSTRUCTION, randomSeed: SEED + shard });
+  return index;
+}
+
+/**
+ * The int8 code of `vector` (scaled so its largest component is ±127, one scale per vector) at
+ * `label` in `codes`/`scales`; see VectorStore's `codes`.
+ */
+export function encodeVector(codes: Int8Array, scales: Float32Array, dimensions: number, vector: ArrayLike<number>, label: number): void {
+  let norm = 0;
+  let largest = 0;
+  for (let i = 0; i < vector.length; i++) {
+    norm += vector[i] * vector[i];
+    largest = Math.max(largest, Math.abs(vector[i]));
+  }
+  norm = Math.sqrt(norm) || 1;
+  const scale = largest > 0 ? (127 * norm) / largest : 1;
+  const offset = label * dimensions;
+  for (let i = 0; i < vector.length; i++) codes[offset + i] = Math.round((vector[i] / norm) * scale);
+  scales[label] = scale;
+}
+
+/** The non-zero components of `vector`: their positions, in order, and values. */
+function nonZero(vector: ArrayLike<number>): { positions: Int32Array; values: Float64Array } {
+  let count = 0;
+  for (let i = 0; i < vector.length; i++) if (vector[i] !== 0) count++;
+  const positions = new Int32Array(count);
+  const values = new Float64Array(count);
+  for (let i = 0, t = 0; i < vector.length; i++) {
+    if (vector[i] !== 0) {
+      positions[t] = i;
+      values[t++] = vector[i];
+    }
+  }
+  return { positions, values };
+}
+
+/** The int8 codes file: scales (Float32) first, then the codes. */
+export async function writeCodes(directory: string, codes: Int8Array, scales: Float32Array, count: number, dimensions: number): Promise<void> {
+  const codeBytes = Buffer.from(codes.buffer, codes.byteOffset, count * dimensions);
+  const scaleBytes = Buffer.from(scales.buffer, scales.byteOffset, count * 4);
+  await writeFile(path.join(directory, CODES_FILE), Buffer.concat([scaleBytes, codeBytes]));
+}
 /** Measured: ef 128 gives recall@10 ≥ 0.98 on 5k random 64-d points (tests/index/vector-store.test.ts). */
 const DEFAULT_EF = 128;
 
@@ -36,41 +105,48 @@ export class VectorStore {
   private codes?: Int8Array;
   private scales?: Float32Array;
 
+  /** Each shard's first label (chunk position); the last entry is the total count. */
+  private readonly starts: number[];
+
   private constructor(
-    private readonly backend: { index: hnswlib.HierarchicalNSW } | { graph: HnswGraph; file: Buffer },
+    private readonly backend: { indexes: hnswlib.HierarchicalNSW[] } | { graphs: HnswGraph[]; files: Buffer[] },
+    sizes: number[],
     readonly dimensions: number,
     private ef: number,
-  ) {}
+  ) {
+    this.starts = [0];
+    for (const size of sizes) this.starts.push(this.starts.at(-1)! + size);
+  }
 
-  static create(dimensions: number, capacity: number, options: { ef?: number; seed?: number } = {}): VectorStore {
-    const index = new hnswlib.HierarchicalNSW("cosine", dimensions);
-    index.initIndex({ maxElements: Math.max(capacity, 1), m: M, efConstruction: EF_CONSTRUCTION, randomSeed: options.seed ?? 100 });
+  /** `shardSize`: most vectors per graph (tests use small ones to get several shards). */
+  static create(dimensions: number, capacity: number, options: { ef?: number; shardSize?: number } = {}): VectorStore {
+    const sizes = shardSizes(capacity, options.shardSize);
     const ef = options.ef ?? DEFAULT_EF;
-    index.setEf(ef);
-    const store = new VectorStore({ index }, dimensions, ef);
+    const indexes = sizes.map((size, shard) => {
+      const index = createShardGraph(dimensions, size, shard);
+      index.setEf(ef);
+      return index;
+    });
+    const store = new VectorStore({ indexes }, sizes, dimensions, ef);
     store.codes = new Int8Array(Math.max(capacity, 1) * dimensions);
     store.scales = new Float32Array(Math.max(capacity, 1));
     return store;
   }
 
+  /** How many vectors each shard holds (one entry for an unsharded index). */
+  get shardSizes(): number[] {
+    return this.starts.slice(1).map((end, shard) => end - this.starts[shard]!);
+  }
+
+  private shardOf(label: number): number {
+    let shard = 0;
+    while (shard + 2 < this.starts.length && label >= this.starts[shard + 1]!) shard++;
+    return shard;
+  }
+
   /** True when exact subset search is available (snapshots written before it lack the codes). */
   get supportsExactSubset(): boolean {
     return this.codes !== undefined;
-  }
-
-  private encode(vector: ArrayLike<number>, label: number): void {
-    if (!this.codes || !this.scales || (label + 1) * this.dimensions > this.codes.length) return;
-    let norm = 0;
-    let largest = 0;
-    for (let i = 0; i < vector.length; i++) {
-      norm += vector[i] * vector[i];
-      largest = Math.max(largest, Math.abs(vector[i]));
-    }
-    norm = Math.sqrt(norm) || 1;
-    const scale = largest > 0 ? (127 * norm) / largest : 1;
-    const offset = label * this.dimensions;
-    for (let i = 0; i < vector.length; i++) this.codes[offset + i] = Math.round((vector[i] / norm) * scale);
-    this.scales[label] = scale;
   }
 
   /** Exact cosine ranking of the given labels (chunk positions); see `codes`. */
@@ -79,24 +155,30 @@ export class VectorStore {
     let norm = 0;
     for (let i = 0; i < vector.length; i++) norm += vector[i] * vector[i];
     norm = Math.sqrt(norm) || 1;
-    const dimensions = this.dimensions;
-    const scored: ScoredIndex[] = new Array(labels.length);
+    const { dimensions, codes, scales } = this;
+    // Only the query's non-zero components are multiplied (a local-embedder question has a few
+    // dozen of 512): a zero product added to a sum leaves it bit for bit the same, and the others
+    // are added in the same order, so every score is what the full loop computes.
+    const { positions, values } = nonZero(vector);
+    const count = positions.length;
+    const top = new RankedTopK(Math.min(k, labels.length));
     for (let j = 0; j < labels.length; j++) {
       const label = labels[j];
       const offset = label * dimensions;
       let dot = 0;
-      for (let i = 0; i < dimensions; i++) dot += this.codes[offset + i] * vector[i];
-      scored[j] = { index: label, score: dot / (this.scales[label] * norm) };
+      for (let t = 0; t < count; t++) dot += codes[offset + positions[t]!]! * values[t]!;
+      top.push(label, dot / (scales[label]! * norm));
     }
-    return scored.sort((a, b) => b.score - a.score || a.index - b.index).slice(0, k);
+    return top.sorted();
   }
 
   get size(): number {
-    return "index" in this.backend ? this.backend.index.getCurrentCount() : this.backend.graph.count;
+    if ("indexes" in this.backend) return this.backend.indexes.reduce((sum, index) => sum + index.getCurrentCount(), 0);
+    return this.starts.at(-1)!;
   }
 
   add(vector: ArrayLike<number>, label: number): void {
-    if (!("index" in this.backend)) throw new Error("A loaded (mapped) vector index is read-only; build a new one with VectorStore.create.");
+    if (!("indexes" in this.backend)) throw new Error("A loaded (mapped) vector index is read-only; build a new one with VectorStore.create.");
     if (vector.length !== this.dimensions) {
       throw new AppError(
         "INDEX_DIMENSION_MISMATCH",
@@ -105,8 +187,8 @@ export class VectorStore {
       );
     }
     // The binding accepts only plain arrays (a Float32Array is refused).
-    this.backend.index.addPoint(Array.isArray(vector) ? vector : Array.from(vector), label);
-    this.encode(vector, label);
+    this.backend.indexes[this.shardOf(label)]!.addPoint(Array.isArray(vector) ? vector : Array.from(vector), label);
+    if (this.codes && this.scales && (label + 1) * this.dimensions <= this.codes.length) encodeVector(this.codes, this.scales, this.dimensions, vector, label);
   }
 
   /**
@@ -137,38 +219,49 @@ export class VectorStore {
     return hits.sort((a, b) => b.score - a.score || a.index - b.index);
   }
 
+  /**
+   * Every shard searched with the same k, ef and filter, the hits merged by distance: the k
+   * nearest of the union are the k nearest overall, as each shard returns its own k nearest.
+   */
   private searchWithEf(vector: ArrayLike<number>, n: number, ef: number, filter?: (index: number) => boolean): ScoredIndex[] {
-    if ("graph" in this.backend) {
-      const result = this.backend.graph.searchKnn(vector, n, ef, filter);
-      return result.labels.map((label, i) => ({ index: label, score: 1 - result.distances[i] }));
+    const hits: ScoredIndex[] = [];
+    if ("graphs" in this.backend) {
+      for (const graph of this.backend.graphs) {
+        const result = graph.searchKnn(vector, n, ef, filter);
+        for (let i = 0; i < result.labels.length; i++) hits.push({ index: result.labels[i]!, score: 1 - result.distances[i]! });
+      }
+    } else {
+      const query = Array.isArray(vector) ? vector : Array.from(vector);
+      for (const index of this.backend.indexes) {
+        if (index.getCurrentCount() === 0) continue;
+        if (index.getEf() !== ef) index.setEf(ef);
+        const result = index.searchKnn(query, Math.min(n, index.getCurrentCount()), filter);
+        result.neighbors.forEach((label, i) => hits.push({ index: label, score: 1 - result.distances[i]! }));
+      }
     }
-    const { index } = this.backend;
-    if (index.getEf() !== ef) index.setEf(ef);
-    const result = index.searchKnn(Array.isArray(vector) ? vector : Array.from(vector), n, filter);
-    return result.neighbors.map((label, i) => ({ index: label, score: 1 - result.distances[i] }));
+    if (hits.length <= n) return hits;
+    return hits.sort((a, b) => b.score - a.score || a.index - b.index).slice(0, n);
   }
 
   async save(directory: string): Promise<void> {
     await mkdir(directory, { recursive: true });
-    if ("index" in this.backend) await this.backend.index.writeIndex(path.join(directory, VECTORS_FILE));
-    else await writeFile(path.join(directory, VECTORS_FILE), this.backend.file);
-    if (this.codes && this.scales) {
-      const count = this.size;
-      const codes = Buffer.from(this.codes.buffer, this.codes.byteOffset, count * this.dimensions);
-      const scales = Buffer.from(this.scales.buffer, this.scales.byteOffset, count * 4);
-      await writeFile(path.join(directory, CODES_FILE), Buffer.concat([scales, codes]));
-    }
+    if ("indexes" in this.backend) for (const [shard, index] of this.backend.indexes.entries()) await index.writeIndex(path.join(directory, shardFile(shard)));
+    else for (const [shard, file] of this.backend.files.entries()) await writeFile(path.join(directory, shardFile(shard)), file);
+    if (this.codes && this.scales) await writeCodes(directory, this.codes, this.scales, this.size, this.dimensions);
   }
 
   /**
    * Maps the saved graph and int8 codes (see mapped-file.ts); `count` and `dimensions` come from
    * the manifest and are checked against the files.
    */
-  static async load(directory: string, dimensions: number, count: number, options: { ef?: number } = {}): Promise<VectorStore> {
-    const file = path.join(directory, VECTORS_FILE);
-    const mapped = mapFile(file, "the vector index");
-    const graph = new HnswGraph(mapped.buffer, dimensions, count, file);
-    const store = new VectorStore({ graph, file: mapped.buffer }, dimensions, options.ef ?? DEFAULT_EF);
+  static async load(directory: string, dimensions: number, count: number, options: { ef?: number; shards?: number[] } = {}): Promise<VectorStore> {
+    const sizes = options.shards ?? [count];
+    if (sizes.reduce((sum, size) => sum + size, 0) !== count) {
+      throw new AppError("INDEX_CORRUPT", `The vector shards of ${directory} hold ${sizes.join(" + ")} vectors, not ${count}.`, { hint: REBUILD_INDEX_HINT });
+    }
+    const files = sizes.map((_, shard) => mapFile(path.join(directory, shardFile(shard)), "the vector index").buffer);
+    const graphs = sizes.map((size, shard) => new HnswGraph(files[shard]!, dimensions, size, path.join(directory, shardFile(shard))));
+    const store = new VectorStore({ graphs, files }, sizes, dimensions, options.ef ?? DEFAULT_EF);
     const codesFile = path.join(directory, CODES_FILE);
     // Snapshots written before the codes existed lack the file: they search with the filter instead.
     if (count > 0 && existsSync(codesFile)) {

@@ -74,8 +74,10 @@ export async function hybridSearch(
   const filter = allowed ? (position: number) => allowed![position] === 1 : undefined;
   const lexical = index.searchBm25(query.searchText, candidates, filter);
   // One zone's passages are few: scoring them exactly is faster than a filtered HNSW beam.
-  const exact = allowed && allowedCount !== undefined && allowedCount <= exactSearchLimit
-    ? await index.searchVectorAmong(query.searchText, candidates, allowedIndexes(allowed, allowedCount))
+  const exact = allowed && allowedCount !== undefined && allowedCount <= exactSearchBudget
+    ? await index.searchVectorAmong(query.searchText, candidates, allowedIndexes(allowed, allowedCount), {
+        admit: (nonZero) => allowedCount <= exactSearchLimit || allowedCount * nonZero <= exactSearchBudget,
+      })
     : undefined;
   const dense = exact ?? (await index.searchVector(query.searchText, candidates, filter, { allowedCount }));
   const fused = reciprocalRankFusion([
@@ -93,6 +95,13 @@ export async function hybridSearch(
 
 /** Up to this many allowed chunks, vector search scores them all exactly. */
 const exactSearchLimit = 20_000;
+/**
+ * More allowed chunks are still scored exactly while the scan costs no more than 20,000 chunks of
+ * 512 dimensions did: it multiplies only the query's non-zero components (a local-embedder
+ * question has a few dozen), so one city's 36,000 chunks of a 1M-chunk corpus cost ~1 ms, where
+ * the filtered HNSW beam (ef ≈ 2,000 per shard) took 100–500 ms. Below 20,000 nothing changes.
+ */
+const exactSearchBudget = exactSearchLimit * 512;
 
 function allowedIndexes(allowed: Uint8Array, count: number): Uint32Array {
   const indexes = new Uint32Array(count);

@@ -112,6 +112,11 @@ describe("FactStore contract: MemoryFactStore and SqliteFactStore agree on a rea
       const expected = memory.candidates(query);
       expect(ids(sqlite.candidates(query)), JSON.stringify(query)).toEqual(ids(expected));
       expect(sqlite.count(query)).toBe(expected.length);
+      // Counting up to a limit stops there and agrees below it.
+      for (const atMost of [0, 1, 3]) {
+        expect(sqlite.count(query, atMost)).toBe(Math.min(expected.length, atMost));
+        expect(memory.count(query, atMost)).toBe(Math.min(expected.length, atMost));
+      }
       const found = memory.find(query);
       expect(sqlite.find(query).map((match) => [match.fact.id, match.periodMatch]), JSON.stringify(query)).toEqual(found.map((match) => [match.fact.id, match.periodMatch]));
       expect(ids(sqlite.nearest(query)), JSON.stringify(query)).toEqual(ids(memory.nearest(query)));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Bm25Index } from "../../src/index/bm25.js";
+import { Bm25Builder, Bm25Index } from "../../src/index/bm25.js";
 import { createTokenizer } from "../../src/index/tokenizer.js";
 import { AppError } from "../../src/core/errors.js";
 
@@ -40,6 +40,29 @@ describe("Bm25Index", () => {
     expect(hits.map((hit) => hit.index)).not.toContain(2);
     expect(hits.map((hit) => hit.index)).not.toContain(0);
     expect(hits.length).toBeGreaterThan(0);
+  });
+
+  it("ranks the filtered documents exactly as the full ranking does, without the refused ones", () => {
+    const allowed = (doc: number) => doc % 2 === 0;
+    for (const query of ["长治高新区 高新区", "高新区 招商引资 补贴"]) {
+      const all = index.search(query, docs.length);
+      expect(index.search(query, 2, allowed)).toEqual(all.filter((hit) => allowed(hit.index)).slice(0, 2));
+    }
+  });
+
+  it("is the same index whether built whole or from counted slices (as the build threads count them)", () => {
+    const texts = [...docs, "", "高新区 高新区 高新区", ...docs.map((doc) => doc.slice(3))];
+    const whole = Bm25Index.build(texts, tokenizer).serialise();
+    for (const cuts of [[0, 4, 9, texts.length], [0, 1, texts.length], [0, texts.length]]) {
+      const partials = cuts.slice(1).map((end, i) => {
+        const builder = new Bm25Builder();
+        for (const text of texts.slice(cuts[i], end)) builder.add(tokenizer(text));
+        return builder.finish();
+      });
+      const joined = Bm25Index.fromPartials(partials, tokenizer).serialise();
+      expect(joined.header).toEqual(whole.header);
+      expect(joined.data.equals(whole.data)).toBe(true);
+    }
   });
 
   it("gives the same results after a JSON round trip", () => {

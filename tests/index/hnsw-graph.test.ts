@@ -111,6 +111,34 @@ describe("HnswGraph over a file written by hnswlib-node", () => {
     expect(built.graph.searchKnn(built.queries[0], 10, 64, () => false).labels).toEqual([]);
   });
 
+  it("gives sparse queries (a few non-zero components, like a local-embedder question) the distances of the full loop, to the last bit", async () => {
+    const built = await buildBoth(400, 512, 13);
+    built.reference.setEf(64);
+    const random = seeded(5);
+    let same = 0;
+    for (let q = 0; q < 20; q++) {
+      const query = new Array<number>(512).fill(0);
+      for (let j = 0; j < 12 + q; j++) query[Math.floor(random() * 509)] = random() - 0.5;
+      if (q % 2 === 0) query[511] = 0.25; // the last component: the fourth sum's last term
+      const got = built.graph.searchKnn(query, 10, 64);
+      const expected = built.reference.searchKnn(query, 10);
+      same += got.labels.filter((label) => expected.neighbors.includes(label)).length;
+      // The full four-sum loop HnswGraph runs for dense queries, over the stored (normalised) vectors.
+      let norm = 0;
+      for (const value of query) norm += value * value;
+      norm = Math.sqrt(norm);
+      const normalised = Float64Array.from(query, (value) => value / norm);
+      got.labels.forEach((label, i) => {
+        const stored = built.reference.getPoint(label);
+        const sums = [0, 0, 0, 0];
+        for (let d = 0; d < 512; d++) sums[d % 4] += normalised[d] * stored[d];
+        expect(got.distances[i]).toBe(1 - (sums[0] + sums[1] + sums[2] + sums[3]));
+      });
+    }
+    // hnswlib's float32 arithmetic may order near-equal neighbours otherwise, rarely.
+    expect(same / 200).toBeGreaterThanOrEqual(0.97);
+  });
+
   it("returns every element when k exceeds the count", async () => {
     const built = await buildBoth(50, 16, 17);
     const all = built.graph.searchKnn(built.queries[0], 80, 10);
@@ -141,6 +169,32 @@ describe("VectorStore loaded from mapped files", () => {
     expect(await readFile(path.join(copy, VECTORS_FILE))).toEqual(await readFile(path.join(directory, VECTORS_FILE)));
     expect(await readFile(path.join(copy, CODES_FILE))).toEqual(await readFile(path.join(directory, CODES_FILE)));
     expect(() => loaded.add(query, 0)).toThrow(/read-only/);
+  });
+
+  it("ranks a subset exactly like the full loop and a full sort, ties between equal vectors by position", async () => {
+    const random = seeded(31);
+    const dimensions = 64;
+    const base = Array.from({ length: 300 }, () => Array.from({ length: dimensions }, () => random() - 0.5));
+    // Every point three times: equal codes, equal scores; the lower position must come first.
+    const points = [...base, ...base, ...base];
+    const store = VectorStore.create(dimensions, points.length);
+    points.forEach((point, label) => store.add(point, label));
+    const { codes, scales } = store as unknown as { codes: Int8Array; scales: Float32Array };
+    const labels = Array.from({ length: points.length }, (_, i) => points.length - 1 - i).filter((label) => label % 5 !== 0);
+    for (const nonZero of [3, 20, dimensions]) {
+      const query = new Array<number>(dimensions).fill(0);
+      for (let j = 0; j < nonZero; j++) query[(j * 7) % dimensions] = random() - 0.5;
+      let norm = 0;
+      for (const value of query) norm += value * value;
+      norm = Math.sqrt(norm) || 1;
+      const full = labels.map((label) => {
+        let dot = 0;
+        for (let i = 0; i < dimensions; i++) dot += codes[label * dimensions + i]! * query[i]!;
+        return { index: label, score: dot / (scales[label]! * norm) };
+      });
+      const expected = full.sort((a, b) => b.score - a.score || a.index - b.index);
+      for (const k of [1, 7, 40, labels.length + 5]) expect(store.searchAmong(query, k, labels)).toEqual(expected.slice(0, k));
+    }
   });
 
   it("loads a 1-element and an empty index", async () => {
