@@ -15,7 +15,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createApiRoutes } from "../src/adapters/api/api-routes.js";
+import { createApiPlugin } from "../src/adapters/api/api-routes.js";
 import { openApiAccess } from "../src/adapters/http/access.js";
 import { startHttpServer } from "../src/adapters/http/server.js";
 import { loadLexicon } from "../src/app/lexicon.js";
@@ -96,7 +96,7 @@ export async function timeAsks(ask: (question: string) => Promise<unknown>, ques
 }
 
 export async function timeHttpAsks(runtime: Runtime, questions: string[], times: number): Promise<{ p50: number; p95: number; n: number }> {
-  const server = await startHttpServer({ host: "127.0.0.1", port: 0, routes: createApiRoutes(runtime.service), access: openApiAccess, maxBodyBytes: 65536, log: createLogger("warn") });
+  const server = await startHttpServer({ host: "127.0.0.1", port: 0, plugins: [createApiPlugin(runtime.service)], access: openApiAccess, maxBodyBytes: 65536, log: createLogger("warn") });
   try {
     return await timeAsks(
       async (question) => {
