@@ -145,7 +145,10 @@ describe.each(stores)("two replicas sharing DATA_DIR and %s state", (storeName, 
     expect(version).not.toBe(before);
     await eventually(async () => (await health(b)).indexVersion === version, 10 * POLL_MS + 5000, "B to switch to A's snapshot");
     expect((await health(a)).indexVersion).toBe(version);
-    expect(b.log()).toMatch(new RegExp(`Switched from snapshot ${before} to ${version}`));
+    // The log line crosses B's stdout pipe after the swap it reports: a health check can see the swap first.
+    const switched = new RegExp(`Switched from snapshot ${before} to ${version}`);
+    await eventually(async () => switched.test(b.log()), 5000, "B to log the switch");
+    expect(b.log()).toMatch(switched);
   });
 
   it("makes one build of two re-index requests sent at once; the second gets the running job's id", async () => {
