@@ -17,6 +17,14 @@ class Citer {
   private readonly quoted: EvidenceSentence[] = [];
   /** Per quoted sentence, the clauses the claims rest on (figure offsets); none = the whole sentence. */
   private readonly spans = new Map<EvidenceSentence, Quantity[]>();
+  /** Per quoted sentence, an explicit part to quote (a person's clause), when a claim names one. */
+  private readonly parts = new Map<EvidenceSentence, string>();
+
+  /** Cites the sentence, quoting only `part` of it (a clause of it, said as it is). */
+  citePart(sentence: EvidenceSentence, part: string): number {
+    this.parts.set(sentence, part);
+    return this.cite(sentence);
+  }
 
   /** Cites the sentence; with a quantity, only the clauses holding the claimed figures are quoted. */
   cite(sentence: EvidenceSentence, quantity?: Quantity): number {
@@ -37,7 +45,7 @@ class Citer {
 
   evidence(): string[] {
     return this.quoted.map((sentence) => {
-      const text = excerpt(sentence, this.spans.get(sentence) ?? []);
+      const text = this.parts.get(sentence) ?? excerpt(sentence, this.spans.get(sentence) ?? []);
       return `${text.replace(/[。；;，,]$/u, "")}[${this.cite(sentence)}]${/[！？!?…]$/u.test(text) ? "" : "。"}`;
     });
   }
@@ -124,9 +132,23 @@ export function renderVerdict(frame: Frame, claim: VerdictClaim): Answer {
 /** "刘志仁（市委书记）" / "Liu Zhiren (刘志仁), 市委书记". */
 export function renderPerson(frame: Frame, claim: PersonClaim): Answer {
   const citer = new Citer();
-  const n = citer.cite(claim.sentence);
+  // Only the clause that names the person ("…经开区党工委第一书记李建华宣布开工"): the other people of a
+  // long list of attendees are not part of the answer.
+  const n = citer.citePart(claim.sentence, personClause(claim.sentence.text, claim.name));
   if (frame.language === "zh") return answerOf(frame, `${claim.name}（${claim.title}）[${n}]。`, citer);
   return answerOf(frame, `${nameInPinyin(claim.name)} (${claim.name}), ${claim.title} [${n}].`, citer);
+}
+
+/** The clause of a sentence that holds a name, marked "…" where the sentence goes on. */
+function personClause(text: string, name: string): string {
+  const at = text.indexOf(name);
+  if (at < 0) return text;
+  const boundary = /[，,；;。]/u;
+  let start = at;
+  while (start > 0 && !boundary.test(text[start - 1]!)) start--;
+  let end = at + name.length;
+  while (end < text.length && !boundary.test(text[end]!)) end++;
+  return `${start > 0 ? "…" : ""}${text.slice(start, end)}${end < text.length ? "…" : ""}`;
 }
 
 /** A yes/no the evidence neither confirms nor refutes: said plainly, with the closest passage. */

@@ -204,3 +204,14 @@ describe("denials and number words in yes/no", () => {
     expect(lead(answerWithClaims(frame, [report], context))).not.toMatch(/^Yes/u);
   });
 });
+
+describe("who: only the clause that names the person is quoted", () => {
+  it("leaves the other attendees of a long sentence out of the evidence", () => {
+    const zhengdong: Subject = { place: "郑东", zoneName: "郑东新区", kind: "新区" };
+    const report = hit("郑州市副市长陈耀宗出席活动,郑东新区党工委书记孙建功致辞,各企业代表参加签约。", { zones: ["郑东新区", "郑州"], date: "2024-12-20" });
+    const frame = readFrame({ question: "郑东新区举行签约仪式时，郑东新区党工委书记是谁？", language: "zh", kind: "entity", terms: [group("签约仪式", "签约仪式", "签约"), group("党工委")], subjects: [zhengdong] });
+    const answer = answerWithClaims(frame, [report], context)!;
+    expect(lead(answer)).toMatch(/^孙建功（/u);
+    expect(answer.answer).not.toContain("陈耀宗");
+  });
+});
