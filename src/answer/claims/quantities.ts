@@ -43,6 +43,8 @@ export interface Quantity {
   threshold: boolean;
   /** Said of a part of a total: after 其中 in its sentence, or of a bounded group ("2亿元以上项目…22个"). */
   subset: boolean;
+  /** Said of another group beside the one the sentence is about ("另有总投资188亿元的11个项目"). */
+  beside: boolean;
   /** When the sentence says "A、B、C … 分别 X、Y、Z": the list item this figure belongs to. */
   owner?: string;
   /** When the sentence says "2016年至2018年,分别…A、B、C": the year this figure is of. */
@@ -81,7 +83,7 @@ const scorePattern = /(\d+(?:\.\d+)?)\s*分(?![之钟别期配类])/gu;
 
 export function quantitiesIn(sentence: string): Quantity[] {
   const lexicon = claimLexicon();
-  const found: Omit<Quantity, "before" | "after" | "governs" | "follows" | "rateKind" | "clause" | "topic" | "clauseStart" | "notResult" | "threshold" | "subset">[] = [];
+  const found: Omit<Quantity, "before" | "after" | "governs" | "follows" | "rateKind" | "clause" | "topic" | "clauseStart" | "notResult" | "threshold" | "subset" | "beside">[] = [];
   for (const figure of findFigureValues(sentence)) {
     // "第94位" is a position, read below, not 94 of something.
     if (sentence[figure.start - 1] === "第") continue;
@@ -167,14 +169,15 @@ export function quantitiesIn(sentence: string): Quantity[] {
       // figure named as the goal right after it ("…突破100亿元的“2331”目标"): not a result.
       notResult: lexicon.notResult.zh.test(lead) || /力争|争取|有望|预计/u.test(sentence.slice(0, item.start)) || /^[^。；;，,、]{0,10}目标/u.test(sentence.slice(item.end, item.end + 16)),
       subset: false,
+      beside: false,
       threshold: lexicon.thresholdAfter.test(sentence.slice(item.end, item.end + 8)),
     };
   });
   quantities.forEach((quantity, index) => {
     const previous = quantities[index - 1];
     const boundedGroup = previous !== undefined && previous.threshold && previous.clauseStart === quantity.clauseStart;
-    // "另有总投资188亿元的11个项目": another group beside the one the sentence is about.
-    quantity.subset = boundedGroup || /其中/u.test(sentence.slice(0, quantity.start)) || /另有|另外还有|此外还有/u.test(sentence.slice(quantity.clauseStart, quantity.start));
+    quantity.beside = /另有|另外还有|此外还有/u.test(sentence.slice(quantity.clauseStart, quantity.start));
+    quantity.subset = boundedGroup || /其中/u.test(sentence.slice(0, quantity.start)) || quantity.beside;
   });
   assignOwners(sentence, quantities);
   return quantities;

@@ -90,8 +90,9 @@ export function governedPhrase(quantity: Quantity): string {
 
 function figureText(claim: FigureClaim, language: Language, n: number, change?: Quantity): string {
   const phrase = governedPhrase(claim.quantity);
-  if (language === "zh") return `${phrase}${change ? `，${change.before.replace(/^[,，、\s]+/u, "")}${change.raw}` : ""}[${n}]`;
-  const delta = change ? `, ${change.value < 0 ? "down" : "up"} ${Math.abs(change.value)}% (“${change.before.replace(/^[,，、\s]+/u, "")}${change.raw}”)` : "";
+  const said = change ? `${change.before.replace(/^[,，、\s]+/u, "")}${change.raw}` : "";
+  if (language === "zh") return `${phrase}${change ? `，${said}` : ""}[${n}]`;
+  const delta = change ? `, ${change.value < 0 ? "down" : "up"} ${Math.abs(change.value)}% (“${said}”)` : "";
   return `${quantityText(claim.quantity, language)} (“${phrase}”)${delta} [${n}]`;
 }
 

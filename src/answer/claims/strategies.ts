@@ -162,12 +162,13 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
   const unseenWeight = termWeight({ label: "", alternatives: [] }, context) - 1e-9;
   // Once per part, not per figure: the loose patterns of unseen words and the question's own numbers.
   const loose = loosePatterns(measured, context);
-  const numbers = cueNumbers(frame.question).map((number) => new RegExp(`(?<![\\d.])${number.replace(".", "\\.")}(?![\\d.])`, "u"));
+  const cues = cueNumbers(frame.question);
+  const numbers = cues.map((number) => new RegExp(`(?<![\\d.])${number.replace(".", "\\.")}(?![\\d.])`, "u"));
   // The question's own numbers, but its threshold: a figure equal to one is the question's premise
   // ("22个大类行业中，实现正增长的超过15个了吗" asks about 18, not 22), never its answer.
+  const premises = new Set(cues.map(Number).filter((value) => value !== frame.condition?.value));
   const wholeYear = frame.period?.kind === "year" && wholeYearAsked.test(frame.question);
   const eventDay = frame.period?.kind === "day" && !/累计|以来|截至|截止|到目前|今年|so far|to date|cumulative|since|as of|\bby\s+(?:\d|[a-z]+\s+\d|the end|end\b)|\b(?:that|this) year\b/iu.test(frame.question);
-  const premises = new Set(cueNumbers(frame.question).map(Number).filter((value) => value !== frame.condition?.value));
   for (const sentence of evidence) {
     for (const quantity of sentence.quantities) {
       if (!units.has(quantity.unit)) continue;
@@ -212,7 +213,7 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
       // "其中…", "2亿元以上项目签约数22个": a part of the total, unless the question asks for that part.
       if (quantity.subset && uncoveredChars(subsetWords(sentence.text, quantity), frame) > 0) score -= 0.4;
       // "另有总投资188亿元的11个项目": a group beside the one asked about, unless the question asks for it.
-      if (/另有|另外还有|此外还有/u.test(sentence.text.slice(quantity.clauseStart, quantity.start)) && !/另|此外|other|besides|additional/iu.test(frame.question)) score -= 0.6;
+      if (quantity.beside && !/另|此外|other|besides|additional/iu.test(frame.question)) score -= 0.6;
       // Growth asked, a share given (or the other way round): another measure.
       if (part.rate && quantity.rateKind && quantity.rateKind !== part.rate) score -= 1;
       if (quantity.notResult && !frame.asksPlan) score -= 1;
