@@ -257,8 +257,22 @@ function firstMonths(text: string, context: PeriodContext): FoundPeriod[] {
   return found;
 }
 
+/** "by the end of August", "as of end-October 2023": the month a running total is given for (as 截至8月底 reads). */
+function endOfMonth(text: string, context: PeriodContext): FoundPeriod[] {
+  const found: FoundPeriod[] = [];
+  const months = monthNames.join("|");
+  for (const match of text.matchAll(new RegExp(`\\b(?:(?:by|as of|at|until|through|to|up to) )?(?:the )?end(?: of|-) ?(${months})(?:,? ((?:19|20)\\d{2}))?`, "giu"))) {
+    const month = monthNames.findIndex((name) => name.toLowerCase() === match[1]!.toLowerCase()) + 1;
+    const year = match[2] ? Number(match[2]) : context.yearlessWhenBare ? undefined : context.year;
+    if (year === undefined && !context.yearlessWhenBare) continue;
+    const index = match.index ?? 0;
+    found.push({ period: monthRange(year, month, month, "month", year === undefined), index, end: index + match[0].length });
+  }
+  return found;
+}
+
 export function parseEnglishPeriods(text: string, context: PeriodContext = {}): FoundPeriod[] {
-  const found: FoundPeriod[] = [...englishDays(text, context), ...firstMonths(text, context)];
+  const found: FoundPeriod[] = [...englishDays(text, context), ...firstMonths(text, context), ...endOfMonth(text, context)];
   for (const match of text.matchAll(englishPattern)) {
     const index = match.index ?? 0;
     const end = index + match[0].length;

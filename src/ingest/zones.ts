@@ -267,6 +267,23 @@ export function articleZones(title: string, text: string, limit = 8): string[] {
     }
   }
 
+  // A zone's own report often writes only "经开区" throughout and names its city once ("助力芜湖市…"): with no
+  // zone named at all, a bare kind that recurs and exactly one city or county named is that place's zone.
+  if (zoneScore.size === 0) {
+    // Only a place written as a city or county ("芜湖市") counts: a bare match may be inside a word (拆迁安置 → 迁安).
+    const cities = new Set(
+      [...titlePlaces.values(), ...bodyPlaces.values()].filter((place) => place.kind !== "省" && (`${title}${text}`.includes(`${place.place}市`) || `${title}${text}`.includes(`${place.place}县`))).map((place) => place.place),
+    );
+    const bareCounts = new Map<string, number>();
+    for (const bare of [titleScan.bare, body.bare]) for (const [kind, count] of bare) bareCounts.set(kind, (bareCounts.get(kind) ?? 0) + count);
+    const [kind, count] = [...bareCounts.entries()].sort((a, b) => b[1] - a[1])[0] ?? [];
+    if (cities.size === 1 && kind && count !== undefined && count >= 2 && !needsKnownPlace.has(kind)) {
+      const place = [...cities][0]!;
+      const name = place + kindPatterns.find((pattern) => pattern.kind === kind)!.suffix;
+      zoneScore.set(name, { mention: { name, place, kind, count }, score: count });
+    }
+  }
+
   const placeScore = new Map<string, number>();
   for (const source of [titlePlaces, bodyPlaces]) {
     for (const place of source.values()) {

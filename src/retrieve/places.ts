@@ -1,6 +1,7 @@
 import type { ChunkStore } from "../index/chunk-store.js";
 import type { Gazetteer } from "../ingest/gazetteer.js";
-import { detectZones, type ZoneMention } from "../ingest/zones.js";
+import { escapeRegExp } from "../core/language.js";
+import { detectZones, zoneKindSurfaces, type ZoneMention } from "../ingest/zones.js";
 
 /**
  * Which places a question names, and which places each article is *about*. An article merely
@@ -33,10 +34,14 @@ export function createPlaceResolver(gazetteer: Gazetteer): PlaceResolver {
       return found(detectZones(text), text);
     },
     inChineseQuestion(text) {
-      return found(detectZones(text, { question: true }), text);
+      const result = found(detectZones(text, { question: true }), text);
+      const parks = result.places.filter((place) => subParkAfterZone(text, place));
+      return parks.length > 0 && parks.length < result.places.length ? { ...result, places: result.places.filter((place) => !parks.includes(place)) } : result;
     },
     inEnglish(text) {
-      return { places: dropContained(unique(gazetteer.placesInEnglish(text))), zoneNames: [] };
+      const places = dropContained(unique(gazetteer.placesInEnglish(text)));
+      const parks = places.filter((place) => subParkOfZoneEn(text, gazetteer.english(place)));
+      return { places: parks.length > 0 && parks.length < places.length ? places.filter((place) => !parks.includes(place)) : places, zoneNames: [] };
     },
     isEnglishPlace(word) {
       return gazetteer.placesInEnglish(word).length > 0;
@@ -45,6 +50,22 @@ export function createPlaceResolver(gazetteer: Gazetteer): PlaceResolver {
       return gazetteer.english(place);
     },
   };
+}
+
+const subParkSuffix = "(?:园区|片区|分园|分区|组团|园)";
+
+/**
+ * "霍尔果斯经济开发区伊宁园区": a place named right after a zone, as one of its parks, is part of that zone's
+ * name, not a second subject to compare with it.
+ */
+function subParkAfterZone(text: string, place: string): boolean {
+  return new RegExp(`(?:${zoneKindSurfaces.join("|")})${escapeRegExp(place)}(?:市|县)?${subParkSuffix}`, "u").test(text);
+}
+
+/** "the Yining Park of the Khorgos Economic Development Zone": the park is part of the zone named after it. */
+function subParkOfZoneEn(text: string, english: string): boolean {
+  if (!english) return false;
+  return new RegExp(`\\b${escapeRegExp(english)}\\s+(?:sub-?)?(?:park|area|cluster)\\s+(?:of|in)\\b`, "iu").test(text);
 }
 
 /** 安康 and 安康市 name the same place; keep the shorter, canonical form. */

@@ -27,7 +27,7 @@ const comparisonCues = [
   // "larger than 200 square kilometres" is a threshold (a yes or no), not a second side.
   /\b(?:more|higher|larger|bigger|greater|less|lower|fewer|smaller)\b[^?]*\bthan\b(?!\s*(?:rmb|us\$|\$|¥)?\s*(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|a (?:hundred|thousand|million|billion)\b))/i,
   /\bwhich (?:of the two|one)\b|\b(?:more|higher|larger|bigger|greater),? [a-z\s'-]+ or [a-z\s'-]+\b/i,
-  /比较|对比|相比|比[^较]{1,12}(?:多|少|高|低|大|小)|哪个[^？?]{0,14}(?:更|较)(?:多|少|高|低|大|小|快|强)|哪个(?:多|高|大|少|低)|谁(?:更|多|高|大)|还是/u,
+  /比较|对比|相比|(?<![同环])比(?!上年|去年|上半年|上月|年初)[^较]{1,12}(?:多|少|高|低|大|小)|哪个[^？?]{0,14}(?:更|较)(?:多|少|高|低|大|小|快|强)|哪个(?:多|高|大|少|低)|谁(?:更|多|高|大)|还是/u,
 ];
 
 /**

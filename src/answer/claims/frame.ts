@@ -91,9 +91,6 @@ export interface FrameInput {
   names?: string[][];
 }
 
-// A question that itself asks about a plan or what a project will do once running wants those figures.
-const planCue = /计划|目标|预计|力争|规划|达产|投产后|建成后|建成以后|投产以后|\b(?:plan(?:ned)?|target(?:ed)?|expected|projected|aim(?:s|ed)?|goal|will|once (?:completed|running|in operation)|full capacity)\b/iu;
-
 export function readFrame(input: FrameInput): Frame {
   const { question, language } = input;
   const parts = splitParts(question, language, input.terms);
@@ -129,7 +126,7 @@ export function readFrame(input: FrameInput): Frame {
     subjects,
     period: input.period,
     condition,
-    asksPlan: planCue.test(question),
+    asksPlan: claimLexicon().asksPlan.test(question),
     cases: casesIn(question, language),
     compare: sides ? compare : undefined,
     sides,

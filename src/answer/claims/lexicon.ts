@@ -16,6 +16,7 @@ const lexiconSchema = z.object({
   unitsOfKind: z.record(z.string(), z.array(z.string())),
   condition: z.object({ zh: conditionWords, en: conditionWords }),
   notResult: bilingual,
+  asksPlan: bilingual,
   threshold: z.object({ zh: z.array(z.string()) }),
   negation: bilingual,
   respectively: bilingual,
@@ -40,6 +41,8 @@ export interface CompiledLexicon {
   condition: Record<Language, { above: RegExp; below: RegExp; double: RegExp; topN: RegExp; first: RegExp }>;
   /** A figure said with these words before it in its clause is a plan, target or projection. */
   notResult: Record<Language, RegExp>;
+  /** A question that itself asks about a plan, a target or what a project will do once running wants those figures. */
+  asksPlan: RegExp;
   /** Text right after a figure that makes it a threshold of a group ("5亿元以上项目"). */
   thresholdAfter: RegExp;
   negation: Record<Language, RegExp>;
@@ -82,6 +85,7 @@ function compileLexicon(raw: z.infer<typeof lexiconSchema>): CompiledLexicon {
     unitsOfKind: raw.unitsOfKind,
     condition: { zh: conditions(raw.condition.zh, "zh"), en: conditions(raw.condition.en, "en") },
     notResult: { zh: compile(raw.notResult.zh), en: compile(raw.notResult.en) },
+    asksPlan: compile([...raw.asksPlan.zh, ...raw.asksPlan.en]),
     thresholdAfter: compile(raw.threshold.zh),
     negation: { zh: compile(raw.negation.zh), en: compile(raw.negation.en) },
     respectively: { zh: compile(raw.respectively.zh), en: compile(raw.respectively.en) },

@@ -135,7 +135,11 @@ export function quantitiesIn(sentence: string): Quantity[] {
     while (clauseStart > 0 && !boundary.test(sentence[clauseStart - 1]!)) clauseStart--;
     let clauseEnd = item.end;
     while (clauseEnd < sentence.length && !boundary.test(sentence[clauseEnd]!)) clauseEnd++;
-    const previous = found[index - 1];
+    // "工业总产值36.37亿元,其中,生物医药33亿元…等,同比增长9.98%": after an aside closed by 等, a bare change is
+    // the head figure's, not the aside's last item's.
+    const asideAt = sentence.lastIndexOf("其中", clauseStart);
+    const headOfAside = asideAt >= 0 && /等[,，、]?$/u.test(sentence.slice(0, clauseStart)) ? found.filter((other) => other.end <= asideAt).pop() : undefined;
+    const previous = headOfAside ?? found[index - 1];
     const from = Math.max(clauseStart, previous && previous.end <= item.start ? previous.end : 0);
     const before = sentence.slice(from, item.start).replace(/^[、和及与]/u, "");
     const following = found[index + 1];
@@ -144,7 +148,7 @@ export function quantitiesIn(sentence: string): Quantity[] {
     const clause = sentence.slice(clauseStart, clauseEnd);
     const lead = sentence.slice(clauseStart, item.start);
     const growthOnly = /^[,，、\s]*(?:同比|比上年|比去年|较上年|较去年|较)?(?:分别)?(?:增长|增速|增幅|提高|提升|上升|下降|减少|增加)(?:了|为|达到?)?$/u.test(before);
-    const governs = growthOnly && previous ? `${sentence.slice(Math.max(clauseStart - 40, 0, previous.start - 30), previous.start).split(/[，,；;。]/u).pop() ?? ""}${before}` : before;
+    const governs = growthOnly && previous ? `${sentence.slice(Math.max(headOfAside ? 0 : clauseStart - 40, 0, previous.start - 30), previous.start).split(/[，,；;。]/u).pop() ?? ""}${before}` : before;
     const rateKind = item.unit !== "percent" ? undefined : /增长|增速|增幅|提高|提升|上升|下降|减少|增加|翻/u.test(before) ? "growth" : /比重|占比|占|份额|比例/u.test(before) ? "share" : undefined;
     // "固定资产投资下降10.9%": a fall is a negative change, so "did it grow?" is answered no.
     const falls = item.unit === "percent" && /(?:下降|减少|回落|降低|负增长|下滑|收窄)(?:了|为|达)?$/u.test(before);

@@ -65,7 +65,20 @@ export function excerpt(sentence: EvidenceSentence, claimed: Quantity[]): string
   const contextFree = !sentence.quantities.some((quantity) => quantity.start < first);
   const start = contextFree ? 0 : first;
   const end = sentence.quantities.some((quantity) => quantity.start >= last) ? last : text.length;
-  return `${start > 0 ? "…" : ""}${text.slice(start, end)}${end < text.length ? "…" : ""}`;
+  // Between two claimed clauses, clauses with other figures only ("其中,生物医药33亿元…等") are left out too.
+  const claimedStarts = new Set(claimed.map((quantity) => quantity.start));
+  let body = "";
+  let cursor = start;
+  for (const quantity of [...claimed].sort((a, b) => a.start - b.start)) {
+    if (quantity.start < cursor) continue;
+    const from = Math.max(cursor, quantity.clauseStart);
+    const skipped = sentence.quantities.some((other) => other.start >= cursor && other.start < from && !claimedStarts.has(other.start));
+    body += skipped ? "…" : text.slice(cursor, from);
+    cursor = Math.min(end, Math.max(from, quantity.end + (/^[^、]*/u.exec(quantity.after)?.[0].length ?? 0)));
+    body += text.slice(from, cursor);
+  }
+  body += text.slice(cursor, end);
+  return `${start > 0 ? "…" : ""}${body}${end < text.length ? "…" : ""}`;
 }
 
 function answerOf(frame: Frame, lead: string, citer: Citer, abstained = false): Answer {

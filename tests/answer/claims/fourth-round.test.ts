@@ -1,0 +1,141 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { answerWithClaims } from "../../../src/answer/claims/engine.js";
+import type { EvidenceContext } from "../../../src/answer/claims/evidence.js";
+import { readFrame, type Subject } from "../../../src/answer/claims/frame.js";
+import { quantitiesIn } from "../../../src/answer/claims/quantities.js";
+import { loadLexicon, type Lexicon } from "../../../src/app/lexicon.js";
+import type { Chunk, SearchHit } from "../../../src/core/types.js";
+import { parseEnglishPeriods } from "../../../src/facts/period.js";
+import type { Period } from "../../../src/facts/types.js";
+import { articleZones, detectZones } from "../../../src/ingest/zones.js";
+import { analyzeQuery, type TermGroup } from "../../../src/retrieve/analyze-query.js";
+import { classifyQuestion } from "../../../src/retrieve/question-kind.js";
+import { realCorpusDir } from "../../helpers/temp-runtime.js";
+
+/**
+ * The fourth round, over real report sentences: a change after an aside belongs to the head figure,
+ * the quote leaves the aside out, a question asking what was expected wants the projection, a report
+ * that writes only "经开区" is about the one city it names, and a park named after its zone is no
+ * second subject.
+ */
+
+function hit(text: string, { title = "报道", zones = [] as string[], date = "2023-09-20", id = "r.txt#0:0" } = {}): SearchHit {
+  const chunk: Chunk = { id, source: "news/r.txt", articleId: id.split(":")[0]!, articleIndex: 0, ordinal: 0, title, zones, date, text, indexText: text, start: 0, end: text.length };
+  return { chunk, score: 1 };
+}
+
+const context: EvidenceContext = {
+  documentFrequency: () => 1,
+  documents: 10,
+  zoneMentions: (text) => detectZones(text),
+  placesIn: (text) => detectZones(text).map((zone) => zone.place),
+};
+
+const group = (label: string, ...alternatives: string[]): TermGroup => ({ label, alternatives: alternatives.length > 0 ? alternatives : [label] });
+const lines = (answer: { answer: string } | undefined) => answer?.answer.split("\n") ?? [];
+
+const aside = "截至8月底,已完成工业总产值36.37亿元,其中,生物医药33亿元、新能源新材料2.16亿元、农副产品0.75亿元等,同比增长9.98%。";
+const august: Period = { kind: "month", from: "????-08", to: "????-08", zh: "8月", en: "August", yearless: true };
+const yining: Subject = { place: "伊宁" };
+
+describe("a change after an aside closed by 等", () => {
+  it("is the head figure's change, not the aside's last item's", () => {
+    const growth = quantitiesIn(aside.replace(/。$/u, "")).find((quantity) => quantity.raw.startsWith("9.98"))!;
+    expect(growth.governs).toContain("工业总产值");
+    expect(growth.follows).toBe(aside.indexOf("36.37"));
+  });
+
+  it("without 等 the change stays with the figure right before it", () => {
+    const growth = quantitiesIn("完成工业总产值36.37亿元,其中生物医药33亿元,同比增长20%").find((quantity) => quantity.raw.startsWith("20"))!;
+    expect(growth.follows).toBe("完成工业总产值36.37亿元,其中生物医药".length);
+  });
+
+  it("decides a yes/no on that change, and quotes the head and the change without the aside's figures", () => {
+    const question = "截至8月底，伊宁园区工业总产值同比增长超过10%了吗？";
+    const frame = readFrame({ question, language: "zh", kind: "yesno", terms: [group("截至"), group("8月"), group("工业总产值"), group("同比增长", "同比增长", "增长")], subjects: [yining], period: august });
+    const answer = lines(answerWithClaims(frame, [hit(aside, { zones: ["伊宁"] })], context));
+    expect(answer[0]).toMatch(/^不是。.*9\.98%/u);
+    expect(answer.join("\n")).not.toContain("33亿元");
+  });
+
+  it("quotes two claimed clauses of one sentence without the other figures between them", () => {
+    const question = "截至8月底，伊宁园区完成工业总产值多少？同比增长多少？";
+    const frame = readFrame({ question, language: "zh", kind: "figure", terms: [group("截至"), group("8月"), group("工业总产值"), group("同比增长", "同比增长", "增长")], subjects: [yining], period: august });
+    const answer = lines(answerWithClaims(frame, [hit(aside, { zones: ["伊宁"] })], context));
+    expect(answer[0]).toContain("36.37亿元");
+    expect(answer[0]).toContain("9.98%");
+    expect(answer[1]).toBe("截至8月底,已完成工业总产值36.37亿元…同比增长9.98%[1]。");
+  });
+});
+
+describe("a question that asks what was expected", () => {
+  const report = hit("预计全年实现地区生产总值685亿元,增长8.5%左右;实现规模以上工业产值2220亿元,增长18.7%。", { zones: ["芜湖经开区", "芜湖"], date: "2022-12-20" });
+  const wuhu: Subject = { place: "芜湖", zoneName: "芜湖经开区", kind: "经开" };
+  const year: Period = { kind: "year", from: "2022-01", to: "2022-12", zh: "2022年", en: "2022" };
+  const gdp = group("GDP", "地区生产总值", "GDP");
+
+  it("is given the projection (the quote says 预计)", () => {
+    const frame = readFrame({ question: "What full-year GDP did the Wuhu Economic and Technological Development Zone expect for 2022?", language: "en", kind: "figure", terms: [gdp], subjects: [wuhu], period: year });
+    expect(frame.asksPlan).toBe(true);
+    expect(lines(answerWithClaims(frame, [report], context))[0]).toMatch(/68\.5 billion.*预计/u);
+  });
+
+  it("while a question about the result never gets it", () => {
+    const frame = readFrame({ question: "What was the GDP of the Wuhu Economic and Technological Development Zone in 2022?", language: "en", kind: "figure", terms: [gdp], subjects: [wuhu], period: year });
+    expect(frame.asksPlan).toBe(false);
+    expect(lines(answerWithClaims(frame, [report], context))[0] ?? "").not.toMatch(/68\.5 billion/u);
+  });
+});
+
+describe("a report that writes only 经开区", () => {
+  const body = "今年以来,经开区深入贯彻落实党的二十大精神,经济社会保持良好发展势头。经开区实现规模以上工业产值2220亿元。入选企业数占全市50%,有效助力芜湖市在该项工作中实现突破。";
+
+  it("is about the zone of the one city it names with 市", () => {
+    expect(articleZones("经开区2022年经济社会发展总体情况", body)).toEqual(["芜湖经开区", "芜湖"]);
+  });
+
+  it("is about no city when the only match is inside a word (拆迁安置 is not 迁安)", () => {
+    expect(articleZones("高新区召开半年度工作会议", "高新区深入开展拆迁安置攻坚年活动。高新区主要经济指标实现稳健增长。")).toEqual([]);
+  });
+
+  it("is about no city when it names two", () => {
+    expect(articleZones("经开区工作报告", `${body}与合肥市企业签约。`)).toEqual([]);
+  });
+});
+
+describe("periods and comparisons read from the question", () => {
+  it("reads 'by the end of August' as the month a running total is given for", () => {
+    const [found] = parseEnglishPeriods("What had it achieved by the end of August?", { yearlessWhenBare: true });
+    expect(found?.period).toMatchObject({ from: "????-08", to: "????-08", zh: "8月" });
+    expect(parseEnglishPeriods("as of end-October 2023", {})[0]?.period).toMatchObject({ from: "2023-10", to: "2023-10" });
+  });
+
+  it("does not take 同比增长多少 or 比上年增长多少 for a comparison of two places", () => {
+    expect(classifyQuestion("截至8月底，霍尔果斯经济开发区伊宁园区完成工业总产值多少？同比增长多少？", 2).kind).toBe("figure");
+    expect(classifyQuestion("衡阳和湘潭的工业产值比上年增长多少？", 2).kind).not.toBe("comparison");
+    expect(classifyQuestion("衡阳比湘潭的工业产值高多少？", 2).kind).toBe("comparison");
+  });
+});
+
+describe("a park named with its zone", () => {
+  let lexicon: Lexicon;
+  beforeAll(async () => {
+    lexicon = await loadLexicon(realCorpusDir);
+  });
+  const analyze = (question: string) => analyzeQuery(question, { glossary: lexicon.glossary, places: lexicon.places, segment: lexicon.segmenter });
+
+  it("is part of that zone, not a second place to compare (zh)", () => {
+    expect(analyze("截至8月底，霍尔果斯经济开发区伊宁园区完成工业总产值多少？").places).toEqual(["霍尔果斯"]);
+    expect(analyze("伊宁园区工业总产值同比增长超过10%了吗？").places).toEqual(["伊宁"]);
+  });
+
+  it("is part of that zone in English too, and 'by the end of' is no topic", () => {
+    const query = analyze("How much industrial value added had the Yining Park of the Changzhi High-tech Zone achieved by the end of August?");
+    expect(query.places).toEqual(["长治"]);
+    expect(query.groups.map((item) => item.label)).not.toContain("end");
+  });
+
+  it("keeps the park's place when it is the only place named", () => {
+    expect(analyze("How much industrial value added had the Yining Park of the Khorgos Economic Development Zone achieved?").places).toEqual(["伊宁"]);
+  });
+});
