@@ -23,6 +23,6 @@ try {
   process.stderr.write("Build failed: the TypeScript errors are above. Fix them (or run `npm run typecheck`), then `npm start` again.\n");
   process.exit(1);
 }
-for (const assets of ["retrieve/data", "index/data", "answer/claims/data", "adapters/web/pages"]) {
+for (const assets of ["retrieve/data", "index/data", "ingest/data", "answer/claims/data", "adapters/web/pages"]) {
   cpSync(path.join(root, "src", assets), path.join(dist, assets), { recursive: true });
 }

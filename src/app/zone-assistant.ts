@@ -537,6 +537,7 @@ function frameOf(question: string, kind: QuestionKind, query: AnalyzedQuery, per
   // "河北省商务厅对全省开发区进行综合评价，承德双滦经济开发区排第几？": a province named beside a place
   // of its own is where the subject lies (or who ranks it), not a second subject.
   const places = query.places.filter((place) => findPlace(place)?.kind !== "省" || !query.places.some((other) => other !== place && findPlace(other)?.province === place));
+  const scope = query.places.filter((place) => !places.includes(place));
   const subjects = places.map((place) => {
     const zoneName = query.zoneNames.find((name) => name.includes(place) && name !== place);
     // An English question names the kind right after the place ("Suzhou Industrial Park"), maybe after other zones' kinds.
@@ -545,7 +546,7 @@ function frameOf(question: string, kind: QuestionKind, query: AnalyzedQuery, per
   });
   const names = subjects.map((subject) => [subject.zoneName ?? "", subject.place, query.language === "en" ? live.lexicon.places.english(subject.place) : ""]);
   const periodOf = (text: string) => withQuestionYear(questionPeriod(text, query.language), question);
-  return readFrame({ question, language: query.language, kind, terms: query.groups, subjects, period: withQuestionYear(period, question), names, periodOf });
+  return readFrame({ question, language: query.language, kind, terms: query.groups, subjects, period: withQuestionYear(period, question), names, periodOf, scope });
 }
 
 function withoutCondition(groups: AnalyzedQuery["groups"], condition: Condition | undefined): AnalyzedQuery["groups"] {

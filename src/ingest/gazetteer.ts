@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { pinyin } from "pinyin-pro";
@@ -5,6 +6,11 @@ import { z } from "zod";
 import { AppError } from "../core/errors.js";
 import { NameMatcher } from "./name-matcher.js";
 import { placeEntries } from "./places-data.js";
+
+/** Established English names that are not pinyin (Ordos, Urumqi, Khorgos): general knowledge, for any corpus. */
+const placeExonyms: Record<string, string[]> = z
+  .object({ places: z.record(z.string(), z.array(z.string()).min(1)) })
+  .parse(JSON.parse(readFileSync(new URL("./data/place-exonyms.json", import.meta.url), "utf8"))).places;
 
 /**
  * Bilingual place gazetteer. English names come from toneless pinyin (长治 → Changzhi) for the bundled
@@ -73,7 +79,8 @@ export function createGazetteer(extra: GazetteerOverride[] = []): Gazetteer {
     if (english && english.length > 0) englishName.set(zh, english[0]);
   };
 
-  for (const entry of placeEntries) register(entry.zh);
+  for (const entry of placeEntries) register(entry.zh, placeExonyms[entry.zh]);
+  for (const [zh, english] of Object.entries(placeExonyms)) if (!known.has(zh)) register(zh, english);
   for (const override of extra) register(override.zh, override.en);
 
   const matcher = new NameMatcher(known);

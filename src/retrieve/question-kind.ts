@@ -95,6 +95,9 @@ export function classifyQuestion(text: string, placeCount = 0): QuestionKindResu
     const superlative = superlativeCues.some((cue) => cue.test(trimmed));
     if (comparison && placeCount >= 2) return "comparison";
     if (placeCount >= 2 && !superlative && isChoiceComparison(trimmed)) return "comparison";
+    // "Did X rank first in …?", "Is X the largest …?": asked to be confirmed, a superlative is a yes or no.
+    const yesNo = language === "en" ? yesNoStart.test(trimmed) : yesNoChinese.test(trimmed);
+    if (superlative && yesNo) return "yesno";
     // "Which zone attracted the most …?" ranks; "the most important measure" of one zone is a list.
     if (superlative && placeCount <= 1 && (/\bwhich\b|\bwhat (?:zone|park|city)\b|哪个|哪里|哪家|谁/iu.test(trimmed) || placeCount === 0)) return "superlative";
     if (comparison && /\bor\b|还是|哪个/iu.test(trimmed) && placeCount >= 2) return "comparison";

@@ -57,6 +57,8 @@ export interface Subject {
 
 export interface Frame {
   question: string;
+  /** Provinces named as where the subject lies ("广西" in "the best-ranked zone in Guangxi"): a rank asked is taken there. */
+  scope?: string[];
   language: Language;
   intent: Intent;
   parts: FramePart[];
@@ -89,6 +91,8 @@ export interface FrameInput {
   periodOf?: (text: string) => Period | undefined;
   /** The names each subject may be written with in the question (zone name, place, English name). */
   names?: string[][];
+  /** Provinces the question names beside its subject's own city: where a ranking asked is taken. */
+  scope?: string[];
 }
 
 export function readFrame(input: FrameInput): Frame {
@@ -127,6 +131,7 @@ export function readFrame(input: FrameInput): Frame {
     period: input.period,
     condition,
     asksPlan: claimLexicon().asksPlan.test(question),
+    ...(input.scope && input.scope.length > 0 ? { scope: input.scope } : {}),
     cases: casesIn(question, language),
     compare: sides ? compare : undefined,
     sides,

@@ -28,6 +28,7 @@ const lexiconSchema = z.object({
   superlative: z.object({ zh: z.record(z.string(), z.array(z.string())), en: z.record(z.string(), z.array(z.string())) }),
   listAsk: bilingual,
   reportVerbs: z.array(z.string()),
+  tentative: z.object({ qualifiers: z.record(z.string(), z.string()), firm: bilingual, named: bilingual }),
 });
 
 export type AskedKind = "count" | "amount" | "percent" | "rank" | "score" | "area" | "person" | "any";
@@ -61,6 +62,8 @@ export interface CompiledLexicon {
   listAsk: Record<Language, RegExp[]>;
   /** A whole question word that only says a figure was reported ("完成", "实现"), never what it measures. */
   reportVerb: RegExp;
+  /** Words before an act that make it not final (意向签约), with their English; questions asking for the final act, or naming the tentative one. */
+  tentative: { qualifiers: Record<string, string>; firm: Record<Language, RegExp>; named: Record<Language, RegExp> };
 }
 
 const alternation = (patterns: string[]) => patterns.map((pattern) => `(?:${pattern})`).join("|");
@@ -99,6 +102,11 @@ function compileLexicon(raw: z.infer<typeof lexiconSchema>): CompiledLexicon {
     },
     listAsk: { zh: raw.listAsk.zh.map((pattern) => new RegExp(pattern, "u")), en: raw.listAsk.en.map((pattern) => new RegExp(pattern, "iu")) },
     reportVerb: new RegExp(`^(?:${alternation(raw.reportVerbs)})$`, "u"),
+    tentative: {
+      qualifiers: raw.tentative.qualifiers,
+      firm: { zh: compile(raw.tentative.firm.zh), en: compile(raw.tentative.firm.en) },
+      named: { zh: compile(raw.tentative.named.zh), en: compile(raw.tentative.named.en) },
+    },
     compare: { more: { zh: compile(raw.compare.more.zh), en: compile(raw.compare.more.en) }, less: { zh: compile(raw.compare.less.zh), en: compile(raw.compare.less.en) } },
   };
 }

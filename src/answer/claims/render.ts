@@ -3,6 +3,7 @@ import type { Answer, Citation, Language } from "../../core/types.js";
 import type { EvidenceSentence } from "./evidence.js";
 import type { StatementClaim } from "./statements.js";
 import type { Frame, FramePart } from "./frame.js";
+import { claimLexicon } from "./lexicon.js";
 import { quantitiesIn, quantityText, type Quantity } from "./quantities.js";
 import type { Comparison, FigureClaim, PersonClaim, Side, TierClaim, VerdictClaim } from "./strategies.js";
 
@@ -132,6 +133,11 @@ export function renderVerdict(frame: Frame, claim: VerdictClaim): Answer {
   const citer = new Citer();
   const n = citer.cite(claim.sentence, claim.figure?.quantity);
   const zh = frame.language === "zh";
+  if (claim.basis === "tentative") {
+    const quote = excerpt(claim.sentence, claim.figure ? [claim.figure.quantity] : []).replace(/[。；;，,]$/u, "");
+    const gloss = claimLexicon().tentative.qualifiers[claim.qualifier ?? ""] ?? claim.qualifier;
+    return answerOf(frame, zh ? `不是。报道说的是“${claim.qualifier}”：${quote}[${n}]。` : `No. The report calls it ${gloss} (${claim.qualifier}), not final: “${quote}” [${n}].`, citer);
+  }
   if (claim.basis === "statement" || !claim.figure || !claim.condition) {
     const quote = claim.sentence.text.replace(/[。；;，,]$/u, "");
     return answerOf(frame, zh ? `是的。${quote}[${n}]。` : `Yes. The report says so: “${quote}” [${n}].`, citer);

@@ -32,8 +32,10 @@ export interface FigureClaim {
 export interface VerdictClaim {
   kind: "verdict";
   answer: "yes" | "no";
-  /** A threshold decided against a figure, or a statement the passage makes in the question's words. */
-  basis: "threshold" | "statement";
+  /** A threshold decided against a figure, a statement the passage makes in the question's words, or an act it calls not final. */
+  basis: "threshold" | "statement" | "tentative";
+  /** For "tentative": the word that says the act was not final (意向). */
+  qualifier?: string;
   condition?: Condition;
   figure?: FigureClaim;
   sentence: EvidenceSentence;
@@ -281,8 +283,12 @@ export function yesNoStrategy(frame: Frame, evidence: EvidenceSentence[], contex
     const terms = frame.terms.filter((group) => !group.alternatives.some((term) => condition.text.includes(term)) && !condition.text.toLowerCase().includes(group.label.toLowerCase()));
     const part: FramePart = { text: frame.question, asked: conditionKinds[condition.unit], terms, rate: rateAsked(frame.question) };
     const scoped = { ...frame, terms: terms.length > 0 ? terms : frame.terms };
-    const figure = rankFigures(scoped, part, evidence, context).find((claim) => claim.local > 0 && verify(claim));
+    // A rank asked within a province ("best-ranked in Guangxi") is not decided by a national rank: the clause must say where.
+    const inScope = (claim: FigureClaim) => condition.unit !== "rank" || !frame.scope || withinScope(claim.quantity.clause, frame.scope);
+    const figure = rankFigures(scoped, part, evidence, context).find((claim) => claim.local > 0 && inScope(claim) && verify(claim));
     if (figure) {
+      const tentative = tentativeQualifier(figure.quantity.clause, frame);
+      if (tentative) return tentative.firm ? { kind: "verdict", answer: "no", basis: "tentative", qualifier: tentative.qualifier, figure, sentence: figure.sentence } : undefined;
       return { kind: "verdict", answer: meetsCondition(figure.quantity, condition) ? "yes" : "no", basis: "threshold", condition, figure, sentence: figure.sentence };
     }
     if (condition.unit !== "rank") return undefined;
@@ -291,13 +297,19 @@ export function yesNoStrategy(frame: Frame, evidence: EvidenceSentence[], contex
 }
 
 function statementVerdict(frame: Frame, evidence: EvidenceSentence[], context: EvidenceContext): VerdictClaim | undefined {
-  if (frame.terms.length === 0) return undefined;
+  // "柳州高新区是广西排名第一的高新区吗？" names nothing but the subject and the ranking: the sentence saying that ranking of the subject states it.
+  if (frame.terms.length === 0) {
+    const first = evidence.filter((sentence) => sentence.periodFit >= 0 && firstPlaceOfSubject(sentence.text, frame, context)).sort((a, b) => a.hitRank - b.hitRank)[0];
+    return first ? { kind: "verdict", answer: "yes", basis: "statement", sentence: first } : undefined;
+  }
   // A threshold the frame could not read ("above half"): a sentence naming the measure does not
   // decide it, whichever way its figure goes.
   if (!frame.condition && unreadThreshold(frame)) return undefined;
   const negation = claimLexicon().negation.zh;
   const weights = frame.terms.map((group) => termWeight(group, context));
-  const rarest = frame.terms[weights.indexOf(Math.max(...weights))]!;
+  // The rarest word some passage holds: a dictionary guess no document uses ("evaluation" → 考评 where the text says 评价) decides nothing.
+  const seen = weights.map((weight, index) => (frame.terms[index]!.alternatives.some((term) => context.documentFrequency(term) > 0) ? weight : -1));
+  const rarest = frame.terms[Math.max(...seen) >= 0 ? seen.indexOf(Math.max(...seen)) : weights.indexOf(Math.max(...weights))]!;
   const best = evidence
     // Every curated word of the question is in the sentence (a dictionary guess may be phrased otherwise).
     // Every telling curated word of the question is in the sentence; a common one ("企业") may be named otherwise.
@@ -310,7 +322,31 @@ function statementVerdict(frame: Frame, evidence: EvidenceSentence[], context: E
     // (the words before it, back to the clause's start) makes the statement denied, not made.
     .filter((sentence) => !frame.terms.some((group) => sentence.present.has(group) && (group.weight ?? 1) >= 1 && deniedIn(sentence.text, group, negation)))
     .sort((a, b) => b.coverage - a.coverage || a.hitRank - b.hitRank)[0];
-  return best ? { kind: "verdict", answer: "yes", basis: "statement", sentence: best } : undefined;
+  if (!best) return undefined;
+  // "意向签约额160亿元" asked as signed contracts: the report says the act was not final.
+  const tentative = tentativeQualifier(best.text, frame);
+  if (tentative) return tentative.firm ? { kind: "verdict", answer: "no", basis: "tentative", qualifier: tentative.qualifier, sentence: best } : undefined;
+  return { kind: "verdict", answer: "yes", basis: "statement", sentence: best };
+}
+
+/**
+ * The word right before one of the question's words in the text that makes the act not final
+ * ("意向签约"), unless the question names such an act itself; `firm` when the question asks for the
+ * final act ("formally signed contracts", "正式签约").
+ */
+function tentativeQualifier(text: string, frame: Frame): { qualifier: string; firm: boolean } | undefined {
+  const { qualifiers, firm, named } = claimLexicon().tentative;
+  if (named.zh.test(frame.question) || (frame.language === "en" && named.en.test(frame.question))) return undefined;
+  for (const group of frame.terms) {
+    for (const term of group.alternatives) {
+      if (term.length < 2) continue;
+      for (let at = text.indexOf(term); at >= 0; at = text.indexOf(term, at + 1)) {
+        const qualifier = Object.keys(qualifiers).find((word) => text.slice(0, at).endsWith(word));
+        if (qualifier) return { qualifier, firm: firm[frame.language].test(frame.question) };
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Is the group's first occurrence in the text denied by a negation earlier in its clause? */
@@ -322,11 +358,23 @@ function deniedIn(text: string, group: TermGroup, negation: RegExp): boolean {
   return negation.test(text.slice(Math.max(clauseStart, at - 12), at).replace(/不断|不仅|不少|不止|不久|不同|不但|不论|不管|无论/gu, ""));
 }
 
-/** First place asked, and said of the subject in other words ("…高新区管委会以总分91.9分拔得头筹"). */
+/** First place asked, and said of the subject in other words ("…高新区管委会以总分91.9分拔得头筹"), where the question asks it. */
 function firstPlaceOfSubject(text: string, frame: Frame, context: EvidenceContext): boolean {
   if (frame.condition?.unit !== "rank" || frame.condition.value !== 1) return false;
-  const cue = claimLexicon().condition.zh.first.exec(text);
-  return cue !== null && subjectFit(text.slice(0, cue.index), frame.subjects, context, frame.question) === 1;
+  const first = claimLexicon().condition.zh.first;
+  // Every place the words occur ("今年第一季度…名列广西各高新区之首": the first is a quarter).
+  for (const cue of text.matchAll(new RegExp(first.source, "gu"))) {
+    if (/^第一(?:季度|批|次|个|期|阶段|书记|责任)/u.test(text.slice(cue.index))) continue;
+    if (subjectFit(text.slice(0, cue.index), frame.subjects, context, frame.question) !== 1) continue;
+    const clauseStart = Math.max(...["，", ",", "；", ";", "。"].map((mark) => text.lastIndexOf(mark, cue.index - 1))) + 1;
+    if (!frame.scope || withinScope(text.slice(clauseStart, cue.index + cue[0].length), frame.scope)) return true;
+  }
+  return false;
+}
+
+/** Does a clause say it ranks within one of the provinces asked ("名列广西各高新区之首", "在全省…位列第3位")? */
+function withinScope(clause: string, scope: string[]): boolean {
+  return /全省|省内|本省|全区各|自治区内/u.test(clause) || scope.some((province) => clause.includes(province));
 }
 
 /** A comparison word followed by a number or an amount word: a threshold, read or not. */

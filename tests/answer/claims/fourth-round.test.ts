@@ -136,6 +136,71 @@ describe("a park named with its zone", () => {
   });
 
   it("keeps the park's place when it is the only place named", () => {
-    expect(analyze("How much industrial value added had the Yining Park of the Khorgos Economic Development Zone achieved?").places).toEqual(["伊宁"]);
+    expect(analyze("How much industrial value added had the Yining Park of the Qarabel Economic Development Zone achieved?").places).toEqual(["伊宁"]);
+  });
+});
+
+describe("an act the report calls not final", () => {
+  const haidong: Subject = { place: "海东", zoneName: "海东工业园区", kind: "工业园" };
+  const report = hit("记者从海东工业园区管理委员会获悉,园区已落实“青洽会”意向签约项目7项,意向签约额160亿元。", { zones: ["海东工业园区", "海东"] });
+  const signed = group("signed", "签约");
+
+  it("answers no when the question asks for signed contracts and the report says 意向签约", () => {
+    const frame = readFrame({ question: "Are the 16 billion yuan of Haidong Industrial Park's fair deals formally signed contracts?", language: "en", kind: "yesno", terms: [group("16"), signed, { ...group("contracts", "合同"), weight: 0.5 }], subjects: [haidong] });
+    expect(lines(answerWithClaims(frame, [report], context))[0]).toMatch(/^No\. The report calls it an intention \(意向\)/u);
+  });
+
+  it("does not say yes to a plain 'did it sign' either, and never says yes", () => {
+    const frame = readFrame({ question: "海东工业园区在青洽会上签约了吗？", language: "zh", kind: "yesno", terms: [group("青洽会"), group("签约")], subjects: [haidong] });
+    expect(lines(answerWithClaims(frame, [report], context))[0] ?? "").not.toMatch(/^是的/u);
+  });
+
+  it("says yes when the question itself asks about intention deals", () => {
+    const frame = readFrame({ question: "海东工业园区在青洽会上有意向签约项目吗？", language: "zh", kind: "yesno", terms: [group("青洽会"), group("意向"), group("签约")], subjects: [haidong] });
+    expect(lines(answerWithClaims(frame, [report], context))[0]).toMatch(/^是的/u);
+  });
+});
+
+describe("first place asked within a province", () => {
+  const liuzhou: Subject = { place: "柳州", zoneName: "柳州高新区", kind: "高新" };
+  const report = hit("今年第一季度,科技部公布国家高新区评价最新排名,柳州高新区综合排名在169个单位中居第44位,较上年度上升5位,再次名列广西各高新区之首。", { zones: ["柳州高新区", "柳州"] });
+
+  it("is not decided by the national rank, and is stated by 名列广西…之首 (not by 第一季度)", () => {
+    const frame = readFrame({ question: "Is Liuzhou Hi-tech Zone the best-ranked high-tech zone in Guangxi?", language: "en", kind: "yesno", terms: [], subjects: [liuzhou], scope: ["广西"] });
+    expect(frame.condition).toMatchObject({ unit: "rank", value: 1 });
+    expect(lines(answerWithClaims(frame, [report], context))[0]).toMatch(/^Yes\./u);
+  });
+
+  it("without a province, first place is decided by the national rank: no", () => {
+    const frame = readFrame({ question: "Is Liuzhou Hi-tech Zone ranked first in the national evaluation?", language: "en", kind: "yesno", terms: [group("national", "国家")], subjects: [liuzhou] });
+    expect(lines(answerWithClaims(frame, [report], context))[0]).toMatch(/^No\. 44th/u);
+  });
+
+  it("a province the report ranks nothing in is not stated", () => {
+    const frame = readFrame({ question: "柳州高新区是广东排名第一的高新区吗？", language: "zh", kind: "yesno", terms: [], subjects: [liuzhou], scope: ["广东"] });
+    expect(lines(answerWithClaims(frame, [report], context))[0] ?? "").not.toMatch(/^是的/u);
+  });
+});
+
+describe("questions read before their words", () => {
+  it("a superlative asked to be confirmed is a yes/no", () => {
+    expect(classifyQuestion("Did Yuansheng in Ordos High-tech Zone rank first in the city by import and export value?", 1).kind).toBe("yesno");
+    expect(classifyQuestion("Is it the largest project signed this year?", 0).kind).toBe("yesno");
+    expect(classifyQuestion("Which zone signed the largest project?", 0).kind).toBe("superlative");
+  });
+});
+
+describe("established English names of places that are not pinyin", () => {
+  let lexicon: Lexicon;
+  beforeAll(async () => {
+    lexicon = await loadLexicon(realCorpusDir);
+  });
+
+  it("finds Ordos, Urumqi and Khorgos, and answers with that name", () => {
+    expect(lexicon.places.inEnglish("How many cars did Ordos High-tech Zone produce?").places).toEqual(["鄂尔多斯"]);
+    expect(lexicon.places.inEnglish("Urumqi ETDZ investment").places).toEqual(["乌鲁木齐"]);
+    expect(lexicon.places.inEnglish("the Horgos Economic Development Zone").places).toEqual(["霍尔果斯"]);
+    expect(lexicon.places.english("鄂尔多斯")).toBe("Ordos");
+    expect(lexicon.places.english("伊宁")).toBe("Yining");
   });
 });
