@@ -1,6 +1,7 @@
 /**
- * `npx tsx scripts/explain-question.ts "question" [--corpus DIR [--alone]]`: prints how a question is
+ * `npx tsx scripts/explain-question.ts "question" [--corpus DIR [--alone]] [--follow-ups]`: prints how a question is
  * read (kind, terms, frame) and the claim candidates the strategies rank, for developers tuning cue data.
+ * With --follow-ups the questions are one conversation, so "那衡阳呢？" follows the question before it.
  */
 import { loadConfig } from "../src/core/config.js";
 import { createRuntime } from "../src/app/runtime.js";
@@ -17,7 +18,7 @@ const scratch = corpus ? await prepareEvalCorpus(config, corpus, { alone: args.i
 const runtime = await createRuntime(scratch?.config ?? config, { log, memoryState: true });
 process.env.EXPLAIN_CLAIMS = "1";
 for (const question of questions) {
-  const answer = await runtime.service.ask(question);
+  const answer = await runtime.service.ask(question, args.includes("--follow-ups") ? { conversationId: "explain" } : {});
   console.log("\n### " + question + "\n" + answer.answer.slice(0, 600));
 }
 await runtime.close();

@@ -7,7 +7,7 @@ import { findFigures, type FoundFigure } from "./english-figures.js";
 import { groupCoverage } from "./coverage.js";
 import { refusal, topicOf } from "./refusal.js";
 import { extractYears, listCue } from "../retrieve/analyze-query.js";
-import { englishZoneName } from "./zone-names.js";
+import { englishZoneName, pinyinPlace } from "./zone-names.js";
 import { composeRuleAnswer, missingRuleTopic } from "./rule-answer.js";
 import { entitiesIn } from "./lead/simple-leads.js";
 import { figureInEnglish } from "../facts/figures.js";
@@ -47,7 +47,8 @@ function composeExtractiveSync(input: AnswerInput): Answer {
   // Passages with no usable sentence (tables, English fragments) answer nothing: say so.
   if (!best) return refusal(input.language, topicOf(input.question, input.language), input.standaloneQuestion);
 
-  const wantsList = listCue.test(input.question) || input.termGroups.length >= 4;
+  // Many words ask for several sentences, unless a figure is asked: then other sentences' figures only mislead.
+  const wantsList = listCue.test(input.question) || (input.termGroups.length >= 4 && !input.asksFigure);
   const limit = wantsList ? 4 : 2;
   const chosen: ScoredSentence[] = [best];
   const covered = new Set(best.covered);
@@ -59,6 +60,9 @@ function composeExtractiveSync(input: AnswerInput): Answer {
     const continuesWithFigure = sentence.position === best.position + 1 && !best.hasFigure && sentence.hasFigure;
     return continuesWithFigure ? 0.6 : 0.3;
   };
+  // For a figure, a neighbour with figures of its own that lacks a word the best sentence holds ("第二产业…"
+  // beside "第一产业…") states another measure: it is not quoted beside the answer.
+  const otherMeasure = (candidate: ScoredSentence) => input.asksFigure && !wantsList && candidate.hasFigure && [...best.covered].some((group) => !candidate.covered.has(group));
   const rest = scored.slice(1).sort((a, b) => b.score + adjacency(b) - (a.score + adjacency(a)));
   for (const candidate of rest) {
     if (chosen.length >= limit) break;
@@ -66,7 +70,7 @@ function composeExtractiveSync(input: AnswerInput): Answer {
     const addsTerms = [...candidate.covered].some((group) => !covered.has(group));
     const strongEnough = candidate.score + adjacency(candidate) >= best.score * (wantsList ? 0.6 : 0.8);
     const sameArticle = hits[candidate.hitIndex]!.chunk.articleId === hits[best.hitIndex]!.chunk.articleId;
-    if ((addsTerms && candidate.score >= best.score * 0.5) || (strongEnough && (sameArticle || wantsList))) {
+    if ((addsTerms && candidate.score >= best.score * 0.5) || (strongEnough && (sameArticle || wantsList) && !otherMeasure(candidate))) {
       chosen.push(candidate);
       candidate.covered.forEach((group) => covered.add(group));
     }
@@ -74,7 +78,7 @@ function composeExtractiveSync(input: AnswerInput): Answer {
   // A short lead ("出台《…优惠政策实施办法》。", "…措施如下：") names the answer; the next sentence holds it.
   if (best.text.length < 40 || /[：:]$/.test(best.text)) {
     const next = followingSentence(best, scored);
-    if (next && !chosen.some((sentence) => sameSentence(sentence.text, next.text))) chosen.push(next);
+    if (next && !chosen.some((sentence) => sameSentence(sentence.text, next.text)) && !(best.hasFigure && otherMeasure(next))) chosen.push(next);
   }
   // "…推介会成功举行。现场签约…总金额8.19亿元。": when a figure is asked for, a chosen sentence that
   // names the event without a figure brings the sentence that follows it, which usually has one.
@@ -176,7 +180,7 @@ function toCitation(hit: SearchHit, n: number): Citation {
 function englishLead(input: AnswerInput, cited: { text: string; n: number; score: number }[], citations: Citation[]): string {
   const best = [...cited].sort((a, b) => b.score - a.score)[0]!;
   const citation = citations.find((item) => item.n === best.n);
-  const english = (place: string) => input.placeNames[place] ?? place;
+  const english = (place: string) => input.placeNames[place] ?? pinyinPlace(place);
   const zoneName = citation?.zone ? englishZoneName(citation.zone, english) : input.places.map(english).join(", ");
   const subject = zoneName || "The reports";
   const marker = `[${best.n}]`;

@@ -1,3 +1,5 @@
+import { pinyin } from "pinyin-pro";
+
 /**
  * English display names for zones: 安康高新区 → "Ankang High-tech Zone (安康高新区)". The place part
  * comes from the gazetteer (pinyin or an admin override), the kind from this table.
@@ -24,4 +26,11 @@ export function englishZoneName(zone: string, english: (place: string) => string
   const placePart = place ?? (kind ? zone.slice(0, zone.length - kind[0].length) : zone);
   const name = kind && placePart.length > 0 && zone.startsWith(placePart) ? `${english(placePart)} ${kind[1]}` : english(placePart);
   return `${name} (${zone})`;
+}
+
+/** A place no gazetteer names in English (盘 of 盘县, a one-character county): its pinyin. */
+export function pinyinPlace(zh: string): string {
+  if (!/[\u4e00-\u9fff]/u.test(zh)) return zh;
+  const syllables = (pinyin(zh, { toneType: "none", type: "array", v: true }) as string[]).join("");
+  return syllables.charAt(0).toUpperCase() + syllables.slice(1);
 }

@@ -116,8 +116,7 @@ export async function readCorpus(corpusDir: string, options: ReadCorpusOptions =
         const normalized = normalizeText(document.text);
         // A document in traditional characters (蕪湖經開區) is read in simplified, the script questions
         // and place names are matched in; only when the conversion keeps every offset.
-        const simplified = toSimplified(normalized.text);
-        const raw = simplified.length === normalized.text.length ? simplified : normalized.text;
+        const raw = simplifiedOrAsIs(normalized.text);
         if (document.warnings?.length) {
           report.warnings = document.warnings.map((warning) => `${source}: ${warning}`);
           for (const warning of report.warnings) log(`warning ${warning}`);
@@ -130,7 +129,8 @@ export async function readCorpus(corpusDir: string, options: ReadCorpusOptions =
           const entry = catalogEntry(catalog, relative);
           const stated = document.metadata;
           const date = entry?.date ?? stated.date ?? detectReportDate(raw);
-          const statedTitle = stated.title ? normalizeText(stated.title).text : undefined;
+          // The stated title is read in simplified too, as the text is (德州出臺…激勵辦法 → 激励办法).
+          const statedTitle = stated.title ? simplifiedOrAsIs(normalizeText(stated.title).text) : undefined;
           const title = entry?.title ?? statedTitle;
           const declaredZones = entry?.zones ?? stated.zones ?? [];
           options.onStep?.("chunking", position, relatives.length);
@@ -160,7 +160,8 @@ export async function readCorpus(corpusDir: string, options: ReadCorpusOptions =
             const hasPlace = declaredZones.length > 0 || issuers.length > 0 || article.zones.length > 0;
             const county = hasPlace ? undefined : selfNamedCounty(article.text);
             if (county) issuers.push(county);
-            for (const issuer of issuers) places.add(issuer.place);
+            // A one-character county (盘 of 盘县) is known by its full name: "Panxian" is asked, never "Pan".
+            for (const issuer of issuers) places.add(issuer.place.length < 2 ? issuer.name : issuer.place);
             const leading = [...declaredZones, ...issuers.flatMap((issuer) => [issuer.name, issuer.place])];
             if (leading.length > 0) article.zones = [...new Set([...leading, ...article.zones])];
             const validity = mergeValidity(parseValidity(article.text, article.date), { ...stated, ...entry }, article.date);
@@ -237,4 +238,10 @@ function markSuperseded(chunks: Chunk[]): void {
     const by = replacing.get(chunk.articleId);
     if (by) chunk.validity = { ...chunk.validity, supersededBy: [...by] };
   }
+}
+
+/** The text in simplified characters, or as it is when the conversion would change its length (offsets must hold). */
+function simplifiedOrAsIs(text: string): string {
+  const simplified = toSimplified(text);
+  return simplified.length === text.length ? simplified : text;
 }

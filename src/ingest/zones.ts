@@ -201,7 +201,8 @@ function scanPlaces(text: string, covered: Array<[number, number]>): Map<string,
     }
     const end = index + found.length;
     const insideZone = covered.some(([start, stop]) => index >= start && index < stop);
-    const ambiguous = ambiguousPlaces.has(found) && !placeSuffix.test(text.slice(end, end + 4));
+    // A two-character county written bare is as often part of a phrase (投资兴办 → 资兴): it needs its suffix.
+    const ambiguous = (ambiguousPlaces.has(found) || (findPlace(found)?.kind === "县" && found.length === 2)) && !placeSuffix.test(text.slice(end, end + 4));
     if (!insideZone && !ambiguous) {
       const entry = findPlace(found)!;
       const existing = places.get(found);

@@ -25,3 +25,11 @@ describe("englishZoneName", () => {
     expect(englishZoneName("Ankang", english)).toBe("Ankang");
   });
 });
+
+describe("places no gazetteer names in English", () => {
+  it("are given in pinyin", async () => {
+    const { pinyinPlace, englishZoneName } = await import("../../src/answer/zone-names.js");
+    expect(pinyinPlace("盘")).toBe("Pan");
+    expect(englishZoneName("盘县", pinyinPlace)).toBe("Pan County (盘县)");
+  });
+});

@@ -28,6 +28,7 @@ const lexiconSchema = z.object({
   superlative: z.object({ zh: z.record(z.string(), z.array(z.string())), en: z.record(z.string(), z.array(z.string())) }),
   listAsk: bilingual,
   reportVerbs: z.array(z.string()),
+  exclusion: z.array(z.string()),
   tentative: z.object({ qualifiers: z.record(z.string(), z.string()), firm: bilingual, named: bilingual }),
 });
 
@@ -62,6 +63,8 @@ export interface CompiledLexicon {
   listAsk: Record<Language, RegExp[]>;
   /** A whole question word that only says a figure was reported ("完成", "实现"), never what it measures. */
   reportVerb: RegExp;
+  /** Words after a thing, in its clause, that put it outside a rule ("…等项目不适用本办法"). */
+  exclusion: RegExp;
   /** Words before an act that make it not final (意向签约), with their English; questions asking for the final act, or naming the tentative one. */
   tentative: { qualifiers: Record<string, string>; firm: Record<Language, RegExp>; named: Record<Language, RegExp> };
 }
@@ -102,6 +105,7 @@ function compileLexicon(raw: z.infer<typeof lexiconSchema>): CompiledLexicon {
     },
     listAsk: { zh: raw.listAsk.zh.map((pattern) => new RegExp(pattern, "u")), en: raw.listAsk.en.map((pattern) => new RegExp(pattern, "iu")) },
     reportVerb: new RegExp(`^(?:${alternation(raw.reportVerbs)})$`, "u"),
+    exclusion: compile(raw.exclusion, "u"),
     tentative: {
       qualifiers: raw.tentative.qualifiers,
       firm: { zh: compile(raw.tentative.firm.zh), en: compile(raw.tentative.firm.en) },

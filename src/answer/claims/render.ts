@@ -140,6 +140,7 @@ export function renderVerdict(frame: Frame, claim: VerdictClaim): Answer {
   }
   if (claim.basis === "statement" || !claim.figure || !claim.condition) {
     const quote = claim.sentence.text.replace(/[。；;，,]$/u, "");
+    if (claim.answer === "no") return answerOf(frame, zh ? `不是。${quote}[${n}]。` : `No. The text says otherwise: “${quote}” [${n}].`, citer);
     return answerOf(frame, zh ? `是的。${quote}[${n}]。` : `Yes. The report says so: “${quote}” [${n}].`, citer);
   }
   const yes = claim.answer === "yes";

@@ -309,20 +309,27 @@ function statementVerdict(frame: Frame, evidence: EvidenceSentence[], context: E
   const weights = frame.terms.map((group) => termWeight(group, context));
   // The rarest word some passage holds: a dictionary guess no document uses ("evaluation" → 考评 where the text says 评价) decides nothing.
   const seen = weights.map((weight, index) => (frame.terms[index]!.alternatives.some((term) => context.documentFrequency(term) > 0) ? weight : -1));
-  const rarest = frame.terms[Math.max(...seen) >= 0 ? seen.indexOf(Math.max(...seen)) : weights.indexOf(Math.max(...weights))]!;
+  // Words that name the document ("按德州市招商引资激励办法，…") are held by its title, not by the clause that answers.
+  const rarestFor = (title: string): TermGroup => {
+    const own = seen.map((weight, index) => (holds(title, frame.terms[index]!) || (frame.terms[index]!.weight ?? 1) < 1 ? -1 : weight));
+    const best = Math.max(...own) >= 0 ? own : Math.max(...seen) >= 0 ? seen : weights;
+    return frame.terms[best.indexOf(Math.max(...best))]!;
+  };
   const best = evidence
     // Every curated word of the question is in the sentence (a dictionary guess may be phrased otherwise).
     // Every telling curated word of the question is in the sentence; a common one ("企业") may be named otherwise.
-    .filter((sentence) => sentence.coverage >= 0.6 && sentence.present.has(rarest) && sentence.periodFit >= 0 && frame.terms.every((group, index) => (group.weight ?? 1) < 1 || sentence.present.has(group) || weights[index]! < 0.5 * Math.max(...weights)))
+    .filter((sentence) => sentence.coverage >= 0.6 && sentence.present.has(rarestFor(sentence.hit.chunk.title)) && sentence.periodFit >= 0 && frame.terms.every((group, index) => (group.weight ?? 1) < 1 || sentence.present.has(group) || holds(sentence.hit.chunk.title, group) || weights[index]! < 0.5 * Math.max(...weights)))
     // A ranking asked ("rank first", "百强") is stated only by a sentence that says that very ranking.
     // (First place is said many ways: "拔得头筹", "位居第一", "榜首".)
     .filter((sentence) => !frame.condition || sentence.text.includes(frame.condition.text) || firstPlaceOfSubject(sentence.text, frame, context))
     .filter((sentence) => subjectFit(sentence.text, frame.subjects, context, frame.question) >= 0)
-    // "未纳入…", "没有…补贴", "不得作为企业的盈余分配": a word of the question denied in its clause
-    // (the words before it, back to the clause's start) makes the statement denied, not made.
-    .filter((sentence) => !frame.terms.some((group) => sentence.present.has(group) && (group.weight ?? 1) >= 1 && deniedIn(sentence.text, group, negation)))
     .sort((a, b) => b.coverage - a.coverage || a.hitRank - b.hitRank)[0];
   if (!best) return undefined;
+  // "不得作为企业的盈余分配", "火力发电…等项目不适用本办法": the sentence that says most of what was asked denies a
+  // word of the question in its clause (a negation before it, an exclusion after it): the answer is no —
+  // unless the question is itself negated, when yes and no would be read the wrong way round.
+  const denied = frame.terms.some((group) => best.present.has(group) && (group.weight ?? 1) >= 1 && (deniedIn(best.text, group, negation) || excludedAfter(best.text, group)));
+  if (denied) return negation.test(frame.question.replace(/不断|不仅|不少|不止|不同|不但|不论|不管|无论|不超过|不低于|不少于|不高于/gu, "")) ? undefined : { kind: "verdict", answer: "no", basis: "statement", sentence: best };
   // "意向签约额160亿元" asked as signed contracts: the report says the act was not final.
   const tentative = tentativeQualifier(best.text, frame);
   if (tentative) return tentative.firm ? { kind: "verdict", answer: "no", basis: "tentative", qualifier: tentative.qualifier, sentence: best } : undefined;
@@ -347,6 +354,14 @@ function tentativeQualifier(text: string, frame: Frame): { qualifier: string; fi
     }
   }
   return undefined;
+}
+
+/** Is the group's first occurrence followed, in its clause, by a word that excludes it ("…等项目不适用本办法")? */
+function excludedAfter(text: string, group: TermGroup): boolean {
+  const at = Math.min(...group.alternatives.map((term) => text.indexOf(term)).filter((index) => index >= 0));
+  if (!Number.isFinite(at)) return false;
+  const rest = /^[^，,；;。：:]*/u.exec(text.slice(at))![0];
+  return claimLexicon().exclusion.test(rest);
 }
 
 /** Is the group's first occurrence in the text denied by a negation earlier in its clause? */

@@ -204,3 +204,37 @@ describe("established English names of places that are not pinyin", () => {
     expect(lexicon.places.english("伊宁")).toBe("Yining");
   });
 });
+
+describe("a rule that denies what is asked", () => {
+  const policy = (text: string, title = "盘县招商引资优惠办法(试行)") => hit(text, { title, zones: ["盘县"], date: "" });
+
+  it("answers no when the thing asked is excluded after it in its clause (…等项目不适用本办法)", () => {
+    const frame = readFrame({ question: "在盘县投资一个火力发电项目，能享受这个招商引资优惠办法吗？", language: "zh", kind: "yesno", terms: [group("盘县"), group("火力发电"), group("项目"), group("招商引资"), group("优惠"), group("办法")], subjects: [] });
+    const answer = lines(answerWithClaims(frame, [policy("煤炭采掘、洗选、焦化、火力发电及房地产开发、采石场等项目不适用本办法。")], context));
+    expect(answer[0]).toMatch(/^不是。.*不适用本办法/u);
+  });
+
+  it("answers no when a negation precedes it in its clause (不得作为企业的盈余分配)", () => {
+    const frame = readFrame({ question: "砚山县给企业的税收奖励资金可以用于企业的盈余分配吗？", language: "zh", kind: "yesno", terms: [group("税收"), group("奖励"), group("资金"), group("用于"), group("盈余分配")], subjects: [] });
+    const answer = lines(answerWithClaims(frame, [policy("以上税收奖励资金只能用于企业的扩大再生产和技术革新改造,不得作为企业的盈余分配或挪作他用。", "砚山县招商引资优惠政策")], context));
+    expect(answer[0]).toMatch(/^不是。/u);
+  });
+
+  it("reads a question that is itself negated as undecided, never as the wrong way round", () => {
+    const frame = readFrame({ question: "火力发电项目不能享受这个招商引资优惠办法吗？", language: "zh", kind: "yesno", terms: [group("火力发电"), group("项目"), group("招商引资"), group("优惠"), group("办法")], subjects: [] });
+    const answer = lines(answerWithClaims(frame, [policy("煤炭采掘、火力发电等项目不适用本办法。")], context));
+    expect(answer[0] ?? "").not.toMatch(/^(?:是的|不是)/u);
+  });
+
+  it("answers yes from the clause that says it, the document's own name held by its title", () => {
+    const frame = readFrame({ question: "盘县的高新技术及研发项目优惠期满后，还可以再申请吗？", language: "zh", kind: "yesno", terms: [group("盘县"), group("高新技术"), group("研发"), group("项目"), group("优惠"), group("期满"), group("申请")], subjects: [] });
+    expect(lines(answerWithClaims(frame, [policy("高新技术及研发项目,优惠期满后,可再申请。")], context))[0]).toMatch(/^是的。/u);
+  });
+});
+
+describe("place names read from documents", () => {
+  it("a two-character county written bare inside a phrase is no place (投资兴办 is not 资兴)", () => {
+    expect(detectZones("鼓励县外投资者来我县投资兴办企业").map((zone) => zone.name)).toEqual([]);
+    expect(detectZones("资兴市经开区今年签约项目").map((zone) => zone.place)).toContain("资兴");
+  });
+});

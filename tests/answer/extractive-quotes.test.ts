@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { composeExtractive } from "../../src/answer/extractive.js";
+import type { AnswerInput, Chunk, SearchHit } from "../../src/core/types.js";
+
+/** The extractive fallback quotes what answers the figure asked, not the other measures beside it. */
+
+function hit(text: string, id: string): SearchHit {
+  const chunk: Chunk = { id, source: "news/r.txt", articleId: "news/r.txt#0", articleIndex: 0, ordinal: 0, title: "潍坊高新区经济运行情况", zones: ["潍坊高新区", "潍坊"], date: "2021-02-01", text, indexText: text, start: 0, end: text.length };
+  return { chunk, score: 1 };
+}
+
+function input(question: string, termGroups: string[][], hits: SearchHit[]): AnswerInput {
+  return { question, standaloneQuestion: question, language: "zh", places: ["潍坊"], terms: termGroups.flat(), termGroups, asksFigure: true, placeNames: { 潍坊: "Weifang" }, hits, history: [] };
+}
+
+const report = "2020年,高新区实现地区生产总值543.62亿元,按可比价计算同比增长7.3%。其中,第一产业实现增加值0.19亿元;第二产业实现增加值359.84亿元,增长8.6%。";
+
+describe("quotes for a figure", () => {
+  it("leave out a neighbour that states another measure (第二产业 beside the 第一产业 asked)", async () => {
+    const answer = await composeExtractive(input("潍坊高新区第一产业增加值是多少？", [["第一产业"], ["增加值"]], [hit(report, "r#0:0")]));
+    expect(answer.answer).toContain("0.19亿元");
+    expect(answer.answer).not.toContain("359.84亿元");
+  });
+
+  it("many words in a figure question do not make it a list of four sentences", async () => {
+    const other = "规模以上固定资产投资累计完成投资142.4亿元,同比增长11.21%。限额以上社会消费品零售总额累计完成101亿元,增长14.2%。规模以上工业总产值累计完成325.98亿元,增长16.5%。";
+    const groups = [["今年"], ["1至10月"], ["规模以上"], ["工业总产值"], ["累计"], ["增长"]];
+    const answer = await composeExtractive(input("昆明经开区今年1至10月规模以上工业总产值累计完成多少？增长多少？", groups, [hit(other, "k#0:0")]));
+    expect(answer.answer).toContain("325.98亿元");
+    expect(answer.answer).not.toContain("101亿元");
+  });
+});
