@@ -62,7 +62,10 @@ function composeExtractiveSync(input: AnswerInput): Answer {
   };
   // For a figure, a neighbour with figures of its own that lacks a word the best sentence holds ("第二产业…"
   // beside "第一产业…") states another measure: it is not quoted beside the answer.
-  const otherMeasure = (candidate: ScoredSentence) => input.asksFigure && !wantsList && candidate.hasFigure && [...best.covered].some((group) => !candidate.covered.has(group));
+  // (Measured against the best sentence that has a figure: the best one may only name the period or the event.)
+  const bestFigure = scored.find((sentence) => sentence.hasFigure);
+  const otherMeasure = (candidate: ScoredSentence) =>
+    input.asksFigure && !wantsList && bestFigure !== undefined && candidate !== bestFigure && candidate.hasFigure && [...bestFigure.covered].some((group) => !candidate.covered.has(group));
   const rest = scored.slice(1).sort((a, b) => b.score + adjacency(b) - (a.score + adjacency(a)));
   for (const candidate of rest) {
     if (chosen.length >= limit) break;
@@ -78,7 +81,7 @@ function composeExtractiveSync(input: AnswerInput): Answer {
   // A short lead ("出台《…优惠政策实施办法》。", "…措施如下：") names the answer; the next sentence holds it.
   if (best.text.length < 40 || /[：:]$/.test(best.text)) {
     const next = followingSentence(best, scored);
-    if (next && !chosen.some((sentence) => sameSentence(sentence.text, next.text)) && !(best.hasFigure && otherMeasure(next))) chosen.push(next);
+    if (next && !chosen.some((sentence) => sameSentence(sentence.text, next.text)) && !otherMeasure(next)) chosen.push(next);
   }
   // "…推介会成功举行。现场签约…总金额8.19亿元。": when a figure is asked for, a chosen sentence that
   // names the event without a figure brings the sentence that follows it, which usually has one.
@@ -86,7 +89,7 @@ function composeExtractiveSync(input: AnswerInput): Answer {
     for (const sentence of [...chosen]) {
       if (sentence.hasFigure) continue;
       const next = followingSentence(sentence, scored);
-      if (next && next.hasFigure && !chosen.some((other) => sameSentence(other.text, next.text))) chosen.push(next);
+      if (next && next.hasFigure && !otherMeasure(next) && !chosen.some((other) => sameSentence(other.text, next.text))) chosen.push(next);
     }
   }
   for (const sentence of enumerationItems(best, scored, hits)) {

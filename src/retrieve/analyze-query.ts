@@ -18,6 +18,8 @@ export interface TermGroup {
   alternatives: string[];
   /** Set for dictionary guesses, which count less than curated glossary terms. */
   weight?: number;
+  /** A real word of the question (a dictionary word) that no indexed passage holds: the topic is not in the corpus. */
+  unseen?: true;
 }
 
 export interface AnalyzedQuery {
@@ -156,7 +158,8 @@ export function analyzeQuery(question: string, deps: AnalyzeDependencies): Analy
       // A word no document uses and no dictionary knows ("投产后前五年" segmented with 后前 across two
       // words) is a guess at a seam, not a topic: it helps ranking, it decides nothing (no refusal rests on it).
       const seam = deps.documentFrequency !== undefined && deps.dictionary !== undefined && alternatives.every((term) => deps.documentFrequency!(term) === 0) && !deps.dictionary.isChineseWord(word) && !deps.glossary.lookup(word).length;
-      groups.push({ label: word, alternatives, ...(seam ? { weight: dictionaryWeight } : {}) });
+      const unseen = !seam && deps.documentFrequency !== undefined && deps.dictionary !== undefined && alternatives.every((term) => deps.documentFrequency!(term) === 0) && deps.dictionary.isChineseWord(word);
+      groups.push({ label: word, alternatives, ...(seam ? { weight: dictionaryWeight } : {}), ...(unseen ? { unseen: true as const } : {}) });
     }
   } else {
     // "by the end of August" is a period (the period check reads it), not the topic "end".

@@ -238,3 +238,20 @@ describe("place names read from documents", () => {
     expect(detectZones("资兴市经开区今年签约项目").map((zone) => zone.place)).toContain("资兴");
   });
 });
+
+describe("a measure no passage names", () => {
+  const rule = "固定资产投资规模在500万元以上的企业,分别按缴纳地方税收总额(剔除上解部份后)的40%、30%、20%给予奖励。";
+  const listing: TermGroup = { label: "上市", alternatives: ["上市", "挂牌上市"], unseen: true };
+
+  it("gets no figure from a policy's other rules (a listing reward asked of a policy that has none)", () => {
+    const frame = readFrame({ question: "砚山县对企业上市给予多少奖励？", language: "zh", kind: "figure", terms: [group("企业"), listing, group("奖励")], subjects: [] });
+    const answer = lines(answerWithClaims(frame, [hit(rule, { title: "砚山县招商引资优惠政策(试行)", zones: ["砚山县"], date: "" })], context));
+    expect(answer[0] ?? "").not.toMatch(/%/u);
+  });
+
+  it("while the same words in a report, which words things its own way, are not insisted on", () => {
+    const frame = readFrame({ question: "砚山县对企业上市给予多少奖励？", language: "zh", kind: "figure", terms: [group("企业"), listing, group("奖励")], subjects: [] });
+    const answer = lines(answerWithClaims(frame, [hit(rule, { title: "砚山县招商引资工作综述", zones: ["砚山县"], date: "" })], context));
+    expect(answer[0] ?? "").toMatch(/%/u);
+  });
+});
