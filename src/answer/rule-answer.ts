@@ -1,3 +1,4 @@
+import { isPolicyChunk } from "../ingest/policy-rules.js";
 import type { Answer, AnswerInput, Citation, RuleClause, SearchHit, Validity } from "../core/types.js";
 import { groupCoverage } from "./coverage.js";
 import { findFigures } from "./english-figures.js";
@@ -198,7 +199,7 @@ function validityAnswer(input: AnswerInput, today: string): Answer | undefined {
   const scored = input.hits
     .slice(0, maxHits)
     .map((hit, hitIndex) => ({ hit, hitIndex }))
-    .filter(({ hit }) => hit.chunk.validity && (hit.chunk.validity.effective || hit.chunk.validity.expires || hit.chunk.validity.termYears))
+    .filter(({ hit }) => hit.chunk.validity && (hit.chunk.validity.effective || hit.chunk.validity.expires || hit.chunk.validity.termYears || hit.chunk.validity.effectiveFromIssue))
     .map(({ hit, hitIndex }) => {
       const states = hit.chunk.validity!.statements?.some((statement) => hit.chunk.text.includes(statement)) ? 0.3 : 0;
       const title = groupCoverage(input.termGroups, `${hit.chunk.title} ${hit.chunk.text}`, input.termWeights).score;
@@ -220,6 +221,8 @@ function validityAnswer(input: AnswerInput, today: string): Answer | undefined {
     const place = englishPlace(input, stating);
     const parts: string[] = [];
     if (validity.effective) parts.push(`in force from ${validity.effective}`);
+    // "自发布之日起执行" in an undated text: from its issue, whose date the text does not give.
+    else if (validity.effectiveFromIssue) parts.push(`in force from the date it was issued (the text gives no date)`);
     if (validity.termYears) parts.push(`for ${validity.termYears} years (${validity.term ?? `${validity.termYears}年`})`);
     if (validity.expires) parts.push(`until ${validity.expires}`);
     const ran = expired && validity.effective ? ` It ran ${validity.effective.slice(0, 4)}–${validity.expires!.slice(0, 4)} and has expired.` : "";
@@ -227,6 +230,7 @@ function validityAnswer(input: AnswerInput, today: string): Answer | undefined {
   } else {
     const parts: string[] = [];
     if (validity.effective) parts.push(`自${zhDate(validity.effective)}起施行`);
+    else if (validity.effectiveFromIssue) parts.push("自发布之日起施行（文本未写明发布日期）");
     if (validity.term) parts.push(validity.term);
     if (validity.expires) parts.push(`${expired ? "有效期至" : "有效至"}${zhDate(validity.expires)}`);
     lead = `《${title}》${parts.join("，")}[${n}]${expired ? "，现已到期" : ""}。`;
@@ -244,6 +248,23 @@ function validityAnswer(input: AnswerInput, today: string): Answer | undefined {
   return answerOf(input, [lead, ...evidence].join("\n"), cited.citations);
 }
 
+/**
+ * A validity question about a policy whose indexed text states no date or term (a stored first part, an
+ * undated rule): said so, citing the document, and marked refused — no term is guessed from another clause.
+ */
+function validityNotStated(input: AnswerInput): Answer | undefined {
+  const top = input.hits[0];
+  if (!top || !isPolicyChunk(top.chunk)) return undefined;
+  const cited = citationsFor();
+  const n = cited.numberOf(top);
+  const title = top.chunk.title;
+  const answer =
+    input.language === "en"
+      ? `The indexed text of 《${title}》 states no effective date, term or expiry [${n}], so I can't say how long it is valid. An admin can add the full text or the notice that issued it.`
+      : `已收录的《${title}》文本中没有写明施行日期、有效期或废止时间[${n}]，无法据实回答有效期。可请管理员补充全文或印发通知。`;
+  return { ...answerOf(input, answer, cited.citations), refused: true };
+}
+
 function answerOf(input: AnswerInput, answer: string, citations: Citation[]): Answer {
   return { answer, refused: false, mode: "extractive", language: input.language, citations, warnings: [], standaloneQuestion: input.standaloneQuestion };
 }
@@ -257,7 +278,7 @@ export function composeRuleAnswer(input: AnswerInput, now: Date = new Date()): A
   const kind = ruleQuestionKind(question);
   if (!kind) return undefined;
   const today = isoToday(now);
-  if (kind === "validity") return validityAnswer(input, today);
+  if (kind === "validity") return validityAnswer(input, today) ?? validityNotStated(input);
   const years = question.match(/(?:19|20)\d{2}/g) ?? [];
   const ranked = candidates(input, kind, years);
   const best = ranked[0];

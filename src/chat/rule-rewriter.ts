@@ -1,5 +1,5 @@
 import type { QuestionRewriter, Turn } from "../core/types.js";
-import { detectLanguage } from "../core/language.js";
+import { detectLanguage, escapeRegExp } from "../core/language.js";
 import type { PlaceResolver } from "../retrieve/places.js";
 
 /**
@@ -76,6 +76,9 @@ export function rewriteByRules(question: string, history: Turn[], resolver: Plac
   if (language === "zh") {
     const sibling = withSibling(stripFollowUpWords(question).replace(/[\s，,。？?！!]/gu, ""), previousText);
     if (sibling) return sibling;
+  } else {
+    const sibling = withEnglishSibling(stripFollowUpWords(question), previousText);
+    if (sibling) return sibling;
   }
 
   if (previous.places.length > 0) {
@@ -106,6 +109,29 @@ function withSibling(word: string, previousText: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * "And the primary industry?" after "What value added did the secondary industry of … achieve?": the phrase
+ * of the previous question with the same head word ("secondary industry", "electronic information industry")
+ * gives way to it. The phrase runs back from the head over plain words, up to the question's grammar.
+ */
+function withEnglishSibling(body: string, previousText: string): string | undefined {
+  const words = body.replace(/[?？.!,]/gu, "").trim().split(/\s+/u).filter((word) => !/^(?:the|a|an)$/iu.test(word));
+  if (words.length < 2 || words.length > 4 || !words.every((word) => /^[a-z][a-z-]*$/iu.test(word))) return undefined;
+  const head = words[words.length - 1]!.toLowerCase();
+  const tokens = [...previousText.matchAll(/[A-Za-z][A-Za-z'’-]*/gu)];
+  const at = tokens.findIndex((token) => token[0].toLowerCase() === head);
+  if (at <= 0) return undefined;
+  let first = at;
+  while (first > 0 && !englishGrammar.test(tokens[first - 1]![0]) && !/['’]/u.test(tokens[first - 1]![0]) && !/^[A-Z]/u.test(tokens[first - 1]![0])) first--;
+  if (first === at) return undefined;
+  const from = tokens[first]!.index!;
+  const to = tokens[at]!.index! + tokens[at]![0].length;
+  if (previousText.slice(from, to).toLowerCase() === words.join(" ").toLowerCase()) return undefined;
+  return `${previousText.slice(0, from)}${words.join(" ")}${previousText.slice(to)}`;
+}
+
+const englishGrammar = /^(?:what|which|who|how|did|does|do|is|was|were|are|has|have|had|the|a|an|of|in|for|and|or|to|by|on|at|its|their|much|many)$/iu;
 
 function removeAll(text: string, names: string[]): string {
   return names.sort((a, b) => b.length - a.length).reduce((rest, name) => rest.split(name).join(" "), text);

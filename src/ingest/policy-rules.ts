@@ -139,3 +139,10 @@ export function listRules(chunks: readonly Chunk[], filter: { zone?: string; lim
   }
   return listed;
 }
+
+const policyTitle = /(?:政策|办法|意见|措施|规定|细则|条例|通知)(?:\(试行\)|（试行）)?$/u;
+
+/** A passage of a policy text (a numbered item, a rule, or a document titled as a policy), not of a report. */
+export function isPolicyChunk(chunk: Pick<Chunk, "rule" | "section" | "title">): boolean {
+  return chunk.rule !== undefined || chunk.section !== undefined || policyTitle.test(chunk.title);
+}

@@ -108,7 +108,7 @@ export function mergeValidity(fromText: Validity, stated: CatalogEntry | undefin
   if (stated?.supersedes) merged.supersedes = stated.supersedes;
   if (merged.effectiveFromIssue && !merged.effective && documentDate) merged.effective = documentDate;
   if (!stated?.expires && merged.effective && merged.termYears && !fromText.expires) merged.expires = addYears(merged.effective, merged.termYears);
-  const hasAny = merged.effective || merged.expires || merged.termYears || merged.supersedes?.length;
+  const hasAny = merged.effective || merged.expires || merged.termYears || merged.supersedes?.length || merged.effectiveFromIssue;
   return hasAny ? merged : undefined;
 }
 

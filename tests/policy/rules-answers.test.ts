@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AnswerInput, Chunk, SearchHit } from "../../src/core/types.js";
 import { composeRuleAnswer, missingRuleTopic, ruleQuestionKind } from "../../src/answer/rule-answer.js";
 import { extractRule, readClause, splitClauses } from "../../src/ingest/policy-rules.js";
-import { parseValidity } from "../../src/ingest/validity.js";
+import { mergeValidity, parseValidity } from "../../src/ingest/validity.js";
 import { selectSenses } from "../../src/retrieve/analyze-query.js";
 
 // Items as they stand in county policy texts (柳河县 实施意见 and 若干意见).
@@ -160,5 +160,25 @@ describe("dictionary sense selection", () => {
   it("keeps every sense when the index uses none, or when there is no index", () => {
     expect(selectSenses(["差距", "缺口"], documentFrequency)).toEqual(["差距", "缺口"]);
     expect(selectSenses(["运输", "交通"])).toEqual(["运输", "交通"]);
+  });
+});
+
+describe("validity a text does not date", () => {
+  const undated = [chunk(1, listing, "二、支持范围 › 第15条 鼓励企业挂牌上市", { date: "" }), chunk(2, growth, "二、支持范围 › 第11条 鼓励企业产值稳步增长", { date: "" })];
+
+  it("says the indexed text states no term, cites the document, and is marked refused", () => {
+    const answer = composeRuleAnswer(input("这个政策有效期是几年？", [["政策"]], undated), before)!;
+    expect(answer.refused).toBe(true);
+    expect(answer.answer).toContain("没有写明施行日期、有效期或废止时间");
+    expect(answer.citations).toHaveLength(1);
+  });
+
+  it("gives 'from the date it was issued' when the text says so without a date, inserting no date", () => {
+    const fromIssue = mergeValidity(parseValidity("本办法自发布之日起执行。"), undefined);
+    expect(fromIssue).toMatchObject({ effectiveFromIssue: true });
+    const items = undated.map((item) => ({ ...item, validity: fromIssue }));
+    const answer = composeRuleAnswer(input("Until when does this policy apply?", [["政策"]], items, "en"), before)!;
+    expect(answer.answer.split("\n")[0]).toMatch(/in force from the date it was issued \(the text gives no date\)/u);
+    expect(answer.answer).not.toMatch(/20\d\d/u);
   });
 });

@@ -23,6 +23,16 @@ describe("rule rewriter", () => {
     expect(rewrite("那人才公寓呢？", [turn("柳河县对新评定为四星级的酒店奖励多少？", ["柳河"])])).toContain("人才公寓");
   });
 
+  it("puts an English phrase in the place of its kin with the same head word (And the primary industry?)", () => {
+    const previous = [turn("What value added did the secondary industry of Changzhi High-tech Zone achieve in 2020?", ["长治"])];
+    expect(rewrite("And the primary industry?", previous)).toBe("What value added did the primary industry of Changzhi High-tech Zone achieve in 2020?");
+    expect(rewrite("And the biopharmaceutical industry?", [turn("What output did Changzhi High-tech Zone's electronic information industry achieve in January–May 2017?", ["长治"])])).toBe(
+      "What output did Changzhi High-tech Zone's biopharmaceutical industry achieve in January–May 2017?",
+    );
+    // No phrase with that head: the place is carried over instead, the earlier wording is not bent.
+    expect(rewrite("And the export volume?", previous)).not.toContain("value added");
+  });
+
   it("swaps the place for 那衡阳呢？ and keeps the rest of the earlier question", () => {
     const result = rewrite("那衡阳呢？", [turn("长治高新区聘请了多少名招商大使？", ["长治"])]);
     expect(result).toContain("衡阳");

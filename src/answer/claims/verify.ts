@@ -1,3 +1,4 @@
+import { isPolicyChunk } from "../../ingest/policy-rules.js";
 import type { Frame } from "./frame.js";
 import { metricTerms, type FigureClaim } from "./strategies.js";
 import type { TermGroup } from "../../retrieve/analyze-query.js";
@@ -102,7 +103,7 @@ function keyTerm(claim: FigureClaim, frame: Frame): TermGroup | undefined {
   // policy has no such rule, and no figure of its other rules answers it. (A report words things its own way
   // — 落户 for 签约 —, so there this decides nothing.)
   const chunk = claim.sentence.hit.chunk;
-  const absent = chunk.rule || chunk.section || /(?:政策|办法|意见|措施|规定|细则|条例)(?:\(试行\)|（试行）)?$/u.test(chunk.title) ? metricTerms(claim.part, frame).find((group) => group.unseen) : undefined;
+  const absent = isPolicyChunk(chunk) ? metricTerms(claim.part, frame).find((group) => group.unseen) : undefined;
   if (absent) return absent;
   // A word the corpus never uses ("签下" for 签约) cannot be insisted on: no passage could hold it.
   const measured = metricTerms(claim.part, frame).filter((group) => group.weight === undefined && group.alternatives.some((term) => term.length >= 2) && (claim.rarity.get(group) ?? 0) < claim.unseenWeight);
