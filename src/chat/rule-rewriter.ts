@@ -1,5 +1,5 @@
 import type { QuestionRewriter, Turn } from "../core/types.js";
-import { detectLanguage, escapeRegExp } from "../core/language.js";
+import { detectLanguage } from "../core/language.js";
 import type { PlaceResolver } from "../retrieve/places.js";
 
 /**
