@@ -174,7 +174,8 @@ export function quantitiesIn(sentence: string): Quantity[] {
       notResult: lexicon.notResult.zh.test(lead) || /力争|争取|有望|预计/u.test(sentence.slice(0, item.start)) || /^[^。；;，,、]{0,10}目标/u.test(sentence.slice(item.end, item.end + 16)),
       subset: false,
       beside: false,
-      threshold: lexicon.thresholdAfter.test(sentence.slice(item.end, item.end + 8)),
+      // "1000万元(人民币,下同)及以上": a bracketed aside does not hide the threshold after it.
+      threshold: lexicon.thresholdAfter.test(sentence.slice(item.end).replace(/^[(（][^)）]{0,16}[)）]/u, "").slice(0, 8)),
     };
   });
   quantities.forEach((quantity, index) => {
@@ -260,4 +261,26 @@ export function meetsCondition(quantity: Pick<Quantity, "value" | "unit">, condi
     default:
       return quantity.value === condition.value;
   }
+}
+
+/**
+ * The years of a benefit a text names, counted from its start: 前两年 / 头两年 / 两年内 → 1–2, 第三年至第五年 /
+ * 第3-5年 → 3–5, 第一年 → 1. Calendar years (2023年) are periods, not these.
+ */
+export function yearSpan(text: string): [number, number] | undefined {
+  const n = (written: string) => chineseNumber(written) ?? Number.NaN;
+  const range = /第([一二两三四五六七八九十\d]{1,2})(?:年)?(?:至|到|-|—|~)第?([一二两三四五六七八九十\d]{1,2})年/u.exec(text);
+  if (range) return [n(range[1]!), n(range[2]!)];
+  const first = /(?:前|头)([一二两三四五六七八九十\d]{1,2})年|(?<![\d年第])([一二两三四五六七八九十\d]{1,2})年内/u.exec(text);
+  if (first) return [1, n(first[1] ?? first[2]!)];
+  const single = /第([一二两三四五六七八九十\d]{1,2})年/u.exec(text);
+  if (single) return [n(single[1]!), n(single[1]!)];
+  return undefined;
+}
+
+/** Do the question and the figure's clause name benefit years that do not meet? */
+export function otherYearSpan(question: string, clause: string): boolean {
+  const asked = yearSpan(question);
+  const said = asked ? yearSpan(clause) : undefined;
+  return asked !== undefined && said !== undefined && Number.isFinite(said[0]) && Number.isFinite(asked[0]) && (said[1] < asked[0] || said[0] > asked[1]);
 }

@@ -2,7 +2,7 @@ import type { TermGroup } from "../../retrieve/analyze-query.js";
 import { fits, holds, isPeriodTerm, overlaps, subjectFit, termWeight, type EvidenceContext, type EvidenceSentence } from "./evidence.js";
 import { englishNumberWords, headNoun, rateAsked, type Condition, type Frame, type FramePart, type Subject } from "./frame.js";
 import { claimLexicon, type AskedKind } from "./lexicon.js";
-import { meetsCondition, type Quantity } from "./quantities.js";
+import { meetsCondition, otherYearSpan, type Quantity } from "./quantities.js";
 import { escapeRegExp } from "../../core/language.js";
 
 /**
@@ -477,6 +477,7 @@ export function tierStrategy(frame: Frame, evidence: EvidenceSentence[]): TierCl
       const bands = [...clause.matchAll(/(\d+(?:\.\d+)?)\s*(亿元|万元|元|亩|平方米)?\s*[~～至到—-]\s*(\d+(?:\.\d+)?)\s*(亿元|万元|元|亩|平方米)/gu)];
       const inBand = bands.some((band) => band[2] === undefined || band[2] === band[4] ? frame.cases.some((value) => value > Number(band[1]) && value <= Number(band[3])) : false);
       if (!lowerBound && !inBand) continue;
+      if (otherYearSpan(frame.question, clause)) continue;
       const bandSpans = bands.map((band) => [start + (band.index ?? 0), start + (band.index ?? 0) + band[0].length] as const);
       const amount = sentence.quantities.find((quantity) => quantity.start >= start && quantity.end <= offset && (quantity.unit === "yuan" || quantity.unit === "percent") && !quantity.threshold && !bandSpans.some(([from, to]) => quantity.start >= from && quantity.end <= to) && !/(?:以上|以下|\))/u.test(sentence.text.slice(quantity.end, quantity.end + 3)) && !/[(（]含$/u.test(sentence.text.slice(Math.max(0, quantity.start - 2), quantity.start)));
       if (!amount) continue;

@@ -1,4 +1,5 @@
 import { isPolicyChunk } from "../../ingest/policy-rules.js";
+import { otherYearSpan } from "./quantities.js";
 import type { Frame } from "./frame.js";
 import { metricTerms, type FigureClaim } from "./strategies.js";
 import type { TermGroup } from "../../retrieve/analyze-query.js";
@@ -21,6 +22,8 @@ export function checkFigure(claim: FigureClaim, frame: Frame): FigureCheck {
   if (quantity.notResult && !frame.asksPlan) return "not-a-result";
   if (claim.subject < 0) return "other-subject";
   if (claim.period < 0) return "other-period";
+  // "前两年" asked, "第三年至第五年按…50%" said: another span of a benefit's years.
+  if (otherYearSpan(frame.question, `${quantity.topic}${quantity.clause}`)) return "other-period";
   // A period was asked and nothing near the figure names one: its article must name that period
   // elsewhere, or the report's date lie in it (or just after it, when a report sums up the period).
   if (frame.period && claim.period <= 0 && !sentence.articlePeriod && !reportedDuring(sentence.hit.chunk.date, frame.period)) return "period-unknown";

@@ -255,3 +255,25 @@ describe("a measure no passage names", () => {
     expect(answer[0] ?? "").toMatch(/%/u);
   });
 });
+
+describe("the years of a benefit", () => {
+  it("are read as spans counted from the benefit's start", async () => {
+    const { yearSpan, otherYearSpan } = await import("../../../src/answer/claims/quantities.js");
+    expect(yearSpan("前两年县财政按什么比例补助")).toEqual([1, 2]);
+    expect(yearSpan("两年内按企业所得税县级留存部分的同等比例")).toEqual([1, 2]);
+    expect(yearSpan("第三年至第五年按50%")).toEqual([3, 5]);
+    expect(yearSpan("第一年奖励5万元")).toEqual([1, 1]);
+    expect(yearSpan("2023年上半年")).toBeUndefined();
+    expect(otherYearSpan("前两年按什么比例补助？", "第三年至第五年按企业所得税县级留存部分的50%")).toBe(true);
+    expect(otherYearSpan("第四年按什么比例补助？", "第三年至第五年按企业所得税县级留存部分的50%")).toBe(false);
+  });
+
+  it("keep a figure of other years from answering (前两年 asked, 第三年至第五年 said)", () => {
+    const text = "固定资产投资额1000万元(人民币,下同)及以上的鼓励类生产性投资项目,项目建成投产后,两年内按企业所得税县级留存部分的同等比例,由县财政补助给企业;第三年至第五年按企业所得税县级留存部分的50%,由县财政补助给企业。";
+    const frame = readFrame({ question: "项目建成投产后，前两年县财政按什么比例补助企业所得税县级留存部分？", language: "zh", kind: "figure", terms: [group("前两年"), group("比例"), group("补助"), group("所得税"), group("留存")], subjects: [] });
+    const lead = lines(answerWithClaims(frame, [hit(text, { title: "盘县招商引资优惠办法(试行)", date: "" })], context))[0] ?? "";
+    expect(lead).not.toContain("50%");
+    // "1000万元(人民币,下同)及以上" is a threshold, bracket or not.
+    expect(lead).not.toMatch(/^[^。]*1000万元\[/u);
+  });
+});
