@@ -1,5 +1,7 @@
 import { isPolicyChunk } from "../ingest/policy-rules.js";
-import type { Answer, AnswerInput, Citation, RuleClause, SearchHit, Validity } from "../core/types.js";
+import type { Answer, AnswerInput, Citation, Language, RuleClause, SearchHit, Validity } from "../core/types.js";
+import { parseChinesePeriods, questionPeriod } from "../facts/period.js";
+import type { Period } from "../facts/types.js";
 import { groupCoverage } from "./coverage.js";
 import { findFigures } from "./english-figures.js";
 import { englishZoneName } from "./zone-names.js";
@@ -265,6 +267,14 @@ function validityNotStated(input: AnswerInput): Answer | undefined {
   return { ...answerOf(input, answer, cited.citations), refused: true };
 }
 
+function statesOtherPeriod(question: string, language: Language, text: string): boolean {
+  const asked = questionPeriod(question, language);
+  if (!asked || asked.kind === "day") return false;
+  const said = parseChinesePeriods(text, { yearlessWhenBare: true }).map((found) => found.period).filter((period) => period.kind !== "day" && period.kind !== "to-date");
+  const months = (period: Period) => `${period.from.slice(5)}-${period.to.slice(5)}`;
+  return said.length > 0 && !said.some((period) => months(period) === months(asked));
+}
+
 function answerOf(input: AnswerInput, answer: string, citations: Citation[]): Answer {
   return { answer, refused: false, mode: "extractive", language: input.language, citations, warnings: [], standaloneQuestion: input.standaloneQuestion };
 }
@@ -284,6 +294,9 @@ export function composeRuleAnswer(input: AnswerInput, now: Date = new Date()): A
   const best = ranked[0];
   // Only when a rule item is among the best passages and covers most of what was asked.
   if (!best || best.hitIndex > 3 || best.coverage < 0.5) return undefined;
+  // A report laid out in items ("四、工业经济：1-7月,…") states its own period: one that is not the period
+  // asked (2021年1-6月) is no answer, whatever the item's words.
+  if (statesOtherPeriod(question, input.language, best.clause.text)) return undefined;
   const chosen = choose(question, ranked);
   const cited = citationsFor();
   const yesNo = yesNoCue.test(question) && !/多少|几|哪|什么|怎么|如何|how much|^(?:what|which|who|how)\b/i.test(question);

@@ -123,9 +123,19 @@ function periodFit(text: string, asked: Period, year: number | undefined): numbe
   const found = parseChinesePeriods(text, year === undefined ? { yearlessWhenBare: true } : { year }).filter((item) => item.period.kind !== "to-date");
   if (year === undefined && found.some((item) => item.period.yearless && item.period.from.slice(5) === asked.from.slice(5) && item.period.to.slice(5) === asked.to.slice(5))) return 1;
   if (found.length === 0) return 0;
-  if (found.some((item) => fits(item.period, asked))) return 1;
-  // A wider or overlapping period (the quarter of an April event) neither confirms nor contradicts.
-  return found.some((item) => overlaps(item.period, asked)) ? 0 : -1;
+  return Math.max(...found.map((item) => periodRelation(item.period, asked)));
+}
+
+/**
+ * How a stated period answers the asked one: 1 when it is that period or lies inside it; 0 when wider or
+ * overlapping (the quarter of an April event neither confirms nor contradicts); -1 when apart, or when
+ * both are running totals from January that end in different months (1-7月 is not the 1-6月 figure).
+ */
+export function periodRelation(period: Period, asked: Period): number {
+  if (fits(period, asked)) return 1;
+  const runningTotal = (item: Period) => (item.kind === "months" || item.kind === "half" || item.kind === "quarter" || item.kind === "month") && item.from.slice(5) === "01";
+  if (runningTotal(asked) && runningTotal(period) && period.to.slice(5) !== asked.to.slice(5)) return -1;
+  return overlaps(period, asked) ? 0 : -1;
 }
 
 export function overlaps(period: Period, asked: Period): boolean {

@@ -1,5 +1,5 @@
 import type { TermGroup } from "../../retrieve/analyze-query.js";
-import { fits, holds, isPeriodTerm, overlaps, subjectFit, termWeight, type EvidenceContext, type EvidenceSentence } from "./evidence.js";
+import { holds, isPeriodTerm, periodRelation, subjectFit, termWeight, type EvidenceContext, type EvidenceSentence } from "./evidence.js";
 import { englishNumberWords, headNoun, rateAsked, type Condition, type Frame, type FramePart, type Subject } from "./frame.js";
 import { claimLexicon, type AskedKind } from "./lexicon.js";
 import { meetsCondition, otherYearSpan, type Quantity } from "./quantities.js";
@@ -191,7 +191,7 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
       const extra = Math.min(uncoveredChars(quantity.governs.replace(/\d+(?:\.\d+)?\s*(?:万亿|亿|万|千)?(?:元|美元|%|个|家|项)?/gu, ""), frame), 8);
       // The period the ingest resolved for this very figure, else what the sentence (or the one before) says.
       const resolved = frame.period ? sentence.figurePeriods.get(quantity.raw) : undefined;
-      let period = frame.period && resolved ? (fits(resolved, frame.period) ? 1 : overlaps(resolved, frame.period) ? 0 : -1) : sentence.periodFit;
+      let period = frame.period && resolved ? periodRelation(resolved, frame.period) : sentence.periodFit;
       // "2015年全年的地区生产总值": a quarter's or a half's total is not the whole year's.
       if (wholeYear && resolved && partOfYear.has(resolved.kind)) period = -1;
       // "2016年至2018年,分别…": the figure's own year, read from the sentence's order.

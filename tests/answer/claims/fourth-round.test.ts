@@ -277,3 +277,21 @@ describe("the years of a benefit", () => {
     expect(lead).not.toMatch(/^[^。]*1000万元\[/u);
   });
 });
+
+describe("running totals of another month", () => {
+  it("are other figures (1-7月 is not the 1-6月 figure), while wider periods only do not confirm", async () => {
+    const { periodRelation } = await import("../../../src/answer/claims/evidence.js");
+    const h1: Period = { kind: "half", from: "2021-01", to: "2021-06", zh: "2021年上半年", en: "H1 2021" };
+    expect(periodRelation({ kind: "months", from: "2021-01", to: "2021-07", zh: "2021年1-7月", en: "" }, h1)).toBe(-1);
+    expect(periodRelation({ kind: "months", from: "2021-01", to: "2021-06", zh: "2021年1-6月", en: "" }, h1)).toBe(1);
+    expect(periodRelation({ kind: "year", from: "2021-01", to: "2021-12", zh: "2021年", en: "" }, h1)).toBe(0);
+    expect(periodRelation({ kind: "month", from: "2021-04", to: "2021-04", zh: "2021年4月", en: "" }, h1)).toBe(1);
+  });
+
+  it("leave a question about the first half unanswered by the January–July total", () => {
+    const h1: Period = { kind: "half", from: "2021-01", to: "2021-06", zh: "2021年上半年", en: "H1 2021" };
+    const frame = readFrame({ question: "湘西高新区2021年1-6月的工业总产值是多少？", language: "zh", kind: "figure", terms: [group("1-6月"), group("工业总产值")], subjects: [{ place: "湘西", zoneName: "湘西高新区", kind: "高新" }], period: h1 });
+    const answer = lines(answerWithClaims(frame, [hit("1-7月,全区实现工业总产值72亿元,同比增长41%。", { zones: ["湘西高新区", "湘西"], date: "2021-08-10" })], context));
+    expect(answer[0] ?? "").not.toContain("72亿元");
+  });
+});
