@@ -278,9 +278,14 @@ export function askedIn(text: string, language: Language): AskedKind[] {
   return kinds.length > 0 ? kinds.filter((kind) => kind !== "any" || kinds.length === 1) : kinds;
 }
 
+/** Does English text hold a group's label? "fixed-asset investment" is the glossary's "fixed asset investment": hyphens and spaces are one. */
+export function saysLabel(text: string, label: string): boolean {
+  const plain = (value: string) => value.toLowerCase().replace(/[-‐–—]+/gu, " ").replace(/\s+/gu, " ");
+  return plain(text).includes(plain(label));
+}
+
 function termsIn(piece: string, terms: TermGroup[], language: Language): TermGroup[] {
-  const lower = piece.toLowerCase();
-  return terms.filter((group) => (language === "zh" ? piece.includes(group.label) || group.alternatives.some((term) => piece.includes(term)) : lower.includes(group.label.toLowerCase())));
+  return terms.filter((group) => (language === "zh" ? piece.includes(group.label) || group.alternatives.some((term) => piece.includes(term)) : saysLabel(piece, group.label)));
 }
 
 const numberText = "(\\d+(?:\\.\\d+)?|[零一二两三四五六七八九十百千万]+)";

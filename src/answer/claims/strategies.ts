@@ -1,6 +1,6 @@
 import type { TermGroup } from "../../retrieve/analyze-query.js";
 import { holds, isPeriodTerm, periodRelation, subjectFit, termWeight, type EvidenceContext, type EvidenceSentence } from "./evidence.js";
-import { englishNumberWords, headNoun, rateAsked, type Condition, type Frame, type FramePart, type Subject } from "./frame.js";
+import { englishNumberWords, headNoun, rateAsked, saysLabel, type Condition, type Frame, type FramePart, type Subject } from "./frame.js";
 import { claimLexicon, type AskedKind } from "./lexicon.js";
 import { meetsCondition, otherYearSpan, type Quantity } from "./quantities.js";
 import { escapeRegExp } from "../../core/language.js";
@@ -519,7 +519,7 @@ export function sidesStrategy(frame: Frame, evidenceFor: (frame: Frame) => Evide
 
 function sideFrame(frame: Frame, subject: Subject): Frame {
   const others = frame.subjects.filter((other) => other !== subject && other.segment !== undefined);
-  const inText = (text: string, group: TermGroup) => (frame.language === "zh" ? holds(text, group) : text.toLowerCase().includes(group.label.toLowerCase()));
+  const inText = (text: string, group: TermGroup) => (frame.language === "zh" ? holds(text, group) : saysLabel(text, group.label));
   const ownWords = (subject.segment ?? "").slice((subject.mention ?? "").length);
   const single = { ...frame, subjects: [subject] };
   const ownMeasure = metricTerms({ text: ownWords, asked: [], terms: frame.terms }, single).some((group) => inText(ownWords, group));
@@ -558,7 +558,7 @@ export interface Comparison {
 export function compareSides(frame: Frame, sides: Side[]): Comparison | undefined {
   const compare = frame.compare;
   if (!compare || sides.length !== 2) return undefined;
-  const overlap = frame.parts.map((part) => part.terms.filter((group) => holds(compare.text, group) || compare.text.toLowerCase().includes(group.label.toLowerCase())).length);
+  const overlap = frame.parts.map((part) => part.terms.filter((group) => holds(compare.text, group) || saysLabel(compare.text, group.label)).length);
   const best = Math.max(...overlap);
   let part = best > 0 ? overlap.indexOf(best) : frame.parts.findIndex((item) => item.asked.includes("amount"));
   if (part < 0) part = frame.parts.length - 1;

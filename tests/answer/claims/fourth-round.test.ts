@@ -295,3 +295,13 @@ describe("running totals of another month", () => {
     expect(answer[0] ?? "").not.toContain("72亿元");
   });
 });
+
+describe("English measure words written with a hyphen", () => {
+  it("still name the measure of the part ('fixed-asset investment' is the glossary's 'fixed asset investment')", () => {
+    const half: Period = { kind: "half", from: "????-01", to: "????-06", zh: "上半年", en: "January–June", yearless: true };
+    const frame = readFrame({ question: "What was the fixed-asset investment of Ya'an Economic Development Zone in the first half of the year?", language: "en", kind: "general", terms: [group("fixed asset investment", "固定资产投资"), group("first half of the year", "上半年", "1-6月")], subjects: [{ place: "雅安", kind: "经开" }], period: half });
+    expect(frame.parts[0]?.terms.map((item) => item.label)).toContain("fixed asset investment");
+    const answer = lines(answerWithClaims(frame, [hit("上半年,新增规上工业产值近10亿元。", { zones: ["雅安经开区", "雅安"] })], context));
+    expect(answer[0] ?? "").not.toContain("10亿元");
+  });
+});
