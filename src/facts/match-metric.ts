@@ -56,6 +56,11 @@ export function matchMetrics(question: string, metrics: MetricList, language: "z
     const inside = kept.some((other) => match.index >= other.index && match.index + match.matched.length <= other.index + other.matched.length + (language === "en" ? 1 : 0));
     if (!inside) kept.push(match);
   }
+  // "expected to complete industrial investment": a lone verb cue ("complete") names no measure of its own
+  // beside a measure named in several words; it only says the measure was reported.
+  if (language === "en" && kept.some((match) => match.matched.includes(" "))) {
+    for (let i = kept.length - 1; i >= 0; i--) if (/^(?:complete|completed|achieve|achieved|reach|reached)$/u.test(kept[i]!.matched)) kept.splice(i, 1);
+  }
   // "signed projects" says more than "projects": the narrower metric replaces the broader one.
   for (let i = kept.length - 1; i >= 0; i--) {
     if (kept.some((other) => other !== kept[i] && other.metric.key.endsWith(`_${kept[i]!.metric.key}`))) kept.splice(i, 1);

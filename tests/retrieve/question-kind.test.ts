@@ -53,6 +53,12 @@ describe("metric matching", () => {
     expect(matchMetrics("How much foreign capital did Hengyang use in H1 2023?", metrics, "en").map((match) => match.metric.key)).toContain("foreign_capital_used");
     expect(matchMetrics("What was the import and export growth rate?", metrics, "en")[0]!.metric.key).toBe("import_export_growth");
   });
+
+  it("takes a lone verb (complete) for no measure beside one named in several words", async () => {
+    const metrics = await loadMetricList(path.resolve("corpus/metrics.json"));
+    expect(matchMetrics("How much industrial investment was Wuxi expected to complete in H1 2023?", metrics, "en").map((match) => match.metric.key)).toEqual(["industrial_investment"]);
+    expect(matchMetrics("How much investment did the major projects complete?", metrics, "en").map((match) => match.metric.key)).toContain("completed_investment");
+  });
 });
 
 describe("the metric a comparison weighs", () => {
