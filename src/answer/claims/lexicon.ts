@@ -29,6 +29,7 @@ const lexiconSchema = z.object({
   listAsk: bilingual,
   reportVerbs: z.array(z.string()),
   exclusion: z.array(z.string()),
+  eventVerbs: z.array(z.string()),
   tentative: z.object({ qualifiers: z.record(z.string(), z.string()), firm: bilingual, named: bilingual }),
 });
 
@@ -63,6 +64,8 @@ export interface CompiledLexicon {
   listAsk: Record<Language, RegExp[]>;
   /** A whole question word that only says a figure was reported ("完成", "实现"), never what it measures. */
   reportVerb: RegExp;
+  /** Verbs of the event a passage reports (开工, 签约): they set the scene for the whole passage, not one sentence. */
+  eventVerbs: Set<string>;
   /** Words after a thing, in its clause, that put it outside a rule ("…等项目不适用本办法"). */
   exclusion: RegExp;
   /** Words before an act that make it not final (意向签约), with their English; questions asking for the final act, or naming the tentative one. */
@@ -106,6 +109,7 @@ function compileLexicon(raw: z.infer<typeof lexiconSchema>): CompiledLexicon {
     listAsk: { zh: raw.listAsk.zh.map((pattern) => new RegExp(pattern, "u")), en: raw.listAsk.en.map((pattern) => new RegExp(pattern, "iu")) },
     reportVerb: new RegExp(`^(?:${alternation(raw.reportVerbs)})$`, "u"),
     exclusion: compile(raw.exclusion, "u"),
+    eventVerbs: new Set(raw.eventVerbs),
     tentative: {
       qualifiers: raw.tentative.qualifiers,
       firm: { zh: compile(raw.tentative.firm.zh), en: compile(raw.tentative.firm.en) },

@@ -188,6 +188,9 @@ export function quantitiesIn(sentence: string): Quantity[] {
   return quantities;
 }
 
+/** A name in a "分别" list that is a measure (总产值, 主营业务收入, 增加值, 税收 …), not a zone or a place. */
+const measureName = /(?:值|额|收入|投资|税收|利润|总量|数量|产量|规模|增速|比重|营收)$/u;
+
 /**
  * "苏州工业园区、昆山经开区、南京经开区…分别列第三名、第七名、第八名": the i-th figure after 分别 belongs
  * to the i-th name before it. Figures so assigned carry their owner, so one zone is never given
@@ -216,8 +219,12 @@ function assignOwners(sentence: string, quantities: Quantity[]): void {
   const listMatch = [...segment.matchAll(/[^，,：:、]+(?:、[^，,：:、]+)+/gu)].pop() ?? [...segment.matchAll(/[^，,：:、和与及]+[和与及][^，,：:、和与及]+/gu)].pop();
   if (!listMatch) return;
   // The last name runs into the verb ("南京经开区跻身…榜单"): each name ends at its zone word, when it has one.
-  const names = listMatch[0].split(/[、和与及]/u).map((name) => /^.*(?:开发区|高新区|经开区|新区|园区|工业园|产业园|投资区|示范区|保税区)/u.exec(name.trim())?.[0] ?? name.trim());
+  const items = listMatch[0].split(/[、和与及]/u);
+  const names = items.map((name) => /^.*(?:开发区|高新区|经开区|新区|园区|工业园|产业园|投资区|示范区|保税区)/u.exec(name.trim())?.[0] ?? name.trim());
   if (names.length < 2) return;
+  // "小蓝经开区工业总产值、主营业务收入双双突破1000亿元,分别达…": the items are measures of one zone.
+  const measures = items.map((item) => item.trim().replace(/^.*(?:开发区|高新区|经开区|新区|园区|工业园|产业园|投资区|示范区|保税区)/u, "").replace(/(?:双双|均|都|同比|共|突破|达到?|实现|完成|分别).*$/u, ""));
+  const ofMeasures = measures.every((measure) => measure.length >= 2 && measureName.test(measure));
   const byUnit = new Map<string, Quantity[]>();
   // Grouped by unit and measure word: "67位和89位" are the names' figures, "共107家" is not.
   for (const quantity of after) {
@@ -228,7 +235,18 @@ function assignOwners(sentence: string, quantities: Quantity[]): void {
     // "A和B…分别为67位和89位,提升64位和13位": two lists in the names' order.
     if (list.length % names.length !== 0) continue;
     list.forEach((quantity, index) => {
-      quantity.owner = names[index % names.length];
+      const name = names[index % names.length]!;
+      // "工业总产值、主营业务收入双双突破1000亿元,分别达1014.51亿元、1001.2亿元": measures, not owners — each
+      // figure is governed by its own measure's words.
+      if (ofMeasures) {
+        const measure = measures[index % measures.length]!;
+        quantity.governs = `${measure}${quantity.before}`;
+        // "同比分别增长16.29%和12.64%": the i-th change is the i-th measure's figure's change.
+        const figures = [...byUnit.values()].find((other) => other !== list && other.length === list.length && other[0]!.unit !== "percent");
+        if (quantity.unit === "percent" && figures) quantity.follows = figures[index]!.start;
+        return;
+      }
+      quantity.owner = name;
       // What the figures measure is said before the names ("跻身“实际使用外资”单项十强榜单"): the whole sentence governs them.
       quantity.clause = sentence;
     });

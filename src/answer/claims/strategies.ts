@@ -285,11 +285,18 @@ export function yesNoStrategy(frame: Frame, evidence: EvidenceSentence[], contex
     const scoped = { ...frame, terms: terms.length > 0 ? terms : frame.terms };
     // A rank asked within a province ("best-ranked in Guangxi") is not decided by a national rank: the clause must say where.
     const inScope = (claim: FigureClaim) => condition.unit !== "rank" || !frame.scope || withinScope(claim.quantity.clause, frame.scope);
-    const figure = rankFigures(scoped, part, evidence, context).find((claim) => claim.local > 0 && inScope(claim) && verify(claim));
+    const verified = rankFigures(scoped, part, evidence, context).filter((claim) => claim.local > 0 && inScope(claim) && verify(claim));
+    // An exact figure ("1001.2亿元") decides what a bound of it ("突破1000亿元") may leave open.
+    const figure = verified.slice(0, 3).find((claim) => figureBound(claim.quantity) === undefined) ?? verified[0];
     if (figure) {
       const tentative = tentativeQualifier(figure.quantity.clause, frame);
       if (tentative) return tentative.firm ? { kind: "verdict", answer: "no", basis: "tentative", qualifier: tentative.qualifier, figure, sentence: figure.sentence } : undefined;
-      return { kind: "verdict", answer: meetsCondition(figure.quantity, condition) ? "yes" : "no", basis: "threshold", condition, figure, sentence: figure.sentence };
+      const meets = meetsCondition(figure.quantity, condition);
+      // "突破1000亿元" only says more than 1000亿: it can say yes to "above 500亿", never no to "above 2000亿"
+      // (and "近/不到 X" never says yes to "below X" … or no to it either, read the same way round).
+      const bound = figureBound(figure.quantity);
+      if ((bound === "lower" && !meets && condition.op === "above") || (bound === "upper" && !meets && condition.op === "below")) return undefined;
+      return { kind: "verdict", answer: meets ? "yes" : "no", basis: "threshold", condition, figure, sentence: figure.sentence };
     }
     if (condition.unit !== "rank") return undefined;
   }
@@ -334,6 +341,13 @@ function statementVerdict(frame: Frame, evidence: EvidenceSentence[], context: E
   const tentative = tentativeQualifier(best.text, frame);
   if (tentative) return tentative.firm ? { kind: "verdict", answer: "no", basis: "tentative", qualifier: tentative.qualifier, sentence: best } : undefined;
   return { kind: "verdict", answer: "yes", basis: "statement", sentence: best };
+}
+
+/** Is the figure only a bound ("突破1000亿元", "超过300家", "1000多亿" → lower; "近10亿", "不到5%" → upper)? */
+function figureBound(quantity: Quantity): "lower" | "upper" | undefined {
+  if (/(?:突破|超过|超|逾|多于|高于|大于|过)$/u.test(quantity.before) || /^(?:多|余|以上)/u.test(quantity.after)) return "lower";
+  if (/(?:近|接近|不到|不足|将近|低于|少于)$/u.test(quantity.before) || /^以下/u.test(quantity.after)) return "upper";
+  return undefined;
 }
 
 /**

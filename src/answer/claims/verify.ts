@@ -1,3 +1,4 @@
+import { escapeRegExp } from "../../core/language.js";
 import { isPolicyChunk } from "../../ingest/policy-rules.js";
 import { otherYearSpan } from "./quantities.js";
 import type { Frame } from "./frame.js";
@@ -40,7 +41,7 @@ export function checkFigure(claim: FigureClaim, frame: Frame): FigureCheck {
   if (key && !key.alternatives.some((term) => said(term, sentence.text) || ((said(term, sentence.hit.chunk.title) || said(term, sentence.previous ?? "")) && !otherItemNamed(term, claim, frame)))) return "key-term-absent";
   if (projectsOwnFigure(claim, frame)) return "other-subject";
   // "航空产业主营业务收入": an item the question names (X产业, X行业…) must be the figure's, not another named beside it.
-  if (metricTerms(claim.part, frame).some((group) => group.alternatives.every((term) => !said(term, sentence.text) && otherItemNamed(term, claim, frame)))) return "key-term-absent";
+  if (metricTerms(claim.part, frame).some((group) => group.alternatives.every((term) => !said(term, sentence.text) && otherItemNamed(term, claim, frame, group.label)))) return "key-term-absent";
   // A sentence that shares little with the question proves little, whatever figure it has, unless
   // its measure is the question's and its article is the one the question is about.
   if (sentence.coverage < 0.3 && !positionAsked && !(claim.local >= 0.5 && (sentence.articleCoverage >= 0.4 || claim.subject > 0))) return "weak-evidence";
@@ -74,10 +75,12 @@ function unitAgrees(claim: FigureClaim): boolean {
  * The title names the asked item (航空 in a report titled on aviation) but the figure's own sentence
  * names another of the same kind ("电子信息产业…实现主营业务收入764.6亿元"): the figure is that one's.
  */
-function otherItemNamed(term: string, claim: FigureClaim, frame: Frame): boolean {
+function otherItemNamed(term: string, claim: FigureClaim, frame: Frame, label?: string): boolean {
   const at = frame.question.indexOf(term);
-  if (at < 0) return false;
-  const head = /^[\u4e00-\u9fa5]{2}/u.exec(frame.question.slice(at + term.length))?.[0];
+  // "the aviation industry": an English question names the item by the group's label, the head after it.
+  const englishHead = at < 0 && label && frame.language === "en" ? new RegExp(`\\b${escapeRegExp(label)}\\s+(industry|industries|sector|sectors|enterprises|companies)\\b`, "iu").exec(frame.question)?.[1] : undefined;
+  if (at < 0 && !englishHead) return false;
+  const head = englishHead ? (/^(?:enterprises|companies)$/iu.test(englishHead) ? "企业" : "产业") : /^[\u4e00-\u9fa5]{2}/u.exec(frame.question.slice(at + term.length))?.[0];
   // (Not 项目: "招商项目" and "新签约项目" name the same projects from two sides, not two kinds.)
   if (!head || !/^(?:产业|行业|领域|企业|园区|板块|集群)$/u.test(head)) return false;
   const before = claim.sentence.text.slice(0, claim.quantity.start);
@@ -109,7 +112,12 @@ function keyTerm(claim: FigureClaim, frame: Frame): TermGroup | undefined {
   const absent = isPolicyChunk(chunk) ? metricTerms(claim.part, frame).find((group) => group.unseen) : undefined;
   if (absent) return absent;
   // A word the corpus never uses ("签下" for 签约) cannot be insisted on: no passage could hold it.
-  const measured = metricTerms(claim.part, frame).filter((group) => group.weight === undefined && group.alternatives.some((term) => term.length >= 2) && (claim.rarity.get(group) ?? 0) < claim.unseenWeight);
+  // (An event's verb — 开工, 签约 — says which event the figure belongs to: the report of a ground-breaking gives
+  // the project's investment in a sentence of its own, so it is insisted on only where the sentence names
+  // another event: "签约项目15个,总投资232亿元" is not what 开工 projects are worth.)
+  const eventVerbs = claimLexicon().eventVerbs;
+  const otherEvent = (group: TermGroup) => [...eventVerbs].some((verb) => claim.sentence.text.includes(verb) && !group.alternatives.some((term) => term.includes(verb) || verb.includes(term)));
+  const measured = metricTerms(claim.part, frame).filter((group) => (!group.alternatives.every((term) => eventVerbs.has(term)) || otherEvent(group)) && group.weight === undefined && group.alternatives.some((term) => term.length >= 2) && (claim.rarity.get(group) ?? 0) < claim.unseenWeight);
   if (measured.length < 2) return undefined;
   return [...measured].sort((a, b) => (claim.rarity.get(b) ?? 0) - (claim.rarity.get(a) ?? 0))[0];
 }

@@ -305,3 +305,40 @@ describe("English measure words written with a hyphen", () => {
     expect(answer[0] ?? "").not.toContain("10亿元");
   });
 });
+
+describe("bounds, measures listed with 分别, and items named in English", () => {
+  const xiaolan: Subject = { place: "小蓝", zoneName: "小蓝经开区", kind: "经开" };
+  const year2015: Period = { kind: "year", from: "2015-01", to: "2015-12", zh: "2015年", en: "2015" };
+  const report = "2015年,小蓝经开区工业总产值、主营业务收入双双突破1000亿元,分别达1014.51亿元、1001.2亿元,同比分别增长16.29%和12.64%。";
+  const revenue = group("main business revenue", "主营业务收入");
+
+  it("gives each measure of a 分别 list its own figure and change", () => {
+    const found = quantitiesIn(report.replace(/。$/u, ""));
+    const at = (raw: string) => found.find((quantity) => quantity.raw.startsWith(raw));
+    const [output, income, outputGrowth, incomeGrowth] = [at("1014.51"), at("1001.2"), at("16.29"), at("12.64")];
+    expect(output!.governs).toContain("工业总产值");
+    expect(income!.governs).toContain("主营业务收入");
+    expect(outputGrowth!.follows).toBe(output!.start);
+    expect(incomeGrowth!.follows).toBe(income!.start);
+  });
+
+  it("decides 'reach 200 billion' on the exact figure, not on the bound 突破1000亿元", () => {
+    const frame = readFrame({ question: "Did Xiaolan ETDZ's main business revenue reach 200 billion yuan in 2015?", language: "en", kind: "yesno", terms: [revenue], subjects: [xiaolan], period: year2015 });
+    expect(frame.condition).toMatchObject({ op: "above", value: 200_000_000_000 });
+    expect(lines(answerWithClaims(frame, [hit(report, { zones: ["小蓝经开区", "小蓝"], date: "2016-01-20" })], context))[0]).toMatch(/^No\. RMB 100\.12 billion/u);
+  });
+
+  it("leaves a bound that cannot decide undecided ('突破1000亿元' against 'more than 2000亿')", () => {
+    const frame = readFrame({ question: "2015年小蓝经开区主营业务收入超过2000亿元了吗？", language: "zh", kind: "yesno", terms: [group("主营业务收入")], subjects: [xiaolan], period: year2015 });
+    const answer = lines(answerWithClaims(frame, [hit("2015年,小蓝经开区主营业务收入突破1000亿元。", { zones: ["小蓝经开区", "小蓝"], date: "2016-01-20" })], context));
+    expect(answer[0] ?? "").not.toMatch(/^(?:是的|不是)/u);
+  });
+
+  it("does not give another industry's figure for 'the aviation industry'", () => {
+    const nanchang: Subject = { place: "南昌", zoneName: "南昌高新区", kind: "高新" };
+    const year2019: Period = { kind: "year", from: "2019-01", to: "2019-12", zh: "2019年", en: "2019" };
+    const text = "2019年,南昌高新区电子信息产业呈爆发式增长,实现主营业务收入764.6亿元。航空产业实现大幅增长,完成主营业务收入108亿元。";
+    const frame = readFrame({ question: "Did Nanchang High-tech Zone's aviation industry earn more than 20 billion yuan of main business revenue in 2019?", language: "en", kind: "yesno", terms: [{ ...group("aviation", "航空", "飞机"), weight: 0.5 }, revenue, group("industry", "产业")], subjects: [nanchang], period: year2019 });
+    expect(lines(answerWithClaims(frame, [hit(text, { zones: ["南昌高新区", "南昌"], date: "2020-01-20" })], context))[0]).toMatch(/^No\. RMB 10\.8 billion/u);
+  });
+});
