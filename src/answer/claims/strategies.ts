@@ -431,11 +431,13 @@ export function personStrategy(frame: Frame, evidence: EvidenceSentence[], conte
     for (const match of sentence.text.matchAll(pattern)) {
       const name = match[2]!;
       if (/^(?:副|兼|和|及|等|一行|代表)/u.test(name)) continue;
+      // "…管理委员会获悉": a post's word inside a longer one (委员会) is no post, and 从/在/获悉 are no name.
+      if (/^(?:会|从|在|将|对|是|向|获|称)|获悉|表示/u.test(name)) continue;
       const at = (match.index ?? 0) + match[0].length;
       // The action the question asks about is said right after the name ("刘志仁宣布项目开工").
       const following = sentence.text.slice(at, at + 16);
       const actionNear = frame.terms.filter((group) => holds(following, group)).length;
-      const titleStart = Math.max(sentence.text.lastIndexOf("，", match.index ?? 0), sentence.text.lastIndexOf(",", match.index ?? 0), sentence.text.lastIndexOf("。", match.index ?? 0)) + 1;
+      const titleStart = Math.max(...["，", ",", "。", "(", "（"].map((mark) => sentence.text.lastIndexOf(mark, match.index ?? 0))) + 1;
       const title = sentence.text.slice(titleStart, (match.index ?? 0) + match[1]!.length).replace(/^[^\u4e00-\u9fa5]+/u, "");
       if (askedTitles.length > 0 && !askedTitles.some((asked) => title.endsWith(asked) || title.includes(`${asked}、`))) continue;
       // "大宁县委书记" is another place's secretary: the post must be of the subject (or of no one named).
@@ -454,6 +456,7 @@ function englishTitles(question: string): string[] {
     [/\b(?:director|head(?:s|ed)?|chief)\b/iu, ["主任", "局长", "厅长", "负责人"]],
     [/\bchair(?:man|woman|person)?\b/iu, ["董事长", "主席"]],
     [/\bgeneral manager\b|\bceo\b|\bpresident\b/iu, ["总经理", "总裁"]],
+    [/\breporter\b|\bcorrespondent\b|\bjournalist\b/iu, ["记者", "通讯员"]],
   ];
   return table.filter(([pattern]) => pattern.test(question)).flatMap(([, titles]) => titles);
 }

@@ -342,3 +342,15 @@ describe("bounds, measures listed with 分别, and items named in English", () =
     expect(lines(answerWithClaims(frame, [hit(text, { zones: ["南昌高新区", "南昌"], date: "2020-01-20" })], context))[0]).toMatch(/^No\. RMB 10\.8 billion/u);
   });
 });
+
+describe("who reported it", () => {
+  const report = hit("本报海东讯(记者赵睿) 7月21日,记者从海东工业园区管理委员会获悉,园区已落实“青洽会”意向签约项目7项。", { zones: ["海东工业园区", "海东"] });
+  const haidong: Subject = { place: "海东", zoneName: "海东工业园区", kind: "工业园" };
+
+  it("is the name after 记者 in the byline, and 委员会获悉 is no post and no name", () => {
+    const zh = readFrame({ question: "报道海东工业园区青洽会签约的记者是谁？", language: "zh", kind: "entity", terms: [group("报道"), group("青洽会"), group("签约"), group("记者")], subjects: [haidong] });
+    expect(lines(answerWithClaims(zh, [report], context))[0]).toBe("赵睿（记者）[1]。");
+    const en = readFrame({ question: "Who is the reporter of the Haidong Industrial Park report on the fair deals?", language: "en", kind: "entity", terms: [group("report", "报道"), group("deals", "签约")], subjects: [haidong] });
+    expect(lines(answerWithClaims(en, [report], context))[0]).toMatch(/^Zhao Rui \(赵睿\), 记者/u);
+  });
+});
