@@ -57,6 +57,9 @@ export function statementStrategy(frame: Frame, ask: StatementAsk, evidence: Evi
     if (subjectFit(sentence.text, frame.subjects, context, frame.question, sentence.hit.chunk.zones) < 0) continue;
     const found = ask.kind === "superlative" ? superlativeClause(sentence.text, ask.says) : listClause(sentence.text, ask);
     if (!found) continue;
+    // "与哪些企业签约": a list of the asked noun that holds none of the question's other words ("…企业培育、企业数增长…")
+    // is another list of that noun.
+    if (ask.kind === "list" && ask.noun && ![...sentence.present].some((group) => !group.alternatives.includes(ask.noun!) && !group.alternatives.some((term) => ask.noun!.includes(term)))) continue;
     const score = sentence.coverage + found.fit - 0.02 * Math.min(sentence.hitRank, 10);
     if (!best || score > best.score) best = { kind: "statement", sentence, clause: found.clause, score };
   }

@@ -354,3 +354,17 @@ describe("who reported it", () => {
     expect(lines(answerWithClaims(en, [report], context))[0]).toMatch(/^Zhao Rui \(赵睿\), 记者/u);
   });
 });
+
+describe("a list of the asked noun", () => {
+  it("that holds none of the question's other words is another list (…企业培育、企业数增长… for 与哪些企业签约)", async () => {
+    const { statementAsk, statementStrategy } = await import("../../../src/answer/claims/statements.js");
+    const question = "柳东新区今年年初先后与哪些企业签约？";
+    const frame = readFrame({ question, language: "zh", kind: "list", terms: [group("柳东"), group("今年年初"), group("企业"), group("签约")], subjects: [] });
+    const ask = statementAsk(question, "zh")!;
+    const other = hit("评价结果显示,柳州高新区在龙头型科技企业培育、企业数增长、企业海外拓展能力等方面具有优势。", { zones: ["柳州高新区"] });
+    const { gatherEvidence } = await import("../../../src/answer/claims/evidence.js");
+    expect(statementStrategy(frame, ask, gatherEvidence(frame, [other], context), context)).toBeUndefined();
+    const signed = hit("今年年初柳东新区先后与一阳科技、合肥国轩、中软国际等企业签约。", { zones: ["柳东新区"], id: "s.txt#0:0" });
+    expect(statementStrategy(frame, ask, gatherEvidence(frame, [signed], context), context)?.clause).toContain("合肥国轩");
+  });
+});
