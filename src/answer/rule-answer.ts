@@ -111,6 +111,27 @@ function candidates(input: AnswerInput, kind: RuleQuestionKind, years: string[])
   return found.sort((a, b) => b.score - a.score);
 }
 
+/**
+ * The question's word that the fewest retrieved rule clauses hold (专精特新 among 企业, 奖励, 新): the one that
+ * tells the asked rule from its neighbours. None when every word is common to most clauses.
+ */
+function rarestGroup(input: AnswerInput): string[] | undefined {
+  const texts = input.hits.slice(0, maxHits).flatMap((hit) => (hit.chunk.rule ? hit.chunk.rule.clauses.map((clause) => `${hit.chunk.rule!.title ?? ""}${clause.text}`) : []));
+  if (texts.length < 3) return undefined;
+  const ranked = input.termGroups
+    .map((group, index) => ({ group, weight: input.termWeights?.[index], held: texts.filter((text) => group.some((term) => term.length >= 2 && text.includes(term))).length }))
+    // A dictionary guess may name the wrong sense ("listed" → 上市 for "listed as"): only curated words decide.
+    .filter((item) => item.weight === undefined && item.held > 0 && item.held <= texts.length / 4)
+    .sort((a, b) => a.held - b.held || Math.max(...b.group.map((term) => term.length)) - Math.max(...a.group.map((term) => term.length)));
+  return ranked[0]?.group;
+}
+
+/** Does the chosen clause (or its rule's title) hold the question's rarest curated word? */
+function rarestHeld(input: AnswerInput, candidate: Candidate): boolean {
+  const rarest = rarestGroup(input);
+  return rarest !== undefined && rarest.some((term) => `${candidate.hit.chunk.rule?.title ?? ""}${candidate.clause.text}`.includes(term));
+}
+
 /** The clauses that answer: the best, and for two-sided questions the other side. */
 function choose(question: string, ranked: Candidate[]): Candidate[] {
   const best = ranked[0]!;
@@ -299,7 +320,9 @@ export function composeRuleAnswer(input: AnswerInput, now: Date = new Date()): A
   if (statesOtherPeriod(question, input.language, best.clause.text)) return undefined;
   const chosen = choose(question, ranked);
   const cited = citationsFor();
-  const yesNo = yesNoCue.test(question) && !/多少|几|哪|什么|怎么|如何|how much|^(?:what|which|who|how)\b/i.test(question);
+  // "Does Liuhe reward …? How much?": the first question is a yes/no, the second asks the amount.
+  const asking = question.split(/[?？]/u)[0] ?? question;
+  const yesNo = yesNoCue.test(asking) && !/多少|几|哪|什么|怎么|如何|how much|^(?:what|which|who|how)\b/i.test(asking);
   const leadParts: string[] = [];
   for (const candidate of chosen) {
     const n = cited.numberOf(candidate.hit);
@@ -318,7 +341,7 @@ export function composeRuleAnswer(input: AnswerInput, now: Date = new Date()): A
   let opening = "";
   if (kind === "cap" && yesNo) {
     opening = first.uncapped ? (input.language === "en" ? "No, there is no cap (不设上限). " : "不设上限。") : first.cap ? (input.language === "en" ? "Yes. " : "有。") : "";
-  } else if (yesNo && groupCoverage(input.termGroups, first.text, input.termWeights).score >= 0.8) {
+  } else if (yesNo && (groupCoverage(input.termGroups, first.text, input.termWeights).score >= 0.8 || (rarestHeld(input, chosen[0]!) && groupCoverage(input.termGroups, first.text, input.termWeights).score >= 0.5))) {
     // Yes only when the rule's own clause says what was asked (not its heading or a neighbour's words).
     opening = input.language === "en" ? "Yes. " : "是的。";
   }

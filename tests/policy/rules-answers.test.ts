@@ -182,3 +182,15 @@ describe("validity a text does not date", () => {
     expect(answer.answer).not.toMatch(/20\d\d/u);
   });
 });
+
+describe("a yes/no followed by 'how much'", () => {
+  it("opens with yes when the clause holds the question's telling word, and gives the amount", () => {
+    const answer = composeRuleAnswer(input("Does Liuhe reward companies on the New Third Board? How much?", [["新三板"], ["奖励"], ["企业", "公司"]], items, "en"), before)!;
+    expect(answer.answer.split("\n")[0]).toMatch(/^Yes\. .*100万元/u);
+  });
+
+  it("does not open with yes when the clause lacks it", () => {
+    const answer = composeRuleAnswer(input("Does Liuhe reward companies on the Beijing exchange? How much?", [["北交所"], ["奖励"], ["企业", "公司"]], items, "en"), before);
+    expect(answer?.answer.split("\n")[0] ?? "").not.toMatch(/^Yes/u);
+  });
+});
