@@ -28,4 +28,6 @@ run news-holdout2 tests/eval/news-holdout2.jsonl --corpus tests/fixtures/news-ho
 run policy-holdout2 tests/eval/policy-holdout2.jsonl --corpus tests/fixtures/policy-holdout2 --alone
 run news-holdout3 tests/eval/news-holdout3.jsonl --corpus tests/fixtures/news-holdout3 --alone
 run policy-holdout3 tests/eval/policy-holdout3.jsonl --corpus tests/fixtures/policy-holdout3 --alone
+run news-holdout4 tests/eval/news-holdout4.jsonl --corpus tests/fixtures/news-holdout4 --alone
+run policy-holdout4 tests/eval/policy-holdout4.jsonl --corpus tests/fixtures/policy-holdout4 --alone
 node scripts/paraphrase-agreement.mjs tests/eval/paraphrase-news.jsonl "$out/paraphrase-news.json"
