@@ -370,9 +370,11 @@ const genericRuleWords = new Set(
  * Only curated terms count (dictionary guesses may just be worded differently in the text).
  */
 export function missingRuleTopic(input: AnswerInput): string | undefined {
-  if (!ruleQuestionKind(input.standaloneQuestion)) return undefined;
+  // A validity question asks about the document itself: its term is stated, or said not to be, by validityAnswer.
+  const kind = ruleQuestionKind(input.standaloneQuestion);
+  if (!kind || kind === "validity") return undefined;
   const top = input.hits.slice(0, 6);
-  if (top.length === 0 || top.filter((hit) => hit.chunk.rule || hit.chunk.section).length < Math.ceil(top.length / 2)) return undefined;
+  if (top.length === 0 || top.filter((hit) => isPolicyChunk(hit.chunk)).length < Math.ceil(top.length / 2)) return undefined;
   const text = top.map((hit) => `${hit.chunk.title} ${hit.chunk.section ?? ""} ${hit.chunk.text}`).join("\n");
   const checked = input.termGroups.filter((group, index) => input.termWeights?.[index] === undefined && !group.every((term) => genericRuleWords.has(term) || term.length < 2 || /^\d/.test(term)));
   const missing = checked.filter((group) => groupCoverage([group], text).score === 0);

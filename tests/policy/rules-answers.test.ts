@@ -194,3 +194,17 @@ describe("a yes/no followed by 'how much'", () => {
     expect(answer?.answer.split("\n")[0] ?? "").not.toMatch(/^Yes/u);
   });
 });
+
+describe("a benefit's duration and a policy's term", () => {
+  it("are told apart (补贴期限为三年 is how long a subsidy is paid)", () => {
+    expect(parseValidity("规模以上先进制造业在新区租赁生产性用房给予10元/平方米/月的补贴,补贴期限为三年。").termYears).toBeUndefined();
+    expect(parseValidity("本办法自发布之日起施行,有效期为三年。").termYears).toBe(3);
+  });
+
+  it("a text that calls itself a rule or is laid out in articles is a policy passage, whatever its title", async () => {
+    const { isPolicyChunk } = await import("../../src/ingest/policy-rules.js");
+    expect(isPolicyChunk({ title: "", text: "第五条凡本办法所鼓励的投资项目,按10元/平方米包干收取报建收费。" })).toBe(true);
+    expect(isPolicyChunk({ title: "县招商引资优惠规章制度", text: "对新引进的项目给予奖励。" })).toBe(true);
+    expect(isPolicyChunk({ title: "高新区上半年经济运行情况", text: "上半年,高新区实现规上工业总产值120亿元。" })).toBe(false);
+  });
+});
