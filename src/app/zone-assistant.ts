@@ -322,7 +322,7 @@ export class ZoneAssistant implements AnswerService {
     // Policy items are answered from their rule records (rule-answer.ts), not as report figures.
     // A report with numbered sections ("三、固定资产投资持续负增长") is still a report: only a policy
     // text (with a validity, or a policy's title) is answered from its rules.
-    const aboutRules = retrieval.hits.slice(0, 3).some((hit) => hit.chunk.rule !== undefined && (hit.chunk.validity !== undefined || policyTitle.test(hit.chunk.title)));
+    const aboutRules = retrieval.hits.slice(0, 3).some((hit) => hit.chunk.rule !== undefined && (hit.chunk.validity !== undefined || policyTitle.test(hit.chunk.title) || /本(?:办法|政策|规定|意见|细则|制度|条例|措施)/u.test(hit.chunk.text)));
     // A figure of a known metric that the facts file under the subject and period (fact-lead.ts) is
     // such a claim already, checked at ingest; the claim strategies answer the rest.
     const knownFigure = single !== undefined && single.facts.length > 0 && single.facts.every((fact) => fact.metric !== "other" && factAboutSubject(fact, frame, claimContext));
@@ -465,7 +465,7 @@ function periodInPassages(period: Period, hits: SearchHit[], metrics: string[], 
   );
 }
 
-const policyTitle = /办法|措施|意见|通知|规定|政策|细则|条例|方案|若干|决定|指引|公告/u;
+const policyTitle = /办法|措施|意见|通知|规定|政策|细则|条例|方案|若干|决定|指引|公告|制度/u;
 
 /** A question about one event (a ceremony, a fair, a roadshow) wants that event's figures, not the period's total. */
 const eventCue = /仪式|推介会|大会|博览会|丝博会|洽谈会|交流会|座谈会|会上|现场|活动|期间.{0,4}会|\b(?:ceremony|event|roadshow|fair|expo|forum|conference|summit|launch)\b/iu;

@@ -71,6 +71,8 @@ export interface Frame {
   asksPlan: boolean;
   /** Amounts that describe the asker's case ("larger than 500 mu", "20家以上民宿"): they pick a tier of a rule. */
   cases: number[];
+  /** The asker's amounts in yuan ("4000万元", "40 million yuan" → 40,000,000), to place them in a policy's tiers. */
+  caseYuan: number[];
   /** "哪个更多", "which was larger": the figures of two subjects are compared, the larger (or smaller) named. */
   compare?: { direction: "more" | "less"; text: string };
   /** Two or more subjects each asked about in their own words ("A和B各签约多少个项目"): answered side by side. */
@@ -133,6 +135,7 @@ export function readFrame(input: FrameInput): Frame {
     asksPlan: claimLexicon().asksPlan.test(question),
     ...(input.scope && input.scope.length > 0 ? { scope: input.scope } : {}),
     cases: casesIn(question, language),
+    caseYuan: amountsInYuan(question, language),
     compare: sides ? compare : undefined,
     sides,
     statement: input.kind === "yesno" || sides ? undefined : statementAsk(question, language),
@@ -360,6 +363,13 @@ function conditionValue(value: number, unit: string | undefined, question: strin
  * The numbers that describe the asker's own case: "a base larger than 500 mu", "20 or more
  * homestays", "新建面积800亩的". Years, dates and the threshold of a yes/no are not cases.
  */
+/** Amounts of money the question states, in yuan. */
+export function amountsInYuan(question: string, language: Language): number[] {
+  const pattern = language === "zh" ? /(\d+(?:\.\d+)?)\s*(亿|万)?元/gu : /(\d+(?:\.\d+)?)\s*(billion|million)?\s*(?:yuan|rmb)\b|\brmb\s*(\d+(?:\.\d+)?)\s*(billion|million)?/giu;
+  const scale: Record<string, number> = { 亿: 1e8, 万: 1e4, billion: 1e9, million: 1e6 };
+  return [...question.matchAll(pattern)].map((match) => Number(match[1] ?? match[3]) * (scale[(match[2] ?? match[4] ?? "").toLowerCase()] ?? 1)).filter((value) => value > 0);
+}
+
 export function casesIn(question: string, language: Language): number[] {
   const pattern = language === "zh" ? /(\d+(?:\.\d+)?)\s*(?:万元|亿元|元|亩|家|个|人|张|间|名|平方米|万平方米|吨|户)/gu : /(\d+(?:\.\d+)?)\s*(?:or more\s+)?(?:[a-z-]+\s+){0,2}?(?:mu|homestays?|companies|firms|projects|people|beds|rooms|employees|households|square met(?:re|er)s|tonnes|million|billion|yuan)\b/giu;
   const found: number[] = [];

@@ -482,7 +482,9 @@ export interface TierClaim {
  * amount that clause gives (not its other bounds, "总投入在1000万元以上").
  */
 export function tierStrategy(frame: Frame, evidence: EvidenceSentence[]): TierClaim | undefined {
-  if (frame.cases.length === 0) return undefined;
+  if (frame.cases.length === 0 && frame.caseYuan.length === 0) return undefined;
+  // "more than 150 million yuan?": an amount a yes/no is decided against is its threshold, not the asker's case.
+  if (frame.condition) return undefined;
   const candidates: (TierClaim & { score: number })[] = [];
   for (const sentence of evidence) {
     let offset = 0;
@@ -493,19 +495,36 @@ export function tierStrategy(frame: Frame, evidence: EvidenceSentence[]): TierCl
       // "首期完成固定资产投资额5亿元~10亿元(含10亿元)": a band that holds the asker's amount (7亿元).
       const bands = [...clause.matchAll(/(\d+(?:\.\d+)?)\s*(亿元|万元|元|亩|平方米)?\s*[~～至到—-]\s*(\d+(?:\.\d+)?)\s*(亿元|万元|元|亩|平方米)/gu)];
       const inBand = bands.some((band) => band[2] === undefined || band[2] === band[4] ? frame.cases.some((value) => value > Number(band[1]) && value <= Number(band[3])) : false);
-      if (!lowerBound && !inBand) continue;
+      // "3000万元以上5000万元以下的,补贴60%": an open or closed tier in money that holds the asker's amount (4000万元).
+      const tier = yuanTier(clause);
+      const inTier = tier !== undefined && frame.caseYuan.some((value) => value >= tier.from && (tier.to === undefined || value < tier.to));
+      if (!lowerBound && !inBand && !inTier) continue;
       if (otherYearSpan(frame.question, clause)) continue;
       const bandSpans = bands.map((band) => [start + (band.index ?? 0), start + (band.index ?? 0) + band[0].length] as const);
-      const amount = sentence.quantities.find((quantity) => quantity.start >= start && quantity.end <= offset && (quantity.unit === "yuan" || quantity.unit === "percent") && !quantity.threshold && !bandSpans.some(([from, to]) => quantity.start >= from && quantity.end <= to) && !/(?:以上|以下|\))/u.test(sentence.text.slice(quantity.end, quantity.end + 3)) && !/[(（]含$/u.test(sentence.text.slice(Math.max(0, quantity.start - 2), quantity.start)));
+      const amount = sentence.quantities.find((quantity) => quantity.start >= start && quantity.end <= offset && (quantity.unit === "yuan" || quantity.unit === "percent") && !quantity.threshold && !bandSpans.some(([from, to]) => quantity.start >= from && quantity.end <= to) && !/^\s*(?:以上|以下|以内|\))/u.test(sentence.text.slice(quantity.end, quantity.end + 4)) && !/[(（]含$/u.test(sentence.text.slice(Math.max(0, quantity.start - 2), quantity.start)));
       if (!amount) continue;
       // A tier is often its own sentence after "；": the item's words are in the sentence before it.
       const inContext = `${sentence.previous ?? ""}${sentence.text}`;
-      const context = frame.terms.length === 0 ? 1 : frame.terms.filter((group) => holds(inContext, group)).length / frame.terms.length;
-      candidates.push({ kind: "tier", clause: clause.replace(/[；;。]$/u, ""), quantity: amount, sentence, score: context - 0.02 * Math.min(sentence.hitRank, 10) });
+      // (Curated words only, when there are any: an English question's dictionary guesses — "net" → 球网 — say nothing of the rule.)
+      const curated = frame.terms.filter((group) => group.weight === undefined);
+      const counted = curated.length > 0 ? curated : frame.terms;
+      const context = counted.length === 0 ? 1 : counted.filter((group) => holds(inContext, group)).length / counted.length;
+      // Of the tiers that hold the amount, the highest floor is the one that applies ("5000万元以上" over "3000万元以上").
+      candidates.push({ kind: "tier", clause: clause.replace(/[；;。]$/u, ""), quantity: amount, sentence, score: context - 0.02 * Math.min(sentence.hitRank, 10) + (inTier ? 1e-12 * tier!.from : 0) });
     }
   }
   const best = candidates.sort((a, b) => b.score - a.score)[0];
   return best && best.score >= 0.3 ? best : undefined;
+}
+
+/** A clause's money tier: "2000 万元以上 3000 万元以下" → from 2e7 to 3e7; "5000万元以上" → from 5e7, open. */
+function yuanTier(clause: string): { from: number; to?: number } | undefined {
+  const scale: Record<string, number> = { 亿: 1e8, 万: 1e4 };
+  const money = (value: string, unit: string | undefined) => Number(value) * (scale[unit ?? ""] ?? 1);
+  const floor = /(\d+(?:\.\d+)?)\s*(亿|万)?元?\s*(?:\(含\)|（含）)?\s*(?:及以上|以上)/u.exec(clause);
+  if (!floor || !floor[0].includes("元")) return undefined;
+  const ceiling = /(\d+(?:\.\d+)?)\s*(亿|万)?元?\s*(?:以下|以内|\(不含\)|（不含）)/u.exec(clause.slice(floor.index + floor[0].length));
+  return { from: money(floor[1]!, floor[2]), ...(ceiling ? { to: money(ceiling[1]!, ceiling[2]) } : {}) };
 }
 
 /** One subject of a question that names two or more, with its own reading of the question and its figures. */

@@ -368,3 +368,25 @@ describe("a list of the asked noun", () => {
     expect(statementStrategy(frame, ask, gatherEvidence(frame, [signed], context), context)?.clause).toContain("合肥国轩");
   });
 });
+
+describe("the tier of a policy that holds the asker's amount", () => {
+  const rule = "一次性补贴县留成部分:固定资产投资在 2000 万元以上 3000 万元以下的,补贴 42%;固定资产投资 3000 万元以上 5000 万元以下的,补贴60%;固定资产投资 5000 万元以上,且每亩土地的固定资产投资在100 万元以上的,补贴 80%。";
+  const policy = hit(rule, { title: "县招商引资优惠规章制度", zones: [], date: "" });
+  const terms = [group("固定资产投资"), group("补贴"), group("留成")];
+
+  it("is the tier whose floor and ceiling hold it (4000万元 → 60%), in Chinese and in English", () => {
+    for (const question of ["固定资产投资4000万元的企业，县留成部分补贴多少？", "A company with 40 million yuan of fixed-asset investment: what share of the county-retained part is subsidised?"]) {
+      const language = /[a-z]{4}/u.test(question) ? "en" : "zh";
+      const frame = readFrame({ question, language, kind: "figure", terms, subjects: [] });
+      expect(frame.caseYuan).toEqual([40_000_000]);
+      expect(lines(answerWithClaims(frame, [policy], context, undefined, { tiersOnly: true }))[0]).toContain("60%");
+    }
+  });
+
+  it("is the highest floor below an amount above every ceiling (6000万元 → 80%), and no tier for 1000万元", () => {
+    const high = readFrame({ question: "固定资产投资6000万元的企业，县留成部分补贴多少？", language: "zh", kind: "figure", terms, subjects: [] });
+    expect(lines(answerWithClaims(high, [policy], context, undefined, { tiersOnly: true }))[0]).toContain("80%");
+    const low = readFrame({ question: "固定资产投资1000万元的企业，县留成部分补贴多少？", language: "zh", kind: "figure", terms, subjects: [] });
+    expect(answerWithClaims(low, [policy], context, undefined, { tiersOnly: true })).toBeUndefined();
+  });
+});
