@@ -122,8 +122,9 @@ function otherPeriodOnly(frame: Frame, evidence: EvidenceSentence[], context: Ev
   if (!frame.period || frame.subjects.length !== 1 || !/(?:19|20)\d{2}/u.test(frame.question)) return undefined;
   for (const part of frame.parts) {
     if (part.asked.length === 0 || part.asked.includes("person")) continue;
-    const governed = rankFigures(frame, part, evidence, context).filter((claim) => claim.local >= 0.5 && claim.subject >= 0 && !claim.quantity.notResult && !claim.quantity.threshold);
-    if (governed.length > 0 && governed.every((claim) => claim.period < 0)) return part;
+    // (A plan for another year — "2016年…财政总收入突破2个亿" when 2015 is asked — is no figure of the asked year either.)
+    const governed = rankFigures(frame, part, evidence, context).filter((claim) => claim.local >= 0.5 && claim.subject >= 0 && !claim.quantity.threshold && !(claim.quantity.notResult && frame.asksPlan));
+    if (governed.length > 0 && governed.every((claim) => claim.period < 0 || claim.quantity.notResult) && governed.some((claim) => claim.period < 0)) return part;
   }
   return undefined;
 }

@@ -102,7 +102,7 @@ export function readFrame(input: FrameInput): Frame {
   const parts = splitParts(question, language, input.terms);
   // "What was the GDP of …?": a figure is asked though no clause names its kind.
   // "What was the GDP of X in 2023?" (kind "general"): a measure of a subject for a period is a figure.
-  const measureOf = input.kind === "general" && input.period !== undefined && (language === "en" ? /^\s*what (?:was|is|were|are) (?:the|its|their) [^?]{1,60}\bof\b/iu.test(question) : /是多少|有多少|多少/u.test(question));
+  const measureOf = input.kind === "general" && input.period !== undefined && (language === "en" ? /^\s*what (?:was|is|were|are) (?:(?:the|its|their) [^?]{1,60}\bof\b|[^?]{2,80}['’]s [a-z][^?]{1,60})/iu.test(question) : /是多少|有多少|多少/u.test(question));
   if (parts.length === 0 && (input.kind === "figure" || measureOf)) parts.push({ text: question, asked: ["any"], terms: input.terms, rate: rateAsked(question) });
   // "Baotou rare earth zone: cumulative signed projects and planned investment for 2022?": measures
   // named without a question word are asked all the same, one part per measure noun.
@@ -276,6 +276,8 @@ export function askedIn(text: string, language: Language): AskedKind[] {
     : ["person", "rank", "score", "count", "area", "percent", "amount", "any"];
   const kinds = order.filter(found);
   if (language === "en" && kinds.includes("count")) return ["count", ...kinds.filter((kind) => kind !== "count" && kind !== "amount" && kind !== "any")];
+  // "What rank did it take for output growth?", "增速排第几": the position is asked, the rate is what it ranks by.
+  if (language === "en" ? /\b(?:what|which) (?:rank|ranking|place|position)\b/iu.test(text) : /排第几|第几名|第几位|排名第几|排在第几/u.test(text)) return ["rank"];
   // "how much did it grow": growth wins over the money words of the same clause.
   if (language === "en" && kinds.includes("percent") && (/\bhow much\b[^?]*\b(?:gr[eo]w|improve|increase|rise|rose)/iu.test(text) || /\bby how much\b/iu.test(text))) return ["percent"];
   return kinds.length > 0 ? kinds.filter((kind) => kind !== "any" || kinds.length === 1) : kinds;

@@ -390,3 +390,21 @@ describe("the tier of a policy that holds the asker's amount", () => {
     expect(answerWithClaims(low, [policy], context, undefined, { tiersOnly: true })).toBeUndefined();
   });
 });
+
+describe("how a question asks a figure", () => {
+  it("'What was X's fiscal revenue in 2015?' asks a figure, and 'What rank did it take for growth?' a position", () => {
+    const year: Period = { kind: "year", from: "2015-01", to: "2015-12", zh: "2015年", en: "2015" };
+    const possessive = readFrame({ question: "What was Zhangjiajie Economic Development Zone's fiscal revenue in 2015?", language: "en", kind: "general", terms: [group("fiscal revenue", "财政收入")], subjects: [], period: year });
+    expect(possessive.intent).toBe("figure");
+    const rank = readFrame({ question: "What rank did Liaocheng High-tech Zone take in the city for industrial output growth in 2016?", language: "en", kind: "figure", terms: [group("industrial output", "工业产值"), group("growth", "增长")], subjects: [] });
+    expect(rank.parts.map((part) => part.asked)).toEqual([["rank"]]);
+    expect(readFrame({ question: "聊城高新区工业产值增速在全市排第几？", language: "zh", kind: "figure", terms: [group("工业产值"), group("增速")], subjects: [] }).parts[0]?.asked).toEqual(["rank"]);
+  });
+
+  it("a plan for another year is no figure of the asked year: refused, not quoted", () => {
+    const year: Period = { kind: "year", from: "2015-01", to: "2015-12", zh: "2015年", en: "2015" };
+    const frame = readFrame({ question: "What was Zhangjiajie Economic Development Zone's fiscal revenue in 2015?", language: "en", kind: "general", terms: [group("fiscal revenue", "财政收入", "财政总收入")], subjects: [{ place: "张家界", kind: "经开" }], period: year });
+    const answer = answerWithClaims(frame, [hit("2016年,开发区将实现“五个突破”,即产值突破30个亿、财政总收入突破2个亿。", { zones: ["张家界经开区", "张家界"], date: "2016-02-26" })], context);
+    expect(answer?.refused).toBe(true);
+  });
+});
