@@ -1,16 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { answerWithClaims } from "../../../src/answer/claims/engine.js";
-import type { EvidenceContext } from "../../../src/answer/claims/evidence.js";
 import { readFrame, type Subject } from "../../../src/answer/claims/frame.js";
 import { quantitiesIn } from "../../../src/answer/claims/quantities.js";
 import { loadLexicon, type Lexicon } from "../../../src/app/lexicon.js";
-import type { Chunk, SearchHit } from "../../../src/core/types.js";
 import { parseEnglishPeriods } from "../../../src/facts/period.js";
 import type { Period } from "../../../src/facts/types.js";
 import { articleZones, detectZones } from "../../../src/ingest/zones.js";
 import { analyzeQuery, type TermGroup } from "../../../src/retrieve/analyze-query.js";
 import { classifyQuestion } from "../../../src/retrieve/question-kind.js";
 import { realCorpusDir } from "../../helpers/temp-runtime.js";
+import { group, hitsDated, plainContext } from "./report-passages.js";
 
 /**
  * The fourth round, over real report sentences: a change after an aside belongs to the head figure,
@@ -19,19 +18,8 @@ import { realCorpusDir } from "../../helpers/temp-runtime.js";
  * second subject.
  */
 
-function hit(text: string, { title = "报道", zones = [] as string[], date = "2023-09-20", id = "r.txt#0:0" } = {}): SearchHit {
-  const chunk: Chunk = { id, source: "news/r.txt", articleId: id.split(":")[0]!, articleIndex: 0, ordinal: 0, title, zones, date, text, indexText: text, start: 0, end: text.length };
-  return { chunk, score: 1 };
-}
-
-const context: EvidenceContext = {
-  documentFrequency: () => 1,
-  documents: 10,
-  zoneMentions: (text) => detectZones(text),
-  placesIn: (text) => detectZones(text).map((zone) => zone.place),
-};
-
-const group = (label: string, ...alternatives: string[]): TermGroup => ({ label, alternatives: alternatives.length > 0 ? alternatives : [label] });
+const hit = hitsDated("2023-09-20");
+const context = plainContext;
 const lines = (answer: { answer: string } | undefined) => answer?.answer.split("\n") ?? [];
 
 const aside = "截至8月底,已完成工业总产值36.37亿元,其中,生物医药33亿元、新能源新材料2.16亿元、农副产品0.75亿元等,同比增长9.98%。";

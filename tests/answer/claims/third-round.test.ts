@@ -1,12 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { answerWithClaims } from "../../../src/answer/claims/engine.js";
-import type { EvidenceContext } from "../../../src/answer/claims/evidence.js";
 import { englishNumberWords, readCondition, readFrame, type Subject } from "../../../src/answer/claims/frame.js";
-import type { Chunk, SearchHit } from "../../../src/core/types.js";
 import type { Period } from "../../../src/facts/types.js";
 import { selfNamedCounty } from "../../../src/ingest/issuing-body.js";
 import { detectZones } from "../../../src/ingest/zones.js";
-import type { TermGroup } from "../../../src/retrieve/analyze-query.js";
+import { group, hitsDated, plainContext } from "./report-passages.js";
 
 /**
  * The third round of the claim engine, over real report sentences: a number the question states is
@@ -14,19 +12,8 @@ import type { TermGroup } from "../../../src/retrieve/analyze-query.js";
  * are never answered by a statement, and zones a question names once are read.
  */
 
-function hit(text: string, { title = "报道", zones = [] as string[], date = "2022-04-20", id = "r.txt#0:0" } = {}): SearchHit {
-  const chunk: Chunk = { id, source: "news/r.txt", articleId: id.split(":")[0]!, articleIndex: 0, ordinal: 0, title, zones, date, text, indexText: text, start: 0, end: text.length };
-  return { chunk, score: 1 };
-}
-
-const context: EvidenceContext = {
-  documentFrequency: () => 1,
-  documents: 10,
-  zoneMentions: (text) => detectZones(text),
-  placesIn: (text) => detectZones(text).map((zone) => zone.place),
-};
-
-const group = (label: string, ...alternatives: string[]): TermGroup => ({ label, alternatives: alternatives.length > 0 ? alternatives : [label] });
+const hit = hitsDated("2022-04-20");
+const context = plainContext;
 const lead = (answer: { answer: string } | undefined) => answer?.answer.split("\n")[0] ?? "";
 
 describe("a number the question states is its premise", () => {
