@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { answerWithClaims } from "../../../src/answer/claims/engine.js";
+import type { EvidenceContext } from "../../../src/answer/claims/evidence.js";
 import { englishNumberWords, readCondition, readFrame, type Subject } from "../../../src/answer/claims/frame.js";
 import type { Period } from "../../../src/facts/types.js";
 import { selfNamedCounty } from "../../../src/ingest/issuing-body.js";
