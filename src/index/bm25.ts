@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AppError, REBUILD_INDEX_HINT } from "../core/errors.js";
-import { TopK } from "./top-k.js";
+import { RankedTopK } from "./top-k.js";
 import type { Tokenizer } from "./tokenizer.js";
 
 export interface ScoredIndex {
@@ -44,10 +44,18 @@ const headerSchema = z.object({
     postingDocs: arrayRangeSchema,
     postingFrequencies: arrayRangeSchema,
     docLengths: arrayRangeSchema,
+    /** Each term's largest tf part (see Bm25Index.termBound); files written before it have none. */
+    termBounds: arrayRangeSchema.optional(),
   }),
 });
 
 type ArrayName = keyof z.infer<typeof headerSchema>["arrays"];
+
+/** Up to this many postings in all, a question's terms are scored term by term (no pruning to gain). */
+const TERM_AT_A_TIME_POSTINGS = 20_000;
+/** Bounds are rounded up by this factor: scores are sums in another order, a few ulps apart. */
+const BOUND_MARGIN = 1 + 1e-9;
+const NO_DOC = 0xffffffff;
 
 /** The BM25 index as written into a snapshot: `header` as JSON, `data` as the binary file it describes. */
 export interface SerialisedBm25 {
@@ -169,6 +177,8 @@ export class Bm25Index {
   private touched: Int32Array;
   private readonly frequencies = new Map<string, number>();
   private norms?: Float64Array;
+  /** Per term, its bound (NaN until known); see termBound. */
+  private readonly termBounds: Float64Array;
 
   private constructor(
     private readonly tokenizer: Tokenizer,
@@ -180,8 +190,10 @@ export class Bm25Index {
     private readonly averageLength: number,
     readonly k1: number,
     readonly b: number,
+    termBounds?: Float64Array,
   ) {
     this.termIds = new Map(terms.map((term, id) => [term, id]));
+    this.termBounds = termBounds ?? new Float64Array(terms.length).fill(Number.NaN);
     const docCount = docLengths.length;
     this.idf = new Float64Array(terms.length);
     for (let id = 0; id < terms.length; id++) {
@@ -284,7 +296,10 @@ export class Bm25Index {
       }
     });
     const averageLength = docCount === 0 ? 0 : totalLength / docCount;
-    return new Bm25Index(tokenizer, terms, termOffsets, postingDocs, postingFrequencies, docLengths, averageLength, K1, B);
+    const index = new Bm25Index(tokenizer, terms, termOffsets, postingDocs, postingFrequencies, docLengths, averageLength, K1, B);
+    // Every term's bound now, so that bm25.bin carries them and a server never scans a list for one.
+    for (let id = 0; id < terms.length; id++) index.termBound(id);
+    return index;
   }
 
   /** Best documents first; `filter` excludes documents by position without touching the index. */
@@ -292,6 +307,17 @@ export class Bm25Index {
     return this.searchTokens(this.tokenizer(query), k, filter);
   }
 
+  /**
+   * The k best documents by score, ties broken by the lower position: the first k of every
+   * matching document sorted that way, whichever of the two loops below runs. Short posting lists
+   * are scored term by term; longer ones document by document with MaxScore pruning (Turtle &
+   * Flood): once k documents are kept, a term whose best possible contribution (its idf times the
+   * largest tf part any of its documents reaches, `termBounds`) cannot lift a document past the
+   * k-th score on its own only confirms documents the other terms bring, by skipping ahead in its
+   * list, and a document is dropped as soon as what it has plus what its remaining terms could
+   * add stays at or below that score. A kept document's score is added up term by term in the
+   * question's order, as the term-by-term loop adds it, so both give the same scores bit for bit.
+   */
   searchTokens(tokens: string[], k: number, filter?: (docIndex: number) => boolean): ScoredIndex[] {
     if (k <= 0 || this.size === 0) return [];
     const queryCounts = new Map<number, number>();
@@ -300,33 +326,139 @@ export class Bm25Index {
       if (id !== undefined) queryCounts.set(id, (queryCounts.get(id) ?? 0) + 1);
     }
     if (queryCounts.size === 0) return [];
+    const ids = [...queryCounts.keys()];
+    const weights = ids.map((id) => this.idf[id]! * queryCounts.get(id)!);
+    let postings = 0;
+    for (const id of ids) postings += this.termOffsets[id + 1]! - this.termOffsets[id]!;
+    return postings <= TERM_AT_A_TIME_POSTINGS ? this.scoreTermAtATime(ids, weights, k, filter) : this.scoreMaxScore(ids, weights, k, filter);
+  }
+
+  /** Every posting of every term added into a score per document, then the k best kept. */
+  private scoreTermAtATime(ids: number[], weights: number[], k: number, filter?: (docIndex: number) => boolean): ScoredIndex[] {
     // Locals rather than fields in the loop (the JIT cannot keep a field's array in a register
     // across the stores into `scores`), and each document's length norm computed once per index.
     const { scores, touched, termOffsets, postingDocs, postingFrequencies } = this;
     const norms = this.lengthNorms();
     const k1Plus1 = this.k1 + 1;
     let touchedCount = 0;
-    for (const [id, queryCount] of queryCounts) {
-      const weight = this.idf[id] * queryCount;
+    for (let t = 0; t < ids.length; t++) {
+      const id = ids[t]!;
+      const weight = weights[t]!;
       const end = termOffsets[id + 1];
       for (let p = termOffsets[id]; p < end; p++) {
         const doc = postingDocs[p];
-        // A document the filter refuses is never ranked: skipping it here leaves the others' scores,
-        // and the order in which they are first touched, as they were.
+        // A document the filter refuses is never ranked: skipping it here leaves the others' scores as they were.
         if (filter && !filter(doc)) continue;
         const tf = postingFrequencies[p];
         if (scores[doc] === 0) touched[touchedCount++] = doc;
         scores[doc] += (weight * tf * k1Plus1) / (tf + norms[doc]);
       }
     }
-    const top = new TopK(k);
+    const top = new RankedTopK(k);
     for (let i = 0; i < touchedCount; i++) {
       const doc = touched[i];
       const score = scores[doc];
       scores[doc] = 0;
-      if (score > top.threshold) top.push(doc, score);
+      if (score >= top.threshold) top.push(doc, score);
     }
     return top.sorted();
+  }
+
+  /** Document at a time over the terms' posting lists, with MaxScore pruning (see searchTokens). */
+  private scoreMaxScore(ids: number[], weights: number[], k: number, filter?: (docIndex: number) => boolean): ScoredIndex[] {
+    const { termOffsets, postingDocs, postingFrequencies } = this;
+    const norms = this.lengthNorms();
+    const k1Plus1 = this.k1 + 1;
+    const n = ids.length;
+    const cursor = new Int32Array(n);
+    const ends = new Int32Array(n);
+    const bounds = new Float64Array(n);
+    for (let t = 0; t < n; t++) {
+      cursor[t] = termOffsets[ids[t]!]!;
+      ends[t] = termOffsets[ids[t]! + 1]!;
+      // Rounded up a little: the bound is compared with sums added in another order.
+      bounds[t] = weights[t]! * this.termBound(ids[t]!) * BOUND_MARGIN;
+    }
+    // Terms by bound, smallest first; below[i]: what the terms order[0..i] can add at most together.
+    const order = Array.from({ length: n }, (_, t) => t).sort((a, b) => bounds[a]! - bounds[b]! || a - b);
+    const below = new Float64Array(n);
+    for (let i = 0, sum = 0; i < n; i++) below[i] = sum += bounds[order[i]!]!;
+    // order[essential..] bring the candidates; order[0..essential-1] cannot lift a document past the k-th score alone.
+    let essential = 0;
+    const contributions = new Float64Array(n);
+    const matched = new Uint8Array(n);
+    const top = new RankedTopK(k);
+    let threshold = -Infinity;
+    for (;;) {
+      let doc = NO_DOC;
+      for (let i = essential; i < n; i++) {
+        const t = order[i]!;
+        if (cursor[t]! < ends[t]! && postingDocs[cursor[t]!]! < doc) doc = postingDocs[cursor[t]!]!;
+      }
+      if (doc === NO_DOC) break;
+      const allowed = !filter || filter(doc);
+      let partial = 0;
+      for (let i = essential; i < n; i++) {
+        const t = order[i]!;
+        const at = cursor[t]!;
+        if (at < ends[t]! && postingDocs[at] === doc) {
+          if (allowed) {
+            const tf = postingFrequencies[at]!;
+            const contribution = (weights[t]! * tf * k1Plus1) / (tf + norms[doc]!);
+            contributions[t] = contribution;
+            matched[t] = 1;
+            partial += contribution;
+          }
+          cursor[t] = at + 1;
+        }
+      }
+      if (!allowed) continue;
+      // The other terms from the largest bound down, while the document can still pass the k-th score.
+      let kept = true;
+      for (let i = essential - 1; i >= 0; i--) {
+        if (partial + below[i]! <= threshold) {
+          kept = false;
+          break;
+        }
+        const t = order[i]!;
+        const at = seek(postingDocs, cursor[t]!, ends[t]!, doc);
+        cursor[t] = at;
+        if (at < ends[t]! && postingDocs[at] === doc) {
+          const tf = postingFrequencies[at]!;
+          const contribution = (weights[t]! * tf * k1Plus1) / (tf + norms[doc]!);
+          contributions[t] = contribution;
+          matched[t] = 1;
+          partial += contribution;
+        }
+      }
+      if (kept) {
+        // In the question's order, as scoreTermAtATime adds them.
+        let score = 0;
+        for (let t = 0; t < n; t++) if (matched[t]) score += contributions[t]!;
+        if (score > threshold) {
+          top.push(doc, score);
+          if (top.threshold > threshold) {
+            threshold = top.threshold;
+            while (essential < n && below[essential]! <= threshold) essential++;
+          }
+        }
+      }
+      matched.fill(0);
+    }
+    return top.sorted();
+  }
+
+  /**
+   * The largest tf part, tf·(k1 + 1) / (tf + norm), any document of the term reaches: times the
+   * term's weight, the most it adds to a score. Written by the build (bm25.bin); for an index
+   * read from an older file, computed at a term's first search and kept.
+   */
+  private termBound(id: number): number {
+    const known = this.termBounds[id]!;
+    if (!Number.isNaN(known)) return known;
+    const bound = listBound(this.termOffsets[id]!, this.termOffsets[id + 1]!, this.postingDocs, this.postingFrequencies, this.lengthNorms(), this.k1);
+    this.termBounds[id] = bound;
+    return bound;
   }
 
   /** k1 · (1 − b + b · length / average length) per document, computed at the first search. */
@@ -345,16 +477,18 @@ export class Bm25Index {
    * a loader can view it in place in a mapping (which starts on a page boundary).
    */
   serialise(): SerialisedBm25 {
-    const arrays: Record<ArrayName, Uint32Array | Uint16Array | Float32Array> = {
+    for (let id = 0; id < this.terms.length; id++) this.termBound(id);
+    const arrays: Record<ArrayName, Uint32Array | Uint16Array | Float32Array | Float64Array> = {
       termOffsets: this.termOffsets,
       postingDocs: this.postingDocs,
       postingFrequencies: this.postingFrequencies,
       docLengths: this.docLengths,
+      termBounds: this.termBounds,
     };
     const ranges = {} as SerialisedBm25["header"]["arrays"];
     const parts: Buffer[] = [];
     let at = 0;
-    for (const [name, array] of Object.entries(arrays) as [ArrayName, Uint32Array | Uint16Array | Float32Array][]) {
+    for (const [name, array] of Object.entries(arrays) as [ArrayName, Uint32Array | Uint16Array | Float32Array | Float64Array][]) {
       const padding = (8 - (at % 8)) % 8;
       if (padding) parts.push(Buffer.alloc(padding));
       at += padding;
@@ -391,7 +525,7 @@ export class Bm25Index {
     if (!parsed.success) throw indexCorrupt("The BM25 index header is not in the expected format.", parsed.error);
     const value = parsed.data;
     const view = <T>(name: ArrayName, bytesPerElement: number, make: (buffer: ArrayBufferLike, byteOffset: number, length: number) => T): T => {
-      const { byteOffset, byteLength } = value.arrays[name];
+      const { byteOffset, byteLength } = value.arrays[name]!;
       if (byteOffset + byteLength > data.length || byteLength % bytesPerElement !== 0 || (data.byteOffset + byteOffset) % bytesPerElement !== 0) {
         throw indexCorrupt(`The BM25 index file is inconsistent (${name} lies outside the binary file or is misaligned).`);
       }
@@ -404,6 +538,7 @@ export class Bm25Index {
       view("postingDocs", 4, (buffer, offset, n) => new Uint32Array(buffer, offset, n)),
       view("postingFrequencies", 2, (buffer, offset, n) => new Uint16Array(buffer, offset, n)),
       view("docLengths", 4, (buffer, offset, n) => new Float32Array(buffer, offset, n)),
+      value.arrays.termBounds ? view("termBounds", 8, (buffer, offset, n) => new Float64Array(buffer, offset, n)) : undefined,
     );
   }
 
@@ -415,9 +550,11 @@ export class Bm25Index {
     postingDocs: Uint32Array,
     postingFrequencies: Uint16Array,
     docLengths: Float32Array,
+    termBounds?: Float64Array,
   ): Bm25Index {
     if (
       termOffsets.length !== value.terms.length + 1 ||
+      (termBounds !== undefined && termBounds.length !== value.terms.length) ||
       docLengths.length !== value.docCount ||
       postingDocs.length !== postingFrequencies.length ||
       termOffsets[value.terms.length] !== postingDocs.length ||
@@ -435,6 +572,7 @@ export class Bm25Index {
       value.averageLength,
       value.k1,
       value.b,
+      termBounds,
     );
   }
 
@@ -464,4 +602,37 @@ export class Bm25Index {
     const docLengths = decode(value.docLengths, (buffer, n) => new Float32Array(buffer, 0, n), 4);
     return Bm25Index.checked(tokenizer, value, termOffsets, postingDocs, postingFrequencies, docLengths);
   }
+}
+
+/** The largest tf·(k1 + 1) / (tf + norm) of the postings [start, end). */
+function listBound(start: number, end: number, docs: Uint32Array, frequencies: Uint16Array, norms: Float64Array, k1: number): number {
+  const k1Plus1 = k1 + 1;
+  let bound = 0;
+  for (let p = start; p < end; p++) {
+    const tf = frequencies[p]!;
+    const part = (tf * k1Plus1) / (tf + norms[docs[p]!]!);
+    if (part > bound) bound = part;
+  }
+  return bound;
+}
+
+/** The first position in [from, end) whose document is at least `doc` (end when none): gallop, then halve. */
+function seek(docs: Uint32Array, from: number, end: number, doc: number): number {
+  if (from >= end || docs[from]! >= doc) return from;
+  let low = from;
+  let step = 1;
+  let high = from + 1;
+  while (high < end && docs[high]! < doc) {
+    low = high;
+    step *= 2;
+    high = from + step;
+  }
+  if (high > end) high = end;
+  // docs[low] < doc, and docs[high] >= doc or high = end.
+  while (high - low > 1) {
+    const middle = (low + high) >>> 1;
+    if (docs[middle]! < doc) low = middle;
+    else high = middle;
+  }
+  return high;
 }
