@@ -105,12 +105,15 @@ function labelFrom(before: string): string {
   return before.replace(/^[\s“”"「」（）()]+/u, "").replace(/(达到|达|为|共计|共|约|超过|超|近|累计|了)$/u, "").slice(-10);
 }
 
+/** What extraction reads of a chunk: which article it is in, where it lies, its id (a build thread is sent only these). */
+export type FactChunk = Pick<Chunk, "id" | "articleId" | "start" | "end">;
+
 export interface ExtractFactsOptions {
   metrics: MetricList;
 }
 
 /** Facts of one article; `chunks` are that article's chunks (for the citation's chunk id). */
-export function extractArticleFacts(article: Article, chunks: Chunk[], options: ExtractFactsOptions): Fact[] {
+export function extractArticleFacts(article: Article, chunks: FactChunk[], options: ExtractFactsOptions): Fact[] {
   const facts: Fact[] = [];
   const reportYear = yearOf(article.date);
   const reportMonth = /^\d{4}-(\d{2})/.exec(article.date ?? "")?.[1];
@@ -218,15 +221,15 @@ function nextBoundary(text: string, position: number): number {
   return text.length;
 }
 
-function chunkOf(chunks: Chunk[], article: Article, start: number, end: number): Chunk | undefined {
+function chunkOf(chunks: FactChunk[], article: Article, start: number, end: number): FactChunk | undefined {
   const from = article.offsets[start] ?? 0;
   const to = (article.offsets[end - 1] ?? from) + 1;
   return chunks.find((chunk) => chunk.start <= from && chunk.end >= to) ?? chunks.find((chunk) => chunk.start <= from && chunk.end > from);
 }
 
 /** Facts of a whole corpus. */
-export function extractFacts(articles: Article[], chunks: Chunk[], options: ExtractFactsOptions): Fact[] {
-  const byArticle = new Map<string, Chunk[]>();
+export function extractFacts(articles: Article[], chunks: FactChunk[], options: ExtractFactsOptions): Fact[] {
+  const byArticle = new Map<string, FactChunk[]>();
   for (const chunk of chunks) {
     const list = byArticle.get(chunk.articleId);
     if (list) list.push(chunk);
