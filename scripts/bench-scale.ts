@@ -9,6 +9,8 @@
  * 5M facts alone pass Node's default heap limit.
  *
  * Keep the work directory for another run: BENCH_SCALE_DIR=/path (reuses a complete build there).
+ * BENCH_SYNTHETIC_CITIES=8: a corpus about 8 of the 28 cities, as many chunks per city at 300,000
+ * chunks as the whole corpus has at 1M (per-city costs of a larger corpus, without building it).
  */
 import { execFileSync } from "node:child_process";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -74,6 +76,8 @@ export async function timeHttpAsks(runtime: Runtime, questions: string[], times:
 
 interface BuildFigures {
   chunks: number;
+  /** Cities the synthetic articles are about, when fewer than all (BENCH_SYNTHETIC_CITIES). */
+  cities?: number;
   threads: number;
   factCount: number;
   /** Time spent extracting facts, summed over the batches (on the build threads, inside buildMs). */
@@ -85,13 +89,16 @@ interface BuildFigures {
   loadAverage: string;
 }
 
+/** BENCH_SYNTHETIC_CITIES=8: the synthetic corpus about 8 cities only (see makeSyntheticChunks). */
+const syntheticCities = () => (process.env.BENCH_SYNTHETIC_CITIES ? Number(process.env.BENCH_SYNTHETIC_CITIES) : undefined);
+
 const load = () => loadavg().map((value) => value.toFixed(1)).join(" ");
 
 /** In the child: synthetic chunks and the snapshot written on `threads` threads, facts extracted during the build. */
 async function childBuild(count: number, dataDir: string, corpusDir: string, threads: number): Promise<BuildFigures> {
   const config = loadConfig({ ...process.env, LOG_LEVEL: "warn", LLM_PROVIDER: "none", DATA_DIR: dataDir, CORPUS_DIR: corpusDir });
   const lexicon = await loadLexicon(corpusDir);
-  const chunks = makeSyntheticChunks(count, 7);
+  const chunks = makeSyntheticChunks(count, 7, { cities: syntheticCities() });
   const metrics = await loadMetricList(path.join(corpusDir, METRICS_FILE));
   const started = performance.now();
   let reported = 0;
@@ -113,7 +120,7 @@ async function childBuild(count: number, dataDir: string, corpusDir: string, thr
   });
   const buildMs = performance.now() - started;
   const usage = process.resourceUsage();
-  return { chunks: count, threads, factCount: facts.facts, factMs: facts.extractMs, buildMs, peakRssMb: usage.maxRSS / 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, loadAverage: load() };
+  return { chunks: count, ...(syntheticCities() ? { cities: syntheticCities() } : {}), threads, factCount: facts.facts, factMs: facts.extractMs, buildMs, peakRssMb: usage.maxRSS / 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, loadAverage: load() };
 }
 
 export interface ScaleRow {
@@ -134,7 +141,7 @@ export async function measureScale(count: number, options: { repeat?: number } =
     let build: BuildFigures | undefined;
     if (keep && (await readCurrentVersion(dataDir).catch(() => undefined))) {
       build = JSON.parse(await readFile(figuresFile, "utf8")) as BuildFigures;
-      if (build.chunks !== count) throw new Error(`${work} holds a build of ${build.chunks} chunks, not ${count}`);
+      if (build.chunks !== count || build.cities !== syntheticCities()) throw new Error(`${work} holds a build of ${build.chunks} chunks${build.cities ? ` about ${build.cities} cities` : ""}, not this one`);
     } else {
       await mkdir(work, { recursive: true });
       // The corpus's lexicon and metric list, without its articles: the chunks are all synthetic.
