@@ -8,6 +8,12 @@ export interface ScoredIndex {
   score: number;
 }
 
+/**
+ * Which documents a search may return: a function of the position, or a mask with a byte per
+ * document, 1 for those allowed (read in the loops themselves, without a call per posting).
+ */
+export type DocumentFilter = ((docIndex: number) => boolean) | Uint8Array;
+
 const K1 = 1.2;
 const B = 0.75;
 /** Document frequencies kept per index (terms asked by answers); cleared when full. */
@@ -303,7 +309,7 @@ export class Bm25Index {
   }
 
   /** Best documents first; `filter` excludes documents by position without touching the index. */
-  search(query: string, k: number, filter?: (docIndex: number) => boolean): ScoredIndex[] {
+  search(query: string, k: number, filter?: DocumentFilter): ScoredIndex[] {
     return this.searchTokens(this.tokenizer(query), k, filter);
   }
 
@@ -318,7 +324,7 @@ export class Bm25Index {
    * add stays at or below that score. A kept document's score is added up term by term in the
    * question's order, as the term-by-term loop adds it, so both give the same scores bit for bit.
    */
-  searchTokens(tokens: string[], k: number, filter?: (docIndex: number) => boolean): ScoredIndex[] {
+  searchTokens(tokens: string[], k: number, filter?: DocumentFilter): ScoredIndex[] {
     if (k <= 0 || this.size === 0) return [];
     const queryCounts = new Map<number, number>();
     for (const token of tokens) {
@@ -334,12 +340,14 @@ export class Bm25Index {
   }
 
   /** Every posting of every term added into a score per document, then the k best kept. */
-  private scoreTermAtATime(ids: number[], weights: number[], k: number, filter?: (docIndex: number) => boolean): ScoredIndex[] {
+  private scoreTermAtATime(ids: number[], weights: number[], k: number, filter?: DocumentFilter): ScoredIndex[] {
     // Locals rather than fields in the loop (the JIT cannot keep a field's array in a register
     // across the stores into `scores`), and each document's length norm computed once per index.
     const { scores, touched, termOffsets, postingDocs, postingFrequencies } = this;
     const norms = this.lengthNorms();
     const k1Plus1 = this.k1 + 1;
+    const mask = filter instanceof Uint8Array ? filter : undefined;
+    const test = typeof filter === "function" ? filter : undefined;
     let touchedCount = 0;
     for (let t = 0; t < ids.length; t++) {
       const id = ids[t]!;
@@ -348,7 +356,7 @@ export class Bm25Index {
       for (let p = termOffsets[id]; p < end; p++) {
         const doc = postingDocs[p];
         // A document the filter refuses is never ranked: skipping it here leaves the others' scores as they were.
-        if (filter && !filter(doc)) continue;
+        if (mask ? mask[doc] !== 1 : test && !test(doc)) continue;
         const tf = postingFrequencies[p];
         if (scores[doc] === 0) touched[touchedCount++] = doc;
         scores[doc] += (weight * tf * k1Plus1) / (tf + norms[doc]);
@@ -365,7 +373,7 @@ export class Bm25Index {
   }
 
   /** Document at a time over the terms' posting lists, with MaxScore pruning (see searchTokens). */
-  private scoreMaxScore(ids: number[], weights: number[], k: number, filter?: (docIndex: number) => boolean): ScoredIndex[] {
+  private scoreMaxScore(ids: number[], weights: number[], k: number, filter?: DocumentFilter): ScoredIndex[] {
     const { termOffsets, postingDocs, postingFrequencies } = this;
     const norms = this.lengthNorms();
     const k1Plus1 = this.k1 + 1;
@@ -396,7 +404,7 @@ export class Bm25Index {
         if (cursor[t]! < ends[t]! && postingDocs[cursor[t]!]! < doc) doc = postingDocs[cursor[t]!]!;
       }
       if (doc === NO_DOC) break;
-      const allowed = !filter || filter(doc);
+      const allowed = filter === undefined || (typeof filter === "function" ? filter(doc) : filter[doc] === 1);
       let partial = 0;
       for (let i = essential; i < n; i++) {
         const t = order[i]!;

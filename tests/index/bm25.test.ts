@@ -44,9 +44,11 @@ describe("Bm25Index", () => {
 
   it("ranks the filtered documents exactly as the full ranking does, without the refused ones", () => {
     const allowed = (doc: number) => doc % 2 === 0;
+    const mask = Uint8Array.from(docs, (_, doc) => (allowed(doc) ? 1 : 0));
     for (const query of ["长治高新区 高新区", "高新区 招商引资 补贴"]) {
       const all = index.search(query, docs.length);
       expect(index.search(query, 2, allowed)).toEqual(all.filter((hit) => allowed(hit.index)).slice(0, 2));
+      expect(index.search(query, 2, mask)).toEqual(all.filter((hit) => allowed(hit.index)).slice(0, 2));
     }
   });
 
@@ -189,8 +191,11 @@ describe("Bm25Index pruning", () => {
     const filters: (((doc: number) => boolean) | undefined)[] = [undefined, (doc) => doc % 3 === 0, (doc) => doc % 97 === 5, (doc) => doc > 19_900];
     for (const query of queries) {
       for (const filter of filters) {
+        // The same filter as a mask, a byte per document.
+        const mask = filter && Uint8Array.from(corpus, (_, doc) => (filter(doc) ? 1 : 0));
         for (const k of [1, 5, 40, 300]) {
           expect(index.searchTokens(query, k, filter), `${query.join(" ")} k=${k}`).toEqual(expected(query, k, filter));
+          if (mask) expect(index.searchTokens(query, k, mask), `${query.join(" ")} k=${k}, mask`).toEqual(expected(query, k, filter));
         }
       }
     }
