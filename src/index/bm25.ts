@@ -372,86 +372,97 @@ export class Bm25Index {
     return top.sorted();
   }
 
-  /** Document at a time over the terms' posting lists, with MaxScore pruning (see searchTokens). */
+  /**
+   * Document at a time over the terms' posting lists, with MaxScore pruning (see searchTokens).
+   * The lists that bring candidates skip the documents the filter refuses in a tight loop of their
+   * own, so only allowed documents are merged and scored.
+   */
   private scoreMaxScore(ids: number[], weights: number[], k: number, filter?: DocumentFilter): ScoredIndex[] {
     const { termOffsets, postingDocs, postingFrequencies } = this;
     const norms = this.lengthNorms();
     const k1Plus1 = this.k1 + 1;
     const n = ids.length;
-    const cursor = new Int32Array(n);
-    const ends = new Int32Array(n);
-    const bounds = new Float64Array(n);
-    for (let t = 0; t < n; t++) {
-      cursor[t] = termOffsets[ids[t]!]!;
-      ends[t] = termOffsets[ids[t]! + 1]!;
-      // Rounded up a little: the bound is compared with sums added in another order.
-      bounds[t] = weights[t]! * this.termBound(ids[t]!) * BOUND_MARGIN;
-    }
-    // Terms by bound, smallest first; below[i]: what the terms order[0..i] can add at most together.
-    const order = Array.from({ length: n }, (_, t) => t).sort((a, b) => bounds[a]! - bounds[b]! || a - b);
+    const mask = filter instanceof Uint8Array ? filter : undefined;
+    const test = typeof filter === "function" ? filter : undefined;
+    // The terms by bound, smallest first (s = 0 … n-1), with their position in the question (term).
+    const bound = (t: number) => weights[t]! * this.termBound(ids[t]!) * BOUND_MARGIN; // rounded up: compared with sums added in another order
+    const byBound = Array.from({ length: n }, (_, t) => ({ t, bound: bound(t) })).sort((a, b) => a.bound - b.bound || a.t - b.t);
+    const term = Int32Array.from(byBound, (entry) => entry.t);
+    const weight = Float64Array.from(byBound, (entry) => weights[entry.t]!);
+    const cursor = Int32Array.from(byBound, (entry) => termOffsets[ids[entry.t]!]!);
+    const ends = Int32Array.from(byBound, (entry) => termOffsets[ids[entry.t]! + 1]!);
+    // below[s]: what the terms 0 … s can add at most together.
     const below = new Float64Array(n);
-    for (let i = 0, sum = 0; i < n; i++) below[i] = sum += bounds[order[i]!]!;
-    // order[essential..] bring the candidates; order[0..essential-1] cannot lift a document past the k-th score alone.
+    for (let s = 0, sum = 0; s < n; s++) below[s] = sum += byBound[s]!.bound;
+    // The next allowed posting at or after `from` in list s.
+    const allowedFrom = (s: number, from: number): number => {
+      const end = ends[s]!;
+      let at = from;
+      if (mask) while (at < end && mask[postingDocs[at]!] !== 1) at++;
+      else if (test) while (at < end && !test(postingDocs[at]!)) at++;
+      return at;
+    };
+    for (let s = 0; s < n; s++) cursor[s] = allowedFrom(s, cursor[s]!);
+    // Terms essential … n-1 bring the candidates; 0 … essential-1 cannot lift a document past the k-th score alone.
     let essential = 0;
     const contributions = new Float64Array(n);
-    const matched = new Uint8Array(n);
+    const matched = new Int32Array(n);
     const top = new RankedTopK(k);
     let threshold = -Infinity;
-    for (;;) {
-      let doc = NO_DOC;
-      for (let i = essential; i < n; i++) {
-        const t = order[i]!;
-        if (cursor[t]! < ends[t]! && postingDocs[cursor[t]!]! < doc) doc = postingDocs[cursor[t]!]!;
-      }
-      if (doc === NO_DOC) break;
-      const allowed = filter === undefined || (typeof filter === "function" ? filter(doc) : filter[doc] === 1);
+    let doc = NO_DOC;
+    for (let s = 0; s < n; s++) if (cursor[s]! < ends[s]! && postingDocs[cursor[s]!]! < doc) doc = postingDocs[cursor[s]!]!;
+    while (doc !== NO_DOC) {
+      // The essential terms at this document, each moved on to its next allowed posting, and the next candidate.
       let partial = 0;
-      for (let i = essential; i < n; i++) {
-        const t = order[i]!;
-        const at = cursor[t]!;
-        if (at < ends[t]! && postingDocs[at] === doc) {
-          if (allowed) {
-            const tf = postingFrequencies[at]!;
-            const contribution = (weights[t]! * tf * k1Plus1) / (tf + norms[doc]!);
-            contributions[t] = contribution;
-            matched[t] = 1;
-            partial += contribution;
-          }
-          cursor[t] = at + 1;
+      let count = 0;
+      let next = NO_DOC;
+      for (let s = essential; s < n; s++) {
+        let at = cursor[s]!;
+        if (at < ends[s]! && postingDocs[at] === doc) {
+          const tf = postingFrequencies[at]!;
+          const contribution = (weight[s]! * tf * k1Plus1) / (tf + norms[doc]!);
+          contributions[term[s]!] = contribution;
+          matched[count++] = term[s]!;
+          partial += contribution;
+          at = allowedFrom(s, at + 1);
+          cursor[s] = at;
         }
+        if (at < ends[s]! && postingDocs[at]! < next) next = postingDocs[at]!;
       }
-      if (!allowed) continue;
       // The other terms from the largest bound down, while the document can still pass the k-th score.
       let kept = true;
-      for (let i = essential - 1; i >= 0; i--) {
-        if (partial + below[i]! <= threshold) {
+      for (let s = essential - 1; s >= 0; s--) {
+        if (partial + below[s]! <= threshold) {
           kept = false;
           break;
         }
-        const t = order[i]!;
-        const at = seek(postingDocs, cursor[t]!, ends[t]!, doc);
-        cursor[t] = at;
-        if (at < ends[t]! && postingDocs[at] === doc) {
+        const at = seek(postingDocs, cursor[s]!, ends[s]!, doc);
+        cursor[s] = at;
+        if (at < ends[s]! && postingDocs[at] === doc) {
           const tf = postingFrequencies[at]!;
-          const contribution = (weights[t]! * tf * k1Plus1) / (tf + norms[doc]!);
-          contributions[t] = contribution;
-          matched[t] = 1;
+          const contribution = (weight[s]! * tf * k1Plus1) / (tf + norms[doc]!);
+          contributions[term[s]!] = contribution;
+          matched[count++] = term[s]!;
           partial += contribution;
         }
       }
       if (kept) {
         // In the question's order, as scoreTermAtATime adds them.
+        if (count > 1) sortSmall(matched, count);
         let score = 0;
-        for (let t = 0; t < n; t++) if (matched[t]) score += contributions[t]!;
+        for (let i = 0; i < count; i++) score += contributions[matched[i]!]!;
         if (score > threshold) {
           top.push(doc, score);
           if (top.threshold > threshold) {
             threshold = top.threshold;
             while (essential < n && below[essential]! <= threshold) essential++;
+            // A term that left the essential ones no longer brings candidates: the next one comes from the others.
+            next = NO_DOC;
+            for (let s = essential; s < n; s++) if (cursor[s]! < ends[s]! && postingDocs[cursor[s]!]! < next) next = postingDocs[cursor[s]!]!;
           }
         }
       }
-      matched.fill(0);
+      doc = next;
     }
     return top.sorted();
   }
@@ -643,4 +654,17 @@ function seek(docs: Uint32Array, from: number, end: number, doc: number): number
     else high = middle;
   }
   return high;
+}
+
+/** Sorts the first `count` entries of `values` ascending (a handful: insertion sort). */
+function sortSmall(values: Int32Array, count: number): void {
+  for (let i = 1; i < count; i++) {
+    const value = values[i]!;
+    let j = i - 1;
+    while (j >= 0 && values[j]! > value) {
+      values[j + 1] = values[j]!;
+      j--;
+    }
+    values[j + 1] = value;
+  }
 }
