@@ -41,7 +41,7 @@ export interface ParallelBuild {
   vectorsWritten: Promise<void>;
   /** Settles once every fact batch was extracted and handed to `onRows` (at once when there are none). */
   factsWritten: Promise<void>;
-  /** Stops the threads at once (the caller failed before awaiting `vectorsWritten`). */
+  /** Stops the threads (at once when the caller failed before awaiting `vectorsWritten`). */
   cancel(): Promise<void>;
 }
 

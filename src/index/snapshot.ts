@@ -324,8 +324,11 @@ export async function writeSnapshot(dataDir: string, input: WriteSnapshotInput):
     const factCount = facts?.finish();
     facts = undefined;
     if (factCount !== undefined) factSource?.onDone?.({ facts: factCount, extractMs });
-    if (parallel) await parallel.vectorsWritten;
-    else await vectors!.save(temporaryDir);
+    if (parallel) {
+      await parallel.vectorsWritten;
+      // The threads are done: stopped before the snapshot is announced, as they always were.
+      await parallel.cancel();
+    } else await vectors!.save(temporaryDir);
 
     const manifest: Manifest = manifestSchema.parse({
       formatVersion: MANIFEST_FORMAT_VERSION,
