@@ -9,6 +9,8 @@
  * 5M facts alone pass Node's default heap limit.
  *
  * Keep the work directory for another run: BENCH_SCALE_DIR=/path (reuses a complete build there).
+ * BENCH_SYNTHETIC_CITIES=8: a corpus about 8 of the 28 cities, as many chunks per city at 300,000
+ * chunks as the whole corpus has at 1M (per-city costs of a larger corpus, without building it).
  */
 import { execFileSync } from "node:child_process";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -22,15 +24,12 @@ import { loadLexicon } from "../src/app/lexicon.js";
 import { createRuntime, type Runtime } from "../src/app/runtime.js";
 import { loadConfig } from "../src/core/config.js";
 import { createLogger } from "../src/core/logger.js";
-import type { Article, Chunk } from "../src/core/types.js";
-import { extractFacts } from "../src/facts/extract-facts.js";
 import { loadMetricList, METRICS_FILE } from "../src/facts/metrics.js";
-import type { Fact } from "../src/facts/types.js";
 import { createEmbedder } from "../src/index/embedders/create-embedder.js";
 import { readCurrentVersion, writeSnapshot } from "../src/index/snapshot.js";
 import { measureClusterMemory } from "./bench-cluster.js";
 import { percentile } from "./bench-load.js";
-import { makeSyntheticChunks } from "./make-synthetic-corpus.js";
+import { makeSyntheticChunks, syntheticFactBatches } from "./make-synthetic-corpus.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -44,43 +43,6 @@ export const syntheticQuestions = [
   "标准化厂房建设面积多少",
   "How much foreign investment did Hengyang High-tech Zone use?",
 ];
-
-/** Articles for synthetic chunks (their text joined), with the chunks' offsets rebased onto that text. */
-export function syntheticArticles(chunks: Chunk[]): { articles: Article[]; chunks: Chunk[] } {
-  const byArticle = new Map<string, Chunk[]>();
-  for (const chunk of chunks) {
-    const list = byArticle.get(chunk.articleId);
-    if (list) list.push(chunk);
-    else byArticle.set(chunk.articleId, [chunk]);
-  }
-  const articles: Article[] = [];
-  const rebased: Chunk[] = [];
-  for (const [id, list] of byArticle) {
-    let text = "";
-    for (const chunk of list) {
-      rebased.push({ ...chunk, start: text.length, end: text.length + chunk.text.length });
-      text += chunk.text;
-    }
-    const first = list[0]!;
-    articles.push({ id, source: first.source, index: first.articleIndex, title: first.title, date: first.date, zones: first.zones, text, offsets: Array.from({ length: text.length }, (_, i) => i) });
-  }
-  return { articles, chunks: rebased };
-}
-
-/**
- * Facts of synthetic chunks, a few thousand articles at a time: each article's facts depend on
- * that article alone, and the per-character offset lists of every article at once would take
- * gigabytes of heap at 1M chunks.
- */
-export function syntheticFacts(chunks: Chunk[], metrics: Parameters<typeof extractFacts>[2]["metrics"]): Fact[] {
-  const facts: Fact[] = [];
-  const batch = 6 * 4000; // synthetic articles have 6 chunks each (make-synthetic-corpus.ts)
-  for (let start = 0; start < chunks.length; start += batch) {
-    const { articles, chunks: rebased } = syntheticArticles(chunks.slice(start, start + batch));
-    for (const fact of extractFacts(articles, rebased, { metrics })) facts.push(fact);
-  }
-  return facts;
-}
 
 export async function timeAsks(ask: (question: string) => Promise<unknown>, questions: string[], times: number): Promise<{ p50: number; p95: number; n: number }> {
   for (const question of questions.slice(0, 3)) await ask(question); // warm-up (jieba, JIT)
@@ -114,8 +76,11 @@ export async function timeHttpAsks(runtime: Runtime, questions: string[], times:
 
 interface BuildFigures {
   chunks: number;
+  /** Cities the synthetic articles are about, when fewer than all (BENCH_SYNTHETIC_CITIES). */
+  cities?: number;
   threads: number;
   factCount: number;
+  /** Time spent extracting facts, summed over the batches (on the build threads, inside buildMs). */
   factMs: number;
   buildMs: number;
   peakRssMb: number;
@@ -124,22 +89,22 @@ interface BuildFigures {
   loadAverage: string;
 }
 
+/** BENCH_SYNTHETIC_CITIES=8: the synthetic corpus about 8 cities only (see makeSyntheticChunks). */
+const syntheticCities = () => (process.env.BENCH_SYNTHETIC_CITIES ? Number(process.env.BENCH_SYNTHETIC_CITIES) : undefined);
+
 const load = () => loadavg().map((value) => value.toFixed(1)).join(" ");
 
-/** In the child: synthetic chunks, their facts, and the snapshot written on `threads` threads. */
+/** In the child: synthetic chunks and the snapshot written on `threads` threads, facts extracted during the build. */
 async function childBuild(count: number, dataDir: string, corpusDir: string, threads: number): Promise<BuildFigures> {
   const config = loadConfig({ ...process.env, LOG_LEVEL: "warn", LLM_PROVIDER: "none", DATA_DIR: dataDir, CORPUS_DIR: corpusDir });
   const lexicon = await loadLexicon(corpusDir);
-  const chunks = makeSyntheticChunks(count, 7);
+  const chunks = makeSyntheticChunks(count, 7, { cities: syntheticCities() });
   const metrics = await loadMetricList(path.join(corpusDir, METRICS_FILE));
-  let started = performance.now();
-  const facts = syntheticFacts(chunks, metrics);
-  const factMs = performance.now() - started;
-  started = performance.now();
+  const started = performance.now();
   let reported = 0;
+  let facts = { facts: 0, extractMs: 0 };
   await writeSnapshot(dataDir, {
-    facts,
-    metrics: metrics.metrics,
+    factSource: { metrics: metrics.metrics, batches: syntheticFactBatches(chunks), onDone: (figures) => (facts = figures) },
     chunks,
     articleCount: Math.ceil(count / 6),
     files: [],
@@ -155,7 +120,7 @@ async function childBuild(count: number, dataDir: string, corpusDir: string, thr
   });
   const buildMs = performance.now() - started;
   const usage = process.resourceUsage();
-  return { chunks: count, threads, factCount: facts.length, factMs, buildMs, peakRssMb: usage.maxRSS / 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, loadAverage: load() };
+  return { chunks: count, ...(syntheticCities() ? { cities: syntheticCities() } : {}), threads, factCount: facts.facts, factMs: facts.extractMs, buildMs, peakRssMb: usage.maxRSS / 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, loadAverage: load() };
 }
 
 export interface ScaleRow {
@@ -176,7 +141,7 @@ export async function measureScale(count: number, options: { repeat?: number } =
     let build: BuildFigures | undefined;
     if (keep && (await readCurrentVersion(dataDir).catch(() => undefined))) {
       build = JSON.parse(await readFile(figuresFile, "utf8")) as BuildFigures;
-      if (build.chunks !== count) throw new Error(`${work} holds a build of ${build.chunks} chunks, not ${count}`);
+      if (build.chunks !== count || build.cities !== syntheticCities()) throw new Error(`${work} holds a build of ${build.chunks} chunks${build.cities ? ` about ${build.cities} cities` : ""}, not this one`);
     } else {
       await mkdir(work, { recursive: true });
       // The corpus's lexicon and metric list, without its articles: the chunks are all synthetic.
@@ -220,8 +185,8 @@ export function scaleTableRow(row: ScaleRow): string[] {
   const gb = (mb: number) => `${(mb / 1024).toFixed(2)} GB`;
   return [
     String(row.build.chunks),
-    `${(row.build.buildMs / 1000).toFixed(0)} s (${row.build.threads} threads${row.build.cpuSeconds ? `; child ${row.build.cpuSeconds.toFixed(0)} CPU-s with facts` : ""})`,
-    `${(row.build.factMs / 1000).toFixed(0)} s (${row.build.factCount} facts)`,
+    `${(row.build.buildMs / 1000).toFixed(0)} s (${row.build.threads} threads${row.build.cpuSeconds ? `; child ${row.build.cpuSeconds.toFixed(0)} CPU-s` : ""})`,
+    `${(row.build.factMs / 1000).toFixed(0)} s in the build (${row.build.factCount} facts)`,
     gb(row.build.peakRssMb),
     `${gb(row.memory.workers1PssMb)} / ${gb(row.memory.workers2PssMb)}`,
     `${ms(row.inProcess.p50)} / ${ms(row.inProcess.p95)} (${row.inProcess.n})`,
@@ -233,7 +198,7 @@ export function scaleTableRow(row: ScaleRow): string[] {
 export const scaleTableHeader = [
   "chunks",
   "index build (all cores)",
-  "fact extraction (1 thread)",
+  "fact extraction (on the build threads)",
   "build peak RSS",
   "idle serving PSS, WORKERS=1 / 2",
   "ask p50 / p95 in process (asks)",

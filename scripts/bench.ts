@@ -34,8 +34,8 @@ import { measureRetrievalQuality } from "./bench-quality.js";
 import { factStoreTables, measureFactStores } from "./bench-facts.js";
 import { measureStateStores, printStateTable } from "./bench-state.js";
 import { measureVectorSearch } from "./bench-vectors.js";
-import { makeSyntheticChunks } from "./make-synthetic-corpus.js";
-import { measureScale, scaleTableHeader, scaleTableRow, syntheticArticles, syntheticQuestions, timeAsks } from "./bench-scale.js";
+import { makeSyntheticChunks, syntheticArticles } from "./make-synthetic-corpus.js";
+import { measureScale, scaleTableHeader, scaleTableRow, syntheticQuestions, timeAsks } from "./bench-scale.js";
 import { extractFacts } from "../src/facts/extract-facts.js";
 import { loadMetricList, METRICS_FILE } from "../src/facts/metrics.js";
 

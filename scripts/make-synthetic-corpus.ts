@@ -1,4 +1,5 @@
-import type { Chunk } from "../src/core/types.js";
+import type { Article, Chunk } from "../src/core/types.js";
+import type { FactBatch } from "../src/facts/fact-batches.js";
 
 /**
  * Deterministic, realistic-looking Chinese zone-report chunks for benchmarks: mixed sentences
@@ -34,7 +35,13 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-export function makeSyntheticChunks(n: number, seed: number): Chunk[] {
+/**
+ * `cities`: draw the articles' cities from the first that many only (default all 28). With fewer
+ * cities each city has as many chunks and facts as with all 28 in a larger corpus (8 cities at
+ * 300,000 chunks ≈ 28 at 1M): a cheap stand-in for the per-city costs of a larger corpus.
+ */
+export function makeSyntheticChunks(n: number, seed: number, options: { cities?: number } = {}): Chunk[] {
+  const cityCount = Math.max(1, Math.min(cities.length, options.cities ?? cities.length));
   const random = mulberry32(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const figure = (): string => {
@@ -66,7 +73,7 @@ export function makeSyntheticChunks(n: number, seed: number): Chunk[] {
     const articleIndex = articleNumber % articlesPerFile;
     const ordinal = i % chunksPerArticle;
     const articleRandom = mulberry32(seed * 7919 + articleNumber);
-    const city = cities[Math.floor(articleRandom() * cities.length)];
+    const city = cities[Math.floor(articleRandom() * cityCount)];
     const zone = zoneKinds[Math.floor(articleRandom() * zoneKinds.length)];
     const source = `corpus/synthetic_${String(fileNumber).padStart(5, "0")}.txt`;
     const title = `${city}${zone}${industries[Math.floor(articleRandom() * industries.length)]}产业发展纪实`;
@@ -92,4 +99,36 @@ export function makeSyntheticChunks(n: number, seed: number): Chunk[] {
     });
   }
   return chunks;
+}
+
+/** Articles for synthetic chunks (their text joined), with the chunks' offsets rebased onto that text. */
+export function syntheticArticles(chunks: Chunk[]): { articles: Article[]; chunks: Chunk[] } {
+  const byArticle = new Map<string, Chunk[]>();
+  for (const chunk of chunks) {
+    const list = byArticle.get(chunk.articleId);
+    if (list) list.push(chunk);
+    else byArticle.set(chunk.articleId, [chunk]);
+  }
+  const articles: Article[] = [];
+  const rebased: Chunk[] = [];
+  for (const [id, list] of byArticle) {
+    let text = "";
+    for (const chunk of list) {
+      rebased.push({ ...chunk, start: text.length, end: text.length + chunk.text.length });
+      text += chunk.text;
+    }
+    const first = list[0]!;
+    articles.push({ id, source: first.source, index: first.articleIndex, title: first.title, date: first.date, zones: first.zones, text, offsets: Array.from({ length: text.length }, (_, i) => i) });
+  }
+  return { articles, chunks: rebased };
+}
+
+/**
+ * The articles of synthetic chunks for a build's fact extraction, a thousand at a time, made as
+ * the build asks for them: the per-character offset lists of every article at once would take
+ * gigabytes of heap at 1M chunks.
+ */
+export function* syntheticFactBatches(chunks: Chunk[], articlesPerBatch = 1000): Generator<FactBatch> {
+  const batch = 6 * articlesPerBatch; // synthetic articles have 6 chunks each (makeSyntheticChunks)
+  for (let start = 0; start < chunks.length; start += batch) yield syntheticArticles(chunks.slice(start, start + batch));
 }

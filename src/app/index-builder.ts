@@ -7,7 +7,8 @@ import type { Embedder } from "../index/embedder.js";
 import { createEmbedder } from "../index/embedders/create-embedder.js";
 import type { Manifest } from "../index/manifest.js";
 import { writeSnapshot } from "../index/snapshot.js";
-import { extractFacts } from "../facts/extract-facts.js";
+import type { FactBatch } from "../facts/fact-batches.js";
+import type { Article, Chunk } from "../core/types.js";
 import { loadMetricList, METRICS_FILE } from "../facts/metrics.js";
 import path from "node:path";
 import type { Lexicon } from "./lexicon.js";
@@ -33,7 +34,7 @@ export interface BuildReport {
   files: FileReport[];
   articles: number;
   chunks: number;
-  /** Figures extracted as facts, and the time it took. */
+  /** Figures extracted as facts, and the time extraction took (summed over its batches, on the build threads when there are several). */
   facts: number;
   factMs: number;
   skipped: FileReport[];
@@ -56,13 +57,11 @@ export async function buildIndex(config: Config, lexicon: Lexicon, options: Buil
   const embedder = options.embedder ?? createEmbedder(config, { tokenizer: lexicon.tokenizer });
   // The metric list is read at each build, so an admin's edit goes live with the next re-index.
   const metrics = await loadMetricList(path.join(config.CORPUS_DIR, METRICS_FILE));
-  const factsStartedAt = Date.now();
-  const facts = extractFacts(corpus.articles, corpus.chunks, { metrics });
-  const factMs = Date.now() - factsStartedAt;
+  let facts = { facts: 0, extractMs: 0 };
   const manifest = await writeSnapshot(config.DATA_DIR, {
     chunks: corpus.chunks,
-    facts,
-    metrics: metrics.metrics,
+    // Extracted during the build, on its threads, batch by batch.
+    factSource: { metrics: metrics.metrics, batches: articleBatches(corpus.articles, corpus.chunks), onDone: (figures) => (facts = figures) },
     articleCount: corpus.articles.length,
     files: corpus.files,
     embedder,
@@ -83,9 +82,23 @@ export async function buildIndex(config: Config, lexicon: Lexicon, options: Buil
     files: corpus.files,
     articles: corpus.articles.length,
     chunks: corpus.chunks.length,
-    facts: facts.length,
-    factMs,
+    facts: facts.facts,
+    factMs: facts.extractMs,
     skipped: corpus.files.filter((file) => file.status !== "indexed"),
     ms: Date.now() - startedAt,
   };
+}
+
+/** The corpus's articles with their chunks, a few hundred at a time, in corpus order. */
+function* articleBatches(articles: Article[], chunks: Chunk[], size = 200): Generator<FactBatch> {
+  const byArticle = new Map<string, Chunk[]>();
+  for (const chunk of chunks) {
+    const list = byArticle.get(chunk.articleId);
+    if (list) list.push(chunk);
+    else byArticle.set(chunk.articleId, [chunk]);
+  }
+  for (let start = 0; start < articles.length; start += size) {
+    const batch = articles.slice(start, start + size);
+    yield { articles: batch, chunks: batch.flatMap((article) => byArticle.get(article.id) ?? []) };
+  }
 }

@@ -101,23 +101,28 @@ export interface RankKey {
   sentenceStart: number;
 }
 
-/** Splits a pool into the asked period's exact and within matches, each ranked latest first (`find`). */
-export function matchPeriod<T extends RankKey>(pool: T[], asked: Period | undefined): { item: T; periodMatch: FactMatch["periodMatch"] }[] {
-  if (!asked) return [...pool].sort(compareLatest).map((item) => ({ item, periodMatch: "none" }));
+/**
+ * Splits a pool into the asked period's exact and within matches, each ranked latest first (`find`).
+ * `ranked`: the pool is in that order already (SQLite ranked it), so filtering keeps it.
+ */
+export function matchPeriod<T extends RankKey>(pool: T[], asked: Period | undefined, ranked = false): { item: T; periodMatch: FactMatch["periodMatch"] }[] {
+  const latestFirst = (items: T[]) => (ranked ? items : items.sort(compareLatest));
+  if (!asked) return latestFirst([...pool]).map((item) => ({ item, periodMatch: "none" }));
   const exact = pool.filter((item) => item.period && samePeriod(item.period, asked));
   const exactSet = new Set(exact);
   const within = pool.filter((item) => item.period && !exactSet.has(item) && withinPeriod(item.period, asked));
-  return [...exact.sort(compareLatest).map((item) => ({ item, periodMatch: "exact" as const })), ...within.sort(compareLatest).map((item) => ({ item, periodMatch: "within" as const }))];
+  return [...latestFirst(exact).map((item) => ({ item, periodMatch: "exact" as const })), ...latestFirst(within).map((item) => ({ item, periodMatch: "within" as const }))];
 }
 
-/** The pool's items of the period nearest the asked one, ranked (`nearest`). */
-export function nearestPeriod<T extends RankKey>(pool: T[], asked: Period | undefined): T[] {
+/** The pool's items of the period nearest the asked one, ranked (`nearest`); `ranked` as for matchPeriod. */
+export function nearestPeriod<T extends RankKey>(pool: T[], asked: Period | undefined, ranked = false): T[] {
+  const latestFirst = (items: T[]) => (ranked ? items : items.sort(compareLatest));
   const dated = pool.filter((item) => item.period);
-  if (dated.length === 0 || !asked) return dated.sort(compareLatest).slice(0, 1);
+  if (dated.length === 0 || !asked) return latestFirst(dated).slice(0, 1);
   const distance = (item: T) => periodDistance(item.period!, asked);
   let best = Infinity;
   for (const item of dated) best = Math.min(best, distance(item));
-  return dated.filter((item) => distance(item) === best).sort(compareLatest);
+  return latestFirst(dated.filter((item) => distance(item) === best));
 }
 
 /** `highestPerZone` over ranked matches: the first of a zone's largest values wins. */

@@ -1,5 +1,5 @@
 import type { ChunkStore } from "./chunk-store.js";
-import type { ScoredIndex } from "./bm25.js";
+import type { DocumentFilter, ScoredIndex } from "./bm25.js";
 import type { EmbedOptions } from "./embedder.js";
 import type { LoadedSnapshot } from "./snapshot.js";
 
@@ -20,7 +20,8 @@ export class SearchIndex {
     return this.snapshot.manifest.version;
   }
 
-  searchBm25(query: string, k: number, filter?: IndexFilter): ScoredIndex[] {
+  /** `filter`: a function of the position, or a mask with a byte per chunk, 1 for those allowed (faster). */
+  searchBm25(query: string, k: number, filter?: DocumentFilter): ScoredIndex[] {
     return this.snapshot.bm25.search(query, k, filter);
   }
 

@@ -7,7 +7,8 @@ import type { Chunk } from "../core/types.js";
 import { MemoryChunkStore, SqliteChunkStore, writeChunkDatabase, type ChunkStore } from "./chunk-store.js";
 import type { Fact, MetricDefinition } from "../facts/types.js";
 import { MemoryFactStore, type FactStore } from "../facts/fact-store.js";
-import { openSqliteFactStore, SqliteFactStore, writeFactDatabase } from "../facts/sqlite-fact-store.js";
+import { encodeFact, FactDatabaseWriter, openSqliteFactStore, SqliteFactStore } from "../facts/sqlite-fact-store.js";
+import { factRowsOf, type FactSource } from "../facts/fact-batches.js";
 import { Bm25Index } from "./bm25.js";
 import type { Embedder } from "./embedder.js";
 import { MANIFEST_FORMAT_VERSION, manifestSchema, type Manifest, type ManifestFile } from "./manifest.js";
@@ -42,6 +43,11 @@ export interface WriteSnapshotInput {
   chunks: Chunk[];
   /** Facts extracted from the chunks' articles; stored as facts.sqlite when given. */
   facts?: Fact[];
+  /**
+   * Or the articles to extract them from during the build (on its threads when it runs on threads),
+   * batch by batch: the facts are never all held at once. Not together with `facts`.
+   */
+  factSource?: FactSource;
   /** The metric list the facts were filed under (stored with them, so labels match the build). */
   metrics?: MetricDefinition[];
   articleCount: number;
@@ -225,6 +231,7 @@ export async function writeSnapshot(dataDir: string, input: WriteSnapshotInput):
   const temporaryDir = `${finalDir}.tmp-${process.pid}`;
   const { chunks } = input;
   const texts = chunks.map((chunk) => chunk.indexText);
+  if (input.facts && input.factSource) throw new Error("writeSnapshot takes facts or a factSource, not both");
 
   try {
     await mkdir(temporaryDir, { recursive: true });
@@ -236,23 +243,40 @@ export async function writeSnapshot(dataDir: string, input: WriteSnapshotInput):
   }
 
   let parallel: ParallelBuild | undefined;
+  let facts: FactDatabaseWriter | undefined;
+  let chunksWritten: Promise<void> | undefined;
   try {
     const embedder = input.embedder.clone ? input.embedder.clone() : input.embedder;
     const threads = input.threads ?? 1;
+    const { factSource } = input;
+    // SQLite rather than JSON: a server worker queries the facts instead of holding them (see sqlite-fact-store.ts).
+    if (input.facts || factSource) facts = new FactDatabaseWriter(path.join(temporaryDir, snapshotFiles.factDatabase), factSource?.metrics ?? input.metrics ?? []);
+    if (input.facts) facts!.add(input.facts.map(encodeFact));
+    let extractMs = 0;
     let bm25: Bm25Index;
     let vectors: VectorStore | undefined;
     let dimensions: number;
     let shards: number[];
     input.onProgress?.(0, texts.length);
     if (canBuildInParallel(embedder, input.tokenizer, threads, texts.length)) {
-      // Fit, embed and count BM25 terms on all cores; the HNSW shards then grow on the same threads
-      // while this thread merges the BM25 counts and writes the chunks and facts.
+      // The chunks are written while the threads segment and embed (this thread is free meanwhile,
+      // but for the fact rows), the BM25 counts merged and written while the HNSW shards grow.
+      chunksWritten = writeChunkDatabase(path.join(temporaryDir, snapshotFiles.chunkDatabase), chunks, { signal: input.signal });
+      chunksWritten.catch(() => undefined);
       parallel = await startParallelBuild(texts, embedder as LocalEmbedder, input.tokenizer, {
         threads,
         directory: temporaryDir,
         shardSize: input.vectorShardSize,
         signal: input.signal,
         onProgress: input.onProgress,
+        facts: factSource && {
+          metrics: factSource.metrics,
+          batches: factSource.batches,
+          onRows: (rows, ms) => {
+            facts!.add(rows);
+            extractMs += ms;
+          },
+        },
       });
       bm25 = Bm25Index.fromPartials(parallel.bm25, input.tokenizer);
       parallel.bm25 = [];
@@ -276,20 +300,35 @@ export async function writeSnapshot(dataDir: string, input: WriteSnapshotInput):
       bm25 = Bm25Index.build(texts, input.tokenizer);
       dimensions = vectors.dimensions;
       shards = vectors.shardSizes;
+      chunksWritten = writeChunkDatabase(path.join(temporaryDir, snapshotFiles.chunkDatabase), chunks, { signal: input.signal });
+      if (factSource) {
+        for (const batch of factSource.batches) {
+          input.signal?.throwIfAborted();
+          const { rows, ms } = factRowsOf(batch, factSource.metrics);
+          facts!.add(rows);
+          extractMs += ms;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+      }
     }
     const tokenizerId = input.tokenizerId ?? ("id" in input.tokenizer ? input.tokenizer.id : "custom");
 
-    await writeChunkDatabase(path.join(temporaryDir, snapshotFiles.chunkDatabase), chunks, { signal: input.signal });
+    await chunksWritten;
     const serialisedBm25 = bm25.serialise();
     await writeFile(path.join(temporaryDir, snapshotFiles.bm25Arrays), serialisedBm25.data);
     await writeFile(path.join(temporaryDir, snapshotFiles.bm25), JSON.stringify(serialisedBm25.header), "utf8");
-    // SQLite rather than JSON: a server worker queries the facts instead of holding them (see sqlite-fact-store.ts).
-    if (input.facts) writeFactDatabase(path.join(temporaryDir, snapshotFiles.factDatabase), input.facts, input.metrics ?? []);
     if (embedder.state) {
       await writeFile(path.join(temporaryDir, snapshotFiles.embedderState), JSON.stringify(embedder.state()), "utf8");
     }
-    if (parallel) await parallel.vectorsWritten;
-    else await vectors!.save(temporaryDir);
+    await parallel?.factsWritten;
+    const factCount = facts?.finish();
+    facts = undefined;
+    if (factCount !== undefined) factSource?.onDone?.({ facts: factCount, extractMs });
+    if (parallel) {
+      await parallel.vectorsWritten;
+      // The threads are done: stopped before the snapshot is announced, as they always were.
+      await parallel.cancel();
+    } else await vectors!.save(temporaryDir);
 
     const manifest: Manifest = manifestSchema.parse({
       formatVersion: MANIFEST_FORMAT_VERSION,
@@ -303,7 +342,7 @@ export async function writeSnapshot(dataDir: string, input: WriteSnapshotInput):
       },
       tokenizer: { id: tokenizerId },
       chunkCount: chunks.length,
-      ...(input.facts ? { factCount: input.facts.length } : {}),
+      ...(factCount !== undefined ? { factCount } : {}),
       articleCount: input.articleCount,
       ...(shards.length > 1 ? { vectorShards: shards } : {}),
       files: input.files,
@@ -316,8 +355,11 @@ export async function writeSnapshot(dataDir: string, input: WriteSnapshotInput):
     if (input.activate ?? true) await setCurrentVersion(dataDir, version, { actor: input.actor });
     return manifest;
   } catch (error) {
+    facts?.abort();
+    await chunksWritten?.catch(() => undefined);
     await parallel?.cancel();
     await parallel?.vectorsWritten.catch(() => undefined);
+    await parallel?.factsWritten.catch(() => undefined);
     await rm(temporaryDir, { recursive: true, force: true }).catch(() => undefined);
     if (isAppError(error) || input.signal?.aborted) throw error;
     throw new AppError("INDEX_WRITE_FAILED", `Writing snapshot ${version} under ${dataDir} failed.`, {

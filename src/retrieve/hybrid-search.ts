@@ -72,7 +72,7 @@ export async function hybridSearch(
   }
 
   const filter = allowed ? (position: number) => allowed![position] === 1 : undefined;
-  const lexical = index.searchBm25(query.searchText, candidates, filter);
+  const lexical = index.searchBm25(query.searchText, candidates, allowed);
   // One zone's passages are few: scoring them exactly is faster than a filtered HNSW beam.
   const exact = allowed && allowedCount !== undefined && allowedCount <= exactSearchBudget
     ? await index.searchVectorAmong(query.searchText, candidates, allowedIndexes(allowed, allowedCount), {

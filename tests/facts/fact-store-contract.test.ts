@@ -6,7 +6,8 @@ import { extractFacts } from "../../src/facts/extract-facts.js";
 import { MemoryFactStore, sentenceKey, type FactListFilter, type FactQuery, type FactStore } from "../../src/facts/fact-store.js";
 import { loadMetricList, METRICS_FILE } from "../../src/facts/metrics.js";
 import { samePeriod, withinPeriod } from "../../src/facts/period.js";
-import { openSqliteFactStore, writeFactDatabase, type SqliteFactStore } from "../../src/facts/sqlite-fact-store.js";
+import Database from "better-sqlite3";
+import { encodeFact, openSqliteFactStore, SqliteFactStore, writeFactDatabase } from "../../src/facts/sqlite-fact-store.js";
 import type { Fact, Period } from "../../src/facts/types.js";
 import { readCorpus } from "../../src/ingest/read-corpus.js";
 
@@ -20,6 +21,9 @@ let directory: string;
 let facts: Fact[];
 let memory: MemoryFactStore;
 let sqlite: SqliteFactStore;
+/** The same file, its pools ranked in JavaScript (as for a file whose dates do not all sort as text). */
+let rankedInJs: SqliteFactStore;
+let file: string;
 const stores = () => [
   ["memory", memory],
   ["sqlite", sqlite],
@@ -33,21 +37,24 @@ beforeAll(async () => {
     facts.push(...extractFacts(corpus.articles, corpus.chunks, { metrics }));
   }
   directory = await mkdtemp(path.join(tmpdir(), "fact-store-"));
-  const file = path.join(directory, "facts.sqlite");
+  file = path.join(directory, "facts.sqlite");
   writeFactDatabase(file, facts, [{ key: "signed_projects", zh: "签约项目", en: "signed projects", cues: ["签约项目"], units: ["count"] }]);
   memory = new MemoryFactStore(facts);
   const opened = openSqliteFactStore(file);
   sqlite = opened.store;
   expect(opened.count).toBe(facts.length);
   expect(opened.metrics.map((metric) => metric.key)).toEqual(["signed_projects"]);
+  rankedInJs = new SqliteFactStore(new Database(file, { readonly: true }), facts.length, false);
 }, 60_000);
 
 afterAll(async () => {
   sqlite?.close();
+  rankedInJs?.close();
   if (directory) await rm(directory, { recursive: true, force: true });
 });
 
 const unique = <T>(values: T[]) => [...new Set(values)];
+const sqliteRankedInSql = () => sqlite;
 const ids = (list: Fact[]) => list.map((fact) => fact.id);
 
 function periodsOf(all: Fact[]): Period[] {
@@ -104,7 +111,8 @@ describe("FactStore contract: MemoryFactStore and SqliteFactStore agree on a rea
     expect(sqlite.inSentence("没有这句话。")).toEqual([]);
   });
 
-  it("candidates, count, find and nearest return the same, in the same order", () => {
+  it.each(["ranked in SQL", "ranked in JavaScript"])("candidates, count, find and nearest return the same, in the same order (%s)", (how) => {
+    const sqlite = how === "ranked in SQL" ? sqliteRankedInSql() : rankedInJs;
     const all = queries(facts);
     expect(all.length).toBeGreaterThan(500);
     let nonEmpty = 0;
@@ -137,9 +145,49 @@ describe("FactStore contract: MemoryFactStore and SqliteFactStore agree on a rea
     expect(ids(sqlite.examples(5))).toEqual(ids(memory.examples(5)));
   });
 
-  it("returns whole facts, equal to the ones written", () => {
+  it("returns whole facts, equal to the ones written, with their keys in the same order", () => {
     const byId = new Map(facts.map((fact) => [fact.id, fact]));
-    for (const fact of sqlite.candidates({ includeParts: true })) expect(fact).toEqual(byId.get(fact.id));
+    for (const fact of sqlite.candidates({ includeParts: true })) {
+      expect(fact).toEqual(byId.get(fact.id));
+      expect(JSON.stringify(fact)).toBe(JSON.stringify(byId.get(fact.id)));
+    }
+    // Stored compactly (a JSON array of what the columns do not hold), not as whole JSON objects.
+    const db = new Database(file, { readonly: true });
+    try {
+      const bodies = db.prepare("SELECT body FROM facts").pluck().all() as string[];
+      expect(bodies.every((body) => body.startsWith("["))).toBe(true);
+      expect(bodies.reduce((sum, body) => sum + body.length, 0)).toBeLessThan(0.6 * facts.reduce((sum, fact) => sum + JSON.stringify(fact).length, 0));
+    } finally {
+      db.close();
+    }
+  });
+
+  it("keeps a fact of another shape whole: other key order, other fields, values the compact form cannot hold", async () => {
+    const [first] = facts;
+    const { id, ...rest } = first!;
+    const odd: Fact[] = [
+      { id, ...rest, note: "an extra field" } as Fact,
+      { ...rest, id } as Fact,
+      { ...first!, id: `/leading/${first!.id}` },
+      { ...first!, id: `${first!.id}-2`, approximate: false },
+      { ...first!, id: `${first!.id}-3`, normalized: Number.NaN },
+    ];
+    for (const fact of odd) expect(encodeFact(fact)[15].startsWith("{")).toBe(true);
+    const textDate = { ...first!, id: `${first!.id}-4`, date: "2023年7月" };
+    expect(encodeFact(first!)[15].startsWith("[")).toBe(true);
+    expect(encodeFact(textDate)[15].startsWith("[")).toBe(true);
+    odd.push(textDate);
+    const oddFile = path.join(directory, "odd.sqlite");
+    writeFactDatabase(oddFile, [first!, ...odd], []);
+    const opened = openSqliteFactStore(oddFile);
+    try {
+      expect(opened.store.inChunk(first!.chunkId).map((fact) => JSON.stringify(fact))).toEqual([first!, ...odd].filter((fact) => fact.chunkId === first!.chunkId).map((fact) => JSON.stringify(fact)));
+      // A date that is not digits and hyphens: pools are ranked in JavaScript (localeCompare), not by SQLite.
+      expect((opened.store as unknown as { latestInSql: boolean }).latestInSql).toBe(false);
+      expect((sqlite as unknown as { latestInSql: boolean }).latestInSql).toBe(true);
+    } finally {
+      opened.store.close();
+    }
   });
 });
 

@@ -44,9 +44,11 @@ describe("Bm25Index", () => {
 
   it("ranks the filtered documents exactly as the full ranking does, without the refused ones", () => {
     const allowed = (doc: number) => doc % 2 === 0;
+    const mask = Uint8Array.from(docs, (_, doc) => (allowed(doc) ? 1 : 0));
     for (const query of ["长治高新区 高新区", "高新区 招商引资 补贴"]) {
       const all = index.search(query, docs.length);
       expect(index.search(query, 2, allowed)).toEqual(all.filter((hit) => allowed(hit.index)).slice(0, 2));
+      expect(index.search(query, 2, mask)).toEqual(all.filter((hit) => allowed(hit.index)).slice(0, 2));
     }
   });
 
@@ -129,5 +131,84 @@ describe("Bm25Index", () => {
       expect(hit.score).toBeCloseTo(expected[i].score, 5);
       expect(bruteScores[hit.index].score).toBeCloseTo(hit.score, 5);
     });
+  });
+});
+
+describe("Bm25Index pruning", () => {
+  // Long posting lists (Zipf-like word frequencies) so that searches take the MaxScore path, and
+  // many repeated documents so that scores tie at the cut-off.
+  const vocabulary = Array.from({ length: 300 }, (_, i) => `w${i}`);
+  let seed = 12345;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const word = () => vocabulary[Math.min(vocabulary.length - 1, Math.floor(Math.pow(random(), 3) * vocabulary.length))]!;
+  const corpus: string[] = [];
+  for (let d = 0; d < 20_000; d++) {
+    if (d > 10 && random() < 0.3) corpus.push(corpus[Math.floor(random() * d)]!);
+    else corpus.push(Array.from({ length: 3 + Math.floor(random() * 18) }, word).join(" "));
+  }
+  const split = (text: string) => text.split(" ").filter(Boolean);
+  const index = Bm25Index.build(corpus, split);
+  const tokenized = corpus.map(split);
+  const termCounts = tokenized.map((tokens) => {
+    const counts = new Map<string, number>();
+    for (const token of tokens) counts.set(token, (counts.get(token) ?? 0) + 1);
+    return counts;
+  });
+  const documentFrequency = new Map<string, number>();
+  for (const counts of termCounts) for (const term of counts.keys()) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+
+  /** Every document scored the way the index adds its terms, sorted by score, then position. */
+  function expected(query: string[], k: number, allowed?: (doc: number) => boolean): { index: number; score: number }[] {
+    const counts = new Map<string, number>();
+    for (const term of query) if (documentFrequency.has(term)) counts.set(term, (counts.get(term) ?? 0) + 1);
+    const total = tokenized.reduce((sum, tokens) => sum + tokens.length, 0);
+    const lengthNorm = 0.75 / (total / tokenized.length);
+    const scored: { index: number; score: number }[] = [];
+    tokenized.forEach((tokens, doc) => {
+      if (allowed && !allowed(doc)) return;
+      let score = 0;
+      let any = false;
+      for (const [term, count] of counts) {
+        const tf = termCounts[doc]!.get(term) ?? 0;
+        if (tf === 0) continue;
+        const df = documentFrequency.get(term)!;
+        const weight = Math.log(1 + (tokenized.length - df + 0.5) / (df + 0.5)) * count;
+        score += (weight * tf * 2.2) / (tf + 1.2 * (1 - 0.75 + lengthNorm * Math.fround(tokens.length)));
+        any = true;
+      }
+      if (any) scored.push({ index: doc, score });
+    });
+    return scored.sort((a, b) => b.score - a.score || a.index - b.index).slice(0, k);
+  }
+
+  it("returns exactly the first k of the full ranking, ties at the cut-off by position, with and without a filter", () => {
+    // The common words' lists alone hold more postings than are scored term by term.
+    expect(["w0", "w1", "w2"].reduce((sum, term) => sum + documentFrequency.get(term)!, 0)).toBeGreaterThan(20_000);
+    const queries = [["w0"], ["w0", "w1", "w2"], ["w5", "w0", "w250", "w0"], ["w3", "w40", "w7", "w1", "w120", "w2", "w9", "w0"], ["w299", "w1"], ["w1", "w1", "w1"]];
+    const filters: (((doc: number) => boolean) | undefined)[] = [undefined, (doc) => doc % 3 === 0, (doc) => doc % 97 === 5, (doc) => doc > 19_900];
+    for (const query of queries) {
+      for (const filter of filters) {
+        // The same filter as a mask, a byte per document.
+        const mask = filter && Uint8Array.from(corpus, (_, doc) => (filter(doc) ? 1 : 0));
+        for (const k of [1, 5, 40, 300]) {
+          expect(index.searchTokens(query, k, filter), `${query.join(" ")} k=${k}`).toEqual(expected(query, k, filter));
+          if (mask) expect(index.searchTokens(query, k, mask), `${query.join(" ")} k=${k}, mask`).toEqual(expected(query, k, filter));
+        }
+      }
+    }
+  });
+
+  it("ranks the same over its binary arrays, and over a file written before the term bounds", () => {
+    const { header, data } = index.serialise();
+    const restored = Bm25Index.fromMapped(header, Buffer.from(new Uint8Array(data).buffer), split);
+    const { termBounds: _, ...older } = header.arrays;
+    const withoutBounds = Bm25Index.fromMapped({ ...header, arrays: older }, Buffer.from(new Uint8Array(data).buffer), split);
+    for (const query of [["w0", "w1", "w2"], ["w3", "w40", "w7", "w1"]]) {
+      expect(restored.searchTokens(query, 40)).toEqual(index.searchTokens(query, 40));
+      expect(withoutBounds.searchTokens(query, 40)).toEqual(index.searchTokens(query, 40));
+    }
   });
 });

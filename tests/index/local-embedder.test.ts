@@ -70,3 +70,22 @@ describe("LocalEmbedder", () => {
     expect(embedder.id).toBe("local-hash-tfidf-v1:512");
   });
 });
+
+describe("HashedFeatures", () => {
+  it("fits and embeds texts hashed once exactly as fit and embedOne do", async () => {
+    const { HashedFeatures } = await import("../../src/index/embedders/local-embedder.js");
+    // A count too large to pack (16,384 or more) is kept aside and still counted right.
+    const texts = [...corpus, "高新".repeat(17_000), "", "Hengyang 高新区 2023 97.5%"];
+    for (const dimensions of [64, 512]) {
+      const plain = new LocalEmbedder({ dimensions, tokenizer });
+      plain.fit(texts);
+      const hashed = new HashedFeatures(dimensions);
+      const once = new LocalEmbedder({ dimensions, tokenizer });
+      for (const text of texts) once.hashInto(hashed, text);
+      once.fitHashed(hashed);
+      expect(once.state()).toEqual(plain.state());
+      texts.forEach((text, i) => expect(Array.from(once.embedHashed(hashed, i))).toEqual(Array.from(plain.embedOne(text))));
+    }
+    expect(HashedFeatures.fits(32_768)).toBe(false);
+  });
+});

@@ -10,6 +10,9 @@ import type { Fact, MetricDefinition } from "../../src/facts/types.js";
 import { LocalEmbedder } from "../../src/index/embedders/local-embedder.js";
 import { loadSnapshot, snapshotDir, writeSnapshot } from "../../src/index/snapshot.js";
 import { createTokenizer } from "../../src/index/tokenizer.js";
+import { extractFacts } from "../../src/facts/extract-facts.js";
+import { loadMetricList } from "../../src/facts/metrics.js";
+import { readCorpus } from "../../src/ingest/read-corpus.js";
 
 /** Where a snapshot keeps its facts: facts.sqlite, checked at load; facts.json of older builds still loads. */
 
@@ -93,5 +96,38 @@ describe("snapshot facts", () => {
     // A snapshot with no facts at all (built before they existed) loads with an empty store.
     await rm(path.join(directory, "facts.json"));
     expect((await loadSnapshot(dataDir, embedder(), tokenizer)).facts.size).toBe(0);
+  });
+
+  it("writes the same facts.sqlite from facts extracted during the build (a factSource, batch by batch) as from the facts given whole", async () => {
+    const corpus = await readCorpus("corpus");
+    const metricList = await loadMetricList(path.resolve("corpus/metrics.json"));
+    const whole = extractFacts(corpus.articles, corpus.chunks, { metrics: metricList });
+    expect(whole.length).toBeGreaterThan(100);
+    const files: Buffer[] = [];
+    let reported: { facts: number; extractMs: number } | undefined;
+    for (const form of ["whole", "batches"]) {
+      const dataDir = await mkdtemp(path.join(tmpdir(), "snapshot-facts-"));
+      directories.push(dataDir);
+      // Three articles a batch, each with its chunks (what the index builder hands over).
+      const batches = function* () {
+        for (let start = 0; start < corpus.articles.length; start += 3) {
+          const articles = corpus.articles.slice(start, start + 3);
+          yield { articles, chunks: corpus.chunks.filter((item) => articles.some((article) => article.id === item.articleId)) };
+        }
+      };
+      const manifest = await writeSnapshot(dataDir, {
+        chunks: corpus.chunks,
+        ...(form === "whole" ? { facts: whole, metrics: metricList.metrics } : { factSource: { metrics: metricList.metrics, batches: batches(), onDone: (figures) => (reported = figures) } }),
+        articleCount: corpus.articles.length,
+        files: [],
+        embedder: embedder(),
+        tokenizer,
+        version: "v1",
+      });
+      expect(manifest.factCount).toBe(whole.length);
+      files.push(await readFile(path.join(snapshotDir(dataDir, "v1"), "facts.sqlite")));
+    }
+    expect(files[1]!.equals(files[0]!)).toBe(true);
+    expect(reported?.facts).toBe(whole.length);
   });
 });

@@ -101,6 +101,36 @@ export class LocalEmbedder implements Embedder {
     this.docCount = texts.length;
   }
 
+  /**
+   * `fit` over texts whose features were hashed once into `hashed` (a build thread segments each
+   * text once for fitting, embedding and BM25): the same document frequencies.
+   */
+  fitHashed(hashed: HashedFeatures): void {
+    const frequencies = new Uint32Array(DF_BUCKETS);
+    hashed.forEachBucket((bucket) => frequencies[bucket]++);
+    this.documentFrequencies = frequencies;
+    this.docCount = hashed.length;
+  }
+
+  /** The features of `text` added to `hashed` (see HashedFeatures). */
+  hashInto(hashed: HashedFeatures, text: string): void {
+    hashed.add(this.features(text));
+  }
+
+  /** `embedOne` of the text hashed at `index` of `hashed`: the same vector, bit for bit. */
+  embedHashed(hashed: HashedFeatures, index: number): Float32Array {
+    const vector = new Float32Array(this.dimensions);
+    const docCount = this.docCount;
+    hashed.forEachFeature(index, (bucket, slot, negative, count) => {
+      const df = docCount > 0 ? this.documentFrequencies[bucket] : 0;
+      const idf = Math.log((1 + docCount) / (1 + df)) + 1;
+      const weight = (1 + Math.log(count)) * idf;
+      vector[slot] += negative ? -weight : weight;
+    });
+    normalise(vector);
+    return vector;
+  }
+
   state(): unknown {
     const buffer = this.documentFrequencies;
     return {
@@ -160,5 +190,74 @@ export class LocalEmbedder implements Embedder {
       vectors.push(Array.from(this.embedOne(text)));
     }
     return vectors;
+  }
+}
+
+/**
+ * The features of many texts, each hashed once, in the order `features` gives them (the order
+ * embedOne adds them in): per feature its document-frequency bucket and count packed in one word,
+ * and its vector slot with the sign as one 16-bit number; ~6 bytes a feature instead of a
+ * segmentation per pass. Only for vectors of at most 32,767 dimensions (see `fits`).
+ */
+export class HashedFeatures {
+  private packed = new Uint32Array(1 << 16);
+  private slots = new Int16Array(1 << 16);
+  private ends = new Uint32Array(1024);
+  /** Counts of 16,384 or more, by feature position (their packed count is 0). */
+  private readonly largeCounts = new Map<number, number>();
+  private features = 0;
+  private texts = 0;
+
+  constructor(private readonly dimensions: number) {
+    if (!HashedFeatures.fits(dimensions)) throw new Error(`HashedFeatures holds vector slots of at most 32,767 dimensions, not ${dimensions}`);
+  }
+
+  static fits(dimensions: number): boolean {
+    return dimensions <= 32_767;
+  }
+
+  get length(): number {
+    return this.texts;
+  }
+
+  add(features: Map<string, number>): void {
+    if (this.features + features.size > this.packed.length) {
+      const size = Math.max(this.packed.length * 2, this.features + features.size);
+      const packed = new Uint32Array(size);
+      packed.set(this.packed);
+      this.packed = packed;
+      const slots = new Int16Array(size);
+      slots.set(this.slots);
+      this.slots = slots;
+    }
+    const { dimensions } = this;
+    for (const [feature, count] of features) {
+      const slot = hash(feature, 0);
+      const small = count < 1 << 14;
+      if (!small) this.largeCounts.set(this.features, count);
+      this.packed[this.features] = (hash(feature, 0x9e3779b9) & (DF_BUCKETS - 1)) | (small ? count << 18 : 0);
+      // slot + 1, negated for the negative sign, so that slot 0 keeps its sign.
+      this.slots[this.features] = slot & 0x80000000 ? -((slot % dimensions) + 1) : (slot % dimensions) + 1;
+      this.features++;
+    }
+    if (this.texts === this.ends.length) {
+      const ends = new Uint32Array(this.ends.length * 2);
+      ends.set(this.ends);
+      this.ends = ends;
+    }
+    this.ends[this.texts++] = this.features;
+  }
+
+  forEachBucket(visit: (bucket: number) => void): void {
+    for (let i = 0; i < this.features; i++) visit(this.packed[i]! & (DF_BUCKETS - 1));
+  }
+
+  forEachFeature(index: number, visit: (bucket: number, slot: number, negative: boolean, count: number) => void): void {
+    const end = this.ends[index]!;
+    for (let i = index === 0 ? 0 : this.ends[index - 1]!; i < end; i++) {
+      const word = this.packed[i]!;
+      const slot = this.slots[i]!;
+      visit(word & (DF_BUCKETS - 1), Math.abs(slot) - 1, slot < 0, word >>> 18 || this.largeCounts.get(i)!);
+    }
   }
 }
