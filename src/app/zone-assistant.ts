@@ -1,3 +1,4 @@
+import { selfNamedRule } from "../ingest/policy-rules.js";
 import { findPlace } from "../ingest/places-data.js";
 import type { Config } from "../core/config.js";
 import { AppError } from "../core/errors.js";
@@ -322,7 +323,7 @@ export class ZoneAssistant implements AnswerService {
     // Policy items are answered from their rule records (rule-answer.ts), not as report figures.
     // A report with numbered sections ("三、固定资产投资持续负增长") is still a report: only a policy
     // text (with a validity, or a policy's title) is answered from its rules.
-    const aboutRules = retrieval.hits.slice(0, 3).some((hit) => hit.chunk.rule !== undefined && (hit.chunk.validity !== undefined || policyTitle.test(hit.chunk.title) || /本(?:办法|政策|规定|意见|细则|制度|条例|措施)/u.test(hit.chunk.text)));
+    const aboutRules = retrieval.hits.slice(0, 3).some((hit) => hit.chunk.rule !== undefined && (hit.chunk.validity !== undefined || policyTitle.test(hit.chunk.title) || selfNamedRule.test(hit.chunk.text)));
     // A figure of a known metric that the facts file under the subject and period (fact-lead.ts) is
     // such a claim already, checked at ingest; the claim strategies answer the rest.
     const knownFigure = single !== undefined && single.facts.length > 0 && single.facts.every((fact) => fact.metric !== "other" && factAboutSubject(fact, frame, claimContext));

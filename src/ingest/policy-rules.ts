@@ -141,10 +141,12 @@ export function listRules(chunks: readonly Chunk[], filter: { zone?: string; lim
 }
 
 const policyTitle = /(?:政策|办法|意见|措施|规定|细则|条例|通知|制度)(?:\(试行\)|（试行）)?$/u;
-/** A text that speaks of itself as a rule ("本办法…") or is laid out in articles ("第五条…"). */
-const policyText = /本(?:办法|政策|规定|意见|细则|制度|条例|措施)|第[一二三四五六七八九十百\d]{1,4}条/u;
+/** A text that speaks of itself as a rule ("本办法…"). */
+export const selfNamedRule = /本(?:办法|政策|规定|意见|细则|制度|条例|措施)/u;
+/** …or is laid out in articles ("第五条…"). */
+const articleMarker = /第[一二三四五六七八九十百\d]{1,4}条/u;
 
 /** A passage of a policy text (a numbered item, a rule, a document titled as a policy, or one that calls itself one), not of a report. */
 export function isPolicyChunk(chunk: Pick<Chunk, "rule" | "section" | "title" | "text">): boolean {
-  return chunk.rule !== undefined || chunk.section !== undefined || policyTitle.test(chunk.title) || policyText.test(chunk.text);
+  return chunk.rule !== undefined || chunk.section !== undefined || policyTitle.test(chunk.title) || selfNamedRule.test(chunk.text) || articleMarker.test(chunk.text);
 }

@@ -486,6 +486,9 @@ export function tierStrategy(frame: Frame, evidence: EvidenceSentence[]): TierCl
   // "more than 150 million yuan?": an amount a yes/no is decided against is its threshold, not the asker's case.
   if (frame.condition) return undefined;
   const candidates: (TierClaim & { score: number })[] = [];
+  // (Curated words only, when there are any: an English question's dictionary guesses — "net" → 球网 — say nothing of the rule.)
+  const curated = frame.terms.filter((group) => group.weight === undefined);
+  const counted = curated.length > 0 ? curated : frame.terms;
   for (const sentence of evidence) {
     let offset = 0;
     for (const clause of sentence.text.split(/(?<=[；;。])/u)) {
@@ -505,9 +508,6 @@ export function tierStrategy(frame: Frame, evidence: EvidenceSentence[]): TierCl
       if (!amount) continue;
       // A tier is often its own sentence after "；": the item's words are in the sentence before it.
       const inContext = `${sentence.previous ?? ""}${sentence.text}`;
-      // (Curated words only, when there are any: an English question's dictionary guesses — "net" → 球网 — say nothing of the rule.)
-      const curated = frame.terms.filter((group) => group.weight === undefined);
-      const counted = curated.length > 0 ? curated : frame.terms;
       const context = counted.length === 0 ? 1 : counted.filter((group) => holds(inContext, group)).length / counted.length;
       // Of the tiers that hold the amount, the highest floor is the one that applies ("5000万元以上" over "3000万元以上").
       candidates.push({ kind: "tier", clause: clause.replace(/[；;。]$/u, ""), quantity: amount, sentence, score: context - 0.02 * Math.min(sentence.hitRank, 10) + (inTier ? 1e-12 * tier!.from : 0) });
