@@ -437,6 +437,10 @@ export class ReindexManager {
   async status(): Promise<AdminStatus> {
     const { config, service, store } = this.options;
     const manifest = service.liveIndex.manifest;
+    // Read with the manifest: a build that finishes during the awaits below must still count as
+    // running here, or this answer would pair a finished job with the snapshot live before it and a
+    // page that stops polling on it would keep showing the old snapshot.
+    const busyWithManifest = this.busy;
     // The store's job is the latest of any server; this server's own copy is used when the store is unreachable.
     const stored = await store.latestJob().catch(() => undefined);
     let lastJob = stored?.id === this.last?.id ? this.last : ((stored?.job as ReindexJob | undefined) ?? this.last);
@@ -464,7 +468,7 @@ export class ReindexManager {
       snapshots,
       liveFiles: manifest.files.map(({ file, status, articles, chunks, bytes, reason }) => ({ file, status, articles, chunks, bytes, ...(reason ? { reason } : {}) })),
       ...(lastJob ? { lastJob } : {}),
-      running: this.busy || lastJob?.state === "queued" || lastJob?.state === "running",
+      running: busyWithManifest || this.busy || lastJob?.state === "queued" || lastJob?.state === "running",
       audit: await store.listAudit(20).catch(() => []),
       ...(this.options.startupFallback ? { startupFallback: this.options.startupFallback } : {}),
       history: (await readSnapshotEvents(config.DATA_DIR).catch(() => [])).slice(-20).reverse(),

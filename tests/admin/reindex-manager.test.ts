@@ -59,6 +59,32 @@ describe("ReindexManager: gate, swap, failures, rollback, CLI pick-up, start-up 
     expect(answer.refused).toBe(false);
   });
 
+  it("never reports a finished build beside the snapshot live before it, when the build ends while status is read", async () => {
+    const store = runtime.store;
+    const latestJob = store.latestJob.bind(store);
+    const job = await runtime.admin.start("tester");
+    // The status read (its first store call, made synchronously) waits on the store until the build
+    // is over, as on a busy server; the build's own store calls go through at once.
+    let armed = true;
+    store.latestJob = async () => {
+      if (armed) {
+        armed = false;
+        await runtime.admin.wait(job.id);
+      }
+      return latestJob();
+    };
+    let status;
+    try {
+      status = await runtime.admin.status();
+    } finally {
+      store.latestJob = latestJob;
+    }
+    expect(status.lastJob?.state).toBe("succeeded");
+    // Either it still says running (the page polls again) or it shows the new live snapshot.
+    expect(status.running || status.live.version === status.lastJob?.version).toBe(true);
+    expect((await runtime.admin.status()).live.version).toBe(job.version ?? (await runtime.admin.wait(job.id)).version);
+  });
+
   it("refuses a candidate that scores lower and names the questions that got worse", async () => {
     const before = version();
     const removed = path.join(workspace.corpusDir, "002_93385d198ddbd426.txt");
@@ -140,10 +166,10 @@ describe("ReindexManager: gate, swap, failures, rollback, CLI pick-up, start-up 
 
   it("rolls back to the snapshot that was live before the live one, and records it", async () => {
     const live = version();
-    // The first test's job and the interrupted-job test's build replaced the snapshot built at
+    // The first two tests' jobs and the interrupted-job test's build replaced the snapshot built at
     // start-up; refused and failed builds never went live.
     const events = await readSnapshotEvents(config.DATA_DIR);
-    expect(events.map((entry) => `${entry.action} ${entry.actor}`)).toEqual(["activate startup", "activate tester", "activate tester"]);
+    expect(events.map((entry) => `${entry.action} ${entry.actor}`)).toEqual(["activate startup", "activate tester", "activate tester", "activate tester"]);
     expect(events.at(-1)!.version).toBe(live);
     const expected = events.at(-2)!.version;
     const result = await runtime.admin.rollback("tester");
