@@ -288,17 +288,35 @@ function labelledFigures(input: AnswerInput, sentence: string, filedOnly = false
   const facts = (input.facts ?? []).filter((fact) => sameSentence(fact.sentence, sentence));
   const ordered = figuresNearTerms(sentence, terms);
   const labelled: string[] = [];
+  // Figures no metric files, under the clause that holds them: its own words are their only label.
+  const byClause = new Map<string, string[]>();
   for (const figure of ordered.slice(0, 3)) {
     const fact = facts.find((item) => item.raw === figure.raw || figure.raw.startsWith(item.raw));
-    if (fact) {
-      const metric = fact.metric !== "other" ? input.metricLabels?.[fact.metric]?.en : undefined;
-      // A list's lead names only figures the metric list can label; "“、同一项目”: 1亿" tells a reader nothing.
-      if (filedOnly && !metric) continue;
-      const label = metric ?? (fact.label ? `“${fact.label}”` : "figure");
-      labelled.push(`${label}${fact.period ? ` (${fact.period.en})` : ""}: ${figureInEnglish(fact)}`);
-    } else if (!filedOnly) labelled.push(`“${sentence.slice(Math.max(0, figure.index - 8), figure.index).replace(/^.*[，,；;：:]/u, "")}”: ${figure.english}`);
+    const metric = fact && fact.metric !== "other" ? input.metricLabels?.[fact.metric]?.en : undefined;
+    if (fact && metric) {
+      labelled.push(`${metric}${fact.period ? ` (${fact.period.en})` : ""}: ${figureInEnglish(fact)}`);
+      continue;
+    }
+    // A list's lead names only figures the metric list can label; "“、同一项目”: 1亿" tells a reader nothing.
+    if (filedOnly) continue;
+    const clause = clauseAround(sentence, figure.index, figure.raw.length);
+    const english = fact ? `${figureInEnglish(fact)}${fact.period ? ` (${fact.period.en})` : ""}` : figure.english;
+    byClause.set(clause, [...(byClause.get(clause) ?? []), english]);
   }
+  for (const [clause, figures] of byClause) labelled.push(`“${clause}”: ${figures.join(", ")}`);
   return labelled;
+}
+
+/**
+ * The clause that holds an unfiled figure, as the text says it ("按15%的税率征收企业所得税"): its own words
+ * are its only label (eight characters cut before it, "“按”: 15%", named nothing).
+ */
+function clauseAround(sentence: string, index: number, length: number): string {
+  const before = sentence.slice(0, index);
+  const start = Math.max(before.search(/[^，,；;：:。]*$/u), index - 30);
+  const after = sentence.slice(index + length).search(/[，,；;：:。]/u);
+  const end = after === -1 ? sentence.length : index + length + after;
+  return sentence.slice(start, Math.min(end, index + length + 30)).trim();
 }
 
 /** The sentence after `sentence` in the source; chunks overlap by a sentence, so look in every copy. */

@@ -1,4 +1,3 @@
-import { isPolicyChunk } from "../ingest/policy-rules.js";
 import type { Answer, AnswerInput, Citation, Language, RuleClause, SearchHit, Validity } from "../core/types.js";
 import { parseChinesePeriods, questionPeriod } from "../facts/period.js";
 import type { Period } from "../facts/types.js";
@@ -6,6 +5,8 @@ import { groupCoverage } from "./coverage.js";
 import { findFigures } from "./english-figures.js";
 import { englishZoneName } from "./zone-names.js";
 import { markerAt } from "../ingest/policy-structure.js";
+import { isPolicyChunk, readClause } from "../ingest/policy-rules.js";
+import { compareCue, comparisonOpening, sentenceOf, sideAmounts, spanText } from "./rule-comparison.js";
 
 /**
  * Answers about policy rules, composed from the rule records and validity stored with each policy
@@ -135,6 +136,17 @@ function rarestHeld(input: AnswerInput, candidate: Candidate): boolean {
 /** The clauses that answer: the best, and for two-sided questions the other side. */
 function choose(question: string, ranked: Candidate[]): Candidate[] {
   const best = ranked[0]!;
+  if (compareCue.test(question)) {
+    // The other side: another item (not a tier of the best one's sentence) holding words the best lacks.
+    const own = sentenceOf(best.hit, best.clause);
+    const fresh = (candidate: Candidate) => [...candidate.covered].filter((group) => !best.covered.has(group)).length;
+    const other = ranked
+      .slice(1)
+      .filter((candidate) => !(candidate.hit.chunk.id === best.hit.chunk.id && own.some((clause) => clause.start === candidate.clause.start)))
+      .filter((candidate) => fresh(candidate) > 0 && candidate.score >= best.score * 0.5)
+      .sort((a, b) => fresh(b) - fresh(a) || b.score - a.score)[0];
+    if (other) return [best, other];
+  }
   if (!twoCue.test(question)) return [best];
   const rest = ranked.slice(1).filter((candidate) => candidate.clause.text !== best.clause.text);
   const otherDocument = rest.find(
@@ -319,6 +331,9 @@ export function composeRuleAnswer(input: AnswerInput, now: Date = new Date()): A
   // asked (2021年1-6月) is no answer, whatever the item's words.
   if (statesOtherPeriod(question, input.language, best.clause.text)) return undefined;
   const chosen = choose(question, ranked);
+  // Two items set side by side are each said whole, with all their tiers.
+  const comparing = chosen.length === 2 && compareCue.test(question);
+  const textOf = (candidate: Candidate) => (comparing ? spanText(candidate.hit, sentenceOf(candidate.hit, candidate.clause)) : candidate.clause.text);
   const cited = citationsFor();
   // "Does Liuhe reward …? How much?": the first question is a yes/no, the second asks the amount.
   const asking = question.split(/[?？]/u)[0] ?? question;
@@ -330,16 +345,21 @@ export function composeRuleAnswer(input: AnswerInput, now: Date = new Date()): A
     const where = `《${candidate.hit.chunk.title}》${label ? label : ""}`;
     if (input.language === "en") {
       const place = englishPlace(input, candidate.hit);
-      const summary = englishSummary(candidate.clause);
-      const quote = candidate.clause.text.length <= 140 ? ` “${trimEnd(withoutMarker(candidate.clause.text))}”` : "";
+      const text = textOf(candidate);
+      const summary = englishSummary(comparing ? readClause(text) : candidate.clause);
+      const quote = text.length <= 140 ? ` “${trimEnd(withoutMarker(text))}”` : "";
       leadParts.push(`${place ? `${place}, ` : ""}${where}: ${summary ? `${summary}.` : ""}${quote} [${n}].`);
     } else {
-      leadParts.push(`${where}：${trimEnd(withoutMarker(candidate.clause.text))}[${n}]。`);
+      leadParts.push(`${where}：${trimEnd(withoutMarker(textOf(candidate)))}[${n}]。`);
     }
   }
   const first = chosen[0]!.clause;
   let opening = "";
-  if (kind === "cap" && yesNo) {
+  const sides = comparing ? sideAmounts(input.termGroups, [textOf(chosen[0]!), textOf(chosen[1]!)], question) : undefined;
+  const compared = sides ? comparisonOpening(sides, input.language) : undefined;
+  if (comparing) {
+    opening = compared ? `${compared}${input.language === "en" ? " " : ""}` : "";
+  } else if (kind === "cap" && yesNo) {
     opening = first.uncapped ? (input.language === "en" ? "No, there is no cap (不设上限). " : "不设上限。") : first.cap ? (input.language === "en" ? "Yes. " : "有。") : "";
   } else if (yesNo && (groupCoverage(input.termGroups, first.text, input.termWeights).score >= 0.8 || (rarestHeld(input, chosen[0]!) && groupCoverage(input.termGroups, first.text, input.termWeights).score >= 0.5))) {
     // Yes only when the rule's own clause says what was asked (not its heading or a neighbour's words).
@@ -375,9 +395,11 @@ export function missingRuleTopic(input: AnswerInput): string | undefined {
   if (!kind || kind === "validity") return undefined;
   const top = input.hits.slice(0, 6);
   if (top.length === 0 || top.filter((hit) => isPolicyChunk(hit.chunk)).length < Math.ceil(top.length / 2)) return undefined;
-  const text = top.map((hit) => `${hit.chunk.title} ${hit.chunk.section ?? ""} ${hit.chunk.text}`).join("\n");
+  // Looked for sentence by sentence: a compound's parts (中介奖励) found far apart in six passages
+  // (中介人 … 奖励) are not the rule asked.
+  const sentences = top.flatMap((hit) => [`${hit.chunk.title} ${hit.chunk.section ?? ""}`, ...hit.chunk.text.split(/[。；;！!？?\n]/u)]);
   const checked = input.termGroups.filter((group, index) => input.termWeights?.[index] === undefined && !group.every((term) => genericRuleWords.has(term) || term.length < 2 || /^\d/.test(term)));
-  const missing = checked.filter((group) => groupCoverage([group], text).score === 0);
+  const missing = checked.filter((group) => !sentences.some((sentence) => groupCoverage([group], sentence).score > 0));
   if (process.env.EXPLAIN_CLAIMS && missing.length > 0) process.stderr.write(`missingRuleTopic ${missing.map((group) => group.join("/")).join(", ")} of ${checked.length}\n`);
   // A word missing from the clause that asks ("…国家级科技企业孵化器奖励多少") is what the rule would be
   // about: refused. A word of the asker's own case ("…项目落户羊山新区，…按多少比例扶持") says how they

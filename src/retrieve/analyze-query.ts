@@ -175,6 +175,10 @@ export function analyzeQuery(question: string, deps: AnalyzeDependencies): Analy
     for (const number of withoutPlaces.match(/\b\d+(?:\.\d+)?\b/g) ?? []) {
       if (!years.includes(number) && !groups.some((group) => group.label === number)) groups.push({ label: number, alternatives: [number] });
     }
+    // Grade codes ("a national 5A scenic area", "5G") are written the same way in Chinese text.
+    for (const code of withoutPlaces.match(/\b\d[A-Z]{1,3}\b/g) ?? []) {
+      if (!groups.some((group) => group.label === code)) groups.push({ label: code, alternatives: [code] });
+    }
     const covered = new Set(matches.flatMap((match) => match.phrase.split(" ")));
     const leftover: { word: string; position: number }[] = [];
     (normalizeEnglish(withoutPlaces).match(/[a-z][a-z\-']+/g) ?? []).forEach((word, position) => {

@@ -32,3 +32,14 @@ describe("quotes for a figure", () => {
     expect(answer.answer).not.toContain("142.4亿元");
   });
 });
+
+describe("an English lead for a figure no metric files", () => {
+  it("labels it with its own clause, as the text says it, not with the characters before it", async () => {
+    const rule = "5.对引资新建的国家鼓励类产业的企业,经税务机关报批,按15%的税率征收企业所得税,同时可享受国家其它鼓励政策。";
+    const question = "At what rate is corporate income tax levied on enterprises in nationally encouraged industries?";
+    const answer = await composeExtractive({ ...input(question, [["企业所得税"], ["税率"], ["鼓励类"]], [hit(rule, "l#0:0")]), language: "en", places: [] });
+    const lead = answer.answer.split("\n")[0]!;
+    expect(lead).toContain("“按15%的税率征收企业所得税”: 15%");
+    expect(lead).not.toMatch(/“按”/);
+  });
+});

@@ -137,6 +137,11 @@ describe("rule answers", () => {
     expect(missingRuleTopic(input("对在主板上市企业奖励多少？", [["主板"], ["上市"], ["奖励"]], items))).toBeUndefined();
   });
 
+  it("looks for a compound rule word sentence by sentence: its parts in different sentences are not the rule", () => {
+    const definitions = chunk(5, "第2条本办法所称投资者和引资中介人，是指自然人、法人和其他组织。", "一、总则 › 第2条", { validity });
+    expect(missingRuleTopic(input("柳河县给引资中介奖励多少？", [["中介奖励", "引荐奖"], ["奖励"]], [definitions, ...items]))).toBe("中介奖励");
+  });
+
   it("does not refuse for a word of the asker's own case, but does for a word of the clause that asks", () => {
     const groups = [["落户"], ["主板"], ["上市"], ["中小板"], ["创业板"], ["新三板"]];
     expect(missingRuleTopic(input("一家企业落户柳河县，先在新三板挂牌，再到创业板或中小板，最后在主板上市，奖励多少？", groups, items))).toBeUndefined();
@@ -206,5 +211,39 @@ describe("a benefit's duration and a policy's term", () => {
     expect(isPolicyChunk({ title: "", text: "第五条凡本办法所鼓励的投资项目,按10元/平方米包干收取报建收费。" })).toBe(true);
     expect(isPolicyChunk({ title: "县招商引资优惠规章制度", text: "对新引进的项目给予奖励。" })).toBe(true);
     expect(isPolicyChunk({ title: "高新区上半年经济运行情况", text: "上半年,高新区实现规上工业总产值120亿元。" })).toBe(false);
+  });
+});
+
+describe("two items set side by side", () => {
+  // 柳河县 实施意见 第17条 (tiers by area) and 若干意见 (tiers by area, graded scenic areas).
+  const herbs = "第17条种植基地建设奖励补助。对医药企业投资新建GAP中药材种植基地面积在100亩及以上至500亩的，给予企业100元/亩奖励；对新建面积在500亩以上的，给予企业200元/亩奖励。";
+  const flowers = "5.对新发展100—500亩（含500亩）的观赏花卉基地，连续种植3年以上的，一次性奖励100元/亩；对新发展500亩以上，连续种植3年以上的，一次性奖励150元/亩。";
+  const brands = "第10条鼓励企业品牌建设。对牵头制定并新获批国际标准、国家标准、行业标准的，当年分别给予企业100万元、50万元和30万元奖励；对年度新获认定中国驰名商标的，当年给予企业50万元奖励；对年度新获得中国质量奖的，当年给予企业50万元奖励。";
+  const scenic = "9.A级景区创建。对新评定为国家3A、4A、5A级的旅游景区，一次性分别给予10万元、50万元、100万元奖励。";
+  const sideItems = [chunk(11, herbs, "二、支持范围 › 第17条"), chunk(12, flowers, "五、农业 › 5."), chunk(13, brands, "二、支持范围 › 第10条"), chunk(14, scenic, "九、旅游 › 9.")];
+
+  it("quotes each item with all its tiers and says the amounts differ, computed from both", () => {
+    const answer = composeRuleAnswer(input("中药材种植基地和观赏花卉基地的每亩奖励标准一样吗？", [["中药材"], ["观赏花卉"], ["基地"], ["奖励"]], sideItems), before)!;
+    const lead = answer.answer.split("\n")[0]!;
+    expect(lead).toMatch(/^金额不同：中药材100元\/亩、200元\/亩，观赏花卉100元\/亩、150元\/亩。/);
+    // Each side whole: the 500亩以上 tier of each item is quoted with it.
+    expect(lead).toContain("对新建面积在500亩以上的，给予企业200元/亩奖励");
+    expect(lead).toContain("一次性奖励150元/亩");
+    expect(lead).not.toContain("是的");
+  });
+
+  it("takes a side's amount from a 分别 list by the item its word names, and says which is higher", () => {
+    const answer = composeRuleAnswer(input("Which earns the bigger reward: a scenic area newly rated national 5A, or a China Well-known Trademark?", [["5A"], ["景区", "旅游景区"], ["国家级", "国家"], ["驰名商标", "中国驰名商标"], ["奖励"]], sideItems, "en"), before)!;
+    const lead = answer.answer.split("\n")[0]!;
+    expect(lead).toMatch(/^5A gets more: 1 million yuan \(100万元\), against 500,000 yuan \(50万元\) for 中国驰名商标\./);
+    // Another rule of the trademark's sentence (中国质量奖) is no part of its side.
+    expect(lead).not.toContain("质量奖");
+  });
+
+  it("claims no winner when a side's amount cannot be told (no word touches an item of its 分别 list)", () => {
+    const answer = composeRuleAnswer(input("旅游景区和中国驰名商标的奖励哪个更高？", [["旅游景区"], ["驰名商标"], ["奖励"]], sideItems), before)!;
+    const lead = answer.answer.split("\n")[0]!;
+    expect(lead).not.toMatch(/更高：/);
+    expect(lead).toMatch(/^金额不同：/);
   });
 });

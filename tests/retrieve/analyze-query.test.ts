@@ -105,6 +105,12 @@ describe("analyzeQuery (English)", () => {
     expect(query.untranslated).not.toContain("many");
   });
 
+  it("keeps grade codes as Chinese text writes them (5A, 5G), but not a half-year period (H1)", () => {
+    const labels = analyze("What reward does Changzhi give a scenic area rated national 5A in H1 2023?").groups.map((group) => group.label);
+    expect(labels).toContain("5A");
+    expect(labels).not.toContain("H1");
+  });
+
   it("recognises several places", () => {
     const query = analyze("Compare the incentives of Changzhi and Hengyang");
     expect(query.places).toEqual(expect.arrayContaining(["长治", "衡阳"]));
