@@ -1,7 +1,7 @@
 import { escapeRegExp } from "../core/language.js";
 import type { Answer, AnswerInput, Answerer, Citation, SearchHit } from "../core/types.js";
 import { isHeadingSentence } from "../ingest/policy-structure.js";
-import { splitSentences } from "../ingest/sentences.js";
+import { splitSentences, withoutByline } from "../ingest/sentences.js";
 import { isInstructionLike } from "../ingest/instructions.js";
 import { findFigures, type FoundFigure } from "./english-figures.js";
 import { groupCoverage } from "./coverage.js";
@@ -144,7 +144,7 @@ function scoreSentences(hit: SearchHit, hitIndex: number, input: AnswerInput, ye
     // document are flagged at index time: neither is ever quoted as an answer.
     .filter((sentence) => /[\u4e00-\u9fff]/.test(sentence.text) && sentence.text.trim().length >= 6 && !isHeadingSentence(sentence.text) && !isInstructionLike(sentence.text))
     .map((sentence, position) => {
-      const text = sentence.text.trim();
+      const text = withoutByline(sentence.text.trim());
       const coverage = groupCoverage(input.termGroups, text, input.termWeights);
       let score = coverage.score;
       const hasFigure = findFigures(text).length > 0;

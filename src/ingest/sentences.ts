@@ -41,3 +41,12 @@ export function splitSentences(text: string): SentenceSpan[] {
   push(text.length);
   return spans;
 }
+
+/**
+ * A sentence without its byline ("中新网嘉兴6月20日电(见习记者陈洁实习生饶雨蒙)经济开发区…" → "中新网嘉兴6月20日电
+ * 经济开发区…"): who wrote a report is never what it says, and a reporter's name quoted beside a
+ * who-question reads as its answer.
+ */
+export function withoutByline(sentence: string): string {
+  return sentence.replace(/[（(][^（()）]{0,40}?(?:记者|通讯员|实习生|编辑|摄影|撰稿)[^（()）]{0,40}?[）)]/gu, "").trim();
+}

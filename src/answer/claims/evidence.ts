@@ -192,7 +192,10 @@ export function subjectFit(prefix: string, subjects: Subject[], context: Evidenc
   // …and "全省" is the province itself when a province's zones are asked ("Sichuan's high-tech zones").
   const provinceAsked = subjects.some((subject) => context.zoneMentions(subject.place).some((mention) => mention.place === subject.place && mention.kind === "省"));
   const asksWhole = provinceAsked || /全市|全省|全国|province|provincial|city-?wide|nationwide|\ball\b|\bzones\b|各(?:高新区|开发区|园区)/iu.test(questionText) || subjects.some((subject) => new RegExp(`${subject.place}(?:市|省)`, "u").test(questionText));
-  if (askedZone && /全市|全省|全国/u.test(prefix) && !asksWhole) return -1;
+  // (…unless the zone is named after it, in a clause of its own: "作为全市经济建设的主战场,前三季度,经开区累计完成…".)
+  const whole = Math.max(prefix.lastIndexOf("全市"), prefix.lastIndexOf("全省"), prefix.lastIndexOf("全国"));
+  const zoneAfter = whole >= 0 && /[，,；;][^，,；;]*(?:经开区|高新区|开发区|新区|园区)/u.test(prefix.slice(whole));
+  if (askedZone && whole >= 0 && !zoneAfter && !asksWhole) return -1;
   if (subjects.some((subject) => prefix.includes(subject.zoneName ?? subject.place))) return 1;
   return 0;
 }

@@ -30,6 +30,7 @@ const lexiconSchema = z.object({
   reportVerbs: z.array(z.string()),
   exclusion: z.array(z.string()),
   eventVerbs: z.array(z.string()),
+  distinctMeasures: z.array(z.tuple([z.string(), z.string()])),
   tentative: z.object({ qualifiers: z.record(z.string(), z.string()), firm: bilingual, named: bilingual }),
 });
 
@@ -66,6 +67,8 @@ export interface CompiledLexicon {
   reportVerb: RegExp;
   /** Verbs of the event a passage reports (开工, 签约): they set the scene for the whole passage, not one sentence. */
   eventVerbs: Set<string>;
+  /** Pairs of measures a report states side by side and a question never means one for the other (产值 / 增加值). */
+  distinctMeasures: [string, string][];
   /** Words after a thing, in its clause, that put it outside a rule ("…等项目不适用本办法"). */
   exclusion: RegExp;
   /** Words before an act that make it not final (意向签约), with their English; questions asking for the final act, or naming the tentative one. */
@@ -110,6 +113,7 @@ function compileLexicon(raw: z.infer<typeof lexiconSchema>): CompiledLexicon {
     reportVerb: new RegExp(`^(?:${alternation(raw.reportVerbs)})$`, "u"),
     exclusion: compile(raw.exclusion, "u"),
     eventVerbs: new Set(raw.eventVerbs),
+    distinctMeasures: raw.distinctMeasures,
     tentative: {
       qualifiers: raw.tentative.qualifiers,
       firm: { zh: compile(raw.tentative.firm.zh), en: compile(raw.tentative.firm.en) },

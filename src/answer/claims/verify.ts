@@ -40,6 +40,7 @@ export function checkFigure(claim: FigureClaim, frame: Frame): FigureCheck {
   // (…or the sentence just before, which sets the scene: "X举行三季度招商项目集中签约仪式。新签约项目30个".)
   if (key && !key.alternatives.some((term) => said(term, sentence.text) || ((said(term, sentence.hit.chunk.title) || said(term, sentence.previous ?? "")) && !otherItemNamed(term, claim, frame)))) return "key-term-absent";
   if (projectsOwnFigure(claim, frame)) return "other-subject";
+  if (otherMeasure(claim, frame)) return "key-term-absent";
   // "航空产业主营业务收入": an item the question names (X产业, X行业…) must be the figure's, not another named beside it.
   if (metricTerms(claim.part, frame).some((group) => group.alternatives.every((term) => !said(term, sentence.text) && otherItemNamed(term, claim, frame, group.label)))) return "key-term-absent";
   // A sentence that shares little with the question proves little, whatever figure it has, unless
@@ -101,6 +102,22 @@ function projectsOwnFigure(claim: FigureClaim, frame: Frame): boolean {
   if (/\d+个/u.test(claim.sentence.text.slice(0, claim.quantity.start))) return false;
   const name = subject[1]!.replace(/项目$/u, "");
   return !frame.terms.some((group) => group.alternatives.some((term) => term.length >= 2 && name.includes(term) && !/高新|开发|园区|新区|经开/u.test(term)));
+}
+
+/**
+ * The figure's own words name a measure the question sets apart from the one it asks (工业产值 asked,
+ * "规上工业增加值69.6亿元" said; 实际使用外资 asked, 合同外资 said): another figure, whatever words they share.
+ */
+function otherMeasure(claim: FigureClaim, frame: Frame): boolean {
+  // The whole question: "产值多少？增幅多少？" asks the growth of the output.
+  const asked = `${frame.language === "zh" ? frame.question : ""} ${frame.terms.flatMap((group) => group.alternatives).join(" ")}`;
+  const governing = claim.quantity.governs;
+  return claimLexicon().distinctMeasures.some((pair) =>
+    pair.some((own, index) => {
+      const other = pair[1 - index]!;
+      return asked.includes(own) && !asked.includes(other) && governing.includes(other) && !governing.includes(own);
+    }),
+  );
 }
 
 /** The rarest curated measure word of the claim's part (dictionary guesses are too loose to insist on). */
