@@ -12,6 +12,7 @@ import { composeRuleAnswer, missingRuleTopic } from "./rule-answer.js";
 import { entitiesIn } from "./lead/simple-leads.js";
 import { figureInEnglish } from "../facts/figures.js";
 import { itemInEnglish } from "./glossary-english.js";
+import { otherYearSpan, yearSpan } from "./claims/quantities.js";
 
 /**
  * The default answer mode: no model, only sentences quoted from the retrieved passages. It picks
@@ -133,6 +134,7 @@ function composeExtractiveSync(input: AnswerInput): Answer {
 
 function scoreSentences(hit: SearchHit, hitIndex: number, input: AnswerInput, years: string[]): ScoredSentence[] {
   const sentences = splitSentences(hit.chunk.text);
+  const askedSpan = yearSpan(input.standaloneQuestion);
   return sentences
     .map((sentence, index) => {
       // A clause after "；" inherits the time of the clause before it ("2019年…；…利用外资4830万美元").
@@ -151,6 +153,11 @@ function scoreSentences(hit: SearchHit, hitIndex: number, input: AnswerInput, ye
       if (input.asksFigure) score += hasFigure ? 0.35 : -0.2;
       if (input.places.some((place) => text.includes(place))) score += 0.1;
       if (years.some((year) => sentence.context.includes(year))) score += 0.15;
+      // "from the third to the fifth year": a clause for other years of a benefit ("两年内…") answers another question.
+      if (askedSpan) {
+        const said = yearSpan(text);
+        if (said) score += otherYearSpan(input.standaloneQuestion, text) ? -0.4 : said[0] === askedSpan[0] && said[1] === askedSpan[1] ? 0.3 : 0;
+      }
       // Earlier retrieval ranks are more likely to be on topic.
       score += 0.25 / (hitIndex + 1);
       // A heading-like fragment rarely answers anything.
@@ -223,7 +230,10 @@ function englishLead(input: AnswerInput, cited: { text: string; n: number; score
  * over for one that says what is in it.
  */
 function listLead(input: AnswerInput, cited: { text: string; n: number; score: number }[], subject: string): string | undefined {
+  // Only sentences near the best one's score: an enumeration in a passage that answers less well is another list.
+  const top = Math.max(...cited.map((sentence) => sentence.score));
   const candidates = cited
+    .filter((sentence) => sentence.score >= top - 0.1)
     .map((sentence, order) => {
       const labelled = labelledFigures(input, sentence.text, true);
       const items = listItems(sentence.text);

@@ -77,7 +77,7 @@ export function rewriteByRules(question: string, history: Turn[], resolver: Plac
     const sibling = withSibling(stripFollowUpWords(question).replace(/[\s，,。？?！!]/gu, ""), previousText);
     if (sibling) return sibling;
   } else {
-    const sibling = withEnglishSibling(stripFollowUpWords(question), previousText);
+    const sibling = withEnglishSibling(stripFollowUpWords(question), previousText) ?? withEnglishPhrase(stripFollowUpWords(question), previousText);
     if (sibling) return sibling;
   }
 
@@ -117,7 +117,8 @@ function withSibling(word: string, previousText: string): string | undefined {
  */
 function withEnglishSibling(body: string, previousText: string): string | undefined {
   const words = body.replace(/[?？.!,]/gu, "").trim().split(/\s+/u).filter((word) => !/^(?:the|a|an)$/iu.test(word));
-  if (words.length < 2 || words.length > 4 || !words.every((word) => /^[a-z][a-z-]*$/iu.test(word))) return undefined;
+  // A phrase opening with a preposition ("in the second year") replaces a phrase, not a noun (withEnglishPhrase).
+  if (words.length < 2 || words.length > 4 || prepositions.test(words[0]!) || !words.every((word) => /^[a-z][a-z-]*$/iu.test(word))) return undefined;
   const head = words[words.length - 1]!.toLowerCase();
   const tokens = [...previousText.matchAll(/[A-Za-z][A-Za-z'’-]*/gu)];
   const at = tokens.findIndex((token) => token[0].toLowerCase() === head);
@@ -128,6 +129,28 @@ function withEnglishSibling(body: string, previousText: string): string | undefi
   const from = tokens[first]!.index!;
   const to = tokens[at]!.index! + tokens[at]![0].length;
   if (previousText.slice(from, to).toLowerCase() === words.join(" ").toLowerCase()) return undefined;
+  return `${previousText.slice(0, from)}${words.join(" ")}${previousText.slice(to)}`;
+}
+
+const prepositions = /^(?:in|from|for|during|after|over|by|within|at|under|above|below|between)$/iu;
+
+/**
+ * "And from the third to the fifth year?" after "What does Panxian give … in its first two years of production?":
+ * the previous question's phrase that opens with a preposition and ends in the same head word (year/years)
+ * gives way to the new one; the rest of that question is kept.
+ */
+function withEnglishPhrase(body: string, previousText: string): string | undefined {
+  const words = body.replace(/[?？.!,]/gu, "").trim().split(/\s+/u);
+  if (words.length < 2 || words.length > 8 || !prepositions.test(words[0]!) || !words.every((word) => /^[a-z0-9][a-z0-9-]*$/iu.test(word))) return undefined;
+  const head = words[words.length - 1]!.toLowerCase().replace(/s$/u, "");
+  const tokens = [...previousText.matchAll(/[A-Za-z0-9][A-Za-z0-9'’-]*/gu)];
+  const at = tokens.findIndex((token) => token[0].toLowerCase().replace(/s$/u, "") === head);
+  if (at <= 0) return undefined;
+  let first = at - 1;
+  while (first >= 0 && at - first <= 5 && !prepositions.test(tokens[first]![0])) first--;
+  if (first < 0 || at - first > 5) return undefined;
+  const from = tokens[first]!.index!;
+  const to = tokens[at]!.index! + tokens[at]![0].length;
   return `${previousText.slice(0, from)}${words.join(" ")}${previousText.slice(to)}`;
 }
 

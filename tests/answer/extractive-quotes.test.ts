@@ -43,3 +43,14 @@ describe("an English lead for a figure no metric files", () => {
     expect(lead).not.toMatch(/“按”/);
   });
 });
+
+describe("benefit years asked", () => {
+  it("lead with the clause for the asked years, not the one for the first years", async () => {
+    const rule = "第四条固定资产投资额1000万元及以上的鼓励类生产性投资项目,项目建成投产后,两年内按企业所得税县级留存部分的同等比例,由县财政补助给企业;第三年至第五年按企业所得税县级留存部分的50%,由县财政补助给企业。";
+    const groups = [["企业所得税"], ["补助"], ["项目"]];
+    const english = await composeExtractive({ ...input("What does the county give a productive project from the third to the fifth year of production?", groups, [hit(rule, "p#0:0")]), language: "en", places: [] });
+    const lead = english.answer.split("\n")[0]!;
+    expect(lead).toContain("第三年至第五年按企业所得税县级留存部分的50%");
+    expect(lead).not.toContain("两年内");
+  });
+});

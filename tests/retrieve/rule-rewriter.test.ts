@@ -33,6 +33,14 @@ describe("rule rewriter", () => {
     expect(rewrite("And the export volume?", previous)).not.toContain("value added");
   });
 
+  it("puts an English prepositional phrase in the place of the earlier one with the same head word (And from the third to the fifth year?)", () => {
+    const previous = [turn("What does Changzhi give an eligible productive project in its first two years of production?", ["长治"])];
+    expect(rewrite("And from the third to the fifth year?", previous)).toBe("What does Changzhi give an eligible productive project from the third to the fifth year of production?");
+    expect(rewrite("And in the second year?", [turn("What rent subsidy does Changzhi give a new incubator in its first year?", ["长治"])])).toBe("What rent subsidy does Changzhi give a new incubator in the second year?");
+    // No earlier phrase ending in that head: not bent.
+    expect(rewrite("And in the second phase?", previous)).not.toContain("second phase of production");
+  });
+
   it("swaps the place for 那衡阳呢？ and keeps the rest of the earlier question", () => {
     const result = rewrite("那衡阳呢？", [turn("长治高新区聘请了多少名招商大使？", ["长治"])]);
     expect(result).toContain("衡阳");

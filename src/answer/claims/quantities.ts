@@ -285,7 +285,28 @@ export function meetsCondition(quantity: Pick<Quantity, "value" | "unit">, condi
  * The years of a benefit a text names, counted from its start: 前两年 / 头两年 / 两年内 → 1–2, 第三年至第五年 /
  * 第3-5年 → 3–5, 第一年 → 1. Calendar years (2023年) are periods, not these.
  */
+const englishOrdinals: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10 };
+const englishCardinals: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 };
+
+/** "from the third to the fifth year" → [3, 5], "first two years" → [1, 2], "in the second year" → [2, 2]. */
+function englishYearSpan(text: string): [number, number] | undefined {
+  const ordinal = "(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)";
+  const range = new RegExp(`\\b${ordinal}\\s+(?:year\\s+)?(?:to|through|until|-)\\s+(?:the\\s+)?${ordinal}\\s+years?\\b`, "iu").exec(text);
+  if (range) return [englishOrdinals[range[1]!.toLowerCase()]!, englishOrdinals[range[2]!.toLowerCase()]!];
+  const years = /\byears?\s+(\d{1,2})\s*(?:-|–|to|through)\s*(\d{1,2})\b/iu.exec(text);
+  if (years) return [Number(years[1]), Number(years[2])];
+  const first = /\bfirst\s+(two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+years\b/iu.exec(text);
+  if (first) return [1, englishCardinals[first[1]!.toLowerCase()] ?? Number(first[1])];
+  const single = new RegExp(`\\b${ordinal}\\s+year\\b`, "iu").exec(text);
+  if (single) return [englishOrdinals[single[1]!.toLowerCase()]!, englishOrdinals[single[1]!.toLowerCase()]!];
+  return undefined;
+}
+
 export function yearSpan(text: string): [number, number] | undefined {
+  return chineseYearSpan(text) ?? englishYearSpan(text);
+}
+
+function chineseYearSpan(text: string): [number, number] | undefined {
   const n = (written: string) => chineseNumber(written) ?? Number.NaN;
   const range = /第([一二两三四五六七八九十\d]{1,2})(?:年)?(?:至|到|-|—|~)第?([一二两三四五六七八九十\d]{1,2})年/u.exec(text);
   if (range) return [n(range[1]!), n(range[2]!)];
