@@ -30,4 +30,6 @@ run news-holdout3 tests/eval/news-holdout3.jsonl --corpus tests/fixtures/news-ho
 run policy-holdout3 tests/eval/policy-holdout3.jsonl --corpus tests/fixtures/policy-holdout3 --alone
 run news-holdout4 tests/eval/news-holdout4.jsonl --corpus tests/fixtures/news-holdout4 --alone
 run policy-holdout4 tests/eval/policy-holdout4.jsonl --corpus tests/fixtures/policy-holdout4 --alone
+run news-holdout5 tests/eval/news-holdout5.jsonl --corpus tests/fixtures/news-holdout5 --alone
+run policy-holdout5 tests/eval/policy-holdout5.jsonl --corpus tests/fixtures/policy-holdout5 --alone
 node scripts/paraphrase-agreement.mjs tests/eval/paraphrase-news.jsonl "$out/paraphrase-news.json"

@@ -358,7 +358,7 @@ export class ZoneAssistant implements AnswerService {
     let unclaimed = false;
     // A policy question that states the asker's case is answered by the tier for that case.
     if (aboutRules && kind !== "comparison" && kind !== "superlative") {
-      const tiered = frame.cases.length > 0 ? answerWithClaims(frame, retrieval.hits.slice(0, 8), claimContext, undefined, { tiersOnly: true }) : undefined;
+      const tiered = frame.cases.length > 0 ? answerWithClaims(frame, retrieval.hits.slice(0, 8), claimContext, process.env.EXPLAIN_CLAIMS ? (line) => process.stderr.write(`tiers ${line}\n`) : undefined, { tiersOnly: true }) : undefined;
       if (tiered) return tiered;
     }
     // Two subjects each asked about ("A和B各…多少？哪个更多？") are answered side by side by the claim strategies.

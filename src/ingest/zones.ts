@@ -63,6 +63,9 @@ const stopChars = new Set(
     .split(""),
 );
 
+/** Characters of verbs and prepositions that end the words before a county's name (按, 落户, 据, 经 …). */
+const leadChars = new Set("按户据依经往至去给让位处驻址".split(""));
+
 /** Two-character words that look like place names before 高新区 but are not. */
 const stopWords = new Set(
   "国家 全国 省级 市级 各地 我市 本市 全省 全市 推动 打造 建设 服务 支持 发展 加快 依托 围绕 助力 入驻 落户 进驻 引进 招商 共建 创建 申建 带动 成为 位于 地处 两个 三个 所有 其他 相关 重点 现代 城市 产业 科技 创新 经济 工业 综合 国际 中国 全区 园区 城东 城西 城南 城北 东部 西部 南部 北部 中部 东北 西北 西南 东南 国际化 落地 所在 哪个 哪些 什么 全部 整个 这些 那些 国内 获批 批准 设立 升级 认定 命名 申报 培育 一批"
@@ -117,7 +120,10 @@ function placeBefore(before: string, kind: string, question = false): { place: s
   // "旺苍县工业园区", "滨海县经济开发区": a county no list knows, named as a county right before its zone.
   if (/县$/u.test(before) && trimmed.length >= 2) {
     const county = trimmed.slice(-2);
-    if (!stopWords.has(county) && ![...county].some((char) => stopChars.has(char))) return { place: county, name: `${county}县` };
+    if (!stopWords.has(county) && ![...county].some((char) => stopChars.has(char) || leadChars.has(char))) return { place: county, name: `${county}县` };
+    // "按郧县经济开发区…", "落户沛县经开区": a one-character county after a verb or preposition.
+    const single = county[1]!;
+    if ((stopChars.has(county[0]!) || leadChars.has(county[0]!)) && cjk.test(single) && !stopChars.has(single) && !leadChars.has(single)) return { place: single, name: `${single}县` };
   }
   if (needsKnownPlace.has(kind) || trimmed.length < 2) return undefined;
   // "包头稀土高新区", "钦州港经开区": a known place inside the run names the zone; its place is found by the place scan.

@@ -99,6 +99,8 @@ export function computeArticlePlaces(chunks: ChunkStore, resolver: PlaceResolver
     let places = placeOfName.get(name);
     if (!places) {
       places = resolver.inChinese(name).places;
+      // A place ingest read from the text that no list knows ("郧" of 郧县经济开发区) is its own place.
+      if (places.length === 0 && name.length <= 3 && !/(?:区|园|县|市|省|州)$/u.test(name)) places = [name];
       placeOfName.set(name, places);
     }
     return places;

@@ -18,6 +18,13 @@ describe("detectZones", () => {
     expect(names).toEqual([]);
   });
 
+  it("reads a one-character county after a verb or preposition (按郧县, 落户沛县), never the verb as its name", () => {
+    expect(detectZones("按郧县经济开发区和工业园区的那份政策规定，企业落户郧县经济开发区")).toEqual([expect.objectContaining({ name: "郧县经开区", place: "郧" })]);
+    expect(detectZones("凡在郧县经济开发区新建企业").map((zone) => zone.place)).toEqual(["郧"]);
+    // A two-character county stays whole.
+    expect(detectZones("滨海县经济开发区新签约项目12个").map((zone) => zone.place)).toEqual(["滨海"]);
+  });
+
   it("ranks the title zone first and counts a bare 高新区 for it", () => {
     expect(articleZones("——高新区全力推进招商引资工作纪实", "安康高新区很好，安康高新区。西安高新区也很好。")).toEqual(["安康高新区", "安康", "西安高新区", "西安"]);
     expect(articleZones("西安高新区招商", "安康高新区很好，安康高新区。西安高新区也很好。")[0]).toBe("西安高新区");

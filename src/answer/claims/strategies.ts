@@ -1,3 +1,4 @@
+import { isPolicyChunk } from "../../ingest/policy-rules.js";
 import type { TermGroup } from "../../retrieve/analyze-query.js";
 import { holds, isPeriodTerm, periodRelation, subjectFit, termWeight, type EvidenceContext, type EvidenceSentence } from "./evidence.js";
 import { englishNumberWords, headNoun, rateAsked, saysLabel, type Condition, type Frame, type FramePart, type Subject } from "./frame.js";
@@ -485,7 +486,7 @@ export function tierStrategy(frame: Frame, evidence: EvidenceSentence[]): TierCl
   if (frame.cases.length === 0 && frame.caseYuan.length === 0) return undefined;
   // "more than 150 million yuan?": an amount a yes/no is decided against is its threshold, not the asker's case.
   if (frame.condition) return undefined;
-  const candidates: (TierClaim & { score: number })[] = [];
+  const candidates: (TierClaim & { score: number; severalTiers: boolean })[] = [];
   // (Curated words only, when there are any: an English question's dictionary guesses — "net" → 球网 — say nothing of the rule.)
   const curated = frame.terms.filter((group) => group.weight === undefined);
   const counted = curated.length > 0 ? curated : frame.terms;
@@ -502,26 +503,37 @@ export function tierStrategy(frame: Frame, evidence: EvidenceSentence[]): TierCl
       const tier = yuanTier(clause);
       const inTier = tier !== undefined && frame.caseYuan.some((value) => value >= tier.from && (tier.to === undefined || value < tier.to));
       if (!lowerBound && !inBand && !inTier) continue;
+      // "1000万元及以上至5000万元、5000万元以上至1亿元、1亿元以上的，…70%、80%和90%": several tiers in one
+      // clause, their amounts listed after them — which goes with which is the rule answer's to say.
+      const severalTiers = (clause.match(/以上/gu) ?? []).length >= 2 && sentence.quantities.filter((quantity) => quantity.start >= start && quantity.end <= offset && quantity.unit === "percent").length >= 2;
       if (otherYearSpan(frame.question, clause)) continue;
       const bandSpans = bands.map((band) => [start + (band.index ?? 0), start + (band.index ?? 0) + band[0].length] as const);
-      const amount = sentence.quantities.find((quantity) => quantity.start >= start && quantity.end <= offset && (quantity.unit === "yuan" || quantity.unit === "percent") && !quantity.threshold && !bandSpans.some(([from, to]) => quantity.start >= from && quantity.end <= to) && !/^\s*(?:以上|以下|以内|\))/u.test(sentence.text.slice(quantity.end, quantity.end + 4)) && !/[(（]含$/u.test(sentence.text.slice(Math.max(0, quantity.start - 2), quantity.start)));
+      // The amount given, not a bound of the case ("1000万元(人民币,下同)以上", "不低于200万元").
+      const amount = sentence.quantities.find((quantity) => quantity.start >= start && quantity.end <= offset && (quantity.unit === "yuan" || quantity.unit === "percent") && !quantity.threshold && !bandSpans.some(([from, to]) => quantity.start >= from && quantity.end <= to) && !/^\s*(?:[(（][^()（）]{0,12}[)）])?\s*(?:及以上|以上|以下|以内|\))/u.test(sentence.text.slice(quantity.end, quantity.end + 18)) && !/(?:[(（]含|不低于|不少于|不超过|不高于|达到|超过|低于|高于)$/u.test(sentence.text.slice(Math.max(0, quantity.start - 3), quantity.start)));
       if (!amount) continue;
       // A tier is often its own sentence after "；": the item's words are in the sentence before it.
       const inContext = `${sentence.previous ?? ""}${sentence.text}`;
-      const context = counted.length === 0 ? 1 : counted.filter((group) => holds(inContext, group)).length / counted.length;
+      const share = (text: string) => (counted.length === 0 ? 1 : counted.filter((group) => holds(text, group)).length / counted.length);
+      // …and in a policy, the item (第二条, its title and headings) the tier belongs to says the rest.
+      const chunk = sentence.hit.chunk;
+      const context = isPolicyChunk(chunk) ? (share(inContext) + share(`${chunk.title} ${chunk.section ?? ""} ${chunk.text}`)) / 2 : share(inContext);
       // Of the tiers that hold the amount, the highest floor is the one that applies ("5000万元以上" over "3000万元以上").
-      candidates.push({ kind: "tier", clause: clause.replace(/[；;。]$/u, ""), quantity: amount, sentence, score: context - 0.02 * Math.min(sentence.hitRank, 10) + (inTier ? 1e-12 * tier!.from : 0) });
+      candidates.push({ kind: "tier", clause: clause.replace(/[；;。]$/u, ""), quantity: amount, sentence, severalTiers, score: context - 0.02 * Math.min(sentence.hitRank, 10) + (inTier ? 1e-12 * tier!.from : 0) });
     }
   }
   const best = candidates.sort((a, b) => b.score - a.score)[0];
-  return best && best.score >= 0.3 ? best : undefined;
+  // The best clause lists several tiers and their amounts after them ("…70%、80%和90%"): which goes with
+  // which is the rule answer's to say, and no lesser clause answers instead.
+  if (!best || best.severalTiers || best.score < 0.3) return undefined;
+  return { kind: best.kind, clause: best.clause, quantity: best.quantity, sentence: best.sentence };
 }
 
 /** A clause's money tier: "2000 万元以上 3000 万元以下" → from 2e7 to 3e7; "5000万元以上" → from 5e7, open. */
 function yuanTier(clause: string): { from: number; to?: number } | undefined {
   const scale: Record<string, number> = { 亿: 1e8, 万: 1e4 };
   const money = (value: string, unit: string | undefined) => Number(value) * (scale[unit ?? ""] ?? 1);
-  const floor = /(\d+(?:\.\d+)?)\s*(亿|万)?元?\s*(?:\(含\)|（含）)?\s*(?:及以上|以上)/u.exec(clause);
+  // ("1000万元(人民币,下同)及以上": a note between the amount and its bound.)
+  const floor = /(\d+(?:\.\d+)?)\s*(亿|万)?元?\s*(?:[(（][^()（）]{0,12}[)）])?\s*(?:及以上|以上)/u.exec(clause);
   if (!floor || !floor[0].includes("元")) return undefined;
   const ceiling = /(\d+(?:\.\d+)?)\s*(亿|万)?元?\s*(?:以下|以内|\(不含\)|（不含）)/u.exec(clause.slice(floor.index + floor[0].length));
   return { from: money(floor[1]!, floor[2]), ...(ceiling ? { to: money(ceiling[1]!, ceiling[2]) } : {}) };

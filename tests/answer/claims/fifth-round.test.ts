@@ -3,6 +3,8 @@ import { answerWithClaims } from "../../../src/answer/claims/engine.js";
 import { readFrame, type Subject } from "../../../src/answer/claims/frame.js";
 import type { Period } from "../../../src/facts/types.js";
 import { withoutByline } from "../../../src/ingest/sentences.js";
+import { extractRule } from "../../../src/ingest/policy-rules.js";
+import type { SearchHit } from "../../../src/core/types.js";
 import { group, hitsDated, plainContext } from "./report-passages.js";
 
 /**
@@ -65,5 +67,37 @@ describe("people and bylines", () => {
     expect(withoutByline("本报讯(记者 刘挺 通讯员 张效彬) 日前,记者从马鞍山经开区获悉")).toBe("本报讯 日前,记者从马鞍山经开区获悉");
     // A bracket that is no byline stays.
     expect(withoutByline("规上工业增加值(不含电力)69.6亿元")).toBe("规上工业增加值(不含电力)69.6亿元");
+  });
+});
+
+describe("the tier for the asker's case in a policy item", () => {
+  // 郧县 rules, 第二条: the item's words are in its first clause, each band in a clause of its own.
+  const item =
+    "第二条凡在郧县经济开发区和工业园区新建符合规划要求和投资强度的生产加工型企业,固定资产投资在500万元以下的统一进驻在建的工业园,其地价由投资商与园区业主自行协商;固定资产投资501万元-2000万元,毛地6万元/亩;固定资产投资2001万元—5000万元,毛地4万元/亩;固定资产投资1亿元—2亿元,毛地3万元/亩;固定资产投资在2亿元至3亿元,毛地2万元/亩。";
+  const policyHit = (text: string, title: string): SearchHit => {
+    const base = hit(text, { title, zones: ["郧县经开区", "郧"], date: "2009-06" });
+    return { ...base, chunk: { ...base.chunk, section: "第二条", rule: extractRule(text) } };
+  };
+  const yunxian: Subject = { place: "郧", zoneName: "郧县经开区", kind: "经开" };
+  const question = "按郧县经济开发区和工业园区的那份招商引资优惠政策规定,一家固定资产投资1.5亿元的生产加工型企业落户郧县经济开发区,毛地价每亩多少钱?";
+  const terms = [group("经济开发区"), group("工业园区"), group("招商引资"), group("优惠政策"), group("固定资产投资"), group("生产"), group("加工型"), group("企业"), group("落户"), group("地价"), group("每亩")];
+
+  it("is found in the band's own clause when the item's words are in its first clause (1.5亿元 → 3万元/亩)", () => {
+    const frame = readFrame({ question, language: "zh", kind: "figure", terms, subjects: [yunxian] });
+    const answer = lines(answerWithClaims(frame, [policyHit(item, "商务局工业园区招商引资优惠政策规定")], plainContext, undefined, { tiersOnly: true }));
+    expect(answer[0]).toBe("固定资产投资1亿元—2亿元,毛地3万元/亩[1]。");
+  });
+
+  it("takes no bound of the case for the amount given, a note between them included", () => {
+    const rule = "第四条固定资产投资额1000万元(人民币,下同)及以上的鼓励类生产性投资项目,项目建成投产后,两年内按企业所得税县级留存部分的同等比例,由县财政补助给企业。";
+    const frame = readFrame({ question: "在盘县投资1200万元的生产性项目投产后怎么补助？", language: "zh", kind: "figure", terms: [group("生产性"), group("项目"), group("投产"), group("补助")], subjects: [] });
+    const answer = answerWithClaims(frame, [policyHit(rule, "盘县招商引资优惠办法")], plainContext, undefined, { tiersOnly: true });
+    expect(answer?.answer ?? "").not.toMatch(/^[^\n]*1000万元\)/u);
+  });
+
+  it("leaves a clause that lists several tiers and their rates after them to the rule answer", () => {
+    const rule = "对特色农业类项目，固定资产投资1000万元及以上至5000万元、5000万元以上至1亿元、1亿元以上的，参照其年度地方财政贡献的70%、80%和90%给予企业奖励。";
+    const frame = readFrame({ question: "柳河县特色农业项目投资1.5亿元，按地方财政贡献的多少比例奖励？", language: "zh", kind: "figure", terms: [group("特色农业"), group("项目"), group("地方财政贡献"), group("奖励")], subjects: [] });
+    expect(answerWithClaims(frame, [policyHit(rule, "柳河县关于支持重点产业加快发展的实施意见")], plainContext, undefined, { tiersOnly: true })).toBeUndefined();
   });
 });
