@@ -6,7 +6,8 @@ import { findFigures } from "./english-figures.js";
 import { englishZoneName } from "./zone-names.js";
 import { markerAt } from "../ingest/policy-structure.js";
 import { isPolicyChunk, readClause } from "../ingest/policy-rules.js";
-import { compareCue, comparisonOpening, sentenceOf, sideAmounts, spanText } from "./rule-comparison.js";
+import { amountVerdict, compareCue, comparisonOpening, sentenceOf, sideAmounts, spanText } from "./rule-comparison.js";
+import { amountsInYuan } from "./claims/frame.js";
 
 /**
  * Answers about policy rules, composed from the rule records and validity stored with each policy
@@ -338,6 +339,7 @@ export function composeRuleAnswer(input: AnswerInput, now: Date = new Date()): A
   // "Does Liuhe reward …? How much?": the first question is a yes/no, the second asks the amount.
   const asking = question.split(/[?？]/u)[0] ?? question;
   const yesNo = yesNoCue.test(asking) && !/多少|几|哪|什么|怎么|如何|how much|^(?:what|which|who|how)\b/i.test(asking);
+  const askedYuan = amountsInYuan(asking, input.language);
   const leadParts: string[] = [];
   for (const candidate of chosen) {
     const n = cited.numberOf(candidate.hit);
@@ -361,6 +363,9 @@ export function composeRuleAnswer(input: AnswerInput, now: Date = new Date()): A
     opening = compared ? `${compared}${input.language === "en" ? " " : ""}` : "";
   } else if (kind === "cap" && yesNo) {
     opening = first.uncapped ? (input.language === "en" ? "No, there is no cap (不设上限). " : "不设上限。") : first.cap ? (input.language === "en" ? "Yes. " : "有。") : "";
+  } else if (yesNo && askedYuan.length > 0) {
+    // "能拿100万元奖励吗？": the asked amount is decided against the rule's own amount for what was named.
+    opening = amountVerdict(askedYuan[0]!, first.text, input.termGroups.flat(), input.language) ?? "";
   } else if (yesNo && (groupCoverage(input.termGroups, first.text, input.termWeights).score >= 0.8 || (rarestHeld(input, chosen[0]!) && groupCoverage(input.termGroups, first.text, input.termWeights).score >= 0.5))) {
     // Yes only when the rule's own clause says what was asked (not its heading or a neighbour's words).
     opening = input.language === "en" ? "Yes. " : "是的。";

@@ -9,8 +9,8 @@ import { findFigures } from "./english-figures.js";
  * Otherwise the sides are quoted and nothing is claimed about which is more.
  */
 
-export const compareCue =
-  /一样|相同|不同|区别|差别|差异|哪[个一项种]?.{0,12}(?:高|多|大|低|少)|更(?:高|多|大|低|少)|谁.{0,6}(?:高|多|大)|\bsame\b|\bdiffer|\b(?:bigger|higher|larger|greater|smaller|lower)\b|\bcompare/i;
+// ("哪几档？每档多少" asks a list, not a comparison: only 更/一样/different… compare.)
+export const compareCue = /一样|相同|不同|区别|差别|差异|更(?:高|多|大|低|少)|\bsame\b|\bdiffer|\b(?:bigger|higher|larger|greater|smaller|lower)\b|\bcompare/i;
 
 /** "面积在100亩及以上至500亩的", "500亩以上的", "投资额超过1亿元": a clause for a band of a measured case. */
 const band = /\d+(?:\.\d+)?\s*(?:万|亿)?\s*(?:元|亩|平方米|人|家|个|吨|年|项)?\s*(?:（含[^）]*）|\(含[^)]*\))?\s*(?:及以上|以上|以下|以内|至|到|—|–|-|~|不足|超过|未满)|(?:超过|不足|达到|满)\s*\d/u;
@@ -46,7 +46,7 @@ export function spanText(hit: SearchHit, clauses: RuleClause[]): string {
 const money = /(\d+(?:\.\d+)?)\s*(万亿|亿|千万|百万|万)?\s*(美元|元)((?:\/(?:亩|人次|人|年|次|间|个|平方米|家))*)/gu;
 const scale: Record<string, number> = { 万亿: 1e12, 亿: 1e8, 千万: 1e7, 百万: 1e6, 万: 1e4 };
 
-interface Amount {
+export interface Amount {
   raw: string;
   value: number;
   /** 元, 美元, 元/亩 …: only amounts of one unit are compared. */
@@ -85,6 +85,34 @@ function respectiveAmount(text: string, terms: string[]): Amount | undefined {
     }
   });
   return best ? amounts[best.index] : undefined;
+}
+
+/** "国家级50万元、省级30万元" with the asked word 国家级 → 50万元: an amount written right after the word that names it. */
+function labelledAmount(text: string, terms: string[]): Amount | undefined {
+  for (const amount of text.matchAll(money)) {
+    const before = text.slice(0, amount.index ?? 0).replace(/(?:为|给予|奖励|补助|补贴)$/u, "");
+    if (terms.some((term) => term.length >= 2 && before.endsWith(term))) return amountsIn(amount[0])[0];
+  }
+  return undefined;
+}
+
+/**
+ * The amount a rule gives for what the question names: the one its word names in a 分别 list or right
+ * before it, or the clause's only amount. Undefined when that cannot be told.
+ */
+export function amountFor(text: string, terms: string[]): Amount | undefined {
+  const named = respectiveAmount(text, terms) ?? labelledAmount(text, terms);
+  if (named) return named;
+  const all = amountsIn(text).filter((amount, at, list) => list.findIndex((other) => other.raw === amount.raw) === at);
+  return all.length === 1 ? all[0] : undefined;
+}
+
+/** "能拿100万元奖励吗" against the rule's amount: yes when equal, no with the rule's amount, undefined when not told. */
+export function amountVerdict(asked: number, text: string, terms: string[], language: Language): string | undefined {
+  const own = amountFor(text, terms);
+  if (!own || own.unit !== "元") return undefined;
+  if (own.value === asked) return language === "en" ? "Yes. " : "是的。";
+  return language === "en" ? `No: the rule gives ${english(own)}. ` : `不是：规定为${own.raw}。`;
 }
 
 interface SideAmounts {

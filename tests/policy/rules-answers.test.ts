@@ -247,3 +247,25 @@ describe("two items set side by side", () => {
     expect(lead).toMatch(/^金额不同：/);
   });
 });
+
+describe("a yes/no that names an amount", () => {
+  const honours = chunk(21, "第12条鼓励企业专精特新发展。对新认定的制造业单项冠军企业(产品)、专精特新企业、专精特新“小巨人”，分别给予国家级50万元、省级30万元的一次性奖励。", "二、支持范围 › 第12条");
+  const groups = [["专精特新"], ["小巨人"], ["国家级"], ["奖励"]];
+
+  it("says no, with the rule's amount for what was named, when the asked amount is not it", () => {
+    const answer = composeRuleAnswer(input("新认定的国家级专精特新“小巨人”企业能拿100万元奖励吗？", groups, [honours]), before)!;
+    expect(answer.answer).toMatch(/^不是：规定为50万元。/u);
+  });
+
+  it("says yes only when the amount is the rule's own", () => {
+    expect(composeRuleAnswer(input("新认定的国家级专精特新“小巨人”企业能拿50万元奖励吗？", groups, [honours]), before)!.answer).toMatch(/^是的。/u);
+    // The provincial level's amount asked at the national level is no yes.
+    expect(composeRuleAnswer(input("新认定的国家级专精特新“小巨人”企业能拿30万元奖励吗？", groups, [honours]), before)!.answer).toMatch(/^不是：规定为50万元。/u);
+  });
+
+  it("a question listing tiers ('分哪几档？每档多少？') is no comparison", () => {
+    const tiers = chunk(22, "第二条固定资产投资501万元-2000万元,毛地6万元/亩;固定资产投资2001万元—5000万元,毛地4万元/亩。", "第二条");
+    const answer = composeRuleAnswer(input("毛地价按固定资产投资分哪几档？每档每亩多少？", [["毛地"], ["固定资产投资"], ["每亩"]], [tiers, honours]), before)!;
+    expect(answer.answer).not.toMatch(/更高|金额不同|金额相同/u);
+  });
+});

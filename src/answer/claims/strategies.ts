@@ -1,7 +1,8 @@
 import { isPolicyChunk } from "../../ingest/policy-rules.js";
+import { amountFor } from "../rule-comparison.js";
 import type { TermGroup } from "../../retrieve/analyze-query.js";
 import { holds, isPeriodTerm, periodRelation, subjectFit, termWeight, type EvidenceContext, type EvidenceSentence } from "./evidence.js";
-import { englishNumberWords, headNoun, rateAsked, saysLabel, type Condition, type Frame, type FramePart, type Subject } from "./frame.js";
+import { amountsInYuan, englishNumberWords, headNoun, rateAsked, saysLabel, type Condition, type Frame, type FramePart, type Subject } from "./frame.js";
 import { claimLexicon, type AskedKind } from "./lexicon.js";
 import { meetsCondition, otherYearSpan, type Quantity } from "./quantities.js";
 import { escapeRegExp } from "../../core/language.js";
@@ -341,6 +342,13 @@ function statementVerdict(frame: Frame, evidence: EvidenceSentence[], context: E
   // "意向签约额160亿元" asked as signed contracts: the report says the act was not final.
   const tentative = tentativeQualifier(best.text, frame);
   if (tentative) return tentative.firm ? { kind: "verdict", answer: "no", basis: "tentative", qualifier: tentative.qualifier, sentence: best } : undefined;
+  // "能拿100万元奖励吗？": the sentence says the rule, but the amount asked is decided against the one it gives
+  // for what was named ("国家级50万元、省级30万元" → no); undecided when it cannot be told which is meant.
+  const askedYuan = amountsInYuan(frame.question, frame.language);
+  if (askedYuan.length > 0) {
+    const stated = amountFor(best.text, frame.terms.flatMap((group) => group.alternatives));
+    return stated && stated.unit === "元" ? { kind: "verdict", answer: stated.value === askedYuan[0] ? "yes" : "no", basis: "statement", sentence: best } : undefined;
+  }
   return { kind: "verdict", answer: "yes", basis: "statement", sentence: best };
 }
 

@@ -101,3 +101,14 @@ describe("the tier for the asker's case in a policy item", () => {
     expect(answerWithClaims(frame, [policyHit(rule, "柳河县关于支持重点产业加快发展的实施意见")], plainContext, undefined, { tiersOnly: true })).toBeUndefined();
   });
 });
+
+describe("a yes/no about a rule sentence that names an amount", () => {
+  const rule = "对新认定的制造业单项冠军企业(产品)、专精特新企业、专精特新“小巨人”,分别给予国家级50万元、省级30万元的一次性奖励。";
+  const terms = [group("新认定"), group("国家级"), group("专精特新"), group("小巨人"), group("奖励")];
+  const ask = (question: string) => lines(answerWithClaims(readFrame({ question, language: "zh", kind: "yesno", terms, subjects: [] }), [hit(rule, { title: "工业发展类政策简编" })], plainContext))[0] ?? "";
+
+  it("is decided against the amount the sentence gives for what was named", () => {
+    expect(ask("新认定的国家级专精特新“小巨人”企业能拿100万元奖励吗？")).toMatch(/^不是/u);
+    expect(ask("新认定的国家级专精特新“小巨人”企业能拿50万元奖励吗？")).toMatch(/^是的/u);
+  });
+});
