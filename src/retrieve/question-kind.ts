@@ -47,6 +47,8 @@ const superlativeCues = [
   /最(?:多|高|大|少|低|小|快|强)|排名(?:第一|最前|靠前)|第一名|哪个[^？?]{0,20}最|之最/u,
 ];
 
+const capAsked = /最(?:多|高)[^，,。？?；;]{0,8}?多少|最高(?:不超过|可达|额度|限额)|\b(?:maximum|at most|up to)\b|\bthe most (?:a|an|one|each)\b[^?]{0,80}\b(?:can|could|may|will)\b/iu;
+
 // "Did …?", and "In the first half of 2021, did …?": the auxiliary may follow a leading phrase and its comma.
 const yesNoStart = /^(?:(?:in|during|for|by|as of|at|on|since|after|before|according to|between|from|over|within|compared with|last|this)\b[^?,]{0,160},\s*)?(?:does|do|did|is|are|was|were|has|have|had|can|could|will|would|should)\b/i;
 const yesNoChinese = /吗[？?。！!]*$|是否|有没有|能否|可否|是不是|会不会|可不可以|能不能/u;
@@ -92,7 +94,8 @@ export function classifyQuestion(text: string, placeCount = 0): QuestionKindResu
     if (isNonQuestion(trimmed)) return "help";
     if (coverageCues.some((cue) => cue.test(trimmed))) return "coverage";
     const comparison = comparisonCues.some((cue) => cue.test(trimmed));
-    const superlative = superlativeCues.some((cue) => cue.test(trimmed));
+    // "最多多少？", "最高能拿多少", "the most a project can get": a cap asked, not a ranking of zones.
+    const superlative = superlativeCues.some((cue) => cue.test(trimmed)) && !capAsked.test(trimmed);
     if (comparison && placeCount >= 2) return "comparison";
     if (placeCount >= 2 && !superlative && isChoiceComparison(trimmed)) return "comparison";
     // "Did X rank first in …?", "Is X the largest …?": asked to be confirmed, a superlative is a yes or no.

@@ -16,6 +16,9 @@ describe("question kinds", () => {
     ["安康高新区和长治高新区哪个签约投资更多？", 2, "comparison"],
     ["Which zone signed the most investment in the first half of 2023?", 0, "superlative"],
     ["哪个高新区上半年签约项目最多？", 0, "superlative"],
+    // A cap asked ("最多多少", "the most a project can get") is a figure of one rule, not a ranking.
+    ["按这份政策，投资8000万元的制造业项目投产后怎么补助？最多多少？", 0, "figure"],
+    ["What is the most a new manufacturing project can get if it invests 40 million yuan?", 0, "general"],
     ["Does Changzhi High-tech Zone offer a renovation subsidy?", 1, "yesno"],
     ["长治高新区有装修补贴吗？", 1, "yesno"],
     ["Who leads Hengyang High-tech Zone's management committee?", 1, "entity"],
