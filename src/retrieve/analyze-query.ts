@@ -166,7 +166,9 @@ export function analyzeQuery(question: string, deps: AnalyzeDependencies): Analy
     const withoutPlaces = stripPlaceNames(text, places.map((place) => deps.places.english(place))).replace(
       /\b(?:(?:by|as of|at|until|through|up to) )?(?:the )?end(?: of|-) ?(?=(?:january|february|march|april|may|june|july|august|september|october|november|december|the year|last year|this year)\b)/giu,
       " ",
-    );
+    )
+      // "for the full year" is a period too (the claims check it), not the topic "full".
+      .replace(/\b(?:for |in |over )?(?:the )?(?:full|whole|entire)[- ](?=year\b)/giu, " ");
     const matches = deps.glossary.lookup(withoutPlaces);
     // Zone-kind words (high-tech zone → 高新区) name the kind of place, not the topic: like 高新区
     // in Chinese questions they must not count as content terms.

@@ -102,7 +102,7 @@ export function readFrame(input: FrameInput): Frame {
   const parts = splitParts(question, language, input.terms);
   // "What was the GDP of …?": a figure is asked though no clause names its kind.
   // "What was the GDP of X in 2023?" (kind "general"): a measure of a subject for a period is a figure.
-  const measureOf = input.kind === "general" && input.period !== undefined && (language === "en" ? /^\s*what (?:was|is|were|are) (?:(?:the|its|their) [^?]{1,60}\bof\b|[^?]{2,80}['’]s [a-z][^?]{1,60})/iu.test(question) : /是多少|有多少|多少/u.test(question));
+  const measureOf = input.kind === "general" && (input.period !== undefined || /\b(?:full|whole|entire)[- ]year\b|\bannual\b/iu.test(question)) && (language === "en" ? /^\s*what (?:was|is|were|are) (?:(?:the|its|their) [^?]{1,60}\bof\b|[^?]{2,80}['’]s [a-z][^?]{1,60})/iu.test(question) : /是多少|有多少|多少/u.test(question));
   if (parts.length === 0 && (input.kind === "figure" || measureOf)) parts.push({ text: question, asked: ["any"], terms: input.terms, rate: rateAsked(question) });
   // "Baotou rare earth zone: cumulative signed projects and planned investment for 2022?": measures
   // named without a question word are asked all the same, one part per measure noun.

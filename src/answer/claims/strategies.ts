@@ -6,6 +6,8 @@ import { amountsInYuan, englishNumberWords, headNoun, rateAsked, saysLabel, type
 import { claimLexicon, type AskedKind } from "./lexicon.js";
 import { meetsCondition, otherYearSpan, type Quantity } from "./quantities.js";
 import { escapeRegExp } from "../../core/language.js";
+import { parseChinesePeriods } from "../../facts/period.js";
+import type { Period } from "../../facts/types.js";
 
 /**
  * Strategies, one per intent: each turns the frame and the evidence into ranked candidate claims
@@ -157,6 +159,30 @@ function cueNumbers(text: string): string[] {
 const wholeYearAsked = /全年|全年度|年度总|\bfull[- ]year\b|\bwhole year\b|\bentire year\b|\bannual\b|\bfor the year\b/iu;
 const partOfYear = new Set(["half", "quarter", "months", "month"]);
 
+/** Does a sentence name a part of a year (1至5月, 上半年, 前三季度) rather than a whole one? */
+function statesPartOfYear(text: string): boolean {
+  // (Any year will do for 今年: only the kind of period is read.)
+  return parseChinesePeriods(text, { yearlessWhenBare: true, year: 2000 }).some((found) => partOfYear.has(found.period.kind));
+}
+
+/** The last period the passage names before a sentence that names none ("今年1至10月,…。…累计完成325.98亿元") is part of a year. */
+function lastPeriodIsPart(sentence: EvidenceSentence, evidence: EvidenceSentence[]): boolean {
+  // Passages overlap: the copy of the sentence in the passage that starts earliest sees the period set before it.
+  return evidence.some((copy) => {
+    if (copy.text !== sentence.text || copy.hit.chunk.articleId !== sentence.hit.chunk.articleId) return false;
+    const text = copy.hit.chunk.text;
+    const before = text.slice(0, Math.max(0, text.indexOf(copy.text)));
+    const last = parseChinesePeriods(before, { yearlessWhenBare: true, year: 2000 }).filter((found) => found.period.kind !== "day").pop();
+    return last !== undefined && partOfYear.has(last.period.kind);
+  });
+}
+
+/** A report dated inside the asked year, before its last month. */
+function datedWithin(date: string | undefined, period: Period): boolean {
+  if (!date || date.length < 7) return false;
+  return date.slice(0, 7) >= period.from && date.slice(0, 7) < period.to;
+}
+
 /** Candidate figures for one part, best first. */
 export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSentence[], context: EvidenceContext): FigureClaim[] {
   const units = unitsFor(part.asked);
@@ -171,7 +197,8 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
   // The question's own numbers, but its threshold: a figure equal to one is the question's premise
   // ("22个大类行业中，实现正增长的超过15个了吗" asks about 18, not 22), never its answer.
   const premises = new Set(cues.map(Number).filter((value) => value !== frame.condition?.value));
-  const wholeYear = frame.period?.kind === "year" && wholeYearAsked.test(frame.question);
+  // (…asked with a year, or with none: "for the full year", "January to December".)
+  const wholeYear = wholeYearAsked.test(frame.question) && (!frame.period || frame.period.kind === "year" || (frame.period.from.endsWith("-01") && frame.period.to.endsWith("-12")));
   const eventDay = frame.period?.kind === "day" && !/累计|以来|截至|截止|到目前|今年|so far|to date|cumulative|since|as of|\bby\s+(?:\d|[a-z]+\s+\d|the end|end\b)|\b(?:that|this) year\b/iu.test(frame.question);
   for (const sentence of evidence) {
     for (const quantity of sentence.quantities) {
@@ -195,7 +222,10 @@ export function rankFigures(frame: Frame, part: FramePart, evidence: EvidenceSen
       const resolved = frame.period ? sentence.figurePeriods.get(quantity.raw) : undefined;
       let period = frame.period && resolved ? periodRelation(resolved, frame.period) : sentence.periodFit;
       // "2015年全年的地区生产总值": a quarter's or a half's total is not the whole year's.
-      if (wholeYear && resolved && partOfYear.has(resolved.kind)) period = -1;
+      if (wholeYear && (resolved ? partOfYear.has(resolved.kind) : statesPartOfYear(sentence.text) || (period < 1 && lastPeriodIsPart(sentence, evidence)))) period = -1;
+      // "全年地区生产总值完成113.4亿元" in a report dated February 2019 is 2018's: a year's result is not known
+      // before the year is out, so a report dated within the asked year gives another year's (or a plan).
+      if (frame.period?.kind === "year" && !frame.period.yearless && /全年|全年度/u.test(`${quantity.topic}${quantity.governs}`) && !/(?:19|20)\d{2}/u.test(sentence.text) && datedWithin(sentence.hit.chunk.date, frame.period)) period = -1;
       // "2016年至2018年,分别…": the figure's own year, read from the sentence's order.
       if (frame.period && quantity.year !== undefined) period = frame.period.from.startsWith(String(quantity.year)) && frame.period.to.startsWith(String(quantity.year)) ? 1 : -1;
       // An event's day asked ("signed on May 7"): a running total ("今年已累计签约项目46个") is not that day's.

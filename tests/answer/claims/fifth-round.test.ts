@@ -112,3 +112,28 @@ describe("a yes/no about a rule sentence that names an amount", () => {
     expect(ask("新认定的国家级专精特新“小巨人”企业能拿50万元奖励吗？")).toMatch(/^是的/u);
   });
 });
+
+describe("a whole year asked", () => {
+  const kunming: Subject = { place: "昆明", kind: "经开", aliases: ["昆明经开区"] };
+  const terms = [group("industrial output", "规上工业总产值", "工业总产值", "规模以上工业产值")];
+  const passage = "今年1至10月,昆明经开区主要经济指标完成情况良好,经济平稳增长。其中,规模以上固定资产投资累计完成投资142.4亿元,同比增长11.21%;规模以上工业总产值累计完成325.98亿元,增长16.5%。";
+
+  it("with no year: a figure under a part of the year set earlier in the passage is not the year's", () => {
+    const frame = readFrame({ question: "What was Kunming ETDZ's industrial output for the full year?", language: "en", kind: "general", terms, subjects: [kunming] });
+    expect(frame.intent).toBe("figure");
+    const answer = answerWithClaims(frame, [hit(passage, { zones: ["昆明经开区", "昆明"], date: "2020-11-20" })], plainContext);
+    expect(answer?.answer ?? "").not.toMatch(/^[^\n]*325\.98/u);
+  });
+
+  it("with a year: '全年…' in a report dated inside that year is another year's result", () => {
+    const year: Period = { kind: "year", from: "2019-01", to: "2019-12", zh: "2019年", en: "2019" };
+    const liaoyuan: Subject = { place: "辽源", zoneName: "辽源经开区", kind: "经开" };
+    const summary = "全年地区生产总值完成113.4亿元,增长5.5%;规模以上工业总产值完成167.57亿元,增长5.6%。";
+    const frame = readFrame({ question: "辽源经济开发区2019年地区生产总值是多少？", language: "zh", kind: "figure", terms: [group("地区生产总值")], subjects: [liaoyuan], period: year });
+    const early = answerWithClaims(frame, [hit(summary, { zones: ["辽源经开区", "辽源"], date: "2019-02-18" })], plainContext);
+    expect(early?.answer ?? "").not.toMatch(/^[^\n]*113\.4亿元/u);
+    // The same sentence in a report dated after the year is out is that year's.
+    const late = lines(answerWithClaims(frame, [hit(summary, { zones: ["辽源经开区", "辽源"], date: "2020-01-20" })], plainContext));
+    expect(late[0]).toContain("113.4亿元");
+  });
+});
