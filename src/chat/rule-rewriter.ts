@@ -81,6 +81,13 @@ export function rewriteByRules(question: string, history: Turn[], resolver: Plac
     if (sibling) return sibling;
   }
 
+  // "那累计完成投资呢？" after "湄潭县工业园区1至5月完成规模以上工业总产值多少？": the earlier question's
+  // subject and period, the new measure, and its question word ("湄潭县工业园区1至5月累计完成投资多少？").
+  if (language === "zh") {
+    const framed = withNewMeasure(stripFollowUpWords(question).replace(/[？?。！!\s]+$/u, ""), previousText, resolver);
+    if (framed) return framed;
+  }
+
   if (previous.places.length > 0) {
     const names = previous.places.map((place) => (language === "zh" ? place : resolver.english(place)));
     const body = stripFollowUpWords(question);
@@ -95,6 +102,23 @@ function withTimeOf(question: string, target: string): string {
   if (!newTimes || newTimes.length === 0) return target;
   const oldTimes = target.match(timePattern);
   return oldTimes && oldTimes.length > 0 ? target.replace(oldTimes[0]!, newTimes[0]!) : `${newTimes[0]}${target}`;
+}
+
+function withNewMeasure(body: string, previousText: string, resolver: PlaceResolver): string | undefined {
+  if (!/^[\u4e00-\u9fa5]{2,10}$/u.test(body)) return undefined;
+  const tail = /(?:是|为|有|达到?)?(?:多少|几)[\u4e00-\u9fa5]{0,3}[？?]?$/u.exec(previousText);
+  if (!tail) return undefined;
+  const found = resolver.inChineseQuestion(previousText);
+  const names = [...found.zoneNames, ...found.places].filter((name) => previousText.includes(name));
+  // The subject and its period: up to the end of the last name or period said before the measure.
+  let end = 0;
+  for (const name of names) end = Math.max(end, previousText.indexOf(name) + name.length);
+  for (const match of previousText.matchAll(new RegExp(`${timePattern.source}|(?:\\d{1,2}(?:至|-|—|到)\\d{1,2}月)`, "gu"))) {
+    if ((match.index ?? 0) <= end + 1) end = Math.max(end, (match.index ?? 0) + match[0].length);
+  }
+  if (end === 0 || end >= tail.index) return undefined;
+  // The question word without the earlier measure's counter ("多少个" asked of projects is "多少" of an amount).
+  return `${previousText.slice(0, end)}${body}${tail[0].replace(/(多少|几)[\u4e00-\u9fa5]{0,3}/u, "多少")}`;
 }
 
 function withSibling(word: string, previousText: string): string | undefined {

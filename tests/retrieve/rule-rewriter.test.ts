@@ -41,6 +41,12 @@ describe("rule rewriter", () => {
     expect(rewrite("And in the second phase?", previous)).not.toContain("second phase of production");
   });
 
+  it("asks a new measure of the earlier question's subject and period, with its question word (那累计完成投资呢？)", () => {
+    expect(rewrite("那累计完成投资呢？", [turn("长治高新区1至5月完成规模以上工业总产值多少？", ["长治"])])).toBe("长治高新区1至5月累计完成投资多少？");
+    // The earlier measure's counter does not follow the new one.
+    expect(rewrite("那固定资产投资呢？", [turn("长治高新区2023年上半年签约项目多少个？", ["长治"])])).toBe("长治高新区2023年上半年固定资产投资多少？");
+  });
+
   it("swaps the place for 那衡阳呢？ and keeps the rest of the earlier question", () => {
     const result = rewrite("那衡阳呢？", [turn("长治高新区聘请了多少名招商大使？", ["长治"])]);
     expect(result).toContain("衡阳");
