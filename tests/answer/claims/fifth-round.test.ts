@@ -137,3 +137,14 @@ describe("a whole year asked", () => {
     expect(late[0]).toContain("113.4亿元");
   });
 });
+
+describe("general public budget revenue and total fiscal revenue", () => {
+  it("are different measures: the total is not given for the budget revenue asked", () => {
+    const yanji: Subject = { place: "延吉", zoneName: "延吉高新区", kind: "高新" };
+    const year: Period = { kind: "year", from: "2024-01", to: "2024-12", zh: "2024年", en: "2024" };
+    const passage = "2024年,延吉高新区完成规模以上工业总产值214.9亿元,同比增长6.3%;完成全口径财政收入84.44亿元,同比增长6.0%。";
+    const frame = readFrame({ question: "How much general public budget revenue did Yanji High-tech Zone collect in 2024?", language: "en", kind: "figure", terms: [group("general public budget revenue", "财政收入", "一般公共预算收入", "一般预算收入")], subjects: [yanji], period: year });
+    const answer = answerWithClaims(frame, [hit(passage, { zones: ["延吉高新区", "延吉"], date: "2025-03-13" })], plainContext);
+    expect(answer?.answer ?? "").not.toMatch(/^[^\n]*84\.44/u);
+  });
+});
