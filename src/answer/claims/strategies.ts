@@ -536,7 +536,14 @@ export function tierStrategy(frame: Frame, evidence: EvidenceSentence[]): TierCl
       const lowerBound = frame.cases.some((value) => new RegExp(`(?<![至到\\d.-])${String(value).replace(".", "\\.")}\\s*[^\\d，,；;。]{0,4}?(?:及以上|以上|或以上)`, "u").test(clause));
       // "首期完成固定资产投资额5亿元~10亿元(含10亿元)": a band that holds the asker's amount (7亿元).
       const bands = [...clause.matchAll(/(\d+(?:\.\d+)?)\s*(亿元|万元|元|亩|平方米)?\s*[~～至到—-]\s*(\d+(?:\.\d+)?)\s*(亿元|万元|元|亩|平方米)/gu)];
-      const inBand = bands.some((band) => band[2] === undefined || band[2] === band[4] ? frame.cases.some((value) => value > Number(band[1]) && value <= Number(band[3])) : false);
+      // (An amount asked in yuan — "30 million yuan" — is set against a band written in 万元 or 亿元.)
+      const bandScale: Record<string, number> = { 亿元: 1e8, 万元: 1e4, 元: 1 };
+      const inBand = bands.some((band) =>
+        band[2] === undefined || band[2] === band[4]
+          ? frame.cases.some((value) => value > Number(band[1]) && value <= Number(band[3])) ||
+            (band[4] !== undefined && bandScale[band[4]] !== undefined && frame.caseYuan.some((value) => value / bandScale[band[4]!]! >= Number(band[1]) && value / bandScale[band[4]!]! <= Number(band[3])))
+          : false,
+      );
       // "3000万元以上5000万元以下的,补贴60%": an open or closed tier in money that holds the asker's amount (4000万元).
       const tier = yuanTier(clause);
       const inTier = tier !== undefined && frame.caseYuan.some((value) => value >= tier.from && (tier.to === undefined || value < tier.to));
@@ -556,7 +563,10 @@ export function tierStrategy(frame: Frame, evidence: EvidenceSentence[]): TierCl
       const chunk = sentence.hit.chunk;
       const context = isPolicyChunk(chunk) ? (share(inContext) + share(`${chunk.title} ${chunk.section ?? ""} ${chunk.text}`)) / 2 : share(inContext);
       // Of the tiers that hold the amount, the highest floor is the one that applies ("5000万元以上" over "3000万元以上").
-      candidates.push({ kind: "tier", clause: clause.replace(/[；;。]$/u, ""), quantity: amount, sentence, severalTiers, score: context - 0.02 * Math.min(sentence.hitRank, 10) + (inTier ? 1e-12 * tier!.from : 0) });
+      // A rule of another place's document is not the asked place's.
+      const zones = sentence.hit.chunk.zones;
+      const own = frame.subjects.length === 0 || zones.length === 0 ? 0 : frame.subjects.some((subject) => zones.some((zone) => zone === subject.place || zone.startsWith(subject.place))) ? 0 : -0.3;
+      candidates.push({ kind: "tier", clause: clause.replace(/[；;。]$/u, ""), quantity: amount, sentence, severalTiers, score: context + own - 0.02 * Math.min(sentence.hitRank, 10) + (inTier ? 1e-12 * tier!.from : 0) });
     }
   }
   const best = candidates.sort((a, b) => b.score - a.score)[0];

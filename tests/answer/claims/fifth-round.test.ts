@@ -148,3 +148,14 @@ describe("general public budget revenue and total fiscal revenue", () => {
     expect(answer?.answer ?? "").not.toMatch(/^[^\n]*84\.44/u);
   });
 });
+
+describe("an amount asked in yuan against bands written in 万元", () => {
+  it("finds the band that holds it (30 million yuan → 2001万元—5000万元)", () => {
+    const rule = "固定资产投资501万元-2000万元,毛地6万元/亩;固定资产投资2001万元—5000万元,毛地4万元/亩;固定资产投资5001万元—1亿元,毛地3.5万元/亩。";
+    const base = hit(rule, { title: "工业园区招商引资优惠政策规定" });
+    const policy = { ...base, chunk: { ...base.chunk, section: "第二条", rule: extractRule(rule) } };
+    const frame = readFrame({ question: "What land price per mu applies to a manufacturer that invests 30 million yuan in fixed assets?", language: "en", kind: "figure", terms: [group("land price", "地价", "毛地"), group("fixed asset", "固定资产投资")], subjects: [] });
+    expect(frame.caseYuan).toEqual([30_000_000]);
+    expect(answerWithClaims(frame, [policy], plainContext, undefined, { tiersOnly: true })?.answer.split("\n")[0]).toContain("毛地4万元/亩");
+  });
+});
