@@ -78,7 +78,8 @@ export function chineseNumber(text: string): number | undefined {
 // Parentheses stay inside a clause: "实际利用外资(商务部口径)4亿美元" is governed by 实际利用外资.
 const boundary = /[，,；;：:。！？!?\n]/u;
 const boundaryChars = "，,；;：:。！？!?\n";
-const rankPattern = /(?:第\s*(\d+|[一二两三四五六七八九十百零]+)\s*(?:名|位)|(?:排名|排|列|居|位列|位居|位于)(?:全国|全省|全区|第)?第?\s*(\d+|[一二两三四五六七八九十百零]+)(?:名|位)?|榜首|首位)/gu;
+// ("位居日照全市第一": the ranking's scope — a place and 全市/全省 — may stand between the verb and the position.)
+const rankPattern = /(?:第\s*(\d+|[一二两三四五六七八九十百零]+)\s*(?:名|位)|(?:排名|排|列|居|位列|位居|位于)(?:[\u4e00-\u9fa5]{0,4}?(?:全国|全省|全区|全市|全县|全州))?第?\s*(\d+|[一二两三四五六七八九十百零]+)(?:名|位)?|榜首|首位)/gu;
 const scorePattern = /(\d+(?:\.\d+)?)\s*分(?![之钟别期配类])/gu;
 
 export function quantitiesIn(sentence: string): Quantity[] {
@@ -94,9 +95,9 @@ export function quantitiesIn(sentence: string): Quantity[] {
   for (const match of sentence.matchAll(rankPattern)) {
     const text = match[1] ?? match[2];
     const value = text ? chineseNumber(text) : 1;
-    // "第一季度", "第三批": an ordinal that is not a position in a ranking.
+    // "第一季度", "第三批", "第一方阵": an ordinal that is not a position in a ranking.
     const next = sentence.slice((match.index ?? 0) + match[0].length, (match.index ?? 0) + match[0].length + 2);
-    if (value === undefined || (!/[名位]$/u.test(match[0]) && /^[季批次期届阶产年个家条]/u.test(next))) continue;
+    if (value === undefined || (!/[名位]$/u.test(match[0]) && /^[季批次期届阶产年个家条方梯]/u.test(next))) continue;
     // "排名五连进" is a run of rises, not a position: without 第 or 名/位 a number must end the phrase.
     if (match[0] !== "榜首" && match[0] !== "首位" && !/第/u.test(match[0]) && !/[名位]$/u.test(match[0]) && /^[\u4e00-\u9fa5]/u.test(next)) continue;
     const start = match.index ?? 0;

@@ -159,3 +159,13 @@ describe("an amount asked in yuan against bands written in 万元", () => {
     expect(answerWithClaims(frame, [policy], plainContext, undefined, { tiersOnly: true })?.answer.split("\n")[0]).toContain("毛地4万元/亩");
   });
 });
+
+describe("a position with its ranking's scope between the verb and the number", () => {
+  it("is read whole (位居日照全市第一, 居全市第二), and an ordinal of another kind is not", async () => {
+    const { quantitiesIn } = await import("../../../src/answer/claims/quantities.js");
+    const ranks = (text: string) => quantitiesIn(text).filter((quantity) => quantity.unit === "rank").map((quantity) => [quantity.raw, quantity.value]);
+    expect(ranks("实现一般公共预算收入14.02亿元,同比增长34.5%,位居日照全市第一")).toEqual([["位居日照全市第一", 1]]);
+    expect(ranks("外贸、加贸均居全市第二")).toEqual([["居全市第二", 2]]);
+    expect(ranks("位居全省第一方阵的第三批")).toEqual([]);
+  });
+});
