@@ -284,8 +284,26 @@ export function figureStrategy(frame: Frame, evidence: EvidenceSentence[], conte
     const headed = head !== undefined && part.asked.length === 1 && part.asked[0] === "any" && ranked.some((claim) => claim.quantity.governs.includes(head) && verify(claim));
     const best = own ? ranked.find((claim) => (!headed || claim.quantity.governs.includes(head!)) && verify(claim)) : ranked.find((claim) => chosen.some((other) => other.sentence === claim.sentence) && verify({ ...claim, sentence: { ...claim.sentence, coverage: Math.max(claim.sentence.coverage, 0.3) } }));
     if (best) chosen.push(best);
+    // "产值和净利润分别是多少": two measures joined in one part, each answered by the figure it governs.
+    if (best) for (const claim of joinedMeasures(frame, part, best, ranked, verify)) chosen.push(claim);
   }
   return chosen;
+}
+
+function joinedMeasures(frame: Frame, part: FramePart, best: FigureClaim, ranked: FigureClaim[], verify: (claim: FigureClaim) => boolean): FigureClaim[] {
+  const zh = frame.language === "zh";
+  if (!(zh ? /分别|各(?:是|为|有|自)|各多少/u : /\brespectively\b|\beach\b|\bboth\b|\band\b/iu).test(part.text)) return [];
+  const joined = (group: TermGroup) =>
+    zh
+      ? group.alternatives.some((term) => new RegExp(`${escapeRegExp(term)}[和与及、]|[和与及、]${escapeRegExp(term)}`, "u").test(part.text))
+      : new RegExp(`\\b${escapeRegExp(group.label)}\\s+and\\b|\\band\\s+(?:the\\s+|its\\s+)?${escapeRegExp(group.label)}\\b`, "iu").test(part.text);
+  const found: FigureClaim[] = [];
+  for (const group of metricTerms(part, frame).filter(joined)) {
+    if (holds(best.quantity.governs, group) || found.some((claim) => holds(claim.quantity.governs, group))) continue;
+    const other = ranked.find((claim) => claim !== best && holds(claim.quantity.governs, group) && verify(claim));
+    if (other) found.push(other);
+  }
+  return found;
 }
 
 /** The figure kinds a yes/no's condition is decided on. */

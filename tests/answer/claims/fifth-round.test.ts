@@ -169,3 +169,23 @@ describe("a position with its ranking's scope between the verb and the number", 
     expect(ranks("位居全省第一方阵的第三批")).toEqual([]);
   });
 });
+
+describe("two measures joined in one question part", () => {
+  const passage = "作为湛江大工业的主战场,东海岛喜讯不断:湛江钢铁1-11月实现产值354.71亿元、净利润38.86亿元;中科炼化项目1-11月完成投资85亿元。";
+  const months: Period = { kind: "months", from: "????-01", to: "????-11", zh: "1-11月", en: "January–November", yearless: true };
+
+  it("are each answered by the figure they govern (产值和净利润分别是多少)", () => {
+    const frame = readFrame({ question: "湛江钢铁1-11月的产值和净利润分别是多少？", language: "zh", kind: "figure", terms: [group("钢铁"), group("产值", "产值", "总产值"), group("净利润")], subjects: [{ place: "湛江" }], period: months });
+    const lead = lines(answerWithClaims(frame, [hit(passage, { zones: ["湛江"], date: "2018-12-20" })], plainContext))[0] ?? "";
+    expect(lead).toContain("354.71亿元");
+    expect(lead).toContain("38.86亿元");
+    expect(lead).not.toContain("85亿元");
+  });
+
+  it("but one measure asked gets one figure", () => {
+    const frame = readFrame({ question: "湛江钢铁1-11月的产值是多少？", language: "zh", kind: "figure", terms: [group("钢铁"), group("产值", "产值", "总产值")], subjects: [{ place: "湛江" }], period: months });
+    const lead = lines(answerWithClaims(frame, [hit(passage, { zones: ["湛江"], date: "2018-12-20" })], plainContext))[0] ?? "";
+    expect(lead).toContain("354.71亿元");
+    expect(lead).not.toContain("38.86亿元");
+  });
+});
