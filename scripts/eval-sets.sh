@@ -32,4 +32,6 @@ run news-holdout4 tests/eval/news-holdout4.jsonl --corpus tests/fixtures/news-ho
 run policy-holdout4 tests/eval/policy-holdout4.jsonl --corpus tests/fixtures/policy-holdout4 --alone
 run news-holdout5 tests/eval/news-holdout5.jsonl --corpus tests/fixtures/news-holdout5 --alone
 run policy-holdout5 tests/eval/policy-holdout5.jsonl --corpus tests/fixtures/policy-holdout5 --alone
+run news-holdout6 tests/eval/news-holdout6.jsonl --corpus tests/fixtures/news-holdout6 --alone
+run policy-holdout6 tests/eval/policy-holdout6.jsonl --corpus tests/fixtures/policy-holdout6 --alone
 node scripts/paraphrase-agreement.mjs tests/eval/paraphrase-news.jsonl "$out/paraphrase-news.json"
