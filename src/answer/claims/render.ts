@@ -156,8 +156,9 @@ export function renderPerson(frame: Frame, claim: PersonClaim): Answer {
   // Only the clause that names the person ("…经开区党工委第一书记李建华宣布开工"): the other people of a
   // long list of attendees are not part of the answer.
   const n = citer.citePart(claim.sentence, personClause(claim.sentence.text, claim.name));
-  if (frame.language === "zh") return answerOf(frame, `${claim.name}（${claim.title}）[${n}]。`, citer);
-  return answerOf(frame, `${nameInPinyin(claim.name)} (${claim.name}), ${claim.title} [${n}].`, citer);
+  // (A report may name its speaker without a post: then none is said.)
+  if (frame.language === "zh") return answerOf(frame, `${claim.name}${claim.title ? `（${claim.title}）` : ""}[${n}]。`, citer);
+  return answerOf(frame, `${nameInPinyin(claim.name)} (${claim.name})${claim.title ? `, ${claim.title}` : ""} [${n}].`, citer);
 }
 
 /** The clause of a sentence that holds a name, marked "…" where the sentence goes on. */

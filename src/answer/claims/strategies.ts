@@ -502,7 +502,37 @@ export function personStrategy(frame: Frame, evidence: EvidenceSentence[], conte
       candidates.push({ kind: "person", name, title, sentence, score: sentence.coverage + 0.5 * actionNear - 0.02 * Math.min(sentence.hitRank, 10) });
     }
   }
-  return candidates.sort((a, b) => b.score - a.score)[0];
+  return candidates.sort((a, b) => b.score - a.score)[0] ?? (askedTitles.length === 0 ? untitledPerson(frame, evidence) : undefined);
+}
+
+/** Verbs a report says of a person, right after the name, when it gives no post ("张凤林出席会议并讲话"). */
+const untitledVerbs = /^(?:出席|指出|要求|强调|讲话|主持|表示|介绍|宣布)/u;
+
+/**
+ * "张凤林出席会议并讲话。…张凤林指出…张凤林要求…": a report that names its speaker without a post. A
+ * three-character name said at a sentence's start before a person's verb, at least twice in the article,
+ * is a person; the sentence that holds most of the question's words names them.
+ */
+function untitledPerson(frame: Frame, evidence: EvidenceSentence[]): PersonClaim | undefined {
+  const said = new Map<string, EvidenceSentence[]>();
+  for (const sentence of evidence) {
+    const match = /^[\s“"]*([\u4e00-\u9fa5]{3})(?=[\u4e00-\u9fa5]{2})/u.exec(sentence.text);
+    if (!match || !untitledVerbs.test(sentence.text.slice((match.index ?? 0) + match[0].length))) continue;
+    const name = match[1]!;
+    // Not a body or a thing ("管委会", "开发区", "会议上"): those end in these characters.
+    if (/[会区局委部府司厂市县省院处办组队上中下里内外们]$/u.test(name)) continue;
+    const key = `${sentence.hit.chunk.articleId}:${name}`;
+    if (!said.get(key)?.some((other) => other.text === sentence.text)) said.set(key, [...(said.get(key) ?? []), sentence]);
+  }
+  const found = [...said.entries()]
+    .filter(([, sentences]) => sentences.length >= 2)
+    .flatMap(([key, sentences]) => {
+      const best = sentences.filter((sentence) => sentence.periodFit >= 0).sort((a, b) => b.coverage - a.coverage)[0];
+      return best && best.coverage >= 0.1 ? [{ name: key.slice(key.lastIndexOf(":") + 1), sentence: best }] : [];
+    })
+    .sort((a, b) => b.sentence.coverage - a.sentence.coverage)[0];
+  if (process.env.EXPLAIN_CLAIMS) process.stderr.write(`untitled ${[...said.keys()].join(",")} → ${found?.name ?? "none"}\n`);
+  return found ? { kind: "person", name: found.name, title: "", sentence: found.sentence, score: found.sentence.coverage } : undefined;
 }
 
 /** Posts an English question asks for, in the Chinese the reports use. */

@@ -189,3 +189,19 @@ describe("two measures joined in one question part", () => {
     expect(lead).not.toContain("38.86亿元");
   });
 });
+
+describe("a speaker the report names without a post", () => {
+  const liaoyuan: Subject = { place: "辽源", zoneName: "辽源经开区", kind: "经开" };
+  const year: Period = { kind: "year", from: "2018-01", to: "2018-12", zh: "2018年", en: "2018" };
+  const frame = readFrame({ question: "辽源经济开发区2018年度工作总结大会上，是谁讲话并对工作提出要求的？", language: "zh", kind: "entity", terms: [group("年度"), group("工作"), group("总结"), group("大会"), group("讲话"), group("提出")], subjects: [liaoyuan], period: year });
+
+  it("is the name said twice or more at a sentence's start before a person's verb", () => {
+    const report = "2月15日上午,辽源经济开发区召开2018年度工作总结大会。张凤林出席会议并讲话。张凤林指出,2018年开发区工作取得新成效。张凤林要求,作好各项工作。";
+    expect(lines(answerWithClaims(frame, [hit(report, { zones: ["辽源经开区", "辽源"], date: "2019-02-18" })], plainContext))[0]).toBe("张凤林[1]。");
+  });
+
+  it("but a name said once, or a body's name, is not taken for one", () => {
+    const once = "2月15日上午,辽源经济开发区召开2018年度工作总结大会。张凤林出席会议并讲话。管委会指出,2018年开发区工作取得新成效。管委会要求,作好各项工作。";
+    expect(answerWithClaims(frame, [hit(once, { zones: ["辽源经开区", "辽源"], date: "2019-02-18" })], plainContext)?.answer ?? "").not.toMatch(/^(?:张凤林|管委会)\[/u);
+  });
+});
