@@ -430,6 +430,8 @@ export class Bm25Index {
         if (at < ends[s]! && postingDocs[at]! < next) next = postingDocs[at]!;
       }
       // The other terms from the largest bound down, while the document can still pass the k-th score.
+      // (Each adds its posting as the loop above does, written out again on purpose: a shared helper measured
+      // about 10 % slower in ask p50 at 100k chunks, `npm run bench -- --chunks 100000`, three runs each.)
       let kept = true;
       for (let s = essential - 1; s >= 0; s--) {
         if (partial + below[s]! <= threshold) {
