@@ -57,6 +57,11 @@ function amountsIn(text: string): Amount[] {
   return [...text.matchAll(money)].map((match) => ({ raw: match[0].replace(/\s+/g, ""), value: Number(match[1]) * (scale[match[2] ?? ""] ?? 1), unit: `${match[3]}${match[4] ?? ""}` }));
 }
 
+/** The amounts a text gives, each written amount once. */
+function distinctAmounts(text: string): Amount[] {
+  return amountsIn(text).filter((amount, at, all) => all.findIndex((other) => other.raw === amount.raw) === at);
+}
+
 /**
  * "对新评定为国家3A、4A、5A级的旅游景区，一次性分别给予10万元、50万元、100万元奖励" with the side's word 5A →
  * 100万元: the i-th amount after 分别 goes with the i-th item of the list before it. Undefined when the
@@ -103,7 +108,7 @@ function labelledAmount(text: string, terms: string[]): Amount | undefined {
 export function amountFor(text: string, terms: string[]): Amount | undefined {
   const named = respectiveAmount(text, terms) ?? labelledAmount(text, terms);
   if (named) return named;
-  const all = amountsIn(text).filter((amount, at, list) => list.findIndex((other) => other.raw === amount.raw) === at);
+  const all = distinctAmounts(text);
   return all.length === 1 ? all[0] : undefined;
 }
 
@@ -131,7 +136,7 @@ export function sideAmounts(groups: string[][], texts: [string, string], questio
     const terms = sideTerms(groups, text, texts[1 - index]!);
     if (terms.length === 0) return undefined;
     const respective = respectiveAmount(text, terms);
-    const amounts = respective ? [respective] : amountsIn(text).filter((amount, at, all) => all.findIndex((other) => other.raw === amount.raw) === at);
+    const amounts = respective ? [respective] : distinctAmounts(text);
     // The asker's own word names the side where the text has it ("中药材" rather than "道地药材").
     const label = [...terms].sort((a, b) => Number(question.includes(b)) - Number(question.includes(a)) || b.length - a.length)[0]!;
     return amounts.length > 0 ? { label, amounts } : undefined;

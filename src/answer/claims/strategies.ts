@@ -168,13 +168,21 @@ function statesPartOfYear(text: string): boolean {
 /** The last period the passage names before a sentence that names none ("今年1至10月,…。…累计完成325.98亿元") is part of a year. */
 function lastPeriodIsPart(sentence: EvidenceSentence, evidence: EvidenceSentence[]): boolean {
   // Passages overlap: the copy of the sentence in the passage that starts earliest sees the period set before it.
-  return evidence.some((copy) => {
-    if (copy.text !== sentence.text || copy.hit.chunk.articleId !== sentence.hit.chunk.articleId) return false;
-    const text = copy.hit.chunk.text;
-    const before = text.slice(0, Math.max(0, text.indexOf(copy.text)));
+  return evidence.some((copy) => copy.text === sentence.text && copy.hit.chunk.articleId === sentence.hit.chunk.articleId && partSetBefore(copy));
+}
+
+/** Read once per sentence (a sentence has several figures): is the last period named before it in its passage part of a year? */
+const partSetBeforeRead = new WeakMap<EvidenceSentence, boolean>();
+function partSetBefore(sentence: EvidenceSentence): boolean {
+  let known = partSetBeforeRead.get(sentence);
+  if (known === undefined) {
+    const text = sentence.hit.chunk.text;
+    const before = text.slice(0, Math.max(0, text.indexOf(sentence.text)));
     const last = parseChinesePeriods(before, { yearlessWhenBare: true, year: 2000 }).filter((found) => found.period.kind !== "day").pop();
-    return last !== undefined && partOfYear.has(last.period.kind);
-  });
+    known = last !== undefined && partOfYear.has(last.period.kind);
+    partSetBeforeRead.set(sentence, known);
+  }
+  return known;
 }
 
 /** A report dated inside the asked year, before its last month. */
@@ -585,7 +593,6 @@ export function tierStrategy(frame: Frame, evidence: EvidenceSentence[]): TierCl
       // "首期完成固定资产投资额5亿元~10亿元(含10亿元)": a band that holds the asker's amount (7亿元).
       const bands = [...clause.matchAll(/(\d+(?:\.\d+)?)\s*(亿元|万元|元|亩|平方米)?\s*[~～至到—-]\s*(\d+(?:\.\d+)?)\s*(亿元|万元|元|亩|平方米)/gu)];
       // (An amount asked in yuan — "30 million yuan" — is set against a band written in 万元 or 亿元.)
-      const bandScale: Record<string, number> = { 亿元: 1e8, 万元: 1e4, 元: 1 };
       const inBand = bands.some((band) =>
         band[2] === undefined || band[2] === band[4]
           ? frame.cases.some((value) => value > Number(band[1]) && value <= Number(band[3])) ||
@@ -623,6 +630,9 @@ export function tierStrategy(frame: Frame, evidence: EvidenceSentence[]): TierCl
   if (!best || best.severalTiers || best.score < 0.3) return undefined;
   return { kind: best.kind, clause: best.clause, quantity: best.quantity, sentence: best.sentence };
 }
+
+/** Yuan per unit of a band written in money ("2001万元—5000万元"). */
+const bandScale: Record<string, number> = { 亿元: 1e8, 万元: 1e4, 元: 1 };
 
 /** A clause's money tier: "2000 万元以上 3000 万元以下" → from 2e7 to 3e7; "5000万元以上" → from 5e7, open. */
 function yuanTier(clause: string): { from: number; to?: number } | undefined {
