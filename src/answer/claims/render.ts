@@ -145,8 +145,9 @@ export function renderVerdict(frame: Frame, claim: VerdictClaim): Answer {
   }
   const yes = claim.answer === "yes";
   const figure = figureText(claim.figure, frame.language, n);
-  const condition = claim.condition.text;
-  const lead = zh ? `${yes ? "是的" : "不是"}。${figure}${yes ? `，符合“${condition}”` : `，不符合“${condition}”`}。` : `${yes ? "Yes" : "No"}. ${figure}${yes ? ` — that is ${condition}` : ` — not ${condition}`}.`;
+  // (A sentence's first word is capitalised — "More than 10 (10多名)" —, and the condition is said without the question's spacing.)
+  const condition = claim.condition.text.trim();
+  const lead = zh ? `${yes ? "是的" : "不是"}。${figure}${yes ? `，符合“${condition}”` : `，不符合“${condition}”`}。` : `${yes ? "Yes" : "No"}. ${figure.charAt(0).toUpperCase()}${figure.slice(1)}${yes ? ` — that is ${condition}` : ` — not ${condition}`}.`;
   return answerOf(frame, lead, citer);
 }
 

@@ -205,3 +205,12 @@ describe("a speaker the report names without a post", () => {
     expect(answerWithClaims(frame, [hit(once, { zones: ["辽源经开区", "辽源"], date: "2019-02-18" })], plainContext)?.answer ?? "").not.toMatch(/^(?:张凤林|管委会)\[/u);
   });
 });
+
+describe("an English verdict on a threshold", () => {
+  it("opens its sentence with a capital and says the condition without stray spacing", () => {
+    const frame = readFrame({ question: "Did Changzhi High-tech Zone hire more than 100 investment ambassadors?", language: "en", kind: "yesno", terms: [group("investment ambassadors", "招商大使")], subjects: [{ place: "长治", zoneName: "长治高新区", kind: "高新" }] });
+    const lead = lines(answerWithClaims(frame, [hit("长治高新区聘请10多名长治籍在东部发达地区的企业家担任招商大使。", { zones: ["长治高新区", "长治"], date: "2023-08-01" })], plainContext))[0] ?? "";
+    expect(lead).toMatch(/^No\. More than 10 \(10多名\)/u);
+    expect(lead).toMatch(/ — not more than 100\.$/u);
+  });
+});
